@@ -1,0 +1,148 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState } from 'react';
+import { DimensionBreakdown } from '@/components/accounts/dimension-breakdown';
+import { ScoreTrend } from '@/components/charts/score-trend';
+import { BandBadge } from '@/components/ui/band-badge';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { NO_DATA, type BandInfo } from '@/lib/bands';
+import { formatChangePercent, formatChangePoints, formatMoney, formatScore } from '@/lib/format';
+import { accountQueryOptions } from '@/lib/queries/account';
+
+const ROLE_LABELS: Record<string, string> = { executive_sponsor: 'Executive sponsor', champion: 'Champion', power_user: 'Power user', user: 'User' };
+
+function Card({ title, children, className = '' }: { title: string; children: React.ReactNode; className?: string }) {
+  return (
+    <section aria-label={title} className={`rounded-lg border border-gray-200 bg-white p-4 ${className}`}>
+      <h2 className="mb-3 text-sm font-semibold text-gray-900">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) {
+  const [types, setTypes] = useState('');
+  const { data, error, refetch } = useQuery({ ...accountQueryOptions(id, types), placeholderData: keepPreviousData });
+  if (!data) {
+    return error ? (
+      <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
+        {(error as Error).message} <button type="button" className="underline" onClick={() => refetch()}>Try again</button>
+      </div>
+    ) : null;
+  }
+  const rank = bands.findIndex((b) => b.key === data.band?.key);
+  const band = data.band ?? NO_DATA;
+  const eventTypes = [...new Set(data.timeline.map((e) => e.type))].sort();
+  return (
+    <div className="space-y-5">
+      <nav aria-label="Breadcrumb" className="text-sm text-gray-600">
+        <Link href="/accounts" className="hover:underline">Accounts</Link> <span aria-hidden>/</span> {data.name}
+      </nav>
+      <header className="flex flex-wrap items-start justify-between gap-4 rounded-lg border border-gray-200 bg-white p-4">
+        <div>
+          <h1 className="text-xl font-semibold text-gray-900">{data.name}</h1>
+          <p className="mt-1 text-sm text-gray-700">
+            <span className="capitalize">{data.tier ?? 'No tier'}</span> · {data.lifecycleStage} · owner {data.owner ?? 'none'} · {formatMoney(data.arr)} ARR
+            {data.renewalDate ? <> · renews <RelativeTime iso={data.renewalDate} /></> : null}
+            {data.churnedAt ? <> · <strong className="text-red-800">churned <RelativeTime iso={data.churnedAt} /></strong></> : null}
+          </p>
+        </div>
+        <div className="text-right">
+          <div className="flex items-center justify-end gap-3">
+            <span className="text-3xl font-semibold tabular" data-testid="account-score">{formatScore(data.score)}</span>
+            <BandBadge band={data.band?.key ?? null} label={band.label} rank={rank < 0 ? undefined : rank} />
+          </div>
+          <p className="mt-1 text-sm text-gray-700">
+            {data.partial ? <span title={`No data for ${data.missing.map((m) => m.label).join(', ')}`}>Partial score · </span> : null}
+            {data.belowTarget ? <span className="font-medium text-red-800">Below the {data.tier} target of {data.target} · </span> : null}
+            velocity {data.newActivity ? 'new activity' : formatChangePercent(data.velocity)} · {formatChangePoints(data.scoreChange)} vs {data.window.days} days ago
+          </p>
+          <p className="mt-1 max-w-md text-sm font-medium text-gray-900" data-testid="band-action">Next: {band.action}</p>
+        </div>
+      </header>
+
+      <div className="grid gap-5 lg:grid-cols-2">
+        <Card title="Why this score">
+          {data.state === 'no_data' ? (
+            <p className="text-sm text-gray-700">Nothing has been recorded for this account yet, so it has no score (not a zero).</p>
+          ) : (
+            <DimensionBreakdown dimensions={data.dimensions} />
+          )}
+        </Card>
+        <div className="space-y-5">
+          <Card title={`Score over the last ${data.history.length} days`}>
+            <ScoreTrend points={data.history} bands={bands} versions={data.versions} />
+          </Card>
+          <Card title="Early-warning flags">
+            {data.flags.length === 0 ? (
+              <p className="text-sm text-gray-700">No flags. Nothing unusual in the last {data.window.days} days.</p>
+            ) : (
+              <ul className="space-y-2">
+                {data.flags.map((f) => (
+                  <li key={f.key} className={`rounded-md border-l-4 px-3 py-2 text-sm ${f.severity === 'red' ? 'border-band-red-solid bg-band-red' : 'border-band-yellow-solid bg-band-yellow'}`}>
+                    <span className="font-semibold">{f.severity === 'red' ? 'Red' : 'Yellow'} · {f.label}:</span> {f.evidence}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+      </div>
+
+      <div className="grid gap-5 lg:grid-cols-2">
+        <Card title="Stakeholders">
+          <table className="min-w-full text-sm">
+            <thead className="text-left text-xs uppercase text-gray-600">
+              <tr><th scope="col" className="py-1">Name</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Last active</th><th scope="col" className="text-right">Last {data.window.days} d</th></tr>
+            </thead>
+            <tbody className="divide-y divide-gray-100">
+              {data.stakeholders.map((s) => (
+                <tr key={s.id}>
+                  <td className="py-1.5">{s.name ?? s.id}</td>
+                  <td>{s.role ? ROLE_LABELS[s.role] : '—'}</td>
+                  <td>{s.department ?? '—'}</td>
+                  <td><RelativeTime iso={s.lastActiveAt} /></td>
+                  <td className="text-right tabular">{s.interactionsInWindow}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+        <Card title="Outcomes">
+          {data.outcomes.length === 0 ? <p className="text-sm text-gray-700">No renewals, churn or expansions recorded yet.</p> : (
+            <ul className="space-y-1 text-sm">
+              {data.outcomes.map((o, i) => (
+                <li key={i}><span className="font-medium capitalize">{o.type}</span> <RelativeTime iso={o.occurredAt} />{o.arrDelta ? ` (${o.arrDelta > 0 ? '+' : ''}${formatMoney(o.arrDelta)})` : ''}{o.reason ? `: ${o.reason}` : ''}</li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+
+      <Card title="Timeline">
+        <div className="mb-3">
+          <label htmlFor="timeline-type" className="mr-2 text-sm text-gray-700">Show</label>
+          <select id="timeline-type" value={types} onChange={(e) => setTypes(e.target.value)} className="rounded-md border border-gray-300 px-2 py-1 text-sm">
+            <option value="">All events</option>
+            {[...new Set([...eventTypes, ...(types ? [types] : [])])].map((t) => <option key={t} value={t}>{t}</option>)}
+          </select>
+        </div>
+        <ol className="divide-y divide-gray-100 text-sm">
+          {data.timeline.map((e, i) => (
+            <li key={e.id ?? i} className="flex flex-wrap items-baseline justify-between gap-2 py-1.5">
+              <span>
+                <span className="font-medium">{e.type}</span>
+                {e.count > 1 ? <span className="tabular"> ×{e.count}</span> : null}
+                {e.contact ? <span className="text-gray-700"> · {e.contact}</span> : null}
+                {e.properties ? <span className="text-gray-600"> · {Object.entries(e.properties).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}</span> : null}
+              </span>
+              <span className="text-gray-600"><RelativeTime iso={e.occurredAt} /></span>
+            </li>
+          ))}
+        </ol>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+'use client';
+
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { AccountFilters } from '@/components/accounts/account-filters';
+import { AccountsTable } from '@/components/accounts/accounts-table';
+import { BandCards } from '@/components/accounts/band-cards';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { parseViewFilters, viewFiltersToSearch, type ViewFilters } from '@/lib/account-filters';
+import { NO_DATA, type BandInfo } from '@/lib/bands';
+import { formatCount } from '@/lib/format';
+import { accountsQueryOptions } from '@/lib/queries/accounts';
+import type { Role } from '@/lib/roles';
+
+export interface AccountsMeta {
+  bands: BandInfo[];
+  owners: string[];
+  me: string;
+}
+
+function emptyMessage(filters: ViewFilters, bands: BandInfo[]): string {
+  if (filters.band?.length === 1) {
+    const band = filters.band[0] === NO_DATA.key ? NO_DATA : bands.find((b) => b.key === filters.band![0]);
+    if (band && bands.length && band.key === bands[bands.length - 1].key) return `No ${band.label.toLowerCase()} accounts. Nice.`;
+    if (band) return `No accounts in “${band.label}” with these filters.`;
+  }
+  return 'No accounts match these filters.';
+}
+
+export function AccountsClient({ meta, role }: { meta: AccountsMeta; role: Role }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const filters = parseViewFilters(Object.fromEntries(params));
+  const search = viewFiltersToSearch(filters).toString();
+  const query = useInfiniteQuery(accountsQueryOptions(search));
+  const exportHref = `/api/app/accounts/export?${search}`;
+
+  const setFilters = (next: ViewFilters) => {
+    const qs = viewFiltersToSearch(next).toString();
+    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+  };
+  const toggleBand = (band: string) => {
+    const current = filters.band ?? [];
+    setFilters({ ...filters, band: current.includes(band) ? current.filter((b) => b !== band) : [band] });
+  };
+
+  const first = query.data?.pages[0];
+  const rows = query.data?.pages.flatMap((p) => p.data) ?? [];
+  const selectedBand = filters.band?.length === 1 ? [...meta.bands, NO_DATA].find((b) => b.key === filters.band![0]) : undefined;
+  const showingMine = role === 'csm' && !filters.owner?.length;
+
+  return (
+    <div className="space-y-5">
+      <PageHeader
+        title="Accounts"
+        description={showingMine ? 'Your accounts by health band. Start with the red ones.' : 'Every account by health band. Start with the red ones.'}
+        actions={
+          <a href={exportHref} className="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-800 hover:bg-gray-50" download>
+            Export CSV
+          </a>
+        }
+      />
+      <BandCards bands={meta.bands} counts={first?.counts ?? []} selected={filters.band ?? []} onToggle={toggleBand} />
+      {selectedBand ? (
+        <p className="rounded-md border border-gray-200 bg-white px-4 py-2 text-sm text-gray-800" data-testid="band-action">
+          <span className="font-semibold">{selectedBand.label}:</span> {selectedBand.action}
+        </p>
+      ) : null}
+      <AccountFilters filters={filters} owners={meta.owners} me={meta.me} role={role} onChange={setFilters} />
+      {query.isError ? (
+        <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
+          {(query.error as Error).message}{' '}
+          <button type="button" className="font-medium underline" onClick={() => query.refetch()}>Try again</button>
+        </div>
+      ) : null}
+      {query.isPending ? (
+        <div className="space-y-2" aria-busy="true" aria-label="Loading accounts">
+          {Array.from({ length: 8 }, (_, i) => <div key={i} className="h-9 animate-pulse rounded bg-gray-200" />)}
+        </div>
+      ) : rows.length === 0 ? (
+        <EmptyState title={emptyMessage(filters, meta.bands)}>
+          <p>Clear a filter or pick another band to see more accounts.</p>
+        </EmptyState>
+      ) : (
+        <>
+          <p className="text-sm text-gray-600" aria-live="polite">
+            Showing <span className="tabular">{formatCount(rows.length)}</span> of <span className="tabular">{formatCount(first?.total ?? 0)}</span> accounts
+          </p>
+          <AccountsTable rows={rows} bands={meta.bands} sort={filters.sort ?? 'score'} onSort={(sort) => setFilters({ ...filters, sort })} />
+          {query.hasNextPage ? (
+            <div className="flex justify-center">
+              <button type="button" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}
+                className="rounded-md border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60">
+                {query.isFetchingNextPage ? 'Loading…' : 'Load more accounts'}
+              </button>
+            </div>
+          ) : null}
+        </>
+      )}
+    </div>
+  );
+}

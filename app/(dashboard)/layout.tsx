@@ -1,0 +1,45 @@
+import Link from 'next/link';
+import { Providers } from '@/components/providers';
+import { NavLinks } from '@/components/shell/nav-links';
+import { SignOutButton } from '@/components/shell/sign-out-button';
+import { getDb } from '@/db/client';
+import { formatCompact, formatCount, formatMoney } from '@/lib/format';
+import { ROLE_LABELS, navFor } from '@/lib/roles';
+import { portfolioSize } from '@/lib/server/queries/portfolio';
+import { requirePageRole } from '@/lib/server/session';
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const user = await requirePageRole('csm');
+  const size = portfolioSize(getDb(), user.role === 'csm' ? user.email : undefined);
+  return (
+    <Providers>
+      <div className="flex min-h-screen">
+        <aside className="hidden w-56 shrink-0 border-r border-gray-200 bg-white px-3 py-5 md:block">
+          <Link href="/accounts" className="mb-6 block px-3 text-lg font-semibold tracking-tight">Trellis</Link>
+          <NavLinks items={navFor(user.role)} />
+        </aside>
+        <div className="flex min-w-0 flex-1 flex-col">
+          <header className="flex flex-wrap items-center justify-between gap-3 border-b border-gray-200 bg-white px-6 py-3">
+            <p className="text-sm text-gray-700" data-testid="portfolio-size">
+              <span className="sr-only">Portfolio: </span>
+              <strong className="tabular font-semibold text-gray-900">{formatCount(size.accounts)}</strong> {user.role === 'csm' ? 'of your accounts' : 'accounts'}
+              {' · '}<span className="tabular">{formatMoney(size.arr)}</span> ARR
+              {' · '}<span className="tabular">{formatCount(size.contacts)}</span> contacts
+              {' · '}<span className="tabular">{formatCompact(size.events)}</span> events
+            </p>
+            <div className="flex items-center gap-3">
+              <span className="text-sm text-gray-700">
+                {user.email} <span className="ml-1 rounded bg-gray-100 px-1.5 py-0.5 text-xs font-medium text-gray-700">{ROLE_LABELS[user.role]}</span>
+              </span>
+              <SignOutButton />
+            </div>
+          </header>
+          <div className="md:hidden border-b border-gray-200 bg-white px-3 py-2">
+            <NavLinks items={navFor(user.role)} />
+          </div>
+          <main id="main" className="flex-1 px-6 py-6">{children}</main>
+        </div>
+      </div>
+    </Providers>
+  );
+}

@@ -1,0 +1,13 @@
+import { NextResponse } from 'next/server';
+import { sessionRoute } from '@/lib/server/api';
+import { AppError } from '@/lib/server/errors';
+import { accountPage } from '@/lib/server/queries/account-page';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = sessionRoute<{ id: string }>('csm', ({ db, request }, { id }) => {
+  const types = request.nextUrl.searchParams.get('types')?.split(',').filter(Boolean);
+  const data = accountPage(db, decodeURIComponent(id), { types });
+  if (!data) throw new AppError('not_found', `No account with id "${id}"`);
+  return NextResponse.json(data);
+});

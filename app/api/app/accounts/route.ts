@@ -1,0 +1,11 @@
+import { NextResponse } from 'next/server';
+import { accountQuerySchema } from '@/lib/account-filters';
+import { sessionRoute } from '@/lib/server/api';
+import { accountsView, effectiveFilters } from '@/lib/server/queries/account-view';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = sessionRoute('csm', ({ db, user, request }) => {
+  const query = accountQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  return NextResponse.json(accountsView(db, { ...query, ...effectiveFilters(query, user) }));
+});

@@ -1,0 +1,25 @@
+import { NextResponse } from 'next/server';
+import { apiRoute, readJsonBody } from '@/lib/server/api';
+import { ensureLiveModel, publishModel } from '@/lib/server/commands/model';
+import { AppError } from '@/lib/server/errors';
+import { getModelVersion } from '@/lib/server/queries/model';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = apiRoute('read', ({ db }) => {
+  const live = ensureLiveModel(db);
+  return NextResponse.json({ version: live.version, publishedAt: new Date(live.publishedAt).toISOString(), author: live.author, note: live.note, model: live.model });
+});
+
+/** Publishes a model: the body is the model JSON, or `{ model, note }`. */
+export const PUT = apiRoute('admin', async ({ db, request, key }) => {
+  const body = await readJsonBody(request, 1024 * 1024);
+  const wrapped = typeof body === 'object' && body !== null && 'model' in body && !('dimensions' in body);
+  const { model, note } = wrapped ? (body as { model: unknown; note?: unknown }) : { model: body, note: undefined };
+  if (note !== undefined && note !== null && typeof note !== 'string') {
+    throw new AppError('invalid', 'The note must be a string', [{ path: 'note', message: 'must be a string' }]);
+  }
+  const published = publishModel(db, { model, note: (note as string | undefined) ?? null, author: `apikey:${key.name}` });
+  const live = getModelVersion(db, published.version)!;
+  return NextResponse.json({ version: live.version, publishedAt: new Date(live.publishedAt).toISOString(), author: live.author, note: live.note, model: live.model, rescored: published.accounts });
+});

@@ -1,0 +1,149 @@
+'use client';
+
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import Link from 'next/link';
+import { useMemo } from 'react';
+import type { AccountSort } from '@/lib/account-filters';
+import { NO_DATA, type BandInfo } from '@/lib/bands';
+import { formatChangePercent, formatChangePoints, formatMoney, formatScore } from '@/lib/format';
+import { FLAG_LABELS } from '@/lib/scoring/flag-labels';
+import type { FlagKey } from '@/lib/scoring/types';
+import { BandBadge } from '@/components/ui/band-badge';
+
+export interface AccountRow {
+  id: string;
+  name: string;
+  tier: string | null;
+  lifecycleStage: string | null;
+  arr: number;
+  owner: string | null;
+  renewalDate: string | null;
+  score: number | null;
+  band: string | null;
+  state: 'scored' | 'no_data';
+  partial: boolean;
+  velocity: number | null;
+  scoreChange: number | null;
+  belowTarget: boolean;
+  flags: { key: string; severity: 'red' | 'yellow' }[];
+}
+
+const SORTABLE: Record<string, [AccountSort, AccountSort]> = {
+  name: ['name', '-name'],
+  arr: ['-arr', 'arr'],
+  score: ['score', '-score'],
+  velocity: ['velocity', '-velocity'],
+  scoreChange: ['scoreChange', '-scoreChange'],
+};
+
+function strongestFlag(flags: AccountRow['flags']): string | null {
+  const first = flags.find((f) => f.severity === 'red') ?? flags[0];
+  if (!first) return null;
+  const label = FLAG_LABELS[first.key as FlagKey] ?? first.key;
+  return flags.length > 1 ? `${label} +${flags.length - 1}` : label;
+}
+
+const col = createColumnHelper<AccountRow>();
+
+export function AccountsTable({ rows, bands, sort, onSort }: { rows: AccountRow[]; bands: BandInfo[]; sort: AccountSort; onSort: (sort: AccountSort) => void }) {
+  const columns = useMemo(() => {
+    const bandOf = (key: string | null) => {
+      const rank = bands.findIndex((b) => b.key === key);
+      return rank < 0 ? { label: NO_DATA.label, rank: undefined } : { label: bands[rank].label, rank };
+    };
+    return [
+      col.accessor('name', {
+        header: 'Account',
+        cell: (c) => (
+          <Link href={`/accounts/${encodeURIComponent(c.row.original.id)}`} className="font-medium text-gray-900 hover:text-accent-strong hover:underline">
+            {c.getValue()}
+          </Link>
+        ),
+      }),
+      col.accessor('tier', { header: 'Tier', cell: (c) => <span className="capitalize">{c.getValue() ?? '—'}</span> }),
+      col.accessor('owner', { header: 'Owner', cell: (c) => <span className="text-gray-700">{c.getValue()?.split('@')[0] ?? '—'}</span> }),
+      col.accessor('arr', { header: 'ARR', cell: (c) => <span className="tabular">{formatMoney(c.getValue())}</span> }),
+      col.accessor('score', {
+        header: 'Score',
+        cell: (c) => (
+          <span className="tabular font-semibold">
+            {formatScore(c.getValue())}
+            {c.row.original.partial ? <span className="ml-1 text-xs font-normal text-gray-500" title="Some dimensions had no data">partial</span> : null}
+          </span>
+        ),
+      }),
+      col.accessor('band', {
+        header: 'Band',
+        cell: (c) => {
+          const b = bandOf(c.getValue());
+          return <BandBadge band={c.getValue()} label={b.label} rank={b.rank} />;
+        },
+      }),
+      col.accessor('velocity', {
+        header: 'Velocity',
+        cell: (c) => <span className={`tabular ${(c.getValue() ?? 0) < 0 ? 'text-red-800' : 'text-gray-800'}`}>{formatChangePercent(c.getValue())}</span>,
+      }),
+      col.accessor('scoreChange', {
+        header: 'Change',
+        cell: (c) => <span className={`tabular ${(c.getValue() ?? 0) < 0 ? 'text-red-800' : 'text-gray-800'}`}>{formatChangePoints(c.getValue())}</span>,
+      }),
+      col.accessor('flags', {
+        header: 'Flags',
+        cell: (c) => {
+          const text = strongestFlag(c.getValue());
+          if (!text) return <span className="text-gray-500">—</span>;
+          const red = c.getValue().some((f) => f.severity === 'red');
+          return <span className={red ? 'font-medium text-red-800' : 'text-yellow-900'}>{text}</span>;
+        },
+      }),
+      col.accessor('belowTarget', {
+        header: 'Target',
+        cell: (c) => (c.getValue() ? <span className="text-xs font-medium text-red-800">Below target</span> : <span className="text-xs text-gray-500">On target</span>),
+      }),
+    ];
+  }, [bands]);
+
+  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id });
+
+  return (
+    <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
+      <table className="min-w-full divide-y divide-gray-200 text-sm">
+        <caption className="sr-only">Accounts with their engagement scores</caption>
+        <thead className="bg-gray-50">
+          {table.getHeaderGroups().map((hg) => (
+            <tr key={hg.id}>
+              {hg.headers.map((h) => {
+                const sortable = SORTABLE[h.column.id];
+                const direction = sortable ? (sort === sortable[0] ? 'first' : sort === sortable[1] ? 'second' : null) : null;
+                const ascending = direction && (sort.startsWith('-') ? 'descending' : 'ascending');
+                return (
+                  <th key={h.id} scope="col" aria-sort={ascending || undefined} className="px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-gray-600">
+                    {sortable ? (
+                      <button type="button" onClick={() => onSort(direction === 'first' ? sortable[1] : sortable[0])} className="inline-flex items-center gap-1 uppercase hover:text-gray-900">
+                        {flexRender(h.column.columnDef.header, h.getContext())}
+                        <span aria-hidden>{direction ? (sort.startsWith('-') ? '↓' : '↑') : '↕'}</span>
+                      </button>
+                    ) : (
+                      flexRender(h.column.columnDef.header, h.getContext())
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody className="divide-y divide-gray-100">
+          {table.getRowModel().rows.map((row) => (
+            <tr key={row.id} className="hover:bg-gray-50">
+              {row.getVisibleCells().map((cell) => (
+                <td key={cell.id} className="whitespace-nowrap px-3 py-2">
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * Opening the SQLite file, shared by the app (db/client.ts) and the command-line scripts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/** A transaction handle: what functions that only read or write rows take, so they compose inside a transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbLike = Db | Tx;
+
+export const DEFAULT_DATABASE_FILE = './data/trellis.db';
+
+/** `DATABASE_URL` is `file:<path>` or a plain path; default ./data/trellis.db. */
+export function databaseFile(url = process.env.DATABASE_URL): string {
+  if (!url) return path.resolve(DEFAULT_DATABASE_FILE);
+  if (url.startsWith('file:')) return path.resolve(url.slice('file:'.length));
+  if (/^[a-z]+:\/\//i.test(url)) {
+    throw new Error(`DATABASE_URL must be a SQLite file (file:./data/trellis.db), got a ${url.split(':')[0]} URL`);
+  }
+  return path.resolve(url);
+}
+
+export function migrationsFolder(): string {
+  return path.resolve(process.cwd(), 'db/migrations');
+}
+
+export function openDatabase(file = databaseFile(), options: { readonly?: boolean } = {}): Db {
+  if (!options.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file, { readonly: options.readonly ?? false });
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536'); // 64 MiB page cache
+  sqlite.pragma('temp_store = MEMORY');
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+export function migrateDatabase(db: Db): void {
+  migrate(db, { migrationsFolder: migrationsFolder() });
+}

@@ -1,0 +1,358 @@
+/**
+ * The whole database. Times are integers in epoch milliseconds (UTC); `day` columns are whole
+ * days since 1970-01-01 UTC. External ids (CRM ids, API ids) are text; internal `pk` integers
+ * keep the large tables (events, aggregates, snapshots) compact.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+const createdAt = () => integer('created_at').notNull().default(now);
+const updatedAt = () => integer('updated_at').notNull().default(now);
+
+// ---------------------------------------------------------------- people and access
+
+export const users = sqliteTable('users', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull(),
+  name: text('name'),
+  role: text('role', { enum: ['csm', 'manager', 'admin'] }).notNull(),
+  /** scrypt: `scrypt$N$r$p$salt$hash` (base64); null for users who only sign in through OIDC */
+  passwordHash: text('password_hash'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  lastLoginAt: integer('last_login_at'),
+  disabledAt: integer('disabled_at'),
+}, (t) => [uniqueIndex('users_email_uq').on(t.email)]);
+
+/** Failed sign-ins per key (an email or a client address), to slow down guessing. */
+export const loginThrottle = sqliteTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lastFailureAt: integer('last_failure_at').notNull(),
+  blockedUntil: integer('blocked_until').notNull().default(0),
+});
+
+export const apiKeys = sqliteTable('api_keys', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  /** the first characters of the key, shown so that people can tell keys apart */
+  prefix: text('prefix').notNull(),
+  /** SHA-256 of the whole key; keys are long random strings, so a fast hash is enough */
+  keyHash: text('key_hash').notNull(),
+  scope: text('scope', { enum: ['ingest', 'read', 'admin'] }).notNull(),
+  createdByUserPk: integer('created_by_user_pk').references(() => users.pk, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+}, (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash)]);
+
+export const auditLog = sqliteTable('audit_log', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull().default(now),
+  /** who: a user's email, `apikey:<name>`, `cli` or `system` */
+  actor: text('actor').notNull(),
+  actorUserPk: integer('actor_user_pk'),
+  action: text('action').notNull(),
+  targetType: text('target_type'),
+  targetId: text('target_id'),
+  details: text('details', { mode: 'json' }),
+  ip: text('ip'),
+}, (t) => [
+  index('audit_log_at_idx').on(t.at),
+  index('audit_log_action_at_idx').on(t.action, t.at),
+  index('audit_log_target_idx').on(t.targetType, t.targetId),
+]);
+
+// ---------------------------------------------------------------- customers
+
+export const accounts = sqliteTable('accounts', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull(),
+  name: text('name').notNull(),
+  tier: text('tier', { enum: ['strategic', 'growth', 'core', 'nurture'] }),
+  /** explicit stage; null means derived from started_at (onboarding for 90 days, then adoption) */
+  lifecycleStage: text('lifecycle_stage', { enum: ['onboarding', 'adoption', 'renewal', 'expansion'] }),
+  arr: real('arr').notNull().default(0),
+  ownerEmail: text('owner_email'),
+  startedAt: integer('started_at'),
+  renewalDate: integer('renewal_date'),
+  industry: text('industry'),
+  size: text('size'),
+  attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>(),
+  /** set from outcomes: when the account churned (null while it is a customer) */
+  churnedAt: integer('churned_at'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('accounts_id_uq').on(t.id),
+  index('accounts_churned_idx').on(t.churnedAt),
+  index('accounts_owner_idx').on(t.ownerEmail),
+  index('accounts_tier_idx').on(t.tier),
+  index('accounts_name_idx').on(t.name),
+  index('accounts_arr_idx').on(t.arr),
+]);
+
+export const contacts = sqliteTable('contacts', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull(),
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  name: text('name'),
+  email: text('email'),
+  role: text('role', { enum: ['executive_sponsor', 'champion', 'power_user', 'user'] }),
+  department: text('department'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('contacts_id_uq').on(t.id), index('contacts_account_idx').on(t.accountPk)]);
+
+/** The trigger catalogue: which event types exist. Retiring keeps every event and aggregate. */
+export const triggers = sqliteTable('triggers', {
+  key: text('key').primaryKey(),
+  label: text('label').notNull(),
+  description: text('description'),
+  /** properties the trigger carries: [{ name, type: boolean|number|string, description }] */
+  properties: text('properties', { mode: 'json' }).$type<{ name: string; type: string; description?: string }[]>(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  retiredAt: integer('retired_at'),
+});
+
+/** Incoming event names (e.g. Segment `track` names) mapped to a trigger key. */
+export const triggerAliases = sqliteTable('trigger_aliases', {
+  name: text('name').primaryKey(),
+  triggerKey: text('trigger_key').notNull().references(() => triggers.key, { onUpdate: 'cascade' }),
+  createdAt: createdAt(),
+});
+
+export const features = sqliteTable('features', {
+  key: text('key').primaryKey(),
+  label: text('label').notNull(),
+  tier: text('tier', { enum: ['core', 'advanced', 'basic'] }).notNull(),
+  createdAt: createdAt(),
+  retiredAt: integer('retired_at'),
+});
+
+export const events = sqliteTable('events', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  /** optional idempotency key: the same id is never counted twice */
+  id: text('id'),
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  contactPk: integer('contact_pk').references(() => contacts.pk, { onDelete: 'set null' }),
+  type: text('type').notNull(),
+  occurredAt: integer('occurred_at').notNull(),
+  count: integer('count').notNull().default(1),
+  properties: text('properties', { mode: 'json' }).$type<Record<string, unknown>>(),
+  source: text('source'),
+  receivedAt: integer('received_at').notNull().default(now),
+}, (t) => [
+  uniqueIndex('events_id_uq').on(t.id),
+  index('events_account_time_idx').on(t.accountPk, t.occurredAt),
+]);
+
+export const outcomes = sqliteTable('outcomes', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  /** optional idempotency key */
+  id: text('id'),
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  type: text('type', { enum: ['renewed', 'churned', 'expanded', 'contracted'] }).notNull(),
+  occurredAt: integer('occurred_at').notNull(),
+  arrDelta: real('arr_delta'),
+  reason: text('reason'),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('outcomes_id_uq').on(t.id),
+  index('outcomes_account_time_idx').on(t.accountPk, t.occurredAt),
+  index('outcomes_type_time_idx').on(t.type, t.occurredAt),
+]);
+
+// ---------------------------------------------------------------- aggregates (kept in step with events)
+
+/** Summed `count` per account, UTC day and trigger, with per-property statistics. */
+export const aggDaily = sqliteTable('agg_daily', {
+  accountPk: integer('account_pk').notNull(),
+  day: integer('day').notNull(),
+  type: text('type').notNull(),
+  n: integer('n').notNull(),
+  /** { [property]: { t, s, c, v? } } for boolean and numeric properties */
+  props: text('props'),
+}, (t) => [primaryKey({ name: 'agg_daily_pk', columns: [t.accountPk, t.day, t.type] }), index('agg_daily_day_idx').on(t.day)]);
+
+/** Which contacts were active per account and day (stakeholder and department measures). */
+export const aggContactDaily = sqliteTable('agg_contact_daily', {
+  accountPk: integer('account_pk').notNull(),
+  day: integer('day').notNull(),
+  contactPk: integer('contact_pk').notNull(),
+  n: integer('n').notNull(),
+}, (t) => [primaryKey({ name: 'agg_contact_daily_pk', columns: [t.accountPk, t.day, t.contactPk] }), index('agg_contact_daily_contact_idx').on(t.contactPk, t.day), index('agg_contact_daily_day_idx').on(t.day)]);
+
+/** Which catalogue features were used per account and day (adoption measure). */
+export const aggFeatureDaily = sqliteTable('agg_feature_daily', {
+  accountPk: integer('account_pk').notNull(),
+  day: integer('day').notNull(),
+  type: text('type').notNull(),
+  feature: text('feature').notNull(),
+  n: integer('n').notNull(),
+}, (t) => [primaryKey({ name: 'agg_feature_daily_pk', columns: [t.accountPk, t.day, t.type, t.feature] }), index('agg_feature_daily_day_idx').on(t.day)]);
+
+/** First and last activity per account ("nothing ever recorded" means no score, not zero). */
+export const accountActivity = sqliteTable('account_activity', {
+  accountPk: integer('account_pk').primaryKey().references(() => accounts.pk, { onDelete: 'cascade' }),
+  firstAt: integer('first_at').notNull(),
+  lastAt: integer('last_at').notNull(),
+  events: integer('events').notNull().default(0),
+});
+
+// ---------------------------------------------------------------- the model and its results
+
+export const modelVersions = sqliteTable('model_versions', {
+  version: integer('version').primaryKey({ autoIncrement: true }),
+  model: text('model', { mode: 'json' }).notNull(),
+  author: text('author').notNull(),
+  note: text('note'),
+  /** set when this version restores an earlier one */
+  rollbackOf: integer('rollback_of'),
+  publishedAt: integer('published_at').notNull().default(now),
+});
+
+export const modelDrafts = sqliteTable('model_drafts', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  userPk: integer('user_pk').notNull().references(() => users.pk, { onDelete: 'cascade' }),
+  baseVersion: integer('base_version'),
+  model: text('model', { mode: 'json' }).notNull(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('model_drafts_user_uq').on(t.userPk)]);
+
+/** Each account's current score (as of the end of the current UTC day). */
+export const scores = sqliteTable('scores', {
+  accountPk: integer('account_pk').primaryKey().references(() => accounts.pk, { onDelete: 'cascade' }),
+  modelVersion: integer('model_version').notNull(),
+  asOf: integer('as_of').notNull(),
+  state: text('state', { enum: ['scored', 'no_data'] }).notNull(),
+  score: real('score'),
+  band: text('band'),
+  partial: integer('partial', { mode: 'boolean' }).notNull().default(false),
+  /** { [dimensionKey]: score | null } */
+  dimensions: text('dimensions', { mode: 'json' }).$type<Record<string, number | null>>(),
+  velocity: real('velocity'),
+  touchpoints: integer('touchpoints').notNull().default(0),
+  previousTouchpoints: integer('previous_touchpoints').notNull().default(0),
+  previousScore: real('previous_score'),
+  scoreChange: real('score_change'),
+  belowTarget: integer('below_target', { mode: 'boolean' }).notNull().default(false),
+  /** [{ key, severity }] */
+  flags: text('flags', { mode: 'json' }).$type<{ key: string; severity: 'red' | 'yellow' }[]>(),
+  flagCount: integer('flag_count').notNull().default(0),
+  redFlagCount: integer('red_flag_count').notNull().default(0),
+  computedAt: integer('computed_at').notNull(),
+}, (t) => [
+  index('scores_band_score_idx').on(t.band, t.score),
+  index('scores_score_idx').on(t.score),
+  index('scores_velocity_idx').on(t.velocity),
+]);
+
+/** One row per account per day: the trend charts and cohort analyses read these. */
+export const scoreSnapshots = sqliteTable('score_snapshots', {
+  accountPk: integer('account_pk').notNull(),
+  day: integer('day').notNull(),
+  modelVersion: integer('model_version').notNull(),
+  score: real('score'),
+  band: text('band'),
+  /** { [dimensionKey]: score | null } */
+  dimensions: text('dimensions'),
+}, (t) => [primaryKey({ name: 'score_snapshots_pk', columns: [t.accountPk, t.day] }), index('score_snapshots_day_idx').on(t.day)]);
+
+/** Accounts whose daily snapshots are stale from a day on (events arrived for past days). */
+export const historyStale = sqliteTable('history_stale', {
+  accountPk: integer('account_pk').primaryKey().references(() => accounts.pk, { onDelete: 'cascade' }),
+  fromDay: integer('from_day').notNull(),
+  queuedAt: integer('queued_at').notNull(),
+});
+
+/** Early-warning flag episodes: raised when a flag starts firing, cleared when it stops. */
+export const flags = sqliteTable('flags', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  key: text('key').notNull(),
+  severity: text('severity', { enum: ['red', 'yellow'] }).notNull(),
+  evidence: text('evidence').notNull(),
+  data: text('data', { mode: 'json' }),
+  raisedAt: integer('raised_at').notNull(),
+  lastSeenAt: integer('last_seen_at').notNull(),
+  clearedAt: integer('cleared_at'),
+}, (t) => [
+  index('flags_account_open_idx').on(t.accountPk, t.clearedAt),
+  index('flags_raised_idx').on(t.raisedAt),
+]);
+
+/** Band changes of the current score (drops feed alerts; all feed "what changed"). */
+export const bandChanges = sqliteTable('band_changes', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  fromBand: text('from_band'),
+  toBand: text('to_band'),
+  score: real('score'),
+  at: integer('at').notNull(),
+}, (t) => [index('band_changes_account_idx').on(t.accountPk, t.at), index('band_changes_at_idx').on(t.at)]);
+
+/** What a CSM sees in Alerts: a raised flag or a band drop, with its acknowledgement. */
+export const alerts = sqliteTable('alerts', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['flag', 'band_drop'] }).notNull(),
+  key: text('key').notNull(),
+  severity: text('severity', { enum: ['red', 'yellow'] }).notNull(),
+  title: text('title').notNull(),
+  evidence: text('evidence'),
+  flagPk: integer('flag_pk'),
+  createdAt: integer('created_at').notNull(),
+  acknowledgedAt: integer('acknowledged_at'),
+  acknowledgedByUserPk: integer('acknowledged_by_user_pk').references(() => users.pk, { onDelete: 'set null' }),
+  snoozedUntil: integer('snoozed_until'),
+}, (t) => [
+  index('alerts_account_idx').on(t.accountPk, t.createdAt),
+  index('alerts_open_idx').on(t.acknowledgedAt, t.createdAt),
+]);
+
+/** A CSM's band override: the computed score stays visible beside it. */
+export const overrides = sqliteTable('overrides', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  band: text('band').notNull(),
+  reason: text('reason').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  createdByUserPk: integer('created_by_user_pk').references(() => users.pk, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  revokedAt: integer('revoked_at'),
+  revokedByUserPk: integer('revoked_by_user_pk'),
+}, (t) => [index('overrides_account_idx').on(t.accountPk, t.expiresAt)]);
+
+// ---------------------------------------------------------------- operations
+
+export const webhooks = sqliteTable('webhooks', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  /** which alerts are sent: ['band_drop', 'red_flag'] */
+  events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: createdAt(),
+});
+
+/** Long-running work (rescore, publish, import) with progress the UI can show. */
+export const jobs = sqliteTable('jobs', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  kind: text('kind').notNull(),
+  status: text('status', { enum: ['running', 'done', 'failed'] }).notNull(),
+  progress: real('progress').notNull().default(0),
+  message: text('message'),
+  createdByUserPk: integer('created_by_user_pk'),
+  startedAt: integer('started_at').notNull(),
+  finishedAt: integer('finished_at'),
+}, (t) => [index('jobs_kind_started_idx').on(t.kind, t.startedAt)]);
+
+/** Small key/value settings (e.g. when the daily refresh last ran). */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }),
+  updatedAt: updatedAt(),
+});

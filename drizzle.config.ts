@@ -1,0 +1,10 @@
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'sqlite',
+  schema: './db/schema.ts',
+  out: './db/migrations',
+  dbCredentials: { url: process.env.DATABASE_URL?.replace(/^file:/, '') ?? './data/trellis.db' },
+  strict: true,
+  verbose: true,
+});

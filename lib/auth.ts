@@ -1,0 +1,123 @@
+import 'server-only';
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
+import { getDb } from '@/db/client';
+import { isRole, type Role } from '@/lib/roles';
+import { authenticate, SignInError } from '@/lib/server/commands/sign-in';
+import { recordAudit } from '@/lib/server/commands/audit';
+import { findUserByEmail } from '@/lib/server/queries/users';
+
+declare module 'next-auth' {
+  interface Session {
+    user: { id: number; email: string; name?: string | null; role: Role };
+  }
+  interface User {
+    role?: Role;
+  }
+}
+
+declare module 'next-auth/jwt' {
+  interface JWT {
+    uid?: number;
+    role?: Role;
+  }
+}
+
+interface OidcProfile {
+  sub: string;
+  email?: string;
+  name?: string;
+}
+
+/**
+ * An OpenID Connect provider, switched on when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET
+ * are set. Only people who already have a Trellis user (same email) may sign in through it, so the
+ * role always comes from Trellis, never from the identity provider.
+ */
+function oidcProvider(): OAuthConfig<OidcProfile> | null {
+  const issuer = process.env.OIDC_ISSUER;
+  const clientId = process.env.OIDC_CLIENT_ID;
+  const clientSecret = process.env.OIDC_CLIENT_SECRET;
+  if (!issuer || !clientId || !clientSecret) return null;
+  return {
+    id: 'oidc',
+    name: process.env.OIDC_NAME ?? 'Single sign-on',
+    type: 'oauth',
+    wellKnown: `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    clientId,
+    clientSecret,
+    idToken: true,
+    checks: ['pkce', 'state'],
+    authorization: { params: { scope: 'openid email profile' } },
+    profile(profile) {
+      return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? null };
+    },
+  };
+}
+
+export function oidcEnabled(): boolean {
+  return oidcProvider() !== null;
+}
+
+function clientIp(headers: Record<string, unknown> | undefined): string | null {
+  const forwarded = headers?.['x-forwarded-for'];
+  if (typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
+  const real = headers?.['x-real-ip'];
+  return typeof real === 'string' ? real : null;
+}
+
+const oidc = oidcProvider();
+
+export const authOptions: NextAuthOptions = {
+  session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
+  pages: { signIn: '/login', error: '/login' },
+  providers: [
+    CredentialsProvider({
+      id: 'credentials',
+      name: 'Email and password',
+      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      async authorize(credentials, req) {
+        const email = String(credentials?.email ?? '');
+        const password = String(credentials?.password ?? '');
+        try {
+          const user = await authenticate(getDb(), email, password, clientIp(req?.headers));
+          return { id: String(user.pk), email: user.email, name: user.name, role: user.role };
+        } catch (error) {
+          // next-auth passes the message of an Error thrown here back to the sign-in form.
+          if (error instanceof SignInError) throw new Error(error.message);
+          throw error;
+        }
+      },
+    }),
+    ...(oidc ? [oidc] : []),
+  ],
+  callbacks: {
+    async signIn({ user, account }) {
+      if (account?.provider !== 'oidc') return true;
+      const known = user.email ? findUserByEmail(getDb(), user.email) : undefined;
+      if (!known || known.disabledAt) {
+        recordAudit(getDb(), { actor: user.email ?? 'anonymous', action: 'auth.signin_failed', details: { provider: 'oidc', reason: 'no_such_user' } });
+        return '/login?error=NoTrellisUser';
+      }
+      return true;
+    },
+    async jwt({ token, user, account }) {
+      if (user && account) {
+        const row = findUserByEmail(getDb(), user.email ?? '');
+        if (row) {
+          token.uid = row.pk;
+          token.role = row.role;
+          token.email = row.email;
+        }
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      if (token.uid && isRole(token.role)) {
+        session.user = { id: token.uid, email: token.email ?? '', name: token.name, role: token.role };
+      }
+      return session;
+    },
+  },
+};

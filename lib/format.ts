@@ -1,0 +1,37 @@
+/** Number and date formatting used across the UI (see UI.md: compact money, signed changes). */
+
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const integer = new Intl.NumberFormat('en-US');
+
+export function formatMoney(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  return `$${compact.format(value)}`;
+}
+
+export function formatCount(value: number): string {
+  return integer.format(value);
+}
+
+export function formatCompact(value: number): string {
+  return compact.format(value);
+}
+
+export function formatScore(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : value.toFixed(1);
+}
+
+/** A fraction as a signed percentage with an arrow: 0.12 -> "▲ 12%", -0.333 -> "▼ 33%". */
+export function formatChangePercent(fraction: number | null | undefined): string {
+  if (fraction === null || fraction === undefined) return '—';
+  const pct = Math.round(fraction * 100);
+  if (pct === 0) return '0%';
+  return `${pct > 0 ? '▲' : '▼'} ${Math.abs(pct)}%`;
+}
+
+/** A score change in points: 4.2 -> "▲ 4.2", -3 -> "▼ 3.0". */
+export function formatChangePoints(points: number | null | undefined): string {
+  if (points === null || points === undefined) return '—';
+  const rounded = Math.round(points * 10) / 10;
+  if (rounded === 0) return '0.0';
+  return `${rounded > 0 ? '▲' : '▼'} ${Math.abs(rounded).toFixed(1)}`;
+}

@@ -1,0 +1,45 @@
+/** The public API of the scoring engine (pure: no I/O, no database, no Next.js). */
+export * from './types';
+export {
+  modelSchema,
+  measureSchema,
+  dimensionSchema,
+  bandSchema,
+  overrideSchema,
+  validateModel,
+  formatPath,
+  type Model,
+  type ModelInput,
+  type MeasureDef,
+  type MeasureKind,
+  type DimensionDef,
+  type BandDef,
+  type OverrideDef,
+  type MeasureOverride,
+  type ValidationError,
+  type ValidationResult,
+} from './schema';
+export { DEFAULT_MODEL, DEFAULT_TRIGGERS, DEFAULT_FEATURE_WEIGHTS, type TriggerDef, type TriggerProperty } from './default-model';
+export {
+  DAY_MS,
+  endOfUtcDay,
+  windowBounds,
+  summarizeWindow,
+  summarizeWindows,
+  countOf,
+  propOf,
+  trueCountOf,
+  medianOf,
+  meanOf,
+  engagedContactIds,
+  contactCountOf,
+  featureUsedIn,
+  type WindowSummary,
+  type PropAgg,
+  type OutreachRun,
+} from './window';
+export { compileModel, resolveStage, ONBOARDING_DAYS, type CompiledModel } from './compile';
+export { scoreAccount, roundScore, bandFor, type ScoreInput } from './engine';
+export { computeFlags, FLAG_RULES, FLAG_LABELS, type FlagInput } from './flags';
+export { describeMeasure } from './explain';
+export { buildActivity, featureSourcesOf, type RawEvent, type FeatureSource, type BuildActivityOptions } from './activity';

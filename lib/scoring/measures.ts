@@ -1,0 +1,160 @@
+/**
+ * The six measure kinds of SCORING.md §2, each yielding points and max for one window.
+ * "No data is not zero": a measure that cannot be observed returns `points: null`.
+ */
+import type { CompiledMeasure } from './compile';
+import { DEFAULT_FEATURE_WEIGHTS } from './default-model';
+import type { ContactInfo, ContactRole, FeatureInfo, FeatureTier, MeasureInputs } from './types';
+import { contactsOfTypes, countOf, featureUsedIn, trueCountOf, type WindowSummary } from './window';
+
+export interface MeasureValue {
+  points: number | null;
+  max: number;
+  /** null unless details were asked for (history scoring skips them) */
+  inputs: MeasureInputs | null;
+}
+
+/** Per-account lookups, built once per contacts/catalogue array and reused across days. */
+export interface AccountRefs {
+  contacts: ReadonlyMap<string, ContactInfo>;
+  catalogue: readonly FeatureInfo[];
+  catalogueWeight: number;
+}
+
+const contactMaps = new WeakMap<readonly ContactInfo[], Map<string, ContactInfo>>();
+const catalogueWeights = new WeakMap<readonly FeatureInfo[], number>();
+
+export function accountRefs(contacts: readonly ContactInfo[], catalogue: readonly FeatureInfo[]): AccountRefs {
+  let map = contactMaps.get(contacts);
+  if (!map) contactMaps.set(contacts, (map = new Map(contacts.map((c) => [c.id, c]))));
+  let weight = catalogueWeights.get(catalogue);
+  if (weight === undefined) catalogueWeights.set(catalogue, (weight = catalogue.reduce((a, f) => a + DEFAULT_FEATURE_WEIGHTS[f.tier], 0)));
+  return { contacts: map, catalogue, catalogueWeight: weight };
+}
+
+/** Who was engaged in a window, computed at most once per window and only when asked. */
+export interface Engagement {
+  engaged: number;
+  byRole: Record<ContactRole, number>;
+  departments: number;
+}
+
+/** Departments are compared trimmed and case-insensitively so "Ops" and "ops " are one. */
+export function departmentKey(d: string | null): string | null {
+  const k = d?.trim().toLowerCase();
+  return k ? k : null;
+}
+
+export function engagementOf(w: WindowSummary, refs: AccountRefs): Engagement {
+  const byRole: Record<ContactRole, number> = { executive_sponsor: 0, champion: 0, power_user: 0, user: 0 };
+  const depts = new Set<string>();
+  for (const id of w.engaged) {
+    const c = refs.contacts.get(w.ci.names[id]);
+    if (!c) continue;
+    if (c.role) byRole[c.role]++;
+    const d = departmentKey(c.department);
+    if (d) depts.add(d);
+  }
+  return { engaged: w.engaged.length, byRole, departments: depts.size };
+}
+
+export class WindowContext {
+  private eng: Engagement | null = null;
+  constructor(
+    readonly w: WindowSummary,
+    readonly refs: AccountRefs,
+    readonly detail: boolean,
+  ) {}
+  get engagement(): Engagement {
+    return this.eng ?? (this.eng = engagementOf(this.w, this.refs));
+  }
+}
+
+function clampCount(n: number, per: number, points: number, cap: number): number {
+  const raw = Math.floor(n / per) * points;
+  return points > 0 ? Math.min(raw, cap) : Math.max(raw, cap);
+}
+
+/** Distinct contacts with a role engaged through the given types (typed contact buckets only). */
+function filteredRoleCount(x: WindowContext, types: readonly string[], role: ContactRole): number {
+  let k = 0;
+  for (const id of contactsOfTypes(x.w, types)) if (x.refs.contacts.get(id)?.role === role) k++;
+  return k;
+}
+
+export function evaluateMeasure(cm: CompiledMeasure, x: WindowContext): MeasureValue {
+  const m = cm.def;
+  const { w, detail } = x;
+  switch (m.kind) {
+    case 'count': {
+      const n = countOf(w, cm.types);
+      return { points: clampCount(n, m.per, m.points, m.cap), max: cm.max, inputs: detail ? { n } : null };
+    }
+    case 'ratio': {
+      const num = countOf(w, cm.types);
+      const den = countOf(w, cm.denominator);
+      if (den === 0) return { points: null, max: cm.max, inputs: detail ? { numerator: num, denominator: 0 } : null };
+      const rate = num / den;
+      let points = 0;
+      for (const tier of m.tiers) {
+        if (rate >= tier.min) {
+          points = tier.points;
+          break;
+        }
+      }
+      return { points, max: cm.max, inputs: detail ? { numerator: num, denominator: den, rate } : null };
+    }
+    case 'attributes': {
+      // An event with count k counts k times, so the mean is over summed counts.
+      const n = countOf(w, cm.types);
+      if (n === 0) return { points: null, max: cm.max, inputs: detail ? { events: 0 } : null };
+      let sum = 0;
+      const inputs: MeasureInputs | null = detail ? { events: n } : null;
+      for (const a of m.attributes) {
+        const t = trueCountOf(w, cm.types, a.property);
+        sum += a.points * t;
+        if (inputs) inputs[a.property] = t;
+      }
+      const points = sum / n;
+      if (inputs) inputs.mean = points;
+      return { points, max: cm.max, inputs };
+    }
+    case 'stakeholders': {
+      const k = cm.types.length ? filteredRoleCount(x, cm.types, m.role) : x.engagement.byRole[m.role];
+      return { points: Math.min(k * m.points, m.cap), max: cm.max, inputs: detail ? { contacts: k } : null };
+    }
+    case 'departments': {
+      const d = x.engagement.departments;
+      return { points: d >= m.min ? m.points : 0, max: cm.max, inputs: detail ? { departments: d, min: m.min } : null };
+    }
+    case 'adoption':
+      return evaluateAdoption(cm, x);
+  }
+}
+
+const FEATURE_TIER_ORDER: readonly FeatureTier[] = ['core', 'advanced', 'basic'];
+
+function evaluateAdoption(cm: CompiledMeasure, x: WindowContext): MeasureValue {
+  const { catalogue, catalogueWeight } = x.refs;
+  if (catalogue.length === 0 || catalogueWeight <= 0) return { points: null, max: cm.max, inputs: x.detail ? { features: 0 } : null };
+  let used = 0;
+  const inputs: MeasureInputs | null = x.detail ? {} : null;
+  if (inputs) {
+    for (const t of FEATURE_TIER_ORDER) {
+      inputs[`${t}Used`] = 0;
+      inputs[`${t}Total`] = 0;
+    }
+  }
+  for (const f of catalogue) {
+    let hit = false;
+    for (const t of cm.types) if (featureUsedIn(x.w, t, f.key)) hit = true;
+    if (hit) used += DEFAULT_FEATURE_WEIGHTS[f.tier];
+    if (inputs) {
+      inputs[`${f.tier}Total`]++;
+      if (hit) inputs[`${f.tier}Used`]++;
+    }
+  }
+  const share = used / catalogueWeight;
+  if (inputs) Object.assign(inputs, { weightUsed: used, weightTotal: catalogueWeight, share });
+  return { points: share * 100, max: cm.max, inputs };
+}

@@ -1,0 +1,261 @@
+/**
+ * The model schema (SCORING.md §2). A model is data edited by admins, so every object is strict:
+ * a typo in a field name must be an error, never a silently ignored no-op.
+ */
+import { z } from 'zod';
+import { LIFECYCLE_STAGES, TIERS } from './types';
+
+const key = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'use lower-case letters, digits, "_", "-" or "."');
+const label = z.string().min(1).max(120);
+const eventType = z.string().min(1).max(100);
+const eventTypes = z.union([eventType, z.array(eventType).min(1)]);
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const ratioTierSchema = z.strictObject({ min: finite.min(0), points: finite.min(0).max(100) });
+export const attributeSchema = z.strictObject({ property: z.string().min(1), points: finite.min(0) });
+
+/** Ratio tiers are read top-down ("first tier with r >= min"), so they must be in descending order. */
+const ratioTiers = z
+  .array(ratioTierSchema)
+  .min(1)
+  .superRefine((tiers, ctx) => {
+    for (let i = 1; i < tiers.length; i++) {
+      if (tiers[i].min >= tiers[i - 1].min) {
+        ctx.addIssue({ code: 'custom', path: [i, 'min'], message: 'tiers must be ordered by descending min' });
+      }
+    }
+  });
+
+const base = { key, label };
+
+export const countMeasureSchema = z.strictObject({
+  ...base,
+  kind: z.literal('count'),
+  event: eventTypes,
+  points: finite.refine((p) => p !== 0, 'points must not be 0'),
+  per: z.number().int().positive().default(1),
+  cap: finite,
+});
+export const ratioMeasureSchema = z.strictObject({
+  ...base,
+  kind: z.literal('ratio'),
+  numerator: eventTypes,
+  denominator: eventTypes,
+  tiers: ratioTiers,
+});
+export const attributesMeasureSchema = z.strictObject({
+  ...base,
+  kind: z.literal('attributes'),
+  event: eventTypes,
+  attributes: z.array(attributeSchema).min(1),
+});
+export const stakeholdersMeasureSchema = z.strictObject({
+  ...base,
+  kind: z.literal('stakeholders'),
+  role: z.enum(['executive_sponsor', 'champion', 'power_user', 'user']),
+  points: finite.positive(),
+  cap: finite.positive(),
+  /** only contacts engaged through these event types count (needs typed contact buckets) */
+  event: eventTypes.optional(),
+});
+export const departmentsMeasureSchema = z.strictObject({
+  ...base,
+  kind: z.literal('departments'),
+  min: z.number().int().min(1),
+  points: finite.positive(),
+});
+export const adoptionMeasureSchema = z.strictObject({
+  ...base,
+  kind: z.literal('adoption'),
+  event: eventTypes,
+  property: z.string().min(1).default('feature'),
+});
+
+export const measureSchema = z.discriminatedUnion('kind', [
+  countMeasureSchema,
+  ratioMeasureSchema,
+  attributesMeasureSchema,
+  stakeholdersMeasureSchema,
+  departmentsMeasureSchema,
+  adoptionMeasureSchema,
+]);
+
+export const dimensionSchema = z.strictObject({
+  key,
+  label,
+  weight: finite.min(0).max(100),
+  measures: z.array(measureSchema).min(1),
+});
+
+export const bandSchema = z.strictObject({
+  key,
+  label,
+  min: finite.min(0).max(100),
+  action: z.string().max(500),
+});
+
+export const measureOverrideSchema = z.strictObject({
+  points: finite.optional(),
+  cap: finite.optional(),
+  per: z.number().int().positive().optional(),
+  tiers: ratioTiers.optional(),
+  attributes: z.array(attributeSchema).min(1).optional(),
+});
+
+export const overrideSchema = z.strictObject({
+  match: z
+    .strictObject({ tier: z.enum(TIERS).optional(), lifecycleStage: z.enum(LIFECYCLE_STAGES).optional() })
+    .refine((m) => m.tier !== undefined || m.lifecycleStage !== undefined, 'match needs a tier or a lifecycleStage'),
+  dimensionWeights: z.record(z.string(), finite.min(0).max(100)).optional(),
+  measures: z.record(z.string(), measureOverrideSchema).optional(),
+});
+
+const WEIGHT_TOLERANCE = 1e-6;
+
+/** Which override fields make sense for which kind: anything else would silently do nothing. */
+const OVERRIDABLE: Record<string, readonly string[]> = {
+  count: ['points', 'cap', 'per'],
+  ratio: ['tiers'],
+  attributes: ['attributes'],
+  stakeholders: ['points', 'cap'],
+  departments: ['points'],
+  adoption: [],
+};
+
+type Ctx = z.core.$RefinementCtx;
+type Measure = z.infer<typeof measureSchema>;
+type Dimension = z.infer<typeof dimensionSchema>;
+
+/** Sign rules of §2: a positive count needs a positive cap; a penalty's cap is its floor (<= 0). */
+function checkPointsCap(kind: string, points: number, cap: number, ctx: Ctx, path: (string | number)[]): void {
+  if (kind !== 'count') return;
+  if (points > 0 && cap <= 0) ctx.addIssue({ code: 'custom', path, message: 'cap must be above 0 when points are positive' });
+  if (points < 0 && cap > 0) ctx.addIssue({ code: 'custom', path, message: 'a penalty (negative points) needs a cap <= 0' });
+}
+
+function checkOverride(o: z.infer<typeof overrideSchema>, dims: Dimension[], i: number, ctx: Ctx): void {
+  const at = ['overrides', i];
+  if (o.dimensionWeights) {
+    const weights = new Map(dims.map((d) => [d.key, d.weight]));
+    for (const [k, w] of Object.entries(o.dimensionWeights)) {
+      if (!weights.has(k)) ctx.addIssue({ code: 'custom', path: [...at, 'dimensionWeights', k], message: `no dimension with key "${k}"` });
+      else weights.set(k, w);
+    }
+    const sum = [...weights.values()].reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - 100) > WEIGHT_TOLERANCE) {
+      ctx.addIssue({ code: 'custom', path: [...at, 'dimensionWeights'], message: `dimension weights must sum to 100 (they sum to ${+sum.toFixed(4)}; unnamed dimensions keep their weight)` });
+    }
+  }
+  if (!o.measures) return;
+  const measures = new Map<string, Measure>();
+  for (const d of dims) for (const m of d.measures) measures.set(m.key, m);
+  for (const [k, mo] of Object.entries(o.measures)) {
+    const path = [...at, 'measures', k];
+    const m = measures.get(k);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', path, message: `no measure with key "${k}"` });
+      continue;
+    }
+    for (const field of Object.keys(mo)) {
+      if (!OVERRIDABLE[m.kind].includes(field)) {
+        ctx.addIssue({ code: 'custom', path: [...path, field], message: `a ${m.kind} measure has no "${field}" to override` });
+      }
+    }
+    if (m.kind === 'count') checkPointsCap('count', mo.points ?? m.points, mo.cap ?? m.cap, ctx, [...path, mo.cap !== undefined ? 'cap' : 'points']);
+    if (mo.points !== undefined && m.kind !== 'count' && mo.points <= 0) ctx.addIssue({ code: 'custom', path: [...path, 'points'], message: 'points must be above 0' });
+    if (mo.cap !== undefined && m.kind === 'stakeholders' && mo.cap <= 0) ctx.addIssue({ code: 'custom', path: [...path, 'cap'], message: 'cap must be above 0' });
+  }
+}
+
+export const modelSchema = z
+  .strictObject({
+    windowDays: z.number().int().min(1).max(365),
+    dimensions: z.array(dimensionSchema).min(1),
+    bands: z.array(bandSchema).min(1),
+    tierTargets: z.partialRecord(z.enum(TIERS), finite.min(0).max(100)).default({}),
+    overrides: z.array(overrideSchema).default([]),
+  })
+  .superRefine((model, ctx) => {
+    const sum = model.dimensions.reduce((a, d) => a + d.weight, 0);
+    if (Math.abs(sum - 100) > WEIGHT_TOLERANCE) {
+      ctx.addIssue({ code: 'custom', path: ['dimensions'], message: `dimension weights must sum to 100 (they sum to ${+sum.toFixed(4)})` });
+    }
+    const dimKeys = new Set<string>();
+    const measureKeys = new Set<string>();
+    model.dimensions.forEach((d, i) => {
+      if (dimKeys.has(d.key)) ctx.addIssue({ code: 'custom', path: ['dimensions', i, 'key'], message: `duplicate dimension key "${d.key}"` });
+      dimKeys.add(d.key);
+      let earns = false;
+      d.measures.forEach((m, j) => {
+        const path = ['dimensions', i, 'measures', j];
+        if (measureKeys.has(m.key)) ctx.addIssue({ code: 'custom', path: [...path, 'key'], message: `duplicate measure key "${m.key}"` });
+        measureKeys.add(m.key);
+        if (m.kind === 'count') checkPointsCap('count', m.points, m.cap, ctx, [...path, 'cap']);
+        if (m.kind === 'attributes' && m.attributes.every((a) => a.points === 0)) {
+          ctx.addIssue({ code: 'custom', path: [...path, 'attributes'], message: 'at least one attribute must be worth points' });
+        }
+        if (m.kind !== 'count' || m.points > 0) earns = true;
+      });
+      // A dimension of penalties alone has a maximum of 0 and no score can be normalised from it.
+      if (!earns) ctx.addIssue({ code: 'custom', path: ['dimensions', i, 'measures'], message: 'a dimension needs at least one measure that earns points (not only penalties)' });
+    });
+    const bandKeys = new Set<string>();
+    model.bands.forEach((b, i) => {
+      if (bandKeys.has(b.key)) ctx.addIssue({ code: 'custom', path: ['bands', i, 'key'], message: `duplicate band key "${b.key}"` });
+      bandKeys.add(b.key);
+      if (i > 0 && b.min >= model.bands[i - 1].min) {
+        ctx.addIssue({ code: 'custom', path: ['bands', i, 'min'], message: 'bands must be ordered by descending min' });
+      }
+    });
+    const last = model.bands[model.bands.length - 1];
+    if (last && last.min !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['bands', model.bands.length - 1, 'min'], message: 'the last band must have min 0 so every score has a band' });
+    }
+    model.overrides.forEach((o, i) => checkOverride(o, model.dimensions, i, ctx));
+  });
+
+export type Model = z.infer<typeof modelSchema>;
+/** The JSON an admin writes: defaults (per, property, tierTargets, overrides) may be left out. */
+export type ModelInput = z.input<typeof modelSchema>;
+export type MeasureDef = z.infer<typeof measureSchema>;
+export type DimensionDef = z.infer<typeof dimensionSchema>;
+export type BandDef = z.infer<typeof bandSchema>;
+export type OverrideDef = z.infer<typeof overrideSchema>;
+export type MeasureOverride = z.infer<typeof measureOverrideSchema>;
+export type MeasureKind = MeasureDef['kind'];
+
+export interface ValidationError {
+  /** human-readable, e.g. `dimensions[1].measures[0].cap` */
+  path: string;
+  message: string;
+}
+export type ValidationResult = { ok: true; model: Model } | { ok: false; errors: ValidationError[] };
+
+/** `['dimensions', 1, 'measures', 0, 'cap']` -> `dimensions[1].measures[0].cap` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || '(model)';
+}
+
+export function validateModel(json: unknown): ValidationResult {
+  const parsed = modelSchema.safeParse(json);
+  if (parsed.success) return { ok: true, model: parsed.data };
+  const errors: ValidationError[] = [];
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // One error per unknown field, pointing at the field itself, so the editor can highlight it.
+      for (const k of issue.keys) errors.push({ path: formatPath([...issue.path, k]), message: `unknown field "${k}"` });
+    } else {
+      errors.push({ path: formatPath(issue.path), message: issue.message });
+    }
+  }
+  return { ok: false, errors };
+}

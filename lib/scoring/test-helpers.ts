@@ -1,0 +1,70 @@
+/** Shared fixtures of the scoring tests (not a test file itself). */
+import { buildActivity, type RawEvent } from './activity';
+import { DEFAULT_MODEL } from './default-model';
+import { scoreAccount, type ScoreInput } from './engine';
+import type { Model } from './schema';
+import type { AccountProfile, ContactInfo, FeatureInfo, ScoreResult } from './types';
+import { DAY_MS } from './window';
+
+/** The as-of instant of the tests: the end of 2026-03-30 (UTC), i.e. 2026-03-31T00:00Z. */
+export const T = Date.UTC(2026, 2, 31);
+export const HOUR_MS = 3_600_000;
+
+/** An instant `days` days (and `hours` hours) before T. */
+export const ago = (days: number, hours = 0) => T - days * DAY_MS - hours * HOUR_MS;
+
+export function ev(type: string, at: number, extra: Omit<RawEvent, 'type' | 'occurredAt'> = {}): RawEvent {
+  return { type, occurredAt: at, ...extra };
+}
+
+/** `n` events of a type, spread one hour apart from `at`. */
+export function many(n: number, type: string, at: number, extra: Omit<RawEvent, 'type' | 'occurredAt'> = {}): RawEvent[] {
+  return Array.from({ length: n }, (_, i) => ev(type, at + i * HOUR_MS, extra));
+}
+
+export const PROFILE: AccountProfile = { id: 'acc-1', tier: 'core', lifecycleStage: null, startedAt: ago(365) };
+
+/** An event long ago so the account "has history" without touching either window. */
+export const OLD = ev('note.logged', ago(200));
+
+export interface ScoreOpts extends Partial<Omit<ScoreInput, 'activity'>> {
+  day?: boolean;
+}
+
+export function score(events: RawEvent[], opts: ScoreOpts = {}): ScoreResult {
+  const model: Model = opts.model ?? DEFAULT_MODEL;
+  return scoreAccount({
+    model,
+    profile: opts.profile ?? PROFILE,
+    contacts: opts.contacts ?? [],
+    catalogue: opts.catalogue ?? [],
+    activity: buildActivity(events, { resolution: opts.day ? 'day' : 'instant' }),
+    asOf: opts.asOf ?? T,
+    detail: opts.detail,
+  });
+}
+
+export const dim = (r: ScoreResult, key: string) => r.dimensions.find((d) => d.key === key)!;
+export const measure = (r: ScoreResult, key: string) => r.dimensions.flatMap((d) => d.measures).find((m) => m.key === key)!;
+export const flagKeys = (r: ScoreResult) => r.flags.map((f) => f.key);
+
+export function catalogue(core: number, advanced: number, basic: number): FeatureInfo[] {
+  const mk = (tier: FeatureInfo['tier'], n: number) => Array.from({ length: n }, (_, i) => ({ key: `${tier}-${i + 1}`, tier }));
+  return [...mk('core', core), ...mk('advanced', advanced), ...mk('basic', basic)];
+}
+
+export function contact(id: string, role: ContactInfo['role'], department: string | null = null): ContactInfo {
+  return { id, role, department };
+}
+
+/** A one-dimension model of count measures (SCORING.md §6 example 1 style). */
+export function countModel(measures: { key: string; event: string; points: number; cap: number; per?: number }[], windowDays = 30): Model {
+  return {
+    ...DEFAULT_MODEL,
+    windowDays,
+    dimensions: [
+      { key: 'engagement', label: 'Engagement', weight: 100, measures: measures.map((m) => ({ label: m.key, kind: 'count' as const, per: 1, ...m })) },
+    ],
+    overrides: [],
+  };
+}

@@ -1,0 +1,57 @@
+/** JSON shapes of the public API (API.md): scores with one decimal, velocity as a fraction, ISO times. */
+import type { ScoreResult } from '@/lib/scoring';
+import type { AccountDetail } from './queries/account-detail';
+
+const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+const r2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function scoreJson(r: ScoreResult) {
+  return {
+    asOf: iso(r.asOf),
+    window: { from: iso(r.window.from), to: iso(r.window.to), days: r.window.days },
+    state: r.state,
+    score: r.score,
+    band: r.band,
+    partial: r.partial,
+    missing: r.missing,
+    lifecycleStage: r.lifecycleStage,
+    target: r.target,
+    belowTarget: r.belowTarget,
+    velocity: r3(r.velocity),
+    newActivity: r.newActivity,
+    touchpoints: r.touchpoints,
+    previousScore: r.previousScore,
+    scoreChange: r.scoreChange,
+    dimensions: r.dimensions.map((d) => ({
+      key: d.key,
+      label: d.label,
+      weight: d.weight,
+      appliedWeight: r2(d.appliedWeight),
+      score: r1(d.score),
+      noData: d.noData,
+      points: r2(d.points),
+      max: d.max,
+      previousScore: r1(d.previousScore),
+      change: r1(d.change),
+      measures: d.measures.map((m) => ({
+        key: m.key,
+        label: m.label,
+        kind: m.kind,
+        points: r2(m.points),
+        max: m.max,
+        noData: m.noData,
+        inputs: m.inputs,
+        text: m.text,
+        previous: m.previous ? { points: r2(m.previous.points), max: m.previous.max, noData: m.previous.noData, inputs: m.previous.inputs } : null,
+        change: r2(m.change),
+      })),
+    })),
+    flags: r.flags.map((f) => ({ key: f.key, severity: f.severity, label: f.label, evidence: f.evidence, data: f.data })),
+  };
+}
+
+export function accountDetailJson(d: AccountDetail) {
+  return { ...d.account, modelVersion: d.modelVersion, ...scoreJson(d.result), stakeholders: d.stakeholders };
+}

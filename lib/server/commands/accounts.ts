@@ -1,0 +1,125 @@
+/** Upserts of accounts, contacts and outcomes, each batch in one transaction. */
+import type { Db } from '@/db/open';
+import type { AccountInput, ContactInput, ItemError, OutcomeInput } from '@/lib/ingest/schemas';
+import { duplicateIds } from '@/lib/ingest/schemas';
+import { AppError } from '../errors';
+import { rescore } from './scores';
+
+function fail(errors: ItemError[]): never {
+  throw new AppError('invalid', `${errors.length} invalid item${errors.length > 1 ? 's' : ''}; nothing was written`, errors);
+}
+
+const ACCOUNT_COLUMNS: [keyof AccountInput, string][] = [
+  ['name', 'name'], ['tier', 'tier'], ['lifecycleStage', 'lifecycle_stage'], ['arr', 'arr'], ['ownerEmail', 'owner_email'],
+  ['startedAt', 'started_at'], ['renewalDate', 'renewal_date'], ['industry', 'industry'], ['size', 'size'], ['attributes', 'attributes'],
+];
+// Changing these can change the score (tier targets and overrides, derived stage).
+const SCORE_INPUTS: (keyof AccountInput)[] = ['tier', 'lifecycleStage', 'startedAt'];
+
+function dbValue(key: keyof AccountInput, value: unknown): unknown {
+  if (key === 'attributes') return value === null || value === undefined ? null : JSON.stringify(value);
+  if (key === 'ownerEmail' && typeof value === 'string') return value.toLowerCase();
+  return value;
+}
+
+/** Creates accounts or updates the fields given (fields left out keep their value). */
+export function upsertAccounts(db: Db, items: AccountInput[]): { upserted: number; created: number } {
+  const errors = duplicateIds(items);
+  if (errors.length) fail(errors);
+  const c = db.$client;
+  return db.transaction(() => {
+    const find = c.prepare('SELECT pk FROM accounts WHERE id = ?').pluck();
+    let created = 0;
+    const rescoreNeeded: number[] = [];
+    for (const item of items) {
+      const given = ACCOUNT_COLUMNS.filter(([k]) => item[k] !== undefined);
+      const pk = find.get(item.id) as number | undefined;
+      if (pk === undefined) {
+        const cols = ['id', ...given.map(([, col]) => col)];
+        const res = c.prepare(`INSERT INTO accounts (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(item.id, ...given.map(([k]) => dbValue(k, item[k])));
+        created += 1;
+        rescoreNeeded.push(Number(res.lastInsertRowid));
+      } else {
+        c.prepare(`UPDATE accounts SET ${[...given.map(([, col]) => `${col} = ?`), 'updated_at = ?'].join(', ')} WHERE pk = ?`).run(
+          ...given.map(([k]) => dbValue(k, item[k])), Date.now(), pk,
+        );
+        if (SCORE_INPUTS.some((k) => item[k] !== undefined)) rescoreNeeded.push(pk);
+      }
+    }
+    if (rescoreNeeded.length) rescore(db, { accountPks: rescoreNeeded });
+    return { upserted: items.length, created };
+  });
+}
+
+export function upsertContacts(db: Db, items: ContactInput[]): { upserted: number } {
+  const errors = duplicateIds(items);
+  const c = db.$client;
+  const findAccount = c.prepare('SELECT pk FROM accounts WHERE id = ?').pluck();
+  const accountPks = items.map((item, index) => {
+    const pk = findAccount.get(item.accountId) as number | undefined;
+    if (pk === undefined) errors.push({ index, path: 'accountId', message: `unknown account "${item.accountId}"` });
+    return pk;
+  });
+  if (errors.length) fail(errors);
+  return db.transaction(() => {
+    const upsert = c.prepare(
+      `INSERT INTO contacts (id, account_pk, name, email, role, department) VALUES (@id, @account_pk, @name, @email, @role, @department)
+       ON CONFLICT (id) DO UPDATE SET account_pk = excluded.account_pk,
+         name = coalesce(@name_given, contacts.name), email = coalesce(@email_given, contacts.email),
+         role = CASE WHEN @role_set THEN excluded.role ELSE contacts.role END,
+         department = CASE WHEN @department_set THEN excluded.department ELSE contacts.department END,
+         updated_at = @now`,
+    );
+    const touched = new Set<number>();
+    items.forEach((item, i) => {
+      upsert.run({
+        id: item.id, account_pk: accountPks[i], name: item.name ?? null, email: item.email?.toLowerCase() ?? null, role: item.role ?? null,
+        department: item.department ?? null, name_given: item.name ?? null, email_given: item.email?.toLowerCase() ?? null,
+        role_set: item.role !== undefined ? 1 : 0, department_set: item.department !== undefined ? 1 : 0, now: Date.now(),
+      });
+      touched.add(accountPks[i]!);
+    });
+    // Roles and departments feed the breadth measures.
+    rescore(db, { accountPks: [...touched] });
+    return { upserted: items.length };
+  });
+}
+
+export function insertOutcomes(db: Db, items: OutcomeInput[]): { accepted: number; duplicates: number } {
+  const errors = duplicateIds(items);
+  const c = db.$client;
+  const findAccount = c.prepare('SELECT pk FROM accounts WHERE id = ?').pluck();
+  const accountPks = items.map((item, index) => {
+    const pk = findAccount.get(item.accountId) as number | undefined;
+    if (pk === undefined) errors.push({ index, path: 'accountId', message: `unknown account "${item.accountId}"` });
+    return pk;
+  });
+  if (errors.length) fail(errors);
+  return db.transaction(() => {
+    const insert = c.prepare(
+      'INSERT INTO outcomes (id, account_pk, type, occurred_at, arr_delta, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    );
+    let accepted = 0;
+    items.forEach((item, i) => {
+      accepted += insert.run(item.id ?? null, accountPks[i], item.type, item.occurredAt, item.arrDelta ?? null, item.reason ?? null).changes;
+    });
+    refreshChurnStatus(db, [...new Set(accountPks as number[])]);
+    return { accepted, duplicates: items.length - accepted };
+  });
+}
+
+/**
+ * An account is churned from its latest `churned` outcome unless a later `renewed` or `expanded`
+ * outcome brought it back. Kept on the account so lists can leave former customers out.
+ */
+export function refreshChurnStatus(db: Db, accountPks?: number[]): void {
+  const where = accountPks ? `WHERE pk IN (${accountPks.map(() => '?').join(',')})` : '';
+  db.$client
+    .prepare(
+      `UPDATE accounts SET churned_at = (
+         SELECT max(o.occurred_at) FROM outcomes o WHERE o.account_pk = accounts.pk AND o.type = 'churned'
+           AND NOT EXISTS (SELECT 1 FROM outcomes r WHERE r.account_pk = o.account_pk AND r.type IN ('renewed', 'expanded') AND r.occurred_at > o.occurred_at)
+       ) ${where}`,
+    )
+    .run(...(accountPks ?? []));
+}

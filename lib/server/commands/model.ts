@@ -1,0 +1,54 @@
+import type { Db, DbLike } from '@/db/open';
+import { modelVersions } from '@/db/schema';
+import { DEFAULT_MODEL, validateModel } from '@/lib/scoring';
+import { AppError } from '../errors';
+import { getLiveModel, type ModelVersion } from '../queries/model';
+import { recordAudit } from './audit';
+import { rebuildHistory } from './history';
+import { rescore } from './scores';
+
+/** A fresh database scores with the default model of SCORING.md §3 as version 1. */
+export function ensureLiveModel(db: DbLike): ModelVersion {
+  const live = getLiveModel(db);
+  if (live) return live;
+  db.insert(modelVersions).values({ model: DEFAULT_MODEL, author: 'system', note: 'Default model (engagement-scoring framework)' }).run();
+  return getLiveModel(db)!;
+}
+
+export interface PublishInput {
+  model: unknown;
+  note?: string | null;
+  author: string;
+  actorUserPk?: number | null;
+  rollbackOf?: number | null;
+}
+
+/**
+ * Publishes a new model version (validated; 400 with every problem otherwise), then rescores
+ * current scores and rebuilds the daily history with it.
+ */
+export function publishModel(db: Db, input: PublishInput, options: { onProgress?: (phase: string, done: number, total: number) => void } = {}) {
+  const checked = validateModel(input.model);
+  if (!checked.ok) {
+    throw new AppError('invalid', `The model is not valid (${checked.errors.length} problem${checked.errors.length > 1 ? 's' : ''})`, checked.errors.map((e) => ({ path: e.path, message: e.message })));
+  }
+  const version = db.transaction((tx) => {
+    const row = tx
+      .insert(modelVersions)
+      .values({ model: checked.model, author: input.author, note: input.note ?? null, rollbackOf: input.rollbackOf ?? null })
+      .returning({ version: modelVersions.version })
+      .get();
+    recordAudit(tx, {
+      actor: input.author,
+      actorUserPk: input.actorUserPk ?? null,
+      action: input.rollbackOf ? 'model.rollback' : 'model.published',
+      targetType: 'model',
+      targetId: String(row.version),
+      details: { note: input.note ?? null, ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}) },
+    });
+    return row.version;
+  });
+  const current = rescore(db, { onProgress: (d, t) => options.onProgress?.('scores', d, t) });
+  const history = rebuildHistory(db, { onProgress: (d, t) => options.onProgress?.('history', d, t) });
+  return { version, accounts: current.accounts, snapshots: history.snapshots };
+}

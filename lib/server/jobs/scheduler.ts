@@ -1,0 +1,47 @@
+/**
+ * Work the server does without anyone asking: as days pass the scoring windows move, so current
+ * scores are refreshed once the stored ones are as of an earlier day; and stale daily snapshots
+ * (events that arrived for past days) are rebuilt in small steps.
+ */
+import type { Db } from '@/db/open';
+import { endOfUtcDay } from '@/lib/scoring';
+import { processHistoryQueue } from '../commands/history-queue';
+import { rescore } from '../commands/scores';
+
+const REFRESH_CHECK_MS = 60_000;
+const HISTORY_QUEUE_MS = 2_000;
+
+/** True when some stored score is as of an earlier day than today's end (or a new day began). */
+export function scoresAreStale(db: Db, now = Date.now()): boolean {
+  const oldest = db.$client.prepare('SELECT min(as_of) FROM scores').pluck().get() as number | null;
+  return oldest !== null && oldest < endOfUtcDay(now);
+}
+
+export function refreshIfStale(db: Db, now = Date.now()): boolean {
+  if (!scoresAreStale(db, now)) return false;
+  const summary = rescore(db, { now });
+  console.log(`Daily refresh: rescored ${summary.accounts} accounts in ${Math.round(summary.ms)} ms`);
+  return true;
+}
+
+export function startScheduler(db: Db): () => void {
+  let busy = false;
+  const guard = (name: string, fn: () => void) => () => {
+    if (busy) return;
+    busy = true;
+    try {
+      fn();
+    } catch (error) {
+      console.error(`Background job "${name}" failed`, error);
+    } finally {
+      busy = false;
+    }
+  };
+  const timers = [
+    setInterval(guard('daily refresh', () => refreshIfStale(db)), REFRESH_CHECK_MS),
+    setInterval(guard('history queue', () => processHistoryQueue(db)), HISTORY_QUEUE_MS),
+  ];
+  timers.forEach((t) => t.unref());
+  guard('daily refresh', () => refreshIfStale(db))();
+  return () => timers.forEach(clearInterval);
+}

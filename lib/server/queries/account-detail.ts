@@ -1,0 +1,100 @@
+/**
+ * One account with its full score explanation. Without `asOf` it is computed from the
+ * aggregates as of the end of today (the same numbers as the stored current score); with `asOf`
+ * from the raw events, so that any instant is exact.
+ */
+import type { Db } from '@/db/open';
+import { buildActivity, endOfUtcDay, featureSourcesOf, scoreAccount, type ScoreResult } from '@/lib/scoring';
+import { DAY_MS } from '../commands/aggregates';
+import { ensureLiveModel } from '../commands/model';
+import { loadCatalogue, loadScoringInputs } from './scoring-inputs';
+import { findAccountPk } from './accounts';
+
+interface AccountRow {
+  pk: number; id: string; name: string; tier: string | null; lifecycle_stage: string | null; arr: number; owner_email: string | null;
+  started_at: number | null; renewal_date: number | null; industry: string | null; size: string | null; attributes: string | null;
+}
+
+export interface Stakeholder {
+  id: string;
+  name: string | null;
+  email: string | null;
+  role: string | null;
+  department: string | null;
+  lastActiveAt: string | null;
+  interactionsInWindow: number;
+}
+
+export interface AccountDetail {
+  account: {
+    id: string; name: string; tier: string | null; lifecycleStage: string | null; arr: number; owner: string | null;
+    startedAt: string | null; renewalDate: string | null; industry: string | null; size: string | null; attributes: Record<string, unknown> | null;
+  };
+  modelVersion: number;
+  result: ScoreResult;
+  stakeholders: Stakeholder[];
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function getAccountDetail(db: Db, id: string, options: { asOf?: number; now?: number } = {}): AccountDetail | null {
+  const pk = findAccountPk(db, id);
+  if (pk === null) return null;
+  const c = db.$client;
+  const live = ensureLiveModel(db);
+  const model = live.model;
+  const exact = options.asOf !== undefined;
+  const asOf = options.asOf ?? endOfUtcDay(options.now ?? Date.now());
+  const span = 2 * model.windowDays * DAY_MS;
+  const inputs = loadScoringInputs(db, { accountPks: [pk], fromDay: Math.floor((asOf - span) / DAY_MS) - 1, toDay: Math.ceil(asOf / DAY_MS) }).get(pk)!;
+  let activity = inputs.activity;
+  if (exact) {
+    const rows = c
+      .prepare(
+        `SELECT e.type, e.occurred_at AS occurredAt, e.count, ct.id AS contactId, e.properties
+         FROM events e LEFT JOIN contacts ct ON ct.pk = e.contact_pk
+         WHERE e.account_pk = ? AND e.occurred_at >= ? AND e.occurred_at < ? ORDER BY e.occurred_at`,
+      )
+      .all(pk, asOf - span, asOf) as { type: string; occurredAt: number; count: number; contactId: string | null; properties: string | null }[];
+    activity = buildActivity(
+      rows.map((r) => ({ ...r, properties: r.properties ? (JSON.parse(r.properties) as Record<string, unknown>) : null })),
+      { featureSources: featureSourcesOf(model) },
+    );
+    const first = c.prepare('SELECT min(occurred_at) FROM events WHERE account_pk = ? AND occurred_at < ?').pluck().get(pk, asOf) as number | null;
+    activity.firstActivityAt = first;
+  }
+  const result = scoreAccount({ model, profile: inputs.profile, contacts: inputs.contacts, catalogue: loadCatalogue(db), activity, asOf });
+
+  const a = c.prepare('SELECT * FROM accounts WHERE pk = ?').get(pk) as AccountRow;
+  const windowFrom = Math.floor(result.window.from / DAY_MS);
+  const windowTo = Math.ceil(result.window.to / DAY_MS);
+  const stakeholders = c
+    .prepare(
+      `SELECT ct.id, ct.name, ct.email, ct.role, ct.department,
+         (SELECT max(day) FROM agg_contact_daily g WHERE g.contact_pk = ct.pk AND g.day < ?) AS last_day,
+         (SELECT coalesce(sum(n), 0) FROM agg_contact_daily g WHERE g.contact_pk = ct.pk AND g.day >= ? AND g.day < ?) AS in_window
+       FROM contacts ct WHERE ct.account_pk = ?
+       ORDER BY CASE ct.role WHEN 'executive_sponsor' THEN 0 WHEN 'champion' THEN 1 WHEN 'power_user' THEN 2 ELSE 3 END, ct.name`,
+    )
+    .all(windowTo, windowFrom, windowTo, pk) as { id: string; name: string | null; email: string | null; role: string | null; department: string | null; last_day: number | null; in_window: number }[];
+
+  return {
+    account: {
+      id: a.id, name: a.name, tier: a.tier, lifecycleStage: a.lifecycle_stage, arr: a.arr, owner: a.owner_email,
+      startedAt: iso(a.started_at), renewalDate: iso(a.renewal_date), industry: a.industry, size: a.size,
+      attributes: a.attributes ? (JSON.parse(a.attributes) as Record<string, unknown>) : null,
+    },
+    modelVersion: live.version,
+    result,
+    stakeholders: stakeholders.map((s) => ({
+      id: s.id, name: s.name, email: s.email, role: s.role, department: s.department,
+      lastActiveAt: s.last_day === null ? null : iso(s.last_day * DAY_MS), interactionsInWindow: s.in_window,
+    })),
+  };
+}
+
+export function getAccountHistory(db: Db, pk: number, fromDay: number, toDay: number) {
+  return db.$client
+    .prepare('SELECT day, score, band, dimensions, model_version FROM score_snapshots WHERE account_pk = ? AND day >= ? AND day <= ? ORDER BY day')
+    .all(pk, fromDay, toDay) as { day: number; score: number | null; band: string | null; dimensions: string | null; model_version: number }[];
+}

@@ -1,0 +1,37 @@
+/** What the accounts page shows: band counts, a page of accounts, the choices of its filters. */
+import type { Db } from '@/db/open';
+import type { AccountQuery, ViewFilters } from '@/lib/account-filters';
+import type { BandInfo } from '@/lib/bands';
+import type { CurrentUser } from '../session';
+import { ensureLiveModel } from '../commands/model';
+import { bandCounts, countAccounts, listAccounts, listOwners, type AccountListItem, type BandCount } from './accounts';
+
+export interface AccountsView {
+  counts: BandCount[];
+  total: number;
+  data: AccountListItem[];
+  nextCursor: string | null;
+}
+
+export interface AccountsViewMeta {
+  bands: BandInfo[];
+  owners: string[];
+  me: string;
+}
+
+/** A CSM sees their own accounts unless they ask for every owner (`owner=*`). */
+export function effectiveFilters(filters: ViewFilters, user: CurrentUser): ViewFilters {
+  if (filters.owner?.includes('*')) return { ...filters, owner: undefined };
+  if (!filters.owner?.length && user.role === 'csm') return { ...filters, owner: [user.email] };
+  return filters;
+}
+
+export function accountsView(db: Db, query: AccountQuery): AccountsView {
+  const page = listAccounts(db, query);
+  return { counts: bandCounts(db, query), total: countAccounts(db, query), ...page };
+}
+
+export function accountsViewMeta(db: Db, user: CurrentUser): AccountsViewMeta {
+  const model = ensureLiveModel(db).model;
+  return { bands: model.bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action })), owners: listOwners(db), me: user.email };
+}

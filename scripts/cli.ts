@@ -1,0 +1,33 @@
+/** Shared bits of the command-line scripts: the database, failing with a clear message. */
+import { databaseFile, openDatabase, type Db } from '@/db/open';
+import { prepareDatabase } from '@/lib/server/commands/catalogue';
+import { AppError } from '@/lib/server/errors';
+
+export function openMigratedDatabase(): Db {
+  return prepareDatabase(openDatabase(databaseFile()));
+}
+
+/** Runs a script's main, printing errors without a stack trace for expected failures. */
+export function run(main: () => Promise<void> | void): void {
+  Promise.resolve()
+    .then(main)
+    .catch((error: unknown) => {
+      if (error instanceof AppError) {
+        console.error(`error: ${error.message}`);
+        for (const d of error.details) console.error(`  ${d.path}: ${d.message}`);
+      } else if (error instanceof UsageError) {
+        console.error(`error: ${error.message}`);
+      } else {
+        console.error(error);
+      }
+      process.exitCode = 1;
+    });
+}
+
+export class UsageError extends Error {}
+
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,68 @@
+/**
+ * The servers the Playwright suite runs against, each on a freshly migrated database in
+ * ./data/e2e-<name>/ served by `next start` (built first when the build is missing or stale):
+ * - `demo`: a seeded demo portfolio with the demo users;
+ * - `examples`: no customers, a feature catalogue of 3 core, 2 advanced and 4 basic features and
+ *   the triggers of SCORING.md's worked examples, for the scoring tests through the HTTP API.
+ * Each writes API keys of every scope to keys.json beside its database.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase, type Db } from '@/db/open';
+import { createApiKey, API_KEY_SCOPES } from '@/lib/server/commands/api-keys';
+import { prepareDatabase } from '@/lib/server/commands/catalogue';
+import { run, UsageError } from './cli';
+import { ensureDemoData, ensureDemoUsers } from './demo-data';
+import { buildIfNeeded, buildIsStale, startServer } from './serve';
+
+export function e2eDatabase(name: string): string {
+  return path.resolve(`data/e2e-${name}/trellis.db`);
+}
+
+function installExampleFixtures(db: Db) {
+  const c = db.$client;
+  const feature = c.prepare('INSERT INTO features (key, label, tier) VALUES (?, ?, ?)');
+  for (const [key, tier] of [['c1', 'core'], ['c2', 'core'], ['c3', 'core'], ['a1', 'advanced'], ['a2', 'advanced'], ['b1', 'basic'], ['b2', 'basic'], ['b3', 'basic'], ['b4', 'basic']]) {
+    feature.run(key, `Feature ${key}`, tier);
+  }
+  const trigger = c.prepare('INSERT INTO triggers (key, label, description, properties) VALUES (?, ?, ?, ?)');
+  trigger.run('profile.reviewed', 'Profile reviewed', 'Worked example 1', '[]');
+  trigger.run('question.answered', 'Question answered', 'Worked example 1', '[]');
+  trigger.run('alignment.call', 'Alignment call', 'Worked example 1', '[]');
+}
+
+async function waitForBuild(): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000;
+  while (buildIsStale()) {
+    if (Date.now() > deadline) throw new Error('No fresh build appeared within 10 minutes');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+run(async () => {
+  const { values } = parseArgs({ options: { fixture: { type: 'string', default: 'demo' }, port: { type: 'string' } } });
+  const fixture = values.fixture!;
+  if (!['demo', 'examples'].includes(fixture)) throw new UsageError('--fixture must be demo or examples');
+  const port = Number(values.port ?? process.env.E2E_PORT ?? 3100);
+  const file = e2eDatabase(fixture);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  const db = prepareDatabase(openDatabase(file));
+  if (fixture === 'demo') {
+    ensureDemoData(db, { accounts: 150, months: 6, seed: 7 });
+    await ensureDemoUsers(db);
+  } else {
+    installExampleFixtures(db);
+  }
+  const keys = Object.fromEntries(API_KEY_SCOPES.map((scope) => [scope, createApiKey(db, { name: `e2e ${scope}`, scope }, { actor: 'e2e' }).key]));
+  fs.writeFileSync(path.join(path.dirname(file), 'keys.json'), JSON.stringify(keys, null, 2));
+  db.$client.close();
+  // One build for both servers: the demo server builds, the other waits for that build.
+  if (fixture === 'demo') buildIfNeeded();
+  else await waitForBuild();
+  const server = startServer({ port, databaseFile: file, env: { NEXTAUTH_SECRET: 'e2e-secret-not-for-production' } });
+  const stop = () => server.kill('SIGTERM');
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  server.on('exit', (code) => process.exit(code ?? 0));
+});

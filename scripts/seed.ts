@@ -1,0 +1,187 @@
+/**
+ * npm run db:seed -- [--accounts 1000] [--months 18] [--seed 42] [--end YYYY-MM-DD] [--reset]
+ *                    [--volume 1] [--skip-aggregates]
+ *
+ * Seeds the demo portfolio (db/seed) into DATABASE_URL (file:path, default ./data/trellis.db).
+ * Refuses a database that already has accounts unless --reset, which first deletes all customer
+ * data (accounts, contacts, events, outcomes, aggregates, scores, snapshots, flags, alerts,
+ * overrides, triggers, features) but keeps users, API keys and model versions.
+ * `--end` is the exclusive end of the data (UTC midnight of that day); default: tomorrow, so the
+ * data runs up to today. Progress goes to stderr, the summary to stdout.
+ */
+import { parseArgs } from 'node:util';
+import { databaseFile, migrateDatabase, openDatabase, type Db } from '@/db/open';
+import { seedDemo, type SeedSummary } from '@/db/seed';
+import { rebuildAggregates } from '@/lib/server/commands/aggregates';
+import { run, UsageError } from './cli';
+
+export const USAGE = `usage: npm run db:seed -- [--accounts N] [--months M] [--seed S] [--end YYYY-MM-DD] [--reset] [--volume V] [--skip-aggregates]
+  --accounts N        accounts to create (default 1000)
+  --months M          months of history before the end (default 18)
+  --seed S            the random seed: same seed, options and end give the same data (default 42)
+  --end YYYY-MM-DD    exclusive end of the data (default: tomorrow, UTC, so data runs up to today)
+  --reset             delete the existing customer data first (users, API keys, models are kept)
+  --volume V          multiplies login and feature-use rows (default 1: ~83 events per account-month)
+  --skip-aggregates   do not rebuild the agg_* tables afterwards`;
+
+export interface SeedArgs {
+  accounts: number;
+  months: number;
+  seed: number;
+  end?: Date;
+  reset: boolean;
+  volume: number;
+  aggregate: boolean;
+}
+
+function intArg(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`--${name} must be an integer, got "${raw}"\n${USAGE}`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new UsageError(`--${name} must be from ${min} to ${max}, got ${n}\n${USAGE}`);
+  return n;
+}
+
+export function parseSeedArgs(argv: string[]): SeedArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        accounts: { type: 'string' },
+        months: { type: 'string' },
+        seed: { type: 'string' },
+        end: { type: 'string' },
+        reset: { type: 'boolean', default: false },
+        volume: { type: 'string' },
+        'skip-aggregates': { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+  let end: Date | undefined;
+  if (values.end !== undefined) {
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(values.end) ? Date.parse(`${values.end}T00:00:00Z`) : NaN;
+    if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== values.end) {
+      throw new UsageError(`--end must be a date like 2026-01-31, got "${values.end}"\n${USAGE}`);
+    }
+    end = new Date(ms);
+  }
+  const volume = values.volume === undefined ? 1 : Number(values.volume);
+  if (!(volume > 0 && volume <= 10)) throw new UsageError(`--volume must be a number in (0, 10], got "${values.volume}"\n${USAGE}`);
+  return {
+    accounts: intArg('accounts', values.accounts, 1000, 1, 1_000_000),
+    months: intArg('months', values.months, 18, 1, 120),
+    seed: intArg('seed', values.seed, 42, -(2 ** 31), 2 ** 32 - 1),
+    end,
+    reset: values.reset ?? false,
+    volume,
+    aggregate: !values['skip-aggregates'],
+  };
+}
+
+/** Tables of customer data, children before parents. */
+const CUSTOMER_TABLES = [
+  'events',
+  'agg_daily',
+  'agg_contact_daily',
+  'agg_feature_daily',
+  'account_activity',
+  'score_snapshots',
+  'scores',
+  'flags',
+  'alerts',
+  'band_changes',
+  'overrides',
+  'outcomes',
+  'contacts',
+  'accounts',
+  'trigger_aliases',
+  'triggers',
+  'features',
+] as const;
+
+/** Deletes all customer data (not users, API keys, audit log, model versions or settings) and
+ * restarts the ids of those tables, so that a reset seed equals a fresh one. */
+export function resetCustomerData(db: Db): void {
+  const c = db.$client;
+  c.transaction(() => {
+    for (const t of CUSTOMER_TABLES) c.prepare(`DELETE FROM ${t}`).run();
+    const hasSequence = c.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'").get();
+    if (hasSequence) {
+      c.prepare(`DELETE FROM sqlite_sequence WHERE name IN (${CUSTOMER_TABLES.map(() => '?').join(', ')})`).run(...CUSTOMER_TABLES);
+    }
+  })();
+}
+
+export function countAccounts(db: Db): number {
+  return db.$client.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
+}
+
+function progressLine(label: string, log: (line: string) => void, stepPct = 5) {
+  let last = -Infinity;
+  const t0 = performance.now();
+  return (done: number, total: number) => {
+    const pct = total ? Math.floor((done / total) * 100) : 100;
+    if (pct >= last + stepPct || done === total) {
+      last = pct;
+      log(`  ${label}: ${pct}% (${done}/${total}, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+  };
+}
+
+/** Seeds into an open, migrated database; refuses existing accounts unless `args.reset`. */
+export function runSeed(db: Db, args: SeedArgs, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): SeedSummary {
+  const existing = countAccounts(db);
+  if (existing > 0 && !args.reset) {
+    throw new UsageError(`the database already has ${existing} accounts; pass --reset to delete the customer data and seed again`);
+  }
+  if (args.reset) {
+    log('Deleting the existing customer data…');
+    resetCustomerData(db);
+  }
+  log(`Seeding ${args.accounts} accounts over ${args.months} months (seed ${args.seed})…`);
+  const summary = seedDemo(db, {
+    accounts: args.accounts,
+    months: args.months,
+    seed: args.seed,
+    end: args.end,
+    volume: args.volume,
+    onProgress: progressLine('accounts', log),
+    aggregate: args.aggregate ? (d) => rebuildAggregates(d, { onProgress: progressLine('aggregates', log, 10) }) : undefined,
+  });
+  // Fold the write-ahead log into the file now rather than on the app's first writes. (No ANALYZE:
+  // on 10 million events it takes minutes.)
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  return summary;
+}
+
+export function formatSummary(s: SeedSummary): string {
+  const writeSeconds = s.seconds - s.aggregateSeconds;
+  const rate = (seconds: number) => (seconds > 0 ? Math.round(s.events / seconds) : 0).toLocaleString('en-US');
+  return [
+    `Seeded ${s.accounts} accounts, ${s.contacts} contacts, ${s.events} events, ${s.outcomes} outcomes`,
+    `  data from ${s.from.slice(0, 10)} to ${s.to.slice(0, 10)} (exclusive); ${s.users} CSM users, ${s.triggers} triggers, ${s.features} features created`,
+    `  ${s.seconds.toFixed(1)} s in all, ${rate(s.seconds)} events/s` +
+      ` (generating and writing ${writeSeconds.toFixed(1)} s, ${rate(writeSeconds)} events/s; aggregates ${s.aggregateSeconds.toFixed(1)} s)`,
+  ].join('\n');
+}
+
+export function main(argv: string[] = process.argv.slice(2)): SeedSummary {
+  const args = parseSeedArgs(argv);
+  const file = databaseFile();
+  const db = openDatabase(file);
+  try {
+    migrateDatabase(db);
+    const summary = runSeed(db, args);
+    console.log(formatSummary(summary));
+    console.log(`  database: ${file}`);
+    return summary;
+  } finally {
+    db.$client.close();
+  }
+}
+
+// Run only when executed (`tsx scripts/seed.ts`), not when a test imports this module.
+if (/[\\/]scripts[\\/]seed\.ts$/.test(process.argv[1] ?? '')) run(() => void main());
