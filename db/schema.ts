@@ -145,7 +145,8 @@ export const events = sqliteTable('events', {
   source: text('source'),
   receivedAt: integer('received_at').notNull().default(now),
 }, (t) => [
-  uniqueIndex('events_id_uq').on(t.id),
+  // Partial: most events carry no id, and NULLs need no place in the index.
+  uniqueIndex('events_id_uq').on(t.id).where(sql`${t.id} IS NOT NULL`),
   index('events_account_time_idx').on(t.accountPk, t.occurredAt),
 ]);
 
@@ -160,7 +161,7 @@ export const outcomes = sqliteTable('outcomes', {
   reason: text('reason'),
   createdAt: createdAt(),
 }, (t) => [
-  uniqueIndex('outcomes_id_uq').on(t.id),
+  uniqueIndex('outcomes_id_uq').on(t.id).where(sql`${t.id} IS NOT NULL`),
   index('outcomes_account_time_idx').on(t.accountPk, t.occurredAt),
   index('outcomes_type_time_idx').on(t.type, t.occurredAt),
 ]);

@@ -3,10 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/open';
 import { accounts } from '@/db/schema';
 import { seedDemo } from '@/db/seed';
-import { refreshChurnStatus } from '@/lib/server/commands/accounts';
 import { rebuildAggregates } from '@/lib/server/commands/aggregates';
-import { rebuildHistory } from '@/lib/server/commands/history';
-import { rescore } from '@/lib/server/commands/scores';
+import { rescoreEverything } from '@/lib/server/commands/rescore-all';
 import { upsertUser } from '@/lib/server/commands/users';
 import { findUserByEmail } from '@/lib/server/queries/users';
 import type { Role } from '@/lib/roles';
@@ -43,10 +41,9 @@ export function ensureDemoData(db: Db, options: { accounts: number; months: numb
     aggregate: (d) => rebuildAggregates(d, { onProgress: progressPrinter('aggregates') }),
   });
   console.log(`  ${summary.accounts} accounts, ${summary.contacts} contacts, ${summary.events} events, ${summary.outcomes} outcomes.`);
-  refreshChurnStatus(db);
-  console.log('Scoring every account…');
-  rescore(db, { onProgress: progressPrinter('current scores') });
-  rebuildHistory(db, { onProgress: progressPrinter('daily history') });
+  console.log('Scoring every account and building the daily history…');
+  const printers = { 'current scores': progressPrinter('current scores'), 'daily history': progressPrinter('daily history') };
+  rescoreEverything(db, { onProgress: (phase, done, total) => printers[phase](done, total) });
   return true;
 }
 

@@ -3,8 +3,7 @@
  * daily history with the live model.
  */
 import { parseArgs } from 'node:util';
-import { rebuildHistory } from '@/lib/server/commands/history';
-import { rescore } from '@/lib/server/commands/scores';
+import { rescoreEverything } from '@/lib/server/commands/rescore-all';
 import { DAY_MS } from '@/lib/server/commands/aggregates';
 import { openMigratedDatabase, run, UsageError } from './cli';
 
@@ -24,9 +23,12 @@ run(() => {
   const fromMs = values.from ? Date.parse(`${values.from}T00:00:00Z`) : undefined;
   if (values.from && !Number.isFinite(fromMs)) throw new UsageError('--from must be a date like 2026-01-31');
   const db = openMigratedDatabase();
-  const current = rescore(db, { onProgress: progress('current scores') });
+  const printers = { 'current scores': progress('current scores'), 'daily history': progress('daily history') };
+  const { current, history } = rescoreEverything(db, {
+    history: !values['current-only'],
+    fromDay: fromMs === undefined ? undefined : Math.floor(fromMs / DAY_MS),
+    onProgress: (phase, done, total) => printers[phase](done, total),
+  });
   console.log(`Scored ${current.accounts} accounts with model v${current.modelVersion} in ${(current.ms / 1000).toFixed(2)} s.`);
-  if (values['current-only']) return;
-  const history = rebuildHistory(db, { fromDay: fromMs === undefined ? undefined : Math.floor(fromMs / DAY_MS), onProgress: progress('history') });
-  console.log(`Rebuilt ${history.snapshots} daily snapshots (${history.days} days x ${history.accounts} accounts) in ${(history.ms / 1000).toFixed(1)} s.`);
+  if (history) console.log(`Rebuilt ${history.snapshots} daily snapshots (${history.days} days x ${history.accounts} accounts) in ${(history.ms / 1000).toFixed(1)} s.`);
 });

@@ -10,19 +10,22 @@
  * data runs up to today. Progress goes to stderr, the summary to stdout.
  */
 import { parseArgs } from 'node:util';
-import { databaseFile, migrateDatabase, openDatabase, type Db } from '@/db/open';
+import { databaseFile, openDatabase, type Db } from '@/db/open';
 import { seedDemo, type SeedSummary } from '@/db/seed';
 import { rebuildAggregates } from '@/lib/server/commands/aggregates';
+import { prepareDatabase } from '@/lib/server/commands/catalogue';
+import { rescoreEverything } from '@/lib/server/commands/rescore-all';
 import { run, UsageError } from './cli';
 
-export const USAGE = `usage: npm run db:seed -- [--accounts N] [--months M] [--seed S] [--end YYYY-MM-DD] [--reset] [--volume V] [--skip-aggregates]
+export const USAGE = `usage: npm run db:seed -- [--accounts N] [--months M] [--seed S] [--end YYYY-MM-DD] [--reset] [--volume V] [--skip-aggregates] [--skip-scores]
   --accounts N        accounts to create (default 1000)
   --months M          months of history before the end (default 18)
   --seed S            the random seed: same seed, options and end give the same data (default 42)
   --end YYYY-MM-DD    exclusive end of the data (default: tomorrow, UTC, so data runs up to today)
   --reset             delete the existing customer data first (users, API keys, models are kept)
   --volume V          multiplies login and feature-use rows (default 1: ~83 events per account-month)
-  --skip-aggregates   do not rebuild the agg_* tables afterwards`;
+  --skip-aggregates   do not rebuild the agg_* tables afterwards (implies --skip-scores)
+  --skip-scores       do not compute current scores and daily history afterwards`;
 
 export interface SeedArgs {
   accounts: number;
@@ -32,6 +35,7 @@ export interface SeedArgs {
   reset: boolean;
   volume: number;
   aggregate: boolean;
+  scores: boolean;
 }
 
 function intArg(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -55,6 +59,7 @@ export function parseSeedArgs(argv: string[]): SeedArgs {
         reset: { type: 'boolean', default: false },
         volume: { type: 'string' },
         'skip-aggregates': { type: 'boolean', default: false },
+        'skip-scores': { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -78,6 +83,7 @@ export function parseSeedArgs(argv: string[]): SeedArgs {
     reset: values.reset ?? false,
     volume,
     aggregate: !values['skip-aggregates'],
+    scores: !values['skip-aggregates'] && !values['skip-scores'],
   };
 }
 
@@ -151,6 +157,11 @@ export function runSeed(db: Db, args: SeedArgs, log: (line: string) => void = (l
     onProgress: progressLine('accounts', log),
     aggregate: args.aggregate ? (d) => rebuildAggregates(d, { onProgress: progressLine('aggregates', log, 10) }) : undefined,
   });
+  if (args.scores) {
+    log('Scoring every account and building the daily history…');
+    const printers = { 'current scores': progressLine('current scores', log, 25), 'daily history': progressLine('daily history', log, 10) };
+    rescoreEverything(db, { onProgress: (phase, done, total) => printers[phase](done, total) });
+  }
   // Fold the write-ahead log into the file now rather than on the app's first writes. (No ANALYZE:
   // on 10 million events it takes minutes.)
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
@@ -173,7 +184,7 @@ export function main(argv: string[] = process.argv.slice(2)): SeedSummary {
   const file = databaseFile();
   const db = openDatabase(file);
   try {
-    migrateDatabase(db);
+    prepareDatabase(db);
     const summary = runSeed(db, args);
     console.log(formatSummary(summary));
     console.log(`  database: ${file}`);

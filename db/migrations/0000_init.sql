@@ -150,7 +150,7 @@ CREATE TABLE `events` (
 	FOREIGN KEY (`contact_pk`) REFERENCES `contacts`(`pk`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `events_id_uq` ON `events` (`id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `events_id_uq` ON `events` (`id`) WHERE "events"."id" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `events_account_time_idx` ON `events` (`account_pk`,`occurred_at`);--> statement-breakpoint
 CREATE TABLE `features` (
 	`key` text PRIMARY KEY NOT NULL,
@@ -232,7 +232,7 @@ CREATE TABLE `outcomes` (
 	FOREIGN KEY (`account_pk`) REFERENCES `accounts`(`pk`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `outcomes_id_uq` ON `outcomes` (`id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `outcomes_id_uq` ON `outcomes` (`id`) WHERE "outcomes"."id" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `outcomes_account_time_idx` ON `outcomes` (`account_pk`,`occurred_at`);--> statement-breakpoint
 CREATE INDEX `outcomes_type_time_idx` ON `outcomes` (`type`,`occurred_at`);--> statement-breakpoint
 CREATE TABLE `overrides` (

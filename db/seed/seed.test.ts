@@ -291,7 +291,7 @@ describe('seedDemo', () => {
 
 describe('scripts/seed.ts', () => {
   it('parses arguments with defaults', () => {
-    expect(parseSeedArgs([])).toEqual({ accounts: 1000, months: 18, seed: 42, end: undefined, reset: false, volume: 1, aggregate: true });
+    expect(parseSeedArgs([])).toEqual({ accounts: 1000, months: 18, seed: 42, end: undefined, reset: false, volume: 1, aggregate: true, scores: true });
     expect(parseSeedArgs(['--accounts', '50', '--months', '3', '--seed', '9', '--end', '2025-01-31', '--reset', '--skip-aggregates'])).toEqual({
       accounts: 50,
       months: 3,
@@ -300,7 +300,9 @@ describe('scripts/seed.ts', () => {
       reset: true,
       volume: 1,
       aggregate: false,
+      scores: false,
     });
+    expect(parseSeedArgs(['--skip-scores'])).toMatchObject({ aggregate: true, scores: false });
     expect(() => parseSeedArgs(['--accounts', 'many'])).toThrow(/--accounts must be an integer/);
     expect(() => parseSeedArgs(['--accounts', '0'])).toThrow(/--accounts must be from 1/);
     expect(() => parseSeedArgs(['--end', '2025-02-30'])).toThrow(/--end must be a date/);
@@ -309,7 +311,7 @@ describe('scripts/seed.ts', () => {
 
   it('refuses a database with accounts unless --reset, which reseeds the same data', () => {
     const db = fresh();
-    const args = { ...parseSeedArgs(['--accounts', '12', '--months', '3', '--seed', '5', '--end', '2025-01-01']), aggregate: false };
+    const args = { ...parseSeedArgs(['--accounts', '12', '--months', '3', '--seed', '5', '--end', '2025-01-01']), aggregate: false, scores: false };
     const lines: string[] = [];
     const first = runSeed(db, args, (l) => lines.push(l));
     expect(first.accounts).toBe(12);

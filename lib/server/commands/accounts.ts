@@ -97,7 +97,7 @@ export function insertOutcomes(db: Db, items: OutcomeInput[]): { accepted: numbe
   if (errors.length) fail(errors);
   return db.transaction(() => {
     const insert = c.prepare(
-      'INSERT INTO outcomes (id, account_pk, type, occurred_at, arr_delta, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      'INSERT INTO outcomes (id, account_pk, type, occurred_at, arr_delta, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING',
     );
     let accepted = 0;
     items.forEach((item, i) => {

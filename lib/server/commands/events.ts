@@ -71,7 +71,7 @@ export function ingestEvents(db: Db, items: EventInput[], options: IngestOptions
       if (pk === null) accountPks.set(id, Number(createAccount.run(id, id).lastInsertRowid));
     }
     const insert = c.prepare(
-      'INSERT INTO events (id, account_pk, contact_pk, type, occurred_at, count, properties, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      'INSERT INTO events (id, account_pk, contact_pk, type, occurred_at, count, properties, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING',
     );
     const written: AggregatableEvent[] = [];
     let duplicates = 0;
