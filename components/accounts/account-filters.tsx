@@ -33,7 +33,12 @@ const one = (v: string) => (v ? [v] : undefined);
 
 export function AccountFilters({ filters, owners, me, role, onChange }: { filters: ViewFilters; owners: string[]; me: string; role: Role; onChange: (f: ViewFilters) => void }) {
   const [q, setQ] = useState(filters.q ?? '');
-  useEffect(() => setQ(filters.q ?? ''), [filters.q]);
+  // The URL can change the search too (back button, a shared link): follow it when it does.
+  const [urlQ, setUrlQ] = useState(filters.q);
+  if (filters.q !== urlQ) {
+    setUrlQ(filters.q);
+    setQ(filters.q ?? '');
+  }
   useEffect(() => {
     if ((filters.q ?? '') === q) return;
     const t = setTimeout(() => onChange({ ...filters, q: q || undefined }), 300);
