@@ -339,6 +339,37 @@ export const webhooks = sqliteTable('webhooks', {
   createdAt: createdAt(),
 });
 
+/** Each delivery attempt of a webhook: what was sent, the answer, and when to retry. */
+export const webhookDeliveries = sqliteTable('webhook_deliveries', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  webhookPk: integer('webhook_pk').notNull().references(() => webhooks.pk, { onDelete: 'cascade' }),
+  alertPk: integer('alert_pk').references(() => alerts.pk, { onDelete: 'set null' }),
+  payload: text('payload').notNull(),
+  status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  nextAttemptAt: integer('next_attempt_at'),
+  createdAt: createdAt(),
+  deliveredAt: integer('delivered_at'),
+}, (t) => [index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt)]);
+
+/** A CSV or bulk import: what was read, written and skipped, with the report of skipped rows. */
+export const importRuns = sqliteTable('import_runs', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  kind: text('kind', { enum: ['accounts', 'contacts', 'events', 'outcomes', 'oulad'] }).notNull(),
+  filename: text('filename'),
+  status: text('status', { enum: ['running', 'done', 'failed'] }).notNull(),
+  totalRows: integer('total_rows').notNull().default(0),
+  writtenRows: integer('written_rows').notNull().default(0),
+  skippedRows: integer('skipped_rows').notNull().default(0),
+  /** the skipped rows with their reasons: [{ row, field, message, values }] */
+  report: text('report', { mode: 'json' }),
+  createdByUserPk: integer('created_by_user_pk'),
+  startedAt: integer('started_at').notNull(),
+  finishedAt: integer('finished_at'),
+}, (t) => [index('import_runs_started_idx').on(t.startedAt)]);
+
 /** Long-running work (rescore, publish, import) with progress the UI can show. */
 export const jobs = sqliteTable('jobs', {
   pk: integer('pk').primaryKey({ autoIncrement: true }),

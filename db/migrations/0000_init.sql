@@ -182,6 +182,21 @@ CREATE TABLE `history_stale` (
 	FOREIGN KEY (`account_pk`) REFERENCES `accounts`(`pk`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+CREATE TABLE `import_runs` (
+	`pk` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`kind` text NOT NULL,
+	`filename` text,
+	`status` text NOT NULL,
+	`total_rows` integer DEFAULT 0 NOT NULL,
+	`written_rows` integer DEFAULT 0 NOT NULL,
+	`skipped_rows` integer DEFAULT 0 NOT NULL,
+	`report` text,
+	`created_by_user_pk` integer,
+	`started_at` integer NOT NULL,
+	`finished_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `import_runs_started_idx` ON `import_runs` (`started_at`);--> statement-breakpoint
 CREATE TABLE `jobs` (
 	`pk` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`kind` text NOT NULL,
@@ -322,6 +337,23 @@ CREATE TABLE `users` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `users_email_uq` ON `users` (`email`);--> statement-breakpoint
+CREATE TABLE `webhook_deliveries` (
+	`pk` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`webhook_pk` integer NOT NULL,
+	`alert_pk` integer,
+	`payload` text NOT NULL,
+	`status` text NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`last_status_code` integer,
+	`last_error` text,
+	`next_attempt_at` integer,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
+	`delivered_at` integer,
+	FOREIGN KEY (`webhook_pk`) REFERENCES `webhooks`(`pk`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`alert_pk`) REFERENCES `alerts`(`pk`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_due_idx` ON `webhook_deliveries` (`status`,`next_attempt_at`);--> statement-breakpoint
 CREATE TABLE `webhooks` (
 	`pk` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`url` text NOT NULL,
