@@ -17,7 +17,7 @@ test.describe('sign-in and role navigation', () => {
       for (const name of ALL_LINKS.filter((l) => !(links as readonly string[]).includes(l))) {
         await expect(nav.getByRole('link', { name, exact: true })).toHaveCount(0);
       }
-      await expect(page.getByText(email)).toBeVisible();
+      await expect(page.locator('header').getByText(email)).toBeVisible();
       // The shell shows the size of the portfolio the user sees.
       await expect(page.getByTestId('portfolio-size')).toContainText(/\d+ (of your )?accounts/);
     });

@@ -15,8 +15,9 @@ export class LoginPage {
     await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
+  /** The form's error (Next.js also keeps an empty route announcer with the alert role). */
   get error() {
-    return this.page.getByRole('alert');
+    return this.page.getByRole('alert').filter({ hasText: /\S/ });
   }
 }
 
