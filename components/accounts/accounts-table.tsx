@@ -20,6 +20,7 @@ export interface AccountRow {
   renewalDate: string | null;
   score: number | null;
   band: string | null;
+  override: { band: string; expiresAt: string } | null;
   state: 'scored' | 'no_data';
   partial: boolean;
   velocity: number | null;
@@ -75,8 +76,14 @@ export function AccountsTable({ rows, bands, sort, onSort }: { rows: AccountRow[
       col.accessor('band', {
         header: 'Band',
         cell: (c) => {
-          const b = bandOf(c.getValue());
-          return <BandBadge band={c.getValue()} label={b.label} rank={b.rank} />;
+          const override = c.row.original.override;
+          const b = bandOf(override?.band ?? c.getValue());
+          return (
+            <span className="inline-flex items-center gap-1.5">
+              <BandBadge band={override?.band ?? c.getValue()} label={b.label} rank={b.rank} />
+              {override ? <span className="text-xs text-gray-600" title={`Computed band: ${bandOf(c.getValue()).label}`}>override</span> : null}
+            </span>
+          );
         },
       }),
       col.accessor('velocity', {

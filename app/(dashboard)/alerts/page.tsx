@@ -1,16 +1,26 @@
+import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { NotBuilt } from '@/components/ui/not-built';
-import { PageHeader } from '@/components/ui/page-header';
+import { getDb } from '@/db/client';
+import { alertsKey } from '@/lib/queries/alerts';
+import { ALERT_STATES, alertCounts, alertOwner, listAlerts, type AlertState } from '@/lib/server/queries/alerts';
+import { listOwners } from '@/lib/server/queries/accounts';
 import { requirePageRole } from '@/lib/server/session';
+import { AlertsClient } from './client';
 
 export const metadata: Metadata = { title: 'Alerts' };
 
-export default async function Page() {
-  await requirePageRole('csm', '/alerts');
+export default async function AlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const user = await requirePageRole('csm', '/alerts');
+  const params = await searchParams;
+  const state: AlertState = (ALERT_STATES as readonly string[]).includes(params.state ?? '') ? (params.state as AlertState) : 'open';
+  const ownerParam = params.owner ?? '';
+  const owner = alertOwner(ownerParam || undefined, user);
+  const db = getDb();
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(alertsKey(state, ownerParam), { counts: alertCounts(db, { owner }), alerts: listAlerts(db, { state, owner }) });
   return (
-    <>
-      <PageHeader title="Alerts" />
-      <NotBuilt what="New red and yellow flags and band drops for your accounts will appear here." />
-    </>
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <AlertsClient state={state} owner={ownerParam} owners={listOwners(db)} me={user.email} role={user.role} />
+    </HydrationBoundary>
   );
 }

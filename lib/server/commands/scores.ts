@@ -7,6 +7,7 @@ import type { Db } from '@/db/open';
 import { endOfUtcDay, scoreAccount, type Flag, type Model, type ScoreResult } from '@/lib/scoring';
 import { DAY_MS, dayOf } from './aggregates';
 import { ensureLiveModel } from './model';
+import { enqueueWebhookDeliveries } from './webhooks';
 import { loadCatalogue, loadScoringInputs } from '../queries/scoring-inputs';
 
 export interface RescoreOptions {
@@ -69,14 +70,30 @@ function prepare(db: Db) {
     ),
     touchFlag: c.prepare('UPDATE flags SET evidence = ?, data = ?, severity = ?, last_seen_at = ? WHERE pk = ?'),
     clearFlag: c.prepare('UPDATE flags SET cleared_at = ? WHERE pk = ?'),
-    insertAlert: c.prepare(
-      'INSERT INTO alerts (account_pk, kind, key, severity, title, evidence, flag_pk, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
+    insertAlert: alertWriter(db),
     insertBandChange: c.prepare('INSERT INTO band_changes (account_pk, from_band, to_band, score, at) VALUES (?, ?, ?, ?, ?)'),
   };
 }
 
 type Statements = ReturnType<typeof prepare>;
+
+/** Inserts an alert and queues it for the webhooks subscribed to it, in the same transaction. */
+function alertWriter(db: Db) {
+  const c = db.$client;
+  const insert = c.prepare('INSERT INTO alerts (account_pk, kind, key, severity, title, evidence, flag_pk, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const hooks = (c.prepare('SELECT count(*) FROM webhooks WHERE active = 1').pluck().get() as number) > 0;
+  const account = c.prepare('SELECT a.id, a.name, s.score FROM accounts a LEFT JOIN scores s ON s.account_pk = a.pk WHERE a.pk = ?');
+  return {
+    run(accountPk: number, kind: 'flag' | 'band_drop', key: string, severity: 'red' | 'yellow', title: string, evidence: string | null, flagPk: number | null, now: number) {
+      const pk = Number(insert.run(accountPk, kind, key, severity, title, evidence, flagPk, now).lastInsertRowid);
+      if (hooks) {
+        const a = account.get(accountPk) as { id: string; name: string; score: number | null };
+        enqueueWebhookDeliveries(db, { pk, kind, severity, title, evidence, accountId: a.id, accountName: a.name, score: a.score }, undefined, now);
+      }
+      return pk;
+    },
+  };
+}
 
 function syncFlags(s: Statements, accountPk: number, flags: Flag[], open: OpenFlag[], now: number): number {
   let raised = 0;

@@ -1,15 +1,17 @@
 /**
  * Work the server does without anyone asking: as days pass the scoring windows move, so current
- * scores are refreshed once the stored ones are as of an earlier day; and stale daily snapshots
- * (events that arrived for past days) are rebuilt in small steps.
+ * scores are refreshed once the stored ones are as of an earlier day; stale daily snapshots
+ * (events that arrived for past days) are rebuilt in small steps; webhooks are delivered.
  */
 import type { Db } from '@/db/open';
 import { endOfUtcDay } from '@/lib/scoring';
 import { processHistoryQueue } from '../commands/history-queue';
 import { rescore } from '../commands/scores';
+import { deliverDueWebhooks } from '../commands/webhooks';
 
 const REFRESH_CHECK_MS = 60_000;
 const HISTORY_QUEUE_MS = 2_000;
+const WEBHOOKS_MS = 10_000;
 
 /** True when some stored score is as of an earlier day than today's end (or a new day began). */
 export function scoresAreStale(db: Db, now = Date.now()): boolean {
@@ -26,11 +28,12 @@ export function refreshIfStale(db: Db, now = Date.now()): boolean {
 
 export function startScheduler(db: Db): () => void {
   let busy = false;
-  const guard = (name: string, fn: () => void) => () => {
+  // One job at a time: they share the connection and must not interleave their transactions.
+  const guard = (name: string, fn: () => unknown) => async () => {
     if (busy) return;
     busy = true;
     try {
-      fn();
+      await fn();
     } catch (error) {
       console.error(`Background job "${name}" failed`, error);
     } finally {
@@ -40,8 +43,9 @@ export function startScheduler(db: Db): () => void {
   const timers = [
     setInterval(guard('daily refresh', () => refreshIfStale(db)), REFRESH_CHECK_MS),
     setInterval(guard('history queue', () => processHistoryQueue(db)), HISTORY_QUEUE_MS),
+    setInterval(guard('webhooks', () => deliverDueWebhooks(db)), WEBHOOKS_MS),
   ];
   timers.forEach((t) => t.unref());
-  guard('daily refresh', () => refreshIfStale(db))();
+  void guard('daily refresh', () => refreshIfStale(db))();
   return () => timers.forEach(clearInterval);
 }

@@ -4,6 +4,8 @@ import { accountDetailJson } from '../api-shapes';
 import { DAY_MS } from '../commands/aggregates';
 import { getAccountDetail, getAccountHistory } from './account-detail';
 import { findAccountPk } from './accounts';
+import { listAlerts } from './alerts';
+import { activeOverride } from './overrides';
 import { accountOutcomes, accountTimeline, modelVersionMarkers } from './timeline';
 
 export const HISTORY_DAYS = 180;
@@ -28,6 +30,8 @@ export function accountPage(db: Db, id: string, options: { types?: string[] } = 
     versions: modelVersionMarkers(db),
     timeline: accountTimeline(db, pk, { types: options.types, limit: 100 }),
     outcomes: accountOutcomes(db, pk),
+    override: activeOverride(db, pk),
+    openAlerts: listAlerts(db, { state: 'open', accountPk: pk }).map((a) => ({ pk: a.pk, kind: a.kind, key: a.key, title: a.title })),
   };
 }
 

@@ -21,6 +21,10 @@ export interface AccountFilters {
   cursor?: string | null;
 }
 
+/** Scores joined with the override in force, if any: filters and counts use the effective band. */
+export const SCORED_ACCOUNTS = `accounts a LEFT JOIN scores s ON s.account_pk = a.pk
+  LEFT JOIN overrides o ON o.account_pk = a.pk AND o.revoked_at IS NULL AND o.expires_at > (cast(unixepoch('subsec') * 1000 as integer))`;
+
 export interface AccountListItem {
   id: string;
   name: string;
@@ -30,7 +34,10 @@ export interface AccountListItem {
   owner: string | null;
   renewalDate: string | null;
   score: number | null;
+  /** the computed band (an override does not change it) */
   band: string | null;
+  /** a CSM's band override in force, if any */
+  override: { band: string; expiresAt: string } | null;
   state: 'scored' | 'no_data';
   partial: boolean;
   velocity: number | null;
@@ -84,10 +91,10 @@ export function accountWhere(filters: AccountFilters, options: { skipBand?: bool
     const bands = filters.band.filter((b) => b !== 'no_data');
     const parts: string[] = [];
     if (bands.length) {
-      parts.push(`s.band IN (${bands.map(() => '?').join(',')})`);
+      parts.push(`coalesce(o.band, s.band) IN (${bands.map(() => '?').join(',')})`);
       params.push(...bands);
     }
-    if (filters.band.includes('no_data')) parts.push(`(s.state IS NULL OR s.state = 'no_data')`);
+    if (filters.band.includes('no_data')) parts.push(`(o.band IS NULL AND (s.state IS NULL OR s.state = 'no_data'))`);
     where.push(`(${parts.join(' OR ')})`);
   }
   inList('a.tier', filters.tier, where, params);
@@ -130,6 +137,8 @@ interface Row {
   below_target: number | null;
   dimensions: string | null;
   flags: string | null;
+  override_band: string | null;
+  override_expires: number | null;
   sort_key: number | string;
 }
 
@@ -148,8 +157,9 @@ export function listAccounts(db: Db, filters: AccountFilters): { data: AccountLi
   const rows = db.$client
     .prepare(
       `SELECT a.pk, a.id, a.name, a.tier, a.lifecycle_stage, a.arr, a.owner_email, a.renewal_date, s.score, s.band, s.state,
-         s.partial, s.velocity, s.score_change, s.below_target, s.dimensions, s.flags, ${expr} AS sort_key
-       FROM accounts a LEFT JOIN scores s ON s.account_pk = a.pk
+         s.partial, s.velocity, s.score_change, s.below_target, s.dimensions, s.flags, o.band AS override_band, o.expires_at AS override_expires,
+         ${expr} AS sort_key
+       FROM ${SCORED_ACCOUNTS}
        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
        ORDER BY ${expr} ${desc ? 'DESC' : 'ASC'}, a.pk ASC
        LIMIT ?`,
@@ -174,6 +184,7 @@ function toItem(r: Row): AccountListItem {
     renewalDate: r.renewal_date === null ? null : new Date(r.renewal_date).toISOString(),
     score: r.score,
     band: r.band,
+    override: r.override_band ? { band: r.override_band, expiresAt: new Date(r.override_expires!).toISOString() } : null,
     state: r.state ?? 'no_data',
     partial: !!r.partial,
     velocity: r.velocity === null ? null : Math.round(r.velocity * 1000) / 1000,
@@ -199,15 +210,15 @@ export function bandCounts(db: Db, filters: AccountFilters): BandCount[] {
   const { sql, params } = accountWhere(filters, { skipBand: true });
   return db.$client
     .prepare(
-      `SELECT coalesce(s.band, 'no_data') AS band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr
-       FROM accounts a LEFT JOIN scores s ON s.account_pk = a.pk ${sql} GROUP BY 1`,
+      `SELECT coalesce(o.band, s.band, 'no_data') AS band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr
+       FROM ${SCORED_ACCOUNTS} ${sql} GROUP BY 1`,
     )
     .all(...params) as BandCount[];
 }
 
 export function countAccounts(db: Db, filters: AccountFilters): number {
   const { sql, params } = accountWhere(filters);
-  return db.$client.prepare(`SELECT count(*) FROM accounts a LEFT JOIN scores s ON s.account_pk = a.pk ${sql}`).pluck().get(...params) as number;
+  return db.$client.prepare(`SELECT count(*) FROM ${SCORED_ACCOUNTS} ${sql}`).pluck().get(...params) as number;
 }
 
 export function listOwners(db: Db): string[] {

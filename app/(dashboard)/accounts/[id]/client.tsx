@@ -4,6 +4,8 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { DimensionBreakdown } from '@/components/accounts/dimension-breakdown';
+import { OverrideForm } from '@/components/accounts/override-form';
+import { AlertActions } from '@/components/alerts/alert-actions';
 import { ScoreTrend } from '@/components/charts/score-trend';
 import { BandBadge } from '@/components/ui/band-badge';
 import { RelativeTime } from '@/components/ui/relative-time';
@@ -32,8 +34,10 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
       </div>
     ) : null;
   }
-  const rank = bands.findIndex((b) => b.key === data.band?.key);
-  const band = data.band ?? NO_DATA;
+  const computed = data.band ?? NO_DATA;
+  const effectiveKey = data.override?.band ?? data.band?.key ?? null;
+  const rank = bands.findIndex((b) => b.key === effectiveKey);
+  const band = bands[rank] ?? computed;
   const eventTypes = [...new Set(data.timeline.map((e) => e.type))].sort();
   return (
     <div className="space-y-5">
@@ -52,7 +56,8 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
         <div className="text-right">
           <div className="flex items-center justify-end gap-3">
             <span className="text-3xl font-semibold tabular" data-testid="account-score">{formatScore(data.score)}</span>
-            <BandBadge band={data.band?.key ?? null} label={band.label} rank={rank < 0 ? undefined : rank} />
+            <BandBadge band={effectiveKey} label={band.label} rank={rank < 0 ? undefined : rank} />
+            {data.override ? <span className="text-xs text-gray-600">override · computed {computed.label}</span> : null}
           </div>
           <p className="mt-1 text-sm text-gray-700">
             {data.partial ? <span title={`No data for ${data.missing.map((m) => m.label).join(', ')}`}>Partial score · </span> : null}
@@ -60,6 +65,9 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
             velocity {data.newActivity ? 'new activity' : formatChangePercent(data.velocity)} · {formatChangePoints(data.scoreChange)} vs {data.window.days} days ago
           </p>
           <p className="mt-1 max-w-md text-sm font-medium text-gray-900" data-testid="band-action">Next: {band.action}</p>
+        </div>
+        <div className="w-full">
+          <OverrideForm accountId={data.id} bands={bands} override={data.override} computedBand={data.band?.key ?? null} />
         </div>
       </header>
 
@@ -80,11 +88,15 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
               <p className="text-sm text-gray-700">No flags. Nothing unusual in the last {data.window.days} days.</p>
             ) : (
               <ul className="space-y-2">
-                {data.flags.map((f) => (
-                  <li key={f.key} className={`rounded-md border-l-4 px-3 py-2 text-sm ${f.severity === 'red' ? 'border-band-red-solid bg-band-red' : 'border-band-yellow-solid bg-band-yellow'}`}>
-                    <span className="font-semibold">{f.severity === 'red' ? 'Red' : 'Yellow'} · {f.label}:</span> {f.evidence}
-                  </li>
-                ))}
+                {data.flags.map((f) => {
+                  const alert = data.openAlerts.find((a) => a.kind === 'flag' && a.key === f.key);
+                  return (
+                    <li key={f.key} className={`rounded-md border-l-4 px-3 py-2 text-sm ${f.severity === 'red' ? 'border-band-red-solid bg-band-red' : 'border-band-yellow-solid bg-band-yellow'}`}>
+                      <p><span className="font-semibold">{f.severity === 'red' ? 'Red' : 'Yellow'} · {f.label}:</span> {f.evidence}</p>
+                      {alert ? <div className="mt-1.5"><AlertActions pk={alert.pk} state="open" label={f.label} /></div> : <p className="mt-1 text-xs text-gray-700">Acknowledged</p>}
+                    </li>
+                  );
+                })}
               </ul>
             )}
           </Card>

@@ -1,0 +1,87 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { AlertActions } from '@/components/alerts/alert-actions';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { formatMoney, formatScore } from '@/lib/format';
+import { alertsQueryOptions } from '@/lib/queries/alerts';
+import type { Role } from '@/lib/roles';
+import type { AlertState } from '@/lib/server/queries/alerts';
+
+const TABS: { state: AlertState; label: string }[] = [
+  { state: 'open', label: 'Open' },
+  { state: 'snoozed', label: 'Snoozed' },
+  { state: 'acknowledged', label: 'Acknowledged' },
+];
+
+export function AlertsClient({ state, owner, owners, me, role }: { state: AlertState; owner: string; owners: string[]; me: string; role: Role }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const { data, error } = useQuery(alertsQueryOptions(state, owner));
+  const go = (next: { state?: AlertState; owner?: string }) => {
+    const params = new URLSearchParams();
+    const s = next.state ?? state;
+    const o = next.owner ?? owner;
+    if (s !== 'open') params.set('state', s);
+    if (o) params.set('owner', o);
+    router.replace(params.size ? `${pathname}?${params}` : pathname, { scroll: false });
+  };
+  return (
+    <div className="space-y-5">
+      <PageHeader title="Alerts" description="New red and yellow flags and band drops. Acknowledge what you have handled; snooze what can wait." />
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div role="tablist" aria-label="Alert state" className="flex gap-1 rounded-lg bg-gray-100 p-1">
+          {TABS.map((t) => (
+            <button key={t.state} role="tab" type="button" aria-selected={state === t.state} onClick={() => go({ state: t.state })}
+              className={`rounded-md px-3 py-1.5 text-sm ${state === t.state ? 'bg-white font-medium text-gray-900 shadow-sm' : 'text-gray-700 hover:text-gray-900'}`}>
+              {t.label} <span className="tabular text-gray-600">{data?.counts[t.state] ?? ''}</span>
+            </button>
+          ))}
+        </div>
+        <div>
+          <label htmlFor="alert-owner" className="block text-xs font-medium text-gray-700">Owner</label>
+          <select id="alert-owner" value={owner || (role === 'csm' ? '' : '*')} onChange={(e) => go({ owner: e.target.value })}
+            className="mt-1 rounded-md border border-gray-300 bg-white px-2 py-1.5 text-sm">
+            {role === 'csm' ? <option value="">My accounts</option> : null}
+            <option value="*">All owners</option>
+            {owners.map((o) => <option key={o} value={o}>{o === me ? `${o} (me)` : o}</option>)}
+          </select>
+        </div>
+      </div>
+      {error ? <p role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">{(error as Error).message}</p> : null}
+      {data && data.alerts.length === 0 ? (
+        <EmptyState title={state === 'open' ? 'No open alerts. Nice.' : state === 'snoozed' ? 'Nothing snoozed.' : 'Nothing acknowledged yet.'}>
+          {state === 'open' ? <p>New red and yellow flags and band drops of your accounts will show up here.</p> : null}
+        </EmptyState>
+      ) : null}
+      <ul className="space-y-2" aria-label={`${state} alerts`}>
+        {data?.alerts.map((a) => (
+          <li key={a.pk} className={`rounded-lg border-l-4 bg-white p-3 shadow-sm ${a.severity === 'red' ? 'border-band-red-solid' : 'border-band-yellow-solid'}`}>
+            <div className="flex flex-wrap items-start justify-between gap-3">
+              <div className="min-w-0">
+                <p className="text-sm">
+                  <span className={`mr-2 rounded px-1.5 py-0.5 text-xs font-semibold ${a.severity === 'red' ? 'bg-band-red text-band-red-fg' : 'bg-band-yellow text-band-yellow-fg'}`}>
+                    {a.severity === 'red' ? 'Red' : 'Yellow'}
+                  </span>
+                  <Link href={`/accounts/${encodeURIComponent(a.account.id)}`} className="font-semibold text-gray-900 hover:underline">{a.account.name}</Link>
+                  <span className="text-gray-700"> · {a.title}</span>
+                </p>
+                {a.evidence ? <p className="mt-1 text-sm text-gray-800">{a.evidence}</p> : null}
+                <p className="mt-1 text-xs text-gray-600">
+                  <RelativeTime iso={a.createdAt} /> · score {formatScore(a.account.score)} · {formatMoney(a.account.arr)} ARR · {a.account.owner ?? 'no owner'}
+                  {a.acknowledgedAt ? <> · acknowledged by {a.acknowledgedBy ?? 'someone'} <RelativeTime iso={a.acknowledgedAt} /></> : null}
+                  {a.snoozedUntil && state === 'snoozed' ? <> · snoozed until <RelativeTime iso={a.snoozedUntil} /></> : null}
+                </p>
+              </div>
+              <AlertActions pk={a.pk} state={state} label={`${a.title} on ${a.account.name}`} />
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * Outgoing webhooks for band drops and red flags: Slack-compatible JSON, signed with HMAC-SHA256,
+ * queued in the same transaction as the alert and retried with backoff until delivered.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Db } from '@/db/open';
+import { AppError } from '../errors';
+import { recordAudit } from './audit';
+
+export const WEBHOOK_EVENTS = ['band_drop', 'red_flag'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** Minutes to wait before each retry; after the last one the delivery is marked failed. */
+export const RETRY_MINUTES = [1, 5, 15, 60, 360];
+const TIMEOUT_MS = 10_000;
+
+export interface AlertForWebhook {
+  pk: number;
+  kind: 'flag' | 'band_drop';
+  severity: 'red' | 'yellow';
+  title: string;
+  evidence: string | null;
+  accountId: string;
+  accountName: string;
+  score: number | null;
+}
+
+export function webhookEventOf(alert: Pick<AlertForWebhook, 'kind' | 'severity'>): WebhookEvent | null {
+  if (alert.kind === 'band_drop') return 'band_drop';
+  return alert.severity === 'red' ? 'red_flag' : null;
+}
+
+export function signPayload(secret: string, timestamp: number, body: string): string {
+  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export function webhookPayload(alert: AlertForWebhook, appUrl: string): string {
+  const link = `${appUrl.replace(/\/$/, '')}/accounts/${encodeURIComponent(alert.accountId)}`;
+  const headline = `${alert.severity === 'red' ? ':red_circle:' : ':large_yellow_circle:'} ${alert.accountName}: ${alert.title}`;
+  return JSON.stringify({
+    text: `${headline}${alert.evidence ? ` (${alert.evidence})` : ''}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*<${link}|${alert.accountName}>*: ${alert.title}` } },
+      ...(alert.evidence ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: alert.evidence }] }] : []),
+    ],
+    trellis: { event: webhookEventOf(alert), alertId: alert.pk, kind: alert.kind, severity: alert.severity, account: { id: alert.accountId, name: alert.accountName }, score: alert.score },
+  });
+}
+
+/** Queues the alert for every active webhook subscribed to its event. Call in the alert's transaction. */
+export function enqueueWebhookDeliveries(db: Db, alert: AlertForWebhook, appUrl = process.env.NEXTAUTH_URL ?? 'http://localhost:3000', now = Date.now()): number {
+  const event = webhookEventOf(alert);
+  if (!event) return 0;
+  const hooks = db.$client.prepare('SELECT pk, events FROM webhooks WHERE active = 1').all() as { pk: number; events: string }[];
+  const insert = db.$client.prepare("INSERT INTO webhook_deliveries (webhook_pk, alert_pk, payload, status, next_attempt_at, created_at) VALUES (?, ?, ?, 'pending', ?, ?)");
+  let queued = 0;
+  for (const h of hooks) {
+    if (!(JSON.parse(h.events) as string[]).includes(event)) continue;
+    insert.run(h.pk, alert.pk, webhookPayload(alert, appUrl), now, now);
+    queued += 1;
+  }
+  return queued;
+}
+
+function checkUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AppError('invalid', 'Not a URL', [{ path: 'url', message: 'Enter a full URL such as https://hooks.slack.com/services/…' }]);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new AppError('invalid', 'Only http and https', [{ path: 'url', message: 'The URL must start with https:// (or http://)' }]);
+  return parsed.toString();
+}
+
+export function createWebhook(db: Db, input: { url: string; events: WebhookEvent[] }, actor: { email: string; pk: number }) {
+  const url = checkUrl(input.url.trim());
+  if (!input.events.length) throw new AppError('invalid', 'Pick at least one event', [{ path: 'events', message: 'Pick band drops, red flags or both' }]);
+  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  return db.transaction(() => {
+    const pk = Number(db.$client.prepare('INSERT INTO webhooks (url, secret, events, active) VALUES (?, ?, ?, 1)').run(url, secret, JSON.stringify(input.events)).lastInsertRowid);
+    recordAudit(db, { actor: actor.email, actorUserPk: actor.pk, action: 'webhook.created', targetType: 'webhook', targetId: String(pk), details: { url, events: input.events } });
+    return { pk, secret };
+  });
+}
+
+export function deleteWebhook(db: Db, pk: number, actor: { email: string; pk: number }) {
+  db.transaction(() => {
+    const res = db.$client.prepare('DELETE FROM webhooks WHERE pk = ?').run(pk);
+    if (!res.changes) throw new AppError('not_found', 'No such webhook');
+    recordAudit(db, { actor: actor.email, actorUserPk: actor.pk, action: 'webhook.deleted', targetType: 'webhook', targetId: String(pk) });
+  });
+}
+
+interface Due { pk: number; payload: string; attempts: number; url: string; secret: string }
+
+/** Sends every delivery that is due; failures are retried later with backoff. */
+export async function deliverDueWebhooks(db: Db, options: { now?: number; fetch?: typeof fetch; limit?: number } = {}): Promise<{ delivered: number; failed: number }> {
+  const now = options.now ?? Date.now();
+  const send = options.fetch ?? fetch;
+  const due = db.$client
+    .prepare(
+      `SELECT d.pk, d.payload, d.attempts, w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.pk = d.webhook_pk
+       WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND w.active = 1 ORDER BY d.next_attempt_at LIMIT ?`,
+    )
+    .all(now, options.limit ?? 50) as Due[];
+  let delivered = 0;
+  let failed = 0;
+  for (const d of due) {
+    const timestamp = Math.floor(now / 1000);
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await send(d.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Trellis-Webhooks/1', 'x-trellis-timestamp': String(timestamp), 'x-trellis-signature': signPayload(d.secret, timestamp, d.payload) },
+        body: d.payload,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      status = res.status;
+      if (!res.ok) error = `HTTP ${res.status}`;
+    } catch (e) {
+      error = (e as Error).message.slice(0, 300);
+    }
+    const attempts = d.attempts + 1;
+    if (!error) {
+      db.$client.prepare("UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, last_status_code = ?, last_error = NULL, delivered_at = ? WHERE pk = ?").run(attempts, status, now, d.pk);
+      delivered += 1;
+    } else {
+      const wait = RETRY_MINUTES[attempts - 1];
+      db.$client
+        .prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = ? WHERE pk = ?')
+        .run(wait === undefined ? 'failed' : 'pending', attempts, status, error, wait === undefined ? null : now + wait * 60_000, d.pk);
+      failed += 1;
+    }
+  }
+  return { delivered, failed };
+}

@@ -1,0 +1,76 @@
+/** Alerts for the Alerts page and the account page: open, snoozed or acknowledged. */
+import type { Db } from '@/db/open';
+
+export const ALERT_STATES = ['open', 'snoozed', 'acknowledged'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+export interface AlertItem {
+  pk: number;
+  kind: 'flag' | 'band_drop';
+  key: string;
+  severity: 'red' | 'yellow';
+  title: string;
+  evidence: string | null;
+  createdAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  snoozedUntil: string | null;
+  account: { id: string; name: string; owner: string | null; arr: number; score: number | null; band: string | null };
+}
+
+const STATE_SQL: Record<AlertState, string> = {
+  open: 'al.acknowledged_at IS NULL AND (al.snoozed_until IS NULL OR al.snoozed_until <= @now)',
+  snoozed: 'al.acknowledged_at IS NULL AND al.snoozed_until > @now',
+  acknowledged: 'al.acknowledged_at IS NOT NULL',
+};
+
+interface Row {
+  pk: number; kind: 'flag' | 'band_drop'; key: string; severity: 'red' | 'yellow'; title: string; evidence: string | null; created_at: number;
+  acknowledged_at: number | null; acked_by: string | null; snoozed_until: number | null;
+  id: string; name: string; owner_email: string | null; arr: number; score: number | null; band: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function listAlerts(db: Db, options: { state: AlertState; owner?: string | null; accountPk?: number; limit?: number; now?: number }) {
+  const where = [STATE_SQL[options.state], 'a.churned_at IS NULL'];
+  const params: Record<string, unknown> = { now: options.now ?? Date.now(), limit: Math.min(options.limit ?? 200, 500) };
+  if (options.owner) {
+    where.push('a.owner_email = @owner');
+    params.owner = options.owner;
+  }
+  if (options.accountPk !== undefined) {
+    where.push('al.account_pk = @account');
+    params.account = options.accountPk;
+  }
+  const rows = db.$client
+    .prepare(
+      `SELECT al.pk, al.kind, al.key, al.severity, al.title, al.evidence, al.created_at, al.acknowledged_at, u.email AS acked_by, al.snoozed_until,
+         a.id, a.name, a.owner_email, a.arr, s.score, s.band
+       FROM alerts al JOIN accounts a ON a.pk = al.account_pk LEFT JOIN scores s ON s.account_pk = a.pk LEFT JOIN users u ON u.pk = al.acknowledged_by_user_pk
+       WHERE ${where.join(' AND ')}
+       ORDER BY CASE al.severity WHEN 'red' THEN 0 ELSE 1 END, al.created_at DESC, al.pk DESC LIMIT @limit`,
+    )
+    .all(params) as Row[];
+  return rows.map<AlertItem>((r) => ({
+    pk: r.pk, kind: r.kind, key: r.key, severity: r.severity, title: r.title, evidence: r.evidence, createdAt: iso(r.created_at)!,
+    acknowledgedAt: iso(r.acknowledged_at), acknowledgedBy: r.acked_by, snoozedUntil: iso(r.snoozed_until),
+    account: { id: r.id, name: r.name, owner: r.owner_email, arr: r.arr, score: r.score, band: r.band },
+  }));
+}
+
+export function alertCounts(db: Db, options: { owner?: string | null; now?: number }): Record<AlertState, number> {
+  const params: Record<string, unknown> = { now: options.now ?? Date.now() };
+  const ownerSql = options.owner ? 'AND a.owner_email = @owner' : '';
+  if (options.owner) params.owner = options.owner;
+  const count = (state: AlertState) =>
+    db.$client.prepare(`SELECT count(*) FROM alerts al JOIN accounts a ON a.pk = al.account_pk WHERE ${STATE_SQL[state]} AND a.churned_at IS NULL ${ownerSql}`).pluck().get(params) as number;
+  return { open: count('open'), snoozed: count('snoozed'), acknowledged: count('acknowledged') };
+}
+
+/** A CSM sees alerts of their own accounts unless they ask for everyone's (`owner=*`). */
+export function alertOwner(owner: string | undefined, user: { role: string; email: string }): string | null {
+  if (owner === '*') return null;
+  if (owner) return owner;
+  return user.role === 'csm' ? user.email : null;
+}
