@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+// Both servers of one run share this id: the demo server builds once and marks the build ready.
+process.env.E2E_RUN_ID ??= String(Date.now());
+
 /** A second server with an empty portfolio for the scoring tests through the HTTP API. */
 export const EXAMPLES_PORT = PORT + 1;
 

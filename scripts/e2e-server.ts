@@ -14,7 +14,7 @@ import { createApiKey, API_KEY_SCOPES } from '@/lib/server/commands/api-keys';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { run, UsageError } from './cli';
 import { ensureDemoData, ensureDemoUsers } from './demo-data';
-import { buildIfNeeded, buildIsStale, startServer } from './serve';
+import { buildIfNeeded, startServer } from './serve';
 
 export function e2eDatabase(name: string): string {
   return path.resolve(`data/e2e-${name}/trellis.db`);
@@ -32,11 +32,15 @@ function installExampleFixtures(db: Db) {
   trigger.run('alignment.call', 'Alignment call', 'Worked example 1', '[]');
 }
 
+function buildMarker(): string {
+  return path.resolve(`data/e2e-build-${process.env.E2E_RUN_ID ?? 'manual'}.ready`);
+}
+
 async function waitForBuild(): Promise<void> {
   const deadline = Date.now() + 10 * 60_000;
-  while (buildIsStale()) {
-    if (Date.now() > deadline) throw new Error('No fresh build appeared within 10 minutes');
-    await new Promise((r) => setTimeout(r, 1000));
+  while (!fs.existsSync(buildMarker())) {
+    if (Date.now() > deadline) throw new Error('The demo server did not finish the build within 10 minutes');
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
@@ -58,8 +62,12 @@ run(async () => {
   fs.writeFileSync(path.join(path.dirname(file), 'keys.json'), JSON.stringify(keys, null, 2));
   db.$client.close();
   // One build for both servers: the demo server builds, the other waits for that build.
-  if (fixture === 'demo') buildIfNeeded();
-  else await waitForBuild();
+  if (fixture === 'demo') {
+    buildIfNeeded();
+    fs.writeFileSync(buildMarker(), new Date().toISOString());
+  } else {
+    await waitForBuild();
+  }
   const server = startServer({ port, databaseFile: file, env: { NEXTAUTH_SECRET: 'e2e-secret-not-for-production' } });
   const stop = () => server.kill('SIGTERM');
   process.on('SIGINT', stop);

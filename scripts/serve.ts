@@ -35,7 +35,8 @@ export function buildIsStale(root = process.cwd()): boolean {
 export function buildIfNeeded(): void {
   if (!buildIsStale()) return;
   console.log('Building the app (first run, or sources changed)…');
-  const result = spawnSync('npx', ['next', 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
+  const result = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
   if (result.status !== 0) throw new Error('next build failed');
 }
 
@@ -63,7 +64,9 @@ export async function waitForHealth(url: string, timeoutMs = 120_000): Promise<v
 
 export function startServer(options: { port: number; databaseFile: string; env?: Record<string, string> }): ChildProcess {
   const url = `http://localhost:${options.port}`;
-  return spawn('npx', ['next', 'start', '-p', String(options.port)], {
+  // Node runs Next directly (not through npx), so that stopping this process stops the server.
+  const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
+  return spawn(process.execPath, [nextBin, 'start', '-p', String(options.port)], {
     stdio: 'inherit',
     env: {
       ...process.env,

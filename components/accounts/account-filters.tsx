@@ -31,7 +31,7 @@ function Select({ id, label, value, onChange, children }: { id: string; label: s
 
 const one = (v: string) => (v ? [v] : undefined);
 
-export function AccountFilters({ filters, owners, me, role, onChange }: { filters: ViewFilters; owners: string[]; me: string; role: Role; onChange: (f: ViewFilters) => void }) {
+export function AccountFilters({ filters, owners, me, role, onChange }: { filters: ViewFilters; owners: string[]; me: string; role: Role; onChange: (patch: Partial<ViewFilters>) => void }) {
   const [q, setQ] = useState(filters.q ?? '');
   // The URL can change the search too (back button, a shared link): follow it when it does.
   const [urlQ, setUrlQ] = useState(filters.q);
@@ -41,9 +41,9 @@ export function AccountFilters({ filters, owners, me, role, onChange }: { filter
   }
   useEffect(() => {
     if ((filters.q ?? '') === q) return;
-    const t = setTimeout(() => onChange({ ...filters, q: q || undefined }), 300);
+    const t = setTimeout(() => onChange({ q: q || undefined }), 300);
     return () => clearTimeout(t);
-  }, [q, filters, onChange]);
+  }, [q, filters.q, onChange]);
 
   // For a CSM no owner filter means "my accounts"; `*` asks for everyone's.
   const ownerValue = filters.owner?.[0] ?? (role === 'csm' ? '' : '*');
@@ -54,32 +54,32 @@ export function AccountFilters({ filters, owners, me, role, onChange }: { filter
         <input id="account-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name or id"
           className="mt-1 block w-full rounded-md border border-gray-300 px-2 py-1.5 text-sm focus:border-accent focus:outline-none focus:ring-1 focus:ring-accent" />
       </div>
-      <Select id="filter-owner" label="Owner" value={ownerValue} onChange={(v) => onChange({ ...filters, owner: v === '' ? undefined : [v] })}>
+      <Select id="filter-owner" label="Owner" value={ownerValue} onChange={(v) => onChange({ owner: v === '' ? undefined : [v] })}>
         {role === 'csm' ? <option value="">My accounts</option> : null}
         <option value="*">All owners</option>
         {owners.map((o) => <option key={o} value={o}>{o === me ? `${o} (me)` : o}</option>)}
       </Select>
-      <Select id="filter-tier" label="Tier" value={filters.tier?.[0] ?? ''} onChange={(v) => onChange({ ...filters, tier: one(v) })}>
+      <Select id="filter-tier" label="Tier" value={filters.tier?.[0] ?? ''} onChange={(v) => onChange({ tier: one(v) })}>
         <option value="">All tiers</option>
         {TIERS.map((t) => <option key={t} value={t} className="capitalize">{t[0].toUpperCase() + t.slice(1)}</option>)}
       </Select>
-      <Select id="filter-stage" label="Lifecycle stage" value={filters.stage?.[0] ?? ''} onChange={(v) => onChange({ ...filters, stage: one(v) })}>
+      <Select id="filter-stage" label="Lifecycle stage" value={filters.stage?.[0] ?? ''} onChange={(v) => onChange({ stage: one(v) })}>
         <option value="">All stages</option>
         {STAGES.map((s) => <option key={s} value={s}>{s[0].toUpperCase() + s.slice(1)}</option>)}
       </Select>
-      <Select id="filter-flag" label="Flag" value={filters.flag?.[0] ?? ''} onChange={(v) => onChange({ ...filters, flag: one(v) })}>
+      <Select id="filter-flag" label="Flag" value={filters.flag?.[0] ?? ''} onChange={(v) => onChange({ flag: one(v) })}>
         <option value="">Any or none</option>
         {Object.entries(FLAG_LABELS).map(([key, label]) => <option key={key} value={key}>{label}</option>)}
       </Select>
-      <Select id="sort" label="Sort" value={filters.sort ?? 'score'} onChange={(v) => onChange({ ...filters, sort: v as AccountSort })}>
+      <Select id="sort" label="Sort" value={filters.sort ?? 'score'} onChange={(v) => onChange({ sort: v as AccountSort })}>
         {SORTS.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
       </Select>
       <label className="flex items-center gap-2 pb-1.5 text-sm text-gray-800">
-        <input type="checkbox" checked={!!filters.belowTarget} onChange={(e) => onChange({ ...filters, belowTarget: e.target.checked || undefined })} className="h-4 w-4 rounded border-gray-300" />
+        <input type="checkbox" checked={!!filters.belowTarget} onChange={(e) => onChange({ belowTarget: e.target.checked || undefined })} className="h-4 w-4 rounded border-gray-300" />
         Below target only
       </label>
       <label className="flex items-center gap-2 pb-1.5 text-sm text-gray-800">
-        <input type="checkbox" checked={!!filters.includeChurned} onChange={(e) => onChange({ ...filters, includeChurned: e.target.checked || undefined })} className="h-4 w-4 rounded border-gray-300" />
+        <input type="checkbox" checked={!!filters.includeChurned} onChange={(e) => onChange({ includeChurned: e.target.checked || undefined })} className="h-4 w-4 rounded border-gray-300" />
         Include churned
       </label>
     </div>

@@ -69,7 +69,8 @@ export function AccountsTable({ rows, bands, sort, onSort }: { rows: AccountRow[
         cell: (c) => (
           <span className="tabular font-semibold">
             {formatScore(c.getValue())}
-            {c.row.original.partial ? <span className="ml-1 text-xs font-normal text-gray-500" title="Some dimensions had no data">partial</span> : null}
+            {c.row.original.partial ? <span className="ml-1 text-xs font-normal text-gray-600" title="Some dimensions had no data">partial</span> : null}
+            {c.row.original.belowTarget ? <span className="ml-1 text-xs font-medium text-red-800" title="Below the target of its tier">below target</span> : null}
           </span>
         ),
       }),
@@ -102,10 +103,6 @@ export function AccountsTable({ rows, bands, sort, onSort }: { rows: AccountRow[
           const red = c.getValue().some((f) => f.severity === 'red');
           return <span className={red ? 'font-medium text-red-800' : 'text-yellow-900'}>{text}</span>;
         },
-      }),
-      col.accessor('belowTarget', {
-        header: 'Target',
-        cell: (c) => (c.getValue() ? <span className="text-xs font-medium text-red-800">Below target</span> : <span className="text-xs text-gray-500">On target</span>),
       }),
     ];
   }, [bands]);

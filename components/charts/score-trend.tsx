@@ -19,9 +19,9 @@ export function ScoreTrend({ points, bands, versions, height = 240 }: { points: 
     : 'No score in this period.';
   return (
     <figure>
-      <div style={{ height }} aria-hidden>
+      <div style={{ height }}>
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -16 }}>
+          <LineChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -16 }} title="Daily score" desc={summary}>
             {bands.map((b, i) => (
               <ReferenceArea key={b.key} y1={b.min} y2={i === 0 ? 100 : bands[i - 1].min} fill={bandStyle(b.key, i).hex} fillOpacity={0.08} stroke="none" />
             ))}

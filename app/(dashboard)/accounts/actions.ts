@@ -10,7 +10,7 @@ export const createOverrideAction = action(
   'csm',
   z.object({
     accountId,
-    band: z.string().min(1, 'Pick a band').max(50),
+    band: z.string({ error: 'Choose the band to show instead' }).min(1, 'Choose the band to show instead').max(50),
     reason: z.string().trim().min(3, 'Say why, so the next person understands').max(1000, 'At most 1,000 characters'),
     expiresOn: z.iso.date({ message: 'Pick an expiry date' }),
   }),

@@ -1,6 +1,7 @@
 'use client';
 
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { AccountFilters } from '@/components/accounts/account-filters';
 import { AccountsTable } from '@/components/accounts/accounts-table';
@@ -37,13 +38,20 @@ export function AccountsClient({ meta, role }: { meta: AccountsMeta; role: Role 
   const query = useInfiniteQuery(accountsQueryOptions(search));
   const exportHref = `/api/app/accounts/export?${search}`;
 
-  const setFilters = (next: ViewFilters) => {
+  // Changes build on the latest filters, not the last render's: two quick changes must both stick.
+  const latest = useRef(filters);
+  useEffect(() => {
+    latest.current = parseViewFilters(Object.fromEntries(new URLSearchParams(search)));
+  }, [search]);
+  const setFilters = (patch: Partial<ViewFilters>) => {
+    const next = { ...latest.current, ...patch };
+    latest.current = next;
     const qs = viewFiltersToSearch(next).toString();
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
   };
   const toggleBand = (band: string) => {
-    const current = filters.band ?? [];
-    setFilters({ ...filters, band: current.includes(band) ? current.filter((b) => b !== band) : [band] });
+    const current = latest.current.band ?? [];
+    setFilters({ band: current.includes(band) ? current.filter((b) => b !== band) : [band] });
   };
 
   const first = query.data?.pages[0];
@@ -88,7 +96,7 @@ export function AccountsClient({ meta, role }: { meta: AccountsMeta; role: Role 
           <p className="text-sm text-gray-600" aria-live="polite">
             Showing <span className="tabular">{formatCount(rows.length)}</span> of <span className="tabular">{formatCount(first?.total ?? 0)}</span> accounts
           </p>
-          <AccountsTable rows={rows} bands={meta.bands} sort={filters.sort ?? 'score'} onSort={(sort) => setFilters({ ...filters, sort })} />
+          <AccountsTable rows={rows} bands={meta.bands} sort={filters.sort ?? 'score'} onSort={(sort) => setFilters({ sort })} />
           {query.hasNextPage ? (
             <div className="flex justify-center">
               <button type="button" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}

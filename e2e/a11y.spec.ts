@@ -1,0 +1,38 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { signInAs } from './pages/login-page';
+
+async function expectNoSeriousViolations(page: Page, path: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${path}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+}
+
+test('the sign-in page has no serious accessibility violations', async ({ page }) => {
+  await page.goto('/login');
+  await expectNoSeriousViolations(page, '/login');
+});
+
+test('the CSM pages have no serious accessibility violations', async ({ page }) => {
+  await signInAs(page, 'csm@example.com');
+  for (const path of ['/accounts', '/accounts?band=red', '/alerts']) {
+    await page.goto(path);
+    await expect(page.locator('main')).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    await expectNoSeriousViolations(page, path);
+  }
+  await page.goto('/accounts');
+  await page.getByRole('table').getByRole('link').first().click();
+  await expect(page.getByTestId('account-score')).toBeVisible();
+  await page.getByRole('region', { name: 'Why this score' }).locator('summary').first().click();
+  await expectNoSeriousViolations(page, 'account page');
+});
+
+test('the admin pages have no serious accessibility violations', async ({ page }) => {
+  await signInAs(page, 'admin@example.com');
+  for (const path of ['/admin/webhooks', '/admin/model', '/admin/triggers', '/admin/users', '/admin/api-keys', '/admin/import', '/trends', '/cohorts']) {
+    await page.goto(path);
+    await expect(page.locator('main')).toBeVisible();
+    await expectNoSeriousViolations(page, path);
+  }
+});
