@@ -64,6 +64,7 @@ run(async () => {
   // One build for both servers: the demo server builds, the other waits for that build.
   if (fixture === 'demo') {
     buildIfNeeded();
+    for (const old of fs.readdirSync('data').filter((f) => /^e2e-build-.*\.ready$/.test(f))) fs.rmSync(path.join('data', old));
     fs.writeFileSync(buildMarker(), new Date().toISOString());
   } else {
     await waitForBuild();

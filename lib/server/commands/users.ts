@@ -42,3 +42,23 @@ export async function upsertUser(db: Db, input: CreateUserInput, actor: Pick<Aud
     return { pk: row.pk, email, created: true };
   });
 }
+
+/** Changes a user's role or disables/enables them; an admin cannot lock themselves out. */
+export function updateUser(db: Db, input: { pk: number; role?: Role; disabled?: boolean }, actor: { email: string; pk: number }) {
+  return db.transaction((tx) => {
+    const user = tx.select().from(users).where(eq(users.pk, input.pk)).get();
+    if (!user) throw new AppError('not_found', 'No such user');
+    if (user.pk === actor.pk && ((input.role && input.role !== 'admin') || input.disabled)) {
+      throw new AppError('invalid', 'You cannot remove your own admin access', [{ path: 'role', message: 'Ask another admin to do this' }]);
+    }
+    const now = Date.now();
+    if (input.role && input.role !== user.role) {
+      tx.update(users).set({ role: input.role, updatedAt: now }).where(eq(users.pk, user.pk)).run();
+      recordAudit(tx, { actor: actor.email, actorUserPk: actor.pk, action: 'user.role_changed', targetType: 'user', targetId: user.email, details: { from: user.role, to: input.role } });
+    }
+    if (input.disabled !== undefined && input.disabled !== !!user.disabledAt) {
+      tx.update(users).set({ disabledAt: input.disabled ? now : null, updatedAt: now }).where(eq(users.pk, user.pk)).run();
+      recordAudit(tx, { actor: actor.email, actorUserPk: actor.pk, action: input.disabled ? 'user.disabled' : 'user.enabled', targetType: 'user', targetId: user.email });
+    }
+  });
+}

@@ -1,16 +1,23 @@
 import type { Metadata } from 'next';
-import { NotBuilt } from '@/components/ui/not-built';
 import { PageHeader } from '@/components/ui/page-header';
+import { getDb } from '@/db/client';
+import { listUsers } from '@/lib/server/queries/users';
 import { requirePageRole } from '@/lib/server/session';
+import { UsersClient } from './client';
 
 export const metadata: Metadata = { title: 'Users' };
 
-export default async function Page() {
-  await requirePageRole('admin', '/admin/users');
+export default async function UsersPage() {
+  const me = await requirePageRole('admin', '/admin/users');
+  const users = listUsers(getDb()).map((u) => ({
+    ...u,
+    lastLoginAt: u.lastLoginAt ? new Date(u.lastLoginAt).toISOString() : null,
+    disabled: !!u.disabledAt,
+  }));
   return (
     <>
-      <PageHeader title="Users" />
-      <NotBuilt what="Users and their roles will be managed here. Until then use npm run user." />
+      <PageHeader title="Users" description="Who can sign in, and what they may do. CSMs see their accounts and alerts; managers also trends and cohorts; admins also the model, triggers, users, API keys, imports and webhooks." />
+      <UsersClient users={users} me={me.pk} />
     </>
   );
 }
