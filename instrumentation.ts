@@ -1,8 +1,11 @@
-/** Runs once when the server starts: migrations first, then the background scheduler. */
+/** Runs once when the server starts: refuse to run without secrets, migrate, start background jobs. */
 export async function register() {
-  if (process.env.NEXT_RUNTIME === 'nodejs' && process.env.NEXT_PHASE !== 'phase-production-build') {
-    const { getDb } = await import('./db/client');
-    const { startScheduler } = await import('./lib/server/jobs/scheduler');
-    startScheduler(getDb());
+  if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
+  if (process.env.NODE_ENV === 'production' && !process.env.NEXTAUTH_SECRET) {
+    console.error('NEXTAUTH_SECRET is not set. Trellis refuses to start in production without it: set it to a long random string (e.g. `openssl rand -base64 32`).');
+    process.exit(1);
   }
+  const { getDb } = await import('./db/client');
+  const { startScheduler } = await import('./lib/server/jobs/scheduler');
+  startScheduler(getDb());
 }

@@ -33,6 +33,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/admin/api-keys', label: 'API keys', minRole: 'admin', group: 'admin' },
   { href: '/admin/import', label: 'Import', minRole: 'admin', group: 'admin' },
   { href: '/admin/webhooks', label: 'Webhooks', minRole: 'admin', group: 'admin' },
+  { href: '/admin/audit', label: 'Audit log', minRole: 'admin', group: 'admin' },
 ];
 
 export function navFor(role: Role): NavItem[] {
