@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { AlertItem, AlertState } from '@/lib/server/queries/alerts';
+import type { AlertState } from '@/lib/alert-state';
+import type { AlertItem } from '@/lib/server/queries/alerts';
 import { LIVE_REFRESH_MS } from './accounts';
 
 export interface AlertsPage {

@@ -1,8 +1,7 @@
 'use client';
 
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { AccountFilters } from '@/components/accounts/account-filters';
 import { AccountsTable } from '@/components/accounts/accounts-table';
 import { BandCards } from '@/components/accounts/band-cards';
@@ -30,7 +29,6 @@ function emptyMessage(filters: ViewFilters, bands: BandInfo[]): string {
 }
 
 export function AccountsClient({ meta, role }: { meta: AccountsMeta; role: Role }) {
-  const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
   const filters = parseViewFilters(Object.fromEntries(params));
@@ -38,19 +36,18 @@ export function AccountsClient({ meta, role }: { meta: AccountsMeta; role: Role 
   const query = useInfiniteQuery(accountsQueryOptions(search));
   const exportHref = `/api/app/accounts/export?${search}`;
 
-  // Changes build on the latest filters, not the last render's: two quick changes must both stick.
-  const latest = useRef(filters);
-  useEffect(() => {
-    latest.current = parseViewFilters(Object.fromEntries(new URLSearchParams(search)));
-  }, [search]);
+  // Filters change in the browser only (the list is fetched by the client), through the native
+  // history API, which Next.js keeps in step with useSearchParams. Each change builds on the URL as
+  // it is now, so quick successive changes all stick; the back button steps through them.
   const setFilters = (patch: Partial<ViewFilters>) => {
-    const next = { ...latest.current, ...patch };
-    latest.current = next;
-    const qs = viewFiltersToSearch(next).toString();
-    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+    const current = parseViewFilters(Object.fromEntries(new URLSearchParams(window.location.search)));
+    const qs = viewFiltersToSearch({ ...current, ...patch }).toString();
+    const url = qs ? `${pathname}?${qs}` : pathname;
+    if ('q' in patch && Object.keys(patch).length === 1) window.history.replaceState(null, '', url);
+    else window.history.pushState(null, '', url);
   };
   const toggleBand = (band: string) => {
-    const current = latest.current.band ?? [];
+    const current = filters.band ?? [];
     setFilters({ band: current.includes(band) ? current.filter((b) => b !== band) : [band] });
   };
 

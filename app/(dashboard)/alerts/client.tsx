@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { usePathname, useRouter } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { AlertActions } from '@/components/alerts/alert-actions';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -10,7 +10,7 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { formatMoney, formatScore } from '@/lib/format';
 import { alertsQueryOptions } from '@/lib/queries/alerts';
 import type { Role } from '@/lib/roles';
-import type { AlertState } from '@/lib/server/queries/alerts';
+import { parseAlertState, type AlertState } from '@/lib/alert-state';
 
 const TABS: { state: AlertState; label: string }[] = [
   { state: 'open', label: 'Open' },
@@ -18,17 +18,21 @@ const TABS: { state: AlertState; label: string }[] = [
   { state: 'acknowledged', label: 'Acknowledged' },
 ];
 
-export function AlertsClient({ state, owner, owners, me, role }: { state: AlertState; owner: string; owners: string[]; me: string; role: Role }) {
-  const router = useRouter();
+export function AlertsClient({ owners, me, role }: { owners: string[]; me: string; role: Role }) {
   const pathname = usePathname();
+  const params = useSearchParams();
+  const state = parseAlertState(params.get('state'));
+  const owner = params.get('owner') ?? '';
   const { data, error } = useQuery(alertsQueryOptions(state, owner));
+  // The list is fetched by the client; the URL changes through the history API (shareable, back button).
   const go = (next: { state?: AlertState; owner?: string }) => {
-    const params = new URLSearchParams();
-    const s = next.state ?? state;
-    const o = next.owner ?? owner;
-    if (s !== 'open') params.set('state', s);
-    if (o) params.set('owner', o);
-    router.replace(params.size ? `${pathname}?${params}` : pathname, { scroll: false });
+    const url = new URLSearchParams(window.location.search);
+    const s = next.state ?? parseAlertState(url.get('state'));
+    const o = next.owner ?? url.get('owner') ?? '';
+    const out = new URLSearchParams();
+    if (s !== 'open') out.set('state', s);
+    if (o) out.set('owner', o);
+    window.history.pushState(null, '', out.size ? `${pathname}?${out}` : pathname);
   };
   return (
     <div className="space-y-5">

@@ -2,7 +2,8 @@ import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { alertsKey } from '@/lib/queries/alerts';
-import { ALERT_STATES, alertCounts, alertOwner, listAlerts, type AlertState } from '@/lib/server/queries/alerts';
+import { parseAlertState } from '@/lib/alert-state';
+import { alertCounts, alertOwner, listAlerts } from '@/lib/server/queries/alerts';
 import { listOwners } from '@/lib/server/queries/accounts';
 import { requirePageRole } from '@/lib/server/session';
 import { AlertsClient } from './client';
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: 'Alerts' };
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const user = await requirePageRole('csm', '/alerts');
   const params = await searchParams;
-  const state: AlertState = (ALERT_STATES as readonly string[]).includes(params.state ?? '') ? (params.state as AlertState) : 'open';
+  const state = parseAlertState(params.state);
   const ownerParam = params.owner ?? '';
   const owner = alertOwner(ownerParam || undefined, user);
   const db = getDb();
@@ -20,7 +21,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   queryClient.setQueryData(alertsKey(state, ownerParam), { counts: alertCounts(db, { owner }), alerts: listAlerts(db, { state, owner }) });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <AlertsClient state={state} owner={ownerParam} owners={listOwners(db)} me={user.email} role={user.role} />
+      <AlertsClient owners={listOwners(db)} me={user.email} role={user.role} />
     </HydrationBoundary>
   );
 }

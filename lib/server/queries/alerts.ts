@@ -1,8 +1,8 @@
 /** Alerts for the Alerts page and the account page: open, snoozed or acknowledged. */
 import type { Db } from '@/db/open';
+import { ALERT_STATES, type AlertState } from '@/lib/alert-state';
 
-export const ALERT_STATES = ['open', 'snoozed', 'acknowledged'] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
+export { ALERT_STATES, type AlertState };
 
 export interface AlertItem {
   pk: number;
