@@ -4,6 +4,7 @@
  * Callers load plain rows (accounts with their score as of D and their outcomes); docs/scoring.md
  * ("Validation against outcomes") states every choice made here.
  */
+import { NO_DATA } from '@/lib/bands';
 import { DAY_MS } from '@/lib/scoring/window';
 import { quartilesOf, type Quartile } from './quartiles';
 import { auc, aucInterval, correlationSignificant, pointBiserial, proportionsDiffer, round } from './stats';
@@ -16,7 +17,7 @@ export const MONTH_DAYS = 30;
 /** Groups with fewer accounts are shown, marked "not significant". */
 export const MIN_GROUP_ACCOUNTS = 30;
 /** The group of accounts without a score as of D (never red, never a quartile). */
-export const NO_SCORE = 'no_data';
+export const NO_SCORE = NO_DATA.key;
 export const TIERS = ['strategic', 'growth', 'core', 'nurture'] as const;
 
 export interface OutcomeRecord {
@@ -197,7 +198,7 @@ export function summarizeGroup(key: string, label: string, members: readonly Coh
 
 const QUARTILE_LABELS = ['Bottom quartile', 'Second quartile', 'Third quartile', 'Top quartile'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const NO_SCORE_LABEL = 'No score';
+const NO_SCORE_LABEL = NO_DATA.label;
 
 function keyOf(m: CohortMember, groupBy: GroupBy): string {
   switch (groupBy) {

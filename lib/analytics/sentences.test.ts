@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CohortAnalysis, CohortGroup } from './cohort';
-import { aucSentence, aucVerdict, correlationSentence, liftSentence, tierSentence } from './sentences';
+import { aucSentence, aucVerdict, correlationSentence, curveSentence, liftSentence, tierSentence } from './sentences';
 
 function analysis(partial: Partial<CohortAnalysis>): CohortAnalysis {
   return {
@@ -48,5 +48,17 @@ describe('sentences', () => {
     ).toBe(
       'The score predicts churn for Growth (AUC 0.78) and Core (AUC 0.71). It does not for Nurture (AUC 0.52, no better than chance). Too few churned or retained accounts to tell for Strategic.',
     );
+  });
+});
+
+describe('curveSentence', () => {
+  it('names the best- and worst-kept groups and says what is not drawn', () => {
+    const a = { ...group('Top quartile', null, null, 100, 2), retention: 0.98 };
+    const b = { ...group('Bottom quartile', null, null, 20, 5), retention: 0.75, significant: false };
+    expect(curveSentence([a, b], 2, 180, 'quartile')).toBe(
+      'After 180 days Top quartile had kept 98.0% of its accounts and Bottom quartile 75.0%. Dashed lines are groups under 30 accounts: not significant.',
+    );
+    expect(curveSentence([a, b], 1, 180, 'start month')).toMatch(/The 1 largest of 2 start month groups are drawn; every group is in the table\./);
+    expect(curveSentence([], 0, 180, 'tier')).toBe('No account in this cohort.');
   });
 });

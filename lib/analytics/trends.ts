@@ -2,7 +2,8 @@
  * Portfolio trends from daily score snapshots, pure: the mean score and band counts per day,
  * the band migration matrix between two days, and a sentence for each.
  */
-import { NO_SCORE, isoDate } from './cohort';
+import { isoDate } from './cohort';
+import { NO_DATA } from '@/lib/bands';
 import { formatPercent as percent } from '@/lib/format';
 import { round } from './stats';
 import { DAY_MS } from '@/lib/scoring/window';
@@ -38,12 +39,12 @@ export function trendSeries(cells: readonly SnapshotCell[], days: readonly numbe
     else byDay.set(c.day, [c]);
   }
   return days.map((day) => {
-    const counts: Record<string, number> = Object.fromEntries([...bands.map((b) => [b.key, 0]), [NO_SCORE, 0]]);
+    const counts: Record<string, number> = Object.fromEntries([...bands.map((b) => [b.key, 0]), [NO_DATA.key, 0]]);
     let scored = 0;
     let sum = 0;
     let accounts = 0;
     for (const c of byDay.get(day) ?? []) {
-      const key = c.band ?? NO_SCORE;
+      const key = c.band ?? NO_DATA.key;
       counts[key] = (counts[key] ?? 0) + c.accounts;
       accounts += c.accounts;
       if (c.band !== null) {
@@ -116,7 +117,7 @@ export interface MigrationMatrix {
 
 /** From band (rows: bands, then no score) to band (columns: bands, no score, churned). */
 export function migrationMatrix(pairs: readonly MigrationPair[], bands: readonly BandRef[]): MigrationMatrix {
-  const rowsRef: BandRef[] = [...bands, { key: NO_SCORE, label: 'No score' }];
+  const rowsRef: BandRef[] = [...bands, { key: NO_DATA.key, label: NO_DATA.label }];
   const columns: BandRef[] = [...rowsRef, { key: CHURNED, label: 'Churned' }];
   const rank = new Map(bands.map((b, i) => [b.key, i]));
   const cells = new Map<string, { accounts: number; arr: number }>();
@@ -125,8 +126,8 @@ export function migrationMatrix(pairs: readonly MigrationPair[], bands: readonly
   let same = 0;
   let churned = 0;
   for (const p of pairs) {
-    const from = p.from !== null && rank.has(p.from) ? p.from : NO_SCORE;
-    const to = p.churned ? CHURNED : p.to !== null && rank.has(p.to) ? p.to : NO_SCORE;
+    const from = p.from !== null && rank.has(p.from) ? p.from : NO_DATA.key;
+    const to = p.churned ? CHURNED : p.to !== null && rank.has(p.to) ? p.to : NO_DATA.key;
     const k = `${from}|${to}`;
     const cell = cells.get(k) ?? { accounts: 0, arr: 0 };
     cell.accounts++;
