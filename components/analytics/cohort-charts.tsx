@@ -2,7 +2,6 @@
 
 import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { NO_SCORE, type CohortGroup, type GroupBy } from '@/lib/analytics/cohort';
-import { aucVerdict } from '@/lib/analytics/sentences';
 import { bandStyle, type BandInfo } from '@/lib/bands';
 import { formatPercent } from '@/lib/format';
 import type { LegendItem } from './export';
@@ -59,7 +58,7 @@ export function TierAucChart({ byTier, title }: { byTier: CohortGroup[]; title: 
       label: `${g.label} · ${g.auc === null ? 'no AUC' : g.auc.toFixed(2)}`,
       auc: g.auc,
       error: g.auc !== null && g.aucInterval ? [g.auc - g.aucInterval[0], g.aucInterval[1] - g.auc] : [0, 0],
-      verdict: aucVerdict(g),
+      verdict: g.aucVerdict,
     }));
   return (
     <ResponsiveContainer width="100%" height="100%">

@@ -1,8 +1,8 @@
 'use client';
 
-import type { CohortGroup } from '@/lib/analytics/cohort';
+import type { AucVerdict, CohortGroup } from '@/lib/analytics/cohort';
 import { companionSentence, type CompanionRow } from '@/lib/analytics/companion';
-import { aucSentence, aucVerdict, correlationSentence, liftSentence, type AucVerdict } from '@/lib/analytics/sentences';
+import { aucSentence, correlationSentence, liftSentence } from '@/lib/analytics/sentences';
 import { formatPercent, formatScore } from '@/lib/format';
 import type { CohortAnswer, CompanionAnswer } from '@/lib/server/queries/cohorts';
 import { BandBadge } from '@/components/ui/band-badge';
@@ -55,7 +55,7 @@ export const TIER_COLUMNS: TableColumn<CohortGroup>[] = [
   { key: 'churned', label: 'Churned', numeric: true },
   { key: 'auc', label: 'AUC', numeric: true, render: (g) => g.auc?.toFixed(2) ?? '—' },
   { key: 'aucInterval', label: '95% interval', numeric: true, csv: interval },
-  { key: 'verdict', label: 'Reading', csv: (g) => VERDICTS[aucVerdict(g)] },
+  { key: 'verdict', label: 'Reading', csv: (g) => VERDICTS[g.aucVerdict] },
 ];
 
 export function groupColumns(groupLabel: string): TableColumn<CohortGroup>[] {

@@ -125,6 +125,20 @@ describe('analyzeCohort', () => {
     expect(a.groups[4]).toMatchObject({ renewal: null, decisions: 0 });
   });
 
+  it('reads an AUC only when both classes have enough accounts, and as significant when its interval leaves out 0.5', () => {
+    const kept = Array.from({ length: 40 }, (_, i) => account(`k${i}`, { score: 50 + i }));
+    const lost = (n: number, base: number) => Array.from({ length: n }, (_, i) => account(`c${base}${i}`, { score: base + i, outcomes: [churn(D + DAY)] }));
+    const verdict = (list: CohortAccount[]) => analyzeCohort(list, { asOf: D, horizonDays: 90, groupBy: 'tier', bands: BANDS });
+    const separated = verdict([...kept, ...lost(8, 10)]);
+    expect(separated.byTier.find((g) => g.key === 'core')!.aucVerdict).toBe('predicts');
+    expect(separated.significance.auc).toBe(true);
+    expect(verdict([...kept, ...lost(4, 10)]).byTier.find((g) => g.key === 'core')!.aucVerdict).toBe('too_few');
+    expect(verdict([...kept, ...lost(4, 10)]).significance.auc).toBe(false);
+    // churned scores spread over the retained ones: no better than chance
+    expect(verdict([...kept, ...lost(8, 60)]).byTier.find((g) => g.key === 'core')!.aucVerdict).toBe('chance');
+    expect(verdict([...kept, ...lost(8, 200)]).byTier.find((g) => g.key === 'core')!.aucVerdict).toBe('backwards');
+  });
+
   it('groups by band in the model order, tier and start month', () => {
     const byBand = groupCohort(selectCohort(accounts, D, 90).members, 'band', D, 90, BANDS);
     expect(byBand.map((g) => [g.key, g.label, g.accounts])).toEqual([

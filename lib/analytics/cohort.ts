@@ -16,6 +16,8 @@ export type GroupBy = (typeof GROUP_BYS)[number];
 export const MONTH_DAYS = 30;
 /** Groups with fewer accounts are shown, marked "not significant". */
 export const MIN_GROUP_ACCOUNTS = 30;
+/** Fewer churned (or retained) scored accounts than this: an AUC is not read as significant. */
+export const MIN_CLASS = 5;
 /** The group of accounts without a score as of D (never red, never a quartile). */
 export const NO_SCORE = NO_DATA.key;
 export const TIERS = ['strategic', 'growth', 'core', 'nurture'] as const;
@@ -50,6 +52,9 @@ export interface CohortMember {
   expanded: boolean;
 }
 
+/** Does the score separate churned from retained accounts: better than chance, the wrong way round, not distinguishably, or too few to tell? */
+export type AucVerdict = 'predicts' | 'backwards' | 'chance' | 'too_few';
+
 export interface CurvePoint {
   month: number;
   retained: number;
@@ -75,6 +80,7 @@ export interface CohortGroup {
   /** the AUC inside the group, with its 95% interval */
   auc: number | null;
   aucInterval: [number, number] | null;
+  aucVerdict: AucVerdict;
   /** at least MIN_GROUP_ACCOUNTS accounts */
   significant: boolean;
   curve: CurvePoint[];
@@ -166,7 +172,11 @@ function aucOf(members: readonly CohortMember[]) {
   const kept = scored.filter((m) => m.churnedAt === null).map((m) => m.score!);
   const lost = scored.filter((m) => m.churnedAt !== null).map((m) => m.score!);
   const value = auc(kept, lost);
-  return { value, interval: aucInterval(value, kept.length, lost.length), scored };
+  const interval = aucInterval(value, kept.length, lost.length);
+  // Read only when both classes are big enough, and significant when the 95% interval leaves out 0.5.
+  const verdict: AucVerdict =
+    interval === null || Math.min(kept.length, lost.length) < MIN_CLASS ? 'too_few' : interval[0] > 0.5 ? 'predicts' : interval[1] < 0.5 ? 'backwards' : 'chance';
+  return { value, interval, scored, verdict };
 }
 
 export function summarizeGroup(key: string, label: string, members: readonly CohortMember[], asOf: number, horizonDays: number): CohortGroup {
@@ -174,7 +184,7 @@ export function summarizeGroup(key: string, label: string, members: readonly Coh
   const decisions = members.filter((m) => m.renewed || m.churnedAt !== null).length;
   const renewed = members.filter((m) => m.renewed && m.churnedAt === null).length;
   const expanded = members.filter((m) => m.expanded).length;
-  const { value, interval, scored } = aucOf(members);
+  const { value, interval, scored, verdict } = aucOf(members);
   const scores = scored.map((m) => m.score!);
   return {
     key,
@@ -191,6 +201,7 @@ export function summarizeGroup(key: string, label: string, members: readonly Coh
     scoreRange: scores.length ? [Math.min(...scores), Math.max(...scores)] : null,
     auc: round(value),
     aucInterval: interval && [round(interval[0])!, round(interval[1])!],
+    aucVerdict: verdict,
     significant: members.length >= MIN_GROUP_ACCOUNTS,
     curve: retentionCurve(members, asOf, horizonDays),
   };
@@ -281,7 +292,7 @@ export function analyzeCohort(accounts: readonly CohortAccount[], options: Analy
     aucInterval: overall.interval && [round(overall.interval[0])!, round(overall.interval[1])!],
     churnRates: { bottom: bottomRate, top: topRate },
     significance: {
-      auc: overall.interval !== null && (overall.interval[0] > 0.5 || overall.interval[1] < 0.5),
+      auc: overall.verdict === 'predicts' || overall.verdict === 'backwards',
       lift: lift !== null && proportionsDiffer(churnedIn(bottom), bottom.length, churnedIn(top), top.length),
       correlation: correlationSignificant(correlation, overall.scored.length),
     },

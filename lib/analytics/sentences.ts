@@ -1,19 +1,6 @@
 /** One plain-language sentence per validation figure, as the Cohorts page shows them. */
 import { formatPercent as percent } from '@/lib/format';
-import type { CohortAnalysis, CohortGroup } from './cohort';
-
-/** Fewer churned (or retained) accounts than this: an AUC is not read at all. */
-export const MIN_CLASS = 5;
-
-export type AucVerdict = 'predicts' | 'backwards' | 'chance' | 'too_few';
-
-/** Does the score separate churned from retained accounts in this group? */
-export function aucVerdict(g: Pick<CohortGroup, 'auc' | 'aucInterval' | 'accounts' | 'churned'>): AucVerdict {
-  if (g.auc === null || !g.aucInterval || g.churned < MIN_CLASS || g.accounts - g.churned < MIN_CLASS) return 'too_few';
-  if (g.aucInterval[0] > 0.5) return 'predicts';
-  if (g.aucInterval[1] < 0.5) return 'backwards';
-  return 'chance';
-}
+import type { AucVerdict, CohortAnalysis, CohortGroup } from './cohort';
 
 export function aucSentence(a: CohortAnalysis): string {
   const { churned, scored } = a.population;
@@ -53,14 +40,14 @@ const list = (items: string[]) => (items.length <= 1 ? items.join('') : `${items
 /** Which tiers the score predicts churn for, and which not. */
 export function tierSentence(byTier: readonly CohortGroup[]): string {
   const withAccounts = byTier.filter((g) => g.accounts > 0);
-  const by = (v: AucVerdict) => withAccounts.filter((g) => aucVerdict(g) === v);
+  const by = (v: AucVerdict) => withAccounts.filter((g) => g.aucVerdict === v);
   const parts: string[] = [];
   const predicts = by('predicts');
   const not = [...by('chance'), ...by('backwards')];
   const unknown = by('too_few');
   if (predicts.length) parts.push(`The score predicts churn for ${list(predicts.map((g) => `${g.label} (AUC ${g.auc!.toFixed(2)})`))}.`);
   if (not.length) {
-    parts.push(`It does not for ${list(not.map((g) => `${g.label} (AUC ${g.auc!.toFixed(2)}, ${aucVerdict(g) === 'backwards' ? 'the wrong way round' : 'no better than chance'})`))}.`);
+    parts.push(`It does not for ${list(not.map((g) => `${g.label} (AUC ${g.auc!.toFixed(2)}, ${g.aucVerdict === 'backwards' ? 'the wrong way round' : 'no better than chance'})`))}.`);
   }
   if (unknown.length) parts.push(`Too few churned or retained accounts to tell for ${list(unknown.map((g) => g.label))}.`);
   return parts.join(' ') || 'No tier has accounts in this cohort.';
