@@ -65,7 +65,7 @@ export function TierAucChart({ byTier, title }: { byTier: CohortGroup[]; title: 
       <BarChart data={data} layout="vertical" margin={{ top: 16, right: 24, bottom: 8, left: 8 }} title={title}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" horizontal={false} />
         <XAxis type="number" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={TICK} />
-        <YAxis type="category" dataKey="label" tick={TICK} width={120} />
+        <YAxis type="category" dataKey="label" tick={TICK} width={140} />
         <Tooltip formatter={(v) => [typeof v === 'number' ? v.toFixed(2) : '—', 'AUC']} />
         <ReferenceLine x={0.5} stroke="#374151" strokeDasharray="4 2" label={{ value: 'coin toss', position: 'top', fontSize: 10, fill: '#374151' }} />
         <Bar dataKey="auc" isAnimationActive={false} barSize={18}>

@@ -53,20 +53,19 @@ export function tierSentence(byTier: readonly CohortGroup[]): string {
   return parts.join(' ') || 'No tier has accounts in this cohort.';
 }
 
-/** What the retention curves show: the best- and worst-kept groups at the end of the horizon. */
-export function curveSentence(groups: readonly CohortGroup[], drawn: number, horizonDays: number, groupName: string): string {
-  const withAccounts = groups.filter((g) => g.accounts > 0 && g.retention !== null);
-  if (withAccounts.length === 0) return 'No account in this cohort.';
-  const best = withAccounts.reduce((a, b) => (b.retention! > a.retention! ? b : a));
-  const worst = withAccounts.reduce((a, b) => (b.retention! < a.retention! ? b : a));
+/** What the retention curves show: the best- and worst-kept of the drawn groups at the end of the horizon. */
+export function curveSentence(drawn: readonly CohortGroup[], groups: number, horizonDays: number, groupName: string): string {
+  const shown = drawn.filter((g) => g.accounts > 0 && g.retention !== null);
+  if (shown.length === 0) return 'No account in this cohort.';
+  const best = shown.reduce((a, b) => (b.retention! > a.retention! ? b : a));
+  const worst = shown.reduce((a, b) => (b.retention! < a.retention! ? b : a));
   const base =
     best === worst
       ? `After ${horizonDays} days ${best.label} had kept ${percent(best.retention!)} of its accounts.`
       : `After ${horizonDays} days ${best.label} had kept ${percent(best.retention!)} of its accounts and ${worst.label} ${percent(worst.retention!)}.`;
-  const small = withAccounts.filter((g) => !g.significant).length;
   const notes = [
-    drawn < withAccounts.length ? `The ${drawn} largest of ${withAccounts.length} ${groupName} groups are drawn; every group is in the table.` : '',
-    small ? `Dashed lines are groups under 30 accounts: not significant.` : '',
+    shown.length < groups ? `The ${shown.length} largest of ${groups} ${groupName} groups are drawn; every group is in the table.` : '',
+    shown.some((g) => !g.significant) ? 'Dashed lines are groups under 30 accounts: not significant.' : '',
   ].filter(Boolean);
   return [base, ...notes].join(' ');
 }

@@ -95,7 +95,7 @@ export function CohortsClient({ bands }: { bands: BandInfo[] }) {
       </ChartCard>
 
       <ChartCard id="retention-curves" question={`How many accounts stayed, month by month, by ${GROUP_NAMES[params.groupBy]}?`}
-        sentence={curveSentence(cohorts.groups, drawn.length, params.horizonDays, GROUP_NAMES[params.groupBy])} legend={legend} height={300}
+        sentence={curveSentence(drawn, cohorts.groups.filter((g) => g.accounts > 0).length, params.horizonDays, GROUP_NAMES[params.groupBy])} legend={legend} height={300}
         filename={file(`retention-by-${params.groupBy}`)} columns={curveColumns} rows={cohorts.groups.filter((g) => g.accounts > 0)} rowKey={(g) => g.key}>
         <RetentionCurves groups={drawn} legend={legend} title={`Retention by ${GROUP_NAMES[params.groupBy]}`} />
       </ChartCard>

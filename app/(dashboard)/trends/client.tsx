@@ -63,7 +63,7 @@ export function TrendsClient() {
       label: c.label,
       numeric: true,
       render: (r: MigrationRow) => (
-        <span className={r.cells[i]!.accounts ? (c.key === r.from ? 'font-semibold' : '') : 'text-gray-400'}>
+        <span className={r.cells[i]!.accounts ? (c.key === r.from ? 'font-semibold' : '') : 'text-gray-500'}>
           {formatCount(r.cells[i]!.accounts)}
           {r.cells[i]!.accounts ? <span className="block text-xs font-normal text-gray-600">{formatMoney(r.cells[i]!.arr)}</span> : null}
         </span>
