@@ -50,6 +50,9 @@ test.describe('manager analytics', () => {
     const cohorts = new CohortsPage(page);
     await cohorts.goto(`asOf=${AS_OF}&horizonDays=${HORIZON}`);
     await expect(cohorts.metricSentence('auc')).toContainText('Take one account that stayed and one that churned');
+    // The companion metrics arrive on their own; the demo data has no referral trigger and the page says so.
+    await expect(page.getByTestId('companion-sentence')).toContainText('“Highly engaged” against “Disengaged” accounts');
+    await expect(page.getByTestId('referral-note')).toHaveText(/^Referral frequency is not shown: the trigger catalogue has no referral trigger/);
     expect(await seriousViolations(page)).toEqual([]);
 
     await cohorts.groupBy('Tier');
@@ -97,7 +100,7 @@ test.describe('manager analytics', () => {
       expect((await page.goto(path))?.status(), path).toBe(403);
       await expect(page.getByRole('heading', { name: "You don't have access to this page" })).toBeVisible();
     }
-    for (const path of ['/api/app/cohorts', '/api/app/trends']) expect((await page.request.get(path)).status(), path).toBe(403);
+    for (const path of ['/api/app/cohorts', '/api/app/cohorts/companions', '/api/app/trends']) expect((await page.request.get(path)).status(), path).toBe(403);
 
     const keys = apiKeys('demo');
     const anonymous = await page.request.fetch(`${baseURL}/api/v1/cohorts`, { headers: { authorization: '' } });

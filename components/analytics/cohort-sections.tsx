@@ -1,10 +1,13 @@
 'use client';
 
+import { useQuery } from '@tanstack/react-query';
 import type { AucVerdict, CohortGroup } from '@/lib/analytics/cohort';
 import { companionSentence, type CompanionRow } from '@/lib/analytics/companion';
 import { aucSentence, correlationSentence, liftSentence } from '@/lib/analytics/sentences';
 import { formatPercent, formatScore } from '@/lib/format';
-import type { CohortAnswer, CompanionAnswer } from '@/lib/server/queries/cohorts';
+import { toSearch } from '@/lib/analytics/params';
+import { companionsQueryOptions } from '@/lib/queries/analytics';
+import type { CohortAnswer } from '@/lib/server/queries/cohorts';
 import { BandBadge } from '@/components/ui/band-badge';
 import type { BandInfo } from '@/lib/bands';
 import { CsvButton, DataTable, type TableColumn } from './data-table';
@@ -95,7 +98,24 @@ export function GroupTable({ groups, groupLabel, filename }: { groups: CohortGro
   );
 }
 
-export function CompanionTable({ companions, bands, horizonDays, filename }: { companions: CompanionAnswer; bands: BandInfo[]; horizonDays: number; filename: string }) {
+/** Companion metrics by band for the cohort's as-of date and horizon, loaded on their own (they are slower). */
+export function CompanionTable({ asOf, horizonDays, bands, filename }: { asOf: string; horizonDays: number; bands: BandInfo[]; filename: string }) {
+  const { data: companions, error, refetch } = useQuery(companionsQueryOptions(toSearch({ asOf, horizonDays })));
+  const title = 'Do other health signals line up with the bands?';
+  if (!companions) {
+    return (
+      <section aria-labelledby="companion-title" className="rounded-lg border border-gray-200 bg-white p-4">
+        <h2 id="companion-title" className="mb-2 text-sm font-semibold text-gray-900">{title}</h2>
+        {error ? (
+          <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
+            {(error as Error).message} <button type="button" className="font-medium underline" onClick={() => refetch()}>Try again</button>
+          </div>
+        ) : (
+          <div className="h-40 animate-pulse rounded bg-gray-200" aria-busy="true" aria-label="Loading the companion metrics" />
+        )}
+      </section>
+    );
+  }
   const measured = companions.referralTriggers.length > 0;
   const columns: TableColumn<CompanionRow>[] = [
     {
@@ -119,7 +139,7 @@ export function CompanionTable({ companions, bands, horizonDays, filename }: { c
   return (
     <section aria-labelledby="companion-title" className="rounded-lg border border-gray-200 bg-white p-4">
       <div className="mb-2 flex flex-wrap items-start justify-between gap-2">
-        <h2 id="companion-title" className="text-sm font-semibold text-gray-900">Do other health signals line up with the bands?</h2>
+        <h2 id="companion-title" className="text-sm font-semibold text-gray-900">{title}</h2>
         <CsvButton filename={`${filename}.csv`} columns={columns} rows={companions.rows} />
       </div>
       <DataTable caption="Companion metrics by band" columns={columns} rows={companions.rows} rowKey={(r) => r.key} />

@@ -1,6 +1,6 @@
 /** Query keys and fetchers of the Trends and Cohorts pages, shared by the server prefetch and the client. */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { CohortPageData } from '@/lib/server/queries/cohorts';
+import type { CohortPageData, CompanionAnswer } from '@/lib/server/queries/cohorts';
 import type { TrendsAnswer } from '@/lib/server/queries/trends';
 
 export const cohortsKey = (search: string) => ['cohorts', search] as const;
@@ -19,6 +19,15 @@ export function cohortsQueryOptions(search: string) {
   return queryOptions({
     queryKey: cohortsKey(search),
     queryFn: () => getJson<CohortPageData>(`/api/app/cohorts?${search}`, 'the cohorts'),
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}
+
+export function companionsQueryOptions(search: string) {
+  return queryOptions({
+    queryKey: ['cohort-companions', search] as const,
+    queryFn: () => getJson<CompanionAnswer>(`/api/app/cohorts/companions?${search}`, 'the companion metrics'),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });

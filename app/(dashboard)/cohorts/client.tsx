@@ -45,7 +45,7 @@ export function CohortsClient({ bands }: { bands: BandInfo[] }) {
       </div>
     );
   }
-  const { cohorts, companions, defaults } = data;
+  const { cohorts, defaults } = data;
   const groupLabel = GROUP_BY_LABELS[params.groupBy];
   const drawn = curveGroups(cohorts.groups);
   const legend = curveLegend(drawn, params.groupBy, bands);
@@ -101,7 +101,7 @@ export function CohortsClient({ bands }: { bands: BandInfo[] }) {
       </ChartCard>
 
       <GroupTable groups={cohorts.groups} groupLabel={groupLabel} filename={file(`groups-by-${params.groupBy}`)} />
-      <CompanionTable companions={companions} bands={bands} horizonDays={params.horizonDays} filename={file('companion-metrics')} />
+      <CompanionTable asOf={params.asOf} horizonDays={params.horizonDays} bands={bands} filename={file('companion-metrics')} />
 
       <details className="rounded-lg border border-gray-200 bg-white p-4 text-sm text-gray-700">
         <summary className="cursor-pointer font-medium text-gray-900">How these figures are computed</summary>

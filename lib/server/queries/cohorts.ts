@@ -141,12 +141,15 @@ export interface CohortPageData {
   params: CohortParams;
   defaults: CohortDefaults;
   cohorts: CohortAnswer;
-  companions: CompanionAnswer;
 }
 
-/** What the Cohorts page shows: the API's figures (the same function) and the companion metrics. */
+/**
+ * What the Cohorts page shows first: the API's figures (the same function) with the settings
+ * they were computed for. The companion metrics come in a request of their own: they read the
+ * daily aggregates of the whole horizon and take seconds on large portfolios.
+ */
 export function cohortPage(db: Db, query: CohortQuery): CohortPageData {
   const defaults = cohortDefaults(db);
   const params = resolveCohortParams(db, query, defaults);
-  return { params, defaults, cohorts: cohortAnalysis(db, params), companions: companionMetrics(db, params) };
+  return { params, defaults, cohorts: cohortAnalysis(db, params) };
 }
