@@ -35,3 +35,9 @@ export function formatChangePoints(points: number | null | undefined): string {
   if (rounded === 0) return '0.0';
   return `${rounded > 0 ? '▲' : '▼'} ${Math.abs(rounded).toFixed(1)}`;
 }
+
+/** A fraction as a percentage: 0.1234 -> "12.3%". */
+export function formatPercent(fraction: number | null | undefined, digits = 1): string {
+  if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return '—';
+  return `${(fraction * 100).toFixed(digits)}%`;
+}

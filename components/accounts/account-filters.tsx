@@ -16,9 +16,9 @@ const SORTS: { value: AccountSort; label: string }[] = [
   { value: 'name', label: 'Name' },
 ];
 
-const selectClass = 'mt-1 block w-full rounded-md border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-accent focus:outline-none focus:ring-1 focus:ring-accent';
+export const selectClass = 'mt-1 block w-full rounded-md border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-accent focus:outline-none focus:ring-1 focus:ring-accent';
 
-function Select({ id, label, value, onChange, children }: { id: string; label: string; value: string; onChange: (v: string) => void; children: React.ReactNode }) {
+export function Select({ id, label, value, onChange, children }: { id: string; label: string; value: string; onChange: (v: string) => void; children: React.ReactNode }) {
   return (
     <div className="min-w-36">
       <label htmlFor={id} className="block text-xs font-medium text-gray-700">{label}</label>

@@ -1,16 +1,23 @@
+import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { NotBuilt } from '@/components/ui/not-built';
-import { PageHeader } from '@/components/ui/page-header';
+import { getDb } from '@/db/client';
+import { parseLenient, toSearch, trendQuerySchema } from '@/lib/analytics/params';
+import { trendsKey } from '@/lib/queries/analytics';
+import { portfolioTrends } from '@/lib/server/queries/trends';
 import { requirePageRole } from '@/lib/server/session';
+import { TrendsClient } from './client';
 
 export const metadata: Metadata = { title: 'Trends' };
 
-export default async function Page() {
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageRole('manager', '/trends');
+  const query = parseLenient(trendQuerySchema, await searchParams);
+  const queryClient = new QueryClient();
+  // A failure ("from" after "to") is left to the client, which shows it with a retry.
+  await queryClient.prefetchQuery({ queryKey: trendsKey(toSearch(query)), queryFn: () => portfolioTrends(getDb(), query) });
   return (
-    <>
-      <PageHeader title="Trends" />
-      <NotBuilt what="Portfolio score and band distribution over time will be charted here." />
-    </>
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <TrendsClient />
+    </HydrationBoundary>
   );
 }

@@ -1,7 +1,8 @@
 import { desc, eq } from 'drizzle-orm';
 import type { DbLike } from '@/db/open';
 import { modelVersions } from '@/db/schema';
-import { modelSchema, type Model } from '@/lib/scoring';
+import type { BandInfo } from '@/lib/bands';
+import { DEFAULT_MODEL, modelSchema, type Model } from '@/lib/scoring';
 
 export interface ModelVersion {
   version: number;
@@ -41,4 +42,10 @@ export function listModelVersions(db: DbLike) {
     .from(modelVersions)
     .orderBy(desc(modelVersions.version))
     .all();
+}
+
+/** The live model's bands, top first (the default model's before anything is published). */
+export function liveBands(db: DbLike): BandInfo[] {
+  const bands = getLiveModel(db)?.model.bands ?? DEFAULT_MODEL.bands;
+  return bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action }));
 }

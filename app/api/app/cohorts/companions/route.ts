@@ -1,0 +1,11 @@
+import { NextResponse } from 'next/server';
+import { cohortQuerySchema } from '@/lib/analytics/params';
+import { sessionRoute } from '@/lib/server/api';
+import { companionMetrics, resolveCohortParams } from '@/lib/server/queries/cohorts';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = sessionRoute('manager', ({ db, request }) => {
+  const query = cohortQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  return NextResponse.json(companionMetrics(db, resolveCohortParams(db, query)));
+});

@@ -1,0 +1,11 @@
+import { NextResponse } from 'next/server';
+import { trendQuerySchema } from '@/lib/analytics/params';
+import { sessionRoute } from '@/lib/server/api';
+import { portfolioTrends } from '@/lib/server/queries/trends';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = sessionRoute('manager', ({ db, request }) => {
+  const query = trendQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  return NextResponse.json(portfolioTrends(db, query));
+});

@@ -1,0 +1,12 @@
+import { NextResponse } from 'next/server';
+import { cohortQuerySchema } from '@/lib/analytics/params';
+import { apiRoute } from '@/lib/server/api';
+import { cohortAnalysis, resolveCohortParams } from '@/lib/server/queries/cohorts';
+
+export const dynamic = 'force-dynamic';
+
+/** Score validation against outcomes (SCORING.md §5): the same figures as the Cohorts page. */
+export const GET = apiRoute('read', ({ db, request }) => {
+  const query = cohortQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  return NextResponse.json(cohortAnalysis(db, resolveCohortParams(db, query)));
+});

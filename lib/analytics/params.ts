@@ -1,0 +1,71 @@
+/**
+ * The query parameters of the Trends and Cohorts pages and of GET /api/v1/cohorts, parsed with
+ * one schema each on the server and written back by the pages so that views can be shared.
+ */
+import { z } from 'zod';
+import { GROUP_BYS, type GroupBy } from './cohort';
+
+const DAY_MS = 86_400_000;
+const DATE_MESSAGE = 'Use a date like 2026-03-01';
+
+/** A date (YYYY-MM-DD) or an ISO instant, read as its UTC date. */
+const date = z
+  .string()
+  .refine((s) => z.iso.date().safeParse(s).success || z.iso.datetime({ offset: true }).safeParse(s).success, DATE_MESSAGE)
+  .transform((s) => new Date(Math.floor(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s) / DAY_MS) * DAY_MS).toISOString().slice(0, 10));
+
+export const MAX_HORIZON_DAYS = 1095;
+
+export const cohortQuerySchema = z
+  .object({
+    asOf: date.optional(),
+    horizonDays: z.coerce
+      .number({ message: 'horizonDays must be a whole number of days' })
+      .int('horizonDays must be a whole number of days')
+      .min(1, 'horizonDays must be at least 1')
+      .max(MAX_HORIZON_DAYS, `horizonDays must be at most ${MAX_HORIZON_DAYS}`)
+      .optional(),
+    groupBy: z.enum(GROUP_BYS, { message: `groupBy must be one of ${GROUP_BYS.join(', ')}` }).optional(),
+  })
+  .strict();
+
+export type CohortQuery = z.infer<typeof cohortQuerySchema>;
+
+export interface CohortParams {
+  asOf: string;
+  horizonDays: number;
+  groupBy: GroupBy;
+}
+
+export const GROUP_BY_LABELS: Record<GroupBy, string> = { quartile: 'Score quartile', band: 'Band', tier: 'Tier', startMonth: 'Start month' };
+
+const list = z
+  .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string().max(200)).max(50))
+  .optional();
+
+export const trendQuerySchema = z.object({ from: date.optional(), to: date.optional(), tier: list, owner: list, stage: list }).strict();
+
+export type TrendQuery = z.infer<typeof trendQuerySchema>;
+
+/** Reads a page's search params leniently: unknown keys are ignored, a bad value falls back to the default. */
+export function parseLenient<S extends z.ZodObject>(schema: S, params: Record<string, string | string[] | undefined>): z.infer<S> {
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(params)) {
+    const field = schema.shape[key] as z.ZodType | undefined;
+    const value = Array.isArray(raw) ? raw.join(',') : raw;
+    if (!field || value === undefined || value === '') continue;
+    const parsed = field.safeParse(value);
+    if (parsed.success && parsed.data !== undefined) out[key] = parsed.data;
+  }
+  return out as z.infer<S>;
+}
+
+/** Writes parameters back to a query string, leaving out empty ones. */
+export function toSearch(params: Record<string, string | number | string[] | undefined>): string {
+  const out = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
+    out.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  return out.toString();
+}

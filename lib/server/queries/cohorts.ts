@@ -1,0 +1,155 @@
+/**
+ * Cohort validation reads: the one query function behind the Cohorts page and GET
+ * /api/v1/cohorts, its defaults, and the companion metrics by band. The figures are computed
+ * by lib/analytics from plain rows loaded here.
+ */
+import type { Db } from '@/db/open';
+import { analyzeCohort, selectCohort, type CohortAccount, type CohortAnalysis, type OutcomeRecord } from '@/lib/analytics/cohort';
+import { companionByBand, type AccountSignals, type CompanionRow } from '@/lib/analytics/companion';
+import type { CohortParams, CohortQuery } from '@/lib/analytics/params';
+import { AppError } from '../errors';
+import { DAY_MS, dayOf } from '../commands/aggregates';
+import { getLiveModel, liveBands } from './model';
+
+const toMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
+const toDate = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+export interface CohortDefaults extends CohortParams {
+  /** the first and last day with score history, or null without any */
+  firstDate: string | null;
+  lastDate: string | null;
+}
+
+/**
+ * Defaults that a manager can read straight away: a horizon of 180 days when the history allows
+ * (else 90), ending on the last day with history, and an as-of date at least one scoring window
+ * after the history begins (earlier scores see an incomplete window).
+ */
+export function cohortDefaults(db: Db): CohortDefaults {
+  const range = db.$client.prepare('SELECT min(day) AS first, max(day) AS last FROM score_snapshots').get() as { first: number | null; last: number | null };
+  const today = dayOf(Date.now());
+  if (range.first === null || range.last === null) return { asOf: toDate(today - 90), horizonDays: 90, groupBy: 'quartile', firstDate: null, lastDate: null };
+  const windowDays = getLiveModel(db)?.model.windowDays ?? 30;
+  const earliest = range.first + windowDays + 1;
+  const end = Math.min(range.last + 1, today);
+  const horizonDays = end - earliest >= 180 ? 180 : 90;
+  return { asOf: toDate(Math.max(earliest, end - horizonDays)), horizonDays, groupBy: 'quartile', firstDate: toDate(range.first), lastDate: toDate(range.last) };
+}
+
+/** Fills in the defaults and refuses an as-of date in the future. */
+export function resolveCohortParams(db: Db, query: CohortQuery, defaults?: CohortDefaults): CohortParams {
+  const d = query.asOf && query.horizonDays ? null : (defaults ?? cohortDefaults(db));
+  const params = { asOf: query.asOf ?? d!.asOf, horizonDays: query.horizonDays ?? d!.horizonDays, groupBy: query.groupBy ?? 'quartile' };
+  if (toMs(params.asOf) > Date.now()) {
+    throw new AppError('invalid', 'asOf is in the future: there is no score for it yet', [{ path: 'asOf', message: 'must not be after today' }]);
+  }
+  return params;
+}
+
+/**
+ * Every account with its start, its score as of D and its outcomes up to D + H. The score as of
+ * D (UTC midnight) is the snapshot of day D - 1: snapshots hold the score as of the end of their
+ * day, so that one counts every event before D and none after. An account without a start date
+ * starts at its first recorded activity.
+ */
+export function loadCohortAccounts(db: Db, asOf: number, horizonDays: number): CohortAccount[] {
+  const c = db.$client;
+  const rows = c
+    .prepare(
+      `SELECT a.pk, a.tier, coalesce(a.started_at, act.first_at) AS started_at, s.score, s.band
+       FROM accounts a
+       LEFT JOIN account_activity act ON act.account_pk = a.pk
+       LEFT JOIN score_snapshots s ON s.account_pk = a.pk AND s.day = ?`,
+    )
+    .all(dayOf(asOf) - 1) as { pk: number; tier: string | null; started_at: number | null; score: number | null; band: string | null }[];
+  const outcomes = new Map<number, OutcomeRecord[]>();
+  const outcomeRows = c
+    .prepare(`SELECT account_pk, type, occurred_at FROM outcomes WHERE type IN ('churned', 'renewed', 'expanded') AND occurred_at <= ? ORDER BY occurred_at, pk`)
+    .raw()
+    .all(asOf + horizonDays * DAY_MS) as [number, string, number][];
+  for (const [pk, type, at] of outcomeRows) {
+    const list = outcomes.get(pk);
+    if (list) list.push({ type, at });
+    else outcomes.set(pk, [{ type, at }]);
+  }
+  return rows.map((r) => ({ id: r.pk, tier: r.tier, startedAt: r.started_at, score: r.score, band: r.band, outcomes: outcomes.get(r.pk) ?? [] }));
+}
+
+export interface CohortAnswer extends CohortAnalysis {
+  /** D + H; outcomes after today are not known yet */
+  horizonEnd: string;
+  /** false while the horizon reaches past today: retention is then overstated */
+  complete: boolean;
+}
+
+/** The cohort figures of SCORING.md §5 for one as-of date, horizon and grouping. */
+export function cohortAnalysis(db: Db, params: CohortParams): CohortAnswer {
+  const asOf = toMs(params.asOf);
+  const end = asOf + params.horizonDays * DAY_MS;
+  const analysis = analyzeCohort(loadCohortAccounts(db, asOf, params.horizonDays), { asOf, horizonDays: params.horizonDays, groupBy: params.groupBy, bands: liveBands(db) });
+  return { ...analysis, horizonEnd: toDate(dayOf(end)), complete: end <= Date.now() };
+}
+
+export interface CompanionAnswer {
+  rows: CompanionRow[];
+  /** the triggers counted as referrals; empty when the catalogue has none */
+  referralTriggers: string[];
+}
+
+const RESPONSE_TRIGGER = 'outreach.replied';
+const NPS_TRIGGER = 'nps.response';
+
+/**
+ * Renewal, expansion, reply time, NPS and referrals by band as of D, over the days of the horizon
+ * (from the daily aggregates' property statistics). Referrals are counted only when the trigger
+ * catalogue has a trigger whose key or label mentions a referral.
+ */
+export function companionMetrics(db: Db, params: CohortParams): CompanionAnswer {
+  const c = db.$client;
+  const asOf = toMs(params.asOf);
+  const { members } = selectCohort(loadCohortAccounts(db, asOf, params.horizonDays), asOf, params.horizonDays);
+  const referralTriggers = c.prepare(`SELECT key FROM triggers WHERE lower(key) LIKE '%referr%' OR lower(label) LIKE '%referr%' ORDER BY key`).pluck().all() as string[];
+  const types = [RESPONSE_TRIGGER, NPS_TRIGGER, ...referralTriggers];
+  const firstDay = dayOf(asOf);
+  // One primary-key range per member: without statistics the planner would take the day index
+  // for a single query and fetch every row of the horizon to check its type (about 2x slower).
+  const perAccount = c
+    .prepare(`SELECT type, n, props FROM agg_daily WHERE account_pk = ? AND day >= ? AND day < ? AND type IN (${types.map(() => '?').join(',')})`)
+    .raw();
+  const signals = new Map<number | string, AccountSignals>();
+  for (const m of members) {
+    const s: AccountSignals = { responseHoursSum: 0, responseHoursCount: 0, npsScores: [], referrals: 0 };
+    for (const [type, n, props] of perAccount.all(m.id, firstDay, firstDay + params.horizonDays, ...types) as [string, number, string | null][]) {
+      if (referralTriggers.includes(type)) s.referrals += n;
+      if (!props || (type !== RESPONSE_TRIGGER && type !== NPS_TRIGGER)) continue;
+      const stats = JSON.parse(props) as Record<string, { s: number; c: number; v?: number[] }>;
+      if (type === RESPONSE_TRIGGER && stats.responseHours) {
+        s.responseHoursSum += stats.responseHours.s;
+        s.responseHoursCount += stats.responseHours.c;
+      }
+      if (type === NPS_TRIGGER && stats.score?.v) s.npsScores.push(...stats.score.v);
+    }
+    signals.set(m.id, s);
+  }
+  return {
+    rows: companionByBand(members, signals, { asOf, horizonDays: params.horizonDays, bands: liveBands(db), referralsMeasured: referralTriggers.length > 0 }),
+    referralTriggers,
+  };
+}
+
+export interface CohortPageData {
+  params: CohortParams;
+  defaults: CohortDefaults;
+  cohorts: CohortAnswer;
+}
+
+/**
+ * What the Cohorts page shows first: the API's figures (the same function) with the settings
+ * they were computed for. The companion metrics come in a request of their own: they read the
+ * daily aggregates of the whole horizon and take seconds on large portfolios.
+ */
+export function cohortPage(db: Db, query: CohortQuery): CohortPageData {
+  const defaults = cohortDefaults(db);
+  const params = resolveCohortParams(db, query, defaults);
+  return { params, defaults, cohorts: cohortAnalysis(db, params) };
+}

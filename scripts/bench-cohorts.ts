@@ -1,0 +1,88 @@
+/**
+ * npx tsx scripts/bench-cohorts.ts [--db FILE] [--accounts 10000] [--months 18] [--volume 0.25] [--runs 20]
+ *
+ * Times the cohort query function (`cohortAnalysis`, the one behind GET /api/v1/cohorts and the
+ * Cohorts page) on a large portfolio, for every grouping, with the companion metrics and the
+ * trends query beside it. Seeds the database first (demo generator, aggregates, scores, daily
+ * history) unless FILE already holds at least that many accounts with history; seeding 10,000
+ * accounts x 18 months takes a while, so the file is kept for the next run. `--volume` thins the
+ * login and feature-use rows, which none of the timed queries read (default 0.25 to seed faster).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase, type Db } from '@/db/open';
+import { GROUP_BYS } from '@/lib/analytics/cohort';
+import { prepareDatabase } from '@/lib/server/commands/catalogue';
+import { cohortAnalysis, cohortDefaults, companionMetrics, loadCohortAccounts } from '@/lib/server/queries/cohorts';
+import { portfolioTrends } from '@/lib/server/queries/trends';
+import { run, UsageError } from './cli';
+import { formatSummary, runSeed } from './seed';
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!(n > 0)) throw new UsageError(`--${name} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+function readyAccounts(db: Db): number {
+  const c = db.$client;
+  const accounts = c.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
+  const snapshots = c.prepare('SELECT count(*) FROM (SELECT 1 FROM score_snapshots LIMIT 1)').pluck().get() as number;
+  return snapshots ? accounts : 0;
+}
+
+function time(runs: number, fn: () => unknown): { min: number; median: number; p95: number; max: number } {
+  fn(); // warm-up: page cache, prepared statements
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!;
+  return { min: ms[0]!, median: at(0.5), p95: at(0.95), max: ms[ms.length - 1]! };
+}
+
+const fmt = (t: ReturnType<typeof time>) => `min ${t.min.toFixed(1)}  median ${t.median.toFixed(1)}  p95 ${t.p95.toFixed(1)}  max ${t.max.toFixed(1)} ms`;
+
+run(() => {
+  const { values } = parseArgs({
+    options: { db: { type: 'string' }, accounts: { type: 'string' }, months: { type: 'string' }, volume: { type: 'string' }, runs: { type: 'string' } },
+  });
+  const file = path.resolve(values.db ?? 'data/bench-cohorts/trellis.db');
+  const accounts = Math.round(positive('accounts', values.accounts, 10_000));
+  const months = Math.round(positive('months', values.months, 18));
+  const runs = Math.round(positive('runs', values.runs, 20));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = prepareDatabase(openDatabase(file));
+  try {
+    if (readyAccounts(db) < accounts) {
+      console.log(`Seeding ${accounts} accounts x ${months} months into ${file} (kept for later runs)…`);
+      const t0 = performance.now();
+      const summary = runSeed(db, { accounts, months, seed: 42, reset: true, volume: positive('volume', values.volume, 0.25), aggregate: true, scores: true });
+      console.log(formatSummary(summary));
+      console.log(`  seeded, scored and history built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    } else {
+      console.log(`Reusing ${file}`);
+    }
+    const c = db.$client;
+    const stats = c.prepare('SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM outcomes) AS outcomes, (SELECT count(*) FROM score_snapshots) AS snapshots').get() as Record<string, number>;
+    const defaults = cohortDefaults(db);
+    console.log(`${stats.accounts} accounts, ${stats.outcomes} outcomes, ${stats.snapshots} daily snapshots (${defaults.firstDate} to ${defaults.lastDate})`);
+    console.log(`as of ${defaults.asOf}, horizon ${defaults.horizonDays} days; ${runs} timed runs after one warm-up\n`);
+
+    const asOf = Date.parse(`${defaults.asOf}T00:00:00Z`);
+    console.log(`loadCohortAccounts (SQL only)          ${fmt(time(runs, () => loadCohortAccounts(db, asOf, defaults.horizonDays)))}`);
+    for (const groupBy of GROUP_BYS) {
+      const params = { ...defaults, groupBy };
+      const answer = cohortAnalysis(db, params);
+      console.log(`cohortAnalysis groupBy=${groupBy.padEnd(10)}  ${fmt(time(runs, () => cohortAnalysis(db, params)))}  (${answer.population.active} in the cohort, ${answer.groups.length} groups, AUC ${answer.auc})`);
+    }
+    console.log(`companionMetrics (page only)           ${fmt(time(Math.min(runs, 5), () => companionMetrics(db, defaults)))}`);
+    console.log(`portfolioTrends, last 365 days         ${fmt(time(Math.min(runs, 5), () => portfolioTrends(db, {})))}`);
+  } finally {
+    db.$client.close();
+  }
+});
