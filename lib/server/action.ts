@@ -1,0 +1,78 @@
+/**
+ * The one way server actions are built. A server action is a public POST endpoint, so the
+ * wrapper checks the session and the role before anything else, then validates the form with a
+ * zod schema, runs the command and answers `{ ok: true, data } | { ok: false, message,
+ * fieldErrors }` for `useActionState`. Errors of the command (AppError) become the message and
+ * field errors; anything else is logged and answered without details.
+ */
+import 'server-only';
+import { revalidatePath } from 'next/cache';
+import { headers } from 'next/headers';
+import type { z } from 'zod';
+import { getDb } from '@/db/client';
+import type { Db } from '@/db/open';
+import type { ActionResult } from '@/lib/action-result';
+import { hasRole, type Role } from '@/lib/roles';
+import { AppError } from './errors';
+import { getCurrentUser, type CurrentUser } from './session';
+
+export interface ActionContext {
+  db: Db;
+  user: CurrentUser;
+  /** the client's address, for the audit log */
+  ip: string | null;
+}
+
+/** Form fields as an object; a field sent several times becomes an array. Next's own fields are left out. */
+export function formDataToObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith('$ACTION')) continue;
+    const existing = out[key];
+    if (existing === undefined) out[key] = value;
+    else out[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+function fieldErrorsOf(issues: { path: PropertyKey[]; message: string }[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of issues) {
+    const key = issue.path.map(String).join('.') || '_form';
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+async function clientIp(): Promise<string | null> {
+  const h = await headers();
+  return h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || null;
+}
+
+export function action<S extends z.ZodType, T>(
+  minRole: Role,
+  schema: S,
+  run: (input: z.infer<S>, ctx: ActionContext) => T | Promise<T>,
+  options: { revalidate?: string } = {},
+) {
+  return async (_previous: ActionResult<T> | null, form: FormData): Promise<ActionResult<T>> => {
+    const user = await getCurrentUser();
+    if (!user) return { ok: false, message: 'Your session has ended. Sign in again.', fieldErrors: {} };
+    if (!hasRole(user.role, minRole)) return { ok: false, message: 'Your role does not allow this.', fieldErrors: {} };
+    const raw = formDataToObject(form);
+    const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return { ok: false, message: 'Check the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error.issues), values };
+    try {
+      const data = await run(parsed.data, { db: getDb(), user, ip: await clientIp() });
+      if (options.revalidate) revalidatePath(options.revalidate);
+      return { ok: true, data };
+    } catch (error) {
+      if (error instanceof AppError) {
+        return { ok: false, message: error.message, fieldErrors: fieldErrorsOf(error.details.map((d) => ({ path: d.path === '(root)' ? [] : [d.path], message: d.message }))), values };
+      }
+      console.error('Server action failed', error);
+      return { ok: false, message: 'Something went wrong on our side; the error has been logged. Try again.', fieldErrors: {}, values };
+    }
+  };
+}
