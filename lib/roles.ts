@@ -31,6 +31,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/admin/triggers', label: 'Triggers', minRole: 'admin', group: 'admin' },
   { href: '/admin/users', label: 'Users', minRole: 'admin', group: 'admin' },
   { href: '/admin/api-keys', label: 'API keys', minRole: 'admin', group: 'admin' },
+  { href: '/admin/api', label: 'API', minRole: 'admin', group: 'admin' },
   { href: '/admin/import', label: 'Import', minRole: 'admin', group: 'admin' },
   { href: '/admin/webhooks', label: 'Webhooks', minRole: 'admin', group: 'admin' },
   { href: '/admin/audit', label: 'Audit log', minRole: 'admin', group: 'admin' },

@@ -5,7 +5,7 @@ import { useActionState, useState } from 'react';
 import { createOverrideAction, revokeOverrideAction } from '@/app/(dashboard)/accounts/actions';
 import { RelativeTime } from '@/components/ui/relative-time';
 import type { BandInfo } from '@/lib/bands';
-import type { ActionResult } from '@/lib/server/action';
+import { firstErrors, type ActionResult } from '@/lib/action-result';
 
 interface Override {
   band: string;
@@ -35,7 +35,7 @@ export function OverrideForm({ accountId, bands, override, computedBand }: { acc
   }, null);
   const [revokeError, setRevokeError] = useState<string | null>(null);
   const label = (key: string | null) => bands.find((b) => b.key === key)?.label ?? 'No data';
-  const errors = state && !state.ok ? state.fieldErrors : {};
+  const errors = firstErrors(state);
 
   if (override) {
     return (

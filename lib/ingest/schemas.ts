@@ -16,15 +16,29 @@ export const text = (max: number) =>
 
 export const idString = text(200).pipe(z.string().trim().min(1, 'must not be empty'));
 
+// Built once: constructing zod schemas inside a refinement would cost more than the check itself.
+const isoDateTime = z.iso.datetime({ offset: true });
+const isoDate = z.iso.date();
+
 export const instant = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be an ISO 8601 date-time string') })
-  .refine((s) => z.iso.datetime({ offset: true }).safeParse(s).success || z.iso.date().safeParse(s).success, 'must be an ISO 8601 date-time like 2026-03-01T09:30:00Z')
+  .refine((s) => isoDateTime.safeParse(s).success || isoDate.safeParse(s).success, 'must be an ISO 8601 date-time like 2026-03-01T09:30:00Z')
   .transform((s) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s))
   .refine((ms) => ms > Date.UTC(1990, 0, 1) && ms < Date.now() + 366 * 86_400_000, 'must be between 1990 and one year from now');
 
-const propertyValue = z.union([z.string().max(2000, 'must be at most 2000 characters'), z.number().finite(), z.boolean(), z.null()]);
+const propertyValue = z.union([
+  z.string().max(2000, 'must be at most 2000 characters').refine((s) => !CONTROL.test(s), 'must not contain control characters'),
+  z.number().finite(),
+  z.boolean(),
+  z.null(),
+], { error: 'must be a string, number, boolean or null' });
+const propertyName = z
+  .string()
+  .min(1, 'property names must not be empty')
+  .max(100, 'property names must be at most 100 characters')
+  .refine((s) => !CONTROL.test(s), 'property names must not contain control characters');
 export const properties = z
-  .record(z.string().max(100), propertyValue, { error: 'must be an object of string, number, boolean or null values' })
+  .record(propertyName, propertyValue, { error: 'must be an object of string, number, boolean or null values' })
   .refine((p) => Object.keys(p).length <= 50, 'must have at most 50 properties');
 
 export const eventType = z

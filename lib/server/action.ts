@@ -1,48 +1,79 @@
+/**
+ * The one way server actions are built. A server action is a public POST endpoint, so the
+ * wrapper checks the session and the role before anything else, then validates the input with a
+ * zod schema, runs the command and answers `{ ok: true, data } | { ok: false, message,
+ * fieldErrors }`. It is called by forms through `useActionState` (previous state, FormData) or
+ * directly from client code with one object of fields. Errors of the command (AppError) become the message and
+ * field errors; anything else is logged and answered without details.
+ */
 import 'server-only';
+import { revalidatePath } from 'next/cache';
+import { headers } from 'next/headers';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
 import type { Db } from '@/db/open';
-import type { Role } from '@/lib/roles';
+import type { ActionResult } from '@/lib/action-result';
+import { hasRole, type Role } from '@/lib/roles';
 import { AppError } from './errors';
-import { requireApiRole, type CurrentUser } from './session';
+import { getCurrentUser, type CurrentUser } from './session';
 
-export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; message: string; fieldErrors: Record<string, string> };
+export interface ActionContext {
+  db: Db;
+  user: CurrentUser;
+  /** the client's address, for the audit log */
+  ip: string | null;
+}
 
-/**
- * Builds a server action. A server action is a public POST endpoint, so the session and role are
- * checked first, then the input is validated with the shared zod schema, then the command runs.
- * Works with `useActionState` (prev state, FormData) and with direct calls (an object).
- */
+/** Form fields as an object; a field sent several times becomes an array. Next's own fields are left out. */
+export function formDataToObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith('$ACTION')) continue;
+    const existing = out[key];
+    if (existing === undefined) out[key] = value;
+    else out[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+function fieldErrorsOf(issues: { path: PropertyKey[]; message: string }[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of issues) {
+    const key = issue.path.map(String).join('.') || '_form';
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+async function clientIp(): Promise<string | null> {
+  const h = await headers();
+  return h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || null;
+}
+
 export function action<S extends z.ZodType, T>(
   minRole: Role,
   schema: S,
-  run: (input: z.infer<S>, ctx: { db: Db; user: CurrentUser }) => T | Promise<T>,
+  run: (input: z.infer<S>, ctx: ActionContext) => T | Promise<T>,
+  options: { revalidate?: string } = {},
 ) {
-  return async (...args: unknown[]): Promise<ActionResult<Awaited<T>>> => {
-    let user: CurrentUser;
+  return async (first: ActionResult<T> | Record<string, unknown> | null, form?: FormData): Promise<ActionResult<T>> => {
+    const user = await getCurrentUser();
+    if (!user) return { ok: false, message: 'Your session has ended. Sign in again.', fieldErrors: {} };
+    if (!hasRole(user.role, minRole)) return { ok: false, message: 'Your role does not allow this.', fieldErrors: {} };
+    const raw = form instanceof FormData ? formDataToObject(form) : ((first ?? {}) as Record<string, unknown>);
+    const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return { ok: false, message: 'Check the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error.issues), values };
     try {
-      user = await requireApiRole(minRole);
-    } catch (error) {
-      return { ok: false, message: error instanceof AppError ? error.message : 'Not allowed', fieldErrors: {} };
-    }
-    const raw = args.length === 2 ? args[1] : args[0];
-    const input = raw instanceof FormData ? Object.fromEntries(raw) : raw;
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fieldErrors[issue.path.join('.') || 'form'] ??= issue.message;
-      return { ok: false, message: 'Please correct the highlighted fields', fieldErrors };
-    }
-    try {
-      return { ok: true, data: await run(parsed.data, { db: getDb(), user }) };
+      const data = await run(parsed.data, { db: getDb(), user, ip: await clientIp() });
+      if (options.revalidate) revalidatePath(options.revalidate);
+      return { ok: true, data };
     } catch (error) {
       if (error instanceof AppError) {
-        return { ok: false, message: error.message, fieldErrors: Object.fromEntries(error.details.map((d) => [d.path, d.message])) };
+        return { ok: false, message: error.message, fieldErrors: fieldErrorsOf(error.details.map((d) => ({ path: d.path === '(root)' ? [] : [d.path], message: d.message }))), values };
       }
       console.error('Server action failed', error);
-      return { ok: false, message: 'Something went wrong on our side; the error has been logged', fieldErrors: {} };
+      return { ok: false, message: 'Something went wrong on our side; the error has been logged. Try again.', fieldErrors: {}, values };
     }
   };
 }

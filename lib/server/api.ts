@@ -1,11 +1,13 @@
 import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
-import { ZodError } from 'zod';
+import { ZodError, type z } from 'zod';
 import { getDb } from '@/db/client';
 import type { Db } from '@/db/open';
+import { validateBatch } from '@/lib/ingest/schemas';
 import { scopeAllows, authenticateApiKey, type ApiKeyScope } from './commands/api-keys';
 import type { Role } from '@/lib/roles';
 import { AppError } from './errors';
+import { apiKeyLimiter } from './rate-limit';
 import { requireApiRole, type CurrentUser } from './session';
 
 export interface ApiContext {
@@ -17,7 +19,7 @@ export interface ApiContext {
 export function errorResponse(error: AppError): NextResponse {
   return NextResponse.json(
     { error: { code: error.code, message: error.message, ...(error.details.length ? { details: error.details } : {}) } },
-    { status: error.status },
+    { status: error.status, headers: error.headers },
   );
 }
 
@@ -32,7 +34,7 @@ export function zodDetails(error: ZodError, batch = false) {
 
 /** Runs a handler, turning thrown errors into the documented JSON error shape. Unexpected errors
  * are logged and answered without their details (no stack traces or SQL in answers). */
-async function answer(request: NextRequest, fn: () => Promise<Response> | Response): Promise<Response> {
+export async function answer(request: NextRequest, fn: () => Promise<Response> | Response): Promise<Response> {
   try {
     return await fn();
   } catch (error) {
@@ -43,16 +45,44 @@ async function answer(request: NextRequest, fn: () => Promise<Response> | Respon
   }
 }
 
-function bearer(request: NextRequest): string | null {
+export function bearer(request: NextRequest): string | null {
   const header = request.headers.get('authorization');
   if (!header) return null;
   const [kind, value] = header.split(' ');
   return kind?.toLowerCase() === 'bearer' && value ? value.trim() : null;
 }
 
+export type ApiKeyInfo = ApiContext['key'];
+
 /**
- * Wraps a route handler: authenticates the API key, checks its scope, and turns errors into the
- * documented JSON shape. Unexpected errors are logged and answered without their details.
+ * Checks a presented API key: valid and not revoked (401), within its rate limit (429 with
+ * Retry-After), and of a scope that allows the call (403). Returns the key and the headers that
+ * tell the caller where it stands against the limit.
+ */
+export function authorizeKey(db: Db, token: string | null, scope: ApiKeyScope, how = 'Send an API key as "Authorization: Bearer <key>"') {
+  if (!token) throw new AppError('unauthorized', how);
+  const key = authenticateApiKey(db, token);
+  if (!key) throw new AppError('unauthorized', 'The API key is not valid or has been revoked');
+  const limit = apiKeyLimiter().take(`key:${key.pk}`);
+  if (!limit.ok) {
+    throw new AppError('rate_limited', `Too many requests for this API key; retry in ${limit.retryAfterSeconds} s`, [], {
+      headers: { 'Retry-After': String(limit.retryAfterSeconds), 'X-RateLimit-Limit': String(limit.limit), 'X-RateLimit-Remaining': '0' },
+    });
+  }
+  if (!scopeAllows(key.scope, scope)) throw new AppError('forbidden', `This API key has the "${key.scope}" scope; this call needs "${scope}"`);
+  const headers = { 'X-RateLimit-Limit': String(limit.limit), 'X-RateLimit-Remaining': String(limit.remaining) };
+  return { key: { pk: key.pk, name: key.name, scope: key.scope } as ApiKeyInfo, headers };
+}
+
+export function withHeaders(response: Response, headers: Record<string, string>): Response {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+/**
+ * Wraps a route handler: authenticates the API key, applies its rate limit, checks its scope,
+ * and turns errors into the documented JSON shape. Unexpected errors are logged and answered
+ * without their details.
  */
 export function apiRoute<P = Record<string, string>>(
   scope: ApiKeyScope,
@@ -61,13 +91,31 @@ export function apiRoute<P = Record<string, string>>(
   return (request: NextRequest, context: { params: Promise<P> }): Promise<Response> =>
     answer(request, async () => {
       const db = getDb();
-      const token = bearer(request);
-      if (!token) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
-      const key = authenticateApiKey(db, token);
-      if (!key) throw new AppError('unauthorized', 'The API key is not valid or has been revoked');
-      if (!scopeAllows(key.scope, scope)) throw new AppError('forbidden', `This API key has the "${key.scope}" scope; this call needs "${scope}"`);
-      return handler({ db, key, request }, await context.params);
+      const { key, headers } = authorizeKey(db, bearer(request), scope);
+      return withHeaders(await handler({ db, key, request }, await context.params), headers);
     });
+}
+
+/**
+ * Reads and validates a batch body: size limit (413), JSON (400), an array of at most `maxItems`
+ * items each valid against `schema` (400 listing every bad item with its index and field).
+ */
+export async function readBatch<T extends z.ZodType>(request: NextRequest, schema: T, limits: { maxItems: number; maxBytes: number }): Promise<z.infer<T>[]> {
+  const checked = validateBatch(schema, await readJsonBody(request, limits.maxBytes), limits.maxItems);
+  if (!checked.ok) {
+    const bad = new Set(checked.errors.map((e) => e.index ?? -1)).size;
+    const what = checked.errors.every((e) => e.index === undefined) ? checked.errors[0]!.message : `${bad} invalid item${bad > 1 ? 's' : ''} in the batch`;
+    throw new AppError('invalid', `${what}; nothing was written`, checked.errors);
+  }
+  return checked.items;
+}
+
+/** A boolean query flag: absent is false, `true`/`false` as given, anything else a 400. */
+export function booleanParam(request: NextRequest, name: string): boolean {
+  const value = request.nextUrl.searchParams.get(name);
+  if (value === null || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new AppError('invalid', `?${name} must be true or false`, [{ path: name, message: `must be true or false, got "${value.slice(0, 50)}"` }]);
 }
 
 /** Reads a JSON body, refusing more than `maxBytes` (413) and malformed JSON (400). */

@@ -29,11 +29,14 @@ const STATUS: Record<ErrorCode, number> = {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetail[];
-  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
+  /** response headers that belong to the error (e.g. `Retry-After` on 429) */
+  readonly headers: Record<string, string>;
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = [], options: { headers?: Record<string, string> } = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+    this.headers = options.headers ?? {};
   }
   get status(): number {
     return STATUS[this.code];

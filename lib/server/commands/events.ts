@@ -1,6 +1,9 @@
 /**
- * Writing events: one transaction per batch covering the events, their aggregates and the
- * affected accounts' scores, so a batch is either fully counted and scored or not at all.
+ * Writing events: one transaction covering the events, their aggregates and the affected
+ * accounts' scores, so a batch is either fully counted and scored or not at all. Several batches
+ * may share one transaction (`ingestEventGroup`, used when API requests arrive together): each
+ * is checked and written on its own (a savepoint each), and the accounts they touched are
+ * rescored once for all of them before the commit.
  */
 import type { Db } from '@/db/open';
 import { duplicateIds, type EventInput, type ItemError } from '@/lib/ingest/schemas';
@@ -15,6 +18,11 @@ export interface IngestOptions {
   /** default `source` for events that do not name one */
   source?: string;
   now?: number;
+  /**
+   * Rescore the touched accounts in the same transaction (default). Bulk loaders that rescore
+   * everything once at the end (`rescoreEverything`) turn this off.
+   */
+  score?: boolean;
 }
 
 export interface IngestResult {
@@ -31,71 +39,129 @@ export function triggerNames(db: Db): Map<string, string> {
   return names;
 }
 
-function fail(errors: ItemError[]): never {
-  errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
-  throw new AppError('invalid', `${errors.length} invalid item${errors.length > 1 ? 's' : ''}; nothing was written`, errors);
+interface ContactRef { pk: number; account_pk: number }
+
+/** What checking a batch resolved: trigger keys, account and contact pks (null: not there yet). */
+export interface EventPlan {
+  names: Map<string, string>;
+  accountPks: Map<string, number | null>;
+  contactPks: Map<string, ContactRef | null>;
 }
 
-export function ingestEvents(db: Db, items: EventInput[], options: IngestOptions = {}): IngestResult {
-  const now = options.now ?? Date.now();
+/**
+ * Every problem of a batch against the database: unknown triggers, accounts (unless they may be
+ * created) and contacts, contacts of another account, ids repeated inside the batch. Writes
+ * nothing; the CSV import uses it to check whole files before anything is written.
+ */
+export function checkEvents(db: Db, items: EventInput[], options: Pick<IngestOptions, 'createAccounts'> = {}): { errors: ItemError[]; plan: EventPlan } {
   const errors = duplicateIds(items);
   const names = triggerNames(db);
   items.forEach((e, index) => {
     if (!names.has(e.type)) errors.push({ index, path: 'type', message: `unknown trigger "${e.type}": add it under Triggers or map the name to a trigger` });
   });
   const c = db.$client;
-  const findAccount = c.prepare('SELECT pk FROM accounts WHERE id = ?').pluck();
-  const findContact = c.prepare('SELECT pk, account_pk FROM contacts WHERE id = ?');
   const accountPks = new Map<string, number | null>();
-  for (const e of items) if (!accountPks.has(e.accountId)) accountPks.set(e.accountId, (findAccount.get(e.accountId) as number | undefined) ?? null);
+  const accountIds = [...new Set(items.map((e) => e.accountId))];
+  for (const id of accountIds) accountPks.set(id, null);
+  for (const r of c.prepare('SELECT id, pk FROM accounts WHERE id IN (SELECT value FROM json_each(?))').iterate(JSON.stringify(accountIds)) as IterableIterator<{ id: string; pk: number }>) {
+    accountPks.set(r.id, r.pk);
+  }
   if (!options.createAccounts) {
     items.forEach((e, index) => {
       if (accountPks.get(e.accountId) === null) errors.push({ index, path: 'accountId', message: `unknown account "${e.accountId}" (send it first, or use ?createAccounts=true)` });
     });
   }
-  const contactPks = new Map<string, { pk: number; account_pk: number } | null>();
+  const contactPks = new Map<string, ContactRef | null>();
+  const contactIds = [...new Set(items.flatMap((e) => (e.contactId ? [e.contactId] : [])))];
+  if (contactIds.length) {
+    for (const id of contactIds) contactPks.set(id, null);
+    for (const r of c.prepare('SELECT id, pk, account_pk FROM contacts WHERE id IN (SELECT value FROM json_each(?))').iterate(JSON.stringify(contactIds)) as IterableIterator<ContactRef & { id: string }>) {
+      contactPks.set(r.id, { pk: r.pk, account_pk: r.account_pk });
+    }
+  }
   items.forEach((e, index) => {
     if (!e.contactId) return;
-    if (!contactPks.has(e.contactId)) contactPks.set(e.contactId, (findContact.get(e.contactId) as { pk: number; account_pk: number } | undefined) ?? null);
     const contact = contactPks.get(e.contactId);
     if (!contact) errors.push({ index, path: 'contactId', message: `unknown contact "${e.contactId}"` });
     else if (accountPks.get(e.accountId) !== null && contact.account_pk !== accountPks.get(e.accountId)) {
       errors.push({ index, path: 'contactId', message: `contact "${e.contactId}" belongs to another account` });
     }
   });
-  if (errors.length) fail(errors);
+  return { errors, plan: { names, accountPks, contactPks } };
+}
 
+export type BatchOutcome = { ok: true; result: IngestResult } | { ok: false; error: AppError };
+
+function invalid(errors: ItemError[]): AppError {
+  errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
+  return new AppError('invalid', `${errors.length} invalid item${errors.length > 1 ? 's' : ''}; nothing was written`, errors);
+}
+
+const INSERT_EVENT =
+  'INSERT INTO events (id, account_pk, contact_pk, type, occurred_at, count, properties, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING';
+
+/** Writes one checked batch (events, created accounts, aggregates); returns what to rescore. */
+function writeBatch(db: Db, items: EventInput[], plan: EventPlan, options: IngestOptions, now: number, staleFrom: Map<number, number>) {
+  const c = db.$client;
+  const { names, accountPks, contactPks } = plan;
+  const createAccount = c.prepare('INSERT INTO accounts (id, name) VALUES (?, ?)');
+  for (const [id, pk] of accountPks) {
+    if (pk === null) accountPks.set(id, Number(createAccount.run(id, id).lastInsertRowid));
+  }
+  const insert = c.prepare(INSERT_EVENT);
+  const written: AggregatableEvent[] = [];
+  let duplicates = 0;
+  const touched = new Set<number>();
+  for (const e of items) {
+    const accountPk = accountPks.get(e.accountId)!;
+    const contactPk = e.contactId ? contactPks.get(e.contactId)!.pk : null;
+    const type = names.get(e.type)!;
+    const props = e.properties && Object.keys(e.properties).length ? e.properties : null;
+    const res = insert.run(e.id ?? null, accountPk, contactPk, type, e.occurredAt, e.count, props ? JSON.stringify(props) : null, e.source ?? options.source ?? null, now);
+    if (res.changes === 0) {
+      duplicates += 1;
+      continue;
+    }
+    written.push({ accountPk, contactPk, type, occurredAt: e.occurredAt, count: e.count, properties: props });
+    touched.add(accountPk);
+    const day = dayOf(e.occurredAt);
+    staleFrom.set(accountPk, Math.min(staleFrom.get(accountPk) ?? Infinity, day));
+  }
+  applyEventsToAggregates(db, written);
+  return { accepted: written.length, duplicates, accounts: touched.size };
+}
+
+/**
+ * Writes several batches in one transaction. Each batch is checked against the database as the
+ * batches before it left it, and only written when it has no problem at all: a bad batch gets
+ * its error and leaves no trace, the others are committed. The accounts touched by all of them
+ * are rescored once, in the same transaction, so every answer sent after the commit sees fresh
+ * scores. An unexpected failure (a database error) rolls the whole group back.
+ */
+export function ingestEventGroup(db: Db, batches: { items: EventInput[]; options?: IngestOptions }[]): BatchOutcome[] {
+  const now = Date.now();
   return db.transaction(() => {
-    const createAccount = c.prepare('INSERT INTO accounts (id, name) VALUES (?, ?)');
-    for (const [id, pk] of accountPks) {
-      if (pk === null) accountPks.set(id, Number(createAccount.run(id, id).lastInsertRowid));
-    }
-    const insert = c.prepare(
-      'INSERT INTO events (id, account_pk, contact_pk, type, occurred_at, count, properties, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING',
-    );
-    const written: AggregatableEvent[] = [];
-    let duplicates = 0;
     const staleFrom = new Map<number, number>();
-    for (const e of items) {
-      const accountPk = accountPks.get(e.accountId)!;
-      const contactPk = e.contactId ? contactPks.get(e.contactId)!.pk : null;
-      const type = names.get(e.type)!;
-      const props = e.properties && Object.keys(e.properties).length ? e.properties : null;
-      const res = insert.run(e.id ?? null, accountPk, contactPk, type, e.occurredAt, e.count, props ? JSON.stringify(props) : null, e.source ?? options.source ?? null, now);
-      if (res.changes === 0) {
-        duplicates += 1;
-        continue;
-      }
-      written.push({ accountPk, contactPk, type, occurredAt: e.occurredAt, count: e.count, properties: props });
-      const day = dayOf(e.occurredAt);
-      staleFrom.set(accountPk, Math.min(staleFrom.get(accountPk) ?? Infinity, day));
+    let scoreNeeded = false;
+    const outcomes = batches.map(({ items, options = {} }): BatchOutcome => {
+      const { errors, plan } = checkEvents(db, items, options);
+      if (errors.length) return { ok: false, error: invalid(errors) };
+      const own = options.score === false ? new Map<number, number>() : staleFrom;
+      const result = writeBatch(db, items, plan, options, options.now ?? now, own);
+      if (options.score !== false && result.accounts > 0) scoreNeeded = true;
+      return { ok: true, result };
+    });
+    if (scoreNeeded) {
+      const when = batches.find((b) => b.options?.now !== undefined)?.options?.now ?? now;
+      rescore(db, { accountPks: [...staleFrom.keys()], now: when });
+      markHistoryStale(db, staleFrom, dayOf(when));
     }
-    applyEventsToAggregates(db, written);
-    const touched = [...staleFrom.keys()];
-    if (touched.length) {
-      rescore(db, { accountPks: touched, now });
-      markHistoryStale(db, staleFrom, dayOf(now));
-    }
-    return { accepted: written.length, duplicates, accounts: touched.length };
+    return outcomes;
   });
+}
+
+export function ingestEvents(db: Db, items: EventInput[], options: IngestOptions = {}): IngestResult {
+  const [outcome] = ingestEventGroup(db, [{ items, options }]);
+  if (!outcome!.ok) throw outcome!.error;
+  return outcome!.result;
 }

@@ -8,10 +8,18 @@ import { endOfUtcDay } from '@/lib/scoring';
 import { processHistoryQueue } from '../commands/history-queue';
 import { rescore } from '../commands/scores';
 import { deliverDueWebhooks } from '../commands/webhooks';
+import { ingestIsBusy } from '../ingest-queue';
 
 const REFRESH_CHECK_MS = 60_000;
 const HISTORY_QUEUE_MS = 2_000;
 const WEBHOOKS_MS = 10_000;
+/**
+ * Accounts whose past snapshots are rebuilt per step: fewer while event batches are arriving, so
+ * that a backfill is not slowed down by rebuilding the history it keeps invalidating (current
+ * scores are always written with the events; only past days' snapshots wait).
+ */
+const HISTORY_STEP = 200;
+const HISTORY_STEP_WHILE_INGESTING = 10;
 
 /** True when some stored score is as of an earlier day than today's end (or a new day began). */
 export function scoresAreStale(db: Db, now = Date.now()): boolean {
@@ -42,7 +50,7 @@ export function startScheduler(db: Db): () => void {
   };
   const timers = [
     setInterval(guard('daily refresh', () => refreshIfStale(db)), REFRESH_CHECK_MS),
-    setInterval(guard('history queue', () => processHistoryQueue(db)), HISTORY_QUEUE_MS),
+    setInterval(guard('history queue', () => processHistoryQueue(db, ingestIsBusy() ? HISTORY_STEP_WHILE_INGESTING : HISTORY_STEP)), HISTORY_QUEUE_MS),
     setInterval(guard('webhooks', () => deliverDueWebhooks(db)), WEBHOOKS_MS),
   ];
   timers.forEach((t) => t.unref());

@@ -34,14 +34,6 @@ export function loadCatalogue(db: Db): FeatureInfo[] {
   return db.$client.prepare('SELECT key, tier FROM features WHERE retired_at IS NULL ORDER BY key').all() as { key: string; tier: FeatureTier }[];
 }
 
-const IN_CHUNK = 500;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /**
  * Inputs for the given accounts (all accounts when `accountPks` is omitted) with the activity of
  * days `[fromDay, toDay)`. Buckets come back sorted by time, as the engine expects.
@@ -81,19 +73,16 @@ export function loadScoringInputs(db: Db, options: { accountPks?: number[]; from
     byPk.get(r.account_pk)?.activity.features.push({ t: r.day * DAY_MS, type: r.type, feature: r.feature, n: r.n });
 
   if (options.accountPks) {
-    for (const part of chunks(options.accountPks, IN_CHUNK)) {
-      const marks = part.map(() => '?').join(',');
-      for (const r of c.prepare(`${accountSql} WHERE a.pk IN (${marks})`).iterate(...part)) addAccount(r as AccountRow);
-      for (const r of c.prepare(`${contactSql} WHERE account_pk IN (${marks})`).iterate(...part)) addContact(r as ContactRow);
-    }
-    const daily = c.prepare(`${dailySql} WHERE account_pk = ? AND ${dayRange} ORDER BY day`);
-    const contactDay = c.prepare(`${contactDaySql} WHERE account_pk = ? AND ${dayRange} ORDER BY day`);
-    const featureDay = c.prepare(`${featureDaySql} WHERE account_pk = ? AND ${dayRange} ORDER BY day`);
-    for (const pk of options.accountPks) {
-      for (const r of daily.iterate(pk, fromDay, toDay)) addDaily(r as DailyRow);
-      for (const r of contactDay.iterate(pk, fromDay, toDay)) addContactDay(r as ContactDayRow);
-      for (const r of featureDay.iterate(pk, fromDay, toDay)) addFeatureDay(r as FeatureDayRow);
-    }
+    // One statement per table for the whole set (the ids travel as one JSON array): scoring the
+    // accounts an ingest batch touched is on the write path, and per-account queries cost more
+    // in statement overhead than in rows.
+    const ids = JSON.stringify(options.accountPks);
+    const inSet = 'account_pk IN (SELECT value FROM json_each(?))';
+    for (const r of c.prepare(`${accountSql} WHERE a.pk IN (SELECT value FROM json_each(?))`).iterate(ids)) addAccount(r as AccountRow);
+    for (const r of c.prepare(`${contactSql} WHERE ${inSet}`).iterate(ids)) addContact(r as ContactRow);
+    for (const r of c.prepare(`${dailySql} WHERE ${inSet} AND ${dayRange} ORDER BY account_pk, day`).iterate(ids, fromDay, toDay)) addDaily(r as DailyRow);
+    for (const r of c.prepare(`${contactDaySql} WHERE ${inSet} AND ${dayRange} ORDER BY account_pk, day`).iterate(ids, fromDay, toDay)) addContactDay(r as ContactDayRow);
+    for (const r of c.prepare(`${featureDaySql} WHERE ${inSet} AND ${dayRange} ORDER BY account_pk, day`).iterate(ids, fromDay, toDay)) addFeatureDay(r as FeatureDayRow);
   } else {
     for (const r of c.prepare(accountSql).iterate()) addAccount(r as AccountRow);
     for (const r of c.prepare(contactSql).iterate()) addContact(r as ContactRow);

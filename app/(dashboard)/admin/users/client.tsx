@@ -3,7 +3,7 @@
 import { useActionState, useState, useTransition } from 'react';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { ROLE_LABELS, ROLES, type Role } from '@/lib/roles';
-import type { ActionResult } from '@/lib/server/action';
+import { firstErrors, type ActionResult } from '@/lib/action-result';
 import { createUserAction, updateUserAction } from './actions';
 
 interface User {
@@ -48,7 +48,7 @@ function UserRow({ user, me }: { user: User; me: number }) {
 
 export function UsersClient({ users, me }: { users: User[]; me: number }) {
   const [state, formAction, pending] = useActionState((prev: ActionResult<unknown> | null, form: FormData) => createUserAction(prev, form), null);
-  const errors = state && !state.ok ? state.fieldErrors : {};
+  const errors = firstErrors(state);
   const field = (name: string, label: string, type = 'text') => (
     <div>
       <label htmlFor={`new-${name}`} className="block text-xs font-medium text-gray-700">{label}</label>

@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { EmptyState } from '@/components/ui/empty-state';
-import type { ActionResult } from '@/lib/server/action';
+import { firstErrors, type ActionResult } from '@/lib/action-result';
 import { createWebhookAction, deleteWebhookAction } from './actions';
 
 interface Hook {
@@ -21,7 +21,7 @@ const EVENT_LABELS: Record<string, string> = { band_drop: 'Band drops', red_flag
 
 export function WebhooksClient({ hooks }: { hooks: Hook[] }) {
   const [state, formAction, pending] = useActionState((prev: ActionResult<unknown> | null, form: FormData) => createWebhookAction(prev, form), null);
-  const errors = state && !state.ok ? state.fieldErrors : {};
+  const errors = firstErrors(state);
   return (
     <div className="space-y-6">
       {hooks.length === 0 ? (

@@ -1,8 +1,8 @@
 import { NextResponse } from 'next/server';
-import { accountSchema, validateBatch } from '@/lib/ingest/schemas';
-import { apiRoute, readJsonBody } from '@/lib/server/api';
+import { accountSchema } from '@/lib/ingest/schemas';
+import { INGEST_LIMITS } from '@/lib/ingest/limits';
+import { apiRoute, readBatch } from '@/lib/server/api';
 import { upsertAccounts } from '@/lib/server/commands/accounts';
-import { AppError } from '@/lib/server/errors';
 import { listAccounts } from '@/lib/server/queries/accounts';
 import { accountQuerySchema } from '@/lib/account-filters';
 
@@ -14,8 +14,7 @@ export const GET = apiRoute('read', ({ db, request }) => {
 });
 
 export const POST = apiRoute('ingest', async ({ db, request }) => {
-  const checked = validateBatch(accountSchema, await readJsonBody(request, 8 * 1024 * 1024), 5_000);
-  if (!checked.ok) throw new AppError('invalid', `${checked.errors.length} problem(s) in the batch; nothing was written`, checked.errors);
-  const result = upsertAccounts(db, checked.items);
+  const items = await readBatch(request, accountSchema, INGEST_LIMITS.accounts);
+  const result = upsertAccounts(db, items);
   return NextResponse.json({ upserted: result.upserted });
 });

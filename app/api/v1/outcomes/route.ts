@@ -1,13 +1,12 @@
 import { NextResponse } from 'next/server';
-import { apiRoute, readJsonBody } from '@/lib/server/api';
+import { apiRoute, readBatch } from '@/lib/server/api';
 import { insertOutcomes } from '@/lib/server/commands/accounts';
-import { AppError } from '@/lib/server/errors';
-import { outcomeSchema, validateBatch } from '@/lib/ingest/schemas';
+import { outcomeSchema } from '@/lib/ingest/schemas';
+import { INGEST_LIMITS } from '@/lib/ingest/limits';
 
 export const dynamic = 'force-dynamic';
 
 export const POST = apiRoute('ingest', async ({ db, request }) => {
-  const checked = validateBatch(outcomeSchema, await readJsonBody(request, 4 * 1024 * 1024), 5_000);
-  if (!checked.ok) throw new AppError('invalid', `${checked.errors.length} problem(s) in the batch; nothing was written`, checked.errors);
-  return NextResponse.json(insertOutcomes(db, checked.items));
+  const items = await readBatch(request, outcomeSchema, INGEST_LIMITS.outcomes);
+  return NextResponse.json(insertOutcomes(db, items));
 });

@@ -1,0 +1,17 @@
+'use server';
+
+import { addAliasSchema, removeAliasSchema } from '@/lib/admin-schemas';
+import { action } from '@/lib/server/action';
+import { addTriggerAlias, removeTriggerAlias } from '@/lib/server/commands/trigger-aliases';
+
+const PATH = '/admin/triggers';
+
+export const addAliasAction = action('admin', addAliasSchema, (input, { db, user, ip }) => {
+  addTriggerAlias(db, input, { actor: user.email, actorUserPk: user.pk, ip });
+  return input;
+}, { revalidate: PATH });
+
+export const removeAliasAction = action('admin', removeAliasSchema, ({ name }, { db, user, ip }) => {
+  removeTriggerAlias(db, name, { actor: user.email, actorUserPk: user.pk, ip });
+  return { name };
+}, { revalidate: PATH });

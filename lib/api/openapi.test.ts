@@ -1,0 +1,37 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { buildOpenApi } from './openapi';
+import { API_ROUTES } from './routes';
+
+describe('the OpenAPI document', () => {
+  it('is valid OpenAPI 3.1 according to a real validator', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(buildOpenApi('http://localhost:3000'));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    // The validator does refuse broken documents (so the test above means something).
+    const broken = await new Validator().validate({ openapi: '3.1.0', info: { title: 'x' }, paths: { '/x': { get: { responses: { 200: {} } } } } });
+    expect(broken.valid).toBe(false);
+  });
+
+  it('describes every route of API.md, the Segment endpoints and the health check', () => {
+    const doc = buildOpenApi() as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(operations).toEqual(expect.arrayContaining([
+      'POST /api/v1/accounts', 'POST /api/v1/contacts', 'POST /api/v1/events', 'POST /api/v1/outcomes',
+      'GET /api/v1/accounts', 'GET /api/v1/accounts/{id}', 'GET /api/v1/accounts/{id}/history',
+      'GET /api/v1/model', 'PUT /api/v1/model', 'POST /api/v1/model/preview', 'GET /api/v1/cohorts',
+      'GET /api/v1/openapi.json', 'GET /api/health',
+      'POST /api/segment/v1/batch', 'POST /api/segment/v1/track', 'POST /api/segment/v1/identify', 'POST /api/segment/v1/group',
+    ]));
+    expect(operations).toHaveLength(API_ROUTES.length);
+  });
+
+  it('takes request bodies from the validating schemas: strict, with their limits', () => {
+    const doc = buildOpenApi() as { components: { schemas: Record<string, { additionalProperties?: boolean; required?: string[]; maxItems?: number }> } };
+    expect(doc.components.schemas.Event!.additionalProperties).toBe(false);
+    expect(doc.components.schemas.Event!.required).toEqual(['accountId', 'type', 'occurredAt']);
+    expect(doc.components.schemas.EventBatch!.maxItems).toBe(10_000);
+  });
+});

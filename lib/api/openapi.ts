@@ -1,0 +1,175 @@
+/**
+ * The OpenAPI 3.1 document of the public API, built from the route list and, for request bodies,
+ * from the very zod schemas that validate them (so the document cannot drift from the checks).
+ */
+import { z } from 'zod';
+import { accountSchema, contactSchema, eventSchema, outcomeSchema } from '@/lib/ingest/schemas';
+import { INGEST_LIMITS } from '@/lib/ingest/limits';
+import { modelSchema } from '@/lib/scoring/schema';
+import { API_ROUTES, type RouteDoc } from './routes';
+
+type Schema = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType): Schema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Schema;
+  return rest;
+}
+
+/** Marks instants and says what the zod refinements (which JSON Schema cannot express) check. */
+function describeFields(schema: Schema, notes: Record<string, string>): Schema {
+  const properties = { ...(schema.properties as Record<string, Schema>) };
+  for (const [field, note] of Object.entries(notes)) {
+    const current = properties[field];
+    if (current) properties[field] = { ...current, description: note };
+  }
+  return { ...schema, properties };
+}
+
+const INSTANT = 'ISO 8601 date-time with offset (2026-03-01T09:30:00Z) or date (2026-03-01), between 1990 and one year from now';
+const ID = 'external id: 1 to 200 characters, no control characters';
+
+const score = { type: ['number', 'null'], description: 'one decimal; null when the account has no data' };
+const band = { type: ['string', 'null'], description: 'band key (green, yellow, orange, red) or null' };
+const object = (properties: Schema, required: string[] = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
+
+function components(): Record<string, Schema> {
+  const batch = (item: string, max: number) => ({ type: 'array', items: { $ref: `#/components/schemas/${item}` }, minItems: 1, maxItems: max });
+  return {
+    Error: object({
+      error: object({
+        code: { type: 'string', enum: ['invalid', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'too_large', 'rate_limited', 'internal'] },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          items: object({ index: { type: 'integer', description: 'position of the item in the batch' }, path: { type: 'string', description: 'the field' }, message: { type: 'string' } }, ['path', 'message']),
+        },
+      }, ['code', 'message']),
+    }),
+    Account: describeFields(jsonSchema(accountSchema), { id: ID, startedAt: INSTANT, renewalDate: INSTANT, ownerEmail: 'the CSM who owns the account' }),
+    Contact: describeFields(jsonSchema(contactSchema), { id: ID, accountId: 'an existing account' }),
+    Event: describeFields(jsonSchema(eventSchema), {
+      id: `${ID}; idempotency key: an id seen before is answered as a duplicate`,
+      occurredAt: INSTANT,
+      type: 'a trigger key (e.g. meeting.held) or an event name mapped to one',
+      count: 'pre-aggregated count, e.g. 37 logins that day',
+    }),
+    Outcome: describeFields(jsonSchema(outcomeSchema), { id: `${ID}; optional idempotency key`, occurredAt: INSTANT }),
+    AccountBatch: batch('Account', INGEST_LIMITS.accounts.maxItems),
+    ContactBatch: batch('Contact', INGEST_LIMITS.contacts.maxItems),
+    EventBatch: batch('Event', INGEST_LIMITS.events.maxItems),
+    OutcomeBatch: batch('Outcome', INGEST_LIMITS.outcomes.maxItems),
+    Model: { ...jsonSchema(modelSchema), description: 'The scoring model (SCORING.md §2); dimension weights sum to 100' },
+    ModelOrWrapped: { oneOf: [{ $ref: '#/components/schemas/Model' }, object({ model: { $ref: '#/components/schemas/Model' }, note: { type: ['string', 'null'] } }, ['model'])] },
+    Upserted: object({ upserted: { type: 'integer' } }),
+    Accepted: object({ accepted: { type: 'integer' }, duplicates: { type: 'integer', description: 'events whose id was already recorded' } }),
+    AcceptedOutcomes: object({ accepted: { type: 'integer' }, duplicates: { type: 'integer' } }),
+    AccountSummary: object({
+      id: { type: 'string' }, name: { type: 'string' }, tier: { type: ['string', 'null'] }, arr: { type: 'number' }, owner: { type: ['string', 'null'] },
+      score, band, state: { type: 'string', enum: ['scored', 'no_data'] }, partial: { type: 'boolean' },
+      velocity: { type: ['number', 'null'], description: 'fraction: -0.333 is -33.3%; null without previous activity' },
+      scoreChange: { type: ['number', 'null'] },
+      dimensions: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
+      flags: { type: 'array', items: object({ key: { type: 'string' }, severity: { type: 'string', enum: ['red', 'yellow'] } }) },
+    }, ['id', 'name', 'score', 'band', 'state']),
+    AccountList: object({ data: { type: 'array', items: { $ref: '#/components/schemas/AccountSummary' } }, nextCursor: { type: ['string', 'null'] } }),
+    AccountDetail: {
+      type: 'object',
+      description: 'The account with its score explained: dimensions with measures (inputs, points, max, text), flags with evidence, touchpoints, velocity, stakeholders',
+      properties: {
+        id: { type: 'string' }, name: { type: 'string' }, score, band: { type: ['object', 'null'] }, state: { type: 'string' },
+        dimensions: { type: 'array', items: { type: 'object' } }, flags: { type: 'array', items: { type: 'object' } },
+        velocity: { type: ['number', 'null'] }, stakeholders: { type: 'array', items: { type: 'object' } },
+      },
+      required: ['id', 'name', 'state'],
+    },
+    History: { type: 'array', items: object({ date: { type: 'string', format: 'date' }, score, band, dimensions: { type: ['object', 'null'] }, modelVersion: { type: 'integer' } }) },
+    ModelVersion: object({ version: { type: 'integer' }, publishedAt: { type: 'string', format: 'date-time' }, author: { type: 'string' }, note: { type: ['string', 'null'] }, model: { $ref: '#/components/schemas/Model' } }),
+    PublishedModel: { allOf: [{ $ref: '#/components/schemas/ModelVersion' }, object({ rescored: { type: 'integer', description: 'accounts rescored' } })] },
+    ModelPreview: { type: 'object', description: 'distribution of scores (draft and live), accounts that change band, validation metrics of draft and live' },
+    Cohorts: object({
+      asOf: { type: 'string' }, horizonDays: { type: 'integer' }, groupBy: { type: 'string' },
+      groups: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, accounts: { type: 'integer' }, churned: { type: 'integer' }, retention: { type: 'number' }, renewal: { type: 'number' }, expansion: { type: 'number' }, curve: { type: 'array', items: { type: 'object' } } } } },
+      auc: { type: ['number', 'null'] }, lift: { type: ['number', 'null'] }, correlation: { type: ['number', 'null'] },
+    }, ['asOf', 'groups']),
+    SegmentCall: {
+      type: 'object',
+      description: 'A Segment call. Other Segment fields (integrations, _metadata, channel, ...) are accepted and ignored.',
+      properties: {
+        type: { type: 'string', enum: ['identify', 'group', 'track', 'page', 'screen', 'alias'] },
+        userId: { type: ['string', 'number'] }, anonymousId: { type: ['string', 'number'] }, messageId: { type: 'string' },
+        event: { type: 'string' }, groupId: { type: ['string', 'number'] }, timestamp: { type: 'string', format: 'date-time' },
+        traits: { type: 'object' }, properties: { type: 'object' }, context: { type: 'object', properties: { groupId: { type: 'string' } } },
+      },
+    },
+    SegmentBatch: object({ batch: { type: 'array', items: { $ref: '#/components/schemas/SegmentCall' }, maxItems: INGEST_LIMITS.segment.maxItems }, context: { type: 'object' }, sentAt: { type: 'string' } }, ['batch']),
+    SegmentResult: object({
+      success: { type: 'boolean', const: true },
+      accounts: { type: 'integer' }, contacts: { type: 'integer' }, events: { type: 'integer' }, duplicates: { type: 'integer' },
+      skipped: { type: 'array', items: object({ index: { type: 'integer' }, type: { type: 'string' }, reason: { type: 'string' }, event: { type: 'string' } }, ['index', 'type', 'reason']) },
+    }),
+    OpenApiDocument: { type: 'object' },
+    Health: object({ ok: { type: 'boolean' } }),
+  };
+}
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Invalid: malformed JSON, wrong types, unknown fields; every bad item is listed with its index and field. Nothing was written.',
+  401: 'No API key, or a key that is not valid or revoked.',
+  403: 'The key\'s scope does not allow this call.',
+  404: 'Not found.',
+  413: 'The body is over the size limit.',
+  429: 'Too many requests for this key; retry after the seconds in Retry-After.',
+  503: 'The database does not answer.',
+};
+
+function operation(route: RouteDoc): Schema {
+  const errorResponse = (status: number) => ({
+    description: ERROR_TEXT[status] ?? 'Error',
+    ...(status === 429 ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } } } : {}),
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  });
+  const statuses = [...route.errors, ...(route.auth === 'none' ? [] : [401, 403, 429])];
+  const parameters = [
+    ...(route.path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, description: 'the account id', schema: { type: 'string' } }] : []),
+    ...(route.query ?? []).map((q) => ({ name: q.name, in: 'query', required: q.required ?? false, description: q.description, schema: q.schema })),
+  ];
+  return {
+    operationId: route.id,
+    summary: route.summary,
+    description: route.description,
+    tags: [route.group],
+    ...(route.auth === 'bearer' ? { security: [{ apiKey: [] }], 'x-scope': route.scope } : route.auth === 'basic' ? { security: [{ segmentWriteKey: [] }], 'x-scope': route.scope } : { security: [] }),
+    ...(parameters.length ? { parameters } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, description: route.body.description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.body.schema}` }, ...(route.body.example !== undefined ? { example: route.body.example } : {}) } } } }
+      : {}),
+    responses: {
+      200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.response}` } } } },
+      ...Object.fromEntries([...new Set(statuses)].sort().map((s) => [String(s), errorResponse(s)])),
+    },
+  };
+}
+
+export function buildOpenApi(serverUrl?: string): Schema {
+  const paths: Record<string, Schema> = {};
+  for (const route of API_ROUTES) paths[route.path] = { ...(paths[route.path] ?? {}), [route.method]: operation(route) };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Trellis API',
+      version: '1',
+      description: 'Customer engagement scores: send accounts, contacts, events and outcomes; read scores, history, the model and their validation. Batches are atomic; errors say which item and field. Rate limit per key: see the API page (defaults: 300 requests at once, then 50 per second).',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    tags: ['Ingest', 'Read', 'Model', 'Segment', 'Service'].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer trl_…' },
+        segmentWriteKey: { type: 'http', scheme: 'basic', description: 'An ingest API key as the HTTP Basic user name, as Segment libraries send their write key' },
+      },
+      schemas: components(),
+    },
+  };
+}

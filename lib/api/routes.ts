@@ -1,0 +1,165 @@
+/**
+ * Every public route of API.md, described once: the OpenAPI document (/api/v1/openapi.json) and
+ * the API page for admins are both built from this list.
+ */
+import { INGEST_LIMITS } from '@/lib/ingest/limits';
+
+export type Scope = 'ingest' | 'read' | 'admin' | 'none';
+export type Auth = 'bearer' | 'basic' | 'none';
+
+export interface QueryParam {
+  name: string;
+  description: string;
+  schema: Record<string, unknown>;
+  required?: boolean;
+}
+
+export interface RouteDoc {
+  id: string;
+  method: 'get' | 'post' | 'put';
+  path: string;
+  scope: Scope;
+  auth: Auth;
+  summary: string;
+  description: string;
+  group: 'Ingest' | 'Read' | 'Model' | 'Segment' | 'Service';
+  query?: QueryParam[];
+  /** component name of the request body schema, and an example body */
+  body?: { schema: string; example?: unknown; description: string };
+  /** component name of the 200 answer's schema */
+  response: string;
+  /** error statuses this route can answer besides 401/403/429 for authenticated routes */
+  errors: number[];
+}
+
+const iso = (daysAgo: number) => new Date(Date.UTC(2026, 2, 1) - daysAgo * 86_400_000).toISOString();
+const list = (description: string): QueryParam['schema'] => ({ type: 'string', description });
+
+export const API_ROUTES: RouteDoc[] = [
+  {
+    id: 'postAccounts', method: 'post', path: '/api/v1/accounts', scope: 'ingest', auth: 'bearer', group: 'Ingest',
+    summary: 'Create or update accounts',
+    description: `An array of at most ${INGEST_LIMITS.accounts.maxItems.toLocaleString('en')} accounts, upserted by \`id\`; fields left out keep their value. The batch is atomic: one invalid item and nothing is written, and the answer lists every bad item.`,
+    body: { schema: 'AccountBatch', description: 'accounts', example: [{ id: 'acme', name: 'Acme Inc', tier: 'growth', arr: 48000, ownerEmail: 'csm@example.com', startedAt: '2025-06-01', renewalDate: '2026-06-01' }] },
+    response: 'Upserted', errors: [400, 413],
+  },
+  {
+    id: 'postContacts', method: 'post', path: '/api/v1/contacts', scope: 'ingest', auth: 'bearer', group: 'Ingest',
+    summary: 'Create or update contacts (stakeholders)',
+    description: `An array of at most ${INGEST_LIMITS.contacts.maxItems.toLocaleString('en')} contacts, upserted by \`id\`; each belongs to an existing account. Atomic like every batch.`,
+    body: { schema: 'ContactBatch', description: 'contacts', example: [{ id: 'ada', accountId: 'acme', name: 'Ada Lovelace', email: 'ada@acme.test', role: 'champion', department: 'Operations' }] },
+    response: 'Upserted', errors: [400, 413],
+  },
+  {
+    id: 'postEvents', method: 'post', path: '/api/v1/events', scope: 'ingest', auth: 'bearer', group: 'Ingest',
+    summary: 'Record events (engagement triggers)',
+    description: `An array of at most ${INGEST_LIMITS.events.maxItems.toLocaleString('en')} events. The type is a trigger key or an event name an admin mapped to one. Re-sending an event with the same \`id\` never counts it twice (it is answered as a duplicate). Unknown accounts are errors unless \`?createAccounts=true\`. The touched accounts are rescored before the answer.`,
+    query: [{ name: 'createAccounts', description: 'create accounts that do not exist yet, named by their id', schema: { type: 'string', enum: ['true', 'false'] } }],
+    body: { schema: 'EventBatch', description: 'events', example: [{ id: 'evt-1001', accountId: 'acme', contactId: 'ada', type: 'meeting.held', occurredAt: iso(2), properties: { onTime: true, executiveAttended: false } }, { accountId: 'acme', type: 'product.login', occurredAt: iso(1), count: 37 }] },
+    response: 'Accepted', errors: [400, 413],
+  },
+  {
+    id: 'postOutcomes', method: 'post', path: '/api/v1/outcomes', scope: 'ingest', auth: 'bearer', group: 'Ingest',
+    summary: 'Record outcomes (renewals, churn, expansion)',
+    description: `An array of at most ${INGEST_LIMITS.outcomes.maxItems.toLocaleString('en')} outcomes; an optional \`id\` makes re-sending safe. Outcomes are what the score is validated against; a churned account leaves the default lists.`,
+    body: { schema: 'OutcomeBatch', description: 'outcomes', example: [{ id: 'renewal-2026', accountId: 'acme', type: 'renewed', occurredAt: iso(0), arrDelta: 6000 }] },
+    response: 'AcceptedOutcomes', errors: [400, 413],
+  },
+  {
+    id: 'listAccounts', method: 'get', path: '/api/v1/accounts', scope: 'read', auth: 'bearer', group: 'Read',
+    summary: 'List accounts with their scores',
+    description: 'Filtered, sorted and paged with a cursor (pass `nextCursor` back as `cursor`). Lists take comma-separated values.',
+    query: [
+      { name: 'band', description: 'bands, e.g. red,orange', schema: list('comma-separated band keys') },
+      { name: 'tier', description: 'tiers', schema: list('comma-separated tiers') },
+      { name: 'owner', description: 'owner emails', schema: list('comma-separated emails') },
+      { name: 'stage', description: 'lifecycle stages', schema: list('comma-separated stages') },
+      { name: 'flag', description: 'early-warning flag keys', schema: list('comma-separated flag keys') },
+      { name: 'q', description: 'case-insensitive part of the name or id', schema: { type: 'string', maxLength: 200 } },
+      { name: 'belowTarget', description: 'only accounts below their tier target', schema: { type: 'string', enum: ['true', 'false'] } },
+      { name: 'includeChurned', description: 'include churned accounts', schema: { type: 'string', enum: ['true', 'false'] } },
+      { name: 'sort', description: 'score, -score, velocity, -velocity, arr, -arr, name, -name, scoreChange, -scoreChange', schema: { type: 'string' } },
+      { name: 'limit', description: 'page size, 1 to 500', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+      { name: 'cursor', description: 'the nextCursor of the previous page', schema: { type: 'string' } },
+    ],
+    response: 'AccountList', errors: [400],
+  },
+  {
+    id: 'getAccount', method: 'get', path: '/api/v1/accounts/{id}', scope: 'read', auth: 'bearer', group: 'Read',
+    summary: 'One account with its explained score',
+    description: 'The account, its score with the breakdown per dimension and measure (inputs, points, max), flags with evidence, velocity and stakeholders. `asOf` scores it as of an earlier instant.',
+    query: [{ name: 'asOf', description: 'an ISO 8601 instant', schema: { type: 'string', format: 'date-time' } }],
+    response: 'AccountDetail', errors: [400, 404],
+  },
+  {
+    id: 'getAccountHistory', method: 'get', path: '/api/v1/accounts/{id}/history', scope: 'read', auth: 'bearer', group: 'Read',
+    summary: 'Daily score history of an account',
+    description: 'One entry per day between `from` and `to` (default: the last 365 days).',
+    query: [
+      { name: 'from', description: 'first day, e.g. 2026-01-01', schema: { type: 'string' } },
+      { name: 'to', description: 'last day', schema: { type: 'string' } },
+    ],
+    response: 'History', errors: [400, 404],
+  },
+  {
+    id: 'getCohorts', method: 'get', path: '/api/v1/cohorts', scope: 'read', auth: 'bearer', group: 'Read',
+    summary: 'Validation of the score against outcomes',
+    description: 'Retention, renewal and expansion by group of accounts active at `asOf`, with AUC, lift and correlation of the score against churn within `horizonDays`.',
+    query: [
+      { name: 'asOf', description: 'an ISO 8601 instant', schema: { type: 'string' } },
+      { name: 'horizonDays', description: 'how far after asOf outcomes count', schema: { type: 'integer', minimum: 1 } },
+      { name: 'groupBy', description: 'quartile, band, tier or startMonth', schema: { type: 'string', enum: ['quartile', 'band', 'tier', 'startMonth'] } },
+    ],
+    response: 'Cohorts', errors: [400],
+  },
+  {
+    id: 'getModel', method: 'get', path: '/api/v1/model', scope: 'read', auth: 'bearer', group: 'Model',
+    summary: 'The live scoring model',
+    description: 'The model JSON of SCORING.md with its version, author and note.',
+    response: 'ModelVersion', errors: [],
+  },
+  {
+    id: 'putModel', method: 'put', path: '/api/v1/model', scope: 'admin', auth: 'bearer', group: 'Model',
+    summary: 'Publish a new model version',
+    description: 'A model JSON, or `{ model, note }`. Validated (400 with every reason), published as a new version, and every score and the daily history are recomputed with it.',
+    body: { schema: 'ModelOrWrapped', description: 'a model JSON (start from GET /api/v1/model), or { model, note }' },
+    response: 'PublishedModel', errors: [400, 413],
+  },
+  {
+    id: 'previewModel', method: 'post', path: '/api/v1/model/preview', scope: 'admin', auth: 'bearer', group: 'Model',
+    summary: 'Preview a draft model',
+    description: 'Scores every account with a draft without publishing it: the distribution of scores, the accounts that change band, and validation metrics of the draft and the live model.',
+    body: { schema: 'Model', description: 'a draft model JSON (start from GET /api/v1/model)' },
+    response: 'ModelPreview', errors: [400, 413],
+  },
+  ...(['batch', 'track', 'identify', 'group'] as const).map((call): RouteDoc => ({
+    id: `segment${call[0]!.toUpperCase()}${call.slice(1)}`, method: 'post', path: `/api/segment/v1/${call}`, scope: 'ingest', auth: 'basic', group: 'Segment',
+    summary: call === 'batch' ? 'Segment batch (what Segment libraries send)' : `Segment ${call} call`,
+    description: {
+      batch: `\`{ "batch": [calls] }\` with at most ${INGEST_LIMITS.segment.maxItems.toLocaleString('en')} identify, group, track (and page, screen, alias, which are skipped) calls. Point a Segment library at Trellis with \`host\` set to this server and \`path\` to \`/api/segment/v1/batch\`, and an ingest key as the write key.`,
+      track: 'Becomes an event: its account is `context.groupId`, else `properties.accountId`, else the user\'s last group; its type is the event name or the trigger an admin mapped it to (names that are neither are skipped and listed under Triggers); `messageId` is its idempotency key.',
+      identify: 'Upserts the user as a contact (traits: name or firstName and lastName, email, role, department) of the account in `context.groupId`, else the user\'s last group.',
+      group: 'Upserts the account `groupId` (traits: name, tier, arr, industry, employees or size, ownerEmail, lifecycleStage, createdAt or startedAt, renewalDate; other simple traits become attributes) and links the user to it.',
+    }[call],
+    query: [{ name: 'createAccounts', description: 'create accounts named by calls that do not exist yet', schema: { type: 'string', enum: ['true', 'false'] } }],
+    body: {
+      schema: call === 'batch' ? 'SegmentBatch' : 'SegmentCall',
+      description: call === 'batch' ? 'Segment calls' : `a ${call} call`,
+      example: {
+        batch: { batch: [{ type: 'group', userId: 'u-42', groupId: 'acme', traits: { name: 'Acme Inc', tier: 'growth', arr: 48000 } }, { type: 'track', userId: 'u-42', event: 'Meeting Completed', messageId: 'msg-7', timestamp: iso(1) }] },
+        track: { userId: 'u-42', event: 'Meeting Completed', properties: { onTime: true }, context: { groupId: 'acme' }, messageId: 'msg-8', timestamp: iso(1) },
+        identify: { userId: 'u-42', traits: { name: 'Ada Lovelace', email: 'ada@acme.test', role: 'champion', department: 'Operations' } },
+        group: { userId: 'u-42', groupId: 'acme', traits: { name: 'Acme Inc', tier: 'growth', arr: 48000, industry: 'Software' } },
+      }[call],
+    },
+    response: 'SegmentResult', errors: [400, 404, 413],
+  })),
+  {
+    id: 'getOpenApi', method: 'get', path: '/api/v1/openapi.json', scope: 'none', auth: 'none', group: 'Service',
+    summary: 'This OpenAPI 3.1 document', description: 'No key needed.', response: 'OpenApiDocument', errors: [],
+  },
+  {
+    id: 'getHealth', method: 'get', path: '/api/health', scope: 'none', auth: 'none', group: 'Service',
+    summary: 'Health check', description: '`{ ok: true }` once the database answers; 503 otherwise. No key needed.', response: 'Health', errors: [503],
+  },
+];

@@ -1,0 +1,96 @@
+/**
+ * Group commit for event batches. Requests that arrive together (several senders, or one sender
+ * with parallel requests) are written in one transaction: each batch is still checked and
+ * written all-or-nothing on its own, but the accounts they touch are rescored once and the
+ * database commits once. A request is answered after that commit, so it always sees its scores.
+ *
+ * A lone request is written at once (next turn of the event loop); a batch waits for others only
+ * while other requests are still reading their bodies, and never longer than MAX_WAIT_MS.
+ */
+import 'server-only';
+import type { Db } from '@/db/open';
+import type { EventInput } from '@/lib/ingest/schemas';
+import { ingestEventGroup, type IngestOptions, type IngestResult } from './commands/events';
+
+const MAX_WAIT_MS = 25;
+/** bounds one transaction, so one commit never holds the database for too long */
+const MAX_GROUP_EVENTS = 40_000;
+
+interface Job {
+  items: EventInput[];
+  options: IngestOptions;
+  resolve: (result: IngestResult) => void;
+  reject: (error: unknown) => void;
+}
+
+let lastWriteAt = 0;
+
+/**
+ * True while event batches are arriving (one written in the last `ms`). Background work that
+ * competes for the one thread (rebuilding past days' snapshots) takes smaller steps meanwhile.
+ */
+export function ingestIsBusy(ms = 3_000, now = Date.now()): boolean {
+  return now - lastWriteAt < ms;
+}
+
+class IngestQueue {
+  private jobs: Job[] = [];
+  private reading = 0;
+  private immediate: NodeJS.Immediate | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  /** Reads a batch (`read` validates it) and writes it with whatever else is ready. */
+  async submit(read: () => Promise<EventInput[]>, options: IngestOptions): Promise<IngestResult> {
+    this.reading += 1;
+    let items: EventInput[];
+    try {
+      items = await read();
+    } finally {
+      this.reading -= 1;
+      this.schedule();
+    }
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.jobs.push({ items, options, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (!this.jobs.length) return;
+    if (this.reading === 0) {
+      this.immediate ??= setImmediate(() => this.flush());
+    } else {
+      this.timer ??= setTimeout(() => this.flush(), MAX_WAIT_MS);
+    }
+  }
+
+  private flush(): void {
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.timer) clearTimeout(this.timer);
+    this.immediate = null;
+    this.timer = null;
+    while (this.jobs.length) {
+      let events = 0;
+      let n = 0;
+      while (n < this.jobs.length && (n === 0 || events + this.jobs[n]!.items.length <= MAX_GROUP_EVENTS)) events += this.jobs[n++]!.items.length;
+      const group = this.jobs.splice(0, n);
+      lastWriteAt = Date.now();
+      try {
+        const outcomes = ingestEventGroup(this.db, group.map((j) => ({ items: j.items, options: j.options })));
+        outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.result) : group[i]!.reject(o.error)));
+      } catch (error) {
+        for (const job of group) job.reject(error);
+      }
+    }
+  }
+}
+
+const queues = new WeakMap<Db, IngestQueue>();
+
+export function ingestQueue(db: Db): IngestQueue {
+  let queue = queues.get(db);
+  if (!queue) queues.set(db, (queue = new IngestQueue(db)));
+  return queue;
+}
