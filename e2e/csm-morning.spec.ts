@@ -70,6 +70,12 @@ test.describe('the CSM’s morning', () => {
     await expect(page).toHaveURL(/owner=\*/);
     await expect(page).toHaveURL(/tier=growth/);
     await expect(page).toHaveURL(/sort=-arr/);
+    // The back button steps back through the filter changes.
+    await page.goBack();
+    await expect(page.getByRole('combobox', { name: 'Sort' })).toHaveValue('score');
+    await expect(page.getByRole('combobox', { name: 'Tier' })).toHaveValue('growth');
+    await page.goForward();
+    await expect(page).toHaveURL(/sort=-arr/);
     await page.reload();
     await expect(page.getByRole('combobox', { name: 'Tier' })).toHaveValue('growth');
     await expect(page.getByRole('combobox', { name: 'Sort' })).toHaveValue('-arr');
