@@ -4,9 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
-      '@': path.resolve(__dirname),
+      '@': path.resolve(import.meta.dirname),
       // Server modules guard against client bundles with 'server-only'; tests run them in Node directly.
-      'server-only': path.resolve(__dirname, 'lib/testing/server-only-stub.ts'),
+      'server-only': path.resolve(import.meta.dirname, 'lib/testing/server-only-stub.ts'),
     },
   },
   test: {

@@ -1,0 +1,88 @@
+/**
+ * Who may use what: every page, UI route, server action and public API route, with the least role
+ * or API key scope it requires. A unit test checks this table against the code (every file is in
+ * it, with the role the code checks); an end-to-end test walks it as anonymous, CSM, manager and
+ * admin, and with API keys of each scope.
+ */
+import type { Role } from './roles';
+
+export type Scope = 'read' | 'ingest' | 'admin';
+
+export interface PageAccess {
+  /** the route pattern, as in the app folder (groups left out) */
+  route: string;
+  /** a concrete path to try (dynamic segments filled in) */
+  path: string;
+  minRole: Role | 'anyone';
+}
+
+export interface RouteAccess {
+  route: string;
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  /** `session:<role>` for routes the signed-in UI calls, `key:<scope>` for the public API, `anyone` */
+  guard: `session:${Role}` | `key:${Scope}` | 'anyone' | 'segment-key';
+}
+
+export interface ActionAccess {
+  /** the actions file, relative to the project */
+  file: string;
+  name: string;
+  minRole: Role;
+}
+
+export const PAGES: PageAccess[] = [
+  { route: '/login', path: '/login', minRole: 'anyone' },
+  { route: '/accounts', path: '/accounts', minRole: 'csm' },
+  { route: '/accounts/[id]', path: '/accounts/ACC-000001', minRole: 'csm' },
+  { route: '/alerts', path: '/alerts', minRole: 'csm' },
+  { route: '/trends', path: '/trends', minRole: 'manager' },
+  { route: '/cohorts', path: '/cohorts', minRole: 'manager' },
+  { route: '/admin/model', path: '/admin/model', minRole: 'admin' },
+  { route: '/admin/triggers', path: '/admin/triggers', minRole: 'admin' },
+  { route: '/admin/users', path: '/admin/users', minRole: 'admin' },
+  { route: '/admin/api-keys', path: '/admin/api-keys', minRole: 'admin' },
+  { route: '/admin/api', path: '/admin/api', minRole: 'admin' },
+  { route: '/admin/import', path: '/admin/import', minRole: 'admin' },
+  { route: '/admin/webhooks', path: '/admin/webhooks', minRole: 'admin' },
+  { route: '/admin/audit', path: '/admin/audit', minRole: 'admin' },
+];
+
+export const ROUTES: RouteAccess[] = [
+  { route: '/api/health', method: 'GET', path: '/api/health', guard: 'anyone' },
+  { route: '/api/v1/openapi.json', method: 'GET', path: '/api/v1/openapi.json', guard: 'anyone' },
+  { route: '/api/app/accounts', method: 'GET', path: '/api/app/accounts', guard: 'session:csm' },
+  { route: '/api/app/accounts/export', method: 'GET', path: '/api/app/accounts/export', guard: 'session:csm' },
+  { route: '/api/app/accounts/[id]', method: 'GET', path: '/api/app/accounts/ACC-000001', guard: 'session:csm' },
+  { route: '/api/app/alerts', method: 'GET', path: '/api/app/alerts', guard: 'session:csm' },
+  { route: '/api/app/trends', method: 'GET', path: '/api/app/trends', guard: 'session:manager' },
+  { route: '/api/app/cohorts', method: 'GET', path: '/api/app/cohorts', guard: 'session:manager' },
+  { route: '/api/app/cohorts/companions', method: 'GET', path: '/api/app/cohorts/companions', guard: 'session:manager' },
+  { route: '/api/v1/accounts', method: 'GET', path: '/api/v1/accounts', guard: 'key:read' },
+  { route: '/api/v1/accounts', method: 'POST', path: '/api/v1/accounts', guard: 'key:ingest' },
+  { route: '/api/v1/accounts/[id]', method: 'GET', path: '/api/v1/accounts/ACC-000001', guard: 'key:read' },
+  { route: '/api/v1/accounts/[id]/history', method: 'GET', path: '/api/v1/accounts/ACC-000001/history', guard: 'key:read' },
+  { route: '/api/v1/contacts', method: 'POST', path: '/api/v1/contacts', guard: 'key:ingest' },
+  { route: '/api/v1/events', method: 'POST', path: '/api/v1/events', guard: 'key:ingest' },
+  { route: '/api/v1/outcomes', method: 'POST', path: '/api/v1/outcomes', guard: 'key:ingest' },
+  { route: '/api/v1/model', method: 'GET', path: '/api/v1/model', guard: 'key:read' },
+  { route: '/api/v1/model', method: 'PUT', path: '/api/v1/model', guard: 'key:admin' },
+  { route: '/api/v1/cohorts', method: 'GET', path: '/api/v1/cohorts', guard: 'key:read' },
+  { route: '/api/segment/v1/[call]', method: 'POST', path: '/api/segment/v1/track', guard: 'segment-key' },
+];
+
+export const ACTIONS: ActionAccess[] = [
+  { file: 'app/(dashboard)/accounts/actions.ts', name: 'createOverrideAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/accounts/actions.ts', name: 'revokeOverrideAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/alerts/actions.ts', name: 'acknowledgeAlertAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/alerts/actions.ts', name: 'snoozeAlertAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/alerts/actions.ts', name: 'reopenAlertAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/admin/users/actions.ts', name: 'createUserAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/users/actions.ts', name: 'updateUserAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/api-keys/actions.ts', name: 'createApiKeyAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/api-keys/actions.ts', name: 'revokeApiKeyAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/webhooks/actions.ts', name: 'createWebhookAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/webhooks/actions.ts', name: 'deleteWebhookAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/triggers/alias-actions.ts', name: 'addAliasAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/triggers/alias-actions.ts', name: 'removeAliasAction', minRole: 'admin' },
+];
