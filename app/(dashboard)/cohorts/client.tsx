@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { ChartCard } from '@/components/analytics/chart-card';
-import { curveGroups, curveLegend, RetentionCurves, TierAucChart } from '@/components/analytics/cohort-charts';
+import { curveGroups, curveLegend, RetentionCurves, TIER_AUC_LEGEND, TierAucChart } from '@/components/analytics/cohort-charts';
 import { CompanionTable, GroupTable, MetricCards, TIER_COLUMNS } from '@/components/analytics/cohort-sections';
 import type { TableColumn } from '@/components/analytics/data-table';
 import { Select, selectClass } from '@/components/accounts/account-filters';
@@ -89,7 +89,7 @@ export function CohortsClient({ bands }: { bands: BandInfo[] }) {
 
       <MetricCards cohorts={cohorts} />
 
-      <ChartCard id="tier-auc" question="Does the score predict churn within each tier?" sentence={tierSentence(cohorts.byTier)} height={200}
+      <ChartCard id="tier-auc" question="Does the score predict churn within each tier?" sentence={tierSentence(cohorts.byTier)} height={200} legend={TIER_AUC_LEGEND}
         filename={file('auc-by-tier')} columns={TIER_COLUMNS} rows={cohorts.byTier} rowKey={(g) => g.key}>
         <TierAucChart byTier={cohorts.byTier} title="Does the score predict churn within each tier?" />
       </ChartCard>
