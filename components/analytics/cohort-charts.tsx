@@ -50,6 +50,13 @@ export function RetentionCurves({ groups, legend, title }: { groups: CohortGroup
   );
 }
 
+const PREDICTS = '#1d4ed8';
+const NOT_SHOWN = '#9ca3af';
+export const TIER_AUC_LEGEND: LegendItem[] = [
+  { label: 'Predicts churn (95% interval above 0.5)', color: PREDICTS },
+  { label: 'Not shown to predict (chance, wrong way round or too few)', color: NOT_SHOWN },
+];
+
 /** AUC per tier with its 95% interval against the coin-toss line. */
 export function TierAucChart({ byTier, title }: { byTier: CohortGroup[]; title: string }) {
   const data = byTier
@@ -69,7 +76,7 @@ export function TierAucChart({ byTier, title }: { byTier: CohortGroup[]; title: 
         <Tooltip formatter={(v) => [typeof v === 'number' ? v.toFixed(2) : '—', 'AUC']} />
         <ReferenceLine x={0.5} stroke="#374151" strokeDasharray="4 2" label={{ value: 'coin toss', position: 'top', fontSize: 10, fill: '#374151' }} />
         <Bar dataKey="auc" isAnimationActive={false} barSize={18}>
-          {data.map((d) => <Cell key={d.label} fill={d.verdict === 'predicts' ? '#1d4ed8' : '#9ca3af'} />)}
+          {data.map((d) => <Cell key={d.label} fill={d.verdict === 'predicts' ? PREDICTS : NOT_SHOWN} />)}
           <ErrorBar dataKey="error" width={6} stroke="#111827" direction="x" />
         </Bar>
       </BarChart>

@@ -9,6 +9,7 @@ import { toSearch } from '@/lib/analytics/params';
 import { companionsQueryOptions } from '@/lib/queries/analytics';
 import type { CohortAnswer } from '@/lib/server/queries/cohorts';
 import { BandBadge } from '@/components/ui/band-badge';
+import { ErrorAlert } from '@/components/ui/error-alert';
 import type { BandInfo } from '@/lib/bands';
 import { CsvButton, DataTable, type TableColumn } from './data-table';
 
@@ -107,9 +108,7 @@ export function CompanionTable({ asOf, horizonDays, bands, filename }: { asOf: s
       <section aria-labelledby="companion-title" className="rounded-lg border border-gray-200 bg-white p-4">
         <h2 id="companion-title" className="mb-2 text-sm font-semibold text-gray-900">{title}</h2>
         {error ? (
-          <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
-            {(error as Error).message} <button type="button" className="font-medium underline" onClick={() => refetch()}>Try again</button>
-          </div>
+          <ErrorAlert message={(error as Error).message} onRetry={() => refetch()} />
         ) : (
           <div className="h-40 animate-pulse rounded bg-gray-200" aria-busy="true" aria-label="Loading the companion metrics" />
         )}

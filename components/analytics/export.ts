@@ -69,7 +69,21 @@ export async function downloadChartPng(svg: SVGSVGElement, options: { filename: 
   ctx.font = `13px ${FONT}`;
   const captionLines = wrap(ctx, options.caption, width);
   const legend = options.legend ?? [];
-  const legendRows = Math.ceil(legend.length / 4);
+  // Legend items flow left to right and wrap at the chart's width.
+  ctx.font = `12px ${FONT}`;
+  const spots: { x: number; row: number }[] = [];
+  let lx = 0;
+  let lrow = 0;
+  for (const item of legend) {
+    const w = 24 + ctx.measureText(item.label).width + 20;
+    if (lx > 0 && lx + w > width) {
+      lrow++;
+      lx = 0;
+    }
+    spots.push({ x: lx, row: lrow });
+    lx += w;
+  }
+  const legendRows = legend.length ? lrow + 1 : 0;
   const total = pad + 24 + height + 8 + legendRows * 20 + captionLines.length * 18 + pad;
   canvas.width = (width + 2 * pad) * scale;
   canvas.height = total * scale;
@@ -83,8 +97,8 @@ export async function downloadChartPng(svg: SVGSVGElement, options: { filename: 
   let y = pad + 24 + height + 8;
   ctx.font = `12px ${FONT}`;
   legend.forEach((item, i) => {
-    const x = pad + (i % 4) * (width / 4);
-    const rowY = y + Math.floor(i / 4) * 20;
+    const x = pad + spots[i]!.x;
+    const rowY = y + spots[i]!.row * 20;
     ctx.strokeStyle = item.color;
     ctx.lineWidth = 3;
     ctx.setLineDash(item.dashed ? [4, 3] : []);

@@ -280,7 +280,8 @@ export function analyzeCohort(accounts: readonly CohortAccount[], options: Analy
   const churnedIn = (list: CohortMember[]) => list.filter((m) => m.churnedAt !== null).length;
   const bottomRate = rate(churnedIn(bottom), bottom.length);
   const topRate = rate(churnedIn(top), top.length);
-  const lift = bottomRate !== null && topRate ? bottomRate / topRate : null;
+  // from the counts, not the rounded rates
+  const lift = bottom.length && top.length && churnedIn(top) ? churnedIn(bottom) / bottom.length / (churnedIn(top) / top.length) : null;
   return {
     asOf: isoDate(asOf),
     horizonDays,

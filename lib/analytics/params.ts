@@ -3,16 +3,16 @@
  * one schema each on the server and written back by the pages so that views can be shared.
  */
 import { z } from 'zod';
-import { GROUP_BYS, type GroupBy } from './cohort';
+import { DAY_MS } from '@/lib/scoring/window';
+import { GROUP_BYS, isoDate, type GroupBy } from './cohort';
 
-const DAY_MS = 86_400_000;
 const DATE_MESSAGE = 'Use a date like 2026-03-01';
 
 /** A date (YYYY-MM-DD) or an ISO instant, read as its UTC date. */
 const date = z
   .string()
   .refine((s) => z.iso.date().safeParse(s).success || z.iso.datetime({ offset: true }).safeParse(s).success, DATE_MESSAGE)
-  .transform((s) => new Date(Math.floor(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s) / DAY_MS) * DAY_MS).toISOString().slice(0, 10));
+  .transform((s) => isoDate(Math.floor(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s) / DAY_MS) * DAY_MS));
 
 export const MAX_HORIZON_DAYS = 1095;
 

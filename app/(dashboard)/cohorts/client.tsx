@@ -3,10 +3,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { ChartCard } from '@/components/analytics/chart-card';
-import { curveGroups, curveLegend, RetentionCurves, TierAucChart } from '@/components/analytics/cohort-charts';
+import { curveGroups, curveLegend, RetentionCurves, TIER_AUC_LEGEND, TierAucChart } from '@/components/analytics/cohort-charts';
 import { CompanionTable, GroupTable, MetricCards, TIER_COLUMNS } from '@/components/analytics/cohort-sections';
 import type { TableColumn } from '@/components/analytics/data-table';
 import { Select, selectClass } from '@/components/accounts/account-filters';
+import { ErrorAlert } from '@/components/ui/error-alert';
 import { PageHeader } from '@/components/ui/page-header';
 import { GROUP_BYS, type CohortGroup, type GroupBy } from '@/lib/analytics/cohort';
 import { cohortQuerySchema, GROUP_BY_LABELS, parseLenient, toSearch, type CohortQuery } from '@/lib/analytics/params';
@@ -41,7 +42,7 @@ export function CohortsClient({ bands }: { bands: BandInfo[] }) {
     return (
       <div className="space-y-5">
         {header}
-        {error ? <ErrorBox message={(error as Error).message} retry={() => refetch()} /> : <div className="h-64 animate-pulse rounded-lg bg-gray-200" aria-busy="true" aria-label="Loading the cohorts" />}
+        {error ? <ErrorAlert message={(error as Error).message} onRetry={() => refetch()} /> : <div className="h-64 animate-pulse rounded-lg bg-gray-200" aria-busy="true" aria-label="Loading the cohorts" />}
       </div>
     );
   }
@@ -74,7 +75,7 @@ export function CohortsClient({ bands }: { bands: BandInfo[] }) {
         </Select>
         <p className="pb-1.5 text-xs text-gray-600" aria-live="polite">{isFetching ? 'Updating…' : `History from ${defaults.firstDate ?? '—'} to ${defaults.lastDate ?? '—'}`}</p>
       </form>
-      {error ? <ErrorBox message={(error as Error).message} retry={() => refetch()} /> : null}
+      {error ? <ErrorAlert message={(error as Error).message} onRetry={() => refetch()} /> : null}
 
       <p className="text-sm text-gray-800" data-testid="cohort-population">
         On <strong>{cohorts.asOf}</strong>, <span className="tabular">{formatCount(pop.active)}</span> accounts were customers
@@ -89,7 +90,7 @@ export function CohortsClient({ bands }: { bands: BandInfo[] }) {
 
       <MetricCards cohorts={cohorts} />
 
-      <ChartCard id="tier-auc" question="Does the score predict churn within each tier?" sentence={tierSentence(cohorts.byTier)} height={200}
+      <ChartCard id="tier-auc" question="Does the score predict churn within each tier?" sentence={tierSentence(cohorts.byTier)} height={200} legend={TIER_AUC_LEGEND}
         filename={file('auc-by-tier')} columns={TIER_COLUMNS} rows={cohorts.byTier} rowKey={(g) => g.key}>
         <TierAucChart byTier={cohorts.byTier} title="Does the score predict churn within each tier?" />
       </ChartCard>
@@ -113,14 +114,6 @@ export function CohortsClient({ bands }: { bands: BandInfo[] }) {
           <li>Retention curves: share of the group not yet churned every 30 days after the as-of date; the last point is the end of the horizon.</li>
         </ul>
       </details>
-    </div>
-  );
-}
-
-function ErrorBox({ message, retry }: { message: string; retry: () => void }) {
-  return (
-    <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
-      {message} <button type="button" className="font-medium underline" onClick={retry}>Try again</button>
     </div>
   );
 }

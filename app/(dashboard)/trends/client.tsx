@@ -7,6 +7,7 @@ import { ChartCard } from '@/components/analytics/chart-card';
 import { CsvButton, DataTable, type TableColumn } from '@/components/analytics/data-table';
 import { bandLegend, BandShareChart, MeanScoreChart } from '@/components/analytics/trend-charts';
 import { BandBadge } from '@/components/ui/band-badge';
+import { ErrorAlert } from '@/components/ui/error-alert';
 import { PageHeader } from '@/components/ui/page-header';
 import { parseLenient, toSearch, trendQuerySchema, type TrendQuery } from '@/lib/analytics/params';
 import { bandShareSentence, meanTrendSentence, migrationSentence, type MigrationRow, type TrendPoint } from '@/lib/analytics/trends';
@@ -29,11 +30,7 @@ export function TrendsClient() {
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
   };
   const header = <PageHeader title="Trends" description="Where is the portfolio heading? Engagement of the accounts that were customers on each day, from the daily score history." />;
-  const errorBox = error ? (
-    <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
-      {(error as Error).message} <button type="button" className="font-medium underline" onClick={() => refetch()}>Try again</button>
-    </div>
-  ) : null;
+  const errorBox = error ? <ErrorAlert message={(error as Error).message} onRetry={() => refetch()} /> : null;
   if (!data) {
     return (
       <div className="space-y-5">

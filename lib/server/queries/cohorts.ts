@@ -4,7 +4,7 @@
  * by lib/analytics from plain rows loaded here.
  */
 import type { Db } from '@/db/open';
-import { analyzeCohort, selectCohort, type CohortAccount, type CohortAnalysis, type OutcomeRecord } from '@/lib/analytics/cohort';
+import { analyzeCohort, isoDate, selectCohort, type CohortAccount, type CohortAnalysis, type OutcomeRecord } from '@/lib/analytics/cohort';
 import { companionByBand, type AccountSignals, type CompanionRow } from '@/lib/analytics/companion';
 import type { CohortParams, CohortQuery } from '@/lib/analytics/params';
 import { AppError } from '../errors';
@@ -12,7 +12,7 @@ import { DAY_MS, dayOf } from '../commands/aggregates';
 import { getLiveModel, liveBands } from './model';
 
 const toMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
-const toDate = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const toDate = (day: number) => isoDate(day * DAY_MS);
 
 export interface CohortDefaults extends CohortParams {
   /** the first and last day with score history, or null without any */

@@ -6,6 +6,7 @@
 import type { Db } from '@/db/open';
 import type { BandInfo } from '@/lib/bands';
 import { migrationMatrix, sampleDays, trendSeries, type MigrationMatrix, type MigrationPair, type SnapshotCell, type TrendPoint } from '@/lib/analytics/trends';
+import { isoDate } from '@/lib/analytics/cohort';
 import type { TrendQuery } from '@/lib/analytics/params';
 import { AppError } from '../errors';
 import { DAY_MS, dayOf } from '../commands/aggregates';
@@ -28,7 +29,7 @@ export interface TrendsAnswer {
   owners: string[];
 }
 
-const toDate = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const toDate = (day: number) => isoDate(day * DAY_MS);
 const toDay = (date: string) => dayOf(Date.parse(`${date}T00:00:00Z`));
 
 /** Tier, owner and (today's) lifecycle stage, as on the accounts page; churned accounts included. */
