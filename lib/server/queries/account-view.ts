@@ -4,7 +4,7 @@ import type { AccountQuery, ViewFilters } from '@/lib/account-filters';
 import type { BandInfo } from '@/lib/bands';
 import type { CurrentUser } from '../session';
 import { ensureLiveModel } from '../commands/model';
-import { bandCounts, countAccounts, listAccounts, listOwners, type AccountListItem, type BandCount } from './accounts';
+import { bandCounts, listAccounts, listOwners, type AccountListItem, type BandCount } from './accounts';
 
 export interface AccountsView {
   counts: BandCount[];
@@ -28,7 +28,10 @@ export function effectiveFilters(filters: ViewFilters, user: CurrentUser): ViewF
 
 export function accountsView(db: Db, query: AccountQuery): AccountsView {
   const page = listAccounts(db, query);
-  return { counts: bandCounts(db, query), total: countAccounts(db, query), ...page };
+  const counts = bandCounts(db, query);
+  // The counts are per band under the other filters, so the total is theirs for the chosen bands.
+  const total = counts.filter((c) => !query.band?.length || query.band.includes(c.band)).reduce((sum, c) => sum + c.accounts, 0);
+  return { counts, total, ...page };
 }
 
 export function accountsViewMeta(db: Db, user: CurrentUser): AccountsViewMeta {

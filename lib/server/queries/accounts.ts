@@ -216,11 +216,6 @@ export function bandCounts(db: Db, filters: AccountFilters): BandCount[] {
     .all(...params) as BandCount[];
 }
 
-export function countAccounts(db: Db, filters: AccountFilters): number {
-  const { sql, params } = accountWhere(filters);
-  return db.$client.prepare(`SELECT count(*) FROM ${SCORED_ACCOUNTS} ${sql}`).pluck().get(...params) as number;
-}
-
 export function listOwners(db: Db): string[] {
   return db.$client.prepare('SELECT DISTINCT owner_email FROM accounts WHERE owner_email IS NOT NULL ORDER BY owner_email').pluck().all() as string[];
 }
