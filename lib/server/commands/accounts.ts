@@ -1,4 +1,5 @@
 /** Upserts of accounts, contacts and outcomes, each batch in one transaction. */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/open';
 import type { AccountInput, ContactInput, ItemError, OutcomeInput } from '@/lib/ingest/schemas';
 import { duplicateIds } from '@/lib/ingest/schemas';
@@ -29,6 +30,13 @@ export function upsertAccounts(db: Db, items: AccountInput[]): { upserted: numbe
   const c = db.$client;
   return db.transaction(() => {
     const find = c.prepare('SELECT pk FROM accounts WHERE id = ?').pluck();
+    // Rows of a batch mostly give the same columns: prepare each statement shape once.
+    const statements = new Map<string, Statement<unknown[]>>();
+    const statement = (sql: string) => {
+      let st = statements.get(sql);
+      if (!st) statements.set(sql, (st = c.prepare(sql)));
+      return st;
+    };
     let created = 0;
     const rescoreNeeded: number[] = [];
     for (const item of items) {
@@ -36,11 +44,11 @@ export function upsertAccounts(db: Db, items: AccountInput[]): { upserted: numbe
       const pk = find.get(item.id) as number | undefined;
       if (pk === undefined) {
         const cols = ['id', ...given.map(([, col]) => col)];
-        const res = c.prepare(`INSERT INTO accounts (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(item.id, ...given.map(([k]) => dbValue(k, item[k])));
+        const res = statement(`INSERT INTO accounts (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(item.id, ...given.map(([k]) => dbValue(k, item[k])));
         created += 1;
         rescoreNeeded.push(Number(res.lastInsertRowid));
       } else {
-        c.prepare(`UPDATE accounts SET ${[...given.map(([, col]) => `${col} = ?`), 'updated_at = ?'].join(', ')} WHERE pk = ?`).run(
+        statement(`UPDATE accounts SET ${[...given.map(([, col]) => `${col} = ?`), 'updated_at = ?'].join(', ')} WHERE pk = ?`).run(
           ...given.map(([k]) => dbValue(k, item[k])), Date.now(), pk,
         );
         if (SCORE_INPUTS.some((k) => item[k] !== undefined)) rescoreNeeded.push(pk);
@@ -51,15 +59,33 @@ export function upsertAccounts(db: Db, items: AccountInput[]): { upserted: numbe
   });
 }
 
-export function upsertContacts(db: Db, items: ContactInput[]): { upserted: number } {
-  const errors = duplicateIds(items);
-  const c = db.$client;
-  const findAccount = c.prepare('SELECT pk FROM accounts WHERE id = ?').pluck();
+/** The account pk of each item, and an error for each item whose account does not exist. */
+function resolveAccounts(db: Db, items: { accountId: string }[]): { accountPks: (number | undefined)[]; errors: ItemError[] } {
+  const findAccount = db.$client.prepare('SELECT pk FROM accounts WHERE id = ?').pluck();
+  const errors: ItemError[] = [];
   const accountPks = items.map((item, index) => {
     const pk = findAccount.get(item.accountId) as number | undefined;
     if (pk === undefined) errors.push({ index, path: 'accountId', message: `unknown account "${item.accountId}"` });
     return pk;
   });
+  return { accountPks, errors };
+}
+
+/** Every problem of a contact batch against the database, writing nothing (CSV checks use it). */
+export function checkContacts(db: Db, items: ContactInput[]): ItemError[] {
+  return [...duplicateIds(items), ...resolveAccounts(db, items).errors];
+}
+
+/** Every problem of an outcome batch against the database, writing nothing. */
+export function checkOutcomes(db: Db, items: OutcomeInput[]): ItemError[] {
+  return [...duplicateIds(items), ...resolveAccounts(db, items).errors];
+}
+
+export function upsertContacts(db: Db, items: ContactInput[]): { upserted: number } {
+  const resolved = resolveAccounts(db, items);
+  const errors = [...duplicateIds(items), ...resolved.errors];
+  const { accountPks } = resolved;
+  const c = db.$client;
   if (errors.length) fail(errors);
   return db.transaction(() => {
     const upsert = c.prepare(
@@ -86,14 +112,10 @@ export function upsertContacts(db: Db, items: ContactInput[]): { upserted: numbe
 }
 
 export function insertOutcomes(db: Db, items: OutcomeInput[]): { accepted: number; duplicates: number } {
-  const errors = duplicateIds(items);
+  const resolved = resolveAccounts(db, items);
+  const errors = [...duplicateIds(items), ...resolved.errors];
+  const { accountPks } = resolved;
   const c = db.$client;
-  const findAccount = c.prepare('SELECT pk FROM accounts WHERE id = ?').pluck();
-  const accountPks = items.map((item, index) => {
-    const pk = findAccount.get(item.accountId) as number | undefined;
-    if (pk === undefined) errors.push({ index, path: 'accountId', message: `unknown account "${item.accountId}"` });
-    return pk;
-  });
   if (errors.length) fail(errors);
   return db.transaction(() => {
     const insert = c.prepare(

@@ -53,7 +53,7 @@ export interface EventPlan {
  * created) and contacts, contacts of another account, ids repeated inside the batch. Writes
  * nothing; the CSV import uses it to check whole files before anything is written.
  */
-export function checkEvents(db: Db, items: EventInput[], options: Pick<IngestOptions, 'createAccounts'> = {}): { errors: ItemError[]; plan: EventPlan } {
+export function checkEvents(db: Db, items: EventInput[], options: Pick<IngestOptions, 'createAccounts'> & { unknownAccountHint?: string } = {}): { errors: ItemError[]; plan: EventPlan } {
   const errors = duplicateIds(items);
   const names = triggerNames(db);
   items.forEach((e, index) => {
@@ -68,7 +68,7 @@ export function checkEvents(db: Db, items: EventInput[], options: Pick<IngestOpt
   }
   if (!options.createAccounts) {
     items.forEach((e, index) => {
-      if (accountPks.get(e.accountId) === null) errors.push({ index, path: 'accountId', message: `unknown account "${e.accountId}" (send it first, or use ?createAccounts=true)` });
+      if (accountPks.get(e.accountId) === null) errors.push({ index, path: 'accountId', message: `unknown account "${e.accountId}" (${options.unknownAccountHint ?? 'send it first, or use ?createAccounts=true'})` });
     });
   }
   const contactPks = new Map<string, ContactRef | null>();

@@ -25,9 +25,10 @@ export interface PublishInput {
 
 /**
  * Publishes a new model version (validated; 400 with every problem otherwise), then rescores
- * current scores and rebuilds the daily history with it.
+ * current scores and rebuilds the daily history with it. Bulk loaders that rescore a bounded
+ * history themselves afterwards pass `rescore: false`.
  */
-export function publishModel(db: Db, input: PublishInput, options: { onProgress?: (phase: string, done: number, total: number) => void } = {}) {
+export function publishModel(db: Db, input: PublishInput, options: { onProgress?: (phase: string, done: number, total: number) => void; rescore?: boolean } = {}) {
   const checked = validateModel(input.model);
   if (!checked.ok) {
     throw new AppError('invalid', `The model is not valid (${checked.errors.length} problem${checked.errors.length > 1 ? 's' : ''})`, checked.errors.map((e) => ({ path: e.path, message: e.message })));
@@ -48,6 +49,7 @@ export function publishModel(db: Db, input: PublishInput, options: { onProgress?
     });
     return row.version;
   });
+  if (options.rescore === false) return { version, accounts: 0, snapshots: 0 };
   const current = rescore(db, { onProgress: (d, t) => options.onProgress?.('scores', d, t) });
   const history = rebuildHistory(db, { onProgress: (d, t) => options.onProgress?.('history', d, t) });
   return { version, accounts: current.accounts, snapshots: history.snapshots };

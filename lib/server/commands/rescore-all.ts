@@ -7,11 +7,14 @@ export type Progress = (phase: 'current scores' | 'daily history', done: number,
 
 /**
  * After bulk loads (seed, imports) or with `npm run rescore`: churn status from outcomes, every
- * current score, and the daily history, all with the live model.
+ * current score, and the daily history, all with the live model. `toDay` bounds the history
+ * for data that ended long ago (otherwise it runs to today).
  */
-export function rescoreEverything(db: Db, options: { onProgress?: Progress; fromDay?: number; history?: boolean } = {}) {
+export function rescoreEverything(db: Db, options: { onProgress?: Progress; fromDay?: number; toDay?: number; history?: boolean } = {}) {
   refreshChurnStatus(db);
   const current = rescore(db, { onProgress: (d, t) => options.onProgress?.('current scores', d, t) });
-  const history = options.history === false ? null : rebuildHistory(db, { fromDay: options.fromDay, onProgress: (d, t) => options.onProgress?.('daily history', d, t) });
+  const history = options.history === false
+    ? null
+    : rebuildHistory(db, { fromDay: options.fromDay, toDay: options.toDay, onProgress: (d, t) => options.onProgress?.('daily history', d, t) });
   return { current, history };
 }

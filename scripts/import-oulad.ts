@@ -1,0 +1,206 @@
+/**
+ * npm run import:oulad -- <folder> [--incomplete-as-churn]
+ *
+ * Imports the OULAD module DDD files (e.g. /work/shared/data/oulad-ddd) as docs/oulad.md
+ * describes: accounts (enrolments), one contact each, 2.1 M click events streamed from the gzip
+ * file in batches, churned outcomes for withdrawals; publishes the OULAD trigger model and scores
+ * everything with it. Idempotent: ids make a second run add nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import zlib from 'node:zlib';
+import type { Db } from '@/db/open';
+import { activityLabel, cells, cohortStart, DAY_MS, enrolmentId, OULAD_MODEL, studentContactId } from '@/lib/ingest/oulad';
+import type { AccountInput, ContactInput, EventInput, OutcomeInput } from '@/lib/ingest/schemas';
+import { modelSchema } from '@/lib/scoring/schema';
+import { insertOutcomes, upsertAccounts, upsertContacts } from '@/lib/server/commands/accounts';
+import { ingestEvents } from '@/lib/server/commands/events';
+import { finishImportRun, startImportRun } from '@/lib/server/commands/import-runs';
+import { publishModel } from '@/lib/server/commands/model';
+import { rescoreEverything } from '@/lib/server/commands/rescore-all';
+import { getLiveModel } from '@/lib/server/queries/model';
+import { openMigratedDatabase, run, UsageError } from './cli';
+
+const EVENT_BATCH = 10_000;
+const ROW_BATCH = 5_000;
+const FILES = ['studentInfo.csv.gz', 'studentRegistration.csv.gz', 'vle.csv.gz', 'courses.csv.gz', 'studentVle.csv.gz'];
+
+/** Rows of a gzip CSV file as cells, with the share of the compressed file read so far. */
+async function* rows(file: string): AsyncGenerator<{ cells: string[]; read: number }> {
+  const input = fs.createReadStream(file);
+  const total = fs.statSync(file).size;
+  const lines = readline.createInterface({ input: input.pipe(zlib.createGunzip()), crlfDelay: Infinity });
+  let header = true;
+  for await (const line of lines) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    if (line.trim()) yield { cells: cells(line), read: input.bytesRead / total };
+  }
+}
+
+async function all(file: string): Promise<string[][]> {
+  const out: string[][] = [];
+  for await (const r of rows(file)) out.push(r.cells);
+  return out;
+}
+
+function inBatches<T>(items: T[], size: number, fn: (batch: T[]) => void): void {
+  for (let i = 0; i < items.length; i += size) fn(items.slice(i, i + size));
+}
+
+const int = (s: string | undefined): number | null => (s === undefined || s === '' ? null : Number.isInteger(Number(s)) ? Number(s) : null);
+
+function registerTriggers(db: Db, types: string[]): number {
+  const insert = db.$client.prepare(
+    "INSERT INTO triggers (key, label, description, properties) VALUES (?, ?, ?, '[]') ON CONFLICT (key) DO UPDATE SET retired_at = NULL",
+  );
+  db.transaction(() => types.forEach((t) => insert.run(t, activityLabel(t), `Clicks on "${t}" resources of the OULAD virtual learning environment`)));
+  return types.length;
+}
+
+function say(message: string) {
+  process.stderr.write(`${message}\n`);
+}
+
+run(async () => {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'incomplete-as-churn': { type: 'boolean', default: false } } });
+  const folder = positionals[0];
+  if (!folder) throw new UsageError('usage: npm run import:oulad -- <folder with the OULAD .csv.gz files> [--incomplete-as-churn]');
+  for (const f of FILES) if (!fs.existsSync(path.join(folder, f))) throw new UsageError(`${path.join(folder, f)} is missing`);
+  const file = (name: string) => path.join(folder, name);
+  const started = performance.now();
+  const db = openMigratedDatabase();
+
+  // Catalogue: the activity types of the sites become triggers.
+  const siteType = new Map<string, string>();
+  for (const c of await all(file('vle.csv.gz'))) siteType.set(c[0]!, c[3]!);
+  const types = [...new Set(siteType.values())].sort();
+  registerTriggers(db, types);
+  say(`Triggers: ${types.length} activity types (${types.join(', ')})`);
+
+  // Accounts, contacts and outcomes from the enrolments.
+  const courseLength = new Map((await all(file('courses.csv.gz'))).map((c) => [c[1]!, Number(c[2])]));
+  const registration = new Map((await all(file('studentRegistration.csv.gz'))).map((c) => [enrolmentId(c[1]!, c[2]!), { registered: int(c[3]), unregistered: int(c[4]) }]));
+  const accounts: AccountInput[] = [];
+  const contacts: ContactInput[] = [];
+  const outcomes: OutcomeInput[] = [];
+  let withdrawnWithoutDate = 0;
+  for (const c of await all(file('studentInfo.csv.gz'))) {
+    const [module, presentation, student, gender, region, education, imd, age, attempts, credits, disability, result] = c;
+    const id = enrolmentId(presentation!, student!);
+    const start = cohortStart(presentation!);
+    const reg = registration.get(id);
+    accounts.push({
+      id, name: `Student ${student} (${presentation})`, startedAt: start,
+      attributes: {
+        module: module!, presentation: presentation!, student: student!, gender: gender!, region: region!, highestEducation: education!,
+        imdBand: imd || null, ageBand: age!, previousAttempts: Number(attempts), studiedCredits: Number(credits), disability: disability!,
+        finalResult: result!, registrationDay: reg?.registered ?? null, unregistrationDay: reg?.unregistered ?? null,
+      },
+    });
+    contacts.push({ id: studentContactId(id), accountId: id, name: `Student ${student}`, role: 'user' });
+    if (result === 'Withdrawn') {
+      if (reg?.unregistered === null || reg?.unregistered === undefined) withdrawnWithoutDate += 1;
+      else outcomes.push({ id: `oulad-churn-${id}`, accountId: id, type: 'churned', occurredAt: start + reg.unregistered * DAY_MS, reason: 'Withdrawn' });
+    } else if (result === 'Fail' && values['incomplete-as-churn']) {
+      outcomes.push({ id: `oulad-fail-${id}`, accountId: id, type: 'churned', occurredAt: start + (courseLength.get(presentation!) ?? 0) * DAY_MS, reason: 'Failed (did not complete)' });
+    }
+  }
+  let newAccounts = 0;
+  inBatches(accounts, ROW_BATCH, (b) => (newAccounts += upsertAccounts(db, b).created));
+  inBatches(contacts, ROW_BATCH, (b) => upsertContacts(db, b));
+  let newOutcomes = 0;
+  inBatches(outcomes, ROW_BATCH, (b) => (newOutcomes += insertOutcomes(db, b).accepted));
+  say(`Accounts: ${accounts.length} enrolments (${newAccounts} new), ${contacts.length} contacts; outcomes: ${outcomes.length} churned (${newOutcomes} new)` +
+    (withdrawnWithoutDate ? `; ${withdrawnWithoutDate} withdrawn enrolments have no unregistration date, so no outcome` : ''));
+
+  // Events, streamed: the file is grouped by (presentation, day), so repeats of the same
+  // (student, site, day) are numbered within that group to give every row its own id.
+  const runPk = startImportRun(db, { kind: 'oulad', filename: path.join(folder, 'studentVle.csv.gz'), totalRows: 0, actor: 'cli' });
+  let batch: EventInput[] = [];
+  let read = 0;
+  let accepted = 0;
+  let duplicates = 0;
+  let bad = 0;
+  let group = '';
+  let seen = new Map<string, number>();
+  let lastReport = performance.now();
+  const eventsStarted = performance.now();
+  const flush = () => {
+    if (!batch.length) return;
+    const r = ingestEvents(db, batch, { score: false, source: 'oulad' });
+    accepted += r.accepted;
+    duplicates += r.duplicates;
+    batch = [];
+  };
+  for await (const { cells: c, read: share } of rows(file('studentVle.csv.gz'))) {
+    read += 1;
+    const [, presentation, student, site, dateText, clicksText] = c;
+    const type = siteType.get(site!);
+    const date = int(dateText);
+    const clicks = int(clicksText);
+    if (!type || date === null || clicks === null || clicks < 1) {
+      bad += 1;
+      continue;
+    }
+    if (`${presentation}|${date}` !== group) {
+      group = `${presentation}|${date}`;
+      seen = new Map();
+    }
+    const key = `${student}|${site}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    const accountId = enrolmentId(presentation!, student!);
+    batch.push({
+      id: `oulad-${accountId}-${site}-${date}-${n}`, accountId, contactId: studentContactId(accountId), type,
+      occurredAt: cohortStart(presentation!) + date * DAY_MS, count: clicks,
+    });
+    if (batch.length >= EVENT_BATCH) flush();
+    if (performance.now() - lastReport > 5_000) {
+      lastReport = performance.now();
+      const rate = read / ((performance.now() - eventsStarted) / 1000);
+      say(`  events: ${(share * 100).toFixed(0)}% of the file, ${read.toLocaleString('en')} rows (${Math.round(rate).toLocaleString('en')} rows/s), ${accepted.toLocaleString('en')} new`);
+    }
+  }
+  flush();
+  say(`Events: ${read.toLocaleString('en')} rows, ${accepted.toLocaleString('en')} new, ${duplicates.toLocaleString('en')} already there${bad ? `, ${bad} unreadable rows skipped` : ''} in ${((performance.now() - eventsStarted) / 1000).toFixed(0)} s`);
+  finishImportRun(db, runPk, { status: 'done', writtenRows: accepted, skipped: [], skippedRows: bad, message: `${read} rows read, ${accepted} events new, ${duplicates} already imported` });
+  db.$client.prepare('UPDATE import_runs SET total_rows = ? WHERE pk = ?').run(read, runPk);
+
+  // The OULAD trigger model, published once (a re-run finds it live and keeps it).
+  const model = modelSchema.parse(OULAD_MODEL);
+  const live = getLiveModel(db);
+  const modelLive = !!live && JSON.stringify(live.model) === JSON.stringify(model);
+  if (modelLive) {
+    say(`Model: the OULAD model is live already (version ${live!.version})`);
+    if (!newAccounts && !newOutcomes && !accepted) {
+      say('Nothing new: the scores stay as they are (npm run rescore recomputes them).');
+      db.$client.close();
+      return;
+    }
+  } else {
+    const published = publishModel(db, { model, author: 'import:oulad', note: 'OULAD trigger model: VLE clicks on study material, participation and the home page over 28 days (docs/oulad.md)' }, { rescore: false });
+    say(`Model: published the OULAD model as version ${published.version}`);
+  }
+
+  // Scores: current ones (as of today) and the daily history over the data, not to today.
+  const span = db.$client.prepare('SELECT min(first_at) AS first, max(last_at) AS last FROM account_activity').get() as { first: number; last: number };
+  const fromDay = Math.floor(span.first / DAY_MS);
+  const toDay = Math.min(Math.floor(Date.now() / DAY_MS), Math.floor(span.last / DAY_MS) + model.windowDays + 1);
+  let shown = '';
+  const scored = rescoreEverything(db, {
+    fromDay, toDay,
+    onProgress: (phase, done, total) => {
+      const step = `${phase} ${Math.floor((done / total) * 10) * 10}%`;
+      if (step !== shown) say(`  ${(shown = step)} (${done}/${total} accounts)`);
+    },
+  });
+  say(`Scores: ${scored.current.accounts} accounts scored as of today; daily history from ${new Date(fromDay * DAY_MS).toISOString().slice(0, 10)} to ${new Date(toDay * DAY_MS).toISOString().slice(0, 10)}: ${scored.history?.snapshots.toLocaleString('en')} snapshots`);
+  say(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  db.$client.close();
+});
+
