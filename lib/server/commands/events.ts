@@ -140,6 +140,8 @@ function writeBatch(db: Db, items: EventInput[], plan: EventPlan, options: Inges
  */
 export function ingestEventGroup(db: Db, batches: { items: EventInput[]; options?: IngestOptions }[]): BatchOutcome[] {
   const now = Date.now();
+  // IMMEDIATE: take the write lock before reading, so that another writer (a rescore or backup in
+  // another process) makes this wait for the lock instead of failing at the first write.
   return db.transaction(() => {
     const staleFrom = new Map<number, number>();
     let scoreNeeded = false;
@@ -157,7 +159,7 @@ export function ingestEventGroup(db: Db, batches: { items: EventInput[]; options
       markHistoryStale(db, staleFrom, dayOf(when));
     }
     return outcomes;
-  });
+  }, { behavior: 'immediate' });
 }
 
 export function ingestEvents(db: Db, items: EventInput[], options: IngestOptions = {}): IngestResult {
