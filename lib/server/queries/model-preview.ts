@@ -1,0 +1,175 @@
+/**
+ * What a draft model would do, without publishing it: every current customer scored with the
+ * draft from the aggregates (the live scores are the stored ones), the accounts that would change
+ * band, and the validation figures of draft and live at an earlier as-of date (every account
+ * active then scored with the draft as of that date; the live model's scores as of that date are
+ * the daily snapshots, rebuilt with the live model on every publish).
+ */
+import type { Db } from '@/db/open';
+import { analyzeCohort, type CohortAnalysis } from '@/lib/analytics/cohort';
+import { bandFor, DAY_MS, endOfUtcDay, scoreAccount, validateModel, type Model } from '@/lib/scoring';
+import { AppError } from '../errors';
+import { dayOf } from '../commands/aggregates';
+import { ensureLiveModel } from '../commands/model';
+import { loadCohortAccounts } from './cohorts';
+import { loadCatalogue, loadScoringInputs } from './scoring-inputs';
+
+export const PREVIEW_HORIZON_DAYS = 90;
+const TOP_CHANGES = 25;
+
+export interface PreviewOptions {
+  /** YYYY-MM-DD; default: 90 days before today */
+  asOf?: string;
+  horizonDays?: number;
+  now?: number;
+}
+
+export interface BandChange {
+  id: string;
+  name: string;
+  arr: number;
+  liveScore: number | null;
+  draftScore: number | null;
+  from: string | null;
+  to: string | null;
+}
+
+export interface ValidationFigures {
+  auc: number | null;
+  aucInterval: [number, number] | null;
+  lift: number | null;
+  correlation: number | null;
+  churnRates: { bottom: number | null; top: number | null };
+  population: CohortAnalysis['population'];
+  /** retention by band (of the model the figures are for) */
+  bands: { key: string; label: string; accounts: number; churned: number; retention: number | null }[];
+}
+
+export interface ModelPreview {
+  distribution: { bin: string; draft: number; live: number }[];
+  bands: { key: string; label: string; draft: number; live: number }[];
+  noScore: { draft: number; live: number };
+  changes: { total: number; up: number; down: number; arrMoved: number; top: BandChange[] };
+  validation: { asOf: string; horizonDays: number; complete: boolean; draft: ValidationFigures; live: ValidationFigures };
+  ms: number;
+}
+
+export function checkedDraft(json: unknown): Model {
+  const checked = validateModel(json);
+  if (!checked.ok) {
+    throw new AppError('invalid', `The model is not valid (${checked.errors.length} problem${checked.errors.length > 1 ? 's' : ''})`, checked.errors.map((e) => ({ path: e.path, message: e.message })));
+  }
+  return checked.model;
+}
+
+/** Scores of every account as of an instant with a model, from the aggregates of its window. */
+export function scoreEveryAccount(db: Db, model: Model, asOf: number, accountPks?: number[]): Map<number, { score: number | null; band: string | null }> {
+  const toDay = Math.ceil(asOf / DAY_MS);
+  const inputs = loadScoringInputs(db, { accountPks, fromDay: toDay - model.windowDays - 1, toDay });
+  const catalogue = loadCatalogue(db);
+  const out = new Map<number, { score: number | null; band: string | null }>();
+  for (const [pk, input] of inputs) {
+    const r = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'score' });
+    out.set(pk, { score: r.score, band: r.band?.key ?? null });
+  }
+  return out;
+}
+
+const BINS = Array.from({ length: 10 }, (_, i) => i * 10);
+const binOf = (score: number) => Math.min(9, Math.floor(score / 10));
+
+function figures(analysis: CohortAnalysis): ValidationFigures {
+  return {
+    auc: analysis.auc,
+    aucInterval: analysis.aucInterval,
+    lift: analysis.lift,
+    correlation: analysis.correlation,
+    churnRates: analysis.churnRates,
+    population: analysis.population,
+    bands: analysis.groups.map((g) => ({ key: g.key, label: g.label, accounts: g.accounts, churned: g.churned, retention: g.retention })),
+  };
+}
+
+export function defaultPreviewAsOf(now = Date.now()): string {
+  return new Date((dayOf(now) - PREVIEW_HORIZON_DAYS) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Validation figures of a model at an as-of date: every account scored with it as of that date. */
+export function validateAt(db: Db, model: Model, asOf: number, horizonDays: number, scores?: Map<number, { score: number | null; band: string | null }>) {
+  const cohort = loadCohortAccounts(db, asOf, horizonDays);
+  const byPk = scores ?? scoreEveryAccount(db, model, asOf);
+  const accounts = cohort.map((a) => ({ ...a, ...(byPk.get(a.id as number) ?? { score: null, band: null }) }));
+  return figures(analyzeCohort(accounts, { asOf, horizonDays, groupBy: 'band', bands: model.bands }));
+}
+
+export function previewModel(db: Db, json: unknown, options: PreviewOptions = {}): ModelPreview {
+  const started = performance.now();
+  const draft = checkedDraft(json);
+  const live = ensureLiveModel(db).model;
+  const now = options.now ?? Date.now();
+  const horizonDays = options.horizonDays ?? PREVIEW_HORIZON_DAYS;
+  const asOfDate = options.asOf ?? defaultPreviewAsOf(now);
+  const asOf = Date.parse(`${asOfDate}T00:00:00Z`);
+  if (!Number.isFinite(asOf)) throw new AppError('invalid', 'asOf must be a date (YYYY-MM-DD)', [{ path: 'asOf', message: 'must be a date (YYYY-MM-DD)' }]);
+  if (asOf > now) throw new AppError('invalid', 'asOf is in the future', [{ path: 'asOf', message: 'must not be after today' }]);
+
+  // Current customers: the draft scored now against the stored live scores.
+  const rows = db.$client
+    .prepare('SELECT a.pk, a.id, a.name, a.arr, s.score, s.band FROM accounts a LEFT JOIN scores s ON s.account_pk = a.pk WHERE a.churned_at IS NULL')
+    .all() as { pk: number; id: string; name: string; arr: number; score: number | null; band: string | null }[];
+  const draftNow = scoreEveryAccount(db, draft, endOfUtcDay(now));
+  const distribution = BINS.map((from) => ({ bin: `${from}–${from + 10}`, draft: 0, live: 0 }));
+  const bandCount = new Map<string, { draft: number; live: number }>();
+  const count = (band: string | null, side: 'draft' | 'live') => {
+    if (band === null) return;
+    const c = bandCount.get(band) ?? { draft: 0, live: 0 };
+    c[side] += 1;
+    bandCount.set(band, c);
+  };
+  const noScore = { draft: 0, live: 0 };
+  const rank = (model: Model, band: string | null) => (band === null ? model.bands.length : model.bands.findIndex((b) => b.key === band));
+  const moved: BandChange[] = [];
+  let up = 0;
+  let down = 0;
+  let arrMoved = 0;
+  for (const r of rows) {
+    const d = draftNow.get(r.pk) ?? { score: null, band: null };
+    // A stored band the live model no longer has is read from its score.
+    const liveBand = r.score === null ? null : (bandFor(live, r.score)?.key ?? r.band);
+    if (r.score === null) noScore.live++;
+    else distribution[binOf(r.score)]!.live++;
+    if (d.score === null) noScore.draft++;
+    else distribution[binOf(d.score)]!.draft++;
+    count(liveBand, 'live');
+    count(d.band, 'draft');
+    if (liveBand === d.band) continue;
+    moved.push({ id: r.id, name: r.name, arr: r.arr, liveScore: r.score, draftScore: d.score, from: liveBand, to: d.band });
+    arrMoved += r.arr;
+    // Bands are compared by their score ranges: a lower index is a better band.
+    const fromMin = live.bands[rank(live, liveBand)]?.min ?? -1;
+    const toMin = draft.bands[rank(draft, d.band)]?.min ?? -1;
+    if (toMin > fromMin) up++;
+    else down++;
+  }
+  moved.sort((a, b) => b.arr - a.arr || a.name.localeCompare(b.name));
+  const bandKeys = [...new Set([...draft.bands.map((b) => b.key), ...live.bands.map((b) => b.key)])];
+  const labelOf = (k: string) => draft.bands.find((b) => b.key === k)?.label ?? live.bands.find((b) => b.key === k)?.label ?? k;
+
+  // Validation at the as-of date: the draft scored as of D, the live model's snapshots of D - 1.
+  const liveAsOf = new Map(loadCohortAccounts(db, asOf, horizonDays).map((a) => [a.id as number, { score: a.score, band: a.band }]));
+  const validation = {
+    asOf: asOfDate,
+    horizonDays,
+    complete: asOf + horizonDays * DAY_MS <= now,
+    draft: validateAt(db, draft, asOf, horizonDays),
+    live: validateAt(db, live, asOf, horizonDays, liveAsOf),
+  };
+  return {
+    distribution,
+    bands: bandKeys.map((k) => ({ key: k, label: labelOf(k), draft: bandCount.get(k)?.draft ?? 0, live: bandCount.get(k)?.live ?? 0 })),
+    noScore,
+    changes: { total: moved.length, up, down, arrMoved, top: moved.slice(0, TOP_CHANGES) },
+    validation,
+    ms: Math.round(performance.now() - started),
+  };
+}
