@@ -21,6 +21,7 @@ export interface PublishInput {
   author: string;
   actorUserPk?: number | null;
   rollbackOf?: number | null;
+  ip?: string | null;
 }
 
 function checkedModel(json: unknown) {
@@ -47,6 +48,7 @@ export function insertModelVersion(db: Db, input: PublishInput): number {
       targetType: 'model',
       targetId: String(row.version),
       details: { note: input.note ?? null, ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}) },
+      ip: input.ip ?? null,
     });
     return row.version;
   });
