@@ -47,6 +47,7 @@ export const rollbackAction = action('admin', z.object({ version: z.coerce.numbe
   const earlier = getModelVersion(db, version);
   if (!earlier) throw new AppError('not_found', `There is no version ${version}`, [{ path: 'version', message: 'no such version' }]);
   const restored = insertModelVersion(db, { model: earlier.model, note, author: user.email, actorUserPk: user.pk, rollbackOf: version, ip });
+  discardDraft(db, user.pk);
   return { version: restored, job: startRecomputeJob(db, restored, user.pk) };
 }, { revalidate: PATH });
 
