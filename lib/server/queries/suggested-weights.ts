@@ -15,6 +15,8 @@ import { validateAt } from './model-preview';
 
 const TRAINING_DATES = 4;
 const MIN_SAMPLES = 30;
+const MIN_HORIZON = 30;
+const TRAINING_SPREAD = 14;
 
 export interface SuggestedWeights {
   model: Model;
@@ -29,7 +31,6 @@ const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10
 
 export function suggestWeights(db: Db, options: { horizonDays?: number; now?: number } = {}): SuggestedWeights {
   const live = ensureLiveModel(db).model;
-  const horizon = options.horizonDays ?? 90;
   const c = db.$client;
   const range = c.prepare('SELECT min(day) AS first, max(day) AS last FROM score_snapshots').get() as { first: number | null; last: number | null };
   const today = Math.floor((options.now ?? Date.now()) / DAY_MS);
@@ -37,11 +38,13 @@ export function suggestWeights(db: Db, options: { horizonDays?: number; now?: nu
   const first = range.first + live.windowDays + 1;
   const last = Math.min(range.last + 1, today);
   const mid = Math.floor((first + last) / 2);
+  // A shorter history gets a shorter horizon (down to MIN_HORIZON), leaving two weeks of training dates.
+  const horizon = Math.min(options.horizonDays ?? 90, Math.floor((last - first) / 2) - TRAINING_SPREAD);
+  if (horizon < MIN_HORIZON) {
+    throw new AppError('invalid', `Not enough history: suggestions need about ${2 * (MIN_HORIZON + TRAINING_SPREAD) + live.windowDays} days of scores (there are ${last - range.first})`);
+  }
   // Training as-of dates and their horizons stay in the earlier half; the held-out date is in the later one.
   const trainEnd = mid - horizon;
-  if (trainEnd < first || last - horizon < mid) {
-    throw new AppError('invalid', `Not enough history: suggestions need about ${4 * horizon + 2 * live.windowDays} days of scores (there are ${last - range.first})`);
-  }
   const step = (trainEnd - first) / Math.max(1, TRAINING_DATES - 1);
   const days = [...new Set(Array.from({ length: TRAINING_DATES }, (_, i) => Math.round(first + i * step)))];
   const keys = live.dimensions.map((d) => d.key);
