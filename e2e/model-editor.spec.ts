@@ -73,9 +73,10 @@ test.describe('model editor', () => {
     await expect(v3).toContainText('live');
     await expect(page.getByLabel('Interaction frequency weight')).toHaveValue('30');
 
-    // The account pages and the audit log know about the versions.
+    // The audit log lists both versions with what they changed.
     await page.goto('/admin/audit');
-    await expect(page.getByText('model.rollback').first()).toBeVisible();
+    await expect(page.getByRole('row', { name: /model\.rollback model 3/ })).toContainText('dimensions[frequency].weight: 60 → 30');
+    await expect(page.getByRole('row', { name: /model\.published model 2/ })).toContainText('dimensions[frequency].weight: 30 → 60');
   });
 
   test('the triggers page creates, renames and retires a trigger', async ({ page }) => {

@@ -1,5 +1,6 @@
 import type { Db, DbLike } from '@/db/open';
 import { modelVersions } from '@/db/schema';
+import { describeChange, diffModels } from '@/lib/model/diff';
 import { DEFAULT_MODEL, validateModel } from '@/lib/scoring';
 import { AppError } from '../errors';
 import { getLiveModel, type ModelVersion } from '../queries/model';
@@ -32,9 +33,14 @@ function checkedModel(json: unknown) {
   return checked.model;
 }
 
+/** The audit entry of a version lists at most this many changed paths (the version list has them all). */
+const AUDITED_CHANGES = 50;
+
 /** Appends a validated version with its audit entry, in one transaction; answers its number. */
 export function insertModelVersion(db: Db, input: PublishInput): number {
   const model = checkedModel(input.model);
+  const before = getLiveModel(db)?.model;
+  const changes = before ? diffModels(before, model).map(describeChange) : [];
   return db.transaction((tx) => {
     const row = tx
       .insert(modelVersions)
@@ -47,7 +53,12 @@ export function insertModelVersion(db: Db, input: PublishInput): number {
       action: input.rollbackOf ? 'model.rollback' : 'model.published',
       targetType: 'model',
       targetId: String(row.version),
-      details: { note: input.note ?? null, ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}) },
+      details: {
+        note: input.note ?? null,
+        ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
+        changes: changes.slice(0, AUDITED_CHANGES),
+        ...(changes.length > AUDITED_CHANGES ? { moreChanges: changes.length - AUDITED_CHANGES } : {}),
+      },
       ip: input.ip ?? null,
     });
     return row.version;
