@@ -95,7 +95,7 @@ export function PreviewPanel({ preview, state, asOf, onAsOf }: { preview: ModelP
                         <td className="tabular-nums">{formatMoney(c.arr)}</td>
                         <td>{c.from ? <BandBadge band={c.from} label={labelOf(c.from)} /> : '—'}</td>
                         <td>{c.to ? <BandBadge band={c.to} label={labelOf(c.to)} /> : '—'}</td>
-                        <td className="tabular-nums text-gray-700">{formatScore(c.liveScore)} → {formatScore(c.draftScore)}</td>
+                        <td className="whitespace-nowrap tabular-nums text-gray-700">{formatScore(c.liveScore)} → {formatScore(c.draftScore)}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -6,7 +6,7 @@
  * the daily snapshots, rebuilt with the live model on every publish).
  */
 import type { Db } from '@/db/open';
-import { analyzeCohort, type CohortAnalysis } from '@/lib/analytics/cohort';
+import { analyzeCohort, type CohortAccount, type CohortAnalysis } from '@/lib/analytics/cohort';
 import { bandFor, DAY_MS, endOfUtcDay, scoreAccount, validateModel, type Model } from '@/lib/scoring';
 import { AppError } from '../errors';
 import { dayOf } from '../commands/aggregates';
@@ -94,12 +94,23 @@ export function defaultPreviewAsOf(now = Date.now()): string {
   return new Date((dayOf(now) - PREVIEW_HORIZON_DAYS) * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Validation figures of a model at an as-of date: every account scored with it as of that date. */
-export function validateAt(db: Db, model: Model, asOf: number, horizonDays: number, scores?: Map<number, { score: number | null; band: string | null }>) {
-  const cohort = loadCohortAccounts(db, asOf, horizonDays);
-  const byPk = scores ?? scoreEveryAccount(db, model, asOf);
+type Scores = Map<number, { score: number | null; band: string | null }>;
+
+/**
+ * Validation figures of a model at an as-of date: every account scored with it as of that date
+ * (or the given scores), against the cohort's outcomes (`loadCohortAccounts`, loaded once by callers
+ * comparing two models).
+ */
+export function validateAt(db: Db, model: Model, asOf: number, horizonDays: number, options: { scores?: Scores; cohort?: CohortAccount[] } = {}) {
+  const cohort = options.cohort ?? loadCohortAccounts(db, asOf, horizonDays);
+  const byPk = options.scores ?? scoreEveryAccount(db, model, asOf);
   const accounts = cohort.map((a) => ({ ...a, ...(byPk.get(a.id as number) ?? { score: null, band: null }) }));
   return figures(analyzeCohort(accounts, { asOf, horizonDays, groupBy: 'band', bands: model.bands }));
+}
+
+/** The live model's scores as of D: the snapshots of D - 1, already in the cohort rows. */
+export function snapshotScores(cohort: readonly CohortAccount[]): Scores {
+  return new Map(cohort.map((a) => [a.id as number, { score: a.score, band: a.band }]));
 }
 
 export function previewModel(db: Db, json: unknown, options: PreviewOptions = {}): ModelPreview {
@@ -156,13 +167,13 @@ export function previewModel(db: Db, json: unknown, options: PreviewOptions = {}
   const labelOf = (k: string) => draft.bands.find((b) => b.key === k)?.label ?? live.bands.find((b) => b.key === k)?.label ?? k;
 
   // Validation at the as-of date: the draft scored as of D, the live model's snapshots of D - 1.
-  const liveAsOf = new Map(loadCohortAccounts(db, asOf, horizonDays).map((a) => [a.id as number, { score: a.score, band: a.band }]));
+  const cohort = loadCohortAccounts(db, asOf, horizonDays);
   const validation = {
     asOf: asOfDate,
     horizonDays,
     complete: asOf + horizonDays * DAY_MS <= now,
-    draft: validateAt(db, draft, asOf, horizonDays),
-    live: validateAt(db, live, asOf, horizonDays, liveAsOf),
+    draft: validateAt(db, draft, asOf, horizonDays, { cohort }),
+    live: validateAt(db, live, asOf, horizonDays, { cohort, scores: snapshotScores(cohort) }),
   };
   return {
     distribution,

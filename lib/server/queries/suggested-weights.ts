@@ -11,7 +11,7 @@ import { DAY_MS, validateModel, type Model } from '@/lib/scoring';
 import { AppError } from '../errors';
 import { ensureLiveModel } from '../commands/model';
 import { loadCohortAccounts } from './cohorts';
-import { validateAt } from './model-preview';
+import { snapshotScores, validateAt } from './model-preview';
 
 const TRAINING_DATES = 4;
 const MIN_SAMPLES = 30;
@@ -71,9 +71,9 @@ export function suggestWeights(db: Db, options: { horizonDays?: number; now?: nu
   }
   const heldOutDay = last - horizon;
   const asOf = heldOutDay * DAY_MS;
-  const suggested = validateAt(db, model, asOf, horizon);
-  const liveScores = new Map(loadCohortAccounts(db, asOf, horizon).map((a) => [a.id as number, { score: a.score, band: a.band }]));
-  const liveFigures = validateAt(db, live, asOf, horizon, liveScores);
+  const cohort = loadCohortAccounts(db, asOf, horizon);
+  const suggested = validateAt(db, model, asOf, horizon, { cohort });
+  const liveFigures = validateAt(db, live, asOf, horizon, { cohort, scores: snapshotScores(cohort) });
   return {
     model,
     weights: live.dimensions.map((d, i) => ({ key: d.key, label: d.label, live: d.weight, suggested: fit.weights[i]!, coefficient: fit.coefficients[i]! })),

@@ -87,7 +87,8 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf }: {
       }
     }, PREVIEW_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [json, valid, asOf]);
+    // live.version: after a publish or rollback the live side of the comparison has changed.
+  }, [json, valid, asOf, live.version]);
   const shownPreviewState = valid ? previewState : 'invalid';
 
   useEffect(() => {
