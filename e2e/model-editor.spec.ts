@@ -83,8 +83,8 @@ test.describe('model editor', () => {
     await signInAs(page, 'admin@example.com');
     await page.goto('/admin/triggers');
     const card = page.getByRole('region', { name: 'Triggers' });
-    await card.getByLabel('Key').fill('webinar.attended');
-    await card.getByLabel('Label').fill('Webinar');
+    await card.getByLabel('Key', { exact: true }).fill('webinar.attended');
+    await card.getByLabel('Label', { exact: true }).fill('Webinar');
     await card.getByRole('button', { name: 'Add trigger' }).click();
     await expect(card.getByRole('row', { name: /webinar\.attended/ })).toBeVisible();
     await card.getByLabel('Label of webinar.attended').fill('Webinar attended');
