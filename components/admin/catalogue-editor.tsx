@@ -12,6 +12,9 @@ import type { CatalogueRow } from '@/lib/server/commands/catalogue-admin';
 
 type Kind = 'trigger' | 'feature';
 
+/** Inline inputs of a table row (the form inputs are full-width blocks). */
+const rowInput = 'w-64 rounded-md border border-gray-300 bg-white px-2 py-1 text-sm focus:border-accent focus:outline-none focus:ring-1 focus:ring-accent aria-[invalid=true]:border-red-600';
+
 function CreateForm({ kind }: { kind: Kind }) {
   const [state, formAction, pending] = useActionState(kind === 'trigger' ? createTriggerAction : createFeatureAction, null);
   const keyError = fieldError(state, 'key');
@@ -54,11 +57,11 @@ function Row({ kind, row }: { kind: Kind; row: CatalogueRow }) {
         <form action={saveAction} className="flex flex-wrap items-center gap-2">
           <input type="hidden" name="key" value={row.key} />
           <label className="sr-only" htmlFor={`${kind}-${row.key}-label`}>Label of {row.key}</label>
-          <input id={`${kind}-${row.key}-label`} name="label" defaultValue={row.label} className={`${inputClass} mt-0 w-64`} aria-invalid={!!labelError} />
+          <input id={`${kind}-${row.key}-label`} name="label" defaultValue={row.label} className={rowInput} aria-invalid={!!labelError} />
           {kind === 'feature' ? (
             <>
               <label className="sr-only" htmlFor={`${kind}-${row.key}-tier`}>Tier of {row.key}</label>
-              <select id={`${kind}-${row.key}-tier`} name="tier" defaultValue={row.tier} className={`${inputClass} mt-0 w-32`}>
+              <select id={`${kind}-${row.key}-tier`} name="tier" defaultValue={row.tier} className={rowInput.replace("w-64", "w-32")}>
                 {FEATURE_TIERS.map((t) => <option key={t}>{t}</option>)}
               </select>
             </>

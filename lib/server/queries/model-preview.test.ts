@@ -71,6 +71,13 @@ describe('previewModel', () => {
     expect([...frequency.values()].map((s) => s.score)).not.toEqual([...live.values()].map((s) => s.score));
   });
 
+  it('never scores stale inputs: new events are seen at once', () => {
+    const pk = db.$client.prepare("SELECT pk FROM accounts WHERE id = 'A0'").pluck().get() as number;
+    const before = scoreEveryAccount(db, DEFAULT_MODEL, NOW).get(pk)!.score;
+    ingestEvents(db, Array.from({ length: 5 }, () => eventSchema.parse({ accountId: 'A0', type: 'training.attended', occurredAt: ago(1) })));
+    expect(scoreEveryAccount(db, DEFAULT_MODEL, NOW).get(pk)!.score).toBeGreaterThan(before ?? 0);
+  });
+
   it('refuses an invalid draft with the path of each problem', () => {
     try {
       previewModel(db, withWeights([50, 35, 20, 15]));

@@ -7,12 +7,12 @@
  */
 import type { Db } from '@/db/open';
 import { analyzeCohort, type CohortAccount, type CohortAnalysis } from '@/lib/analytics/cohort';
-import { bandFor, DAY_MS, endOfUtcDay, scoreAccount, validateModel, type Model } from '@/lib/scoring';
+import { bandFor, DAY_MS, endOfUtcDay, scoreAccount, validateModel, type FeatureInfo, type Model } from '@/lib/scoring';
 import { AppError } from '../errors';
 import { dayOf } from '../commands/aggregates';
 import { ensureLiveModel } from '../commands/model';
 import { loadCohortAccounts } from './cohorts';
-import { loadCatalogue, loadScoringInputs } from './scoring-inputs';
+import { loadCatalogue, loadScoringInputs, type AccountInputs } from './scoring-inputs';
 
 export const PREVIEW_HORIZON_DAYS = 90;
 const TOP_CHANGES = 25;
@@ -62,11 +62,36 @@ export function checkedDraft(json: unknown): Model {
   return checked.model;
 }
 
+/**
+ * The inputs of one window for every account, kept for a short while: loading them is most of a
+ * preview's cost and does not depend on the draft, while an admin moving a slider asks for a new
+ * preview every few hundred milliseconds. The key includes a stamp of the data (newest event,
+ * latest account and contact change, the feature catalogue), so new data is never scored stale.
+ */
+const INPUT_TTL_MS = 120_000;
+const INPUT_CACHE_SIZE = 4;
+const inputCache = new Map<string, { at: number; inputs: Map<number, AccountInputs>; catalogue: FeatureInfo[] }>();
+
+function windowInputs(db: Db, fromDay: number, toDay: number) {
+  const stamp = db.$client
+    .prepare("SELECT (SELECT max(pk) FROM events), (SELECT max(updated_at) FROM accounts), (SELECT max(updated_at) FROM contacts), (SELECT group_concat(key || ':' || tier || ':' || coalesce(retired_at, ''), ',') FROM features)")
+    .raw()
+    .get() as unknown[];
+  const key = `${db.$client.name}|${fromDay}|${toDay}|${JSON.stringify(stamp)}`;
+  const now = Date.now();
+  for (const [k, v] of inputCache) if (now - v.at > INPUT_TTL_MS) inputCache.delete(k);
+  const hit = inputCache.get(key);
+  if (hit) return hit;
+  const entry = { at: now, inputs: loadScoringInputs(db, { fromDay, toDay }), catalogue: loadCatalogue(db) };
+  inputCache.set(key, entry);
+  while (inputCache.size > INPUT_CACHE_SIZE) inputCache.delete(inputCache.keys().next().value!);
+  return entry;
+}
+
 /** Scores of every account as of an instant with a model, from the aggregates of its window. */
-export function scoreEveryAccount(db: Db, model: Model, asOf: number, accountPks?: number[]): Map<number, { score: number | null; band: string | null }> {
+export function scoreEveryAccount(db: Db, model: Model, asOf: number): Map<number, { score: number | null; band: string | null }> {
   const toDay = Math.ceil(asOf / DAY_MS);
-  const inputs = loadScoringInputs(db, { accountPks, fromDay: toDay - model.windowDays - 1, toDay });
-  const catalogue = loadCatalogue(db);
+  const { inputs, catalogue } = windowInputs(db, toDay - model.windowDays - 1, toDay);
   const out = new Map<number, { score: number | null; band: string | null }>();
   for (const [pk, input] of inputs) {
     const r = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'score' });
