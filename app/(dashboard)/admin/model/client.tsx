@@ -94,6 +94,12 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf }: {
   useEffect(() => {
     if (text === saved || parseError) return;
     const timer = setTimeout(async () => {
+      // Back to the live model (or just published): there is no draft to keep.
+      if (text === liveText) {
+        await discardDraftAction({});
+        setSaved(text);
+        return;
+      }
       const result = await saveDraftAction({ model: text, baseVersion: live.version });
       if (result.ok) {
         setSaved(text);
@@ -101,7 +107,7 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf }: {
       } else setSaveMessage(`Draft not saved: ${result.message}`);
     }, SAVE_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [text, saved, parseError, live.version]);
+  }, [text, saved, parseError, live.version, liveText]);
 
   const jobState = useJob(job?.pk ?? null, (end) => {
     setNotice(end.status === 'done' ? { tone: 'success', text: end.message ?? 'Done' } : { tone: 'error', text: end.message ?? 'Failed' });
