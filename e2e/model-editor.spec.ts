@@ -73,6 +73,17 @@ test.describe('model editor', () => {
     await expect(v3).toContainText('live');
     await expect(page.getByLabel('Interaction frequency weight')).toHaveValue('30');
 
+    // Suggested weights: fitted on the earlier half, judged on the later half, loaded as a draft only.
+    await page.getByRole('button', { name: 'Suggest weights' }).click();
+    const suggestion = page.getByRole('region', { name: 'Suggested weights' });
+    await expect(suggestion.getByTestId('held-out')).toHaveText(/Held-out AUC as of \d{4}-\d{2}-\d{2} .* suggested \d\.\d\d, live \d\.\d\d/, { timeout: 30_000 });
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/model-editor-suggested.png` });
+    await suggestion.getByRole('button', { name: 'Load suggested weights into the draft' }).click();
+    await expect(page.getByText('Suggested weights loaded into the draft')).toBeVisible();
+    await expect(page.getByText('Live: version 3. The draft differs from it.')).toBeVisible();
+    await page.getByRole('button', { name: 'Discard draft' }).click();
+    await expect(page.getByText('Live: version 3. The draft is the live model.')).toBeVisible();
+
     // The audit log lists both versions with what they changed.
     await page.goto('/admin/audit');
     await expect(page.getByRole('row', { name: /model\.rollback model 3/ })).toContainText('dimensions[frequency].weight: 60 → 30');

@@ -3,6 +3,8 @@
 import { secondaryButton } from '@/components/ui/form';
 import type { SuggestedWeights } from '@/lib/server/queries/suggested-weights';
 
+/** Below this many churned accounts in the training dates, a fit is little more than noise. */
+const FEW_CHURNED = 30;
 const auc = (v: number | null) => (v === null ? '—' : v.toFixed(2));
 
 /** Weights fitted on earlier outcomes beside the live ones, judged on the later period the fit never saw. */
@@ -26,6 +28,7 @@ export function Suggestions({ suggestion, onLoad, onClose }: { suggestion: Sugge
       <p className="mt-2 text-sm text-gray-900" data-testid="held-out">
         Held-out AUC as of {heldOut.asOf} ({heldOut.horizonDays}-day horizon): suggested <strong>{auc(heldOut.suggestedAuc)}</strong>, live <strong>{auc(heldOut.liveAuc)}</strong>.
       </p>
+      {training.churned < FEW_CHURNED ? <p className="text-xs font-medium text-amber-900">Only {training.churned} churned accounts to learn from: the suggestion is fragile, and a held-out AUC this close to the live one is not a clear improvement.</p> : null}
       {suggestion.droppedOverrideWeights ? <p className="text-xs text-gray-700">The dimension weights of {suggestion.droppedOverrideWeights} override(s) were left out: they no longer summed to 100.</p> : null}
       <div className="mt-3 flex gap-2">
         <button type="button" className={secondaryButton} onClick={onLoad}>Load suggested weights into the draft</button>
