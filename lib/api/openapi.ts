@@ -85,7 +85,29 @@ function components(): Record<string, Schema> {
     History: { type: 'array', items: object({ date: { type: 'string', format: 'date' }, score, band, dimensions: { type: ['object', 'null'] }, modelVersion: { type: 'integer' } }) },
     ModelVersion: object({ version: { type: 'integer' }, publishedAt: { type: 'string', format: 'date-time' }, author: { type: 'string' }, note: { type: ['string', 'null'] }, model: { $ref: '#/components/schemas/Model' } }),
     PublishedModel: { allOf: [{ $ref: '#/components/schemas/ModelVersion' }, object({ rescored: { type: 'integer', description: 'accounts rescored' } })] },
-    ModelPreview: { type: 'object', description: 'distribution of scores (draft and live), accounts that change band, validation metrics of draft and live' },
+    ModelPreviewRequest: { oneOf: [{ $ref: '#/components/schemas/Model' }, object({ model: { $ref: '#/components/schemas/Model' }, asOf: { type: 'string', format: 'date', description: 'validation as-of date (default: 90 days ago)' }, horizonDays: { type: 'integer', minimum: 7, maximum: 1095, description: 'default 90' } }, ['model'])] },
+    ModelPreview: {
+      ...object({
+        distribution: { type: 'array', description: 'current customers per 10-point score bin', items: object({ bin: { type: 'string' }, draft: { type: 'integer' }, live: { type: 'integer' } }) },
+        bands: { type: 'array', items: object({ key: { type: 'string' }, label: { type: 'string' }, draft: { type: 'integer' }, live: { type: 'integer' } }) },
+        noScore: object({ draft: { type: 'integer' }, live: { type: 'integer' } }),
+        changes: object({
+          total: { type: 'integer' }, up: { type: 'integer' }, down: { type: 'integer' }, arrMoved: { type: 'number' },
+          top: { type: 'array', description: 'the accounts that change band, biggest ARR first (at most 25)', items: object({ id: { type: 'string' }, name: { type: 'string' }, arr: { type: 'number' }, liveScore: score, draftScore: score, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] } }) },
+        }),
+        validation: object({
+          asOf: { type: 'string', format: 'date' }, horizonDays: { type: 'integer' }, complete: { type: 'boolean' },
+          draft: { $ref: '#/components/schemas/ValidationFigures' }, live: { $ref: '#/components/schemas/ValidationFigures' },
+        }),
+        ms: { type: 'integer' },
+      }),
+      description: 'distribution of scores (draft and live), accounts that change band, validation metrics of draft and live',
+    },
+    ValidationFigures: object({
+      auc: { type: ['number', 'null'] }, aucInterval: { type: ['array', 'null'], items: { type: 'number' } }, lift: { type: ['number', 'null'] }, correlation: { type: ['number', 'null'] },
+      churnRates: { type: 'object' }, population: { type: 'object' },
+      bands: { type: 'array', description: 'retention by band', items: object({ key: { type: 'string' }, label: { type: 'string' }, accounts: { type: 'integer' }, churned: { type: 'integer' }, retention: { type: ['number', 'null'] } }) },
+    }),
     Cohorts: object({
       asOf: { type: 'string' }, horizonDays: { type: 'integer' }, groupBy: { type: 'string' },
       groups: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, accounts: { type: 'integer' }, churned: { type: 'integer' }, retention: { type: 'number' }, renewal: { type: 'number' }, expansion: { type: 'number' }, curve: { type: 'array', items: { type: 'object' } } } } },

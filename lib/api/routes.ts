@@ -129,7 +129,7 @@ export const API_ROUTES: RouteDoc[] = [
     id: 'previewModel', method: 'post', path: '/api/v1/model/preview', scope: 'admin', auth: 'bearer', group: 'Model',
     summary: 'Preview a draft model',
     description: 'Scores every account with a draft without publishing it: the distribution of scores, the accounts that change band, and validation metrics of the draft and the live model.',
-    body: { schema: 'Model', description: 'a draft model JSON (start from GET /api/v1/model)' },
+    body: { schema: 'ModelPreviewRequest', description: 'a draft model JSON (start from GET /api/v1/model), or { model, asOf, horizonDays }' },
     response: 'ModelPreview', errors: [400, 413],
   },
   ...(['batch', 'track', 'identify', 'group'] as const).map((call): RouteDoc => ({

@@ -1,5 +1,6 @@
 import type { Db, DbLike } from '@/db/open';
 import { modelVersions } from '@/db/schema';
+import { describeChange, diffModels } from '@/lib/model/diff';
 import { DEFAULT_MODEL, validateModel } from '@/lib/scoring';
 import { AppError } from '../errors';
 import { getLiveModel, type ModelVersion } from '../queries/model';
@@ -21,22 +22,29 @@ export interface PublishInput {
   author: string;
   actorUserPk?: number | null;
   rollbackOf?: number | null;
+  ip?: string | null;
 }
 
-/**
- * Publishes a new model version (validated; 400 with every problem otherwise), then rescores
- * current scores and rebuilds the daily history with it. Bulk loaders that rescore a bounded
- * history themselves afterwards pass `rescore: false`.
- */
-export function publishModel(db: Db, input: PublishInput, options: { onProgress?: (phase: string, done: number, total: number) => void; rescore?: boolean } = {}) {
-  const checked = validateModel(input.model);
+function checkedModel(json: unknown) {
+  const checked = validateModel(json);
   if (!checked.ok) {
     throw new AppError('invalid', `The model is not valid (${checked.errors.length} problem${checked.errors.length > 1 ? 's' : ''})`, checked.errors.map((e) => ({ path: e.path, message: e.message })));
   }
-  const version = db.transaction((tx) => {
+  return checked.model;
+}
+
+/** The audit entry of a version lists at most this many changed paths (the version list has them all). */
+const AUDITED_CHANGES = 50;
+
+/** Appends a validated version with its audit entry, in one transaction; answers its number. */
+export function insertModelVersion(db: Db, input: PublishInput): number {
+  const model = checkedModel(input.model);
+  const before = getLiveModel(db)?.model;
+  const changes = before ? diffModels(before, model).map(describeChange) : [];
+  return db.transaction((tx) => {
     const row = tx
       .insert(modelVersions)
-      .values({ model: checked.model, author: input.author, note: input.note ?? null, rollbackOf: input.rollbackOf ?? null })
+      .values({ model, author: input.author, note: input.note ?? null, rollbackOf: input.rollbackOf ?? null })
       .returning({ version: modelVersions.version })
       .get();
     recordAudit(tx, {
@@ -45,12 +53,49 @@ export function publishModel(db: Db, input: PublishInput, options: { onProgress?
       action: input.rollbackOf ? 'model.rollback' : 'model.published',
       targetType: 'model',
       targetId: String(row.version),
-      details: { note: input.note ?? null, ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}) },
+      details: {
+        note: input.note ?? null,
+        ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
+        changes: changes.slice(0, AUDITED_CHANGES),
+        ...(changes.length > AUDITED_CHANGES ? { moreChanges: changes.length - AUDITED_CHANGES } : {}),
+      },
+      ip: input.ip ?? null,
     });
     return row.version;
   });
+}
+
+/**
+ * Publishes a new model version (validated; 400 with every problem otherwise), then rescores
+ * current scores and rebuilds the daily history with it. Bulk loaders that rescore a bounded
+ * history themselves afterwards pass `rescore: false`.
+ */
+export function publishModel(db: Db, input: PublishInput, options: { onProgress?: (phase: string, done: number, total: number) => void; rescore?: boolean } = {}) {
+  const version = insertModelVersion(db, input);
   if (options.rescore === false) return { version, accounts: 0, snapshots: 0 };
   const current = rescore(db, { onProgress: (d, t) => options.onProgress?.('scores', d, t) });
   const history = rebuildHistory(db, { onProgress: (d, t) => options.onProgress?.('history', d, t) });
   return { version, accounts: current.accounts, snapshots: history.snapshots };
+}
+
+const STEP_ACCOUNTS = 200;
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The same as `publishModel`, recomputing in steps of a few hundred accounts with a pause between
+ * them: the server keeps answering (the page polls the job's progress) while a large portfolio is
+ * rescored. The version is live from the first step, so any account rescored meanwhile (new
+ * events) uses it too.
+ */
+export async function publishModelInSteps(db: Db, version: number, onProgress: (done: number, total: number) => void) {
+  const pks = db.$client.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[];
+  let snapshots = 0;
+  for (let i = 0; i < pks.length; i += STEP_ACCOUNTS) {
+    const part = pks.slice(i, i + STEP_ACCOUNTS);
+    rescore(db, { accountPks: part });
+    snapshots += rebuildHistory(db, { accountPks: part }).snapshots;
+    onProgress(Math.min(pks.length, i + STEP_ACCOUNTS), pks.length);
+    await nextTick();
+  }
+  return { version, accounts: pks.length, snapshots };
 }

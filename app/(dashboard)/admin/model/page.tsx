@@ -1,16 +1,33 @@
 import type { Metadata } from 'next';
-import { NotBuilt } from '@/components/ui/not-built';
 import { PageHeader } from '@/components/ui/page-header';
+import { getDb } from '@/db/client';
+import { getDraft } from '@/lib/server/commands/model-drafts';
+import { ensureLiveModel } from '@/lib/server/commands/model';
+import { versionHistory } from '@/lib/server/queries/model-history';
+import { defaultPreviewAsOf } from '@/lib/server/queries/model-preview';
 import { requirePageRole } from '@/lib/server/session';
+import { ModelEditorClient } from './client';
 
 export const metadata: Metadata = { title: 'Model' };
+export const dynamic = 'force-dynamic';
 
 export default async function Page() {
-  await requirePageRole('admin', '/admin/model');
+  const user = await requirePageRole('admin', '/admin/model');
+  const db = getDb();
+  const live = ensureLiveModel(db);
+  const draft = getDraft(db, user.pk);
   return (
     <>
-      <PageHeader title="Model" />
-      <NotBuilt what="The scoring model editor, with preview and backtest before publishing, will be here." />
+      <PageHeader
+        title="Model"
+        description="Change the scoring model in a draft, see which accounts would move and whether it would have predicted churn better, then publish it. Every version is kept and can be restored."
+      />
+      <ModelEditorClient
+        live={{ version: live.version, model: live.model }}
+        draft={draft ? { baseVersion: draft.baseVersion, text: JSON.stringify(draft.model, null, 2), updatedAt: new Date(draft.updatedAt).toISOString() } : null}
+        versions={versionHistory(db)}
+        defaultAsOf={defaultPreviewAsOf()}
+      />
     </>
   );
 }

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
+import { CatalogueEditor } from '@/components/admin/catalogue-editor';
 import { TriggerAliases } from '@/components/admin/trigger-aliases';
-import { NotBuilt } from '@/components/ui/not-built';
 import { PageHeader } from '@/components/ui/page-header';
 import { getDb } from '@/db/client';
+import { listFeatureCatalogue, listTriggerCatalogue } from '@/lib/server/commands/catalogue-admin';
 import { listActiveTriggers, listAliases, listUnmappedNames } from '@/lib/server/queries/triggers';
 import { requirePageRole } from '@/lib/server/session';
 
@@ -15,8 +16,9 @@ export default async function Page() {
     <>
       <PageHeader title="Triggers" />
       <div className="space-y-6">
+        <CatalogueEditor kind="trigger" rows={listTriggerCatalogue(db)} />
         <TriggerAliases aliases={listAliases(db)} triggers={listActiveTriggers(db)} unmapped={listUnmappedNames(db)} />
-        <NotBuilt what="Adding, renaming and retiring triggers and features will be here." />
+        <CatalogueEditor kind="feature" rows={listFeatureCatalogue(db)} />
       </div>
     </>
   );

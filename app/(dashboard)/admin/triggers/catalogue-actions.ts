@@ -1,0 +1,58 @@
+'use server';
+
+import { catalogueKeySchema, createFeatureSchema, createTriggerSchema, renameTriggerSchema, updateFeatureSchema } from '@/lib/catalogue-schemas';
+import { action, type ActionContext } from '@/lib/server/action';
+import { createFeature, createTrigger, renameTrigger, setRetired, updateFeature } from '@/lib/server/commands/catalogue-admin';
+import { ensureLiveModel } from '@/lib/server/commands/model';
+import { startRecomputeJob } from '@/lib/server/commands/model-job';
+
+const PATH = '/admin/triggers';
+const actor = ({ user, ip }: ActionContext) => ({ actor: user.email, actorUserPk: user.pk, ip });
+
+/** Every catalogue action answers the key and, when scores are being recomputed, the job doing it. */
+type Done = { key: string; job: number | null };
+
+/** The adoption measure reads the feature catalogue: scores and history are recomputed after a change to it. */
+function recompute(ctx: ActionContext): number {
+  return startRecomputeJob(ctx.db, ensureLiveModel(ctx.db).version, ctx.user.pk);
+}
+
+export const createTriggerAction = action('admin', createTriggerSchema, (input, ctx): Done => {
+  createTrigger(ctx.db, input, actor(ctx));
+  return { key: input.key, job: null };
+}, { revalidate: PATH });
+
+export const renameTriggerAction = action('admin', renameTriggerSchema, (input, ctx): Done => {
+  renameTrigger(ctx.db, input, actor(ctx));
+  return { key: input.key, job: null };
+}, { revalidate: PATH });
+
+export const retireTriggerAction = action('admin', catalogueKeySchema, ({ key }, ctx): Done => {
+  setRetired(ctx.db, 'trigger', key, true, actor(ctx));
+  return { key, job: null };
+}, { revalidate: PATH });
+
+export const restoreTriggerAction = action('admin', catalogueKeySchema, ({ key }, ctx): Done => {
+  setRetired(ctx.db, 'trigger', key, false, actor(ctx));
+  return { key, job: null };
+}, { revalidate: PATH });
+
+export const createFeatureAction = action('admin', createFeatureSchema, (input, ctx): Done => {
+  createFeature(ctx.db, input, actor(ctx));
+  return { key: input.key, job: recompute(ctx) };
+}, { revalidate: PATH });
+
+export const updateFeatureAction = action('admin', updateFeatureSchema, (input, ctx): Done => {
+  const { tierChanged } = updateFeature(ctx.db, input, actor(ctx));
+  return { key: input.key, job: tierChanged ? recompute(ctx) : null };
+}, { revalidate: PATH });
+
+export const retireFeatureAction = action('admin', catalogueKeySchema, ({ key }, ctx): Done => {
+  setRetired(ctx.db, 'feature', key, true, actor(ctx));
+  return { key, job: recompute(ctx) };
+}, { revalidate: PATH });
+
+export const restoreFeatureAction = action('admin', catalogueKeySchema, ({ key }, ctx): Done => {
+  setRetired(ctx.db, 'feature', key, false, actor(ctx));
+  return { key, job: recompute(ctx) };
+}, { revalidate: PATH });

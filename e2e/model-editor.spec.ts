@@ -1,0 +1,135 @@
+/**
+ * The model editor on the seeded demo server: an admin changes a weight, sees which accounts
+ * move and whether the draft predicts churn better, publishes it and rolls it back. CSMs and
+ * managers are refused the pages, and the preview API refuses keys without the admin scope.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { DEFAULT_MODEL } from '../lib/scoring/default-model';
+import { apiClient, apiKeys } from './support/api';
+import { signInAs } from './pages/login-page';
+
+const SHOTS = process.env.E2E_SCREENSHOTS;
+
+async function waitForPreview(page: Page) {
+  const preview = page.getByRole('region', { name: 'Preview: draft vs live' });
+  await expect(preview.getByText(/^Computed in \d+ ms$/)).toBeVisible({ timeout: 30_000 });
+  return preview;
+}
+
+async function waitForJob(page: Page, version: number) {
+  await expect(page.getByRole('status').filter({ hasText: `Version ${version} is live` })).toBeVisible({ timeout: 60_000 });
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.describe('model editor', () => {
+  test('an admin changes a weight, previews it, publishes it and rolls it back', async ({ page }) => {
+    await signInAs(page, 'admin@example.com');
+    await page.goto('/admin/model');
+    await expect(page.getByRole('heading', { name: 'Model', level: 1 })).toBeVisible();
+    const preview = await waitForPreview(page);
+    await expect(preview.getByRole('heading', { name: 'No account would change band' })).toBeVisible();
+
+    // Give interaction frequency 60 of 100: the other weights make room for it.
+    await page.getByLabel('Interaction frequency weight').fill('60');
+    await expect(page.getByText('Sum: 100')).toBeVisible();
+    await expect(page.getByLabel('Interaction quality weight')).not.toHaveValue('35');
+    await expect(preview.getByRole('heading', { name: /^\d+ accounts would change band/ })).toBeVisible({ timeout: 30_000 });
+    await expect(preview.getByText(/^Computed in \d+ ms$/)).toBeVisible({ timeout: 30_000 });
+    const moves = preview.getByRole('table', { name: /would change band/ });
+    await expect(moves.getByRole('row').nth(1)).toBeVisible();
+    const validation = preview.getByRole('table', { name: 'Validation of draft and live on history' });
+    await expect(validation.getByRole('row', { name: /^AUC/ })).toContainText(/\d\.\d\d/);
+    await expect(validation.getByRole('row', { name: /^Retention, Highly engaged/ })).toBeVisible();
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/model-editor-preview.png`, fullPage: true });
+
+    // An invalid draft names the field and stops the preview.
+    await page.getByLabel('Scoring window (days)').fill('0');
+    await expect(page.getByTestId('model-errors')).toContainText('windowDays');
+    await expect(page.getByRole('button', { name: 'Publish as a new version' })).toBeDisabled();
+    await page.getByLabel('Scoring window (days)').fill('30');
+    await expect(page.getByTestId('model-errors')).toHaveCount(0);
+
+    // Publish needs a note.
+    await page.getByRole('button', { name: 'Publish as a new version' }).click();
+    await expect(page.getByText('Say what changed and why')).toBeVisible();
+    await page.getByLabel('Note (what changed and why)').fill('More weight on interaction frequency');
+    await page.getByRole('button', { name: 'Publish as a new version' }).click();
+    await waitForJob(page, 2);
+    const v2 = page.getByRole('listitem', { name: 'Version 2' });
+    await expect(v2).toContainText('live');
+    await expect(v2).toContainText('More weight on interaction frequency');
+    await v2.getByText(/changes? from version 1/).click();
+    await expect(v2).toContainText('dimensions[frequency].weight: 30 → 60');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/model-editor-published.png`, fullPage: true });
+
+    // Roll back to version 1: a new version 3 restoring it.
+    const v1 = page.getByRole('listitem', { name: 'Version 1' });
+    await v1.getByRole('button', { name: 'Restore version 1' }).click();
+    await v1.getByRole('button', { name: 'Confirm restoring version 1' }).click();
+    await waitForJob(page, 3);
+    const v3 = page.getByRole('listitem', { name: 'Version 3' });
+    await expect(v3).toContainText('restores version 1');
+    await expect(v3).toContainText('live');
+    await expect(page.getByLabel('Interaction frequency weight')).toHaveValue('30');
+
+    // Suggested weights: fitted on the earlier half, judged on the later half, loaded as a draft only.
+    await page.getByRole('button', { name: 'Suggest weights' }).click();
+    const suggestion = page.getByRole('region', { name: 'Suggested weights' });
+    await expect(suggestion.getByTestId('held-out')).toHaveText(/Held-out AUC as of \d{4}-\d{2}-\d{2} .* suggested \d\.\d\d, live \d\.\d\d/, { timeout: 30_000 });
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/model-editor-suggested.png` });
+    await suggestion.getByRole('button', { name: 'Load suggested weights into the draft' }).click();
+    await expect(page.getByText('Suggested weights loaded into the draft')).toBeVisible();
+    await expect(page.getByText('Live: version 3. The draft differs from it.')).toBeVisible();
+    await page.getByRole('button', { name: 'Discard draft' }).click();
+    await expect(page.getByText('Live: version 3. The draft is the live model.')).toBeVisible();
+
+    // The audit log lists both versions with what they changed.
+    await page.goto('/admin/audit');
+    await expect(page.getByRole('row', { name: /model\.rollback model 3/ })).toContainText('dimensions[frequency].weight: 60 → 30');
+    await expect(page.getByRole('row', { name: /model\.published model 2/ })).toContainText('dimensions[frequency].weight: 30 → 60');
+  });
+
+  test('the triggers page creates, renames and retires a trigger', async ({ page }) => {
+    await signInAs(page, 'admin@example.com');
+    await page.goto('/admin/triggers');
+    const card = page.getByRole('region', { name: 'Triggers' });
+    await card.getByLabel('Key', { exact: true }).fill('webinar.attended');
+    await card.getByLabel('Label', { exact: true }).fill('Webinar');
+    await card.getByRole('button', { name: 'Add trigger' }).click();
+    await expect(card.getByRole('row', { name: /webinar\.attended/ })).toBeVisible();
+    await card.getByLabel('Label of webinar.attended').fill('Webinar attended');
+    await card.getByRole('button', { name: 'Save webinar.attended' }).click();
+    await expect(card.getByRole('row', { name: /webinar\.attended/ }).getByText('Saved')).toBeVisible();
+    await card.getByRole('button', { name: 'Retire webinar.attended' }).click();
+    await expect(card.getByRole('row', { name: /webinar\.attended/ })).toContainText('Retired');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/triggers.png`, fullPage: true });
+  });
+
+  for (const email of ['csm@example.com', 'manager@example.com']) {
+    test(`${email} is refused the model and triggers pages and the preview`, async ({ page }) => {
+      await signInAs(page, email);
+      for (const path of ['/admin/model', '/admin/triggers']) expect((await page.goto(path))?.status(), path).toBe(403);
+      const answer = await page.request.post('/api/app/model/preview', { data: DEFAULT_MODEL });
+      expect(answer.status()).toBe(403);
+    });
+  }
+
+  test('the preview API answers admin keys only', async ({ baseURL }) => {
+    const keys = apiKeys('demo');
+    for (const scope of ['read', 'ingest'] as const) {
+      const refused = await (await apiClient(baseURL!, keys[scope])).post('/api/v1/model/preview', { data: DEFAULT_MODEL });
+      expect(refused.status(), scope).toBe(403);
+      expect((await refused.json()).error.code).toBe('forbidden');
+    }
+    const admin = await apiClient(baseURL!, keys.admin);
+    const ok = await admin.post('/api/v1/model/preview', { data: { model: { ...DEFAULT_MODEL, dimensions: DEFAULT_MODEL.dimensions.map((d, i) => ({ ...d, weight: [60, 20, 10, 10][i] })) } } });
+    expect(ok.status()).toBe(200);
+    const body = await ok.json();
+    expect(body.distribution).toHaveLength(10);
+    expect(body.validation.draft.auc).toEqual(expect.any(Number));
+    const bad = await admin.post('/api/v1/model/preview', { data: { ...DEFAULT_MODEL, windowDays: 0 } });
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).error.details[0].path).toBe('windowDays');
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * npx tsx scripts/bench-preview.ts [--db FILE] [--accounts 10000] [--months 18] [--volume 1] [--runs 5]
+ *
+ * Times the model editor's preview (`previewModel`, behind POST /api/v1/model/preview and the
+ * editor's live preview): every current customer scored with a draft from the aggregates, the
+ * band changes, and the validation of draft and live at the default as-of date (every account
+ * active then scored with the draft). Also times the parts and the suggested-weights fit. Seeds
+ * the database first (demo generator, aggregates, scores, daily history) unless FILE already
+ * holds that many accounts with history; the file is kept for later runs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase, type Db } from '@/db/open';
+import { DEFAULT_MODEL, endOfUtcDay, type Model } from '@/lib/scoring';
+import { prepareDatabase } from '@/lib/server/commands/catalogue';
+import { ensureLiveModel } from '@/lib/server/commands/model';
+import { defaultPreviewAsOf, previewModel, scoreEveryAccount } from '@/lib/server/queries/model-preview';
+import { suggestWeights } from '@/lib/server/queries/suggested-weights';
+import { run, UsageError } from './cli';
+import { formatSummary, runSeed } from './seed';
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!(n > 0)) throw new UsageError(`--${name} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+function readyAccounts(db: Db): number {
+  const c = db.$client;
+  const accounts = c.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
+  const snapshots = c.prepare('SELECT count(*) FROM (SELECT 1 FROM score_snapshots LIMIT 1)').pluck().get() as number;
+  return snapshots ? accounts : 0;
+}
+
+function time(runs: number, fn: () => unknown) {
+  fn(); // warm-up: page cache, prepared statements
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return `min ${ms[0]!.toFixed(0)}  median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)}  max ${ms[ms.length - 1]!.toFixed(0)} ms`;
+}
+
+run(() => {
+  const { values } = parseArgs({
+    options: { db: { type: 'string' }, accounts: { type: 'string' }, months: { type: 'string' }, volume: { type: 'string' }, runs: { type: 'string' } },
+  });
+  const file = path.resolve(values.db ?? 'data/bench-preview/trellis.db');
+  const accounts = Math.round(positive('accounts', values.accounts, 10_000));
+  const months = Math.round(positive('months', values.months, 18));
+  const runs = Math.round(positive('runs', values.runs, 5));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = prepareDatabase(openDatabase(file));
+  try {
+    if (readyAccounts(db) < accounts) {
+      console.log(`Seeding ${accounts} accounts x ${months} months into ${file} (kept for later runs)…`);
+      const t0 = performance.now();
+      const summary = runSeed(db, { accounts, months, seed: 42, reset: true, volume: positive('volume', values.volume, 1), aggregate: true, scores: true });
+      console.log(formatSummary(summary));
+      console.log(`  seeded, scored and history built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    } else {
+      console.log(`Reusing ${file}`);
+    }
+    const c = db.$client;
+    const stats = c.prepare('SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM accounts WHERE churned_at IS NULL) AS customers, (SELECT count(*) FROM agg_daily) AS daily').get() as Record<string, number>;
+    console.log(`${stats.accounts} accounts (${stats.customers} current customers), ${stats.daily} daily aggregate rows; ${runs} timed runs after one warm-up\n`);
+
+    const live = ensureLiveModel(db).model;
+    const draft: Model = { ...live, dimensions: live.dimensions.map((d, i) => ({ ...d, weight: [45, 25, 15, 15][i] ?? d.weight })) };
+    if (draft.dimensions.reduce((a, d) => a + d.weight, 0) !== 100) throw new Error('the bench draft assumes the four dimensions of the default model');
+    const asOf = Date.parse(`${defaultPreviewAsOf()}T00:00:00Z`);
+    const t0 = performance.now();
+    const answer = previewModel(db, draft);
+    const cold = performance.now() - t0;
+    console.log(`draft: weights ${draft.dimensions.map((d) => d.weight).join('/')} (live ${live.dimensions.map((d) => d.weight).join('/')}); ${answer.changes.total} accounts change band; AUC draft ${answer.validation.draft.auc} vs live ${answer.validation.live.auc} as of ${answer.validation.asOf}`);
+    console.log(`first preview (inputs loaded from the aggregates): ${cold.toFixed(0)} ms; the runs below reuse the loaded inputs, as an editing session does\n`);
+    console.log(`scoreEveryAccount now (draft)        ${time(runs, () => scoreEveryAccount(db, draft, endOfUtcDay(Date.now())))}`);
+    console.log(`scoreEveryAccount as of D (draft)    ${time(runs, () => scoreEveryAccount(db, draft, asOf))}`);
+    console.log(`previewModel (whole answer)          ${time(runs, () => previewModel(db, draft))}`);
+    console.log(`previewModel with the default model  ${time(runs, () => previewModel(db, DEFAULT_MODEL))}`);
+    try {
+      const s = suggestWeights(db);
+      console.log(`suggestWeights                       ${time(Math.min(runs, 3), () => suggestWeights(db))}  (${s.training.samples} samples, weights ${s.weights.map((w) => w.suggested).join('/')}, held-out AUC ${s.heldOut.suggestedAuc} vs live ${s.heldOut.liveAuc})`);
+    } catch (error) {
+      console.log(`suggestWeights: ${(error as Error).message}`);
+    }
+  } finally {
+    db.$client.close();
+  }
+});
