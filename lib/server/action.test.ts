@@ -19,10 +19,8 @@ const form = (fields: Record<string, string | string[]>) => {
 const schema = z.object({ name: z.string().min(1, 'Give it a name') });
 
 describe('server actions', () => {
-  let run: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    run = vi.fn((input: { name: string }) => ({ hello: input.name }));
-  });
+  const run = vi.fn((input: { name: string }, _ctx: unknown) => ({ hello: input.name }));
+  beforeEach(() => run.mockClear());
 
   it('refuses anonymous users and lower roles before reading the form or running anything', async () => {
     const act = action('admin', schema, run);
