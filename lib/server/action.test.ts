@@ -20,7 +20,9 @@ const schema = z.object({ name: z.string().min(1, 'Give it a name') });
 
 describe('server actions', () => {
   const run = vi.fn((input: { name: string }, _ctx: unknown) => ({ hello: input.name }));
-  beforeEach(() => run.mockClear());
+  beforeEach(() => {
+    run.mockClear();
+  });
 
   it('refuses anonymous users and lower roles before reading the form or running anything', async () => {
     const act = action('admin', schema, run);
