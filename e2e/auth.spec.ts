@@ -4,7 +4,7 @@ import { LoginPage, signInAs } from './pages/login-page';
 const NAV_BY_ROLE = {
   'csm@example.com': ['Accounts', 'Alerts'],
   'manager@example.com': ['Accounts', 'Alerts', 'Trends', 'Cohorts'],
-  'admin@example.com': ['Accounts', 'Alerts', 'Trends', 'Cohorts', 'Model', 'Triggers', 'Users', 'API keys', 'Import', 'Webhooks', 'Audit log'],
+  'admin@example.com': ['Accounts', 'Alerts', 'Trends', 'Cohorts', 'Model', 'Triggers', 'Users', 'API keys', 'API', 'Import', 'Webhooks', 'Audit log'],
 } as const;
 const ALL_LINKS = NAV_BY_ROLE['admin@example.com'];
 

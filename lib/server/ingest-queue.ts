@@ -4,14 +4,16 @@
  * written all-or-nothing on its own, but the accounts they touch are rescored once and the
  * database commits once. A request is answered after that commit, so it always sees its scores.
  *
- * A lone request is written at once (next turn of the event loop); a batch waits for others only
- * while other requests are still reading their bodies, and never longer than MAX_WAIT_MS.
+ * A lone request waits SETTLE_MS for company; a batch waits longer only while others keep
+ * arriving or are still reading their bodies, and never longer than MAX_WAIT_MS.
  */
 import 'server-only';
 import type { Db } from '@/db/open';
 import type { EventInput } from '@/lib/ingest/schemas';
 import { ingestEventGroup, type IngestOptions, type IngestResult } from './commands/events';
 
+/** a batch waits this long for others to join, and again while more keep arriving */
+const SETTLE_MS = 2;
 const MAX_WAIT_MS = 25;
 /** bounds one transaction, so one commit never holds the database for too long */
 const MAX_GROUP_EVENTS = 40_000;
@@ -23,21 +25,24 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
-let lastWriteAt = 0;
+// On globalThis: the route handlers and the background scheduler may be bundled apart, each with
+// its own copy of this module, and must still see the same moment.
+const activity = globalThis as unknown as { trellisLastIngestAt?: number };
 
 /**
  * True while event batches are arriving (one written in the last `ms`). Background work that
  * competes for the one thread (rebuilding past days' snapshots) takes smaller steps meanwhile.
  */
 export function ingestIsBusy(ms = 3_000, now = Date.now()): boolean {
-  return now - lastWriteAt < ms;
+  return now - (activity.trellisLastIngestAt ?? 0) < ms;
 }
 
 class IngestQueue {
   private jobs: Job[] = [];
   private reading = 0;
-  private immediate: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private firstQueuedAt = 0;
+  private lastQueuedAt = 0;
 
   constructor(private readonly db: Db) {}
 
@@ -53,30 +58,36 @@ class IngestQueue {
     }
     return new Promise<IngestResult>((resolve, reject) => {
       this.jobs.push({ items, options, resolve, reject });
+      this.lastQueuedAt = Date.now();
       this.schedule();
     });
   }
 
   private schedule(): void {
-    if (!this.jobs.length) return;
-    if (this.reading === 0) {
-      this.immediate ??= setImmediate(() => this.flush());
-    } else {
-      this.timer ??= setTimeout(() => this.flush(), MAX_WAIT_MS);
+    if (!this.jobs.length || this.timer) return;
+    this.firstQueuedAt = Date.now();
+    this.timer = setTimeout(() => this.tick(), SETTLE_MS);
+  }
+
+  /** Waits while batches keep arriving or are being read, up to MAX_WAIT_MS after the first. */
+  private tick(): void {
+    this.timer = null;
+    const waited = Date.now() - this.firstQueuedAt;
+    const arriving = this.reading > 0 || Date.now() - this.lastQueuedAt < SETTLE_MS;
+    if (arriving && waited < MAX_WAIT_MS) {
+      this.timer = setTimeout(() => this.tick(), SETTLE_MS);
+      return;
     }
+    this.flush();
   }
 
   private flush(): void {
-    if (this.immediate) clearImmediate(this.immediate);
-    if (this.timer) clearTimeout(this.timer);
-    this.immediate = null;
-    this.timer = null;
     while (this.jobs.length) {
       let events = 0;
       let n = 0;
       while (n < this.jobs.length && (n === 0 || events + this.jobs[n]!.items.length <= MAX_GROUP_EVENTS)) events += this.jobs[n++]!.items.length;
       const group = this.jobs.splice(0, n);
-      lastWriteAt = Date.now();
+      activity.trellisLastIngestAt = Date.now();
       try {
         const outcomes = ingestEventGroup(this.db, group.map((j) => ({ items: j.items, options: j.options })));
         outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.result) : group[i]!.reject(o.error)));

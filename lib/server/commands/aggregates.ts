@@ -120,9 +120,18 @@ function flush(db: Db, acc: Accumulator, merge: boolean): void {
     'INSERT INTO agg_daily (account_pk, day, type, n, props) VALUES (?, ?, ?, ?, ?) ' +
       'ON CONFLICT (account_pk, day, type) DO UPDATE SET n = excluded.n, props = excluded.props',
   );
+  // Most events carry no numeric or boolean property: their counts add up in SQL, no read needed.
+  const addDaily = c.prepare(
+    'INSERT INTO agg_daily (account_pk, day, type, n, props) VALUES (?, ?, ?, ?, NULL) ' +
+      'ON CONFLICT (account_pk, day, type) DO UPDATE SET n = n + excluded.n',
+  );
   for (const d of acc.daily.values()) {
     let n = d.n;
     let props = d.props;
+    if (merge && props === null) {
+      addDaily.run(d.accountPk, d.day, d.type, n);
+      continue;
+    }
     if (merge) {
       const existing = selectDaily.get(d.accountPk, d.day, d.type) as { n: number; props: string | null } | undefined;
       if (existing) {

@@ -12,6 +12,7 @@ import { formatCount } from '@/lib/format';
 import { CSV_FIELDS, EXTRAS_FIELD, IMPORT_KINDS, guessMapping, mappingProblems, type ImportKind, type Mapping } from '@/lib/ingest/csv';
 import type { ImportStatus } from '@/lib/server/imports/csv-import';
 
+const KIND_LABEL: Record<ImportKind, string> = { accounts: 'Accounts', contacts: 'Contacts', events: 'Events', outcomes: 'Outcomes' };
 const KIND_TEXT: Record<ImportKind, string> = {
   accounts: 'customers: id, name, tier, ARR, owner, dates',
   contacts: 'stakeholders of existing accounts',
@@ -136,7 +137,7 @@ export function ImportClient() {
             {IMPORT_KINDS.map((k) => (
               <label key={k} className={`cursor-pointer rounded-md border px-3 py-2 text-sm ${kind === k ? 'border-accent bg-accent-soft' : 'border-gray-200 hover:bg-gray-50'}`}>
                 <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => reset(k)} className="mr-2" disabled={working} />
-                <span className="font-medium capitalize text-gray-900">{k}</span>
+                <span className="font-medium text-gray-900">{KIND_LABEL[k]}</span>
                 <span className="mt-0.5 block text-xs text-gray-600">{KIND_TEXT[k]}</span>
               </label>
             ))}
