@@ -3,6 +3,7 @@
  * tests, previews) or of a UTC day (the shape of the stored aggregates). The aggregation jobs
  * must produce the same numbers, so this is the reference for what a bucket holds.
  */
+import { FLAG_PROP_TYPES } from './flags';
 import type { Model } from './schema';
 import type { AccountActivity, ContactBucket, FeatureBucket, PropStat, TypeBucket } from './types';
 import { DAY_MS } from './window';
@@ -41,6 +42,19 @@ export function featureSourcesOf(model: Model): FeatureSource[] {
     }
   }
   return out;
+}
+
+/**
+ * The trigger types whose property statistics scoring reads with this model: the types of its
+ * `attributes` measures (overrides cannot change a measure's types) and, when flags are computed,
+ * the types the flag rules read. Loaders may leave the other types' `props` out.
+ */
+export function propTypesOf(model: Model, options: { flags?: boolean } = {}): string[] {
+  const out = new Set<string>(options.flags ? FLAG_PROP_TYPES : []);
+  for (const d of model.dimensions) {
+    for (const m of d.measures) if (m.kind === 'attributes') for (const t of typeof m.event === 'string' ? [m.event] : m.event) out.add(t);
+  }
+  return [...out];
 }
 
 /**

@@ -23,7 +23,8 @@ export const FLAG_RULES = {
   sentimentDrop: 0.3,
 } as const;
 
-
+/** The trigger types whose property statistics the rules below read (loaders may skip others). */
+export const FLAG_PROP_TYPES: readonly string[] = ['meeting.canceled', 'outreach.replied', 'meeting.held', 'email.exchanged'];
 
 /** Differences of fractions must not miss a threshold by a rounding error (0.6 - 0.35 < 0.25). */
 const EPS = 1e-9;

@@ -1,0 +1,97 @@
+/**
+ * npx tsx scripts/bench-scoring.ts [--repeat 3] [--history-days 365] [--skip-history] [--skip-naive]
+ *
+ * Scoring at scale on the database of DATABASE_URL (build one with
+ * `npx tsx scripts/seed.ts --accounts 10000 --months 12 --skip-scores`):
+ *  - naive: one SQL GROUP BY over the raw events giving per-account, per-type counts of the
+ *    current and the previous window (what a simple implementation reads before scoring anything);
+ *  - a full rescore of the current scores (`rescore`: load aggregates, score, write scores, flags
+ *    and today's snapshot), with its phases;
+ *  - the daily history of the last N days (`rebuildHistory`);
+ *  - peak memory (RSS) of this process.
+ * Each timed step runs `--repeat` times (history once); the median is reported beside every run.
+ * It writes scores, flags and snapshots: use a scratch copy, not a database that matters.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { databaseFile } from '@/db/open';
+import { endOfUtcDay } from '@/lib/scoring';
+import { DAY_MS } from '@/lib/server/commands/aggregates';
+import { ensureLiveModel } from '@/lib/server/commands/model';
+import { rebuildHistory } from '@/lib/server/commands/history';
+import { rescore } from '@/lib/server/commands/scores';
+import { openMigratedDatabase, run, UsageError } from './cli';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+function intOption(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+run(() => {
+  const { values } = parseArgs({
+    options: {
+      repeat: { type: 'string' },
+      'history-days': { type: 'string' },
+      'skip-history': { type: 'boolean', default: false },
+      'skip-naive': { type: 'boolean', default: false },
+    },
+  });
+  const repeat = intOption('repeat', values.repeat, 3);
+  const historyDays = intOption('history-days', values['history-days'], 365);
+  const db = openMigratedDatabase();
+  const c = db.$client;
+  const model = ensureLiveModel(db).model;
+  const now = Date.now();
+  const asOf = endOfUtcDay(now);
+  const accounts = c.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
+  const events = c.prepare('SELECT count(*) FROM events').pluck().get() as number;
+  const cpus = os.cpus();
+  console.log(`database: ${databaseFile()} (${accounts.toLocaleString('en-US')} accounts, ${events.toLocaleString('en-US')} events)`);
+  console.log(`machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${mb(os.totalmem())} RAM, Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+  if (!values['skip-naive']) {
+    // Counts per account, type and window, straight from the raw events (no index can serve a
+    // range on occurred_at alone, so SQLite scans the table: that is the naive cost).
+    const len = model.windowDays * DAY_MS;
+    const naive = c.prepare(
+      `SELECT account_pk, type, sum(CASE WHEN occurred_at >= @mid THEN count ELSE 0 END) AS current,
+         sum(CASE WHEN occurred_at < @mid THEN count ELSE 0 END) AS previous
+       FROM events WHERE occurred_at >= @from AND occurred_at < @to GROUP BY account_pk, type`,
+    );
+    const times: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < repeat; i++) {
+      const t0 = performance.now();
+      rows = naive.all({ mid: asOf - len, from: asOf - 2 * len, to: asOf }).length;
+      times.push(performance.now() - t0);
+    }
+    console.log(`naive GROUP BY over raw events (two windows, ${rows.toLocaleString('en-US')} rows): ${times.map(s).join(', ')}; median ${s(median(times))}`);
+  }
+
+  const rescoreTimes: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const r = rescore(db, { now, asOf });
+    rescoreTimes.push(r.ms);
+    const p = r.phases;
+    console.log(
+      `rescore #${i + 1}: ${s(r.ms)} for ${r.accounts} accounts (load ${s(p.loadMs)}, score ${s(p.scoreMs)}, write ${s(p.writeMs)}; ` +
+        `${r.bandChanges} band changes, ${r.flagsRaised} flags raised)`,
+    );
+  }
+  console.log(`rescore median: ${s(median(rescoreTimes))}`);
+
+  if (!values['skip-history']) {
+    const toDay = Math.floor(now / DAY_MS);
+    const h = rebuildHistory(db, { fromDay: toDay - historyDays + 1, toDay });
+    console.log(`history: ${h.snapshots.toLocaleString('en-US')} snapshots (${h.days} days x ${h.accounts} accounts) in ${s(h.ms)}`);
+  }
+  // maxRSS is in kilobytes.
+  console.log(`peak RSS: ${mb(process.resourceUsage().maxRSS * 1024)}`);
+  c.close();
+});
