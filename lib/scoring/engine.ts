@@ -205,8 +205,10 @@ export function scoreSeries(input: Omit<ScoreInput, 'asOf' | 'detail'>, asOfs: r
   const refs = accountRefs(input.contacts, input.catalogue);
   const window = new SlidingWindow(activity, model.windowDays * DAY_MS);
   const out: SeriesPoint[] = [];
+  let cm: CompiledModel | null = null;
   for (const asOf of asOfs) {
-    const cm = compileModel(model, profile.tier, resolveStage(profile, asOf).stage);
+    const stage = resolveStage(profile, asOf).stage;
+    if (cm?.stage !== stage) cm = compileModel(model, profile.tier, stage);
     const now = scoreWindow(cm, window.at(asOf), refs, hasHistoryBefore(activity, asOf), 'none');
     const scored = now.state === 'scored';
     out.push({ asOf, state: now.state, score: now.score, band: bandFor(cm, now.score), dimensions: now.dims.map((d) => (scored ? d.score : null)) });

@@ -6,7 +6,18 @@
  * Subtracting is exact only for integer counts (as stored counts are) and the walk needs buckets
  * sorted by time; any other activity, or a window moving backwards, is summarised from scratch.
  */
-import { contactIndexOf, featureIndexOf, lastBefore, OUTREACH_SENT, typeIndexOf, type ContactIndex, type FeatureIndex, type TypeIndex } from './activity-index';
+import {
+  contactIndexOf,
+  featureIndexOf,
+  firstPositionFrom,
+  lastBefore,
+  OUTREACH_SENT,
+  positionsOf,
+  typeIndexOf,
+  type ContactIndex,
+  type FeatureIndex,
+  type TypeIndex,
+} from './activity-index';
 import type { AccountActivity } from './types';
 import { summarizeWindow, type WindowSummary } from './window';
 
@@ -91,7 +102,12 @@ export class SlidingWindow {
     const lastReplyAt = lastBefore(this.ti.replyTimes, to);
     let sent = 0;
     if (this.sentId >= 0) {
-      for (let j = t[0]; j < t[1]; j++) if (tIds[j] === this.sentId && (lastReplyAt === null || types[j].t > lastReplyAt)) sent += types[j].n;
+      const positions = positionsOf(this.ti, this.sentId);
+      for (let k = firstPositionFrom(types, positions, from); k < positions.length; k++) {
+        const b = types[positions[k]];
+        if (b.t >= to) break;
+        if (lastReplyAt === null || b.t > lastReplyAt) sent += b.n;
+      }
     }
     return {
       from,

@@ -45,12 +45,13 @@ const SCORE_COLUMNS = [
   'account_pk', 'model_version', 'as_of', 'state', 'score', 'band', 'partial', 'dimensions', 'velocity', 'touchpoints',
   'previous_touchpoints', 'previous_score', 'score_change', 'below_target', 'flags', 'flag_count', 'red_flag_count', 'computed_at',
 ] as const;
-const SNAPSHOT_COLUMNS = ['account_pk', 'day', 'model_version', 'score', 'band', 'dimensions'] as const;
+export const SNAPSHOT_COLUMNS = ['account_pk', 'day', 'model_version', 'score', 'band', 'dimensions'] as const;
 
 /** Rows per multi-row statement: 18 columns x 64 rows stays far below SQLite's parameter limit. */
 const ROWS_PER_STATEMENT = 64;
 
-function upsertSql(table: string, columns: readonly string[], conflict: string, rows: number): string {
+/** A multi-row `INSERT ... ON CONFLICT (conflict) DO UPDATE` of every other column. */
+export function upsertRowsSql(table: string, columns: readonly string[], conflict: string, rows: number): string {
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const keys = new Set(conflict.split(', '));
   const set = columns.filter((c) => !keys.has(c)).map((c) => `${c} = excluded.${c}`).join(', ');
@@ -134,8 +135,8 @@ export class ScoreWriter {
         bandChanges += 1;
       }
     }
-    this.runRows(scoreRows, (n) => upsertSql('scores', SCORE_COLUMNS, 'account_pk', n));
-    this.runRows(snapshotRows, (n) => upsertSql('score_snapshots', SNAPSHOT_COLUMNS, 'account_pk, day', n));
+    this.runRows(scoreRows, (n) => upsertRowsSql('scores', SCORE_COLUMNS, 'account_pk', n));
+    this.runRows(snapshotRows, (n) => upsertRowsSql('score_snapshots', SNAPSHOT_COLUMNS, 'account_pk, day', n));
     this.runRows(seen.map((pk) => [pk]), (n) => `UPDATE flags SET last_seen_at = ${this.now} WHERE pk IN (${Array(n).fill('?').join(',')})`);
     this.runRows(cleared.map((pk) => [pk]), (n) => `UPDATE flags SET cleared_at = ${this.now} WHERE pk IN (${Array(n).fill('?').join(',')})`);
     return { bandChanges, flagsRaised };

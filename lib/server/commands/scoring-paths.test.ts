@@ -100,6 +100,18 @@ describe('history rebuild', () => {
     expect(compared).toBeGreaterThan(50);
   });
 
+  it('rewrites existing history in place and removes days before an account existed', () => {
+    const c = db.$client;
+    const [a, b] = stored();
+    const before = c.prepare('SELECT * FROM score_snapshots ORDER BY account_pk, day').all();
+    const started = c.prepare('SELECT started_at FROM accounts WHERE pk = ?').pluck().get(a.pk) as number;
+    const firstDay = Math.min(dayOf(started), c.prepare('SELECT min(day) FROM score_snapshots WHERE account_pk = ?').pluck().get(a.pk) as number);
+    c.prepare('INSERT INTO score_snapshots (account_pk, day, model_version, score, band, dimensions) VALUES (?, ?, 1, 1, ?, NULL)').run(a.pk, firstDay - 3, 'red');
+    c.prepare("UPDATE score_snapshots SET score = -1, band = 'x', dimensions = '{}' WHERE account_pk = ? AND day = ?").run(b.pk, TODAY - 10);
+    rebuildHistory(db, { fromDay: firstDay - 30, toDay: TODAY });
+    expect(c.prepare('SELECT * FROM score_snapshots ORDER BY account_pk, day').all()).toEqual(before);
+  });
+
   it('formats dimension scores exactly as JSON.stringify does', () => {
     const json = dimensionsJson(['frequency', 'quality', 'breadth']);
     for (const scores of [[47.826086956, null, 100], [0, 33.333333, 12.345], [null, null, null], [-0, 99.995, 1e-9]]) {
