@@ -41,7 +41,7 @@ export {
 export { compileModel, resolveStage, ONBOARDING_DAYS, type CompiledModel } from './compile';
 export { scoreAccount, scoreSeries, roundScore, bandFor, type ScoreInput, type ScoreDetail, type SeriesPoint } from './engine';
 export { SlidingWindow } from './sliding-window';
-export { computeFlags, FLAG_RULES, FLAG_LABELS, FLAG_PROP_TYPES, type FlagInput } from './flags';
+export { computeFlags, FLAG_RULES, FLAG_LABELS, FLAG_PROP_TYPES, FLAG_TYPES, type FlagInput } from './flags';
 export { describeMeasure } from './explain';
-export { buildActivity, featureSourcesOf, propTypesOf, type RawEvent, type FeatureSource, type BuildActivityOptions } from './activity';
+export { buildActivity, featureSourcesOf, propTypesOf, typesReadBy, type RawEvent, type FeatureSource, type BuildActivityOptions } from './activity';
 export { WindowedActivityBuilder } from './windowed-activity';

@@ -1,11 +1,35 @@
 /** Activity summarised per window must score exactly like the day buckets it summarises. */
 import { describe, expect, it } from 'vitest';
-import { buildActivity } from './activity';
+import { buildActivity, typesReadBy } from './activity';
 import { DEFAULT_MODEL } from './default-model';
 import { scoreAccount, type ScoreInput } from './engine';
 import { ev, many, RANDOM_CONTACTS, RANDOM_FEATURES, randomEvents, rng, T } from './test-helpers';
 import { DAY_MS } from './window';
 import { WindowedActivityBuilder } from './windowed-activity';
+
+describe('typesReadBy', () => {
+  it('names every type that can change a result: dropping the others changes nothing', () => {
+    const rand = rng(17);
+    const flagged = new Set(typesReadBy(DEFAULT_MODEL, { flags: true }));
+    const scored = new Set(typesReadBy(DEFAULT_MODEL));
+    expect([...scored].sort()).toEqual(['email.exchanged', 'feature.used', 'meeting.held', 'outreach.replied', 'outreach.sent', 'product.login', 'support.interaction', 'training.attended']);
+    expect([...flagged].filter((t) => !scored.has(t)).sort()).toEqual(['meeting.canceled', 'qbr.declined', 'qbr.no_show']);
+    for (let i = 0; i < 100; i++) {
+      const activity = buildActivity(randomEvents(rand), { resolution: 'day' });
+      const only = (types: Set<string>) => ({ ...activity, types: activity.types.filter((b) => types.has(b.type)), features: activity.features.filter((b) => types.has(b.type)) });
+      const input: ScoreInput = {
+        model: DEFAULT_MODEL,
+        profile: { id: 'a', tier: 'core', lifecycleStage: null, startedAt: null },
+        contacts: RANDOM_CONTACTS,
+        catalogue: RANDOM_FEATURES,
+        activity,
+        asOf: T,
+      };
+      expect(scoreAccount({ ...input, activity: only(flagged) })).toEqual(scoreAccount(input));
+      expect(scoreAccount({ ...input, activity: only(scored), detail: 'score' })).toEqual(scoreAccount({ ...input, detail: 'score' }));
+    }
+  });
+});
 
 describe('WindowedActivityBuilder', () => {
   it('gives the full result of the day buckets for many random activities', () => {

@@ -3,7 +3,7 @@
  * day. Rebuilt for the whole event history by `npm run rescore` and after every model publish.
  */
 import type { Db } from '@/db/open';
-import { propTypesOf, scoreSeries, type SeriesPoint } from '@/lib/scoring';
+import { propTypesOf, scoreSeries, typesReadBy, type SeriesPoint } from '@/lib/scoring';
 import { DAY_MS, dayOf } from './aggregates';
 import { dimensionsJson, SNAPSHOT_COLUMNS, upsertRowsSql } from './score-writer';
 import { ensureLiveModel } from './model';
@@ -39,6 +39,7 @@ export function rebuildHistory(db: Db, options: HistoryOptions = {}): { snapshot
   const pks = options.accountPks ?? (c.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[]);
   const catalogue = loadCatalogue(db);
   const propTypes = propTypesOf(model);
+  const types = typesReadBy(model);
   const toJson = dimensionsJson(model.dimensions.map((d) => d.key));
   // A history point needs its own window only (no previous window, no flags).
   const loadFrom = fromDay - model.windowDays;
@@ -50,7 +51,7 @@ export function rebuildHistory(db: Db, options: HistoryOptions = {}): { snapshot
 
   for (let i = 0; i < pks.length; i += ACCOUNTS_PER_BATCH) {
     const part = pks.slice(i, i + ACCOUNTS_PER_BATCH);
-    const inputs = loadScoringInputs(db, { accountPks: part, fromDay: loadFrom, toDay: toDay + 1, propTypes });
+    const inputs = loadScoringInputs(db, { accountPks: part, fromDay: loadFrom, toDay: toDay + 1, propTypes, types });
     const series: { pk: number; first: number; points: SeriesPoint[] }[] = [];
     for (const pk of part) {
       const input = inputs.get(pk);

@@ -4,7 +4,7 @@
  * the accounts they touch), daily as time moves the windows, and after a model publish.
  */
 import type { Db } from '@/db/open';
-import { endOfUtcDay, propTypesOf, scoreAccount } from '@/lib/scoring';
+import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy } from '@/lib/scoring';
 import { ensureLiveModel } from './model';
 import { ScoreWriter, type ScoredAccount } from './score-writer';
 import { loadCatalogue, loadInputsAsOf } from '../queries/scoring-inputs';
@@ -44,6 +44,7 @@ export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
   const asOf = options.asOf ?? endOfUtcDay(now);
   const catalogue = loadCatalogue(db);
   const propTypes = propTypesOf(model, { flags: true });
+  const types = typesReadBy(model, { flags: true });
   const pks = options.accountPks
     ? [...new Set(options.accountPks)]
     : (db.$client.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[]);
@@ -60,7 +61,7 @@ export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
   };
 
   for (let i = 0; i < pks.length; i += CHUNK) {
-    const inputs = loadInputsAsOf(db, { accountPks: pks.slice(i, i + CHUNK), asOf, windowDays: model.windowDays, propTypes });
+    const inputs = loadInputsAsOf(db, { accountPks: pks.slice(i, i + CHUNK), asOf, windowDays: model.windowDays, propTypes, types });
     lap('loadMs');
     const chunk: ScoredAccount[] = [];
     for (const input of inputs.values()) {

@@ -26,6 +26,8 @@ export interface AggregateReaderOptions {
   toDay: number;
   /** types whose property statistics are wanted (default: all) */
   propTypes?: readonly string[];
+  /** only rows of these types (default: all), e.g. `typesReadBy(model)`: the others never change a score */
+  types?: readonly string[];
 }
 
 const SAFE = 2 ** 53;
@@ -65,6 +67,7 @@ export class AggregateReader {
     this.wantProps = (type) => wanted === null || wanted.has(type);
 
     const range = 'account_pk = ? AND day >= ? AND day < ?';
+    const ofTypes = options.types ? ` AND type IN (${options.types.map(quote).join(', ') || 'NULL'})` : '';
     const day = `(day - ${fromDay})`;
     const types = idCase('type', this.typeNames);
     // A row with statistics the caller wants takes the JSON path, so that they come along.
@@ -74,7 +77,7 @@ export class AggregateReader {
     this.daily = c.prepare<unknown[]>(
       `SELECT coalesce(CASE WHEN n >= 0 AND n < ${dailyMax} AND NOT (${propsWanted}) THEN (n * ${this.typeRadix} + ${types}) * ${this.days} + ${day} END,
          '[' || ${day} || ',' || json_quote(type) || ',' || n || ',' || coalesce(${propsOut}, 'null') || ']')
-       FROM agg_daily WHERE ${range}`,
+       FROM agg_daily WHERE ${range}${ofTypes}`,
     ).pluck();
     const contactMax = Math.floor(SAFE / (this.contactRadix * this.days));
     this.contactDay = c.prepare<unknown[]>(
@@ -86,7 +89,7 @@ export class AggregateReader {
     this.featureDay = c.prepare<unknown[]>(
       `SELECT coalesce(CASE WHEN n >= 0 AND n < ${featureMax} THEN ((n * ${this.typeRadix} + ${types}) * ${this.featureRadix} + ${idCase('feature', this.featureNames)}) * ${this.days} + ${day} END,
          '[' || ${day} || ',' || json_quote(type) || ',' || json_quote(feature) || ',' || n || ']')
-       FROM agg_feature_daily WHERE ${range}`,
+       FROM agg_feature_daily WHERE ${range}${ofTypes}`,
     ).pluck();
   }
 

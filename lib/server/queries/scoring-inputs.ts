@@ -29,6 +29,8 @@ export interface ScoringInputsOptions {
    * other types come without `props`. Default: every type.
    */
   propTypes?: readonly string[];
+  /** only buckets of these types (e.g. `typesReadBy(model)`); default: every type */
+  types?: readonly string[];
 }
 
 type AccountRow = [pk: number, id: string, tier: Tier | null, stage: LifecycleStage | null, startedAt: number | null, firstAt: number | null];
@@ -109,12 +111,12 @@ export function loadScoringInputs(db: Db, options: ScoringInputsOptions): Map<nu
  */
 export function loadInputsAsOf(
   db: Db,
-  options: { accountPks?: readonly number[]; asOf: number; windowDays: number; propTypes?: readonly string[] },
+  options: { accountPks?: readonly number[]; asOf: number; windowDays: number; propTypes?: readonly string[]; types?: readonly string[] },
 ): Map<number, AccountInputs> {
   const { asOf, windowDays } = options;
   const toDay = Math.ceil(asOf / DAY_MS);
   const { accounts, contactIds } = loadProfiles(db, options.accountPks);
-  const reader = new AggregateReader(db, { fromDay: toDay - 2 * windowDays - 1, toDay, propTypes: options.propTypes });
+  const reader = new AggregateReader(db, { fromDay: toDay - 2 * windowDays - 1, toDay, propTypes: options.propTypes, types: options.types });
   const out = new Map<number, AccountInputs>();
   for (const a of accounts) {
     const builder = new WindowedActivityBuilder(asOf, windowDays);
