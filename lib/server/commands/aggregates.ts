@@ -167,10 +167,17 @@ export function rebuildAggregates(db: Db, options: { accountPks?: number[]; onPr
       const out = aggregateWriters(db);
       pks.forEach((pk, i) => {
         events += aggregate(pk, out);
-        if ((i + 1) % PROGRESS_EVERY === 0) options.onProgress?.(i + 1, pks.length);
+        if ((i + 1) % PROGRESS_EVERY === 0 && i + 1 < pks.length) options.onProgress?.(i + 1, pks.length);
       });
       Object.values(out).forEach((w) => w.flush());
-      for (const ix of indexes) c.prepare(ix.sql).run();
+      // Index builds sort; SQLite may give the sorter helper threads (a connection setting, restored).
+      const threads = c.pragma('threads', { simple: true }) as number;
+      c.pragma('threads = 2');
+      try {
+        for (const ix of indexes) c.prepare(ix.sql).run();
+      } finally {
+        c.pragma(`threads = ${threads}`);
+      }
       options.onProgress?.(pks.length, pks.length);
       return { events };
     });
