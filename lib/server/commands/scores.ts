@@ -7,7 +7,7 @@ import type { Db } from '@/db/open';
 import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy } from '@/lib/scoring';
 import { ensureLiveModel } from './model';
 import { ScoreWriter, type ScoredAccount } from './score-writer';
-import { loadCatalogue, loadInputsAsOf } from '../queries/scoring-inputs';
+import { inputsAsOf, loadCatalogue } from '../queries/scoring-inputs';
 
 export { dimensionScores } from './score-writer';
 
@@ -32,7 +32,7 @@ export interface RescoreSummary {
   phases: { loadMs: number; scoreMs: number; writeMs: number };
 }
 
-/** Accounts loaded, scored and written together: bounded memory, one transaction each. */
+/** Accounts written per transaction (scored one by one: bounded memory). */
 const CHUNK = 500;
 
 /** Recomputes current scores with the live model, in chunks of accounts, each written in one transaction. */
@@ -45,12 +45,8 @@ export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
   const catalogue = loadCatalogue(db);
   const propTypes = propTypesOf(model, { flags: true });
   const types = typesReadBy(model, { flags: true });
-  const pks = options.accountPks
-    ? [...new Set(options.accountPks)]
-    : (db.$client.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[]);
   const writer = new ScoreWriter(db, model, live.version, now);
   const phases = { loadMs: 0, scoreMs: 0, writeMs: 0 };
-  let accounts = 0;
   let bandChanges = 0;
   let flagsRaised = 0;
   let t = started;
@@ -60,21 +56,30 @@ export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
     t = t1;
   };
 
-  for (let i = 0; i < pks.length; i += CHUNK) {
-    const inputs = loadInputsAsOf(db, { accountPks: pks.slice(i, i + CHUNK), asOf, windowDays: model.windowDays, propTypes, types });
-    lap('loadMs');
-    const chunk: ScoredAccount[] = [];
-    for (const input of inputs.values()) {
-      const result = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'lean' });
-      chunk.push({ pk: input.pk, result });
-    }
-    lap('scoreMs');
+  const pks = options.accountPks ? [...new Set(options.accountPks)] : undefined;
+  const { total, inputs } = inputsAsOf(db, { accountPks: pks, asOf, windowDays: model.windowDays, propTypes, types });
+  let accounts = 0;
+  let chunk: ScoredAccount[] = [];
+  const write = () => {
     const out = db.transaction(() => writer.write(chunk));
     lap('writeMs');
     accounts += chunk.length;
     bandChanges += out.bandChanges;
     flagsRaised += out.flagsRaised;
-    options.onProgress?.(Math.min(pks.length, i + CHUNK), pks.length);
+    chunk = [];
+    options.onProgress?.(accounts, total);
+  };
+  lap('loadMs');
+  for (;;) {
+    const next = inputs.next();
+    lap('loadMs');
+    if (next.done) break;
+    const input = next.value;
+    const result = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'lean' });
+    chunk.push({ pk: input.pk, result });
+    lap('scoreMs');
+    if (chunk.length === CHUNK) write();
   }
+  if (chunk.length) write();
   return { accounts, modelVersion: live.version, asOf, bandChanges, flagsRaised, ms: performance.now() - started, phases };
 }

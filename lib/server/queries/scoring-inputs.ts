@@ -106,26 +106,28 @@ export function loadScoringInputs(db: Db, options: ScoringInputsOptions): Map<nu
 }
 
 /**
- * Inputs for scoring as of one instant (bulk rescoring): each account's activity is summarised per
- * window (`WindowedActivityBuilder`), which scores exactly like the day buckets at that instant.
+ * Inputs for scoring as of one instant (bulk rescoring), one account at a time: profiles and
+ * contacts are read once up front, each account's activity when its turn comes, summarised per
+ * window (`WindowedActivityBuilder`, which scores exactly like the day buckets at that instant).
  */
-export function loadInputsAsOf(
+export function inputsAsOf(
   db: Db,
   options: { accountPks?: readonly number[]; asOf: number; windowDays: number; propTypes?: readonly string[]; types?: readonly string[] },
-): Map<number, AccountInputs> {
+): { total: number; inputs: Generator<AccountInputs> } {
   const { asOf, windowDays } = options;
   const toDay = Math.ceil(asOf / DAY_MS);
   const { accounts, contactIds } = loadProfiles(db, options.accountPks);
   const reader = new AggregateReader(db, { fromDay: toDay - 2 * windowDays - 1, toDay, propTypes: options.propTypes, types: options.types });
-  const out = new Map<number, AccountInputs>();
-  for (const a of accounts) {
-    const builder = new WindowedActivityBuilder(asOf, windowDays);
-    reader.read(a.pk, contactIds, {
-      type: (t, type, n, props) => builder.type(t, type, n, props),
-      contact: (t, contactId, n) => builder.contact(t, contactId, n),
-      feature: (t, type, feature, n) => builder.feature(t, type, feature, n),
-    });
-    out.set(a.pk, { pk: a.pk, profile: a.profile, contacts: a.contacts, activity: builder.build(a.firstAt) });
+  function* inputs(): Generator<AccountInputs> {
+    for (const a of accounts) {
+      const builder = new WindowedActivityBuilder(asOf, windowDays);
+      reader.read(a.pk, contactIds, {
+        type: (t, type, n, props) => builder.type(t, type, n, props),
+        contact: (t, contactId, n) => builder.contact(t, contactId, n),
+        feature: (t, type, feature, n) => builder.feature(t, type, feature, n),
+      });
+      yield { pk: a.pk, profile: a.profile, contacts: a.contacts, activity: builder.build(a.firstAt) };
+    }
   }
-  return out;
+  return { total: accounts.length, inputs: inputs() };
 }
