@@ -167,6 +167,9 @@ export const outcomes = sqliteTable('outcomes', {
 ]);
 
 // ---------------------------------------------------------------- aggregates (kept in step with events)
+// The three agg_* tables are WITHOUT ROWID (migration 0001, written by hand: drizzle cannot express
+// it): each is one b-tree in primary-key order, so an account's days are read in one range scan.
+// A generated migration that rebuilds one of them must keep WITHOUT ROWID.
 
 /** Summed `count` per account, UTC day and trigger, with per-property statistics. */
 export const aggDaily = sqliteTable('agg_daily', {

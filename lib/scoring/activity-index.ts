@@ -20,6 +20,8 @@ export interface TypeIndex extends Interned {
   sorted: boolean;
   /** sorted starts of the `outreach.replied` buckets: the last reply may be older than any window */
   replyTimes: number[];
+  /** positions of each type's buckets, ascending (built on first use by `positionsOf`) */
+  positions: Int32Array[] | null;
 }
 export interface ContactIndex extends Interned {
   sorted: boolean;
@@ -63,7 +65,7 @@ export function typeIndexOf(a: readonly TypeBucket[]): TypeIndex {
     const replyTimes: number[] = [];
     for (const b of a) if (b.type === OUTREACH_REPLIED) replyTimes.push(b.t);
     replyTimes.sort((p, q) => p - q);
-    x = { ...intern(a, (b) => b.type), sorted: isSorted(a), replyTimes };
+    x = { ...intern(a, (b) => b.type), sorted: isSorted(a), replyTimes, positions: null };
     typeCache.set(a, x);
   }
   return x;
@@ -91,6 +93,32 @@ export function featureIndexOf(a: readonly FeatureBucket[]): FeatureIndex {
     featureCache.set(a, (x = { sorted: isSorted(a), ids, count, byType }));
   }
   return x;
+}
+
+/** The positions of the buckets of type `id`, ascending: reading one type of a window need not
+ * step over every other type's buckets. */
+export function positionsOf(ti: TypeIndex, id: number): Int32Array {
+  if (!ti.positions) {
+    const counts = new Int32Array(ti.names.length);
+    for (let j = 0; j < ti.ids.length; j++) counts[ti.ids[j]]++;
+    const positions = Array.from(counts, (n) => new Int32Array(n));
+    counts.fill(0);
+    for (let j = 0; j < ti.ids.length; j++) positions[ti.ids[j]][counts[ti.ids[j]]++] = j;
+    ti.positions = positions;
+  }
+  return ti.positions[id];
+}
+
+/** First index in `positions` whose bucket starts at or after `x` (buckets sorted by `t`). */
+export function firstPositionFrom(a: readonly { t: number }[], positions: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[positions[mid]].t < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** First index whose `t` is >= x in a sorted array. */

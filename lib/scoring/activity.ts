@@ -3,6 +3,7 @@
  * tests, previews) or of a UTC day (the shape of the stored aggregates). The aggregation jobs
  * must produce the same numbers, so this is the reference for what a bucket holds.
  */
+import { FLAG_PROP_TYPES, FLAG_TYPES } from './flags';
 import type { Model } from './schema';
 import type { AccountActivity, ContactBucket, FeatureBucket, PropStat, TypeBucket } from './types';
 import { DAY_MS } from './window';
@@ -41,6 +42,42 @@ export function featureSourcesOf(model: Model): FeatureSource[] {
     }
   }
   return out;
+}
+
+/**
+ * The trigger types whose property statistics scoring reads with this model: the types of its
+ * `attributes` measures (overrides cannot change a measure's types) and, when flags are computed,
+ * the types the flag rules read. Loaders may leave the other types' `props` out.
+ */
+export function propTypesOf(model: Model, options: { flags?: boolean } = {}): string[] {
+  const out = new Set<string>(options.flags ? FLAG_PROP_TYPES : []);
+  for (const d of model.dimensions) {
+    for (const m of d.measures) if (m.kind === 'attributes') for (const t of typeof m.event === 'string' ? [m.event] : m.event) out.add(t);
+  }
+  return [...out];
+}
+
+/**
+ * Every trigger type whose buckets scoring reads with this model: the types of its measures
+ * (ratio denominators included; overrides cannot change them) and, when flags are computed, the
+ * types the flag rules read. Buckets of other types never change a result, so loaders may skip them.
+ */
+export function typesReadBy(model: Model, options: { flags?: boolean } = {}): string[] {
+  const out = new Set<string>(options.flags ? FLAG_TYPES : []);
+  const add = (e: string | string[] | undefined) => {
+    if (e !== undefined) for (const t of typeof e === 'string' ? [e] : e) out.add(t);
+  };
+  for (const d of model.dimensions) {
+    for (const m of d.measures) {
+      if (m.kind === 'ratio') {
+        add(m.numerator);
+        add(m.denominator);
+      } else if (m.kind !== 'departments') {
+        add(m.event);
+      }
+    }
+  }
+  return [...out];
 }
 
 /**

@@ -6,6 +6,7 @@
 import { compileModel, resolveStage, type CompiledModel } from './compile';
 import { measureResult, noHistorySnapshot, snapshot } from './explain';
 import { computeFlags } from './flags';
+import { SlidingWindow } from './sliding-window';
 import { accountRefs, evaluateMeasure, WindowContext, type AccountRefs } from './measures';
 import type { Model } from './schema';
 import type {
@@ -21,6 +22,8 @@ import type {
 } from './types';
 import { countOf, DAY_MS, summarizeWindows, type WindowSummary } from './window';
 
+export type ScoreDetail = 'full' | 'lean' | 'score';
+
 export interface ScoreInput {
   model: Model;
   profile: AccountProfile;
@@ -31,10 +34,13 @@ export interface ScoreInput {
   asOf: number;
   /**
    * `full` (default): explanation texts, previous window, score change and flags.
+   * `lean`: what a stored current score needs, for bulk rescoring: everything `full` gives
+   * (previous score, score change, velocity, flags with their evidence, dimension scores now and
+   * then) except the measures: each dimension has `measures: []`, so no inputs or texts are built.
    * `score`: only what history needs (state, score, band, dimension scores, velocity); measures
    * keep points and max but no inputs or texts, `previous*`, `scoreChange` are null, no flags.
    */
-  detail?: 'full' | 'score';
+  detail?: ScoreDetail;
 }
 
 /** Half up to one decimal; the tiny offset keeps binary noise (79.94999...) from rounding down. */
@@ -56,25 +62,31 @@ interface WindowScore {
   dims: { score: number | null; applied: number; points: number; max: number; measures: MeasureSnapshot[] }[];
 }
 
+/** What a window keeps of its measures: snapshots with texts, snapshots without, or nothing. */
+type MeasureKeep = 'text' | 'points' | 'none';
+
+const NO_MEASURES: MeasureSnapshot[] = [];
+
 /** Score one window with a resolved model. `hasHistory`: was anything recorded before its end? */
-function scoreWindow(cm: CompiledModel, w: WindowSummary, refs: AccountRefs, hasHistory: boolean, detail: boolean): WindowScore {
+function scoreWindow(cm: CompiledModel, w: WindowSummary, refs: AccountRefs, hasHistory: boolean, keep: MeasureKeep): WindowScore {
+  const detail = keep === 'text';
   const x = new WindowContext(w, refs, detail);
   const dims: WindowScore['dims'] = [];
   let weighted = 0;
   let available = 0;
   const missing: { key: string; label: string }[] = [];
   for (const d of cm.dimensions) {
-    const measures: MeasureSnapshot[] = [];
+    const measures: MeasureSnapshot[] = keep === 'none' ? NO_MEASURES : [];
     let points = 0;
     let max = 0;
     let anyData = false;
     for (const m of d.measures) {
       if (!hasHistory) {
-        measures.push(noHistorySnapshot(m));
+        if (keep !== 'none') measures.push(noHistorySnapshot(m));
         continue;
       }
       const v = evaluateMeasure(m, x);
-      measures.push(snapshot(m, v, detail));
+      if (keep !== 'none') measures.push(snapshot(m, v, detail));
       if (v.points === null) continue;
       anyData = true;
       points += v.points;
@@ -105,22 +117,22 @@ function hasHistoryBefore(activity: AccountActivity, t: number): boolean {
 
 export function scoreAccount(input: ScoreInput): ScoreResult {
   const { model, profile, activity, asOf } = input;
-  const full = input.detail !== 'score';
+  const detail = input.detail ?? 'full';
   const d = model.windowDays;
   const prevAsOf = asOf - d * DAY_MS;
   const refs = accountRefs(input.contacts, input.catalogue);
   const { current, previous } = summarizeWindows(activity, asOf, d);
+  const keep: MeasureKeep = detail === 'full' ? 'text' : detail === 'lean' ? 'none' : 'points';
 
   const { stage, derived } = resolveStage(profile, asOf);
   const cm = compileModel(model, profile.tier, stage);
-  const now = scoreWindow(cm, current, refs, hasHistoryBefore(activity, asOf), full);
+  const now = scoreWindow(cm, current, refs, hasHistoryBefore(activity, asOf), keep);
 
   // The previous score is what history shows one window earlier, so the stage is resolved then.
   let then: WindowScore | null = null;
-  let cmPrev: CompiledModel | null = null;
-  if (full) {
-    cmPrev = compileModel(model, profile.tier, resolveStage(profile, prevAsOf).stage);
-    then = scoreWindow(cmPrev, previous, refs, hasHistoryBefore(activity, prevAsOf), true);
+  if (detail !== 'score') {
+    const cmPrev = compileModel(model, profile.tier, resolveStage(profile, prevAsOf).stage);
+    then = scoreWindow(cmPrev, previous, refs, hasHistoryBefore(activity, prevAsOf), keep);
   }
 
   const dimensions: DimensionResult[] = cm.dimensions.map((dim, i) => {
@@ -138,7 +150,7 @@ export function scoreAccount(input: ScoreInput): ScoreResult {
       max: a.max,
       previousScore: prevScore,
       change: now.state === 'scored' && a.score !== null && prevScore !== null ? a.score - prevScore : null,
-      measures: dim.measures.map((m, j) => measureResult(m, a.measures[j], b ? b.measures[j] : null)),
+      measures: keep === 'none' ? [] : dim.measures.map((m, j) => measureResult(m, a.measures[j], b ? b.measures[j] : null)),
     };
   });
 
@@ -169,6 +181,37 @@ export function scoreAccount(input: ScoreInput): ScoreResult {
     previousScore,
     // Both scores have one decimal; rounding the difference only removes binary noise.
     scoreChange: score !== null && previousScore !== null ? roundScore(score - previousScore) : null,
-    flags: full ? computeFlags({ current, previous, refs, windowDays: d }) : [],
+    flags: detail === 'score' ? [] : computeFlags({ current, previous, refs, windowDays: d }),
   };
+}
+
+/** One day of history: what `scoreAccount` with `detail: 'score'` gives as of that instant. */
+export interface SeriesPoint {
+  asOf: number;
+  state: ScoreState;
+  score: number | null;
+  band: BandResult | null;
+  /** each dimension's score (unrounded, null without data), in the model's order */
+  dimensions: (number | null)[];
+}
+
+/**
+ * Scores one account as of each instant of `asOfs` (ascending, e.g. every day's end), exactly as
+ * `scoreAccount` with `detail: 'score'` would one by one, but sliding one window over the
+ * buckets instead of summing it again for each instant.
+ */
+export function scoreSeries(input: Omit<ScoreInput, 'asOf' | 'detail'>, asOfs: readonly number[]): SeriesPoint[] {
+  const { model, profile, activity } = input;
+  const refs = accountRefs(input.contacts, input.catalogue);
+  const window = new SlidingWindow(activity, model.windowDays * DAY_MS);
+  const out: SeriesPoint[] = [];
+  let cm: CompiledModel | null = null;
+  for (const asOf of asOfs) {
+    const stage = resolveStage(profile, asOf).stage;
+    if (cm?.stage !== stage) cm = compileModel(model, profile.tier, stage);
+    const now = scoreWindow(cm, window.at(asOf), refs, hasHistoryBefore(activity, asOf), 'none');
+    const scored = now.state === 'scored';
+    out.push({ asOf, state: now.state, score: now.score, band: bandFor(cm, now.score), dimensions: now.dims.map((d) => (scored ? d.score : null)) });
+  }
+  return out;
 }

@@ -23,7 +23,10 @@ export const FLAG_RULES = {
   sentimentDrop: 0.3,
 } as const;
 
-
+/** The trigger types whose property statistics the rules below read (loaders may skip others). */
+export const FLAG_PROP_TYPES: readonly string[] = ['meeting.canceled', 'outreach.replied', 'meeting.held', 'email.exchanged'];
+/** Every trigger type the rules below read, counts or statistics. */
+export const FLAG_TYPES: readonly string[] = [...FLAG_PROP_TYPES, 'outreach.sent', 'qbr.declined', 'qbr.no_show', 'product.login'];
 
 /** Differences of fractions must not miss a threshold by a rounding error (0.6 - 0.35 < 0.25). */
 const EPS = 1e-9;

@@ -39,7 +39,9 @@ export {
   type OutreachRun,
 } from './window';
 export { compileModel, resolveStage, ONBOARDING_DAYS, type CompiledModel } from './compile';
-export { scoreAccount, roundScore, bandFor, type ScoreInput } from './engine';
-export { computeFlags, FLAG_RULES, FLAG_LABELS, type FlagInput } from './flags';
+export { scoreAccount, scoreSeries, roundScore, bandFor, type ScoreInput, type ScoreDetail, type SeriesPoint } from './engine';
+export { SlidingWindow } from './sliding-window';
+export { computeFlags, FLAG_RULES, FLAG_LABELS, FLAG_PROP_TYPES, FLAG_TYPES, type FlagInput } from './flags';
 export { describeMeasure } from './explain';
-export { buildActivity, featureSourcesOf, type RawEvent, type FeatureSource, type BuildActivityOptions } from './activity';
+export { buildActivity, featureSourcesOf, propTypesOf, typesReadBy, type RawEvent, type FeatureSource, type BuildActivityOptions } from './activity';
+export { WindowedActivityBuilder } from './windowed-activity';

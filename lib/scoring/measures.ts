@@ -5,7 +5,8 @@
 import type { CompiledMeasure } from './compile';
 import { DEFAULT_FEATURE_WEIGHTS } from './default-model';
 import type { ContactInfo, ContactRole, FeatureInfo, FeatureTier, MeasureInputs } from './types';
-import { contactsOfTypes, countOf, featureUsedIn, trueCountOf, type WindowSummary } from './window';
+import type { ContactIndex, FeatureIndex } from './activity-index';
+import { contactsOfTypes, countOf, trueCountOf, type WindowSummary } from './window';
 
 export interface MeasureValue {
   points: number | null;
@@ -45,17 +46,53 @@ export function departmentKey(d: string | null): string | null {
   return k ? k : null;
 }
 
+/** Each interned contact's role and department, resolved once per account's contact list. */
+interface ResolvedContacts {
+  roles: (ContactRole | null)[];
+  /** department ids (-1: none or unknown contact) */
+  departments: Int32Array;
+  departmentCount: number;
+}
+
+const resolved = new WeakMap<ReadonlyMap<string, ContactInfo>, WeakMap<ContactIndex, ResolvedContacts>>();
+
+function resolveContacts(ci: ContactIndex, contacts: ReadonlyMap<string, ContactInfo>): ResolvedContacts {
+  let byIndex = resolved.get(contacts);
+  if (!byIndex) resolved.set(contacts, (byIndex = new WeakMap()));
+  let r = byIndex.get(ci);
+  if (!r) {
+    const ids = new Map<string, number>();
+    const departments = new Int32Array(ci.names.length).fill(-1);
+    const roles = ci.names.map((name, i) => {
+      const c = contacts.get(name);
+      const d = c ? departmentKey(c.department) : null;
+      if (d !== null) {
+        let id = ids.get(d);
+        if (id === undefined) ids.set(d, (id = ids.size));
+        departments[i] = id;
+      }
+      return c?.role ?? null;
+    });
+    byIndex.set(ci, (r = { roles, departments, departmentCount: ids.size }));
+  }
+  return r;
+}
+
 export function engagementOf(w: WindowSummary, refs: AccountRefs): Engagement {
   const byRole: Record<ContactRole, number> = { executive_sponsor: 0, champion: 0, power_user: 0, user: 0 };
-  const depts = new Set<string>();
+  const { roles, departments, departmentCount } = resolveContacts(w.ci, refs.contacts);
+  const seen = new Uint8Array(departmentCount);
+  let depts = 0;
   for (const id of w.engaged) {
-    const c = refs.contacts.get(w.ci.names[id]);
-    if (!c) continue;
-    if (c.role) byRole[c.role]++;
-    const d = departmentKey(c.department);
-    if (d) depts.add(d);
+    const role = roles[id];
+    if (role) byRole[role]++;
+    const d = departments[id];
+    if (d >= 0 && seen[d] === 0) {
+      seen[d] = 1;
+      depts++;
+    }
   }
-  return { engaged: w.engaged.length, byRole, departments: depts.size };
+  return { engaged: w.engaged.length, byRole, departments: depts };
 }
 
 export class WindowContext {
@@ -134,6 +171,24 @@ export function evaluateMeasure(cm: CompiledMeasure, x: WindowContext): MeasureV
 
 const FEATURE_TIER_ORDER: readonly FeatureTier[] = ['core', 'advanced', 'basic'];
 
+/** For each catalogue feature and each of a measure's types, the (type, feature) pair id of the
+ * activity's feature index, or -1: resolved once per account instead of per window. */
+const pairIds = new WeakMap<FeatureIndex, WeakMap<readonly FeatureInfo[], Map<readonly string[], Int32Array>>>();
+
+function catalogueIds(fi: FeatureIndex, catalogue: readonly FeatureInfo[], types: readonly string[]): Int32Array {
+  let byCatalogue = pairIds.get(fi);
+  if (!byCatalogue) pairIds.set(fi, (byCatalogue = new WeakMap()));
+  let byTypes = byCatalogue.get(catalogue);
+  if (!byTypes) byCatalogue.set(catalogue, (byTypes = new Map()));
+  let ids = byTypes.get(types);
+  if (!ids) {
+    ids = new Int32Array(catalogue.length * types.length);
+    catalogue.forEach((f, i) => types.forEach((t, j) => (ids![i * types.length + j] = fi.byType.get(t)?.get(f.key) ?? -1)));
+    byTypes.set(types, ids);
+  }
+  return ids;
+}
+
 function evaluateAdoption(cm: CompiledMeasure, x: WindowContext): MeasureValue {
   const { catalogue, catalogueWeight } = x.refs;
   if (catalogue.length === 0 || catalogueWeight <= 0) return { points: null, max: cm.max, inputs: x.detail ? { features: 0 } : null };
@@ -145,15 +200,21 @@ function evaluateAdoption(cm: CompiledMeasure, x: WindowContext): MeasureValue {
       inputs[`${t}Total`] = 0;
     }
   }
-  for (const f of catalogue) {
+  const ids = catalogueIds(x.w.fi, catalogue, cm.types);
+  const k = cm.types.length;
+  const usedFlags = x.w.featureUsed;
+  catalogue.forEach((f, i) => {
     let hit = false;
-    for (const t of cm.types) if (featureUsedIn(x.w, t, f.key)) hit = true;
+    for (let j = 0; j < k; j++) {
+      const id = ids[i * k + j];
+      if (id >= 0 && usedFlags[id] === 1) hit = true;
+    }
     if (hit) used += DEFAULT_FEATURE_WEIGHTS[f.tier];
     if (inputs) {
       inputs[`${f.tier}Total`]++;
       if (hit) inputs[`${f.tier}Used`]++;
     }
-  }
+  });
   const share = used / catalogueWeight;
   if (inputs) Object.assign(inputs, { weightUsed: used, weightTotal: catalogueWeight, share });
   return { points: share * 100, max: cm.max, inputs };

@@ -1,6 +1,6 @@
 /** Shared fixtures of the scoring tests (not a test file itself). */
 import { buildActivity, type RawEvent } from './activity';
-import { DEFAULT_MODEL } from './default-model';
+import { DEFAULT_MODEL, DEFAULT_TRIGGERS } from './default-model';
 import { scoreAccount, type ScoreInput } from './engine';
 import type { Model } from './schema';
 import type { AccountProfile, ContactInfo, FeatureInfo, ScoreResult } from './types';
@@ -67,4 +67,50 @@ export function countModel(measures: { key: string; event: string; points: numbe
     ],
     overrides: [],
   };
+}
+
+/** mulberry32: a small deterministic generator, so a failure can be replayed. */
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const RANDOM_CONTACTS: ContactInfo[] = [
+  contact('sponsor', 'executive_sponsor', 'Finance'),
+  contact('champ-1', 'champion', 'Ops'),
+  contact('champ-2', 'champion', 'IT'),
+  contact('power', 'power_user', 'ops '),
+  contact('user', 'user', null),
+];
+export const RANDOM_FEATURES = catalogue(3, 2, 4);
+
+/** Events of every default type with their properties, mostly inside two 30-day windows before T. */
+export function randomEvents(rand: () => number): RawEvent[] {
+  const events: RawEvent[] = [];
+  const n = Math.floor(rand() * 120);
+  const pick = <X>(xs: readonly X[]) => xs[Math.floor(rand() * xs.length)];
+  for (let i = 0; i < n; i++) {
+    const type = pick(DEFAULT_TRIGGERS).key;
+    const properties: Record<string, unknown> = {};
+    if (type === 'meeting.held') for (const p of ['onTime', 'activeParticipation', 'executiveAttended', 'followThrough', 'strategic']) properties[p] = rand() < 0.5;
+    if (type === 'meeting.canceled') properties.rescheduled = rand() < 0.3;
+    if (type === 'email.exchanged') properties.sentiment = Math.round((rand() * 2 - 1) * 100) / 100;
+    if (type === 'outreach.replied') properties.responseHours = Math.round(rand() * 1000) / 10;
+    if (type === 'feature.used') properties.feature = pick(RANDOM_FEATURES).key;
+    events.push({
+      type,
+      // mostly inside the two windows, some older, a few at the edges
+      occurredAt: T - Math.floor(rand() * 75 * DAY_MS) - (rand() < 0.05 ? 200 * DAY_MS : 0),
+      count: rand() < 0.8 ? 1 : 1 + Math.floor(rand() * 12),
+      contactId: rand() < 0.7 ? pick(RANDOM_CONTACTS).id : null,
+      properties,
+    });
+  }
+  return events;
 }

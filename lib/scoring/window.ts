@@ -6,7 +6,9 @@
 import {
   contactIndexOf,
   featureIndexOf,
+  firstPositionFrom,
   lastBefore,
+  positionsOf,
   OUTREACH_SENT,
   rangeOf,
   typeIndexOf,
@@ -183,9 +185,7 @@ export function propOf(w: WindowSummary, type: string, prop: string): PropAgg | 
 function mergeProps(w: WindowSummary, id: number): Map<string, PropAgg> {
   const out = new Map<string, PropAgg>();
   const buckets = w.activity.types;
-  for (let j = w.typeRange[0]; j < w.typeRange[1]; j++) {
-    const b = buckets[j];
-    if (w.ti.ids[j] !== id || b.t < w.from || b.t >= w.to || !b.props) continue;
+  const add = (b: (typeof buckets)[number]) => {
     for (const name in b.props) {
       const p = b.props[name];
       let a = out.get(name);
@@ -197,6 +197,20 @@ function mergeProps(w: WindowSummary, id: number): Map<string, PropAgg> {
         (a.vs ??= []).push(p.v);
         a.vc += p.v.length;
       }
+    }
+  };
+  if (w.ti.sorted) {
+    // Only this type's buckets, in the same (time) order as a scan of the window would visit them.
+    const positions = positionsOf(w.ti, id);
+    for (let k = firstPositionFrom(buckets, positions, w.from); k < positions.length; k++) {
+      const b = buckets[positions[k]];
+      if (b.t >= w.to) break;
+      if (b.props) add(b);
+    }
+  } else {
+    for (let j = w.typeRange[0]; j < w.typeRange[1]; j++) {
+      const b = buckets[j];
+      if (w.ti.ids[j] === id && b.t >= w.from && b.t < w.to && b.props) add(b);
     }
   }
   return out;

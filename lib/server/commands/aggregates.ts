@@ -4,13 +4,9 @@
  * computed from these, never from scans of raw events.
  */
 import type { Db } from '@/db/open';
-import type { PropStat } from '@/lib/scoring/types';
+import { addProps, AccountDays, aggregateWriters, dayOf, FEATURE_PROPERTY, type AggregateWriters, type PropMap } from './aggregate-days';
 
-export const DAY_MS = 86_400_000;
-export const dayOf = (ms: number): number => Math.floor(ms / DAY_MS);
-
-/** The event property that names a catalogue feature (read by the adoption measure). */
-export const FEATURE_PROPERTY = 'feature';
+export { addProps, DAY_MS, dayOf, FEATURE_PROPERTY } from './aggregate-days';
 
 export interface AggregatableEvent {
   accountPk: number;
@@ -21,39 +17,12 @@ export interface AggregatableEvent {
   properties: Record<string, unknown> | null;
 }
 
-type PropMap = Record<string, PropStat>;
-
 interface DailyAcc {
   accountPk: number;
   day: number;
   type: string;
   n: number;
   props: PropMap | null;
-}
-
-/**
- * Adds one event's properties (weighted by its count) to a property map, exactly as the scoring
- * engine's reference `buildActivity` does: true booleans add k to `t`; a number x adds k*x to `s`,
- * k to `c` and k entries to `v`.
- */
-export function addProps(target: PropMap | null, properties: Record<string, unknown> | null, count: number): PropMap | null {
-  if (!properties) return target;
-  let map = target;
-  for (const key in properties) {
-    const value = properties[key];
-    const isNum = typeof value === 'number' && Number.isFinite(value);
-    if (value !== true && !isNum) continue;
-    map ??= {};
-    const stat = (map[key] ??= { t: 0, s: 0, c: 0 });
-    if (value === true) stat.t += count;
-    if (isNum) {
-      stat.s += value * count;
-      stat.c += count;
-      const values = (stat.v ??= []);
-      for (let i = 0; i < count; i++) values.push(value);
-    }
-  }
-  return map;
 }
 
 function mergeProps(target: PropMap | null, source: PropMap | null): PropMap | null {
@@ -107,13 +76,10 @@ class Accumulator {
     }
   }
 
-  get size(): number {
-    return this.daily.size;
-  }
 }
 
 /** Writes accumulated aggregates, merging into existing rows. Run inside the caller's transaction. */
-function flush(db: Db, acc: Accumulator, merge: boolean): void {
+function flush(db: Db, acc: Accumulator): void {
   const c = db.$client;
   const selectDaily = c.prepare('SELECT n, props FROM agg_daily WHERE account_pk = ? AND day = ? AND type = ?');
   const upsertDaily = c.prepare(
@@ -128,16 +94,14 @@ function flush(db: Db, acc: Accumulator, merge: boolean): void {
   for (const d of acc.daily.values()) {
     let n = d.n;
     let props = d.props;
-    if (merge && props === null) {
+    if (props === null) {
       addDaily.run(d.accountPk, d.day, d.type, n);
       continue;
     }
-    if (merge) {
-      const existing = selectDaily.get(d.accountPk, d.day, d.type) as { n: number; props: string | null } | undefined;
-      if (existing) {
-        n += existing.n;
-        props = mergeProps(existing.props ? (JSON.parse(existing.props) as PropMap) : null, props);
-      }
+    const existing = selectDaily.get(d.accountPk, d.day, d.type) as { n: number; props: string | null } | undefined;
+    if (existing) {
+      n += existing.n;
+      props = mergeProps(existing.props ? (JSON.parse(existing.props) as PropMap) : null, props);
     }
     upsertDaily.run(d.accountPk, d.day, d.type, n, props ? JSON.stringify(props) : null);
   }
@@ -166,54 +130,79 @@ function flush(db: Db, acc: Accumulator, merge: boolean): void {
 export function applyEventsToAggregates(db: Db, events: Iterable<AggregatableEvent>): void {
   const acc = new Accumulator();
   for (const e of events) acc.add(e);
-  flush(db, acc, true);
+  flush(db, acc);
 }
 
-interface EventRow {
-  account_pk: number;
-  contact_pk: number | null;
-  type: string;
-  occurred_at: number;
-  count: number;
-  properties: string | null;
-}
+type EventRow = [accountPk: number, contactPk: number | null, type: string, occurredAt: number, count: number, properties: string | null];
+
+const AGGREGATE_TABLES = ['agg_daily', 'agg_contact_daily', 'agg_feature_daily', 'account_activity'] as const;
+/** Accounts per transaction of a partial rebuild, and between progress reports. */
+const PROGRESS_EVERY = 200;
 
 /**
- * Recomputes every aggregate from the raw events (all accounts, or the given ones), streaming
- * events account by account so memory stays bounded on large portfolios.
+ * Recomputes every aggregate from the raw events: all accounts, or the given ones.
+ *
+ * All accounts: one transaction, so readers keep the old aggregates until the new ones are
+ * complete and a failure leaves them untouched. Inside it the tables' secondary indexes are
+ * dropped, the rows are appended in primary-key order from one pass over the events in (account,
+ * time) order, and the indexes are created again: building an index once from sorted data is far
+ * cheaper than keeping it up to date row by row. The write lock is held throughout (a few minutes
+ * for ten million events), so run it for bulk loads, not under live ingestion.
+ *
+ * Given accounts: their rows are replaced, 200 accounts per transaction.
  */
 export function rebuildAggregates(db: Db, options: { accountPks?: number[]; onProgress?: (done: number, total: number) => void } = {}): { events: number } {
   const c = db.$client;
+  const full = !options.accountPks;
   const pks = options.accountPks ?? (c.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[]);
-  const total = pks.length;
-  const readEvents = c.prepare('SELECT account_pk, contact_pk, type, occurred_at, count, properties FROM events WHERE account_pk = ?');
-  const clear = ['agg_daily', 'agg_contact_daily', 'agg_feature_daily', 'account_activity'].map((t) =>
-    c.prepare(options.accountPks ? `DELETE FROM ${t} WHERE account_pk = ?` : `DELETE FROM ${t}`),
-  );
+  // The (account_pk, occurred_at) index gives an account's events in the order its rows are built in.
+  const readEvents = c.prepare(`SELECT account_pk, contact_pk, type, occurred_at, count, properties FROM events WHERE account_pk = ? ORDER BY occurred_at`).raw();
+  const aggregate = (pk: number, out: AggregateWriters): number => {
+    const days = new AccountDays(pk, out);
+    for (const [, contactPk, type, occurredAt, count, properties] of readEvents.all(pk) as EventRow[]) {
+      days.add(contactPk, type, occurredAt, count, properties ? (JSON.parse(properties) as Record<string, unknown>) : null);
+    }
+    return days.finish();
+  };
   let events = 0;
-  const BATCH = 200;
-  if (!options.accountPks) db.transaction(() => clear.forEach((s) => s.run()));
-  for (let i = 0; i < total; i += BATCH) {
-    const slice = pks.slice(i, i + BATCH);
-    db.transaction(() => {
-      const acc = new Accumulator();
-      for (const pk of slice) {
-        if (options.accountPks) clear.forEach((s) => s.run(pk));
-        for (const row of readEvents.iterate(pk) as IterableIterator<EventRow>) {
-          events += 1;
-          acc.add({
-            accountPk: row.account_pk,
-            contactPk: row.contact_pk,
-            type: row.type,
-            occurredAt: row.occurred_at,
-            count: row.count,
-            properties: row.properties ? (JSON.parse(row.properties) as Record<string, unknown>) : null,
-          });
-        }
+
+  if (full) {
+    return db.transaction(() => {
+      const indexes = c
+        .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${AGGREGATE_TABLES.map((t) => `'${t}'`).join(', ')})`)
+        .all() as { name: string; sql: string }[];
+      for (const ix of indexes) c.prepare(`DROP INDEX ${ix.name}`).run();
+      for (const t of AGGREGATE_TABLES) c.prepare(`DELETE FROM ${t}`).run();
+      const out = aggregateWriters(db);
+      pks.forEach((pk, i) => {
+        events += aggregate(pk, out);
+        if ((i + 1) % PROGRESS_EVERY === 0 && i + 1 < pks.length) options.onProgress?.(i + 1, pks.length);
+      });
+      Object.values(out).forEach((w) => w.flush());
+      // Index builds sort; SQLite may give the sorter helper threads (a connection setting, restored).
+      const threads = c.pragma('threads', { simple: true }) as number;
+      c.pragma('threads = 2');
+      try {
+        for (const ix of indexes) c.prepare(ix.sql).run();
+      } finally {
+        c.pragma(`threads = ${threads}`);
       }
-      flush(db, acc, false);
+      options.onProgress?.(pks.length, pks.length);
+      return { events };
     });
-    options.onProgress?.(Math.min(total, i + BATCH), total);
+  }
+  const clear = AGGREGATE_TABLES.map((t) => c.prepare(`DELETE FROM ${t} WHERE account_pk = ?`));
+  for (let i = 0; i < pks.length; i += PROGRESS_EVERY) {
+    const slice = pks.slice(i, i + PROGRESS_EVERY);
+    db.transaction(() => {
+      const out = aggregateWriters(db);
+      for (const pk of slice) {
+        clear.forEach((s) => s.run(pk));
+        events += aggregate(pk, out);
+      }
+      Object.values(out).forEach((w) => w.flush());
+    });
+    options.onProgress?.(Math.min(pks.length, i + PROGRESS_EVERY), pks.length);
   }
   return { events };
 }

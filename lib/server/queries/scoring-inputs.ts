@@ -2,20 +2,13 @@
  * Loads what the scoring engine needs from the aggregates: profiles, contacts, the feature
  * catalogue and each account's activity between two UTC days. Contacts are named by their
  * external ids in the engine's inputs, so flags and explanations can cite them.
+ * Rows are read by `AggregateReader`; property statistics are parsed only for the types the
+ * caller says it reads.
  */
 import type { Db } from '@/db/open';
-import type {
-  AccountActivity,
-  AccountProfile,
-  ContactInfo,
-  ContactRole,
-  FeatureInfo,
-  FeatureTier,
-  LifecycleStage,
-  PropStat,
-  Tier,
-} from '@/lib/scoring';
-import { DAY_MS } from '@/lib/scoring';
+import type { AccountActivity, AccountProfile, ContactInfo, ContactRole, FeatureInfo, FeatureTier, LifecycleStage, Tier } from '@/lib/scoring';
+import { DAY_MS, WindowedActivityBuilder } from '@/lib/scoring';
+import { AggregateReader } from './aggregate-reader';
 
 export interface AccountInputs {
   pk: number;
@@ -24,71 +17,117 @@ export interface AccountInputs {
   activity: AccountActivity;
 }
 
-interface AccountRow { pk: number; id: string; tier: Tier | null; lifecycle_stage: LifecycleStage | null; started_at: number | null; first_at: number | null }
-interface ContactRow { pk: number; id: string; account_pk: number; role: ContactRole | null; department: string | null }
-interface DailyRow { account_pk: number; day: number; type: string; n: number; props: string | null }
-interface ContactDayRow { account_pk: number; day: number; contact_pk: number; n: number }
-interface FeatureDayRow { account_pk: number; day: number; type: string; feature: string; n: number }
+export interface ScoringInputsOptions {
+  /** these accounts, in this order (default: every account, by pk) */
+  accountPks?: readonly number[];
+  /** first day of activity to load */
+  fromDay: number;
+  /** day after the last one to load (exclusive) */
+  toDay: number;
+  /**
+   * the trigger types whose property statistics are read (e.g. `propTypesOf(model)`); buckets of
+   * other types come without `props`. Default: every type.
+   */
+  propTypes?: readonly string[];
+  /** only buckets of these types (e.g. `typesReadBy(model)`); default: every type */
+  types?: readonly string[];
+}
+
+type AccountRow = [pk: number, id: string, tier: Tier | null, stage: LifecycleStage | null, startedAt: number | null, firstAt: number | null];
+type ContactRow = [pk: number, id: string, accountPk: number, role: ContactRole | null, department: string | null];
 
 export function loadCatalogue(db: Db): FeatureInfo[] {
   return db.$client.prepare('SELECT key, tier FROM features WHERE retired_at IS NULL ORDER BY key').all() as { key: string; tier: FeatureTier }[];
 }
 
+const IN_CHUNK = 500;
+
+const ACCOUNT_SQL =
+  'SELECT a.pk, a.id, a.tier, a.lifecycle_stage, a.started_at, act.first_at FROM accounts a LEFT JOIN account_activity act ON act.account_pk = a.pk';
+const CONTACT_SQL = 'SELECT pk, id, account_pk, role, department FROM contacts';
+
+interface Profiles {
+  /** in the order asked for (by pk when every account is asked for) */
+  accounts: { pk: number; profile: AccountProfile; contacts: ContactInfo[]; firstAt: number | null }[];
+  /** contact pk -> external id */
+  contactIds: Map<number, string>;
+}
+
+function loadProfiles(db: Db, accountPks: readonly number[] | undefined): Profiles {
+  const c = db.$client;
+  const byPk = new Map<number, Profiles['accounts'][number]>();
+  const contactIds = new Map<number, string>();
+  const addAccount = ([pk, id, tier, lifecycleStage, startedAt, firstAt]: AccountRow) =>
+    byPk.set(pk, { pk, profile: { id, tier, lifecycleStage, startedAt }, contacts: [], firstAt });
+  const addContact = ([pk, id, accountPk, role, department]: ContactRow) => {
+    contactIds.set(pk, id);
+    byPk.get(accountPk)?.contacts.push({ id, role, department });
+  };
+  if (accountPks) {
+    for (let i = 0; i < accountPks.length; i += IN_CHUNK) {
+      const part = accountPks.slice(i, i + IN_CHUNK);
+      const marks = part.map(() => '?').join(',');
+      for (const r of c.prepare(`${ACCOUNT_SQL} WHERE a.pk IN (${marks})`).raw().all(...part) as AccountRow[]) addAccount(r);
+      for (const r of c.prepare(`${CONTACT_SQL} WHERE account_pk IN (${marks})`).raw().all(...part) as ContactRow[]) addContact(r);
+    }
+  } else {
+    for (const r of c.prepare(`${ACCOUNT_SQL} ORDER BY a.pk`).raw().all() as AccountRow[]) addAccount(r);
+    for (const r of c.prepare(CONTACT_SQL).raw().all() as ContactRow[]) addContact(r);
+  }
+  const accounts: Profiles['accounts'] = [];
+  for (const pk of accountPks ?? byPk.keys()) {
+    const a = byPk.get(pk);
+    if (a) {
+      accounts.push(a);
+      byPk.delete(pk); // each account once, even when asked for twice
+    }
+  }
+  return { accounts, contactIds };
+}
+
 /**
  * Inputs for the given accounts (all accounts when `accountPks` is omitted) with the activity of
- * days `[fromDay, toDay)`. Buckets come back sorted by time, as the engine expects.
+ * days `[fromDay, toDay)`, one bucket per day. Buckets come back sorted by time, as the engine expects.
  */
-export function loadScoringInputs(db: Db, options: { accountPks?: number[]; fromDay: number; toDay: number }): Map<number, AccountInputs> {
-  const c = db.$client;
-  const { fromDay, toDay } = options;
-  const byPk = new Map<number, AccountInputs>();
-  const contactIds = new Map<number, string>();
-
-  const accountSql =
-    'SELECT a.pk, a.id, a.tier, a.lifecycle_stage, a.started_at, act.first_at FROM accounts a LEFT JOIN account_activity act ON act.account_pk = a.pk';
-  const contactSql = 'SELECT pk, id, account_pk, role, department FROM contacts';
-  const dailySql = 'SELECT account_pk, day, type, n, props FROM agg_daily';
-  const contactDaySql = 'SELECT account_pk, day, contact_pk, n FROM agg_contact_daily';
-  const featureDaySql = 'SELECT account_pk, day, type, feature, n FROM agg_feature_daily';
-  const dayRange = 'day >= ? AND day < ?';
-
-  const addAccount = (r: AccountRow) =>
-    byPk.set(r.pk, {
-      pk: r.pk,
-      profile: { id: r.id, tier: r.tier, lifecycleStage: r.lifecycle_stage, startedAt: r.started_at },
-      contacts: [],
-      activity: { types: [], contacts: [], features: [], firstActivityAt: r.first_at },
+export function loadScoringInputs(db: Db, options: ScoringInputsOptions): Map<number, AccountInputs> {
+  const { accounts, contactIds } = loadProfiles(db, options.accountPks);
+  const reader = new AggregateReader(db, options);
+  const out = new Map<number, AccountInputs>();
+  for (const a of accounts) {
+    const activity: AccountActivity = { types: [], contacts: [], features: [], firstActivityAt: a.firstAt };
+    reader.read(a.pk, contactIds, {
+      type: (t, type, n, props) => activity.types.push(props ? { t, type, n, props } : { t, type, n }),
+      contact: (t, contactId, n) => activity.contacts.push({ t, contactId, n }),
+      feature: (t, type, feature, n) => activity.features.push({ t, type, feature, n }),
     });
-  const addContact = (r: ContactRow) => {
-    contactIds.set(r.pk, r.id);
-    byPk.get(r.account_pk)?.contacts.push({ id: r.id, role: r.role, department: r.department });
-  };
-  const addDaily = (r: DailyRow) =>
-    byPk.get(r.account_pk)?.activity.types.push({ t: r.day * DAY_MS, type: r.type, n: r.n, props: r.props ? (JSON.parse(r.props) as Record<string, PropStat>) : undefined });
-  const addContactDay = (r: ContactDayRow) => {
-    const id = contactIds.get(r.contact_pk);
-    if (id !== undefined) byPk.get(r.account_pk)?.activity.contacts.push({ t: r.day * DAY_MS, contactId: id, n: r.n });
-  };
-  const addFeatureDay = (r: FeatureDayRow) =>
-    byPk.get(r.account_pk)?.activity.features.push({ t: r.day * DAY_MS, type: r.type, feature: r.feature, n: r.n });
-
-  if (options.accountPks) {
-    // One statement per table for the whole set (the ids travel as one JSON array): scoring the
-    // accounts an ingest batch touched is on the write path, and per-account queries cost more
-    // in statement overhead than in rows.
-    const ids = JSON.stringify(options.accountPks);
-    const inSet = 'account_pk IN (SELECT value FROM json_each(?))';
-    for (const r of c.prepare(`${accountSql} WHERE a.pk IN (SELECT value FROM json_each(?))`).iterate(ids)) addAccount(r as AccountRow);
-    for (const r of c.prepare(`${contactSql} WHERE ${inSet}`).iterate(ids)) addContact(r as ContactRow);
-    for (const r of c.prepare(`${dailySql} WHERE ${inSet} AND ${dayRange} ORDER BY account_pk, day`).iterate(ids, fromDay, toDay)) addDaily(r as DailyRow);
-    for (const r of c.prepare(`${contactDaySql} WHERE ${inSet} AND ${dayRange} ORDER BY account_pk, day`).iterate(ids, fromDay, toDay)) addContactDay(r as ContactDayRow);
-    for (const r of c.prepare(`${featureDaySql} WHERE ${inSet} AND ${dayRange} ORDER BY account_pk, day`).iterate(ids, fromDay, toDay)) addFeatureDay(r as FeatureDayRow);
-  } else {
-    for (const r of c.prepare(accountSql).iterate()) addAccount(r as AccountRow);
-    for (const r of c.prepare(contactSql).iterate()) addContact(r as ContactRow);
-    for (const r of c.prepare(`${dailySql} WHERE ${dayRange} ORDER BY day`).iterate(fromDay, toDay)) addDaily(r as DailyRow);
-    for (const r of c.prepare(`${contactDaySql} WHERE ${dayRange} ORDER BY day`).iterate(fromDay, toDay)) addContactDay(r as ContactDayRow);
-    for (const r of c.prepare(`${featureDaySql} WHERE ${dayRange} ORDER BY day`).iterate(fromDay, toDay)) addFeatureDay(r as FeatureDayRow);
+    out.set(a.pk, { pk: a.pk, profile: a.profile, contacts: a.contacts, activity });
   }
-  return byPk;
+  return out;
+}
+
+/**
+ * Inputs for scoring as of one instant (bulk rescoring), one account at a time: profiles and
+ * contacts are read once up front, each account's activity when its turn comes, summarised per
+ * window (`WindowedActivityBuilder`, which scores exactly like the day buckets at that instant).
+ */
+export function inputsAsOf(
+  db: Db,
+  options: { accountPks?: readonly number[]; asOf: number; windowDays: number; propTypes?: readonly string[]; types?: readonly string[] },
+): { total: number; inputs: Generator<AccountInputs> } {
+  const { asOf, windowDays } = options;
+  const toDay = Math.ceil(asOf / DAY_MS);
+  const { accounts, contactIds } = loadProfiles(db, options.accountPks);
+  const reader = new AggregateReader(db, { fromDay: toDay - 2 * windowDays - 1, toDay, propTypes: options.propTypes, types: options.types });
+  function* inputs(): Generator<AccountInputs> {
+    for (const a of accounts) {
+      const builder = new WindowedActivityBuilder(asOf, windowDays);
+      reader.read(a.pk, contactIds, {
+        type: (t, type, n, props) => builder.type(t, type, n, props),
+        contact: (t, contactId, n) => builder.contact(t, contactId, n),
+        feature: (t, type, feature, n) => builder.feature(t, type, feature, n),
+      });
+      yield { pk: a.pk, profile: a.profile, contacts: a.contacts, activity: builder.build(a.firstAt) };
+    }
+  }
+  return { total: accounts.length, inputs: inputs() };
 }

@@ -1,0 +1,89 @@
+/** Activity summarised per window must score exactly like the day buckets it summarises. */
+import { describe, expect, it } from 'vitest';
+import { buildActivity, typesReadBy } from './activity';
+import { DEFAULT_MODEL } from './default-model';
+import { scoreAccount, type ScoreInput } from './engine';
+import { ev, many, RANDOM_CONTACTS, RANDOM_FEATURES, randomEvents, rng, T } from './test-helpers';
+import { DAY_MS } from './window';
+import { WindowedActivityBuilder } from './windowed-activity';
+
+describe('typesReadBy', () => {
+  it('names every type that can change a result: dropping the others changes nothing', () => {
+    const rand = rng(17);
+    const flagged = new Set(typesReadBy(DEFAULT_MODEL, { flags: true }));
+    const scored = new Set(typesReadBy(DEFAULT_MODEL));
+    expect([...scored].sort()).toEqual(['email.exchanged', 'feature.used', 'meeting.held', 'outreach.replied', 'outreach.sent', 'product.login', 'support.interaction', 'training.attended']);
+    expect([...flagged].filter((t) => !scored.has(t)).sort()).toEqual(['meeting.canceled', 'qbr.declined', 'qbr.no_show']);
+    for (let i = 0; i < 100; i++) {
+      const activity = buildActivity(randomEvents(rand), { resolution: 'day' });
+      const only = (types: Set<string>) => ({ ...activity, types: activity.types.filter((b) => types.has(b.type)), features: activity.features.filter((b) => types.has(b.type)) });
+      const input: ScoreInput = {
+        model: DEFAULT_MODEL,
+        profile: { id: 'a', tier: 'core', lifecycleStage: null, startedAt: null },
+        contacts: RANDOM_CONTACTS,
+        catalogue: RANDOM_FEATURES,
+        activity,
+        asOf: T,
+      };
+      expect(scoreAccount({ ...input, activity: only(flagged) })).toEqual(scoreAccount(input));
+      expect(scoreAccount({ ...input, activity: only(scored), detail: 'score' })).toEqual(scoreAccount({ ...input, detail: 'score' }));
+    }
+  });
+});
+
+describe('WindowedActivityBuilder', () => {
+  it('gives the full result of the day buckets for many random activities', () => {
+    const rand = rng(42);
+    let flags = 0;
+    for (let i = 0; i < 300; i++) {
+      const day = buildActivity(randomEvents(rand), { resolution: 'day' });
+      // As of a day's end (live scores) and inside a day (an API asOf).
+      const asOf = i % 4 === 0 ? T - 7 * 3_600_000 : T - (i % 3) * DAY_MS;
+      const input: ScoreInput = {
+        model: DEFAULT_MODEL,
+        profile: { id: `a${i}`, tier: 'growth', lifecycleStage: null, startedAt: T - 100 * DAY_MS },
+        contacts: RANDOM_CONTACTS,
+        catalogue: RANDOM_FEATURES,
+        activity: day,
+        asOf,
+      };
+      const windowed = new WindowedActivityBuilder(asOf, DEFAULT_MODEL.windowDays).addActivity(day).build(day.firstActivityAt);
+      const full = scoreAccount(input);
+      expect(scoreAccount({ ...input, activity: windowed }), `activity ${i}`).toEqual(full);
+      expect(windowed.types.length).toBeLessThanOrEqual(day.types.length);
+      flags += full.flags.length;
+    }
+    expect(flags).toBeGreaterThan(50);
+  });
+
+  it('keeps outreach per day, replies before both windows included', () => {
+    const day = buildActivity(
+      [ev('outreach.replied', T - 90 * DAY_MS), ...many(4, 'outreach.sent', T - 40 * DAY_MS), ev('outreach.sent', T - 2 * DAY_MS), ev('meeting.held', T - 3 * DAY_MS)],
+      { resolution: 'day' },
+    );
+    const w = new WindowedActivityBuilder(T, 30).addActivity(day).build(day.firstActivityAt);
+    expect(w.types.map((b) => [b.type, (T - b.t) / DAY_MS])).toEqual([
+      ['outreach.replied', 90],
+      ['outreach.sent', 40],
+      ['meeting.held', 30],
+      ['outreach.sent', 2],
+    ]);
+    const input = { model: DEFAULT_MODEL, profile: { id: 'a', tier: null, lifecycleStage: null, startedAt: null }, contacts: [], catalogue: [], asOf: T };
+    expect(scoreAccount({ ...input, activity: w }).flags).toEqual(scoreAccount({ ...input, activity: day }).flags);
+  });
+
+  it('merges property statistics in day order and drops buckets outside both windows', () => {
+    const day = buildActivity(
+      [
+        ev('email.exchanged', T - 70 * DAY_MS, { properties: { sentiment: 0.5 } }),
+        ev('email.exchanged', T - 5 * DAY_MS, { properties: { sentiment: 0.1 } }),
+        ev('email.exchanged', T - 4 * DAY_MS, { properties: { sentiment: 0.2 } }),
+        ev('email.exchanged', T - 4 * DAY_MS, { properties: { sentiment: 0.3 } }),
+      ],
+      { resolution: 'day' },
+    );
+    const [bucket, ...rest] = new WindowedActivityBuilder(T, 30).addActivity(day).build(day.firstActivityAt).types;
+    expect(rest).toEqual([]);
+    expect(bucket).toEqual({ t: T - 30 * DAY_MS, type: 'email.exchanged', n: 3, props: { sentiment: { t: 0, s: 0.1 + (0.2 + 0.3), c: 3, v: [0.1, 0.2, 0.3] } } });
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * npx tsx scripts/bench-scoring.ts [--repeat 3] [--history-days 365] [--skip-history] [--skip-naive]
+ *
+ * Scoring at scale on the database of DATABASE_URL (build one with
+ * `npx tsx scripts/seed.ts --accounts 10000 --months 12 --skip-scores`):
+ *  - naive: SQL GROUP BYs over the raw events giving per-account, per-type counts of the current
+ *    and the previous window (what a simple implementation reads before it can score anything),
+ *    as one query per window and as one query for both;
+ *  - a full rescore of the current scores (`rescore`: load aggregates, score, write scores, flags
+ *    and today's snapshot), with its phases;
+ *  - the daily history of the last N days (`rebuildHistory`);
+ *  - peak memory (RSS) of this process.
+ * Each timed step runs `--repeat` times (history once); every run and the median are printed, with
+ * the CPU time beside the wall time.
+ * It writes scores, flags and snapshots: use a scratch copy, not a database that matters.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { databaseFile } from '@/db/open';
+import { endOfUtcDay } from '@/lib/scoring';
+import { DAY_MS } from '@/lib/server/commands/aggregates';
+import { ensureLiveModel } from '@/lib/server/commands/model';
+import { rebuildHistory } from '@/lib/server/commands/history';
+import { rescore } from '@/lib/server/commands/scores';
+import { openMigratedDatabase, run, UsageError } from './cli';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+/** Peak resident memory of the process so far (maxRSS is in kilobytes). */
+const peak = () => mb(process.resourceUsage().maxRSS * 1024);
+
+/** Wall and CPU time of a call (CPU shows how much of the wall time was waiting for a core or the disk). */
+function timed<T>(f: () => T): { value: T; ms: number; cpuMs: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = f();
+  const cpu = process.cpuUsage(c0);
+  return { value, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+function intOption(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+run(() => {
+  const { values } = parseArgs({
+    options: {
+      repeat: { type: 'string' },
+      'history-days': { type: 'string' },
+      'skip-history': { type: 'boolean', default: false },
+      'skip-naive': { type: 'boolean', default: false },
+    },
+  });
+  const repeat = intOption('repeat', values.repeat, 3);
+  const historyDays = intOption('history-days', values['history-days'], 365);
+  const db = openMigratedDatabase();
+  const c = db.$client;
+  const model = ensureLiveModel(db).model;
+  const now = Date.now();
+  const asOf = endOfUtcDay(now);
+  const accounts = c.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
+  const events = c.prepare('SELECT count(*) FROM events').pluck().get() as number;
+  const cpus = os.cpus();
+  console.log(`database: ${databaseFile()} (${accounts.toLocaleString('en-US')} accounts, ${events.toLocaleString('en-US')} events)`);
+  console.log(`machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${mb(os.totalmem())} RAM, Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+  const naive: Record<string, number> = {};
+  if (!values['skip-naive']) {
+    // What a simple implementation reads before it can score anything: per-account, per-type counts
+    // of both windows straight from the raw events (no index serves a range on occurred_at alone,
+    // so SQLite scans the table). It still lacks contacts, features and property statistics.
+    const len = model.windowDays * DAY_MS;
+    const perWindow = c.prepare('SELECT account_pk, type, sum(count) FROM events WHERE occurred_at >= ? AND occurred_at < ? GROUP BY account_pk, type');
+    const oneScan = c.prepare(
+      `SELECT account_pk, type, sum(CASE WHEN occurred_at >= @mid THEN count ELSE 0 END) AS current,
+         sum(CASE WHEN occurred_at < @mid THEN count ELSE 0 END) AS previous
+       FROM events WHERE occurred_at >= @from AND occurred_at < @to GROUP BY account_pk, type`,
+    );
+    const variants: [string, () => number][] = [
+      ['naive, one GROUP BY per window', () => perWindow.all(asOf - len, asOf).length + perWindow.all(asOf - 2 * len, asOf - len).length],
+      ['naive, both windows in one GROUP BY', () => oneScan.all({ mid: asOf - len, from: asOf - 2 * len, to: asOf }).length],
+    ];
+    for (const [label, query] of variants) {
+      const times: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < repeat; i++) {
+        const t = timed(query);
+        rows = t.value;
+        times.push(t.ms);
+        console.log(`${label} #${i + 1}: ${s(t.ms)} (cpu ${s(t.cpuMs)}; ${rows.toLocaleString('en-US')} rows)`);
+      }
+      naive[label] = median(times);
+      console.log(`${label}: median ${s(naive[label])} (peak RSS so far ${peak()})`);
+    }
+  }
+
+  const rescoreTimes: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const { value: r, cpuMs } = timed(() => rescore(db, { now, asOf }));
+    rescoreTimes.push(r.ms);
+    const p = r.phases;
+    console.log(
+      `rescore #${i + 1}: ${s(r.ms)} (cpu ${s(cpuMs)}) for ${r.accounts} accounts: load ${s(p.loadMs)}, score ${s(p.scoreMs)}, write ${s(p.writeMs)}; ` +
+        `${r.bandChanges} band changes, ${r.flagsRaised} flags raised`,
+    );
+  }
+  const rescoreMedian = median(rescoreTimes);
+  console.log(`rescore: median ${s(rescoreMedian)} (peak RSS so far ${peak()})`);
+  for (const [label, ms] of Object.entries(naive)) console.log(`  ${(ms / rescoreMedian).toFixed(1)}x faster than the ${label}`);
+
+  if (!values['skip-history']) {
+    const toDay = Math.floor(now / DAY_MS);
+    const { value: h, cpuMs } = timed(() => rebuildHistory(db, { fromDay: toDay - historyDays + 1, toDay }));
+    console.log(`history: ${h.snapshots.toLocaleString('en-US')} snapshots (${h.days} days x ${h.accounts} accounts) in ${s(h.ms)} (cpu ${s(cpuMs)})`);
+  }
+  console.log(`peak RSS: ${peak()}`);
+  c.close();
+});
