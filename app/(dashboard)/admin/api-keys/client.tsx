@@ -21,7 +21,7 @@ function CreateKeyForm() {
           <input id="key-name" name="name" required maxLength={100} className={inputClass} aria-invalid={!!nameError}
             aria-describedby={nameError ? 'key-name-error' : 'key-name-hint'} defaultValue={submittedValue(state, 'name')} />
         </Field>
-        <Field id="key-scope" label="Scope" hint={API_KEY_SCOPE_OPTIONS.map((o) => `${o.label}: ${o.help}`).join('. ')} error={scopeError}>
+        <Field id="key-scope" label="Scope" error={scopeError}>
           <select id="key-scope" name="scope" defaultValue={submittedValue(state, 'scope', 'ingest')} className={inputClass} aria-invalid={!!scopeError} aria-describedby="key-scope-hint">
             {API_KEY_SCOPE_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
           </select>
@@ -29,6 +29,9 @@ function CreateKeyForm() {
         <div className="sm:pt-6">
           <button type="submit" className={primaryButton} disabled={pending}>{pending ? 'Creating…' : 'Create key'}</button>
         </div>
+        <p id="key-scope-hint" className="text-xs text-gray-600 sm:col-span-3">
+          {API_KEY_SCOPE_OPTIONS.map((o) => <span key={o.value} className="mr-3"><strong className="font-medium text-gray-800">{o.label}</strong>: {o.help}.</span>)}
+        </p>
       </form>
       <div className="mt-4 space-y-2" aria-live="polite">
         {state && !state.ok && !nameError && !scopeError ? <FormAlert>{state.message}</FormAlert> : null}
