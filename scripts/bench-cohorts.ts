@@ -8,29 +8,13 @@
  * accounts x 18 months takes a while, so the file is kept for the next run. `--volume` thins the
  * login and feature-use rows, which none of the timed queries read (default 0.25 to seed faster).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase, type Db } from '@/db/open';
 import { GROUP_BYS } from '@/lib/analytics/cohort';
-import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { cohortAnalysis, cohortDefaults, companionMetrics, loadCohortAccounts } from '@/lib/server/queries/cohorts';
 import { portfolioTrends } from '@/lib/server/queries/trends';
-import { run, UsageError } from './cli';
-import { formatSummary, runSeed } from './seed';
-
-function positive(name: string, raw: string | undefined, fallback: number): number {
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!(n > 0)) throw new UsageError(`--${name} must be a positive number, got "${raw}"`);
-  return n;
-}
-
-function readyAccounts(db: Db): number {
-  const c = db.$client;
-  const accounts = c.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
-  const snapshots = c.prepare('SELECT count(*) FROM (SELECT 1 FROM score_snapshots LIMIT 1)').pluck().get() as number;
-  return snapshots ? accounts : 0;
-}
+import { positive, seededBenchDatabase } from './bench-support';
+import { run } from './cli';
 
 function time(runs: number, fn: () => unknown): { min: number; median: number; p95: number; max: number } {
   fn(); // warm-up: page cache, prepared statements
@@ -55,18 +39,8 @@ run(() => {
   const accounts = Math.round(positive('accounts', values.accounts, 10_000));
   const months = Math.round(positive('months', values.months, 18));
   const runs = Math.round(positive('runs', values.runs, 20));
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = prepareDatabase(openDatabase(file));
+  const db = seededBenchDatabase(file, { accounts, months, volume: positive('volume', values.volume, 0.25) });
   try {
-    if (readyAccounts(db) < accounts) {
-      console.log(`Seeding ${accounts} accounts x ${months} months into ${file} (kept for later runs)…`);
-      const t0 = performance.now();
-      const summary = runSeed(db, { accounts, months, seed: 42, reset: true, volume: positive('volume', values.volume, 0.25), aggregate: true, scores: true });
-      console.log(formatSummary(summary));
-      console.log(`  seeded, scored and history built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    } else {
-      console.log(`Reusing ${file}`);
-    }
     const c = db.$client;
     const stats = c.prepare('SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM outcomes) AS outcomes, (SELECT count(*) FROM score_snapshots) AS snapshots').get() as Record<string, number>;
     const defaults = cohortDefaults(db);

@@ -13,26 +13,13 @@ import { parseArgs } from 'node:util';
 import { databaseFile } from '@/db/open';
 import { createApiKey } from '@/lib/server/commands/api-keys';
 import { upsertUser } from '@/lib/server/commands/users';
+import { signInCookie } from './bench-support';
 import { openMigratedDatabase, run } from './cli';
 import { buildIfNeeded, startServer, waitForHealth } from './serve';
 
 const EMAIL = 'bench-mixed@example.com';
 const PASSWORD = 'bench-password-not-secret';
 const TYPES = ['product.login', 'meeting.held', 'email.exchanged', 'support.interaction', 'outreach.sent', 'outreach.replied'];
-
-async function signIn(base: string): Promise<string> {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = csrf.headers.getSetCookie().map((c) => c.split(';')[0]);
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
-    body: new URLSearchParams({ csrfToken, email: EMAIL, password: PASSWORD, json: 'true' }),
-  });
-  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('next-auth.session-token='));
-  if (!session) throw new Error('sign-in failed');
-  return [...cookies, session].join('; ');
-}
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 
@@ -53,7 +40,7 @@ run(async () => {
   const base = `http://localhost:${port}`;
   try {
     await waitForHealth(base);
-    const cookie = await signIn(base);
+    const cookie = await signInCookie(base, EMAIL, PASSWORD);
     const runTag = Date.now().toString(36);
     const batchSize = 500;
     const interval = (batchSize / rate) * 1000;

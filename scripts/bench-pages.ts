@@ -10,27 +10,12 @@ import autocannon from 'autocannon';
 import { parseArgs } from 'node:util';
 import { databaseFile } from '@/db/open';
 import { upsertUser } from '@/lib/server/commands/users';
+import { signInCookie } from './bench-support';
 import { openMigratedDatabase, run } from './cli';
 import { buildIfNeeded, startServer, waitForHealth } from './serve';
 
 const EMAIL = 'bench-manager@example.com';
 const PASSWORD = 'bench-password-not-secret';
-
-/** Signs in through next-auth's credentials endpoint and returns the cookie header. */
-async function signIn(base: string): Promise<string> {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = csrf.headers.getSetCookie().map((c) => c.split(';')[0]);
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
-    body: new URLSearchParams({ csrfToken, email: EMAIL, password: PASSWORD, json: 'true' }),
-  });
-  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('next-auth.session-token='));
-  if (!session) throw new Error(`Sign-in failed (${res.status})`);
-  return [...cookies, session].join('; ');
-}
 
 function percentile(result: autocannon.Result, p: 'p50' | 'p90' | 'p97_5' | 'p99'): number {
   return result.latency[p];
@@ -65,7 +50,7 @@ run(async () => {
   try {
     const base = `http://localhost:${port}`;
     await waitForHealth(base);
-    const cookie = await signIn(base);
+    const cookie = await signInCookie(base, EMAIL, PASSWORD);
     const id = encodeURIComponent(sample);
     const runs = [
       ['accounts list JSON: red, most ARR first', `${base}/api/app/accounts?band=red&sort=-arr&limit=100&owner=*`],

@@ -8,30 +8,14 @@
  * the database first (demo generator, aggregates, scores, daily history) unless FILE already
  * holds that many accounts with history; the file is kept for later runs.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase, type Db } from '@/db/open';
 import { DEFAULT_MODEL, endOfUtcDay, type Model } from '@/lib/scoring';
-import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { defaultPreviewAsOf, previewModel, scoreEveryAccount } from '@/lib/server/queries/model-preview';
 import { suggestWeights } from '@/lib/server/queries/suggested-weights';
-import { run, UsageError } from './cli';
-import { formatSummary, runSeed } from './seed';
-
-function positive(name: string, raw: string | undefined, fallback: number): number {
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!(n > 0)) throw new UsageError(`--${name} must be a positive number, got "${raw}"`);
-  return n;
-}
-
-function readyAccounts(db: Db): number {
-  const c = db.$client;
-  const accounts = c.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
-  const snapshots = c.prepare('SELECT count(*) FROM (SELECT 1 FROM score_snapshots LIMIT 1)').pluck().get() as number;
-  return snapshots ? accounts : 0;
-}
+import { positive, seededBenchDatabase } from './bench-support';
+import { run } from './cli';
 
 function time(runs: number, fn: () => unknown) {
   fn(); // warm-up: page cache, prepared statements
@@ -53,18 +37,8 @@ run(() => {
   const accounts = Math.round(positive('accounts', values.accounts, 10_000));
   const months = Math.round(positive('months', values.months, 18));
   const runs = Math.round(positive('runs', values.runs, 5));
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = prepareDatabase(openDatabase(file));
+  const db = seededBenchDatabase(file, { accounts, months, volume: positive('volume', values.volume, 1) });
   try {
-    if (readyAccounts(db) < accounts) {
-      console.log(`Seeding ${accounts} accounts x ${months} months into ${file} (kept for later runs)…`);
-      const t0 = performance.now();
-      const summary = runSeed(db, { accounts, months, seed: 42, reset: true, volume: positive('volume', values.volume, 1), aggregate: true, scores: true });
-      console.log(formatSummary(summary));
-      console.log(`  seeded, scored and history built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    } else {
-      console.log(`Reusing ${file}`);
-    }
     const c = db.$client;
     const stats = c.prepare('SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM accounts WHERE churned_at IS NULL) AS customers, (SELECT count(*) FROM agg_daily) AS daily').get() as Record<string, number>;
     console.log(`${stats.accounts} accounts (${stats.customers} current customers), ${stats.daily} daily aggregate rows; ${runs} timed runs after one warm-up\n`);
