@@ -18,8 +18,8 @@ export interface HistoryOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Accounts loaded, scored and written together (a year of history: ~150,000 rows). */
-const ACCOUNTS_PER_BATCH = 400;
+/** Accounts loaded, scored and written together (a year of history: ~90,000 rows). */
+const ACCOUNTS_PER_BATCH = 250;
 /** Rows per statement: 6 columns x 256 rows, far below SQLite's parameter limit. */
 const ROWS_PER_STATEMENT = 256;
 
