@@ -65,7 +65,8 @@ export function typeIndexOf(a: readonly TypeBucket[]): TypeIndex {
     const replyTimes: number[] = [];
     for (const b of a) if (b.type === OUTREACH_REPLIED) replyTimes.push(b.t);
     replyTimes.sort((p, q) => p - q);
-    x = { ...intern(a, (b) => b.type), sorted: isSorted(a), replyTimes, positions: null };
+    const { ids, names, index } = intern(a, (b) => b.type);
+    x = { ids, names, index, sorted: isSorted(a), replyTimes, positions: null };
     typeCache.set(a, x);
   }
   return x;
@@ -73,7 +74,10 @@ export function typeIndexOf(a: readonly TypeBucket[]): TypeIndex {
 
 export function contactIndexOf(a: readonly ContactBucket[]): ContactIndex {
   let x = contactCache.get(a);
-  if (!x) contactCache.set(a, (x = { ...intern(a, (b) => b.contactId), sorted: isSorted(a) }));
+  if (!x) {
+    const { ids, names, index } = intern(a, (b) => b.contactId);
+    contactCache.set(a, (x = { ids, names, index, sorted: isSorted(a) }));
+  }
   return x;
 }
 

@@ -182,6 +182,9 @@ export function propOf(w: WindowSummary, type: string, prop: string): PropAgg | 
   return props.get(prop);
 }
 
+/** Below this many buckets a scan of the window is cheaper than indexing each type's positions. */
+const POSITIONS_FROM = 64;
+
 function mergeProps(w: WindowSummary, id: number): Map<string, PropAgg> {
   const out = new Map<string, PropAgg>();
   const buckets = w.activity.types;
@@ -199,7 +202,7 @@ function mergeProps(w: WindowSummary, id: number): Map<string, PropAgg> {
       }
     }
   };
-  if (w.ti.sorted) {
+  if (w.ti.sorted && w.typeRange[1] - w.typeRange[0] > POSITIONS_FROM) {
     // Only this type's buckets, in the same (time) order as a scan of the window would visit them.
     const positions = positionsOf(w.ti, id);
     for (let k = firstPositionFrom(buckets, positions, w.from); k < positions.length; k++) {

@@ -70,6 +70,43 @@ describe('bulk rescore', () => {
       db.$client.prepare('SELECT count(*) FROM flags WHERE cleared_at IS NULL').pluck().get(),
     );
   });
+
+  it('days later: refreshes the evidence of flags still firing, clears the others, records band changes', () => {
+    const later = NOW + 3 * DAY_MS;
+    const before = new Map(
+      (db.$client.prepare('SELECT pk, account_pk, key, evidence FROM flags WHERE cleared_at IS NULL').all() as { pk: number; account_pk: number; key: string; evidence: string }[]).map((f) => [`${f.account_pk}|${f.key}`, f]),
+    );
+    const bands = new Map(stored().map((r) => [r.pk, r.band]));
+    const summary = rescore(db, { now: later });
+    const openFlags = db.$client.prepare('SELECT pk, key, severity, evidence, data, raised_at FROM flags WHERE account_pk = ? AND cleared_at IS NULL ORDER BY key');
+    let kept = 0;
+    let reworded = 0;
+    let changes = 0;
+    for (const row of stored()) {
+      const r = getAccountDetail(db, row.id, { now: later })!.result;
+      expect(row.score, row.id).toBe(r.score);
+      const open = openFlags.all(row.pk) as { pk: number; key: string; severity: string; evidence: string; data: string; raised_at: number }[];
+      const flags = [...r.flags].sort((a, b) => a.key.localeCompare(b.key));
+      expect(open.map(({ key, severity, evidence, data }) => ({ key, severity, evidence, data })), row.id).toEqual(
+        flags.map((f) => ({ key: f.key, severity: f.severity, evidence: f.evidence, data: JSON.stringify(f.data) })),
+      );
+      for (const f of open) {
+        const was = before.get(`${row.pk}|${f.key}`);
+        if (was) {
+          expect(f.pk).toBe(was.pk); // the same episode goes on
+          kept += 1;
+          if (f.evidence !== was.evidence) reworded += 1;
+        } else {
+          expect(f.raised_at).toBe(later);
+        }
+      }
+      if (bands.get(row.pk) !== row.band) changes += 1;
+    }
+    expect(kept).toBeGreaterThan(0);
+    expect(reworded).toBeGreaterThan(0);
+    expect(summary.bandChanges).toBe(changes);
+    rescore(db, { now: NOW }); // back to today for the history tests
+  });
 });
 
 describe('history rebuild', () => {

@@ -6,9 +6,22 @@
  * caller says it reads.
  */
 import type { Db } from '@/db/open';
-import type { AccountActivity, AccountProfile, ContactInfo, ContactRole, FeatureInfo, FeatureTier, LifecycleStage, Tier } from '@/lib/scoring';
+import type {
+  AccountActivity,
+  AccountProfile,
+  ContactBucket,
+  ContactInfo,
+  ContactRole,
+  FeatureBucket,
+  FeatureInfo,
+  FeatureTier,
+  LifecycleStage,
+  PropStat,
+  Tier,
+  TypeBucket,
+} from '@/lib/scoring';
 import { DAY_MS, WindowedActivityBuilder } from '@/lib/scoring';
-import { AggregateReader } from './aggregate-reader';
+import { AggregateReader, type AggregateSink } from './aggregate-reader';
 
 export interface AccountInputs {
   pk: number;
@@ -85,6 +98,23 @@ function loadProfiles(db: Db, accountPks: readonly number[] | undefined): Profil
   return { accounts, contactIds };
 }
 
+/** An activity of day buckets, filled straight from the reader. */
+class DayBuckets implements AccountActivity, AggregateSink {
+  types: TypeBucket[] = [];
+  contacts: ContactBucket[] = [];
+  features: FeatureBucket[] = [];
+  constructor(public firstActivityAt: number | null) {}
+  type(t: number, type: string, n: number, props: Record<string, PropStat> | undefined): void {
+    this.types.push(props ? { t, type, n, props } : { t, type, n });
+  }
+  contact(t: number, contactId: string, n: number): void {
+    this.contacts.push({ t, contactId, n });
+  }
+  feature(t: number, type: string, feature: string, n: number): void {
+    this.features.push({ t, type, feature, n });
+  }
+}
+
 /**
  * Inputs for the given accounts (all accounts when `accountPks` is omitted) with the activity of
  * days `[fromDay, toDay)`, one bucket per day. Buckets come back sorted by time, as the engine expects.
@@ -94,12 +124,8 @@ export function loadScoringInputs(db: Db, options: ScoringInputsOptions): Map<nu
   const reader = new AggregateReader(db, options);
   const out = new Map<number, AccountInputs>();
   for (const a of accounts) {
-    const activity: AccountActivity = { types: [], contacts: [], features: [], firstActivityAt: a.firstAt };
-    reader.read(a.pk, contactIds, {
-      type: (t, type, n, props) => activity.types.push(props ? { t, type, n, props } : { t, type, n }),
-      contact: (t, contactId, n) => activity.contacts.push({ t, contactId, n }),
-      feature: (t, type, feature, n) => activity.features.push({ t, type, feature, n }),
-    });
+    const activity = new DayBuckets(a.firstAt);
+    reader.read(a.pk, contactIds, activity);
     out.set(a.pk, { pk: a.pk, profile: a.profile, contacts: a.contacts, activity });
   }
   return out;
@@ -121,11 +147,7 @@ export function inputsAsOf(
   function* inputs(): Generator<AccountInputs> {
     for (const a of accounts) {
       const builder = new WindowedActivityBuilder(asOf, windowDays);
-      reader.read(a.pk, contactIds, {
-        type: (t, type, n, props) => builder.type(t, type, n, props),
-        contact: (t, contactId, n) => builder.contact(t, contactId, n),
-        feature: (t, type, feature, n) => builder.feature(t, type, feature, n),
-      });
+      reader.read(a.pk, contactIds, builder);
       yield { pk: a.pk, profile: a.profile, contacts: a.contacts, activity: builder.build(a.firstAt) };
     }
   }
