@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '@/db/open';
 import { users } from '@/db/schema';
 
@@ -18,8 +18,4 @@ export function listUsers(db: Db) {
     .from(users)
     .orderBy(asc(users.email))
     .all();
-}
-
-export function countUsers(db: Db): number {
-  return db.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0;
 }

@@ -1,2 +1,0 @@
-import 'server-only';
-export { hashPassword, verifyPassword } from './password-core';
