@@ -29,6 +29,37 @@ export interface SuggestedWeights {
 
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
+/**
+ * One training sample per account of the cohort of `asOf` (SCORING.md §5: started before it, not
+ * churned at it) that had dimension scores the day before: those scores, and whether it churned
+ * within the horizon. `include` narrows the cohort (e.g. to the accounts of one start period).
+ */
+export function trainingSamples(db: Db, live: Model, asOf: number, horizonDays: number, include?: (accountPk: number) => boolean): FitSample[] {
+  const keys = live.dimensions.map((d) => d.key);
+  const rows = db.$client.prepare('SELECT account_pk, dimensions FROM score_snapshots WHERE day = ? AND dimensions IS NOT NULL').raw().all(Math.floor(asOf / DAY_MS) - 1) as [number, string][];
+  const dims = new Map(rows.map(([pk, json]) => [pk, JSON.parse(json) as Record<string, number | null>]));
+  const samples: FitSample[] = [];
+  for (const m of selectCohort(loadCohortAccounts(db, asOf, horizonDays), asOf, horizonDays).members) {
+    const pk = m.id as number;
+    const d = dims.get(pk);
+    if (d && (include === undefined || include(pk))) samples.push({ x: keys.map((k) => d[k] ?? null), churned: m.churnedAt !== null });
+  }
+  return samples;
+}
+
+/**
+ * The model with new dimension weights (in the order of its dimensions). Overrides whose own
+ * dimension weights would no longer sum to 100 are left out, and counted.
+ */
+export function withWeights(live: Model, weights: readonly number[]): { model: Model; droppedOverrideWeights: number } {
+  const model: Model = { ...live, dimensions: live.dimensions.map((d, i) => ({ ...d, weight: weights[i]! })) };
+  if (validateModel(model).ok) return { model, droppedOverrideWeights: 0 };
+  return {
+    model: { ...model, overrides: model.overrides.map(({ dimensionWeights: _omit, ...o }) => o) },
+    droppedOverrideWeights: model.overrides.filter((o) => o.dimensionWeights).length,
+  };
+}
+
 export function suggestWeights(db: Db, options: { horizonDays?: number; now?: number } = {}): SuggestedWeights {
   const live = ensureLiveModel(db).model;
   const c = db.$client;
@@ -36,7 +67,10 @@ export function suggestWeights(db: Db, options: { horizonDays?: number; now?: nu
   const today = Math.floor((options.now ?? Date.now()) / DAY_MS);
   if (range.first === null || range.last === null) throw new AppError('invalid', 'There is no score history to learn from yet');
   const first = range.first + live.windowDays + 1;
-  const last = Math.min(range.last + 1, today);
+  // Daily snapshots run on to today, but days after the last activity and the last outcome teach
+  // nothing (every window is empty, nobody churns): the history that counts ends there.
+  const lastKnown = c.prepare('SELECT max((SELECT max(last_at) FROM account_activity), (SELECT max(occurred_at) FROM outcomes))').pluck().get() as number | null;
+  const last = Math.min(range.last + 1, today, lastKnown === null ? today : Math.floor(lastKnown / DAY_MS) + 1);
   const mid = Math.floor((first + last) / 2);
   // A shorter history gets a shorter horizon (down to MIN_HORIZON), leaving two weeks of training dates.
   const horizon = Math.min(options.horizonDays ?? 90, Math.floor((last - first) / 2) - TRAINING_SPREAD);
@@ -47,28 +81,13 @@ export function suggestWeights(db: Db, options: { horizonDays?: number; now?: nu
   const trainEnd = mid - horizon;
   const step = (trainEnd - first) / Math.max(1, TRAINING_DATES - 1);
   const days = [...new Set(Array.from({ length: TRAINING_DATES }, (_, i) => Math.round(first + i * step)))];
-  const keys = live.dimensions.map((d) => d.key);
-  const dimsOf = c.prepare('SELECT account_pk, dimensions FROM score_snapshots WHERE day = ? AND dimensions IS NOT NULL').raw();
-  const samples: FitSample[] = [];
-  for (const day of days) {
-    const asOf = day * DAY_MS;
-    const dims = new Map((dimsOf.all(day - 1) as [number, string][]).map(([pk, json]) => [pk, JSON.parse(json) as Record<string, number | null>]));
-    for (const m of selectCohort(loadCohortAccounts(db, asOf, horizon), asOf, horizon).members) {
-      const d = dims.get(m.id as number);
-      if (d) samples.push({ x: keys.map((k) => d[k] ?? null), churned: m.churnedAt !== null });
-    }
-  }
+  const samples = days.flatMap((day) => trainingSamples(db, live, day * DAY_MS, horizon));
   const churned = samples.filter((s) => s.churned).length;
   if (samples.length < MIN_SAMPLES || churned === 0) {
     throw new AppError('invalid', `Too few outcomes to learn from in the earlier half of the history (${samples.length} scored accounts, ${churned} churned)`);
   }
-  const fit = fitWeights(samples, keys.length);
-  let model: Model = { ...live, dimensions: live.dimensions.map((d, i) => ({ ...d, weight: fit.weights[i]! })) };
-  let dropped = 0;
-  if (!validateModel(model).ok) {
-    dropped = model.overrides.filter((o) => o.dimensionWeights).length;
-    model = { ...model, overrides: model.overrides.map(({ dimensionWeights: _omit, ...o }) => o) };
-  }
+  const fit = fitWeights(samples, live.dimensions.length);
+  const { model, droppedOverrideWeights: dropped } = withWeights(live, fit.weights);
   const heldOutDay = last - horizon;
   const asOf = heldOutDay * DAY_MS;
   const cohort = loadCohortAccounts(db, asOf, horizon);
