@@ -71,4 +71,18 @@ describe('suggestWeights', () => {
     db.$client.prepare('DELETE FROM score_snapshots WHERE day < ?').run(TODAY - 60);
     expect(() => suggestWeights(db, { now: NOW })).toThrow(AppError);
   });
+
+  it('learns from the history up to the last outcome, not from the empty days after it', () => {
+    seed(400, HISTORY_DAYS);
+    // Two more years of daily snapshots with nothing happening (data that ended long ago).
+    const c = db.$client;
+    const idle = c.prepare("INSERT INTO score_snapshots (account_pk, day, model_version, score, band, dimensions) SELECT account_pk, ?, 1, 0, 'red', '{}' FROM score_snapshots WHERE day = ?");
+    db.transaction(() => {
+      for (let day = TODAY; day < TODAY + 730; day++) idle.run(day, TODAY - 1);
+    });
+    const lastOutcome = c.prepare('SELECT max(occurred_at) FROM outcomes').pluck().get() as number;
+    const s = suggestWeights(db, { now: NOW + 730 * DAY });
+    expect(Date.parse(s.heldOut.asOf)).toBeLessThan(lastOutcome);
+    expect(s.weights.find((w) => w.key === 'quality')!.suggested).toBeGreaterThan(70);
+  });
 });

@@ -69,8 +69,8 @@ export function suggestWeights(db: Db, options: { horizonDays?: number; now?: nu
   const first = range.first + live.windowDays + 1;
   // Daily snapshots run on to today, but days after the last activity and the last outcome teach
   // nothing (every window is empty, nobody churns): the history that counts ends there.
-  const lastKnown = c.prepare('SELECT max((SELECT max(last_at) FROM account_activity), (SELECT max(occurred_at) FROM outcomes))').pluck().get() as number | null;
-  const last = Math.min(range.last + 1, today, lastKnown === null ? today : Math.floor(lastKnown / DAY_MS) + 1);
+  const lastKnown = c.prepare('SELECT max(coalesce((SELECT max(last_at) FROM account_activity), 0), coalesce((SELECT max(occurred_at) FROM outcomes), 0))').pluck().get() as number;
+  const last = Math.min(range.last + 1, today, lastKnown === 0 ? today : Math.floor(lastKnown / DAY_MS) + 1);
   const mid = Math.floor((first + last) / 2);
   // A shorter history gets a shorter horizon (down to MIN_HORIZON), leaving two weeks of training dates.
   const horizon = Math.min(options.horizonDays ?? 90, Math.floor((last - first) / 2) - TRAINING_SPREAD);
