@@ -75,7 +75,12 @@ describe('previewModel', () => {
     const pk = db.$client.prepare("SELECT pk FROM accounts WHERE id = 'A0'").pluck().get() as number;
     const before = scoreEveryAccount(db, DEFAULT_MODEL, NOW).get(pk)!.score;
     ingestEvents(db, Array.from({ length: 5 }, () => eventSchema.parse({ accountId: 'A0', type: 'training.attended', occurredAt: ago(1) })));
-    expect(scoreEveryAccount(db, DEFAULT_MODEL, NOW).get(pk)!.score).toBeGreaterThan(before ?? 0);
+    const after = scoreEveryAccount(db, DEFAULT_MODEL, NOW).get(pk)!.score;
+    expect(after).toBeGreaterThan(before ?? 0);
+    // Only that account was loaded again, and it now scores as the stored (rescored) score does.
+    const stored = db.$client.prepare('SELECT score, as_of AS asOf FROM scores WHERE account_pk = ?').get(pk) as { score: number; asOf: number };
+    expect(scoreEveryAccount(db, DEFAULT_MODEL, stored.asOf).get(pk)!.score).toBe(stored.score);
+    expect(previewModel(db, DEFAULT_MODEL, { now: NOW }).changes.total).toBe(0);
   });
 
   it('refuses an invalid draft with the path of each problem', () => {

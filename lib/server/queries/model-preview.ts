@@ -6,13 +6,13 @@
  * the daily snapshots, rebuilt with the live model on every publish).
  */
 import type { Db } from '@/db/open';
-import { analyzeCohort, type CohortAccount, type CohortAnalysis } from '@/lib/analytics/cohort';
-import { bandFor, DAY_MS, endOfUtcDay, scoreAccount, validateModel, type FeatureInfo, type Model } from '@/lib/scoring';
+import { analyzeCohort, selectCohort, type CohortAccount, type CohortAnalysis } from '@/lib/analytics/cohort';
+import { bandFor, DAY_MS, endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, validateModel, type FeatureInfo, type Model } from '@/lib/scoring';
 import { AppError } from '../errors';
 import { dayOf } from '../commands/aggregates';
 import { ensureLiveModel } from '../commands/model';
 import { loadCohortAccounts } from './cohorts';
-import { loadCatalogue, loadScoringInputs, type AccountInputs } from './scoring-inputs';
+import { inputsAsOf, loadCatalogue, type AccountInputs } from './scoring-inputs';
 
 export const PREVIEW_HORIZON_DAYS = 90;
 const TOP_CHANGES = 25;
@@ -63,41 +63,147 @@ export function checkedDraft(json: unknown): Model {
 }
 
 /**
- * The inputs of one window for every account, kept for a short while: loading them is most of a
- * preview's cost and does not depend on the draft, while an admin moving a slider asks for a new
- * preview every few hundred milliseconds. The key includes a stamp of the data (newest event,
- * latest account and contact change, the feature catalogue), so new data is never scored stale.
+ * Every account's inputs for one as-of instant, window length and set of trigger types read, kept
+ * while an admin edits: loading them is most of a preview's cost and does not depend on the
+ * draft's weights, points or bands, while the
+ * editor asks for a new preview every few hundred milliseconds. The inputs are summarised per
+ * window (`inputsAsOf`, exact for that instant). When data changes (new events, account or
+ * contact edits) only the accounts it touched are loaded again, so previews stay exact under a
+ * steady stream of events; a change of the feature catalogue reloads everything.
  */
-const INPUT_TTL_MS = 120_000;
+const INPUT_TTL_MS = 10 * 60_000;
 const INPUT_CACHE_SIZE = 4;
-const inputCache = new Map<string, { at: number; inputs: Map<number, AccountInputs>; catalogue: FeatureInfo[] }>();
 
-function windowInputs(db: Db, fromDay: number, toDay: number) {
-  const stamp = db.$client
-    .prepare("SELECT (SELECT max(pk) FROM events), (SELECT max(updated_at) FROM accounts), (SELECT max(updated_at) FROM contacts), (SELECT group_concat(key || ':' || tier || ':' || coalesce(retired_at, ''), ',') FROM features)")
+interface DataStamp {
+  eventPk: number;
+  accountsAt: number;
+  contactsAt: number;
+  catalogue: string;
+}
+interface CachedInputs {
+  at: number;
+  stamp: DataStamp;
+  inputs: Map<number, AccountInputs>;
+  catalogue: FeatureInfo[];
+}
+const inputCache = new Map<string, CachedInputs>();
+
+function dataStamp(db: Db): DataStamp {
+  const [eventPk, accountsAt, contactsAt, catalogue] = db.$client
+    .prepare(
+      "SELECT coalesce((SELECT max(pk) FROM events), 0), coalesce((SELECT max(updated_at) FROM accounts), 0), coalesce((SELECT max(updated_at) FROM contacts), 0), coalesce((SELECT group_concat(key || ':' || tier || ':' || coalesce(retired_at, ''), ',') FROM features), '')",
+    )
     .raw()
-    .get() as unknown[];
-  const key = `${db.$client.name}|${fromDay}|${toDay}|${JSON.stringify(stamp)}`;
+    .get() as [number, number, number, string];
+  return { eventPk, accountsAt, contactsAt, catalogue };
+}
+
+/** What a model reads: only those buckets and statistics are loaded (the others never change a score). */
+interface Reads {
+  types: string[];
+  propTypes: string[];
+}
+
+function loadInputs(db: Db, asOf: number, windowDays: number, reads: Reads, accountPks?: number[]): Map<number, AccountInputs> {
+  const out = new Map<number, AccountInputs>();
+  for (const input of inputsAsOf(db, { asOf, windowDays, accountPks, ...reads }).inputs) out.set(input.pk, input);
+  return out;
+}
+
+/** The accounts whose inputs may differ from those loaded at `since`. */
+function touchedSince(db: Db, since: DataStamp): number[] {
+  const c = db.$client;
+  // Three queries, not a UNION: each then reads only its range (the events by primary key).
+  const pks = new Set<number>([
+    ...(c.prepare('SELECT DISTINCT account_pk FROM events WHERE pk > ?').pluck().all(since.eventPk) as number[]),
+    ...(c.prepare('SELECT pk FROM accounts WHERE updated_at >= ?').pluck().all(since.accountsAt) as number[]),
+    ...(c.prepare('SELECT DISTINCT account_pk FROM contacts WHERE updated_at >= ?').pluck().all(since.contactsAt) as number[]),
+  ]);
+  return [...pks];
+}
+
+function windowInputs(db: Db, asOf: number, model: Model): CachedInputs {
+  const { windowDays } = model;
+  const reads: Reads = { types: typesReadBy(model).sort(), propTypes: propTypesOf(model).sort() };
+  const key = `${db.$client.name}|${asOf}|${windowDays}|${reads.types.join(',')}|${reads.propTypes.join(',')}`;
   const now = Date.now();
   for (const [k, v] of inputCache) if (now - v.at > INPUT_TTL_MS) inputCache.delete(k);
+  const stamp = dataStamp(db);
   const hit = inputCache.get(key);
-  if (hit) return hit;
-  const entry = { at: now, inputs: loadScoringInputs(db, { fromDay, toDay }), catalogue: loadCatalogue(db) };
+  if (hit && hit.stamp.catalogue === stamp.catalogue) {
+    if (hit.stamp.eventPk !== stamp.eventPk || hit.stamp.accountsAt !== stamp.accountsAt || hit.stamp.contactsAt !== stamp.contactsAt) {
+      const touched = touchedSince(db, hit.stamp);
+      for (const [pk, input] of loadInputs(db, asOf, windowDays, reads, touched)) hit.inputs.set(pk, input);
+      hit.stamp = stamp;
+    }
+    hit.at = now;
+    return hit;
+  }
+  const entry: CachedInputs = { at: now, stamp, inputs: loadInputs(db, asOf, windowDays, reads), catalogue: loadCatalogue(db) };
+  inputCache.delete(key);
   inputCache.set(key, entry);
   while (inputCache.size > INPUT_CACHE_SIZE) inputCache.delete(inputCache.keys().next().value!);
   return entry;
 }
 
-/** Scores of every account as of an instant with a model, from the aggregates of its window. */
-export function scoreEveryAccount(db: Db, model: Model, asOf: number): Map<number, { score: number | null; band: string | null }> {
-  const toDay = Math.ceil(asOf / DAY_MS);
-  const { inputs, catalogue } = windowInputs(db, toDay - model.windowDays - 1, toDay);
+/**
+ * Loads the inputs the first preview of the live model's window will need (now and the default
+ * as-of date), so that an admin opening the editor does not wait for them on the first change.
+ */
+export function warmPreviewInputs(db: Db, now = Date.now()): void {
+  const live = ensureLiveModel(db).model;
+  windowInputs(db, endOfUtcDay(now), live);
+  const asOf = Date.parse(`${defaultPreviewAsOf(now)}T00:00:00Z`);
+  windowInputs(db, asOf, live);
+  cohortAt(db, asOf, PREVIEW_HORIZON_DAYS);
+}
+
+/**
+ * Scores as of an instant with a model, from the aggregates of its window: of the given accounts,
+ * or of every account.
+ */
+export function scoreEveryAccount(db: Db, model: Model, asOf: number, accountPks?: Iterable<number>): Map<number, { score: number | null; band: string | null }> {
+  const { inputs, catalogue } = windowInputs(db, asOf, model);
   const out = new Map<number, { score: number | null; band: string | null }>();
-  for (const [pk, input] of inputs) {
+  const score = (pk: number, input: AccountInputs) => {
     const r = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'score' });
     out.set(pk, { score: r.score, band: r.band?.key ?? null });
+  };
+  if (accountPks === undefined) {
+    for (const [pk, input] of inputs) score(pk, input);
+  } else {
+    for (const pk of accountPks) {
+      const input = inputs.get(pk);
+      if (input) score(pk, input);
+    }
   }
   return out;
+}
+
+/**
+ * The cohort of an as-of date (accounts, their outcomes and the live model's snapshot scores of the
+ * day before), kept while it cannot have changed: the same live model, outcomes, accounts and no
+ * history rebuilt since.
+ */
+const cohortCache = new Map<string, { stamp: string; cohort: CohortAccount[] }>();
+
+function cohortAt(db: Db, asOf: number, horizonDays: number): CohortAccount[] {
+  const key = `${db.$client.name}|${asOf}|${horizonDays}`;
+  const stamp = JSON.stringify(
+    db.$client
+      .prepare(
+        'SELECT (SELECT max(version) FROM model_versions), (SELECT max(pk) FROM outcomes), (SELECT count(*) FROM outcomes), (SELECT max(updated_at) FROM accounts), (SELECT count(*) FROM accounts), (SELECT count(*) FROM history_stale), (SELECT max(queued_at) FROM history_stale)',
+      )
+      .raw()
+      .get(),
+  );
+  const hit = cohortCache.get(key);
+  if (hit && hit.stamp === stamp) return hit.cohort;
+  const cohort = loadCohortAccounts(db, asOf, horizonDays);
+  cohortCache.delete(key);
+  cohortCache.set(key, { stamp, cohort });
+  while (cohortCache.size > INPUT_CACHE_SIZE) cohortCache.delete(cohortCache.keys().next().value!);
+  return cohort;
 }
 
 const BINS = Array.from({ length: 10 }, (_, i) => i * 10);
@@ -128,7 +234,7 @@ type Scores = Map<number, { score: number | null; band: string | null }>;
  */
 export function validateAt(db: Db, model: Model, asOf: number, horizonDays: number, options: { scores?: Scores; cohort?: CohortAccount[] } = {}) {
   const cohort = options.cohort ?? loadCohortAccounts(db, asOf, horizonDays);
-  const byPk = options.scores ?? scoreEveryAccount(db, model, asOf);
+  const byPk = options.scores ?? scoreEveryAccount(db, model, asOf, selectCohort(cohort, asOf, horizonDays).members.map((m) => m.id as number));
   const accounts = cohort.map((a) => ({ ...a, ...(byPk.get(a.id as number) ?? { score: null, band: null }) }));
   return figures(analyzeCohort(accounts, { asOf, horizonDays, groupBy: 'band', bands: model.bands }));
 }
@@ -153,7 +259,7 @@ export function previewModel(db: Db, json: unknown, options: PreviewOptions = {}
   const rows = db.$client
     .prepare('SELECT a.pk, a.id, a.name, a.arr, s.score, s.band FROM accounts a LEFT JOIN scores s ON s.account_pk = a.pk WHERE a.churned_at IS NULL')
     .all() as { pk: number; id: string; name: string; arr: number; score: number | null; band: string | null }[];
-  const draftNow = scoreEveryAccount(db, draft, endOfUtcDay(now));
+  const draftNow = scoreEveryAccount(db, draft, endOfUtcDay(now), rows.map((r) => r.pk));
   const distribution = BINS.map((from) => ({ bin: `${from}–${from + 10}`, draft: 0, live: 0 }));
   const bandCount = new Map<string, { draft: number; live: number }>();
   const count = (band: string | null, side: 'draft' | 'live') => {
@@ -192,7 +298,7 @@ export function previewModel(db: Db, json: unknown, options: PreviewOptions = {}
   const labelOf = (k: string) => draft.bands.find((b) => b.key === k)?.label ?? live.bands.find((b) => b.key === k)?.label ?? k;
 
   // Validation at the as-of date: the draft scored as of D, the live model's snapshots of D - 1.
-  const cohort = loadCohortAccounts(db, asOf, horizonDays);
+  const cohort = cohortAt(db, asOf, horizonDays);
   const validation = {
     asOf: asOfDate,
     horizonDays,

@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
+import { after } from 'next/server';
 import { PageHeader } from '@/components/ui/page-header';
 import { getDb } from '@/db/client';
 import { getDraft } from '@/lib/server/commands/model-drafts';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { versionHistory } from '@/lib/server/queries/model-history';
-import { defaultPreviewAsOf } from '@/lib/server/queries/model-preview';
+import { defaultPreviewAsOf, warmPreviewInputs } from '@/lib/server/queries/model-preview';
 import { requirePageRole } from '@/lib/server/session';
 import { ModelEditorClient } from './client';
 
@@ -16,6 +17,8 @@ export default async function Page() {
   const db = getDb();
   const live = ensureLiveModel(db);
   const draft = getDraft(db, user.pk);
+  // The first preview would otherwise load every account's inputs while the admin waits.
+  after(() => warmPreviewInputs(db));
   return (
     <>
       <PageHeader
