@@ -90,6 +90,46 @@ test.describe('model editor', () => {
     await expect(page.getByRole('row', { name: /model\.published model 2/ })).toContainText('dimensions[frequency].weight: 30 → 60');
   });
 
+  test('an admin adds and removes a measure and overrides a measure for a tier, in the form', async ({ page }) => {
+    await signInAs(page, 'admin@example.com');
+    await page.goto('/admin/model');
+    await waitForPreview(page);
+    const json = page.getByLabel(/^The whole model/);
+
+    // A new count measure in the Product engagement dimension, from the form.
+    await page.getByRole('button', { name: 'Add a measure to Product engagement' }).click();
+    const form = page.getByRole('group', { name: 'New measure in Product engagement' });
+    await form.getByLabel('Label').fill('Exports run');
+    await form.getByRole('combobox', { name: 'Event', exact: true }).selectOption('feature.used');
+    await form.getByRole('button', { name: 'Add measure' }).click();
+    await expect(json).toHaveValue(/"key": "exports_run",\s*"label": "Exports run",\s*"kind": "count",\s*"event": "feature.used"/);
+    const points = page.locator('#f-dimensions-3-measures-1-points');
+    await expect(page.getByText('Exports run (count)')).toBeVisible();
+    await expect(points).toHaveValue('1');
+    await expect(page.getByTestId('model-errors')).toHaveCount(0);
+
+    // A strategic override (the default model has one for onboarding already) with another cap
+    // for meetings; a negative cap is refused with its path.
+    await page.getByRole('button', { name: 'Add an override' }).click();
+    await page.getByText('Measure points and caps for override 2').click();
+    const cap = page.getByLabel('cap of CSM calls and meetings for override 2');
+    await expect(cap).toHaveAttribute('placeholder', '40');
+    await cap.fill('-5');
+    await expect(page.getByTestId('model-errors')).toContainText('overrides[1].measures.meetings');
+    await cap.fill('60');
+    await expect(page.getByTestId('model-errors')).toHaveCount(0);
+    await expect(json).toHaveValue(/"tier": "strategic"\s*\},\s*"measures": \{\s*"meetings": \{\s*"cap": 60\s*\}/);
+    await expect(page.getByText('Measure points and caps for override 2 (1 changed)')).toBeVisible();
+    if (SHOTS) await page.getByRole('group', { name: 'Overrides' }).screenshot({ path: `${SHOTS}/model-editor-overrides.png` });
+
+    // Removing the new measure and the new override brings back the live model.
+    await page.getByRole('button', { name: 'Remove Exports run' }).click();
+    await expect(page.getByText('Exports run (count)')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Remove override 2' }).click();
+    await expect(page.getByRole('button', { name: /^Remove override/ })).toHaveCount(1);
+    await expect(page.getByText('The draft is the live model.')).toBeVisible();
+  });
+
   test('the triggers page creates, renames and retires a trigger', async ({ page }) => {
     await signInAs(page, 'admin@example.com');
     await page.goto('/admin/triggers');

@@ -2,15 +2,18 @@
 
 /**
  * The model as a form: window, dimension weights (sliders that keep the sum at 100), every
- * measure's numbers, bands, tier targets and overrides. Everything else (keys, event types, new
- * measures) is edited in the JSON beside it; both change the same draft.
+ * measure's numbers, new and removed measures, bands, tier targets and overrides (dimension
+ * weights and measure numbers). Keys, event types of existing measures, ratio tiers and attribute
+ * points of overrides are edited in the JSON beside it; both change the same draft.
  */
 import { rebalance } from '@/lib/model/rebalance';
 import { LIFECYCLE_STAGES, TIERS, type MeasureDef, type Model } from '@/lib/scoring';
+import { AddMeasure } from './add-measure';
 import { MeasureFields } from './measure-fields';
+import { MeasureOverrides } from './measure-overrides';
 import { NumberField, Section, TextField, type Errors } from './fields';
 
-export function StructuredEditor({ model, onChange, errors }: { model: Model; onChange: (m: Model) => void; errors: Errors }) {
+export function StructuredEditor({ model, onChange, errors, triggers }: { model: Model; onChange: (m: Model) => void; errors: Errors; triggers: readonly string[] }) {
   const edit = (fn: (m: Model) => void) => {
     const next = structuredClone(model);
     fn(next);
@@ -50,9 +53,15 @@ export function StructuredEditor({ model, onChange, errors }: { model: Model; on
                     <span className="w-52 text-sm text-gray-800">{ms.label} <span className="text-xs text-gray-500">({ms.kind})</span></span>
                     <MeasureFields measure={ms} path={`dimensions[${i}].measures[${j}]`} errors={errors}
                       onChange={(next: MeasureDef) => edit((m) => void (m.dimensions[i]!.measures[j] = next))} />
+                    {d.measures.length > 1 ? (
+                      <button type="button" className="text-sm text-red-800 underline" onClick={() => edit((m) => void m.dimensions[i]!.measures.splice(j, 1))}>
+                        Remove<span className="sr-only"> {ms.label}</span>
+                      </button>
+                    ) : null}
                   </li>
                 ))}
               </ul>
+              <AddMeasure model={model} dimension={i} triggers={triggers} onAdd={(next) => edit((m) => void m.dimensions[i]!.measures.push(next))} />
             </div>
           ))}
         </div>
@@ -79,7 +88,7 @@ export function StructuredEditor({ model, onChange, errors }: { model: Model; on
         </div>
       </Section>
 
-      <Section title="Overrides" description="Dimension weights for a tier or lifecycle stage (empty: the model's weight). Measure overrides are edited in the JSON.">
+      <Section title="Overrides" description="Dimension weights and measure numbers for a tier or lifecycle stage (empty: the model's own).">
         <div className="space-y-3">
           {model.overrides.map((o, i) => (
             <div key={i} className="flex flex-wrap items-end gap-3 border-b border-gray-100 pb-3">
@@ -105,6 +114,7 @@ export function StructuredEditor({ model, onChange, errors }: { model: Model; on
                   })} />
               ))}
               {errors.get(`overrides[${i}].dimensionWeights`) ? <span className="text-xs text-red-800">{errors.get(`overrides[${i}].dimensionWeights`)}</span> : null}
+              <MeasureOverrides model={model} index={i} errors={errors} onChange={(measures) => edit((m) => void (m.overrides[i]!.measures = measures))} />
               <button type="button" className="text-sm text-red-800 underline" onClick={() => edit((m) => void m.overrides.splice(i, 1))}>Remove override {i + 1}</button>
             </div>
           ))}

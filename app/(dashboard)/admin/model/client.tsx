@@ -36,11 +36,13 @@ function parse(text: string): { json: unknown; parseError: string | null; errors
   }
 }
 
-export function ModelEditorClient({ live, draft, versions, defaultAsOf }: {
+export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers }: {
   live: { version: number; model: Model };
   draft: { baseVersion: number | null; text: string; updatedAt: string } | null;
   versions: VersionEntry[];
   defaultAsOf: string;
+  /** active trigger keys, offered as event types of new measures */
+  triggers: string[];
 }) {
   const router = useRouter();
   const liveText = useMemo(() => JSON.stringify(live.model, null, 2), [live.model]);
@@ -186,10 +188,10 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf }: {
               </ul>
             </FormAlert>
           ) : null}
-          {form ? <StructuredEditor model={form} errors={errorMap} onChange={(m) => setText(JSON.stringify(m, null, 2))} /> : null}
+          {form ? <StructuredEditor model={form} errors={errorMap} triggers={triggers} onChange={(m) => setText(JSON.stringify(m, null, 2))} /> : null}
           <details className="rounded-lg border border-gray-200 bg-white p-4" open={!form}>
             <summary className="cursor-pointer text-sm font-semibold text-gray-900">Model JSON</summary>
-            <label htmlFor="model-json" className="mt-2 block text-xs text-gray-600">The whole model (SCORING.md §2): keys, event types, new measures and measure overrides are edited here.</label>
+            <label htmlFor="model-json" className="mt-2 block text-xs text-gray-600">The whole model (SCORING.md §2): everything the form shows, plus keys, event types and override tiers and attributes.</label>
             <textarea id="model-json" className={`${inputClass} h-96 font-mono text-xs`} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={!!parseError || errors.length > 0} />
           </details>
         </div>

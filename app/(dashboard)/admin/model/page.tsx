@@ -6,6 +6,7 @@ import { getDraft } from '@/lib/server/commands/model-drafts';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { versionHistory } from '@/lib/server/queries/model-history';
 import { defaultPreviewAsOf, warmPreviewInputs } from '@/lib/server/queries/model-preview';
+import { listActiveTriggers } from '@/lib/server/queries/triggers';
 import { requirePageRole } from '@/lib/server/session';
 import { ModelEditorClient } from './client';
 
@@ -30,6 +31,7 @@ export default async function Page() {
         draft={draft ? { baseVersion: draft.baseVersion, text: JSON.stringify(draft.model, null, 2), updatedAt: new Date(draft.updatedAt).toISOString() } : null}
         versions={versionHistory(db)}
         defaultAsOf={defaultPreviewAsOf()}
+        triggers={listActiveTriggers(db).map((t) => t.key)}
       />
     </>
   );
