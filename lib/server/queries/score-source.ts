@@ -1,0 +1,81 @@
+/**
+ * Where the account lists read their scores: the current scores (`scores`, kept fresh by every
+ * event), or the daily history (`score_snapshots`) as of the end of an earlier UTC day. Both give
+ * the same column expressions, so the filters, sorts, counts and export are written once.
+ *
+ * What the history holds: score, band and dimensions per account per day. The score change is
+ * the difference with the snapshot one scoring window earlier. Velocity, flags and the tier
+ * target are not kept per day, so an as-of list leaves them empty (the account page computes them
+ * exactly for any instant from the raw events).
+ */
+import { DAY_MS } from '../commands/aggregates';
+
+export interface ScoreSource {
+  /** the FROM clause: accounts `a`, the score row `s`, the override in force `o` */
+  from: string;
+  params: unknown[];
+  /** the day of the history read, or null for the current scores */
+  asOfDay: number | null;
+  /** the instant the list stands at: overrides, churn and lifecycle stages are judged then */
+  at: number;
+  col: {
+    score: string;
+    band: string;
+    state: string;
+    partial: string;
+    velocity: string;
+    scoreChange: string;
+    belowTarget: string;
+    dimensions: string;
+    flags: string;
+  };
+}
+
+const OVERRIDE_AT = `overrides o ON o.account_pk = a.pk AND o.created_at <= ? AND o.expires_at > ? AND (o.revoked_at IS NULL OR o.revoked_at > ?)`;
+
+export function liveSource(now = Date.now()): ScoreSource {
+  return {
+    from: `accounts a LEFT JOIN scores s ON s.account_pk = a.pk LEFT JOIN ${OVERRIDE_AT}`,
+    params: [now, now, now],
+    asOfDay: null,
+    at: now,
+    col: {
+      score: 's.score', band: 's.band', state: 's.state', partial: 's.partial', velocity: 's.velocity', scoreChange: 's.score_change',
+      belowTarget: 's.below_target', dimensions: 's.dimensions', flags: 's.flags',
+    },
+  };
+}
+
+/** The scores at the end of `day` (days since the epoch, UTC) from the daily history. */
+export function historySource(day: number, windowDays: number): ScoreSource {
+  const at = (day + 1) * DAY_MS;
+  return {
+    from: `accounts a LEFT JOIN score_snapshots s ON s.account_pk = a.pk AND s.day = ?
+      LEFT JOIN score_snapshots p ON p.account_pk = a.pk AND p.day = ?
+      LEFT JOIN ${OVERRIDE_AT}`,
+    params: [day, day - windowDays, at, at, at],
+    asOfDay: day,
+    at,
+    col: {
+      score: 's.score',
+      band: 's.band',
+      state: `(CASE WHEN s.score IS NULL THEN 'no_data' ELSE 'scored' END)`,
+      // A dimension without data is stored as null: the score then is partial.
+      partial: `(s.score IS NOT NULL AND instr(s.dimensions, 'null') > 0)`,
+      velocity: 'NULL',
+      scoreChange: '(round((s.score - p.score) * 10) / 10)',
+      belowTarget: '0',
+      dimensions: 's.dimensions',
+      flags: 'NULL',
+    },
+  };
+}
+
+/** `YYYY-MM-DD` to its day number; null when it is today or later (the current scores apply). */
+export function historyDayOf(asOf: string | undefined, now = Date.now()): number | null {
+  if (!asOf) return null;
+  const day = Math.floor(Date.parse(`${asOf}T00:00:00Z`) / DAY_MS);
+  return day >= Math.floor(now / DAY_MS) ? null : day;
+}
+
+export const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
