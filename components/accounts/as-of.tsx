@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useEffect, useEffectEvent, useState } from 'react';
 
 /** "2014-03-01" -> "1 Mar 2014" (the date is a UTC day; formatted without the local time zone). */
 export function formatDay(day: string): string {
@@ -11,8 +12,28 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** The date the accounts page stands at: today (the live scores) or an earlier day of the history. */
+/**
+ * The date the accounts page stands at: today (the live scores) or an earlier day of the history.
+ * Typing a date passes through other valid dates (a year typed digit by digit), so the URL follows
+ * the field after a short pause, and only for plausible dates.
+ */
 export function AsOfPicker({ asOf, today, onChange }: { asOf: string | undefined; today: string; onChange: (asOf: string | undefined) => void }) {
+  const [value, setValue] = useState(asOf ?? today);
+  // The URL can change the date too (back button, a link): follow it when it does.
+  const [urlValue, setUrlValue] = useState(asOf);
+  if (asOf !== urlValue) {
+    setUrlValue(asOf);
+    setValue(asOf ?? today);
+  }
+  // The parent's callback changes identity on every render; the pause must not restart with it.
+  const commit = useEffectEvent((next: string | undefined) => onChange(next));
+  useEffect(() => {
+    if (!/^(19[7-9]\d|2\d{3})-\d{2}-\d{2}$/.test(value) || value > today) return;
+    const next = value < today ? value : undefined;
+    if (next === asOf) return;
+    const t = setTimeout(() => commit(next), 400);
+    return () => clearTimeout(t);
+  }, [value, asOf, today]);
   return (
     <div className="flex items-end gap-2">
       <div>
@@ -21,8 +42,8 @@ export function AsOfPicker({ asOf, today, onChange }: { asOf: string | undefined
           id="as-of"
           type="date"
           max={today}
-          value={asOf ?? today}
-          onChange={(e) => onChange(e.target.value && e.target.value < today ? e.target.value : undefined)}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
           className="mt-1 block rounded-md border border-gray-300 bg-white px-2 py-1 text-sm tabular focus:border-accent focus:outline-none focus:ring-1 focus:ring-accent"
         />
       </div>

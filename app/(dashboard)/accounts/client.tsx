@@ -79,7 +79,7 @@ export function AccountsClient({ meta, role }: { meta: AccountsMeta; role: Role 
       {asOf ? <AsOfBanner asOf={asOf} onToday={() => setFilters({ asOf: undefined })} /> : (
         <StaleDataNotice latestActivity={meta.latestActivity} today={meta.today} href={latestHref} />
       )}
-      <BandCards bands={meta.bands} counts={first?.counts ?? []} selected={filters.band ?? []} onToggle={toggleBand} />
+      <BandCards bands={meta.bands} counts={first?.counts} selected={filters.band ?? []} onToggle={toggleBand} />
       {selectedBand ? (
         <p className="rounded-md border border-gray-200 bg-white px-4 py-2 text-sm text-gray-800" data-testid="band-action">
           <span className="font-semibold">{selectedBand.label}:</span> {selectedBand.action}
