@@ -78,7 +78,7 @@ test.describe('the accounts page as of an earlier day', () => {
     await expect(page).toHaveURL(new RegExp(`/accounts\\?asOf=${asOf}`));
 
     // Back to today: the live view again.
-    await page.getByRole('button', { name: 'Today' }).click();
+    await page.getByRole('button', { name: 'Today', exact: true }).click();
     await expect(page).not.toHaveURL(/asOf=/);
     await expect(page.getByTestId('as-of-banner')).toHaveCount(0);
     await expect(accounts.table.getByRole('columnheader', { name: /Velocity/ })).toBeVisible();

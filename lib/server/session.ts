@@ -1,8 +1,9 @@
 import 'server-only';
-import { getServerSession } from 'next-auth';
+import { decode, getToken, type JWT, type JWTDecodeParams } from 'next-auth/jwt';
+import { cookies } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { getDb } from '@/db/client';
-import { authOptions } from '@/lib/auth';
 import { hasRole, type Role } from '@/lib/roles';
 import { AppError } from './errors';
 import { findUserByPk } from './queries/users';
@@ -15,17 +16,41 @@ export interface CurrentUser {
 }
 
 /**
+ * Session tokens already decrypted, until they expire. Decrypting one derives the key (HKDF) and
+ * decrypts the JWE on every request; a token is immutable, so the same cookie always gives the
+ * same claims. Bounded: the oldest entries go first.
+ */
+const decoded = new Map<string, { token: JWT | null; expiresAt: number }>();
+const DECODED_MAX = 1_000;
+
+async function cachedDecode(params: JWTDecodeParams): Promise<JWT | null> {
+  const key = params.token ?? '';
+  const hit = decoded.get(key);
+  if (hit && hit.expiresAt > Date.now()) return hit.token;
+  const token = await decode(params);
+  const exp = typeof token?.exp === 'number' ? token.exp * 1000 : 0;
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
+  decoded.set(key, { token, expiresAt: exp });
+  return token;
+}
+
+/**
  * The signed-in user as the database knows them now: a role changed or a user disabled since
  * the session was issued takes effect on the next request, not when the session expires.
+ * Only the session cookie's user id is read (the role always comes from the database), so the
+ * token is decoded without next-auth's full session handler, which would also re-encrypt a
+ * refreshed token that pages and route handlers cannot send back. Once per render (`cache`): the
+ * layout and the page both ask.
  */
-export async function getCurrentUser(): Promise<CurrentUser | null> {
-  const session = await getServerSession(authOptions);
-  const pk = session?.user?.id;
-  if (!pk) return null;
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const jar = await cookies();
+  const token = await getToken({ req: { cookies: Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])), headers: {} } as never, decode: cachedDecode });
+  const pk = token?.uid;
+  if (typeof pk !== 'number') return null;
   const row = findUserByPk(getDb(), pk);
   if (!row || row.disabledAt) return null;
   return { pk: row.pk, email: row.email, name: row.name, role: row.role };
-}
+});
 
 /** For pages and layouts: anonymous visitors go to sign-in, users without the role get a 403. */
 export async function requirePageRole(minRole: Role, callbackPath?: string): Promise<CurrentUser> {

@@ -6,6 +6,7 @@ import type { Db } from '@/db/open';
 import type { AccountSort } from '@/lib/account-filters';
 import { AppError } from '../errors';
 import { ensureLiveModel } from '../commands/model';
+import { ReadCache } from './read-cache';
 import { historyDayOf, historySource, liveSource, type ScoreSource } from './score-source';
 
 export interface AccountFilters {
@@ -26,9 +27,9 @@ export interface AccountFilters {
 }
 
 /** Current scores, or the daily history when the filters ask for an earlier day. */
-export function scoreSourceFor(db: Db, filters: AccountFilters): ScoreSource {
+export function scoreSourceFor(db: Db, filters: AccountFilters, options: { previous?: boolean } = {}): ScoreSource {
   const day = historyDayOf(filters.asOf);
-  return day === null ? liveSource() : historySource(day, ensureLiveModel(db).model.windowDays);
+  return day === null ? liveSource() : historySource(day, ensureLiveModel(db).model.windowDays, options.previous ?? true);
 }
 
 export interface AccountListItem {
@@ -122,7 +123,9 @@ export function accountWhere(filters: AccountFilters, options: { skipBand?: bool
   }
   if (filters.belowTarget) where.push(`${col.belowTarget} = 1`);
   if (source.asOfDay === null) {
-    if (!filters.includeChurned) where.push('a.churned_at IS NULL');
+    // Unary + keeps the planner off the churned index: most accounts are current customers, and
+    // scanning them in the order asked for (e.g. the ARR index) stops after one page.
+    if (!filters.includeChurned) where.push('+a.churned_at IS NULL');
   } else {
     // As of an earlier day: churned by then, and accounts that had not started yet are left out.
     if (!filters.includeChurned) {
@@ -224,9 +227,18 @@ export interface BandCount {
   arr: number;
 }
 
+/** Band counts scan every account the filters allow: kept until the next write (or 30 s). */
+const countsCache = new ReadCache<BandCount[]>(30_000);
+
 /** Accounts and ARR per band (and `no_data`) under the filters other than the band itself. */
 export function bandCounts(db: Db, filters: AccountFilters): BandCount[] {
-  const source = scoreSourceFor(db, filters);
+  const f = filters;
+  const key = JSON.stringify([f.tier, f.owner, f.stage, f.flag, f.q?.trim(), f.belowTarget, f.includeChurned, historyDayOf(f.asOf)]);
+  return countsCache.get(db, key, () => countBands(db, filters));
+}
+
+function countBands(db: Db, filters: AccountFilters): BandCount[] {
+  const source = scoreSourceFor(db, filters, { previous: false });
   const { sql, params } = accountWhere(filters, { skipBand: true, source });
   return db.$client
     .prepare(

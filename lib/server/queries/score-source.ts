@@ -46,14 +46,17 @@ export function liveSource(now = Date.now()): ScoreSource {
   };
 }
 
-/** The scores at the end of `day` (days since the epoch, UTC) from the daily history. */
-export function historySource(day: number, windowDays: number): ScoreSource {
+/**
+ * The scores at the end of `day` (days since the epoch, UTC) from the daily history. `previous`:
+ * also join the snapshot one window earlier for the score change (the counts do not need it).
+ */
+export function historySource(day: number, windowDays: number, previous = true): ScoreSource {
   const at = (day + 1) * DAY_MS;
   return {
     from: `accounts a LEFT JOIN score_snapshots s ON s.account_pk = a.pk AND s.day = ?
-      LEFT JOIN score_snapshots p ON p.account_pk = a.pk AND p.day = ?
+      ${previous ? 'LEFT JOIN score_snapshots p ON p.account_pk = a.pk AND p.day = ?' : ''}
       LEFT JOIN ${OVERRIDE_AT}`,
-    params: [day, day - windowDays, at, at, at],
+    params: previous ? [day, day - windowDays, at, at, at] : [day, at, at, at],
     asOfDay: day,
     at,
     col: {
@@ -63,7 +66,7 @@ export function historySource(day: number, windowDays: number): ScoreSource {
       // A dimension without data is stored as null: the score then is partial.
       partial: `(s.score IS NOT NULL AND instr(s.dimensions, 'null') > 0)`,
       velocity: 'NULL',
-      scoreChange: '(round((s.score - p.score) * 10) / 10)',
+      scoreChange: previous ? '(round((s.score - p.score) * 10) / 10)' : 'NULL',
       belowTarget: '0',
       dimensions: 's.dimensions',
       flags: 'NULL',
