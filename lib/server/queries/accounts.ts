@@ -7,7 +7,7 @@ import type { AccountSort } from '@/lib/account-filters';
 import { AppError } from '../errors';
 import { ensureLiveModel } from '../commands/model';
 import { ReadCache } from './read-cache';
-import { historyDayOf, historySource, liveSource, type ScoreSource } from './score-source';
+import { historyDayOf, historySource, liveSource, pageDimensions, type ScoreSource } from './score-source';
 
 export interface AccountFilters {
   band?: string[];
@@ -189,8 +189,13 @@ export function listAccounts(db: Db, filters: AccountFilters): { data: AccountLi
     .all(...source.params, ...params, limit + 1) as Row[];
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
+  const data = page.map(toItem);
+  if (source.asOfDay !== null) {
+    const dims = pageDimensions(db, source.asOfDay, page.map((r) => r.pk));
+    for (const [i, r] of page.entries()) Object.assign(data[i]!, dims.get(r.pk) ?? {});
+  }
   return {
-    data: page.map(toItem),
+    data,
     nextCursor: rows.length > limit && last ? encodeCursor(last.sort_key, last.pk) : null,
   };
 }

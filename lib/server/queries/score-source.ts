@@ -8,6 +8,7 @@
  * target are not kept per day, so an as-of list leaves them empty (the account page computes them
  * exactly for any instant from the raw events).
  */
+import type { Db } from '@/db/open';
 import { DAY_MS } from '../commands/aggregates';
 
 export interface ScoreSource {
@@ -53,8 +54,11 @@ export function liveSource(now = Date.now()): ScoreSource {
 export function historySource(day: number, windowDays: number, previous = true): ScoreSource {
   const at = (day + 1) * DAY_MS;
   return {
-    from: `accounts a LEFT JOIN score_snapshots s ON s.account_pk = a.pk AND s.day = ?
-      ${previous ? 'LEFT JOIN score_snapshots p ON p.account_pk = a.pk AND p.day = ?' : ''}
+    // One day of every account lies together in the (day, account, band, score) index, so reading
+    // it from there touches a few pages; the primary key would visit a page per account (plus
+    // the row). The dimensions are read afterwards for the page shown only (`pageDimensions`).
+    from: `accounts a LEFT JOIN score_snapshots s INDEXED BY ${DAY_INDEX} ON s.account_pk = a.pk AND s.day = ?
+      ${previous ? `LEFT JOIN score_snapshots p INDEXED BY ${DAY_INDEX} ON p.account_pk = a.pk AND p.day = ?` : ''}
       LEFT JOIN ${OVERRIDE_AT}`,
     params: previous ? [day, day - windowDays, at, at, at] : [day, at, at, at],
     asOfDay: day,
@@ -63,15 +67,33 @@ export function historySource(day: number, windowDays: number, previous = true):
       score: 's.score',
       band: 's.band',
       state: `(CASE WHEN s.score IS NULL THEN 'no_data' ELSE 'scored' END)`,
-      // A dimension without data is stored as null: the score then is partial.
-      partial: `(s.score IS NOT NULL AND instr(s.dimensions, 'null') > 0)`,
+      partial: '0',
       velocity: 'NULL',
       scoreChange: previous ? '(round((s.score - p.score) * 10) / 10)' : 'NULL',
       belowTarget: '0',
-      dimensions: 's.dimensions',
+      dimensions: 'NULL',
       flags: 'NULL',
     },
   };
+}
+
+const DAY_INDEX = 'score_snapshots_day_account_idx';
+
+/**
+ * The dimensions of a page of accounts on one day of the history, and whether each score was
+ * partial (a dimension without data is stored as null).
+ */
+export function pageDimensions(db: Db, day: number, pks: number[]): Map<number, { dimensions: Record<string, number | null>; partial: boolean }> {
+  const out = new Map<number, { dimensions: Record<string, number | null>; partial: boolean }>();
+  if (!pks.length) return out;
+  const rows = db.$client
+    .prepare(`SELECT account_pk AS pk, score, dimensions FROM score_snapshots WHERE day = ? AND account_pk IN (SELECT value FROM json_each(?))`)
+    .all(day, JSON.stringify(pks)) as { pk: number; score: number | null; dimensions: string | null }[];
+  for (const r of rows) {
+    const dimensions = r.dimensions ? (JSON.parse(r.dimensions) as Record<string, number | null>) : {};
+    out.set(r.pk, { dimensions, partial: r.score !== null && Object.values(dimensions).some((v) => v === null) });
+  }
+  return out;
 }
 
 /** `YYYY-MM-DD` to its day number; null when it is today or later (the current scores apply). */
