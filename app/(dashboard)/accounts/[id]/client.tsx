@@ -134,7 +134,7 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
           </table>
         </Card>
         <Card title="Outcomes">
-          {data.outcomes.length === 0 ? <p className="text-sm text-gray-700">No renewals, churn or expansions recorded yet.</p> : (
+          {data.outcomes.length === 0 ? <p className="text-sm text-gray-700">No renewals, churn or expansions recorded {asOf ? `by ${formatDay(asOf)}` : 'yet'}.</p> : (
             <ul className="space-y-1 text-sm">
               {data.outcomes.map((o, i) => (
                 <li key={i}><span className="font-medium capitalize">{o.type}</span> <RelativeTime iso={o.occurredAt} />{o.arrDelta ? ` (${o.arrDelta > 0 ? '+' : ''}${formatMoney(o.arrDelta)})` : ''}{o.reason ? `: ${o.reason}` : ''}</li>
