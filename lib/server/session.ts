@@ -1,9 +1,10 @@
 import 'server-only';
-import { decode, getToken, type JWT, type JWTDecodeParams } from 'next-auth/jwt';
+import { getToken } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/db/client';
+import { cachedDecode } from '@/lib/session-token';
 import { hasRole, type Role } from '@/lib/roles';
 import { AppError } from './errors';
 import { findUserByPk } from './queries/users';
@@ -13,25 +14,6 @@ export interface CurrentUser {
   email: string;
   name: string | null;
   role: Role;
-}
-
-/**
- * Session tokens already decrypted, until they expire. Decrypting one derives the key (HKDF) and
- * decrypts the JWE on every request; a token is immutable, so the same cookie always gives the
- * same claims. Bounded: the oldest entries go first.
- */
-const decoded = new Map<string, { token: JWT | null; expiresAt: number }>();
-const DECODED_MAX = 1_000;
-
-async function cachedDecode(params: JWTDecodeParams): Promise<JWT | null> {
-  const key = params.token ?? '';
-  const hit = decoded.get(key);
-  if (hit && hit.expiresAt > Date.now()) return hit.token;
-  const token = await decode(params);
-  const exp = typeof token?.exp === 'number' ? token.exp * 1000 : 0;
-  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
-  decoded.set(key, { token, expiresAt: exp });
-  return token;
 }
 
 /**
