@@ -164,7 +164,9 @@ interface Row {
 export function listAccounts(db: Db, filters: AccountFilters): { data: AccountListItem[]; nextCursor: string | null } {
   const sort = filters.sort ?? 'score';
   const desc = sort.startsWith('-');
-  const source = scoreSourceFor(db, filters);
+  // As of an earlier day, the score change is joined for every account only when it sorts the list.
+  const changeSorts = sort.replace(/^-/, '') === 'scoreChange';
+  const source = scoreSourceFor(db, filters, { previous: changeSorts });
   const { col } = source;
   const expr = sortExpr(sort, col);
   const limit = Math.min(Math.max(filters.limit ?? 50, 1), 500);
@@ -191,7 +193,8 @@ export function listAccounts(db: Db, filters: AccountFilters): { data: AccountLi
   const last = page[page.length - 1];
   const data = page.map(toItem);
   if (source.asOfDay !== null) {
-    const dims = pageDimensions(db, source.asOfDay, page.map((r) => r.pk));
+    const windowDays = ensureLiveModel(db).model.windowDays;
+    const dims = pageDimensions(db, source.asOfDay, page.map((r) => r.pk), changeSorts ? null : source.asOfDay - windowDays);
     for (const [i, r] of page.entries()) Object.assign(data[i]!, dims.get(r.pk) ?? {});
   }
   return {

@@ -60,6 +60,9 @@ describe('the accounts list as of an earlier day', () => {
     const a = list.find((x) => x.id === 'A')!;
     expect(a).toMatchObject({ score: 81.2, band: 'green', state: 'scored', partial: true, scoreChange: 11.2, velocity: null, flags: [], override: null });
     expect(list.find((x) => x.id === 'E')).toMatchObject({ state: 'no_data', score: null });
+    // Sorted by the change, the change is read for every account: the same figure.
+    const byChange = listAccounts(db, { asOf: isoDay(D), sort: '-scoreChange' }).data;
+    expect(byChange[0]).toMatchObject({ id: 'A', scoreChange: 11.2, partial: true });
     // Today: the current scores, the override in force, churned B left out, C (started since) in.
     const live = listAccounts(db, {}).data;
     expect(live.map((x) => x.id)).toEqual(['A', 'C', 'E']);

@@ -49,7 +49,8 @@ export function liveSource(now = Date.now()): ScoreSource {
 
 /**
  * The scores at the end of `day` (days since the epoch, UTC) from the daily history. `previous`:
- * also join the snapshot one window earlier for the score change (the counts do not need it).
+ * also join the snapshot one window earlier for the score change, when it sorts the list (for the
+ * page shown it is read afterwards, `pageDimensions`).
  */
 export function historySource(day: number, windowDays: number, previous = true): ScoreSource {
   const at = (day + 1) * DAY_MS;
@@ -79,19 +80,31 @@ export function historySource(day: number, windowDays: number, previous = true):
 
 const DAY_INDEX = 'score_snapshots_day_account_idx';
 
+export interface PageDetail {
+  dimensions: Record<string, number | null>;
+  partial: boolean;
+  scoreChange?: number | null;
+}
+
 /**
- * The dimensions of a page of accounts on one day of the history, and whether each score was
- * partial (a dimension without data is stored as null).
+ * The dimensions of a page of accounts on one day of the history, whether each score was partial
+ * (a dimension without data is stored as null), and with `previousDay` the score change since then.
  */
-export function pageDimensions(db: Db, day: number, pks: number[]): Map<number, { dimensions: Record<string, number | null>; partial: boolean }> {
-  const out = new Map<number, { dimensions: Record<string, number | null>; partial: boolean }>();
+export function pageDimensions(db: Db, day: number, pks: number[], previousDay: number | null = null): Map<number, PageDetail> {
+  const out = new Map<number, PageDetail>();
   if (!pks.length) return out;
   const rows = db.$client
-    .prepare(`SELECT account_pk AS pk, score, dimensions FROM score_snapshots WHERE day = ? AND account_pk IN (SELECT value FROM json_each(?))`)
-    .all(day, JSON.stringify(pks)) as { pk: number; score: number | null; dimensions: string | null }[];
+    .prepare(
+      `SELECT s.account_pk AS pk, s.score, s.dimensions, ${previousDay === null ? 'NULL' : 'p.score'} AS previous
+       FROM score_snapshots s ${previousDay === null ? '' : 'LEFT JOIN score_snapshots p ON p.account_pk = s.account_pk AND p.day = ?'}
+       WHERE s.day = ? AND s.account_pk IN (SELECT value FROM json_each(?))`,
+    )
+    .all(...(previousDay === null ? [] : [previousDay]), day, JSON.stringify(pks)) as { pk: number; score: number | null; dimensions: string | null; previous: number | null }[];
   for (const r of rows) {
     const dimensions = r.dimensions ? (JSON.parse(r.dimensions) as Record<string, number | null>) : {};
-    out.set(r.pk, { dimensions, partial: r.score !== null && Object.values(dimensions).some((v) => v === null) });
+    const detail: PageDetail = { dimensions, partial: r.score !== null && Object.values(dimensions).some((v) => v === null) };
+    if (previousDay !== null) detail.scoreChange = r.score === null || r.previous === null ? null : Math.round((r.score - r.previous) * 10) / 10;
+    out.set(r.pk, detail);
   }
   return out;
 }
