@@ -1,5 +1,6 @@
 import { getToken } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
+import { cachedDecode } from '@/lib/session-token';
 
 const PUBLIC_PAGES = ['/login'];
 
@@ -31,7 +32,7 @@ export async function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(nonce);
   const { pathname, search } = request.nextUrl;
   const isPublic = PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
-  if (!isPublic && !(await getToken({ req: request }))) {
+  if (!isPublic && !(await getToken({ req: request, decode: cachedDecode }))) {
     const url = new URL('/login', request.url);
     if (pathname !== '/') url.searchParams.set('callbackUrl', pathname + search);
     const redirect = NextResponse.redirect(url);

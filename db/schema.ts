@@ -263,7 +263,12 @@ export const scoreSnapshots = sqliteTable('score_snapshots', {
   band: text('band'),
   /** { [dimensionKey]: score | null } */
   dimensions: text('dimensions'),
-}, (t) => [primaryKey({ name: 'score_snapshots_pk', columns: [t.accountPk, t.day] }), index('score_snapshots_day_idx').on(t.day)]);
+}, (t) => [
+  primaryKey({ name: 'score_snapshots_pk', columns: [t.accountPk, t.day] }),
+  // One day of every account from the index alone (band, score and the account to join), for the
+  // trends, the as-of lists and the cohorts; it replaces the plain day index (migration 0003).
+  index('score_snapshots_day_account_idx').on(t.day, t.accountPk, t.band, t.score),
+]);
 
 /** Accounts whose daily snapshots are stale from a day on (events arrived for past days). */
 export const historyStale = sqliteTable('history_stale', {

@@ -22,6 +22,10 @@ export const accountQuerySchema = z
     belowTarget: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     includeChurned: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     sort: z.enum(ACCOUNT_SORTS).optional(),
+    asOf: z.iso
+      .date({ message: 'asOf must be a date, e.g. 2026-03-01' })
+      .refine((d) => d <= new Date().toISOString().slice(0, 10), { message: 'asOf must not be in the future' })
+      .optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
     cursor: z.string().max(500).optional(),
   })
@@ -40,6 +44,8 @@ export interface ViewFilters {
   belowTarget?: boolean;
   includeChurned?: boolean;
   sort?: AccountSort;
+  /** `YYYY-MM-DD`: the view as of the end of that day (from the daily history) */
+  asOf?: string;
 }
 
 export function parseViewFilters(params: Record<string, string | string[] | undefined>): ViewFilters {
@@ -48,6 +54,13 @@ export function parseViewFilters(params: Record<string, string | string[] | unde
   const parsed = accountQuerySchema.safeParse(known);
   if (!parsed.success) return {};
   const { limit: _limit, cursor: _cursor, ...filters } = parsed.data;
+  // Flags and tier targets are not kept in the daily history: an earlier day cannot filter by them.
+  // Today is the live view, not a day of the history.
+  if (filters.asOf && filters.asOf >= new Date().toISOString().slice(0, 10)) delete filters.asOf;
+  if (filters.asOf) {
+    delete filters.flag;
+    delete filters.belowTarget;
+  }
   return filters;
 }
 
@@ -61,5 +74,6 @@ export function viewFiltersToSearch(filters: ViewFilters): URLSearchParams {
   if (filters.belowTarget) out.set('belowTarget', 'true');
   if (filters.includeChurned) out.set('includeChurned', 'true');
   if (filters.sort && filters.sort !== 'score') out.set('sort', filters.sort);
+  if (filters.asOf) out.set('asOf', filters.asOf);
   return out;
 }

@@ -18,11 +18,11 @@ const SORTS: { value: AccountSort; label: string }[] = [
 
 export const selectClass = 'mt-1 block w-full rounded-md border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-accent focus:outline-none focus:ring-1 focus:ring-accent';
 
-export function Select({ id, label, value, onChange, children }: { id: string; label: string; value: string; onChange: (v: string) => void; children: React.ReactNode }) {
+export function Select({ id, label, value, onChange, disabled, children }: { id: string; label: string; value: string; onChange: (v: string) => void; disabled?: boolean; children: React.ReactNode }) {
   return (
     <div className="min-w-36">
       <label htmlFor={id} className="block text-xs font-medium text-gray-700">{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} className={selectClass}>
+      <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)} className={`${selectClass} disabled:bg-gray-100 disabled:text-gray-600`}>
         {children}
       </select>
     </div>
@@ -31,7 +31,12 @@ export function Select({ id, label, value, onChange, children }: { id: string; l
 
 const one = (v: string) => (v ? [v] : undefined);
 
-export function AccountFilters({ filters, owners, me, role, onChange }: { filters: ViewFilters; owners: string[]; me: string; role: Role; onChange: (patch: Partial<ViewFilters>) => void }) {
+export function AccountFilters({ filters, owners, me, role, historyOnly = false, onChange }: {
+  filters: ViewFilters; owners: string[]; me: string; role: Role;
+  /** the view stands at an earlier day: flags and targets are not in the history, so they cannot filter */
+  historyOnly?: boolean;
+  onChange: (patch: Partial<ViewFilters>) => void;
+}) {
   const [q, setQ] = useState(filters.q ?? '');
   // The URL can change the search too (back button, a shared link): follow it when it does.
   const [urlQ, setUrlQ] = useState(filters.q);
@@ -67,15 +72,15 @@ export function AccountFilters({ filters, owners, me, role, onChange }: { filter
         <option value="">All stages</option>
         {STAGES.map((s) => <option key={s} value={s}>{s[0].toUpperCase() + s.slice(1)}</option>)}
       </Select>
-      <Select id="filter-flag" label="Flag" value={filters.flag?.[0] ?? ''} onChange={(v) => onChange({ flag: one(v) })}>
-        <option value="">Any or none</option>
+      <Select id="filter-flag" label="Flag" value={historyOnly ? '' : filters.flag?.[0] ?? ''} disabled={historyOnly} onChange={(v) => onChange({ flag: one(v) })}>
+        <option value="">{historyOnly ? 'Today only' : 'Any or none'}</option>
         {Object.entries(FLAG_LABELS).map(([key, label]) => <option key={key} value={key}>{label}</option>)}
       </Select>
       <Select id="sort" label="Sort" value={filters.sort ?? 'score'} onChange={(v) => onChange({ sort: v as AccountSort })}>
         {SORTS.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
       </Select>
       <label className="flex items-center gap-2 pb-1.5 text-sm text-gray-800">
-        <input type="checkbox" checked={!!filters.belowTarget} onChange={(e) => onChange({ belowTarget: e.target.checked || undefined })} className="h-4 w-4 rounded border-gray-300" />
+        <input type="checkbox" checked={!historyOnly && !!filters.belowTarget} disabled={historyOnly} onChange={(e) => onChange({ belowTarget: e.target.checked || undefined })} className="h-4 w-4 rounded border-gray-300" />
         Below target only
       </label>
       <label className="flex items-center gap-2 pb-1.5 text-sm text-gray-800">

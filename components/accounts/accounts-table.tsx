@@ -46,8 +46,10 @@ function strongestFlag(flags: AccountRow['flags']): string | null {
 
 const col = createColumnHelper<AccountRow>();
 
-export function AccountsTable({ rows, bands, sort, onSort }: { rows: AccountRow[]; bands: BandInfo[]; sort: AccountSort; onSort: (sort: AccountSort) => void }) {
+/** `asOf`: the rows come from the daily history, which has no velocity or flags (those columns go). */
+export function AccountsTable({ rows, bands, sort, asOf, onSort }: { rows: AccountRow[]; bands: BandInfo[]; sort: AccountSort; asOf?: string; onSort: (sort: AccountSort) => void }) {
   const columns = useMemo(() => {
+    const suffix = asOf ? `?asOf=${asOf}` : '';
     const bandOf = (key: string | null) => {
       const rank = bands.findIndex((b) => b.key === key);
       return rank < 0 ? { label: NO_DATA.label, rank: undefined } : { label: bands[rank].label, rank };
@@ -56,7 +58,7 @@ export function AccountsTable({ rows, bands, sort, onSort }: { rows: AccountRow[
       col.accessor('name', {
         header: 'Account',
         cell: (c) => (
-          <Link href={`/accounts/${encodeURIComponent(c.row.original.id)}`} className="font-medium text-gray-900 hover:text-accent-strong hover:underline">
+          <Link href={`/accounts/${encodeURIComponent(c.row.original.id)}${suffix}`} className="font-medium text-gray-900 hover:text-accent-strong hover:underline">
             {c.getValue()}
           </Link>
         ),
@@ -105,11 +107,14 @@ export function AccountsTable({ rows, bands, sort, onSort }: { rows: AccountRow[
         },
       }),
     ];
-  }, [bands]);
+  }, [bands, asOf]);
 
   // TanStack Table's instance is not memoisable by the React Compiler; this app does not use it.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id });
+  const table = useReactTable({
+    data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id,
+    state: { columnVisibility: asOf ? { velocity: false, flags: false } : {} },
+  });
 
   return (
     <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">

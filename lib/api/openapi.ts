@@ -71,7 +71,10 @@ function components(): Record<string, Schema> {
       dimensions: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
       flags: { type: 'array', items: object({ key: { type: 'string' }, severity: { type: 'string', enum: ['red', 'yellow'] } }) },
     }, ['id', 'name', 'score', 'band', 'state']),
-    AccountList: object({ data: { type: 'array', items: { $ref: '#/components/schemas/AccountSummary' } }, nextCursor: { type: ['string', 'null'] } }),
+    AccountList: object({
+      asOf: { type: ['string', 'null'], format: 'date', description: 'the day the scores stand at when `asOf` was given (from the daily history), null for the current scores' },
+      data: { type: 'array', items: { $ref: '#/components/schemas/AccountSummary' } }, nextCursor: { type: ['string', 'null'] },
+    }),
     AccountDetail: {
       type: 'object',
       description: 'The account with its score explained: dimensions with measures (inputs, points, max, text), flags with evidence, touchpoints, velocity, stakeholders',

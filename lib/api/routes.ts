@@ -68,7 +68,7 @@ export const API_ROUTES: RouteDoc[] = [
   {
     id: 'listAccounts', method: 'get', path: '/api/v1/accounts', scope: 'read', auth: 'bearer', group: 'Read',
     summary: 'List accounts with their scores',
-    description: 'Filtered, sorted and paged with a cursor (pass `nextCursor` back as `cursor`). Lists take comma-separated values.',
+    description: 'Filtered, sorted and paged with a cursor (pass `nextCursor` back as `cursor`). Lists take comma-separated values. With `asOf` (a past day) scores, bands and score changes come from the daily history at the end of that UTC day, accounts churned by then or not started yet are left out, and `velocity`, `flags` and `belowTarget` (not kept in the history) are null, empty and false; the `flag` and `belowTarget` filters then match nothing.',
     query: [
       { name: 'band', description: 'bands, e.g. red,orange', schema: list('comma-separated band keys') },
       { name: 'tier', description: 'tiers', schema: list('comma-separated tiers') },
@@ -79,6 +79,7 @@ export const API_ROUTES: RouteDoc[] = [
       { name: 'belowTarget', description: 'only accounts below their tier target', schema: { type: 'string', enum: ['true', 'false'] } },
       { name: 'includeChurned', description: 'include churned accounts', schema: { type: 'string', enum: ['true', 'false'] } },
       { name: 'sort', description: 'score, -score, velocity, -velocity, arr, -arr, name, -name, scoreChange, -scoreChange', schema: { type: 'string' } },
+      { name: 'asOf', description: 'a past day, e.g. 2026-03-01: the list as of the end of that UTC day (today: the current scores)', schema: { type: 'string', format: 'date' } },
       { name: 'limit', description: 'page size, 1 to 500', schema: { type: 'integer', minimum: 1, maximum: 500 } },
       { name: 'cursor', description: 'the nextCursor of the previous page', schema: { type: 'string' } },
     ],

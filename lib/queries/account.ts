@@ -2,19 +2,24 @@ import { queryOptions } from '@tanstack/react-query';
 import type { AccountPageData } from '@/lib/server/queries/account-page';
 import { LIVE_REFRESH_MS } from './accounts';
 
-export const accountKey = (id: string, types: string) => ['account', id, types] as const;
+export const accountKey = (id: string, types: string, asOf = '') => ['account', id, types, asOf] as const;
 
-export function accountQueryOptions(id: string, types: string) {
+/** `asOf`: the page as of an earlier day (empty: now, refreshed while open). */
+export function accountQueryOptions(id: string, types: string, asOf = '') {
+  const params = new URLSearchParams();
+  if (types) params.set('types', types);
+  if (asOf) params.set('asOf', asOf);
+  const qs = params.toString();
   return queryOptions({
-    queryKey: accountKey(id, types),
+    queryKey: accountKey(id, types, asOf),
     queryFn: async (): Promise<AccountPageData> => {
-      const res = await fetch(`/api/app/accounts/${encodeURIComponent(id)}${types ? `?types=${encodeURIComponent(types)}` : ''}`);
+      const res = await fetch(`/api/app/accounts/${encodeURIComponent(id)}${qs ? `?${qs}` : ''}`);
       if (!res.ok) {
         const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
         throw new Error(body?.error?.message ?? `Loading the account failed (${res.status})`);
       }
       return res.json() as Promise<AccountPageData>;
     },
-    refetchInterval: LIVE_REFRESH_MS,
+    refetchInterval: asOf ? false : LIVE_REFRESH_MS,
   });
 }

@@ -4,6 +4,7 @@ import type { AccountRow } from '@/components/accounts/accounts-table';
 import type { BandCountRow } from '@/components/accounts/band-cards';
 
 export interface AccountsPage {
+  asOf: string | null;
   counts: BandCountRow[];
   total: number;
   data: AccountRow[];
@@ -28,12 +29,13 @@ export async function fetchAccountsPage(search: string, cursor: string | null): 
   return res.json() as Promise<AccountsPage>;
 }
 
-export function accountsQueryOptions(search: string) {
+/** `history`: the view stands at an earlier day, which does not change: no polling. */
+export function accountsQueryOptions(search: string, history = false) {
   return infiniteQueryOptions({
     queryKey: accountsKey(search),
     queryFn: ({ pageParam }) => fetchAccountsPage(search, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
-    refetchInterval: LIVE_REFRESH_MS,
+    refetchInterval: history ? false : LIVE_REFRESH_MS,
   });
 }

@@ -1,8 +1,10 @@
 import 'server-only';
-import { getServerSession } from 'next-auth';
+import { getToken } from 'next-auth/jwt';
+import { cookies } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { getDb } from '@/db/client';
-import { authOptions } from '@/lib/auth';
+import { cachedDecode } from '@/lib/session-token';
 import { hasRole, type Role } from '@/lib/roles';
 import { AppError } from './errors';
 import { findUserByPk } from './queries/users';
@@ -17,15 +19,20 @@ export interface CurrentUser {
 /**
  * The signed-in user as the database knows them now: a role changed or a user disabled since
  * the session was issued takes effect on the next request, not when the session expires.
+ * Only the session cookie's user id is read (the role always comes from the database), so the
+ * token is decoded without next-auth's full session handler, which would also re-encrypt a
+ * refreshed token that pages and route handlers cannot send back. Once per render (`cache`): the
+ * layout and the page both ask.
  */
-export async function getCurrentUser(): Promise<CurrentUser | null> {
-  const session = await getServerSession(authOptions);
-  const pk = session?.user?.id;
-  if (!pk) return null;
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const jar = await cookies();
+  const token = await getToken({ req: { cookies: Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])), headers: {} } as never, decode: cachedDecode });
+  const pk = token?.uid;
+  if (typeof pk !== 'number') return null;
   const row = findUserByPk(getDb(), pk);
   if (!row || row.disabledAt) return null;
   return { pk: row.pk, email: row.email, name: row.name, role: row.role };
-}
+});
 
 /** For pages and layouts: anonymous visitors go to sign-in, users without the role get a 403. */
 export async function requirePageRole(minRole: Role, callbackPath?: string): Promise<CurrentUser> {

@@ -4,6 +4,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { AccountFilters } from '@/components/accounts/account-filters';
 import { AccountsTable } from '@/components/accounts/accounts-table';
+import { AsOfBanner, AsOfPicker, formatDay, StaleDataNotice } from '@/components/accounts/as-of';
 import { BandCards } from '@/components/accounts/band-cards';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -17,6 +18,8 @@ export interface AccountsMeta {
   bands: BandInfo[];
   owners: string[];
   me: string;
+  latestActivity: string | null;
+  today: string;
 }
 
 function emptyMessage(filters: ViewFilters, bands: BandInfo[]): string {
@@ -33,7 +36,7 @@ export function AccountsClient({ meta, role }: { meta: AccountsMeta; role: Role 
   const params = useSearchParams();
   const filters = parseViewFilters(Object.fromEntries(params));
   const search = viewFiltersToSearch(filters).toString();
-  const query = useInfiniteQuery(accountsQueryOptions(search));
+  const query = useInfiniteQuery(accountsQueryOptions(search, !!filters.asOf));
   const exportHref = `/api/app/accounts/export?${search}`;
 
   // Filters change in the browser only (the list is fetched by the client), through the native
@@ -55,25 +58,34 @@ export function AccountsClient({ meta, role }: { meta: AccountsMeta; role: Role 
   const rows = query.data?.pages.flatMap((p) => p.data) ?? [];
   const selectedBand = filters.band?.length === 1 ? [...meta.bands, NO_DATA].find((b) => b.key === filters.band![0]) : undefined;
   const showingMine = role === 'csm' && !filters.owner?.length;
+  const asOf = filters.asOf;
+  const whose = showingMine ? 'Your accounts' : 'Every account';
+  const latestHref = meta.latestActivity ? `${pathname}?${viewFiltersToSearch({ ...filters, asOf: meta.latestActivity }).toString()}` : pathname;
 
   return (
     <div className="space-y-5">
       <PageHeader
         title="Accounts"
-        description={showingMine ? 'Your accounts by health band. Start with the red ones.' : 'Every account by health band. Start with the red ones.'}
+        description={asOf ? `${whose} by health band as of ${formatDay(asOf)}. Start with the red ones.` : `${whose} by health band. Start with the red ones.`}
         actions={
+          <>
+          <AsOfPicker asOf={asOf} today={meta.today} onChange={(v) => setFilters({ asOf: v })} />
           <a href={exportHref} className="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-800 hover:bg-gray-50" download>
             Export CSV
           </a>
+          </>
         }
       />
-      <BandCards bands={meta.bands} counts={first?.counts ?? []} selected={filters.band ?? []} onToggle={toggleBand} />
+      {asOf ? <AsOfBanner asOf={asOf} onToday={() => setFilters({ asOf: undefined })} /> : (
+        <StaleDataNotice latestActivity={meta.latestActivity} today={meta.today} href={latestHref} />
+      )}
+      <BandCards bands={meta.bands} counts={first?.counts} selected={filters.band ?? []} onToggle={toggleBand} />
       {selectedBand ? (
         <p className="rounded-md border border-gray-200 bg-white px-4 py-2 text-sm text-gray-800" data-testid="band-action">
           <span className="font-semibold">{selectedBand.label}:</span> {selectedBand.action}
         </p>
       ) : null}
-      <AccountFilters filters={filters} owners={meta.owners} me={meta.me} role={role} onChange={setFilters} />
+      <AccountFilters filters={filters} owners={meta.owners} me={meta.me} role={role} historyOnly={!!asOf} onChange={setFilters} />
       {query.isError ? (
         <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
           {(query.error as Error).message}{' '}
@@ -93,7 +105,7 @@ export function AccountsClient({ meta, role }: { meta: AccountsMeta; role: Role 
           <p className="text-sm text-gray-600" aria-live="polite">
             Showing <span className="tabular">{formatCount(rows.length)}</span> of <span className="tabular">{formatCount(first?.total ?? 0)}</span> accounts
           </p>
-          <AccountsTable rows={rows} bands={meta.bands} sort={filters.sort ?? 'score'} onSort={(sort) => setFilters({ sort })} />
+          <AccountsTable rows={rows} bands={meta.bands} sort={filters.sort ?? 'score'} asOf={asOf} onSort={(sort) => setFilters({ sort })} />
           {query.hasNextPage ? (
             <div className="flex justify-center">
               <button type="button" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}

@@ -12,7 +12,7 @@ import { findAccountPk } from './accounts';
 
 interface AccountRow {
   pk: number; id: string; name: string; tier: string | null; lifecycle_stage: string | null; arr: number; owner_email: string | null;
-  started_at: number | null; renewal_date: number | null; industry: string | null; size: string | null; attributes: string | null;
+  started_at: number | null; churned_at: number | null; renewal_date: number | null; industry: string | null; size: string | null; attributes: string | null;
 }
 
 export interface Stakeholder {
@@ -30,6 +30,8 @@ export interface AccountDetail {
     id: string; name: string; tier: string | null; lifecycleStage: string | null; arr: number; owner: string | null;
     startedAt: string | null; renewalDate: string | null; industry: string | null; size: string | null; attributes: Record<string, unknown> | null;
   };
+  /** when the account churned (epoch ms), null while it is a customer */
+  churnedAt: number | null;
   modelVersion: number;
   result: ScoreResult;
   stakeholders: Stakeholder[];
@@ -39,7 +41,11 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 export function getAccountDetail(db: Db, id: string, options: { asOf?: number; now?: number } = {}): AccountDetail | null {
   const pk = findAccountPk(db, id);
-  if (pk === null) return null;
+  return pk === null ? null : accountDetailOf(db, pk, options);
+}
+
+/** The same, for an account whose primary key is known. */
+export function accountDetailOf(db: Db, pk: number, options: { asOf?: number; now?: number } = {}): AccountDetail {
   const c = db.$client;
   const live = ensureLiveModel(db);
   const model = live.model;
@@ -84,6 +90,7 @@ export function getAccountDetail(db: Db, id: string, options: { asOf?: number; n
       startedAt: iso(a.started_at), renewalDate: iso(a.renewal_date), industry: a.industry, size: a.size,
       attributes: a.attributes ? (JSON.parse(a.attributes) as Record<string, unknown>) : null,
     },
+    churnedAt: a.churned_at,
     modelVersion: live.version,
     result,
     stakeholders: stakeholders.map((s) => ({

@@ -5,8 +5,11 @@ import type { BandInfo } from '@/lib/bands';
 import type { CurrentUser } from '../session';
 import { ensureLiveModel } from '../commands/model';
 import { bandCounts, listAccounts, listOwners, type AccountListItem, type BandCount } from './accounts';
+import { historyDayOf, isoDay } from './score-source';
 
 export interface AccountsView {
+  /** the day the view stands at (from the daily history), or null for the current scores */
+  asOf: string | null;
   counts: BandCount[];
   total: number;
   data: AccountListItem[];
@@ -17,6 +20,9 @@ export interface AccountsViewMeta {
   bands: BandInfo[];
   owners: string[];
   me: string;
+  /** the last day with any recorded activity (UTC), null when nothing was recorded */
+  latestActivity: string | null;
+  today: string;
 }
 
 /** A CSM sees their own accounts unless they ask for every owner (`owner=*`). */
@@ -31,10 +37,18 @@ export function accountsView(db: Db, query: AccountQuery): AccountsView {
   const counts = bandCounts(db, query);
   // The counts are per band under the other filters, so the total is theirs for the chosen bands.
   const total = counts.filter((c) => !query.band?.length || query.band.includes(c.band)).reduce((sum, c) => sum + c.accounts, 0);
-  return { counts, total, ...page };
+  const day = historyDayOf(query.asOf);
+  return { asOf: day === null ? null : isoDay(day), counts, total, ...page };
 }
 
 export function accountsViewMeta(db: Db, user: CurrentUser): AccountsViewMeta {
   const model = ensureLiveModel(db).model;
-  return { bands: model.bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action })), owners: listOwners(db), me: user.email };
+  const latest = db.$client.prepare('SELECT max(day) FROM agg_daily').pluck().get() as number | null;
+  return {
+    bands: model.bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action })),
+    owners: listOwners(db),
+    me: user.email,
+    latestActivity: latest === null ? null : isoDay(latest),
+    today: new Date().toISOString().slice(0, 10),
+  };
 }

@@ -5,6 +5,9 @@
 import type { Db } from '@/db/open';
 import type { AccountSort } from '@/lib/account-filters';
 import { AppError } from '../errors';
+import { ensureLiveModel } from '../commands/model';
+import { ReadCache } from './read-cache';
+import { historyDayOf, historySource, liveSource, pageDimensions, type ScoreSource } from './score-source';
 
 export interface AccountFilters {
   band?: string[];
@@ -17,13 +20,17 @@ export interface AccountFilters {
   /** include accounts that have churned (left out by default) */
   includeChurned?: boolean;
   sort?: AccountSort;
+  /** `YYYY-MM-DD`: the scores at the end of that UTC day, from the daily history (today or later: current) */
+  asOf?: string;
   limit?: number;
   cursor?: string | null;
 }
 
-/** Scores joined with the override in force, if any: filters and counts use the effective band. */
-export const SCORED_ACCOUNTS = `accounts a LEFT JOIN scores s ON s.account_pk = a.pk
-  LEFT JOIN overrides o ON o.account_pk = a.pk AND o.revoked_at IS NULL AND o.expires_at > (cast(unixepoch('subsec') * 1000 as integer))`;
+/** Current scores, or the daily history when the filters ask for an earlier day. */
+export function scoreSourceFor(db: Db, filters: AccountFilters, options: { previous?: boolean } = {}): ScoreSource {
+  const day = historyDayOf(filters.asOf);
+  return day === null ? liveSource() : historySource(day, ensureLiveModel(db).model.windowDays, options.previous ?? true);
+}
 
 export interface AccountListItem {
   id: string;
@@ -48,18 +55,16 @@ export interface AccountListItem {
 }
 
 // Sort keys never null, so keyset comparisons work: accounts without a value sort last.
-const SORT_EXPR: Record<string, string> = {
-  score: 'coalesce(s.score, 1e9)',
-  '-score': 'coalesce(s.score, -1e9)',
-  velocity: 'coalesce(s.velocity, 1e9)',
-  '-velocity': 'coalesce(s.velocity, -1e9)',
-  arr: 'a.arr',
-  '-arr': 'a.arr',
-  name: 'a.name',
-  '-name': 'a.name',
-  scoreChange: 'coalesce(s.score_change, 1e9)',
-  '-scoreChange': 'coalesce(s.score_change, -1e9)',
-};
+function sortExpr(sort: AccountSort, col: ScoreSource['col']): string {
+  const last = sort.startsWith('-') ? '-1e9' : '1e9';
+  switch (sort.replace(/^-/, '')) {
+    case 'score': return `coalesce(${col.score}, ${last})`;
+    case 'velocity': return `coalesce(${col.velocity}, ${last})`;
+    case 'scoreChange': return `coalesce(${col.scoreChange}, ${last})`;
+    case 'arr': return 'a.arr';
+    default: return 'a.name';
+  }
+}
 
 function encodeCursor(value: number | string, pk: number): string {
   return Buffer.from(JSON.stringify([value, pk])).toString('base64url');
@@ -84,17 +89,19 @@ function inList(column: string, values: string[] | undefined, where: string[], p
 }
 
 /** The WHERE clause shared by the list, its counts and its export. */
-export function accountWhere(filters: AccountFilters, options: { skipBand?: boolean } = {}): { sql: string; params: unknown[] } {
+export function accountWhere(filters: AccountFilters, options: { skipBand?: boolean; source?: ScoreSource } = {}): { sql: string; params: unknown[] } {
+  const source = options.source ?? liveSource();
+  const { col } = source;
   const where: string[] = [];
   const params: unknown[] = [];
   if (!options.skipBand && filters.band?.length) {
     const bands = filters.band.filter((b) => b !== 'no_data');
     const parts: string[] = [];
     if (bands.length) {
-      parts.push(`coalesce(o.band, s.band) IN (${bands.map(() => '?').join(',')})`);
+      parts.push(`coalesce(o.band, ${col.band}) IN (${bands.map(() => '?').join(',')})`);
       params.push(...bands);
     }
-    if (filters.band.includes('no_data')) parts.push(`(o.band IS NULL AND (s.state IS NULL OR s.state = 'no_data'))`);
+    if (filters.band.includes('no_data')) parts.push(`(o.band IS NULL AND (${col.state} IS NULL OR ${col.state} = 'no_data'))`);
     where.push(`(${parts.join(' OR ')})`);
   }
   inList('a.tier', filters.tier, where, params);
@@ -103,10 +110,10 @@ export function accountWhere(filters: AccountFilters, options: { skipBand?: bool
     // The stage is explicit, or derived: onboarding for 90 days after the start, then adoption.
     where.push(`(CASE WHEN a.lifecycle_stage IS NOT NULL THEN a.lifecycle_stage
       WHEN a.started_at IS NOT NULL AND a.started_at > ? THEN 'onboarding' ELSE 'adoption' END) IN (${filters.stage.map(() => '?').join(',')})`);
-    params.push(Date.now() - 90 * 86_400_000, ...filters.stage);
+    params.push(source.at - 90 * 86_400_000, ...filters.stage);
   }
   if (filters.flag?.length) {
-    where.push(`EXISTS (SELECT 1 FROM json_each(s.flags) f WHERE json_extract(f.value, '$.key') IN (${filters.flag.map(() => '?').join(',')}))`);
+    where.push(`EXISTS (SELECT 1 FROM json_each(${col.flags}) f WHERE json_extract(f.value, '$.key') IN (${filters.flag.map(() => '?').join(',')}))`);
     params.push(...filters.flag);
   }
   if (filters.q?.trim()) {
@@ -114,8 +121,20 @@ export function accountWhere(filters: AccountFilters, options: { skipBand?: bool
     const like = `%${filters.q.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     params.push(like, like);
   }
-  if (filters.belowTarget) where.push('s.below_target = 1');
-  if (!filters.includeChurned) where.push('a.churned_at IS NULL');
+  if (filters.belowTarget) where.push(`${col.belowTarget} = 1`);
+  if (source.asOfDay === null) {
+    // Unary + keeps the planner off the churned index: most accounts are current customers, and
+    // scanning them in the order asked for (e.g. the ARR index) stops after one page.
+    if (!filters.includeChurned) where.push('+a.churned_at IS NULL');
+  } else {
+    // As of an earlier day: churned by then, and accounts that had not started yet are left out.
+    if (!filters.includeChurned) {
+      where.push('(a.churned_at IS NULL OR a.churned_at >= ?)');
+      params.push(source.at);
+    }
+    where.push('(a.started_at IS NULL OR a.started_at < ?)');
+    params.push(source.at);
+  }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
@@ -145,9 +164,13 @@ interface Row {
 export function listAccounts(db: Db, filters: AccountFilters): { data: AccountListItem[]; nextCursor: string | null } {
   const sort = filters.sort ?? 'score';
   const desc = sort.startsWith('-');
-  const expr = SORT_EXPR[sort];
+  // As of an earlier day, the score change is joined for every account only when it sorts the list.
+  const changeSorts = sort.replace(/^-/, '') === 'scoreChange';
+  const source = scoreSourceFor(db, filters, { previous: changeSorts });
+  const { col } = source;
+  const expr = sortExpr(sort, col);
   const limit = Math.min(Math.max(filters.limit ?? 50, 1), 500);
-  const { sql, params } = accountWhere(filters);
+  const { sql, params } = accountWhere(filters, { source });
   const conditions = sql ? [sql.slice(6)] : [];
   if (filters.cursor) {
     const [value, pk] = decodeCursor(filters.cursor);
@@ -156,19 +179,26 @@ export function listAccounts(db: Db, filters: AccountFilters): { data: AccountLi
   }
   const rows = db.$client
     .prepare(
-      `SELECT a.pk, a.id, a.name, a.tier, a.lifecycle_stage, a.arr, a.owner_email, a.renewal_date, s.score, s.band, s.state,
-         s.partial, s.velocity, s.score_change, s.below_target, s.dimensions, s.flags, o.band AS override_band, o.expires_at AS override_expires,
+      `SELECT a.pk, a.id, a.name, a.tier, a.lifecycle_stage, a.arr, a.owner_email, a.renewal_date, ${col.score} AS score, ${col.band} AS band,
+         ${col.state} AS state, ${col.partial} AS partial, ${col.velocity} AS velocity, ${col.scoreChange} AS score_change,
+         ${col.belowTarget} AS below_target, ${col.dimensions} AS dimensions, ${col.flags} AS flags, o.band AS override_band, o.expires_at AS override_expires,
          ${expr} AS sort_key
-       FROM ${SCORED_ACCOUNTS}
+       FROM ${source.from}
        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
        ORDER BY ${expr} ${desc ? 'DESC' : 'ASC'}, a.pk ASC
        LIMIT ?`,
     )
-    .all(...params, limit + 1) as Row[];
+    .all(...source.params, ...params, limit + 1) as Row[];
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
+  const data = page.map(toItem);
+  if (source.asOfDay !== null) {
+    const windowDays = ensureLiveModel(db).model.windowDays;
+    const dims = pageDimensions(db, source.asOfDay, page.map((r) => r.pk), changeSorts ? null : source.asOfDay - windowDays);
+    for (const [i, r] of page.entries()) Object.assign(data[i]!, dims.get(r.pk) ?? {});
+  }
   return {
-    data: page.map(toItem),
+    data,
     nextCursor: rows.length > limit && last ? encodeCursor(last.sort_key, last.pk) : null,
   };
 }
@@ -205,15 +235,25 @@ export interface BandCount {
   arr: number;
 }
 
+/** Band counts scan every account the filters allow: kept until the next write (or 30 s). */
+const countsCache = new ReadCache<BandCount[]>(30_000);
+
 /** Accounts and ARR per band (and `no_data`) under the filters other than the band itself. */
 export function bandCounts(db: Db, filters: AccountFilters): BandCount[] {
-  const { sql, params } = accountWhere(filters, { skipBand: true });
+  const f = filters;
+  const key = JSON.stringify([f.tier, f.owner, f.stage, f.flag, f.q?.trim(), f.belowTarget, f.includeChurned, historyDayOf(f.asOf)]);
+  return countsCache.get(db, key, () => countBands(db, filters));
+}
+
+function countBands(db: Db, filters: AccountFilters): BandCount[] {
+  const source = scoreSourceFor(db, filters, { previous: false });
+  const { sql, params } = accountWhere(filters, { skipBand: true, source });
   return db.$client
     .prepare(
-      `SELECT coalesce(o.band, s.band, 'no_data') AS band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr
-       FROM ${SCORED_ACCOUNTS} ${sql} GROUP BY 1`,
+      `SELECT coalesce(o.band, ${source.col.band}, 'no_data') AS band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr
+       FROM ${source.from} ${sql} GROUP BY 1`,
     )
-    .all(...params) as BandCount[];
+    .all(...source.params, ...params) as BandCount[];
 }
 
 export function listOwners(db: Db): string[] {

@@ -2,7 +2,9 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
+import { formatDay } from '@/components/accounts/as-of';
 import { DimensionBreakdown } from '@/components/accounts/dimension-breakdown';
 import { OverrideForm } from '@/components/accounts/override-form';
 import { AlertActions } from '@/components/alerts/alert-actions';
@@ -26,7 +28,8 @@ function Card({ title, children, className = '' }: { title: string; children: Re
 
 export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) {
   const [types, setTypes] = useState('');
-  const { data, error, refetch } = useQuery({ ...accountQueryOptions(id, types), placeholderData: keepPreviousData });
+  const asOfParam = useSearchParams().get('asOf') ?? '';
+  const { data, error, refetch } = useQuery({ ...accountQueryOptions(id, types, asOfParam), placeholderData: keepPreviousData });
   if (!data) {
     return error ? (
       <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
@@ -39,11 +42,19 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
   const rank = bands.findIndex((b) => b.key === effectiveKey);
   const band = bands[rank] ?? computed;
   const eventTypes = [...new Set(data.timeline.map((e) => e.type))].sort();
+  const asOf = data.asOf;
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-gray-600">
-        <Link href="/accounts" className="hover:underline">Accounts</Link> <span aria-hidden>/</span> {data.name}
+        <Link href={asOf ? `/accounts?asOf=${asOf}` : '/accounts'} className="hover:underline">Accounts{asOf ? ` as of ${formatDay(asOf)}` : ''}</Link> <span aria-hidden>/</span> {data.name}
       </nav>
+      {asOf ? (
+        <div role="status" data-testid="as-of-banner" className="rounded-md border border-accent/40 bg-blue-50 px-4 py-2 text-sm text-gray-900">
+          <span className="font-semibold">As of {formatDay(asOf)}</span> (end of that day, UTC): the score, its breakdown and the flags are computed
+          from the events recorded up to then; the trend, timeline and outcomes stop there. Alerts and band overrides act today.{' '}
+          <Link href={`/accounts/${encodeURIComponent(data.id)}`} className="font-medium text-accent-strong underline">See it today</Link>
+        </div>
+      ) : null}
       <header className="flex flex-wrap items-start justify-between gap-4 rounded-lg border border-gray-200 bg-white p-4">
         <div>
           <h1 className="text-xl font-semibold text-gray-900">{data.name}</h1>
@@ -67,7 +78,7 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
           <p className="mt-1 max-w-md text-sm font-medium text-gray-900" data-testid="band-action">Next: {band.action}</p>
         </div>
         <div className="w-full">
-          <OverrideForm accountId={data.id} bands={bands} override={data.override} computedBand={data.band?.key ?? null} />
+          <OverrideForm accountId={data.id} bands={bands} override={data.currentOverride} computedBand={data.band?.key ?? null} />
         </div>
       </header>
 
@@ -80,12 +91,12 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
           )}
         </Card>
         <div className="space-y-5">
-          <Card title={`Score over the last ${data.history.length} days`}>
+          <Card title={asOf ? `Score over the ${data.history.length} days to ${formatDay(asOf)}` : `Score over the last ${data.history.length} days`}>
             <ScoreTrend points={data.history} bands={bands} versions={data.versions} />
           </Card>
           <Card title="Early-warning flags">
             {data.flags.length === 0 ? (
-              <p className="text-sm text-gray-700">No flags. Nothing unusual in the last {data.window.days} days.</p>
+              <p className="text-sm text-gray-700">No flags. Nothing unusual in the {data.window.days} days {asOf ? `to ${formatDay(asOf)}` : 'to today'}.</p>
             ) : (
               <ul className="space-y-2">
                 {data.flags.map((f) => {
@@ -93,7 +104,7 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
                   return (
                     <li key={f.key} className={`rounded-md border-l-4 px-3 py-2 text-sm ${f.severity === 'red' ? 'border-band-red-solid bg-band-red' : 'border-band-yellow-solid bg-band-yellow'}`}>
                       <p><span className="font-semibold">{f.severity === 'red' ? 'Red' : 'Yellow'} · {f.label}:</span> {f.evidence}</p>
-                      {alert ? <div className="mt-1.5"><AlertActions pk={alert.pk} state="open" label={f.label} /></div> : <p className="mt-1 text-xs text-gray-700">Acknowledged</p>}
+                      {alert ? <div className="mt-1.5"><AlertActions pk={alert.pk} state="open" label={f.label} /></div> : <p className="mt-1 text-xs text-gray-700">{asOf ? 'No open alert for it today' : 'Acknowledged'}</p>}
                     </li>
                   );
                 })}
@@ -123,7 +134,7 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
           </table>
         </Card>
         <Card title="Outcomes">
-          {data.outcomes.length === 0 ? <p className="text-sm text-gray-700">No renewals, churn or expansions recorded yet.</p> : (
+          {data.outcomes.length === 0 ? <p className="text-sm text-gray-700">No renewals, churn or expansions recorded {asOf ? `by ${formatDay(asOf)}` : 'yet'}.</p> : (
             <ul className="space-y-1 text-sm">
               {data.outcomes.map((o, i) => (
                 <li key={i}><span className="font-medium capitalize">{o.type}</span> <RelativeTime iso={o.occurredAt} />{o.arrDelta ? ` (${o.arrDelta > 0 ? '+' : ''}${formatMoney(o.arrDelta)})` : ''}{o.reason ? `: ${o.reason}` : ''}</li>

@@ -2,6 +2,7 @@ import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
+import { parseViewFilters } from '@/lib/account-filters';
 import { accountKey } from '@/lib/queries/account';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { accountPage } from '@/lib/server/queries/account-page';
@@ -10,15 +11,16 @@ import { AccountClient } from './client';
 
 export const metadata: Metadata = { title: 'Account' };
 
-export default async function AccountPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function AccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id: raw } = await params;
   const id = decodeURIComponent(raw);
   await requirePageRole('csm', `/accounts/${raw}`);
   const db = getDb();
-  const data = accountPage(db, id);
+  const { asOf } = parseViewFilters({ asOf: (await searchParams).asOf });
+  const data = accountPage(db, id, { asOf });
   if (!data) notFound();
   const queryClient = new QueryClient();
-  queryClient.setQueryData(accountKey(id, ''), data);
+  queryClient.setQueryData(accountKey(id, '', asOf ?? ''), data);
   const bands = ensureLiveModel(db).model.bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action }));
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

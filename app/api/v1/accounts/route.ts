@@ -5,12 +5,14 @@ import { apiRoute, readBatch } from '@/lib/server/api';
 import { upsertAccounts } from '@/lib/server/commands/accounts';
 import { listAccounts } from '@/lib/server/queries/accounts';
 import { accountQuerySchema } from '@/lib/account-filters';
+import { historyDayOf, isoDay } from '@/lib/server/queries/score-source';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute('read', ({ db, request }) => {
   const query = accountQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  return NextResponse.json(listAccounts(db, query));
+  const day = historyDayOf(query.asOf);
+  return NextResponse.json({ asOf: day === null ? null : isoDay(day), ...listAccounts(db, query) });
 });
 
 export const POST = apiRoute('ingest', async ({ db, request }) => {

@@ -1,4 +1,5 @@
 import { NextResponse } from 'next/server';
+import { parseViewFilters } from '@/lib/account-filters';
 import { sessionRoute } from '@/lib/server/api';
 import { AppError } from '@/lib/server/errors';
 import { accountPage } from '@/lib/server/queries/account-page';
@@ -7,7 +8,8 @@ export const dynamic = 'force-dynamic';
 
 export const GET = sessionRoute<{ id: string }>('csm', ({ db, request }, { id }) => {
   const types = request.nextUrl.searchParams.get('types')?.split(',').filter(Boolean);
-  const data = accountPage(db, decodeURIComponent(id), { types });
+  const { asOf } = parseViewFilters({ asOf: request.nextUrl.searchParams.get('asOf') ?? undefined });
+  const data = accountPage(db, decodeURIComponent(id), { types, asOf });
   if (!data) throw new AppError('not_found', `No account with id "${id}"`);
   return NextResponse.json(data);
 });

@@ -1,0 +1,119 @@
+/**
+ * Where the account lists read their scores: the current scores (`scores`, kept fresh by every
+ * event), or the daily history (`score_snapshots`) as of the end of an earlier UTC day. Both give
+ * the same column expressions, so the filters, sorts, counts and export are written once.
+ *
+ * What the history holds: score, band and dimensions per account per day. The score change is
+ * the difference with the snapshot one scoring window earlier. Velocity, flags and the tier
+ * target are not kept per day, so an as-of list leaves them empty (the account page computes them
+ * exactly for any instant from the raw events).
+ */
+import type { Db } from '@/db/open';
+import { DAY_MS } from '../commands/aggregates';
+
+export interface ScoreSource {
+  /** the FROM clause: accounts `a`, the score row `s`, the override in force `o` */
+  from: string;
+  params: unknown[];
+  /** the day of the history read, or null for the current scores */
+  asOfDay: number | null;
+  /** the instant the list stands at: overrides, churn and lifecycle stages are judged then */
+  at: number;
+  col: {
+    score: string;
+    band: string;
+    state: string;
+    partial: string;
+    velocity: string;
+    scoreChange: string;
+    belowTarget: string;
+    dimensions: string;
+    flags: string;
+  };
+}
+
+const OVERRIDE_AT = `overrides o ON o.account_pk = a.pk AND o.created_at <= ? AND o.expires_at > ? AND (o.revoked_at IS NULL OR o.revoked_at > ?)`;
+
+export function liveSource(now = Date.now()): ScoreSource {
+  return {
+    from: `accounts a LEFT JOIN scores s ON s.account_pk = a.pk LEFT JOIN ${OVERRIDE_AT}`,
+    params: [now, now, now],
+    asOfDay: null,
+    at: now,
+    col: {
+      score: 's.score', band: 's.band', state: 's.state', partial: 's.partial', velocity: 's.velocity', scoreChange: 's.score_change',
+      belowTarget: 's.below_target', dimensions: 's.dimensions', flags: 's.flags',
+    },
+  };
+}
+
+/**
+ * The scores at the end of `day` (days since the epoch, UTC) from the daily history. `previous`:
+ * also join the snapshot one window earlier for the score change, when it sorts the list (for the
+ * page shown it is read afterwards, `pageDimensions`).
+ */
+export function historySource(day: number, windowDays: number, previous = true): ScoreSource {
+  const at = (day + 1) * DAY_MS;
+  return {
+    // One day of every account lies together in the (day, account, band, score) index, so reading
+    // it from there touches a few pages; the primary key would visit a page per account (plus
+    // the row). The dimensions are read afterwards for the page shown only (`pageDimensions`).
+    from: `accounts a LEFT JOIN score_snapshots s INDEXED BY ${DAY_INDEX} ON s.account_pk = a.pk AND s.day = ?
+      ${previous ? `LEFT JOIN score_snapshots p INDEXED BY ${DAY_INDEX} ON p.account_pk = a.pk AND p.day = ?` : ''}
+      LEFT JOIN ${OVERRIDE_AT}`,
+    params: previous ? [day, day - windowDays, at, at, at] : [day, at, at, at],
+    asOfDay: day,
+    at,
+    col: {
+      score: 's.score',
+      band: 's.band',
+      state: `(CASE WHEN s.score IS NULL THEN 'no_data' ELSE 'scored' END)`,
+      partial: '0',
+      velocity: 'NULL',
+      scoreChange: previous ? '(round((s.score - p.score) * 10) / 10)' : 'NULL',
+      belowTarget: '0',
+      dimensions: 'NULL',
+      flags: 'NULL',
+    },
+  };
+}
+
+const DAY_INDEX = 'score_snapshots_day_account_idx';
+
+export interface PageDetail {
+  dimensions: Record<string, number | null>;
+  partial: boolean;
+  scoreChange?: number | null;
+}
+
+/**
+ * The dimensions of a page of accounts on one day of the history, whether each score was partial
+ * (a dimension without data is stored as null), and with `previousDay` the score change since then.
+ */
+export function pageDimensions(db: Db, day: number, pks: number[], previousDay: number | null = null): Map<number, PageDetail> {
+  const out = new Map<number, PageDetail>();
+  if (!pks.length) return out;
+  const rows = db.$client
+    .prepare(
+      `SELECT s.account_pk AS pk, s.score, s.dimensions, ${previousDay === null ? 'NULL' : 'p.score'} AS previous
+       FROM score_snapshots s ${previousDay === null ? '' : 'LEFT JOIN score_snapshots p ON p.account_pk = s.account_pk AND p.day = ?'}
+       WHERE s.day = ? AND s.account_pk IN (SELECT value FROM json_each(?))`,
+    )
+    .all(...(previousDay === null ? [] : [previousDay]), day, JSON.stringify(pks)) as { pk: number; score: number | null; dimensions: string | null; previous: number | null }[];
+  for (const r of rows) {
+    const dimensions = r.dimensions ? (JSON.parse(r.dimensions) as Record<string, number | null>) : {};
+    const detail: PageDetail = { dimensions, partial: r.score !== null && Object.values(dimensions).some((v) => v === null) };
+    if (previousDay !== null) detail.scoreChange = r.score === null || r.previous === null ? null : Math.round((r.score - r.previous) * 10) / 10;
+    out.set(r.pk, detail);
+  }
+  return out;
+}
+
+/** `YYYY-MM-DD` to its day number; null when it is today or later (the current scores apply). */
+export function historyDayOf(asOf: string | undefined, now = Date.now()): number | null {
+  if (!asOf) return null;
+  const day = Math.floor(Date.parse(`${asOf}T00:00:00Z`) / DAY_MS);
+  return day >= Math.floor(now / DAY_MS) ? null : day;
+}
+
+export const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
