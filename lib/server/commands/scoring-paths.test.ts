@@ -16,6 +16,7 @@ import { rebuildHistory } from './history';
 import { ensureLiveModel } from './model';
 import { dimensionScores, dimensionsJson } from './score-writer';
 import { rescore } from './scores';
+import { rebuildHistoryOnWorkers, rescoreOnWorkers } from './scoring-workers';
 
 const END = Date.UTC(2026, 2, 1);
 /** Midday of the last seeded day: scores are as of that day's end. */
@@ -23,9 +24,10 @@ const NOW = END - DAY_MS / 2;
 const TODAY = dayOf(NOW);
 
 let db: Db;
+let file: string;
 let cleanup: () => void;
 beforeAll(() => {
-  ({ db, cleanup } = createTempDb());
+  ({ db, file, cleanup } = createTempDb());
   prepareDatabase(db);
   seedDemo(db, { accounts: 36, months: 5, seed: 11, end: new Date(END), aggregate: (d) => void rebuildAggregates(d) });
   rescore(db, { now: NOW });
@@ -194,5 +196,25 @@ describe('history rebuild', () => {
       const dimensions = ['frequency', 'quality', 'breadth'].map((key, i) => ({ key, score: scores[i] }));
       expect(json(scores)).toBe(JSON.stringify(dimensionScores({ dimensions } as Parameters<typeof dimensionScores>[0])));
     }
+  });
+});
+
+describe('on worker threads', () => {
+  it('stores the same scores, flags and history as the single-threaded paths', async () => {
+    const c = db.$client;
+    const snapshots = () => c.prepare('SELECT * FROM score_snapshots ORDER BY account_pk, day').all();
+    const flags = () => c.prepare('SELECT account_pk, key, severity, evidence, data FROM flags WHERE cleared_at IS NULL ORDER BY account_pk, key').all();
+    const clear = () => ['scores', 'flags', 'alerts', 'band_changes', 'score_snapshots'].forEach((t) => c.prepare(`DELETE FROM ${t}`).run());
+    clear();
+    rescore(db, { now: NOW });
+    rebuildHistory(db, { toDay: TODAY });
+    const before = { scores: stored(), flags: flags(), snapshots: snapshots() };
+    expect(before.flags.length).toBeGreaterThan(5);
+    clear();
+    const summary = await rescoreOnWorkers(db, file, { now: NOW, workers: 2 });
+    expect(summary.accounts).toBe(36);
+    const history = await rebuildHistoryOnWorkers(db, file, { toDay: TODAY, workers: 2, minAccounts: 0 });
+    expect(history.snapshots).toBe(before.snapshots.length);
+    expect({ scores: stored(), flags: flags(), snapshots: snapshots() }).toEqual(before);
   });
 });
