@@ -64,7 +64,11 @@ describe('bulk rescore', () => {
 
   it('keeps flag episodes and snapshots as they are when nothing changed', () => {
     const before = db.$client.prepare('SELECT pk, raised_at, cleared_at FROM flags ORDER BY pk').all();
+    const scores = db.$client.prepare('SELECT * FROM scores ORDER BY account_pk');
+    const scoresBefore = scores.all() as Record<string, unknown>[];
     const summary = rescore(db, { now: NOW + 1000 });
+    // Rows with the same values only get their computation time moved.
+    expect(scores.all()).toEqual(scoresBefore.map((r) => ({ ...r, computed_at: NOW + 1000 })));
     expect(summary.flagsRaised).toBe(0);
     expect(summary.bandChanges).toBe(0);
     expect(db.$client.prepare('SELECT pk, raised_at, cleared_at FROM flags ORDER BY pk').all()).toEqual(before);
