@@ -121,6 +121,12 @@ class ByteWriter {
     this.len += 8;
   }
 
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+
   done(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.len));
   }
@@ -195,86 +201,132 @@ export class Cursor {
 export function encodeDays(days: readonly DayAgg[], ids: NameIds): Buffer {
   const w = new ByteWriter();
   w.uint(days.length, 'a day count');
+  for (const d of days) encodeDay(w, d, ids);
+  return w.done();
+}
+
+/** A block from days each given either decoded or as its encoded bytes (ascending days). */
+export function assembleDays(days: readonly (DayAgg | Uint8Array)[], ids: NameIds): Buffer {
+  const w = new ByteWriter();
+  w.uint(days.length, 'a day count');
   for (const d of days) {
-    let features = 0;
-    for (const m of d.features.values()) features += m.size;
-    w.uint(d.day, 'a day');
-    w.uint(d.types.size, 'a type count');
-    w.uint(d.contacts.size, 'a contact count');
-    w.uint(features, 'a feature count');
-    for (const [type, { n, props }] of [...d.types].sort(byName)) {
-      w.uint(ids.id(type), 'an id');
-      w.uint(n, `the count of ${type}`);
-      const names = props ? Object.keys(props) : [];
-      w.uint(names.length, 'a property count');
-      for (const name of names) {
-        const p = props![name];
-        w.uint(ids.id(name), 'an id');
-        w.uint(p.t, `the true count of ${name}`);
-        const v = p.v ?? [];
-        const numeric = p.c !== 0 || !Object.is(p.s, 0) || p.v !== undefined;
-        w.uint(numeric ? 1 : 0, 'a flag');
-        if (!numeric) continue;
-        w.f64(p.s);
-        w.uint(p.c, `the value count of ${name}`);
-        w.uint(v.length, 'a value count');
-        for (const x of v) w.f64(x);
-      }
-    }
-    let prev = 0;
-    for (const [contactPk, n] of [...d.contacts].sort((a, b) => a[0] - b[0])) {
-      w.uint(contactPk - prev, 'a contact pk');
-      w.uint(n, 'a contact count');
-      prev = contactPk;
-    }
-    for (const [type, m] of [...d.features].sort(byName)) {
-      const typeId = ids.id(type);
-      for (const [feature, n] of [...m].sort(byName)) {
-        w.uint(typeId, 'an id');
-        w.uint(ids.id(feature), 'an id');
-        w.uint(n, `the count of feature ${feature}`);
-      }
-    }
+    if (d instanceof Uint8Array) w.bytes(d);
+    else encodeDay(w, d, ids);
   }
   return w.done();
 }
 
-/** Decodes a blob into days by name (for writers that merge into it). */
-export function decodeDays(blob: Buffer, ids: NameIds): DayAgg[] {
+function encodeDay(w: ByteWriter, d: DayAgg, ids: NameIds): void {
+  let features = 0;
+  for (const m of d.features.values()) features += m.size;
+  w.uint(d.day, 'a day');
+  w.uint(d.types.size, 'a type count');
+  w.uint(d.contacts.size, 'a contact count');
+  w.uint(features, 'a feature count');
+  for (const [type, { n, props }] of [...d.types].sort(byName)) {
+    w.uint(ids.id(type), 'an id');
+    w.uint(n, `the count of ${type}`);
+    const names = props ? Object.keys(props) : [];
+    w.uint(names.length, 'a property count');
+    for (const name of names) {
+      const p = props![name];
+      w.uint(ids.id(name), 'an id');
+      w.uint(p.t, `the true count of ${name}`);
+      const v = p.v ?? [];
+      const numeric = p.c !== 0 || !Object.is(p.s, 0) || p.v !== undefined;
+      w.uint(numeric ? 1 : 0, 'a flag');
+      if (!numeric) continue;
+      w.f64(p.s);
+      w.uint(p.c, `the value count of ${name}`);
+      w.uint(v.length, 'a value count');
+      for (const x of v) w.f64(x);
+    }
+  }
+  let prev = 0;
+  for (const [contactPk, n] of [...d.contacts].sort((x, y) => x[0] - y[0])) {
+    w.uint(contactPk - prev, 'a contact pk');
+    w.uint(n, 'a contact count');
+    prev = contactPk;
+  }
+  for (const [type, m] of [...d.features].sort(byName)) {
+    const typeId = ids.id(type);
+    for (const [feature, n] of [...m].sort(byName)) {
+      w.uint(typeId, 'an id');
+      w.uint(ids.id(feature), 'an id');
+      w.uint(n, `the count of feature ${feature}`);
+    }
+  }
+}
+
+/** Where each day of a blob starts and ends, found without decoding the days. */
+export function dayRanges(blob: Buffer): { day: number; start: number; end: number }[] {
   const r = new Cursor(blob);
-  const days: DayAgg[] = [];
+  const out: { day: number; start: number; end: number }[] = [];
   for (let dayCount = r.uint(); dayCount > 0; dayCount--) {
-    const d = emptyDay(r.uint());
+    const start = r.i;
+    const day = r.uint();
     const nT = r.uint();
     const nC = r.uint();
     const nF = r.uint();
     for (let k = 0; k < nT; k++) {
-      const type = ids.name(r.uint());
-      const n = r.uint();
-      const np = r.uint();
-      let props: PropMap | null = null;
-      if (np > 0) {
-        props = {};
-        for (let q = 0; q < np; q++) {
-          const name = ids.name(r.uint());
-          props[name] = r.stat();
-        }
+      r.uint();
+      r.uint();
+      for (let np = r.uint(); np > 0; np--) {
+        r.uint();
+        r.skipStat();
       }
-      d.types.set(type, { n, props });
     }
-    let pk = 0;
-    for (let k = 0; k < nC; k++) {
-      pk += r.uint();
-      d.contacts.set(pk, r.uint());
-    }
-    for (let k = 0; k < nF; k++) {
-      const type = ids.name(r.uint());
-      const feature = ids.name(r.uint());
-      let m = d.features.get(type);
-      if (!m) d.features.set(type, (m = new Map()));
-      m.set(feature, r.uint());
-    }
-    days.push(d);
+    for (let k = 2 * nC + 3 * nF; k > 0; k--) r.uint();
+    out.push({ day, start, end: r.i });
   }
+  return out;
+}
+
+/** Decodes the day starting at byte `start` of a blob. */
+export function decodeDayAt(blob: Buffer, start: number, ids: NameIds): DayAgg {
+  const r = new Cursor(blob);
+  r.i = start;
+  return decodeDay(r, ids);
+}
+
+function decodeDay(r: Cursor, ids: NameIds): DayAgg {
+  const d = emptyDay(r.uint());
+  const nT = r.uint();
+  const nC = r.uint();
+  const nF = r.uint();
+  for (let k = 0; k < nT; k++) {
+    const type = ids.name(r.uint());
+    const n = r.uint();
+    const np = r.uint();
+    let props: PropMap | null = null;
+    if (np > 0) {
+      props = {};
+      for (let q = 0; q < np; q++) {
+        const name = ids.name(r.uint());
+        props[name] = r.stat();
+      }
+    }
+    d.types.set(type, { n, props });
+  }
+  let pk = 0;
+  for (let k = 0; k < nC; k++) {
+    pk += r.uint();
+    d.contacts.set(pk, r.uint());
+  }
+  for (let k = 0; k < nF; k++) {
+    const type = ids.name(r.uint());
+    const feature = ids.name(r.uint());
+    let m = d.features.get(type);
+    if (!m) d.features.set(type, (m = new Map()));
+    m.set(feature, r.uint());
+  }
+  return d;
+}
+
+/** Decodes a blob into days by name. */
+export function decodeDays(blob: Buffer, ids: NameIds): DayAgg[] {
+  const r = new Cursor(blob);
+  const days: DayAgg[] = [];
+  for (let dayCount = r.uint(); dayCount > 0; dayCount--) days.push(decodeDay(r, ids));
   return days;
 }

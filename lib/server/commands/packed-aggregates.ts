@@ -5,7 +5,7 @@
  * filled once from the agg_* rows of a database that had aggregates before migration 0004.
  */
 import type { Db } from '@/db/open';
-import { blockOf, decodeDays, emptyDay, encodeDays, mergeProps, NameIds, type DayAgg, type PropMap } from '../packed-days';
+import { assembleDays, blockOf, dayRanges, decodeDayAt, emptyDay, encodeDays, mergeProps, NameIds, type DayAgg, type PropMap } from '../packed-days';
 import { RowWriter } from './row-writer';
 
 /** Collects an account's days (in ascending order) into blocks and appends one row per block. */
@@ -59,19 +59,23 @@ export function applyToPacked(db: Db, deltas: PackedDeltas): void {
   const select = c.prepare('SELECT data FROM agg_packed WHERE account_pk = ? AND block = ?').pluck();
   const upsert = c.prepare('INSERT INTO agg_packed (account_pk, block, data) VALUES (?, ?, ?) ON CONFLICT (account_pk, block) DO UPDATE SET data = excluded.data');
   const ids = new NameIds(db);
-  const blocks = new Map<string, { accountPk: number; block: number; days: Map<number, DayAgg> }>();
+  // Only the days a batch touches are decoded and encoded again; the others keep their bytes.
+  const blocks = new Map<string, { accountPk: number; block: number; stored: Buffer | null; ranges: Map<number, { start: number; end: number }>; touched: Map<number, DayAgg> }>();
   const dayOfBlock = (accountPk: number, day: number): DayAgg => {
     const block = blockOf(day);
     const key = `${accountPk}|${block}`;
     let b = blocks.get(key);
     if (!b) {
-      const stored = select.get(accountPk, block) as Buffer | undefined;
-      const days = new Map<number, DayAgg>();
-      if (stored) for (const d of decodeDays(stored, ids)) days.set(d.day, d);
-      blocks.set(key, (b = { accountPk, block, days }));
+      const stored = (select.get(accountPk, block) as Buffer | undefined) ?? null;
+      const ranges = new Map(stored ? dayRanges(stored).map((r) => [r.day, r]) : []);
+      blocks.set(key, (b = { accountPk, block, stored, ranges, touched: new Map() }));
     }
-    let d = b.days.get(day);
-    if (!d) b.days.set(day, (d = emptyDay(day)));
+    let d = b.touched.get(day);
+    if (!d) {
+      const range = b.ranges.get(day);
+      d = range && b.stored ? decodeDayAt(b.stored, range.start, ids) : emptyDay(day);
+      b.touched.set(day, d);
+    }
     return d;
   };
   for (const r of deltas.daily) {
@@ -95,8 +99,12 @@ export function applyToPacked(db: Db, deltas: PackedDeltas): void {
     m.set(r.feature, (m.get(r.feature) ?? 0) + r.n);
   }
   for (const b of blocks.values()) {
-    const days = [...b.days.values()].sort((x, y) => x.day - y.day);
-    upsert.run(b.accountPk, b.block, encodeDays(days, ids));
+    const days = new Set([...b.ranges.keys(), ...b.touched.keys()]);
+    const parts = [...days].sort((x, y) => x - y).map((day) => {
+      const range = b.ranges.get(day);
+      return b.touched.get(day) ?? b.stored!.subarray(range!.start, range!.end);
+    });
+    upsert.run(b.accountPk, b.block, assembleDays(parts, ids));
   }
 }
 
