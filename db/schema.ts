@@ -200,7 +200,7 @@ export const aggFeatureDaily = sqliteTable('agg_feature_daily', {
 
 /**
  * The same aggregates packed for bulk reads (lib/server/packed-days.ts): one row per account and
- * block of 16 days (`block` = floor(day / 16)), a blob of every day's type counts with
+ * block of 8 days (`block` = floor(day / 8)), a blob of every day's type counts with
  * property statistics, contact counts and feature counts. Kept in step with the agg_* rows in
  * the same transactions. WITHOUT ROWID (migration 0004, hand-written).
  */

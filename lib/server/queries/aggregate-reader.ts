@@ -1,6 +1,6 @@
 /**
  * Reading an account's aggregates for a range of days, fast, from the packed layout
- * (`agg_packed`, lib/server/packed-days.ts): a 61-day window is 4 or 5 rows per account, each a
+ * (`agg_packed`, lib/server/packed-days.ts): a 61-day window is 8 or 9 rows per account, each a
  * blob walked here without building intermediate objects. What it yields is exactly what
  * the agg_daily, agg_contact_daily and agg_feature_daily rows of those days say, in the same
  * order (by day, then type / contact pk / type and feature); property statistics are built only
