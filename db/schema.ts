@@ -4,7 +4,7 @@
  * keep the large tables (events, aggregates, snapshots) compact.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const createdAt = () => integer('created_at').notNull().default(now);
@@ -197,6 +197,24 @@ export const aggFeatureDaily = sqliteTable('agg_feature_daily', {
   feature: text('feature').notNull(),
   n: integer('n').notNull(),
 }, (t) => [primaryKey({ name: 'agg_feature_daily_pk', columns: [t.accountPk, t.day, t.type, t.feature] }), index('agg_feature_daily_day_idx').on(t.day)]);
+
+/**
+ * The same aggregates packed for bulk reads (lib/server/packed-days.ts): one row per account and
+ * block of 8 days (`block` = floor(day / 8)), a blob of every day's type counts with
+ * property statistics, contact counts and feature counts. Kept in step with the agg_* rows in
+ * the same transactions. WITHOUT ROWID (migration 0004, hand-written).
+ */
+export const aggPacked = sqliteTable('agg_packed', {
+  accountPk: integer('account_pk').notNull(),
+  block: integer('block').notNull(),
+  data: blob('data', { mode: 'buffer' }).notNull(),
+}, (t) => [primaryKey({ name: 'agg_packed_pk', columns: [t.accountPk, t.block] })]);
+
+/** Ids of the names (types, features, property names) inside agg_packed blobs; append-only. */
+export const aggNames = sqliteTable('agg_names', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull().unique(),
+});
 
 /** First and last activity per account ("nothing ever recorded" means no score, not zero). */
 export const accountActivity = sqliteTable('account_activity', {

@@ -1,5 +1,5 @@
 /**
- * npx tsx scripts/bench-scoring.ts [--repeat 3] [--history-days 365] [--skip-history] [--skip-naive]
+ * npx tsx scripts/bench-scoring.ts [--repeat 3] [--history-days 365] [--skip-history] [--skip-naive] [--workers 2]
  *
  * Scoring at scale on the database of DATABASE_URL (build one with
  * `npx tsx scripts/seed.ts --accounts 10000 --months 12 --skip-scores`):
@@ -8,7 +8,9 @@
  *    as one query per window and as one query for both;
  *  - a full rescore of the current scores (`rescore`: load aggregates, score, write scores, flags
  *    and today's snapshot), with its phases;
- *  - the daily history of the last N days (`rebuildHistory`);
+ *  - the same rescore on worker threads (`rescoreOnWorkers`, `--workers` threads; 1 skips it);
+ *  - the daily history of the last N days (`rebuildHistory`, or `rebuildHistoryOnWorkers` when
+ *    `--workers` is above 1);
  *  - peak memory (RSS) of this process.
  * Each timed step runs `--repeat` times (history once); every run and the median are printed, with
  * the CPU time beside the wall time.
@@ -21,7 +23,8 @@ import { endOfUtcDay } from '@/lib/scoring';
 import { DAY_MS } from '@/lib/server/commands/aggregates';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { rebuildHistory } from '@/lib/server/commands/history';
-import { rescore } from '@/lib/server/commands/scores';
+import { rescore, type RescoreSummary } from '@/lib/server/commands/scores';
+import { rebuildHistoryOnWorkers, rescoreOnWorkers } from '@/lib/server/commands/scoring-workers';
 import { openMigratedDatabase, run, UsageError } from './cli';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -39,6 +42,14 @@ function timed<T>(f: () => T): { value: T; ms: number; cpuMs: number } {
   return { value, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
+async function timedAsync<T>(f: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await f();
+  const cpu = process.cpuUsage(c0);
+  return { value, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
 function intOption(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
@@ -46,17 +57,19 @@ function intOption(name: string, raw: string | undefined, fallback: number): num
   return n;
 }
 
-run(() => {
+run(async () => {
   const { values } = parseArgs({
     options: {
       repeat: { type: 'string' },
       'history-days': { type: 'string' },
       'skip-history': { type: 'boolean', default: false },
       'skip-naive': { type: 'boolean', default: false },
+      workers: { type: 'string' },
     },
   });
   const repeat = intOption('repeat', values.repeat, 3);
   const historyDays = intOption('history-days', values['history-days'], 365);
+  const workers = intOption('workers', values.workers, 2);
   const db = openMigratedDatabase();
   const c = db.$client;
   const model = ensureLiveModel(db).model;
@@ -98,31 +111,44 @@ run(() => {
     }
   }
 
+  const describe = (r: RescoreSummary, cpuMs: number, cpuNote = '') => {
+    const p = r.phases;
+    return `${s(r.ms)} (cpu ${s(cpuMs)}${cpuNote}) for ${r.accounts} accounts: load ${s(p.loadMs)}, score ${s(p.scoreMs)}, write ${s(p.writeMs)}; ${r.bandChanges} band changes, ${r.flagsRaised} flags raised`;
+  };
   const rescoreTimes: number[] = [];
   for (let i = 0; i < repeat; i++) {
     const { value: r, cpuMs } = timed(() => rescore(db, { now, asOf }));
     rescoreTimes.push(r.ms);
-    const p = r.phases;
-    console.log(
-      `rescore #${i + 1}: ${s(r.ms)} (cpu ${s(cpuMs)}) for ${r.accounts} accounts: load ${s(p.loadMs)}, score ${s(p.scoreMs)}, write ${s(p.writeMs)}; ` +
-        `${r.bandChanges} band changes, ${r.flagsRaised} flags raised`,
-    );
+    console.log(`rescore #${i + 1}: ${describe(r, cpuMs)}`);
   }
   const rescoreMedian = median(rescoreTimes);
   console.log(`rescore: median ${s(rescoreMedian)} (peak RSS so far ${peak()})`);
   for (const [label, ms] of Object.entries(naive)) console.log(`  ${(ms / rescoreMedian).toFixed(1)}x faster than the ${label}`);
 
+  if (workers > 1) {
+    // The workers' load and score phases are thread time summed over the threads; process CPU time includes the workers.
+    const times: number[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const { value: r, cpuMs } = await timedAsync(() => rescoreOnWorkers(db, databaseFile(), { now, asOf, workers }));
+      times.push(r.ms);
+      console.log(`rescore on ${workers} worker threads #${i + 1}: ${describe(r, cpuMs, ', all threads')}`);
+    }
+    const m = median(times);
+    console.log(`rescore on ${workers} worker threads: median ${s(m)} (peak RSS so far ${peak()})`);
+    for (const [label, ms] of Object.entries(naive)) console.log(`  ${(ms / m).toFixed(1)}x faster than the ${label}`);
+  }
+
   if (!values['skip-history']) {
     const toDay = Math.floor(now / DAY_MS);
-    const { value: h, cpuMs } = timed(() => rebuildHistory(db, { fromDay: toDay - historyDays + 1, toDay }));
-    console.log(`history: ${h.snapshots.toLocaleString('en-US')} snapshots (${h.days} days x ${h.accounts} accounts) in ${s(h.ms)} (cpu ${s(cpuMs)}; peak RSS so far ${peak()})`);
+    const range = { fromDay: toDay - historyDays + 1, toDay };
+    const { value: h, cpuMs } = await timedAsync(async () => (workers > 1 ? rebuildHistoryOnWorkers(db, databaseFile(), { ...range, workers }) : rebuildHistory(db, range)));
+    console.log(`history${workers > 1 ? ` on ${workers} worker threads` : ''}: ${h.snapshots.toLocaleString('en-US')} snapshots (${h.days} days x ${h.accounts} accounts) in ${s(h.ms)} (cpu ${s(cpuMs)}; peak RSS so far ${peak()})`);
     // Part of the cost of writing is folding the write-ahead log into the file: count it too.
     const checkpoint = timed(() => c.pragma('wal_checkpoint(TRUNCATE)'));
     console.log(`  then checkpointing the write-ahead log: ${s(checkpoint.ms)} (cpu ${s(checkpoint.cpuMs)})`);
     // The daily refresh runs with a year of snapshots stored: today's rows are spread over the table.
     const { value: r, cpuMs: rCpu } = timed(() => rescore(db, { now, asOf }));
-    const p = r.phases;
-    console.log(`rescore with the history stored: ${s(r.ms)} (cpu ${s(rCpu)}): load ${s(p.loadMs)}, score ${s(p.scoreMs)}, write ${s(p.writeMs)}`);
+    console.log(`rescore with the history stored: ${describe(r, rCpu)}`);
   }
   console.log(`peak RSS: ${peak()}`);
   c.close();

@@ -1,10 +1,13 @@
 /**
- * npm run rescore [-- --from YYYY-MM-DD] [--current-only]: recomputes current scores and the
- * daily history with the live model.
+ * npm run rescore [-- --from YYYY-MM-DD] [--current-only] [--workers 2]: recomputes current
+ * scores and the daily history with the live model. The history is computed on `--workers`
+ * threads (1: in this thread).
  */
 import { parseArgs } from 'node:util';
 import { rescoreEverything } from '@/lib/server/commands/rescore-all';
 import { DAY_MS } from '@/lib/server/commands/aggregates';
+import { rebuildHistoryOnWorkers } from '@/lib/server/commands/scoring-workers';
+import { databaseFile } from '@/db/open';
 import { openMigratedDatabase, run, UsageError } from './cli';
 
 function progress(label: string) {
@@ -18,17 +21,21 @@ function progress(label: string) {
   };
 }
 
-run(() => {
-  const { values } = parseArgs({ options: { from: { type: 'string' }, 'current-only': { type: 'boolean' } } });
+run(async () => {
+  const { values } = parseArgs({ options: { from: { type: 'string' }, 'current-only': { type: 'boolean' }, workers: { type: 'string', default: '2' } } });
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got "${values.workers}"`);
   const fromMs = values.from ? Date.parse(`${values.from}T00:00:00Z`) : undefined;
   if (values.from && !Number.isFinite(fromMs)) throw new UsageError('--from must be a date like 2026-01-31');
   const db = openMigratedDatabase();
   const printers = { 'current scores': progress('current scores'), 'daily history': progress('daily history') };
-  const { current, history } = rescoreEverything(db, {
-    history: !values['current-only'],
-    fromDay: fromMs === undefined ? undefined : Math.floor(fromMs / DAY_MS),
-    onProgress: (phase, done, total) => printers[phase](done, total),
-  });
+  const fromDay = fromMs === undefined ? undefined : Math.floor(fromMs / DAY_MS);
+  const onProgress = (phase: keyof typeof printers, done: number, total: number) => printers[phase](done, total);
+  const everything = rescoreEverything(db, { history: !values['current-only'] && workers === 1, fromDay, onProgress });
+  const { current } = everything;
+  const history = values['current-only'] || workers === 1
+    ? everything.history
+    : await rebuildHistoryOnWorkers(db, databaseFile(), { fromDay, workers, onProgress: (done, total) => onProgress('daily history', done, total) });
   console.log(`Scored ${current.accounts} accounts with model v${current.modelVersion} in ${(current.ms / 1000).toFixed(2)} s.`);
   if (history) console.log(`Rebuilt ${history.snapshots} daily snapshots (${history.days} days x ${history.accounts} accounts) in ${(history.ms / 1000).toFixed(1)} s.`);
 });

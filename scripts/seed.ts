@@ -93,6 +93,8 @@ const CUSTOMER_TABLES = [
   'agg_daily',
   'agg_contact_daily',
   'agg_feature_daily',
+  'agg_packed',
+  'agg_names',
   'account_activity',
   'score_snapshots',
   'scores',

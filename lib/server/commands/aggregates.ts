@@ -4,7 +4,9 @@
  * computed from these, never from scans of raw events.
  */
 import type { Db } from '@/db/open';
+import { mergeProps } from '../packed-days';
 import { addProps, AccountDays, aggregateWriters, dayOf, FEATURE_PROPERTY, type AggregateWriters, type PropMap } from './aggregate-days';
+import { applyToPacked } from './packed-aggregates';
 
 export { addProps, DAY_MS, dayOf, FEATURE_PROPERTY } from './aggregate-days';
 
@@ -23,20 +25,6 @@ interface DailyAcc {
   type: string;
   n: number;
   props: PropMap | null;
-}
-
-function mergeProps(target: PropMap | null, source: PropMap | null): PropMap | null {
-  if (!source) return target;
-  const map = target ?? {};
-  for (const key in source) {
-    const src = source[key]!;
-    const dst = (map[key] ??= { t: 0, s: 0, c: 0 });
-    dst.t += src.t;
-    dst.s += src.s;
-    dst.c += src.c;
-    if (src.v) (dst.v ??= []).push(...src.v);
-  }
-  return map;
 }
 
 /** In-memory accumulation of a set of events, grouped by aggregate key. */
@@ -121,6 +109,7 @@ function flush(db: Db, acc: Accumulator): void {
       'last_at = max(last_at, excluded.last_at), events = events + excluded.events',
   );
   for (const [accountPk, a] of acc.activity) upsertActivity.run(accountPk, a.firstAt, a.lastAt, a.events);
+  applyToPacked(db, { daily: acc.daily.values(), contacts: acc.contacts.values(), features: acc.featureDays.values() });
 }
 
 /**
@@ -135,7 +124,7 @@ export function applyEventsToAggregates(db: Db, events: Iterable<AggregatableEve
 
 type EventRow = [accountPk: number, contactPk: number | null, type: string, occurredAt: number, count: number, properties: string | null];
 
-const AGGREGATE_TABLES = ['agg_daily', 'agg_contact_daily', 'agg_feature_daily', 'account_activity'] as const;
+const AGGREGATE_TABLES = ['agg_daily', 'agg_contact_daily', 'agg_feature_daily', 'agg_packed', 'account_activity'] as const;
 /** Accounts per transaction of a partial rebuild, and between progress reports. */
 const PROGRESS_EVERY = 200;
 

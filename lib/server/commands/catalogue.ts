@@ -2,6 +2,7 @@ import type { Db } from '@/db/open';
 import { migrateDatabase } from '@/db/open';
 import { DEFAULT_TRIGGERS } from '@/lib/scoring';
 import { ensureLiveModel } from './model';
+import { backfillPackedAggregates, packedAggregatesMissing } from './packed-aggregates';
 
 /** A database with no triggers at all gets the default catalogue, so events can arrive at once. */
 export function ensureDefaultTriggers(db: Db): void {
@@ -13,9 +14,14 @@ export function ensureDefaultTriggers(db: Db): void {
   });
 }
 
-/** Migrations, the default trigger catalogue and the default model: what every start needs. */
+/**
+ * Migrations, the default trigger catalogue and the default model: what every start needs. A
+ * database that had aggregates before migration 0004 gets them packed here, once (about a minute
+ * for ten million events).
+ */
 export function prepareDatabase(db: Db): Db {
   migrateDatabase(db);
+  if (packedAggregatesMissing(db)) backfillPackedAggregates(db);
   ensureDefaultTriggers(db);
   ensureLiveModel(db);
   return db;

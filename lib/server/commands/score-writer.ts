@@ -48,6 +48,15 @@ const SCORE_COLUMNS = [
 ] as const;
 export const SNAPSHOT_COLUMNS = ['account_pk', 'day', 'model_version', 'score', 'band', 'dimensions'] as const;
 
+const BAND = SCORE_COLUMNS.indexOf('band');
+/** Columns a rescore always moves: not compared when deciding whether a row changed. */
+const TIMES = new Set([SCORE_COLUMNS.indexOf('as_of'), SCORE_COLUMNS.indexOf('computed_at')]);
+
+function sameScore(stored: readonly unknown[], row: readonly unknown[]): boolean {
+  for (let i = 0; i < row.length; i++) if (!TIMES.has(i) && stored[i] !== row[i]) return false;
+  return true;
+}
+
 /** Rows per multi-row statement: 18 columns x 64 rows stays far below SQLite's parameter limit. */
 const ROWS_PER_STATEMENT = 64;
 
@@ -95,12 +104,20 @@ export class ScoreWriter {
     return this.prepared(sql.replace('(?*)', `(${pks.map(() => '?').join(',')})`)).all(...before, ...pks);
   }
 
+  /** The stored score rows of these accounts, as arrays in SCORE_COLUMNS order. */
+  private storedScores(pks: readonly number[]): Map<number, unknown[]> {
+    const sql = `SELECT ${SCORE_COLUMNS.join(', ')} FROM scores WHERE account_pk IN (${pks.map(() => '?').join(',')})`;
+    const rows = this.prepared(sql).raw().all(...pks) as unknown[][];
+    return new Map(rows.map((r) => [r[0] as number, r]));
+  }
+
   /** Writes the chunk; returns how many band changes and newly raised flags it recorded. */
   write(chunk: readonly ScoredAccount[]): { bandChanges: number; flagsRaised: number } {
     if (!chunk.length) return { bandChanges: 0, flagsRaised: 0 };
     const pks = chunk.map((a) => a.pk);
     const day = dayOf(chunk[0].result.asOf - 1);
-    const previousBand = new Map((this.inList('SELECT account_pk, band FROM scores WHERE account_pk IN (?*)', pks) as { account_pk: number; band: string | null }[]).map((r) => [r.account_pk, r.band]));
+    const storedScores = this.storedScores(pks);
+    const { asOf } = chunk[0].result;
     const snapshots = new Map((this.inList('SELECT account_pk, model_version, score, band, dimensions FROM score_snapshots WHERE day = ? AND account_pk IN (?*)', pks, day) as Snapshot[]).map((r) => [r.account_pk, r]));
     const openFlags = new Map<number, OpenFlag[]>();
     for (const f of this.inList('SELECT pk, account_pk, key, severity, evidence, data FROM flags WHERE cleared_at IS NULL AND account_pk IN (?*)', pks) as OpenFlag[]) {
@@ -110,6 +127,7 @@ export class ScoreWriter {
     }
 
     const scoreRows: unknown[][] = [];
+    const unchanged: number[] = [];
     const snapshotRows: unknown[][] = [];
     const seen: number[] = [];
     const cleared: number[] = [];
@@ -120,23 +138,29 @@ export class ScoreWriter {
       const dims = JSON.stringify(dimensionScores(r));
       let red = 0;
       for (const f of r.flags) if (f.severity === 'red') red++;
-      scoreRows.push([
+      const row = [
         pk, this.version, r.asOf, r.state, r.score, band, r.partial ? 1 : 0, dims, r.velocity, r.touchpoints.current,
         r.touchpoints.previous, r.previousScore, r.scoreChange, r.belowTarget ? 1 : 0,
         JSON.stringify(r.flags.map((f) => ({ key: f.key, severity: f.severity }))), r.flags.length, red, this.now,
-      ]);
+      ];
+      const stored = storedScores.get(pk);
+      // A row whose values are all as stored only gets its times moved: an UPDATE of unindexed
+      // columns instead of an upsert that rewrites the entries of every index on scores.
+      if (stored && r.asOf === asOf && sameScore(stored, row)) unchanged.push(pk);
+      else scoreRows.push(row);
       // The snapshot of the day the score is as of (asOf is that day's end).
       const old = snapshots.get(pk);
       if (!old || old.model_version !== this.version || old.score !== r.score || old.band !== band || old.dimensions !== dims) {
         snapshotRows.push([pk, dayOf(r.asOf - 1), this.version, r.score, band, dims]);
       }
       flagsRaised += this.syncFlags(pk, r.flags, openFlags.get(pk) ?? [], seen, cleared);
-      if (previousBand.has(pk) && previousBand.get(pk) !== band) {
-        this.bandChange(pk, previousBand.get(pk)!, band, r.score);
+      if (stored && stored[BAND] !== band) {
+        this.bandChange(pk, stored[BAND] as string | null, band, r.score);
         bandChanges += 1;
       }
     }
     this.runRows(scoreRows, (n) => upsertRowsSql('scores', SCORE_COLUMNS, 'account_pk', n));
+    this.runRows(unchanged.map((pk) => [pk]), (n) => `UPDATE scores SET as_of = ${asOf}, computed_at = ${this.now} WHERE account_pk IN (${Array(n).fill('?').join(',')})`);
     this.runRows(snapshotRows, (n) => upsertRowsSql('score_snapshots', SNAPSHOT_COLUMNS, 'account_pk, day', n));
     this.runRows(seen.map((pk) => [pk]), (n) => `UPDATE flags SET last_seen_at = ${this.now} WHERE pk IN (${Array(n).fill('?').join(',')})`);
     this.runRows(cleared.map((pk) => [pk]), (n) => `UPDATE flags SET cleared_at = ${this.now} WHERE pk IN (${Array(n).fill('?').join(',')})`);

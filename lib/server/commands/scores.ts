@@ -4,7 +4,7 @@
  * the accounts they touch), daily as time moves the windows, and after a model publish.
  */
 import type { Db } from '@/db/open';
-import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy } from '@/lib/scoring';
+import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, type Model } from '@/lib/scoring';
 import { ensureLiveModel } from './model';
 import { ScoreWriter, type ScoredAccount } from './score-writer';
 import { inputsAsOf, loadCatalogue } from '../queries/scoring-inputs';
@@ -33,22 +33,62 @@ export interface RescoreSummary {
 }
 
 /** Accounts written per transaction (scored one by one: bounded memory). */
-const CHUNK = 500;
+export const CHUNK = 500;
+
+/** What scoring current scores needs: plain data, so worker threads can get it too. */
+export interface RescoreContext {
+  model: Model;
+  version: number;
+  asOf: number;
+  catalogue: FeatureInfo[];
+}
+
+export function rescoreContext(db: Db, options: Pick<RescoreOptions, 'asOf' | 'now'> = {}): RescoreContext {
+  const live = ensureLiveModel(db);
+  const asOf = options.asOf ?? endOfUtcDay(options.now ?? Date.now());
+  return { model: live.model, version: live.version, asOf, catalogue: loadCatalogue(db) };
+}
+
+type Lap = (phase: 'loadMs' | 'scoreMs') => void;
+
+/** Loads and scores accounts one at a time (all when `accountPks` is omitted); `lap` is told when each step ends. */
+export function scoreAccounts(db: Db, ctx: RescoreContext, accountPks?: readonly number[], lap?: Lap): { total: number; scored: Generator<ScoredAccount> } {
+  const { model, asOf, catalogue } = ctx;
+  const propTypes = propTypesOf(model, { flags: true });
+  const types = typesReadBy(model, { flags: true });
+  const { total, inputs } = inputsAsOf(db, { accountPks, asOf, windowDays: model.windowDays, propTypes, types });
+  function* scored(): Generator<ScoredAccount> {
+    for (const input of inputs) {
+      lap?.('loadMs');
+      const result = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'lean' });
+      lap?.('scoreMs');
+      yield { pk: input.pk, result };
+    }
+  }
+  return { total, scored: scored() };
+}
+
+/** Adds up what writing chunks reported. */
+export class RescoreTally {
+  accounts = 0;
+  bandChanges = 0;
+  flagsRaised = 0;
+
+  add(accounts: number, out: { bandChanges: number; flagsRaised: number }): void {
+    this.accounts += accounts;
+    this.bandChanges += out.bandChanges;
+    this.flagsRaised += out.flagsRaised;
+  }
+}
 
 /** Recomputes current scores with the live model, in chunks of accounts, each written in one transaction. */
 export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
   const started = performance.now();
   const now = options.now ?? Date.now();
-  const live = ensureLiveModel(db);
-  const model = live.model;
-  const asOf = options.asOf ?? endOfUtcDay(now);
-  const catalogue = loadCatalogue(db);
-  const propTypes = propTypesOf(model, { flags: true });
-  const types = typesReadBy(model, { flags: true });
-  const writer = new ScoreWriter(db, model, live.version, now);
+  const ctx = rescoreContext(db, { asOf: options.asOf, now });
+  const writer = new ScoreWriter(db, ctx.model, ctx.version, now);
   const phases = { loadMs: 0, scoreMs: 0, writeMs: 0 };
-  let bandChanges = 0;
-  let flagsRaised = 0;
+  const tally = new RescoreTally();
   let t = started;
   const lap = (phase: keyof typeof phases) => {
     const t1 = performance.now();
@@ -57,29 +97,19 @@ export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
   };
 
   const pks = options.accountPks ? [...new Set(options.accountPks)] : undefined;
-  const { total, inputs } = inputsAsOf(db, { accountPks: pks, asOf, windowDays: model.windowDays, propTypes, types });
-  let accounts = 0;
+  const { total, scored } = scoreAccounts(db, ctx, pks, lap);
   let chunk: ScoredAccount[] = [];
   const write = () => {
-    const out = db.transaction(() => writer.write(chunk));
+    tally.add(chunk.length, db.transaction(() => writer.write(chunk)));
     lap('writeMs');
-    accounts += chunk.length;
-    bandChanges += out.bandChanges;
-    flagsRaised += out.flagsRaised;
     chunk = [];
-    options.onProgress?.(accounts, total);
+    options.onProgress?.(tally.accounts, total);
   };
   lap('loadMs');
-  for (;;) {
-    const next = inputs.next();
-    lap('loadMs');
-    if (next.done) break;
-    const input = next.value;
-    const result = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'lean' });
-    chunk.push({ pk: input.pk, result });
-    lap('scoreMs');
+  for (const account of scored) {
+    chunk.push(account);
     if (chunk.length === CHUNK) write();
   }
   if (chunk.length) write();
-  return { accounts, modelVersion: live.version, asOf, bandChanges, flagsRaised, ms: performance.now() - started, phases };
+  return { accounts: tally.accounts, modelVersion: ctx.version, asOf: ctx.asOf, bandChanges: tally.bandChanges, flagsRaised: tally.flagsRaised, ms: performance.now() - started, phases };
 }

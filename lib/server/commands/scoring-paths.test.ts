@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/open';
 import { seedDemo } from '@/db/seed';
-import { DAY_MS, scoreAccount } from '@/lib/scoring';
+import { DAY_MS, scoreAccount, type AccountActivity, type PropStat } from '@/lib/scoring';
 import { createTempDb } from '@/lib/testing/temp-db';
 import { getAccountDetail } from '../queries/account-detail';
 import { loadCatalogue, loadScoringInputs } from '../queries/scoring-inputs';
@@ -16,6 +16,7 @@ import { rebuildHistory } from './history';
 import { ensureLiveModel } from './model';
 import { dimensionScores, dimensionsJson } from './score-writer';
 import { rescore } from './scores';
+import { rebuildHistoryOnWorkers, rescoreOnWorkers } from './scoring-workers';
 
 const END = Date.UTC(2026, 2, 1);
 /** Midday of the last seeded day: scores are as of that day's end. */
@@ -23,9 +24,10 @@ const NOW = END - DAY_MS / 2;
 const TODAY = dayOf(NOW);
 
 let db: Db;
+let file: string;
 let cleanup: () => void;
 beforeAll(() => {
-  ({ db, cleanup } = createTempDb());
+  ({ db, file, cleanup } = createTempDb());
   prepareDatabase(db);
   seedDemo(db, { accounts: 36, months: 5, seed: 11, end: new Date(END), aggregate: (d) => void rebuildAggregates(d) });
   rescore(db, { now: NOW });
@@ -62,7 +64,11 @@ describe('bulk rescore', () => {
 
   it('keeps flag episodes and snapshots as they are when nothing changed', () => {
     const before = db.$client.prepare('SELECT pk, raised_at, cleared_at FROM flags ORDER BY pk').all();
+    const scores = db.$client.prepare('SELECT * FROM scores ORDER BY account_pk');
+    const scoresBefore = scores.all() as Record<string, unknown>[];
     const summary = rescore(db, { now: NOW + 1000 });
+    // Rows with the same values only get their computation time moved.
+    expect(scores.all()).toEqual(scoresBefore.map((r) => ({ ...r, computed_at: NOW + 1000 })));
     expect(summary.flagsRaised).toBe(0);
     expect(summary.bandChanges).toBe(0);
     expect(db.$client.prepare('SELECT pk, raised_at, cleared_at FROM flags ORDER BY pk').all()).toEqual(before);
@@ -106,6 +112,45 @@ describe('bulk rescore', () => {
     expect(reworded).toBeGreaterThan(0);
     expect(summary.bandChanges).toBe(changes);
     rescore(db, { now: NOW }); // back to today for the history tests
+  });
+});
+
+/**
+ * An account's activity read with plain SELECTs from the agg_* rows, one bucket per row: the
+ * layout bulk scoring read before the packed blocks of migration 0004.
+ */
+function activityFromRows(pk: number, fromDay: number, toDay: number): AccountActivity {
+  const c = db.$client;
+  const range = 'account_pk = ? AND day >= ? AND day < ? ORDER BY 1, 2';
+  const ids = new Map(c.prepare('SELECT pk, id FROM contacts').raw().all() as [number, string][]);
+  const types = (c.prepare(`SELECT day, type, n, props FROM agg_daily WHERE ${range}`).raw().all(pk, fromDay, toDay) as [number, string, number, string | null][]).map(
+    ([day, type, n, props]) => (props ? { t: day * DAY_MS, type, n, props: JSON.parse(props) as Record<string, PropStat> } : { t: day * DAY_MS, type, n }),
+  );
+  const contacts = (c.prepare(`SELECT day, contact_pk, n FROM agg_contact_daily WHERE ${range}`).raw().all(pk, fromDay, toDay) as number[][]).map(([day, contactPk, n]) => ({ t: day * DAY_MS, contactId: ids.get(contactPk)!, n }));
+  const features = (c.prepare(`SELECT day, type, feature, n FROM agg_feature_daily WHERE ${range}, 3, 4`).raw().all(pk, fromDay, toDay) as [number, string, string, number][]).map(
+    ([day, type, feature, n]) => ({ t: day * DAY_MS, type, feature, n }),
+  );
+  const firstActivityAt = (c.prepare('SELECT first_at FROM account_activity WHERE account_pk = ?').pluck().get(pk) as number | undefined) ?? null;
+  return { types, contacts, features, firstActivityAt };
+}
+
+describe('packed aggregates', () => {
+  it('scores every account as the agg_* rows read one by one do: scores, bands, dimensions, flags', () => {
+    rescore(db, { now: NOW });
+    const model = ensureLiveModel(db).model;
+    const catalogue = loadCatalogue(db);
+    const profile = db.$client.prepare('SELECT id, tier, lifecycle_stage AS lifecycleStage, started_at AS startedAt FROM accounts WHERE pk = ?');
+    const contacts = db.$client.prepare('SELECT id, role, department FROM contacts WHERE account_pk = ?');
+    const openFlags = db.$client.prepare('SELECT key, evidence FROM flags WHERE account_pk = ? AND cleared_at IS NULL ORDER BY key');
+    const asOf = (TODAY + 1) * DAY_MS;
+    for (const row of stored()) {
+      const activity = activityFromRows(row.pk, TODAY - 2 * model.windowDays - 1, TODAY + 1);
+      const r = scoreAccount({ model, profile: profile.get(row.pk) as Parameters<typeof scoreAccount>[0]['profile'], contacts: contacts.all(row.pk) as Parameters<typeof scoreAccount>[0]['contacts'], catalogue, activity, asOf });
+      expect({ state: row.state, score: row.score, band: row.band, velocity: row.velocity, dimensions: row.dimensions }, row.id).toEqual({
+        state: r.state, score: r.score, band: r.band?.key ?? null, velocity: r.velocity, dimensions: JSON.stringify(dimensionScores(r)),
+      });
+      expect(openFlags.all(row.pk), row.id).toEqual([...r.flags].sort((a, b) => a.key.localeCompare(b.key)).map((f) => ({ key: f.key, evidence: f.evidence })));
+    }
   });
 });
 
@@ -155,5 +200,25 @@ describe('history rebuild', () => {
       const dimensions = ['frequency', 'quality', 'breadth'].map((key, i) => ({ key, score: scores[i] }));
       expect(json(scores)).toBe(JSON.stringify(dimensionScores({ dimensions } as Parameters<typeof dimensionScores>[0])));
     }
+  });
+});
+
+describe('on worker threads', () => {
+  it('stores the same scores, flags and history as the single-threaded paths', async () => {
+    const c = db.$client;
+    const snapshots = () => c.prepare('SELECT * FROM score_snapshots ORDER BY account_pk, day').all();
+    const flags = () => c.prepare('SELECT account_pk, key, severity, evidence, data FROM flags WHERE cleared_at IS NULL ORDER BY account_pk, key').all();
+    const clear = () => ['scores', 'flags', 'alerts', 'band_changes', 'score_snapshots'].forEach((t) => c.prepare(`DELETE FROM ${t}`).run());
+    clear();
+    rescore(db, { now: NOW });
+    rebuildHistory(db, { toDay: TODAY });
+    const before = { scores: stored(), flags: flags(), snapshots: snapshots() };
+    expect(before.flags.length).toBeGreaterThan(5);
+    clear();
+    const summary = await rescoreOnWorkers(db, file, { now: NOW, workers: 2 });
+    expect(summary.accounts).toBe(36);
+    const history = await rebuildHistoryOnWorkers(db, file, { toDay: TODAY, workers: 2, minAccounts: 0 });
+    expect(history.snapshots).toBe(before.snapshots.length);
+    expect({ scores: stored(), flags: flags(), snapshots: snapshots() }).toEqual(before);
   });
 });

@@ -1,17 +1,15 @@
 /**
- * Reading an account's aggregate rows for a range of days, fast. Bulk scoring reads millions of
- * rows, and turning each into a JS array of values costs more than SQLite's own work; so SQLite
- * packs the integer fields of a row into one exact number (below 2^53), read with `.pluck()` and
- * unpacked here. Rows that do not fit (a type or feature the reader does not know, property
- * statistics the caller wants, very large counts) come as a small JSON array instead, so nothing
- * is ever lost or approximated.
- *
- * The agg_* tables are WITHOUT ROWID b-trees ordered by (account, day, ...): one account's days
- * are one range scan, returned in time order.
+ * Reading an account's aggregates for a range of days, fast, from the packed layout
+ * (`agg_packed`, lib/server/packed-days.ts): a 61-day window is 8 or 9 rows per account, each a
+ * blob walked here without building intermediate objects. What it yields is exactly what
+ * the agg_daily, agg_contact_daily and agg_feature_daily rows of those days say, in the same
+ * order (by day, then type / contact pk / type and feature); property statistics are built only
+ * for the types the caller asks for.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/open';
 import { DAY_MS, type PropStat } from '@/lib/scoring';
+import { blockOf, Cursor, NameIds } from '../packed-days';
 
 /** Receives one account's rows, each kind in ascending time. */
 export interface AggregateSink {
@@ -30,109 +28,93 @@ export interface AggregateReaderOptions {
   types?: readonly string[];
 }
 
-const SAFE = 2 ** 53;
-const pow2 = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(2, n)));
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
-/** `CASE col WHEN 'a' THEN 0 WHEN 'b' THEN 1 ... END` (NULL for anything else). */
-function idCase(column: string, names: readonly string[]): string {
-  return names.length ? `CASE ${column} ${names.map((x, i) => `WHEN ${quote(x)} THEN ${i}`).join(' ')} END` : 'NULL';
-}
+/** Per name id: 0 = type not read, 1 = read without statistics, 2 = read with statistics. */
+type Wanted = Uint8Array;
 
 export class AggregateReader {
-  private readonly days: number;
-  private readonly typeRadix: number;
-  private readonly featureRadix: number;
-  private readonly contactRadix: number;
-  private readonly daily: Statement<unknown[]>;
-  private readonly contactDay: Statement<unknown[]>;
-  private readonly featureDay: Statement<unknown[]>;
-  private readonly wantProps: (type: string) => boolean;
-
-  /** Known type and feature names, by the ids packed into numbers. */
-  private readonly typeNames: string[];
-  private readonly featureNames: string[];
+  private readonly blocks: Statement<unknown[]>;
+  private readonly ids: NameIds;
+  private readonly typeSet: ReadonlySet<string> | null;
+  private readonly propSet: ReadonlySet<string> | null;
+  private wanted: Wanted = new Uint8Array(0);
+  private names: readonly string[] = [];
 
   constructor(db: Db, private readonly options: AggregateReaderOptions) {
-    const c = db.$client;
-    const { fromDay, propTypes } = options;
-    this.typeNames = c.prepare('SELECT key FROM triggers ORDER BY key').pluck().all() as string[];
-    this.featureNames = c.prepare('SELECT key FROM features ORDER BY key').pluck().all() as string[];
-    const maxContact = (c.prepare('SELECT max(pk) FROM contacts').pluck().get() as number | null) ?? 0;
-    this.days = pow2(options.toDay - fromDay);
-    this.typeRadix = pow2(this.typeNames.length);
-    this.featureRadix = pow2(this.featureNames.length);
-    this.contactRadix = pow2(maxContact + 1);
-    const wanted = propTypes ? new Set(propTypes) : null;
-    this.wantProps = (type) => wanted === null || wanted.has(type);
+    this.blocks = db.$client.prepare<unknown[]>('SELECT data FROM agg_packed WHERE account_pk = ? AND block >= ? AND block <= ?').pluck();
+    this.ids = new NameIds(db);
+    this.typeSet = options.types ? new Set(options.types) : null;
+    this.propSet = options.propTypes ? new Set(options.propTypes) : null;
+    this.index();
+  }
 
-    const range = 'account_pk = ? AND day >= ? AND day < ?';
-    const ofTypes = options.types ? ` AND type IN (${options.types.map(quote).join(', ') || 'NULL'})` : '';
-    const day = `(day - ${fromDay})`;
-    const types = idCase('type', this.typeNames);
-    // A row with statistics the caller wants takes the JSON path, so that they come along.
-    const propsWanted = wanted === null ? 'props IS NOT NULL' : wanted.size ? `props IS NOT NULL AND type IN (${[...wanted].map(quote).join(', ')})` : '0';
-    const propsOut = wanted === null ? 'props' : wanted.size ? `CASE WHEN type IN (${[...wanted].map(quote).join(', ')}) THEN props END` : 'NULL';
-    const dailyMax = Math.floor(SAFE / (this.typeRadix * this.days));
-    this.daily = c.prepare<unknown[]>(
-      `SELECT coalesce(CASE WHEN n >= 0 AND n < ${dailyMax} AND NOT (${propsWanted}) THEN (n * ${this.typeRadix} + ${types}) * ${this.days} + ${day} END,
-         '[' || ${day} || ',' || json_quote(type) || ',' || n || ',' || coalesce(${propsOut}, 'null') || ']')
-       FROM agg_daily WHERE ${range}${ofTypes}`,
-    ).pluck();
-    const contactMax = Math.floor(SAFE / (this.contactRadix * this.days));
-    this.contactDay = c.prepare<unknown[]>(
-      `SELECT CASE WHEN n >= 0 AND n < ${contactMax} AND contact_pk >= 0 AND contact_pk < ${this.contactRadix} THEN (n * ${this.contactRadix} + contact_pk) * ${this.days} + ${day}
-         ELSE '[' || ${day} || ',' || contact_pk || ',' || n || ']' END
-       FROM agg_contact_daily WHERE ${range}`,
-    ).pluck();
-    const featureMax = Math.floor(SAFE / (this.typeRadix * this.featureRadix * this.days));
-    this.featureDay = c.prepare<unknown[]>(
-      `SELECT coalesce(CASE WHEN n >= 0 AND n < ${featureMax} THEN ((n * ${this.typeRadix} + ${types}) * ${this.featureRadix} + ${idCase('feature', this.featureNames)}) * ${this.days} + ${day} END,
-         '[' || ${day} || ',' || json_quote(type) || ',' || json_quote(feature) || ',' || n || ']')
-       FROM agg_feature_daily WHERE ${range}${ofTypes}`,
-    ).pluck();
+  /** (Re)builds the per-id tables from the names known. */
+  private index(): void {
+    const names = this.ids.all();
+    const wanted = new Uint8Array(names.length);
+    names.forEach((name, id) => {
+      if (name === undefined || (this.typeSet && !this.typeSet.has(name))) return;
+      wanted[id] = this.propSet && !this.propSet.has(name) ? 1 : 2;
+    });
+    this.wanted = wanted;
+    this.names = names;
+  }
+
+  /** A name id written after this reader started (another connection): learn it. */
+  private learn(id: number): void {
+    this.ids.name(id);
+    this.index();
   }
 
   /** Streams one account's rows into `sink`; contacts are named through `contactIds` (others are skipped). */
   read(accountPk: number, contactIds: ReadonlyMap<number, string>, sink: AggregateSink): void {
     const { fromDay, toDay } = this.options;
-    const D = this.days;
-    const t0 = fromDay * DAY_MS;
-    for (const v of this.daily.all(accountPk, fromDay, toDay) as (number | string)[]) {
-      if (typeof v === 'number') {
-        const d = v % D;
-        const rest = (v - d) / D;
-        const type = rest % this.typeRadix;
-        sink.type(t0 + d * DAY_MS, this.typeNames[type], (rest - type) / this.typeRadix, undefined);
-      } else {
-        const [d, type, n, props] = JSON.parse(v) as [number, string, number, Record<string, PropStat> | null];
-        sink.type(t0 + d * DAY_MS, type, n, props && this.wantProps(type) ? props : undefined);
-      }
-    }
-    for (const v of this.contactDay.all(accountPk, fromDay, toDay) as (number | string)[]) {
-      let d: number, contactPk: number, n: number;
-      if (typeof v === 'number') {
-        d = v % D;
-        const rest = (v - d) / D;
-        contactPk = rest % this.contactRadix;
-        n = (rest - contactPk) / this.contactRadix;
-      } else {
-        [d, contactPk, n] = JSON.parse(v) as [number, number, number];
-      }
-      const id = contactIds.get(contactPk);
-      if (id !== undefined) sink.contact(t0 + d * DAY_MS, id, n);
-    }
-    for (const v of this.featureDay.all(accountPk, fromDay, toDay) as (number | string)[]) {
-      if (typeof v === 'number') {
-        const d = v % D;
-        let rest = (v - d) / D;
-        const feature = rest % this.featureRadix;
-        rest = (rest - feature) / this.featureRadix;
-        const type = rest % this.typeRadix;
-        sink.feature(t0 + d * DAY_MS, this.typeNames[type], this.featureNames[feature], (rest - type) / this.typeRadix);
-      } else {
-        const [d, type, feature, n] = JSON.parse(v) as [number, string, string, number];
-        sink.feature(t0 + d * DAY_MS, type, feature, n);
+    for (const blob of this.blocks.all(accountPk, blockOf(fromDay), blockOf(toDay - 1)) as Buffer[]) {
+      const r = new Cursor(blob);
+      for (let dayCount = r.uint(); dayCount > 0; dayCount--) {
+        const day = r.uint();
+        const nT = r.uint();
+        const nC = r.uint();
+        const nF = r.uint();
+        const inRange = day >= fromDay && day < toDay;
+        const t = day * DAY_MS;
+        for (let k = 0; k < nT; k++) {
+          const typeId = r.uint();
+          const n = r.uint();
+          const np = r.uint();
+          if (typeId >= this.wanted.length) this.learn(typeId);
+          const want = inRange ? this.wanted[typeId] : 0;
+          let props: Record<string, PropStat> | undefined;
+          if (want === 2 && np > 0) {
+            props = {};
+            for (let q = 0; q < np; q++) {
+              const nameId = r.uint();
+              if (nameId >= this.names.length) this.learn(nameId);
+              props[this.names[nameId]] = r.stat();
+            }
+          } else {
+            for (let q = 0; q < np; q++) {
+              r.uint();
+              r.skipStat();
+            }
+          }
+          if (want !== 0) sink.type(t, this.names[typeId], n, props);
+        }
+        let pk = 0;
+        for (let k = 0; k < nC; k++) {
+          pk += r.uint();
+          const n = r.uint();
+          if (!inRange) continue;
+          const id = contactIds.get(pk);
+          if (id !== undefined) sink.contact(t, id, n);
+        }
+        for (let k = 0; k < nF; k++) {
+          const typeId = r.uint();
+          const featureId = r.uint();
+          const n = r.uint();
+          if (!inRange) continue;
+          if (Math.max(typeId, featureId) >= this.wanted.length) this.learn(Math.max(typeId, featureId));
+          if (this.wanted[typeId] !== 0) sink.feature(t, this.names[typeId], this.names[featureId], n);
+        }
       }
     }
   }
