@@ -115,7 +115,8 @@ function touchedSince(db: Db, since: DataStamp): number[] {
   const c = db.$client;
   // Three queries, not a UNION: each then reads only its range (the events by primary key).
   const pks = new Set<number>([
-    ...(c.prepare('SELECT DISTINCT account_pk FROM events WHERE pk > ?').pluck().all(since.eventPk) as number[]),
+    // (no DISTINCT: it would walk the account index instead of the primary key range)
+    ...(c.prepare('SELECT account_pk FROM events WHERE pk > ?').pluck().all(since.eventPk) as number[]),
     ...(c.prepare('SELECT pk FROM accounts WHERE updated_at >= ?').pluck().all(since.accountsAt) as number[]),
     ...(c.prepare('SELECT DISTINCT account_pk FROM contacts WHERE updated_at >= ?').pluck().all(since.contactsAt) as number[]),
   ]);
