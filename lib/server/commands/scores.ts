@@ -1,7 +1,7 @@
 /**
  * Current scores: computed by the engine from the aggregates and stored with their flags,
- * band changes and the alerts they raise. Called in the same transaction as event writes (for
- * the accounts they touch), daily as time moves the windows, and after a model publish.
+ * band changes and the alerts they raise. Called just after event writes for the accounts they
+ * touch (`rescore-pending.ts`), daily as time moves the windows, and after a model publish.
  */
 import type { Db } from '@/db/open';
 import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy } from '@/lib/scoring';
@@ -61,7 +61,9 @@ export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
   let accounts = 0;
   let chunk: ScoredAccount[] = [];
   const write = () => {
-    const out = db.transaction(() => writer.write(chunk));
+    // IMMEDIATE: the write reads before it writes; deferred, a commit by another process in
+    // between would fail it (SQLITE_BUSY_SNAPSHOT) instead of making it wait its turn.
+    const out = db.transaction(() => writer.write(chunk), { behavior: 'immediate' });
     lap('writeMs');
     accounts += chunk.length;
     bandChanges += out.bandChanges;

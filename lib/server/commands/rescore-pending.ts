@@ -1,0 +1,54 @@
+/**
+ * Current scores of accounts that events touched, refreshed just after the events commit instead
+ * of inside their transaction. The event transaction records the accounts (`markRescorePending`),
+ * so a crash between the commit and the rescore loses nothing; `rescorePending` works the list
+ * off in chunks, each chunk one short transaction that holds the write lock while it reads the
+ * list, rescores and removes what it did, so no batch committed meanwhile can be missed. An
+ * account touched by many batches before its turn is rescored once.
+ */
+import type { Db } from '@/db/open';
+import { rescore } from './scores';
+
+/** Accounts rescored per transaction: short enough that readers and new batches interleave. */
+export const RESCORE_CHUNK = 100;
+
+/** Records accounts whose score is stale; call it in the transaction that wrote their events. */
+export function markRescorePending(db: Db, accountPks: Iterable<number>, now = Date.now()): void {
+  // An account already waiting keeps its place in the line.
+  const insert = db.$client.prepare('INSERT INTO rescore_pending (account_pk, queued_at) VALUES (?, ?) ON CONFLICT (account_pk) DO NOTHING');
+  for (const pk of accountPks) insert.run(pk, now);
+}
+
+export function pendingRescores(db: Db): number {
+  return db.$client.prepare('SELECT count(*) FROM rescore_pending').pluck().get() as number;
+}
+
+/**
+ * Rescores the oldest `limit` waiting accounts in one transaction and removes them from the list;
+ * returns how many were done (0: nothing was waiting).
+ */
+export function rescorePendingChunk(db: Db, options: { limit?: number; now?: number } = {}): number {
+  const c = db.$client;
+  // IMMEDIATE: the list is read under the write lock, so a batch cannot add to it between the
+  // read and the delete, and the scores are computed from the aggregates as committed.
+  return db.transaction(() => {
+    const pks = c.prepare('SELECT account_pk FROM rescore_pending ORDER BY queued_at, account_pk LIMIT ?').pluck().all(options.limit ?? RESCORE_CHUNK) as number[];
+    if (!pks.length) return 0;
+    rescore(db, { accountPks: pks, now: options.now });
+    c.prepare('DELETE FROM rescore_pending WHERE account_pk IN (SELECT value FROM json_each(?))').run(JSON.stringify(pks));
+    return pks.length;
+  }, { behavior: 'immediate' });
+}
+
+/**
+ * Works the whole list off, chunk by chunk (each its own transaction). For callers without a
+ * background drainer (command-line tools, tests) that need fresh scores before they go on.
+ */
+export function rescorePending(db: Db, options: { limit?: number; now?: number } = {}): number {
+  let total = 0;
+  for (;;) {
+    const done = rescorePendingChunk(db, options);
+    if (!done) return total;
+    total += done;
+  }
+}
