@@ -19,6 +19,7 @@ import { DEFAULT_TRIGGERS } from '@/lib/scoring';
 import { upsertAccounts } from '@/lib/server/commands/accounts';
 import { createApiKey } from '@/lib/server/commands/api-keys';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
+import { cpuSeconds } from './bench-support';
 import { run, UsageError } from './cli';
 import { buildIfNeeded, waitForHealth } from './serve';
 
@@ -74,17 +75,6 @@ function makeBatches(o: { accounts: number; batches: number; size: number; days:
       return e;
     }),
   );
-}
-
-/** CPU seconds a process has used (Linux /proc; null elsewhere): robust to other load on the machine. */
-function cpuSeconds(pid: number): number | null {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux)
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
 }
 
 function percentile(sorted: number[], p: number): number {

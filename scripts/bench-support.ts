@@ -68,3 +68,14 @@ export async function signInCookie(base: string, email: string, password: string
   if (!session) throw new Error(`Sign-in failed (${res.status})`);
   return [...cookies, session].join('; ');
 }
+
+/** CPU seconds a process has used (Linux /proc; null elsewhere): robust to other load on the machine. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}

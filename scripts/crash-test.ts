@@ -1,8 +1,9 @@
 /**
  * Crash safety: sends a long import of events through the HTTP API, kills the server with SIGKILL
  * in the middle, restarts it, and checks that every acknowledged batch is present exactly once,
- * that re-sending everything with the same ids completes the import without duplicates, that
- * `PRAGMA integrity_check` is ok and that a full rescore changes no score.
+ * that re-sending everything with the same ids completes the import without duplicates, that the
+ * restarted server rescores the accounts left waiting (events committed, rescore not yet done),
+ * that `PRAGMA integrity_check` is ok and that a full rescore changes no score.
  *
  *   npx tsx scripts/crash-test.ts [--batches 60] [--batch-size 1000] [--kill-after 20] [--port 3950]
  *
@@ -99,7 +100,9 @@ run(async () => {
     await waitForHealth(base);
     const check = openDatabase(file, { readonly: true });
     const ids = new Set(check.$client.prepare("SELECT id FROM events WHERE id LIKE 'crash-%'").pluck().all() as string[]);
+    const waitingAtRestart = check.$client.prepare('SELECT count(*) FROM rescore_pending').pluck().get() as number;
     check.$client.close();
+    console.log(`After restart: ${waitingAtRestart} accounts waiting for their rescore.`);
     for (const i of acknowledged) {
       for (const e of batch(i, size, accounts)) if (!ids.has(e.id)) fail(`acknowledged event ${e.id} is missing after the crash`);
     }
@@ -117,6 +120,21 @@ run(async () => {
       duplicates += ((await res.json()) as { duplicates: number }).duplicates;
     }
     console.log(`Re-sent all ${batches} batches with the same ids: ${duplicates} duplicates skipped.`);
+    // Scores follow the events within about a second (the server's background rescore).
+    const waiting = () => {
+      const peek = openDatabase(file, { readonly: true });
+      try {
+        return peek.$client.prepare('SELECT count(*) FROM rescore_pending').pluck().get() as number;
+      } finally {
+        peek.$client.close();
+      }
+    };
+    const drainedBy = Date.now() + 10_000;
+    while (waiting() > 0) {
+      if (Date.now() > drainedBy) fail(`${waiting()} accounts still wait for their rescore 10 s after the last batch`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log('The server rescored every account left waiting.');
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
