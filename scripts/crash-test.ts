@@ -43,6 +43,15 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+function waitingForRescore(file: string): number {
+  const peek = openDatabase(file, { readonly: true });
+  try {
+    return peek.$client.prepare('SELECT count(*) FROM rescore_pending').pluck().get() as number;
+  } finally {
+    peek.$client.close();
+  }
+}
+
 run(async () => {
   const { values } = parseArgs({ options: { batches: { type: 'string', default: '60' }, 'batch-size': { type: 'string', default: '1000' }, 'kill-after': { type: 'string', default: '20' }, port: { type: 'string', default: '3950' } } });
   const batches = Number(values.batches);
@@ -70,6 +79,14 @@ run(async () => {
     // Listen for the exit at once: it may come before anyone awaits it.
     return { child, exited: new Promise<void>((r) => child.once('exit', () => r())) };
   };
+  // Scores follow the events within about a second (the server's background rescore).
+  const rescored = async (since: string) => {
+    const by = Date.now() + 10_000;
+    while (waitingForRescore(file) > 0) {
+      if (Date.now() > by) fail(`${waitingForRescore(file)} accounts still wait for their rescore 10 s after ${since}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   let server = start();
   await waitForHealth(base);
   const acknowledged = new Set<number>();
@@ -93,16 +110,14 @@ run(async () => {
   };
   await Promise.all([worker(), worker()]);
   await server.exited;
-  console.log(`Killed the server with SIGKILL after ${acknowledged.size} acknowledged batches of ${size} (sent up to batch ${next}).`);
+  console.log(`Killed the server with SIGKILL after ${acknowledged.size} acknowledged batches of ${size} (sent up to batch ${next}); ${waitingForRescore(file)} accounts left waiting for their rescore.`);
 
   server = start();
   try {
     await waitForHealth(base);
     const check = openDatabase(file, { readonly: true });
     const ids = new Set(check.$client.prepare("SELECT id FROM events WHERE id LIKE 'crash-%'").pluck().all() as string[]);
-    const waitingAtRestart = check.$client.prepare('SELECT count(*) FROM rescore_pending').pluck().get() as number;
     check.$client.close();
-    console.log(`After restart: ${waitingAtRestart} accounts waiting for their rescore.`);
     for (const i of acknowledged) {
       for (const e of batch(i, size, accounts)) if (!ids.has(e.id)) fail(`acknowledged event ${e.id} is missing after the crash`);
     }
@@ -112,6 +127,9 @@ run(async () => {
       if (present !== 0 && present !== size) fail(`batch ${i} is half-written (${present} of ${size})`);
     }
     console.log(`After restart: all ${acknowledged.size} acknowledged batches present; no batch half-written.`);
+    // Before any new request: the restarted server finishes the rescores the crash interrupted.
+    await rescored('the restart');
+    console.log('The restarted server rescored every account the crash left waiting, before any new request.');
 
     let duplicates = 0;
     for (let i = 0; i < batches; i++) {
@@ -120,21 +138,8 @@ run(async () => {
       duplicates += ((await res.json()) as { duplicates: number }).duplicates;
     }
     console.log(`Re-sent all ${batches} batches with the same ids: ${duplicates} duplicates skipped.`);
-    // Scores follow the events within about a second (the server's background rescore).
-    const waiting = () => {
-      const peek = openDatabase(file, { readonly: true });
-      try {
-        return peek.$client.prepare('SELECT count(*) FROM rescore_pending').pluck().get() as number;
-      } finally {
-        peek.$client.close();
-      }
-    };
-    const drainedBy = Date.now() + 10_000;
-    while (waiting() > 0) {
-      if (Date.now() > drainedBy) fail(`${waiting()} accounts still wait for their rescore 10 s after the last batch`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    console.log('The server rescored every account left waiting.');
+    await rescored('the last batch');
+    console.log('The server rescored every account the re-sent batches touched.');
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
