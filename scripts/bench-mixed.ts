@@ -4,12 +4,13 @@
  * every acknowledged event is stored exactly once; prints throughput, latencies, how long touched
  * accounts waited for their rescore, CPU time and the load of the machine.
  *
- *   DATABASE_URL=file:/tmp/mixed/trellis.db npx tsx scripts/bench-mixed.ts [--seconds 60] [--rate 5000] [--readers 20]
+ *   DATABASE_URL=file:/tmp/mixed/trellis.db npx tsx scripts/bench-mixed.ts [--seconds 60] [--rate 5000] [--readers 20] [--profile DIR]
  *
  * Use a scored portfolio (e.g. `npm run db:seed -- --accounts 2000 --months 12`); the run adds events to it.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { databaseFile, openDatabase } from '@/db/open';
@@ -28,7 +29,7 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 run(async () => {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '5000' }, readers: { type: 'string', default: '20' }, port: { type: 'string', default: '3960' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '5000' }, readers: { type: 'string', default: '20' }, port: { type: 'string', default: '3960' }, profile: { type: 'string' } } });
   const seconds = Number(values.seconds);
   const rate = Number(values.rate);
   const port = Number(values.port);
@@ -40,7 +41,9 @@ run(async () => {
   db.$client.close();
 
   buildIfNeeded();
-  const server = startServer({ port, databaseFile: databaseFile(), env: { NEXTAUTH_SECRET: 'bench-secret' } });
+  // --profile DIR: a CPU profile of the server (node --cpu-prof), written when it stops.
+  const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : [];
+  const server = startServer({ port, databaseFile: databaseFile(), env: { NEXTAUTH_SECRET: 'bench-secret' }, nodeArgs });
   const base = `http://localhost:${port}`;
   try {
     await waitForHealth(base);

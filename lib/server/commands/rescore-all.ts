@@ -17,11 +17,13 @@ export function rescoreEverything(db: Db, options: { onProgress?: Progress; from
   refreshChurnStatus(db);
   const current = rescore(db, { onProgress: (d, t) => options.onProgress?.('current scores', d, t) });
   // A server may have written events while this pass ran and rescored their accounts before this
-  // pass wrote its figures, read earlier, over them: those accounts are scored once more, and any
-  // others still waiting too, so that nothing is left stale when this returns.
+  // pass wrote its figures, read earlier, over them: those accounts are listed again and, with any
+  // others waiting until now, rescored, so that nothing is left stale when this returns. Small
+  // chunks with pauses: a server beside this process keeps its share of the write lock.
   const since = c.prepare('SELECT DISTINCT account_pk FROM events WHERE pk > ?').pluck().all(lastEvent) as number[];
-  if (since.length) db.transaction(() => markRescorePending(db, since), { behavior: 'immediate' });
-  rescorePending(db);
+  const listedAt = Date.now();
+  if (since.length) db.transaction(() => markRescorePending(db, since, listedAt), { behavior: 'immediate' });
+  rescorePending(db, { queuedUpTo: listedAt, limit: 25, shareLock: true });
   const history = options.history === false
     ? null
     : rebuildHistory(db, { fromDay: options.fromDay, toDay: options.toDay, onProgress: (d, t) => options.onProgress?.('daily history', d, t) });

@@ -23,16 +23,27 @@ export function pendingRescores(db: Db): number {
   return db.$client.prepare('SELECT count(*) FROM rescore_pending').pluck().get() as number;
 }
 
+export interface DrainOptions {
+  /** accounts per transaction (default RESCORE_CHUNK) */
+  limit?: number;
+  now?: number;
+  /** only accounts listed at or before this instant, so that a drain beside a busy server ends */
+  queuedUpTo?: number;
+}
+
 /**
  * Rescores the oldest `limit` waiting accounts in one transaction and removes them from the list;
  * returns how many were done (0: nothing was waiting).
  */
-export function rescorePendingChunk(db: Db, options: { limit?: number; now?: number } = {}): number {
+export function rescorePendingChunk(db: Db, options: DrainOptions = {}): number {
   const c = db.$client;
   // IMMEDIATE: the list is read under the write lock, so a batch cannot add to it between the
   // read and the delete, and the scores are computed from the aggregates as committed.
   return db.transaction(() => {
-    const pks = c.prepare('SELECT account_pk FROM rescore_pending ORDER BY queued_at, account_pk LIMIT ?').pluck().all(options.limit ?? RESCORE_CHUNK) as number[];
+    const pks = c
+      .prepare('SELECT account_pk FROM rescore_pending WHERE queued_at <= ? ORDER BY queued_at, account_pk LIMIT ?')
+      .pluck()
+      .all(options.queuedUpTo ?? Number.MAX_SAFE_INTEGER, options.limit ?? RESCORE_CHUNK) as number[];
     if (!pks.length) return 0;
     rescore(db, { accountPks: pks, now: options.now });
     c.prepare('DELETE FROM rescore_pending WHERE account_pk IN (SELECT value FROM json_each(?))').run(JSON.stringify(pks));
@@ -40,15 +51,22 @@ export function rescorePendingChunk(db: Db, options: { limit?: number; now?: num
   }, { behavior: 'immediate' });
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
 /**
- * Works the whole list off, chunk by chunk (each its own transaction). For callers without a
+ * Works the list off, chunk by chunk (each its own transaction). For callers without a
  * background drainer (command-line tools, tests) that need fresh scores before they go on.
+ * `shareLock`: after each chunk, wait as long as it held the write lock, so that a server writing
+ * to the same file beside this process gets the lock at least half of the time (SQLite's lock is
+ * not fair: a writer that takes it again at once starves those sleeping in their busy handler).
  */
-export function rescorePending(db: Db, options: { limit?: number; now?: number } = {}): number {
+export function rescorePending(db: Db, options: DrainOptions & { shareLock?: boolean } = {}): number {
   let total = 0;
   for (;;) {
+    const started = performance.now();
     const done = rescorePendingChunk(db, options);
     if (!done) return total;
     total += done;
+    if (options.shareLock) Atomics.wait(pause, 0, 0, Math.max(5, performance.now() - started));
   }
 }
