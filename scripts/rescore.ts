@@ -25,6 +25,8 @@ run(() => {
   const db = openMigratedDatabase();
   const printers = { 'current scores': progress('current scores'), 'daily history': progress('daily history') };
   const { current, history } = rescoreEverything(db, {
+    // Beside a running server: short holds of the write lock, so its event batches wait little.
+    writeChunk: 100,
     history: !values['current-only'],
     fromDay: fromMs === undefined ? undefined : Math.floor(fromMs / DAY_MS),
     onProgress: (phase, done, total) => printers[phase](done, total),

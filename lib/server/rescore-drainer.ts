@@ -15,6 +15,13 @@ import { rescorePendingChunk } from './commands/rescore-pending';
 
 /** the earliest a pass begins after the one before it began */
 const PASS_INTERVAL_MS = 250;
+/**
+ * A pass running longer than this is behind (page reads and batches keep the thread busy): it
+ * then takes chunks for up to BEHIND_SLICE_MS per turn of the event loop instead of one, so that
+ * scores stay within about a second at the cost of slower reads.
+ */
+const BEHIND_AFTER_MS = 400;
+const BEHIND_SLICE_MS = 60;
 /** after a failure (the database busy for longer than its timeout), try again this much later */
 const RETRY_MS = 1_000;
 
@@ -50,9 +57,15 @@ function step(s: DrainerState, passStart: number): void {
     s.scheduled = false;
     return;
   }
-  let done: number;
+  let done = 0;
   try {
-    done = rescorePendingChunk(s.db, { queuedUpTo: passStart });
+    const started = Date.now();
+    const slice = started - passStart > BEHIND_AFTER_MS ? BEHIND_SLICE_MS : 0;
+    let last: number;
+    do {
+      last = rescorePendingChunk(s.db, { queuedUpTo: passStart });
+      done += last;
+    } while (last > 0 && Date.now() - started < slice);
   } catch (error) {
     console.error('Rescoring accounts after new events failed; trying again shortly', error);
     schedulePass(s, RETRY_MS);

@@ -11,11 +11,11 @@ export type Progress = (phase: 'current scores' | 'daily history', done: number,
  * current score, and the daily history, all with the live model. `toDay` bounds the history
  * for data that ended long ago (otherwise it runs to today).
  */
-export function rescoreEverything(db: Db, options: { onProgress?: Progress; fromDay?: number; toDay?: number; history?: boolean } = {}) {
+export function rescoreEverything(db: Db, options: { onProgress?: Progress; fromDay?: number; toDay?: number; history?: boolean; writeChunk?: number } = {}) {
   const c = db.$client;
   const lastEvent = (c.prepare('SELECT max(pk) FROM events').pluck().get() as number | null) ?? 0;
   refreshChurnStatus(db);
-  const current = rescore(db, { onProgress: (d, t) => options.onProgress?.('current scores', d, t) });
+  const current = rescore(db, { writeChunk: options.writeChunk, onProgress: (d, t) => options.onProgress?.('current scores', d, t) });
   // A server may have written events while this pass ran and rescored their accounts before this
   // pass wrote its figures, read earlier, over them: those accounts are listed again and, with any
   // others waiting until now, rescored, so that nothing is left stale when this returns. Small

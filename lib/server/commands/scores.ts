@@ -19,6 +19,8 @@ export interface RescoreOptions {
   /** when the work happens (alerts and flags are stamped with it) */
   now?: number;
   onProgress?: (done: number, total: number) => void;
+  /** accounts written per transaction (default 500); fewer keep each hold of the write lock short */
+  writeChunk?: number;
 }
 
 export interface RescoreSummary {
@@ -80,7 +82,7 @@ export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
     const result = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'lean' });
     chunk.push({ pk: input.pk, result });
     lap('scoreMs');
-    if (chunk.length === CHUNK) write();
+    if (chunk.length === (options.writeChunk ?? CHUNK)) write();
   }
   if (chunk.length) write();
   return { accounts, modelVersion: live.version, asOf, bandChanges, flagsRaised, ms: performance.now() - started, phases };
