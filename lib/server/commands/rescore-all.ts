@@ -1,7 +1,7 @@
 import type { Db } from '@/db/open';
 import { refreshChurnStatus } from './accounts';
 import { rebuildHistory } from './history';
-import { markRescorePending, rescorePending } from './rescore-pending';
+import { markRescorePending, settlePending } from './rescore-pending';
 import { rescore } from './scores';
 
 export type Progress = (phase: 'current scores' | 'daily history', done: number, total: number) => void;
@@ -18,12 +18,12 @@ export function rescoreEverything(db: Db, options: { onProgress?: Progress; from
   const current = rescore(db, { writeChunk: options.writeChunk, onProgress: (d, t) => options.onProgress?.('current scores', d, t) });
   // A server may have written events while this pass ran and rescored their accounts before this
   // pass wrote its figures, read earlier, over them: those accounts are listed again and, with any
-  // others waiting until now, rescored, so that nothing is left stale when this returns. Small
-  // chunks with pauses: a server beside this process keeps its share of the write lock.
+  // others waiting until now, rescored (by the server when one runs, else here), so that nothing
+  // is left stale when this returns.
   const since = c.prepare('SELECT DISTINCT account_pk FROM events WHERE pk > ?').pluck().all(lastEvent) as number[];
   const listedAt = Date.now();
   if (since.length) db.transaction(() => markRescorePending(db, since, listedAt), { behavior: 'immediate' });
-  rescorePending(db, { queuedUpTo: listedAt, limit: 25, shareLock: true });
+  settlePending(db, { queuedUpTo: listedAt });
   const history = options.history === false
     ? null
     : rebuildHistory(db, { fromDay: options.fromDay, toDay: options.toDay, onProgress: (d, t) => options.onProgress?.('daily history', d, t) });

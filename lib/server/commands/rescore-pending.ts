@@ -70,3 +70,26 @@ export function rescorePending(db: Db, options: DrainOptions & { shareLock?: boo
     if (options.shareLock) Atomics.wait(pause, 0, 0, Math.max(5, performance.now() - started));
   }
 }
+
+/**
+ * For a command-line tool that may run beside a server: waits while someone else (the server's
+ * drainer) works off the accounts listed up to `queuedUpTo`, and rescores what is left itself once
+ * nobody has made progress for `patienceMs` (no server running). Either way nothing listed by then
+ * is left waiting when this returns, and a running server is not fought for the write lock.
+ */
+export function settlePending(db: Db, options: { queuedUpTo: number; patienceMs?: number }): void {
+  const count = db.$client.prepare('SELECT count(*) FROM rescore_pending WHERE queued_at <= ?').pluck();
+  let left = count.get(options.queuedUpTo) as number;
+  let progressAt = Date.now();
+  while (left > 0) {
+    Atomics.wait(pause, 0, 0, 100);
+    const now = count.get(options.queuedUpTo) as number;
+    if (now < left) {
+      left = now;
+      progressAt = Date.now();
+    } else if (Date.now() - progressAt > (options.patienceMs ?? 1_000)) {
+      rescorePending(db, { queuedUpTo: options.queuedUpTo, limit: 25, shareLock: true });
+      return;
+    }
+  }
+}
