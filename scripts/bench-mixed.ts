@@ -122,11 +122,11 @@ run(async () => {
     await sampler;
     const cpuUnderLoad = cpuSeconds(server.pid!);
     const loadAfter = os.loadavg();
-    const rescoreResult = await rescoreDone;
     // After the last batch: how long until every touched account has its new score.
     const drainStarted = performance.now();
     while (oldest().n > 0 && performance.now() - drainStarted < 60_000) await sleep(50);
     const drainMs = performance.now() - drainStarted;
+    const rescoreResult = await rescoreDone;
     const leftWaiting = oldest().n;
     peek.$client.close();
 
