@@ -11,7 +11,7 @@
  */
 import 'server-only';
 import type { Db } from '@/db/open';
-import { rescorePendingChunk } from './commands/rescore-pending';
+import { rescorePendingChunk, rescorePendingOneByOne } from './commands/rescore-pending';
 
 /** the earliest a pass begins after the one before it began */
 const PASS_INTERVAL_MS = 250;
@@ -67,8 +67,14 @@ function step(s: DrainerState, passStart: number): void {
       done += last;
     } while (last > 0 && Date.now() - started < slice);
   } catch (error) {
-    console.error('Rescoring accounts after new events failed; trying again shortly', error);
-    schedulePass(s, RETRY_MS);
+    try {
+      // One account the engine cannot score must not hold up the others: find it, set it aside.
+      rescorePendingOneByOne(s.db, { queuedUpTo: passStart });
+      setImmediate(() => step(s, passStart));
+    } catch (again) {
+      console.error('Rescoring accounts after new events failed; trying again shortly', again ?? error);
+      schedulePass(s, RETRY_MS);
+    }
     return;
   }
   if (done > 0) {

@@ -1,5 +1,5 @@
 /** Rescoring after the commit, on a real SQLite file: what is listed, when, and what survives. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '@/db/open';
 import { eventSchema, type EventInput } from '@/lib/ingest/schemas';
 import { createTempDb } from '@/lib/testing/temp-db';
@@ -7,7 +7,8 @@ import { upsertAccounts } from './accounts';
 import { prepareDatabase } from './catalogue';
 import { ingestEventGroup, ingestEvents } from './events';
 import { rescoreEverything } from './rescore-all';
-import { markRescorePending, pendingRescores, rescorePending, rescorePendingChunk } from './rescore-pending';
+import { markRescorePending, pendingRescores, rescorePending, rescorePendingChunk, rescorePendingOneByOne } from './rescore-pending';
+import * as scoreCommands from './scores';
 import { rescore } from './scores';
 
 const DAY = 86_400_000;
@@ -23,7 +24,10 @@ beforeEach(() => {
   prepareDatabase(db);
   upsertAccounts(db, IDS.map((id) => ({ id, name: id, tier: 'core', startedAt: NOW - 400 * DAY })));
 });
-afterEach(() => cleanup());
+afterEach(() => {
+  vi.restoreAllMocks();
+  cleanup();
+});
 
 const ev = (accountId: string, type: string, daysAgo: number, extra: Record<string, unknown> = {}): EventInput =>
   eventSchema.parse({ accountId, type, occurredAt: new Date(NOW - daysAgo * DAY).toISOString(), ...extra });
@@ -84,6 +88,23 @@ describe('rescoring the accounts events touched, after the commit', () => {
     ingestEvents(db, [ev('C', 'meeting.held', 1)], { now: NOW, score: false });
     expect(pendingIds()).toEqual([]);
     expect(db.$client.prepare('SELECT count(*) FROM events WHERE account_pk IN (SELECT pk FROM accounts WHERE id IN (?, ?))').pluck().get('A', 'B')).toBe(0);
+  });
+
+  it('sets aside an account whose rescore fails on its own, and rescores the others', () => {
+    ingestEvents(db, [ev('A', 'meeting.held', 1), ev('B', 'meeting.held', 1), ev('C', 'meeting.held', 1)], { now: NOW });
+    const bad = db.$client.prepare("SELECT pk FROM accounts WHERE id = 'B'").pluck().get() as number;
+    const real = scoreCommands.rescore;
+    vi.spyOn(scoreCommands, 'rescore').mockImplementation((d, options) => {
+      if (options?.accountPks?.includes(bad)) throw new Error('the engine cannot score this account');
+      return real(d, options);
+    });
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => rescorePendingChunk(db, { now: NOW })).toThrow(/cannot score/);
+    expect(pendingIds()).toEqual(['A', 'B', 'C']);
+    expect(rescorePendingOneByOne(db, { now: NOW })).toEqual([bad]);
+    expect(pendingIds()).toEqual([]);
+    expect(scoreOf('A').score).toBeGreaterThan(0);
+    expect(scoreOf('C').score).toBeGreaterThan(0);
   });
 
   it('keeps the list across a restart (closing and reopening the file), and the drain then finishes it', () => {

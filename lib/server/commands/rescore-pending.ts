@@ -51,6 +51,30 @@ export function rescorePendingChunk(db: Db, options: DrainOptions = {}): number 
   }, { behavior: 'immediate' });
 }
 
+/**
+ * After a chunk failed: rescores its accounts one at a time (up to `limit`). An account whose own
+ * rescore fails for a reason other than a busy database is taken off the list and reported, so
+ * that one account the engine cannot score does not hold up every account behind it; it keeps its
+ * previous score until its next event or the daily refresh. Returns the accounts taken off.
+ */
+export function rescorePendingOneByOne(db: Db, options: DrainOptions = {}): number[] {
+  const first = db.$client.prepare('SELECT account_pk FROM rescore_pending WHERE queued_at <= ? ORDER BY queued_at, account_pk LIMIT 1').pluck();
+  const dropped: number[] = [];
+  for (let i = 0; i < (options.limit ?? RESCORE_CHUNK); i++) {
+    try {
+      if (!rescorePendingChunk(db, { ...options, limit: 1 })) break;
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw error;
+      const pk = first.get(options.queuedUpTo ?? Number.MAX_SAFE_INTEGER) as number | undefined;
+      if (pk === undefined) throw error;
+      db.$client.prepare('DELETE FROM rescore_pending WHERE account_pk = ?').run(pk);
+      console.error(`Rescoring account ${pk} after new events failed; it keeps its previous score`, error);
+      dropped.push(pk);
+    }
+  }
+  return dropped;
+}
+
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
