@@ -295,6 +295,16 @@ export const historyStale = sqliteTable('history_stale', {
   queuedAt: integer('queued_at').notNull(),
 });
 
+/**
+ * Accounts whose current score waits for a rescore: event batches record the accounts they touch
+ * here in their own transaction, and the server rescores them just after the commit (coalesced,
+ * in short chunks). A crash between the two loses nothing: the server finishes the list on start.
+ */
+export const rescorePending = sqliteTable('rescore_pending', {
+  accountPk: integer('account_pk').primaryKey().references(() => accounts.pk, { onDelete: 'cascade' }),
+  queuedAt: integer('queued_at').notNull(),
+}, (t) => [index('rescore_pending_queued_idx').on(t.queuedAt)]);
+
 /** Early-warning flag episodes: raised when a flag starts firing, cleared when it stops. */
 export const flags = sqliteTable('flags', {
   pk: integer('pk').primaryKey({ autoIncrement: true }),

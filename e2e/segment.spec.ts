@@ -68,10 +68,11 @@ test.describe.serial('Segment-compatible ingestion', () => {
       expect(errors).toEqual([]);
     };
     await send();
+    // Scores follow the events within a second (rescored just after the commit).
+    await expect.poll(async () => (await account()).touchpoints.current, { timeout: 2_000 }).toBe(6);
     const after = await account();
     expect(after.state).toBe('scored');
     expect(after.score).toBeGreaterThan(0);
-    expect(after.touchpoints.current).toBe(6);
     const frequency = after.dimensions.find((d: { key: string }) => d.key === 'frequency');
     expect(frequency.measures.find((m: { key: string }) => m.key === 'meetings').points).toBe(20);
 
@@ -96,6 +97,6 @@ test.describe.serial('Segment-compatible ingestion', () => {
     const res = await http.post('/api/segment/v1/track', { data: { userId: 'seg-ada', event: 'support.interaction', messageId: 'seg-single-1', timestamp: new Date().toISOString() } });
     expect(res.status(), await res.text()).toBe(200);
     expect(await res.json()).toMatchObject({ success: true, events: 1, skipped: [] });
-    expect((await account()).touchpoints.current).toBe(7);
+    await expect.poll(async () => (await account()).touchpoints.current, { timeout: 2_000 }).toBe(7);
   });
 });

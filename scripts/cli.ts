@@ -3,8 +3,13 @@ import { databaseFile, openDatabase, type Db } from '@/db/open';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { AppError } from '@/lib/server/errors';
 
+/** Command-line tools may wait longer for the write lock than the server, whose one thread stops while it waits. */
+const CLI_BUSY_TIMEOUT_MS = 60_000;
+
 export function openMigratedDatabase(): Db {
-  return prepareDatabase(openDatabase(databaseFile()));
+  const db = openDatabase(databaseFile());
+  db.$client.pragma(`busy_timeout = ${CLI_BUSY_TIMEOUT_MS}`);
+  return prepareDatabase(db);
 }
 
 /** Runs a script's main, printing errors without a stack trace for expected failures. */

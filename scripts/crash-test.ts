@@ -1,8 +1,9 @@
 /**
  * Crash safety: sends a long import of events through the HTTP API, kills the server with SIGKILL
  * in the middle, restarts it, and checks that every acknowledged batch is present exactly once,
- * that re-sending everything with the same ids completes the import without duplicates, that
- * `PRAGMA integrity_check` is ok and that a full rescore changes no score.
+ * that re-sending everything with the same ids completes the import without duplicates, that the
+ * restarted server rescores the accounts left waiting (events committed, rescore not yet done),
+ * that `PRAGMA integrity_check` is ok and that a full rescore changes no score.
  *
  *   npx tsx scripts/crash-test.ts [--batches 60] [--batch-size 1000] [--kill-after 20] [--port 3950]
  *
@@ -42,6 +43,15 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+function waitingForRescore(file: string): number {
+  const peek = openDatabase(file, { readonly: true });
+  try {
+    return peek.$client.prepare('SELECT count(*) FROM rescore_pending').pluck().get() as number;
+  } finally {
+    peek.$client.close();
+  }
+}
+
 run(async () => {
   const { values } = parseArgs({ options: { batches: { type: 'string', default: '60' }, 'batch-size': { type: 'string', default: '1000' }, 'kill-after': { type: 'string', default: '20' }, port: { type: 'string', default: '3950' } } });
   const batches = Number(values.batches);
@@ -69,6 +79,14 @@ run(async () => {
     // Listen for the exit at once: it may come before anyone awaits it.
     return { child, exited: new Promise<void>((r) => child.once('exit', () => r())) };
   };
+  // Scores follow the events within about a second (the server's background rescore).
+  const rescored = async (since: string) => {
+    const by = Date.now() + 10_000;
+    while (waitingForRescore(file) > 0) {
+      if (Date.now() > by) fail(`${waitingForRescore(file)} accounts still wait for their rescore 10 s after ${since}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   let server = start();
   await waitForHealth(base);
   const acknowledged = new Set<number>();
@@ -92,7 +110,7 @@ run(async () => {
   };
   await Promise.all([worker(), worker()]);
   await server.exited;
-  console.log(`Killed the server with SIGKILL after ${acknowledged.size} acknowledged batches of ${size} (sent up to batch ${next}).`);
+  console.log(`Killed the server with SIGKILL after ${acknowledged.size} acknowledged batches of ${size} (sent up to batch ${next}); ${waitingForRescore(file)} accounts left waiting for their rescore.`);
 
   server = start();
   try {
@@ -109,6 +127,9 @@ run(async () => {
       if (present !== 0 && present !== size) fail(`batch ${i} is half-written (${present} of ${size})`);
     }
     console.log(`After restart: all ${acknowledged.size} acknowledged batches present; no batch half-written.`);
+    // Before any new request: the restarted server finishes the rescores the crash interrupted.
+    await rescored('the restart');
+    console.log('The restarted server rescored every account the crash left waiting, before any new request.');
 
     let duplicates = 0;
     for (let i = 0; i < batches; i++) {
@@ -117,6 +138,8 @@ run(async () => {
       duplicates += ((await res.json()) as { duplicates: number }).duplicates;
     }
     console.log(`Re-sent all ${batches} batches with the same ids: ${duplicates} duplicates skipped.`);
+    await rescored('the last batch');
+    console.log('The server rescored every account the re-sent batches touched.');
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;

@@ -31,7 +31,13 @@ run(async () => {
   const printers = { 'current scores': progress('current scores'), 'daily history': progress('daily history') };
   const fromDay = fromMs === undefined ? undefined : Math.floor(fromMs / DAY_MS);
   const onProgress = (phase: keyof typeof printers, done: number, total: number) => printers[phase](done, total);
-  const everything = rescoreEverything(db, { history: !values['current-only'] && workers === 1, fromDay, onProgress });
+  const everything = rescoreEverything(db, {
+    // Beside a running server: short holds of the write lock, so its event batches wait little.
+    writeChunk: 100,
+    history: !values['current-only'] && workers === 1,
+    fromDay,
+    onProgress,
+  });
   const { current } = everything;
   const history = values['current-only'] || workers === 1
     ? everything.history

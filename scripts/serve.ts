@@ -62,11 +62,11 @@ export async function waitForHealth(url: string, timeoutMs = 120_000): Promise<v
   throw new Error(`The server did not answer at ${url} within ${timeoutMs / 1000} s`);
 }
 
-export function startServer(options: { port: number; databaseFile: string; env?: Record<string, string> }): ChildProcess {
+export function startServer(options: { port: number; databaseFile: string; env?: Record<string, string>; nodeArgs?: string[] }): ChildProcess {
   const url = `http://localhost:${options.port}`;
   // Node runs Next directly (not through npx), so that stopping this process stops the server.
   const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
-  return spawn(process.execPath, [nextBin, 'start', '-p', String(options.port)], {
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), nextBin, 'start', '-p', String(options.port)], {
     stdio: 'inherit',
     env: {
       ...process.env,

@@ -53,7 +53,7 @@ export const API_ROUTES: RouteDoc[] = [
   {
     id: 'postEvents', method: 'post', path: '/api/v1/events', scope: 'ingest', auth: 'bearer', group: 'Ingest',
     summary: 'Record events (engagement triggers)',
-    description: `An array of at most ${INGEST_LIMITS.events.maxItems.toLocaleString('en')} events. The type is a trigger key or an event name an admin mapped to one. Re-sending an event with the same \`id\` never counts it twice (it is answered as a duplicate). Unknown accounts are errors unless \`?createAccounts=true\`. The touched accounts are rescored before the answer.`,
+    description: `An array of at most ${INGEST_LIMITS.events.maxItems.toLocaleString('en')} events. The type is a trigger key or an event name an admin mapped to one. Re-sending an event with the same \`id\` never counts it twice (it is answered as a duplicate). Unknown accounts are errors unless \`?createAccounts=true\`. The answer comes once the events are stored; the touched accounts' scores, bands, velocity and flags follow within about a second.`,
     query: [{ name: 'createAccounts', description: 'create accounts that do not exist yet, named by their id', schema: { type: 'string', enum: ['true', 'false'] } }],
     body: { schema: 'EventBatch', description: 'events', example: [{ id: 'evt-1001', accountId: 'acme', contactId: 'ada', type: 'meeting.held', occurredAt: iso(2), properties: { onTime: true, executiveAttended: false } }, { accountId: 'acme', type: 'product.login', occurredAt: iso(1), count: 37 }] },
     response: 'Accepted', errors: [400, 413],

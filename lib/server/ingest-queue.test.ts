@@ -37,6 +37,19 @@ describe('the ingest queue', () => {
     expect(ingestIsBusy()).toBe(true);
   });
 
+  it('rescores the accounts a batch touched just after its commit, in the background', async () => {
+    const queue = ingestQueue(db);
+    const pending = () => db.$client.prepare('SELECT count(*) FROM rescore_pending').pluck().get() as number;
+    const score = () => db.$client.prepare("SELECT touchpoints FROM scores WHERE account_pk = (SELECT pk FROM accounts WHERE id = 'A')").pluck().get() as number | undefined;
+    await queue.submit(batch('A', 3), {});
+    // Answered after the commit: the events are stored, the account listed for rescoring.
+    expect(db.$client.prepare('SELECT count(*) FROM events').pluck().get()).toBe(3);
+    await vi.waitFor(() => {
+      expect(pending()).toBe(0);
+      expect(score()).toBe(3);
+    }, { timeout: 2_000, interval: 5 });
+  });
+
   it('answers a batch that fails to read with its own error and writes the others', async () => {
     const queue = ingestQueue(db);
     const bad = queue.submit(async () => {

@@ -1,8 +1,9 @@
 /**
  * Group commit for event batches. Requests that arrive together (several senders, or one sender
  * with parallel requests) are written in one transaction: each batch is still checked and
- * written all-or-nothing on its own, but the accounts they touch are rescored once and the
- * database commits once. A request is answered after that commit, so it always sees its scores.
+ * written all-or-nothing on its own, but the database commits once. A request is answered after
+ * that commit (its events are durable); the accounts they touch are rescored just after it by
+ * the background drainer (`rescore-drainer.ts`), normally well within a second.
  *
  * A lone request waits SETTLE_MS for company; a batch waits longer only while others keep
  * arriving or are still reading their bodies, and never longer than MAX_WAIT_MS.
@@ -11,6 +12,7 @@ import 'server-only';
 import type { Db } from '@/db/open';
 import type { EventInput } from '@/lib/ingest/schemas';
 import { ingestEventGroup, type IngestOptions, type IngestResult } from './commands/events';
+import { rescoreSoon } from './rescore-drainer';
 
 /** a batch waits this long for others to join, and again while more keep arriving */
 const SETTLE_MS = 2;
@@ -95,6 +97,7 @@ class IngestQueue {
         for (const job of group) job.reject(error);
       }
     }
+    rescoreSoon(this.db);
   }
 }
 

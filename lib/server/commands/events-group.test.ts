@@ -6,6 +6,7 @@ import { createTempDb } from '@/lib/testing/temp-db';
 import { upsertAccounts } from './accounts';
 import { prepareDatabase } from './catalogue';
 import { checkEvents, ingestEventGroup, ingestEvents } from './events';
+import { rescorePending } from './rescore-pending';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12);
@@ -25,7 +26,7 @@ const ev = (accountId: string, extra: Record<string, unknown> = {}): EventInput 
 const count = (sql: string) => db.$client.prepare(sql).pluck().get() as number;
 
 describe('grouped event batches', () => {
-  it('writes the good batches, refuses the bad one with its own errors, and rescores once for all', () => {
+  it('writes the good batches, refuses the bad one with its own errors, and lists the touched accounts once for all', () => {
     const outcomes = ingestEventGroup(db, [
       { items: [ev('A'), ev('A')], options: { now: NOW } },
       { items: [ev('B'), ev('NOPE')], options: { now: NOW } },
@@ -36,6 +37,8 @@ describe('grouped event batches', () => {
     if (!outcomes[1]!.ok) expect(outcomes[1]!.error.details).toEqual([{ index: 1, path: 'accountId', message: expect.stringMatching(/unknown account "NOPE"/) }]);
     expect(outcomes[2]).toEqual({ ok: true, result: { accepted: 1, duplicates: 0, accounts: 1 } });
     expect(count('SELECT count(*) FROM events')).toBe(3);
+    expect(count('SELECT count(*) FROM rescore_pending')).toBe(2);
+    expect(rescorePending(db, { now: NOW })).toBe(2);
     expect(count("SELECT count(*) FROM scores WHERE state = 'scored'")).toBe(2);
   });
 
@@ -53,6 +56,7 @@ describe('grouped event batches', () => {
     ingestEvents(db, [ev('A')], { now: NOW, score: false });
     expect(count('SELECT count(*) FROM events')).toBe(1);
     expect(count('SELECT count(*) FROM agg_daily')).toBe(1);
+    expect(count('SELECT count(*) FROM rescore_pending')).toBe(0);
     expect(count("SELECT count(*) FROM scores WHERE state = 'scored'")).toBe(0);
     expect(count('SELECT count(*) FROM history_stale')).toBe(0);
   });

@@ -10,6 +10,7 @@ import { rebuildAggregates } from './aggregates';
 import { prepareDatabase } from './catalogue';
 import { ingestEvents } from './events';
 import { publishModel } from './model';
+import { rescorePending } from './rescore-pending';
 import { rescore } from './scores';
 
 const DAY = 86_400_000;
@@ -36,6 +37,12 @@ function stored(id = 'ACME') {
     score: number | null; band: string | null; state: string; velocity: number | null; flags: string; dimensions: string;
   };
 }
+/** Events written, then the rescore the server does just after the commit. */
+function ingest(items: EventInput[]) {
+  const result = ingestEvents(db, items, { now: NOW });
+  rescorePending(db, { now: NOW });
+  return result;
+}
 const count = (table: string) => db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 
 describe('ingesting events', () => {
@@ -54,7 +61,7 @@ describe('ingesting events', () => {
       { id: 'pu-3', accountId: 'ACME', role: 'power_user', department: 'Ops' },
       { id: 'user', accountId: 'ACME', role: 'user', department: 'Sales' },
     ]);
-    ingestEvents(db, [
+    ingest([
       ev('support.interaction', 300),
       ev('meeting.held', 20, { contactId: 'sponsor', properties: { onTime: true, activeParticipation: true, strategic: true } }),
       ev('meeting.held', 12, { contactId: 'ch-ops', properties: { onTime: true, executiveAttended: true, followThrough: true } }),
@@ -68,7 +75,7 @@ describe('ingesting events', () => {
       ...many(8, 'outreach.sent', 25),
       ...many(6, 'outreach.replied', 24, { properties: { responseHours: 6 } }),
       ...['c1', 'c2', 'a1', 'b1', 'b2'].map((f) => ev('feature.used', 6, { properties: { feature: f } })),
-    ], { now: NOW });
+    ]);
     const s = stored();
     expect(s.state).toBe('scored');
     expect(s.score).toBe(61.0);
@@ -76,11 +83,11 @@ describe('ingesting events', () => {
     expect(JSON.parse(s.dimensions)).toEqual({ frequency: 47.83, quality: 63.33, breadth: 79.17, product: 57.69 });
   });
 
-  it('moves the stored score, band and velocity in the same transaction as the event', () => {
-    ingestEvents(db, [...many(12, 'meeting.held', 45)], { now: NOW });
+  it('moves the stored score, band and velocity once the accounts the events touched are rescored', () => {
+    ingest([...many(12, 'meeting.held', 45)]);
     const before = stored();
     expect(before.velocity).toBe(-1);
-    ingestEvents(db, [...many(8, 'meeting.held', 2)], { now: NOW });
+    ingest([...many(8, 'meeting.held', 2)]);
     const after = stored();
     expect(after.score).toBeGreaterThan(before.score!);
     expect(after.velocity).toBeCloseTo(-1 / 3, 6);
@@ -121,13 +128,13 @@ describe('ingesting events', () => {
   });
 
   it('raises a red flag with evidence and an alert when outreach goes unanswered, and clears it on a reply', () => {
-    ingestEvents(db, [ev('outreach.replied', 20), ...many(3, 'outreach.sent', 10)], { now: NOW });
+    ingest([ev('outreach.replied', 20), ...many(3, 'outreach.sent', 10)]);
     expect(JSON.parse(stored().flags)).toContainEqual({ key: 'unanswered_outreach', severity: 'red' });
     const flag = db.$client.prepare("SELECT * FROM flags WHERE key = 'unanswered_outreach'").get() as { evidence: string; cleared_at: number | null };
     expect(flag.evidence).toMatch(/3 outreach/);
     expect(flag.cleared_at).toBeNull();
     expect(db.$client.prepare("SELECT count(*) FROM alerts WHERE kind = 'flag' AND key = 'unanswered_outreach'").pluck().get()).toBe(1);
-    ingestEvents(db, [ev('outreach.replied', 1)], { now: NOW });
+    ingest([ev('outreach.replied', 1)]);
     expect(JSON.parse(stored().flags)).not.toContainEqual({ key: 'unanswered_outreach', severity: 'red' });
     expect(db.$client.prepare("SELECT cleared_at FROM flags WHERE key = 'unanswered_outreach'").pluck().get()).not.toBeNull();
   });
@@ -141,7 +148,7 @@ describe('ingesting events', () => {
         overrides: [],
       },
     });
-    ingestEvents(db, many(4, 'meeting.held', 5), { now: NOW });
+    ingest(many(4, 'meeting.held', 5));
     expect(stored()).toMatchObject({ score: 100, band: 'green' });
     rescore(db, { now: NOW + 30 * DAY });
     expect(stored()).toMatchObject({ score: 0, band: 'red' });

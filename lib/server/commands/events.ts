@@ -1,16 +1,17 @@
 /**
- * Writing events: one transaction covering the events, their aggregates and the affected
- * accounts' scores, so a batch is either fully counted and scored or not at all. Several batches
- * may share one transaction (`ingestEventGroup`, used when API requests arrive together): each
- * is checked and written on its own (a savepoint each), and the accounts they touched are
- * rescored once for all of them before the commit.
+ * Writing events: one transaction covering the events, their aggregates and the list of accounts
+ * whose score they make stale (`rescore_pending`), so a batch is either fully counted or not at
+ * all. Scores are not computed here: the server rescores the listed accounts just after the
+ * commit, coalesced (`lib/server/rescore-drainer.ts`); callers without a server drain the list
+ * themselves (`rescorePending`). Several batches may share one transaction (`ingestEventGroup`,
+ * used when API requests arrive together): each is checked and written on its own.
  */
 import type { Db } from '@/db/open';
 import { duplicateIds, type EventInput, type ItemError } from '@/lib/ingest/schemas';
 import { AppError } from '../errors';
 import { applyEventsToAggregates, dayOf, type AggregatableEvent } from './aggregates';
 import { markHistoryStale } from './history-queue';
-import { rescore } from './scores';
+import { markRescorePending } from './rescore-pending';
 
 export interface IngestOptions {
   /** create accounts that do not exist yet (named by their id) instead of refusing the batch */
@@ -19,8 +20,8 @@ export interface IngestOptions {
   source?: string;
   now?: number;
   /**
-   * Rescore the touched accounts in the same transaction (default). Bulk loaders that rescore
-   * everything once at the end (`rescoreEverything`) turn this off.
+   * List the touched accounts for rescoring (default). Bulk loaders that rescore everything once
+   * at the end (`rescoreEverything`) turn this off.
    */
   score?: boolean;
 }
@@ -135,8 +136,8 @@ function writeBatch(db: Db, items: EventInput[], plan: EventPlan, options: Inges
  * Writes several batches in one transaction. Each batch is checked against the database as the
  * batches before it left it, and only written when it has no problem at all: a bad batch gets
  * its error and leaves no trace, the others are committed. The accounts touched by all of them
- * are rescored once, in the same transaction, so every answer sent after the commit sees fresh
- * scores. An unexpected failure (a database error) rolls the whole group back.
+ * are listed for rescoring in the same transaction. An unexpected failure (a database error)
+ * rolls the whole group back.
  */
 export function ingestEventGroup(db: Db, batches: { items: EventInput[]; options?: IngestOptions }[]): BatchOutcome[] {
   const now = Date.now();
@@ -144,18 +145,15 @@ export function ingestEventGroup(db: Db, batches: { items: EventInput[]; options
   // another process) makes this wait for the lock instead of failing at the first write.
   return db.transaction(() => {
     const staleFrom = new Map<number, number>();
-    let scoreNeeded = false;
     const outcomes = batches.map(({ items, options = {} }): BatchOutcome => {
       const { errors, plan } = checkEvents(db, items, options);
       if (errors.length) return { ok: false, error: invalid(errors) };
       const own = options.score === false ? new Map<number, number>() : staleFrom;
-      const result = writeBatch(db, items, plan, options, options.now ?? now, own);
-      if (options.score !== false && result.accounts > 0) scoreNeeded = true;
-      return { ok: true, result };
+      return { ok: true, result: writeBatch(db, items, plan, options, options.now ?? now, own) };
     });
-    if (scoreNeeded) {
+    if (staleFrom.size) {
       const when = batches.find((b) => b.options?.now !== undefined)?.options?.now ?? now;
-      rescore(db, { accountPks: [...staleFrom.keys()], now: when });
+      markRescorePending(db, staleFrom.keys(), now);
       markHistoryStale(db, staleFrom, dayOf(when));
     }
     return outcomes;

@@ -1,7 +1,7 @@
 /**
  * Current scores: computed by the engine from the aggregates and stored with their flags,
- * band changes and the alerts they raise. Called in the same transaction as event writes (for
- * the accounts they touch), daily as time moves the windows, and after a model publish.
+ * band changes and the alerts they raise. Called just after event writes for the accounts they
+ * touch (`rescore-pending.ts`), daily as time moves the windows, and after a model publish.
  */
 import type { Db } from '@/db/open';
 import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, type Model } from '@/lib/scoring';
@@ -19,6 +19,8 @@ export interface RescoreOptions {
   /** when the work happens (alerts and flags are stamped with it) */
   now?: number;
   onProgress?: (done: number, total: number) => void;
+  /** accounts written per transaction (default 500); fewer keep each hold of the write lock short */
+  writeChunk?: number;
 }
 
 export interface RescoreSummary {
@@ -100,7 +102,9 @@ export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
   const { total, scored } = scoreAccounts(db, ctx, pks, lap);
   let chunk: ScoredAccount[] = [];
   const write = () => {
-    tally.add(chunk.length, db.transaction(() => writer.write(chunk)));
+    // IMMEDIATE: the write reads before it writes; deferred, a commit by another process in
+    // between would fail it (SQLITE_BUSY_SNAPSHOT) instead of making it wait its turn.
+    tally.add(chunk.length, db.transaction(() => writer.write(chunk), { behavior: 'immediate' }));
     lap('writeMs');
     chunk = [];
     options.onProgress?.(tally.accounts, total);
@@ -108,7 +112,7 @@ export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
   lap('loadMs');
   for (const account of scored) {
     chunk.push(account);
-    if (chunk.length === CHUNK) write();
+    if (chunk.length === (options.writeChunk ?? CHUNK)) write();
   }
   if (chunk.length) write();
   return { accounts: tally.accounts, modelVersion: ctx.version, asOf: ctx.asOf, bandChanges: tally.bandChanges, flagsRaised: tally.flagsRaised, ms: performance.now() - started, phases };

@@ -5,6 +5,7 @@ import { createTempDb } from '@/lib/testing/temp-db';
 import { AppError } from '../errors';
 import { listUnmappedNames } from '../queries/triggers';
 import { prepareDatabase } from './catalogue';
+import { rescorePending } from './rescore-pending';
 import { ingestSegment } from './segment';
 import { addTriggerAlias, removeTriggerAlias } from './trigger-aliases';
 
@@ -40,6 +41,9 @@ describe('Segment calls', () => {
       { id: 'm3', type: 'meeting.held', linked: 1, properties: '{"onTime":true}', source: 'segment' },
       { id: 'm4', type: 'product.login', linked: 1, properties: null, source: 'segment' },
     ]);
+    // The server rescores the touched account just after the commit.
+    expect(one<{ n: number }>('SELECT count(*) AS n FROM rescore_pending').n).toBe(1);
+    rescorePending(db);
     expect(one<{ state: string; score: number }>("SELECT state, score FROM scores").state).toBe('scored');
     expect(one<{ score: number }>('SELECT score FROM scores').score).toBeGreaterThan(0);
   });

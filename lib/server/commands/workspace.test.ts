@@ -15,6 +15,7 @@ import { acknowledgeAlert, reopenAlert, snoozeAlert } from './alerts';
 import { prepareDatabase } from './catalogue';
 import { ingestEvents } from './events';
 import { createOverride, revokeOverride } from './overrides';
+import { rescorePending } from './rescore-pending';
 import { createWebhook, deliverDueWebhooks, signPayload } from './webhooks';
 
 const DAY = 86_400_000;
@@ -29,6 +30,7 @@ let cleanup: () => void;
 function unanswered(accountId: string) {
   const ev = (type: string, days: number) => eventSchema.parse({ accountId, type, occurredAt: new Date(NOW - days * DAY).toISOString() });
   ingestEvents(db, [ev('outreach.replied', 20), ev('outreach.sent', 10), ev('outreach.sent', 9), ev('outreach.sent', 8)]);
+  rescorePending(db);
 }
 
 beforeEach(() => {

@@ -15,6 +15,7 @@ import { AppError } from '../errors';
 import { checkContacts, checkOutcomes, insertOutcomes, upsertAccounts, upsertContacts } from '../commands/accounts';
 import { checkEvents, ingestEvents } from '../commands/events';
 import { finishImportRun, startImportRun, updateImportProgress, type SkippedRow } from '../commands/import-runs';
+import { rescoreSoon } from '../rescore-drainer';
 import { csvChunks, type CsvRow } from './csv-reader';
 
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
@@ -139,6 +140,8 @@ function write(db: Db, settings: ImportSettings, values: unknown[], source: stri
       return { written: upsertContacts(db, values as ContactInput[]).upserted, duplicates: 0 };
     case 'events': {
       const r = ingestEvents(db, values as EventInput[], { createAccounts: settings.createAccounts, source });
+      // Scores follow in the background, between this chunk and the next.
+      if (r.accepted) rescoreSoon(db);
       return { written: r.accepted, duplicates: r.duplicates };
     }
     case 'outcomes': {

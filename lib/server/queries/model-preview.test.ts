@@ -9,6 +9,7 @@ import { insertOutcomes, upsertAccounts } from '../commands/accounts';
 import { prepareDatabase } from '../commands/catalogue';
 import { ingestEvents } from '../commands/events';
 import { rebuildHistory } from '../commands/history';
+import { rescorePending } from '../commands/rescore-pending';
 import { rescore } from '../commands/scores';
 import { previewModel, scoreEveryAccount } from './model-preview';
 
@@ -77,7 +78,8 @@ describe('previewModel', () => {
     ingestEvents(db, Array.from({ length: 5 }, () => eventSchema.parse({ accountId: 'A0', type: 'training.attended', occurredAt: ago(1) })));
     const after = scoreEveryAccount(db, DEFAULT_MODEL, NOW).get(pk)!.score;
     expect(after).toBeGreaterThan(before ?? 0);
-    // Only that account was loaded again, and it now scores as the stored (rescored) score does.
+    // Only that account was loaded again, and it now scores as the stored score does once rescored.
+    rescorePending(db);
     const stored = db.$client.prepare('SELECT score, as_of AS asOf FROM scores WHERE account_pk = ?').get(pk) as { score: number; asOf: number };
     expect(scoreEveryAccount(db, DEFAULT_MODEL, stored.asOf).get(pk)!.score).toBe(stored.score);
     expect(previewModel(db, DEFAULT_MODEL, { now: NOW }).changes.total).toBe(0);

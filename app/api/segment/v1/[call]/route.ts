@@ -5,6 +5,7 @@ import { SEGMENT_CALLS, segmentBatchSchema, type SegmentCall } from '@/lib/inges
 import { answer, authorizeKey, booleanParam, readJsonBody, withHeaders, zodDetails } from '@/lib/server/api';
 import { ingestSegment } from '@/lib/server/commands/segment';
 import { AppError } from '@/lib/server/errors';
+import { rescoreSoon } from '@/lib/server/rescore-drainer';
 
 export const dynamic = 'force-dynamic';
 
@@ -59,6 +60,7 @@ export function POST(request: NextRequest, context: { params: Promise<{ call: st
     const createAccounts = booleanParam(request, 'createAccounts');
     const { calls, context: batchContext } = callsOf(call as SegmentCall, await readJsonBody(request, INGEST_LIMITS.segment.maxBytes));
     const result = ingestSegment(db, calls, { context: batchContext, createAccounts });
+    if (result.events) rescoreSoon(db);
     return withHeaders(NextResponse.json({ success: true, ...result }), authorized.headers);
   });
 }
