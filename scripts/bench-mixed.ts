@@ -4,7 +4,7 @@
  * every acknowledged event is stored exactly once; prints throughput, latencies, how long touched
  * accounts waited for their rescore, CPU time and the load of the machine.
  *
- *   DATABASE_URL=file:/tmp/mixed/trellis.db npx tsx scripts/bench-mixed.ts [--seconds 60] [--rate 5000] [--readers 20] [--profile DIR]
+ *   DATABASE_URL=file:/tmp/mixed/trellis.db npx tsx scripts/bench-mixed.ts [--seconds 60] [--rate 5000] [--readers 20] [--in-flight 8] [--profile DIR]
  *
  * Use a scored portfolio (e.g. `npm run db:seed -- --accounts 2000 --months 12`); the run adds events to it.
  */
@@ -29,9 +29,10 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 run(async () => {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '5000' }, readers: { type: 'string', default: '20' }, port: { type: 'string', default: '3960' }, profile: { type: 'string' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '5000' }, readers: { type: 'string', default: '20' }, 'in-flight': { type: 'string', default: '8' }, port: { type: 'string', default: '3960' }, profile: { type: 'string' } } });
   const seconds = Number(values.seconds);
   const rate = Number(values.rate);
+  const maxInFlight = Number(values['in-flight']);
   const port = Number(values.port);
   const db = openMigratedDatabase();
   await upsertUser(db, { email: EMAIL, role: 'manager', password: PASSWORD }, { actor: 'bench' });
@@ -60,13 +61,14 @@ run(async () => {
     const cpuBefore = cpuSeconds(server.pid!);
     const loadBefore = os.loadavg();
 
-    // Writers: a batch of 500 every 100 ms (5,000 events/s), never more than 8 batches in flight.
+    // Writers: a batch of 500 every 100 ms (5,000 events/s), never more than --in-flight batches
+    // waiting for their answer (a tick that finds them all waiting sends nothing).
     const writers = (async () => {
       let inFlight = 0;
       const pending: Promise<void>[] = [];
       while (Date.now() < deadline) {
         const tick = Date.now();
-        if (inFlight < 8) {
+        if (inFlight < maxInFlight) {
           const n = batches++;
           const events = Array.from({ length: BATCH }, (_, i) => {
             const k = n * BATCH + i;
