@@ -8,23 +8,14 @@
  * accounts x 18 months takes a while, so the file is kept for the next run. `--volume` thins the
  * login and feature-use rows, which none of the timed queries read (default 0.25 to seed faster).
  */
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { GROUP_BYS } from '@/lib/analytics/cohort';
 import { cohortAnalysis, cohortDefaults, companionMetrics, loadCohortAccounts } from '@/lib/server/queries/cohorts';
 import { portfolioTrends } from '@/lib/server/queries/trends';
-import { positive, seededBenchDatabase } from './bench-support';
+import { benchDatabaseFromArgs, timeRuns } from './bench-support';
 import { run } from './cli';
 
 function time(runs: number, fn: () => unknown): { min: number; median: number; p95: number; max: number } {
-  fn(); // warm-up: page cache, prepared statements
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    ms.push(performance.now() - t0);
-  }
-  ms.sort((a, b) => a - b);
+  const ms = timeRuns(runs, fn);
   const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!;
   return { min: ms[0]!, median: at(0.5), p95: at(0.95), max: ms[ms.length - 1]! };
 }
@@ -32,14 +23,7 @@ function time(runs: number, fn: () => unknown): { min: number; median: number; p
 const fmt = (t: ReturnType<typeof time>) => `min ${t.min.toFixed(1)}  median ${t.median.toFixed(1)}  p95 ${t.p95.toFixed(1)}  max ${t.max.toFixed(1)} ms`;
 
 run(() => {
-  const { values } = parseArgs({
-    options: { db: { type: 'string' }, accounts: { type: 'string' }, months: { type: 'string' }, volume: { type: 'string' }, runs: { type: 'string' } },
-  });
-  const file = path.resolve(values.db ?? 'data/bench-cohorts/trellis.db');
-  const accounts = Math.round(positive('accounts', values.accounts, 10_000));
-  const months = Math.round(positive('months', values.months, 18));
-  const runs = Math.round(positive('runs', values.runs, 20));
-  const db = seededBenchDatabase(file, { accounts, months, volume: positive('volume', values.volume, 0.25) });
+  const { db, runs } = benchDatabaseFromArgs({ file: 'data/bench-cohorts/trellis.db', runs: 20, volume: 0.25 });
   try {
     const c = db.$client;
     const stats = c.prepare('SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM outcomes) AS outcomes, (SELECT count(*) FROM score_snapshots) AS snapshots').get() as Record<string, number>;

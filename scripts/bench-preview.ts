@@ -9,37 +9,21 @@
  * holds that many accounts with history; the file is kept for later runs. It writes 400 events
  * (to time the refresh of the inputs after new events): use a scratch copy.
  */
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL, endOfUtcDay, type Model } from '@/lib/scoring';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { ingestEvents } from '@/lib/server/commands/events';
 import { defaultPreviewAsOf, previewModel, scoreEveryAccount, warmPreviewInputs } from '@/lib/server/queries/model-preview';
 import { suggestWeights } from '@/lib/server/queries/suggested-weights';
-import { positive, seededBenchDatabase } from './bench-support';
+import { benchDatabaseFromArgs, timeRuns } from './bench-support';
 import { run } from './cli';
 
 function time(runs: number, fn: () => unknown) {
-  fn(); // warm-up: page cache, prepared statements
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    ms.push(performance.now() - t0);
-  }
-  ms.sort((a, b) => a - b);
+  const ms = timeRuns(runs, fn);
   return `min ${ms[0]!.toFixed(0)}  median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)}  max ${ms[ms.length - 1]!.toFixed(0)} ms`;
 }
 
 run(() => {
-  const { values } = parseArgs({
-    options: { db: { type: 'string' }, accounts: { type: 'string' }, months: { type: 'string' }, volume: { type: 'string' }, runs: { type: 'string' } },
-  });
-  const file = path.resolve(values.db ?? 'data/bench-preview/trellis.db');
-  const accounts = Math.round(positive('accounts', values.accounts, 10_000));
-  const months = Math.round(positive('months', values.months, 18));
-  const runs = Math.round(positive('runs', values.runs, 5));
-  const db = seededBenchDatabase(file, { accounts, months, volume: positive('volume', values.volume, 1) });
+  const { db, runs } = benchDatabaseFromArgs({ file: 'data/bench-preview/trellis.db', runs: 5, volume: 1 });
   try {
     const c = db.$client;
     const stats = c.prepare('SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM accounts WHERE churned_at IS NULL) AS customers, (SELECT count(*) FROM agg_daily) AS daily').get() as Record<string, number>;

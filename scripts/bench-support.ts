@@ -1,6 +1,7 @@
 /** What the benchmark scripts share: a seeded database kept between runs, timing, signing in. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { openDatabase, type Db } from '@/db/open';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { UsageError } from './cli';
@@ -39,6 +40,21 @@ export function seededBenchDatabase(file: string, options: { accounts: number; m
   console.log(formatSummary(summary));
   console.log(`  seeded, scored and history built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   return db;
+}
+
+/**
+ * The options the in-process benchmarks share (`--db`, `--accounts`, `--months`, `--volume`,
+ * `--runs`), parsed, and the seeded database they name.
+ */
+export function benchDatabaseFromArgs(defaults: { file: string; runs: number; volume: number }): { db: Db; runs: number } {
+  const { values } = parseArgs({
+    options: { db: { type: 'string' }, accounts: { type: 'string' }, months: { type: 'string' }, volume: { type: 'string' }, runs: { type: 'string' } },
+  });
+  const file = path.resolve(values.db ?? defaults.file);
+  const accounts = Math.round(positive('accounts', values.accounts, 10_000));
+  const months = Math.round(positive('months', values.months, 18));
+  const runs = Math.round(positive('runs', values.runs, defaults.runs));
+  return { db: seededBenchDatabase(file, { accounts, months, volume: positive('volume', values.volume, defaults.volume) }), runs };
 }
 
 /** Runs `fn` once to warm up, then `runs` times; the times in milliseconds, sorted. */
