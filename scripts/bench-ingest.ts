@@ -19,6 +19,7 @@ import { openDatabase } from '@/db/open';
 import { DEFAULT_TRIGGERS } from '@/lib/scoring';
 import { upsertAccounts } from '@/lib/server/commands/accounts';
 import { createApiKey } from '@/lib/server/commands/api-keys';
+import { mulberry32 } from '@/lib/testing/random';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { cpuSeconds } from './bench-support';
 import { run, UsageError } from './cli';
@@ -39,23 +40,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A seeded generator so that runs are comparable. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Accounts one batch covers in the `by-account` layout (an export sorted by account). */
 const ACCOUNTS_PER_SORTED_BATCH = 20;
 
 function makeBatches(o: { accounts: number; batches: number; size: number; days: number; layout: string }, now: number): BenchEvent[][] {
-  const random = rng(42);
+  const random = mulberry32(42); // seeded: runs are comparable
   const types = DEFAULT_TRIGGERS.map((t) => t.key);
   let seq = 0;
   return Array.from({ length: o.batches }, (_, b) =>

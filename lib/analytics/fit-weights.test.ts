@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '@/lib/testing/random';
 import { fitWeights, toWholeWeights, type FitSample } from './fit-weights';
-
-/** A deterministic generator (mulberry32), so the synthetic data is the same on every run. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Churn drawn from a known logistic model: log-odds = 3 - k * sum(w_j x_j) / 100. */
 function synthetic(weights: number[], n: number, seed: number, strength = 0.08): FitSample[] {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   return Array.from({ length: n }, () => {
     const x = weights.map(() => rnd() * 100);
     const health = x.reduce((a, v, j) => a + (weights[j]! * v) / 100, 0);

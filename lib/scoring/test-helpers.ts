@@ -1,4 +1,5 @@
 /** Shared fixtures of the scoring tests (not a test file itself). */
+import { mulberry32 } from '@/lib/testing/random';
 import { buildActivity, type RawEvent } from './activity';
 import { DEFAULT_MODEL, DEFAULT_TRIGGERS } from './default-model';
 import { scoreAccount, type ScoreInput } from './engine';
@@ -69,17 +70,8 @@ export function countModel(measures: { key: string; event: string; points: numbe
   };
 }
 
-/** mulberry32: a small deterministic generator, so a failure can be replayed. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator, so a failure can be replayed. */
+export const rng = mulberry32;
 
 export const RANDOM_CONTACTS: ContactInfo[] = [
   contact('sponsor', 'executive_sponsor', 'Finance'),

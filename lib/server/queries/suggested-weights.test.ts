@@ -1,6 +1,7 @@
 /** Suggested weights from snapshots and outcomes written straight into a real SQLite file. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/open';
+import { mulberry32 } from '@/lib/testing/random';
 import { createTempDb } from '@/lib/testing/temp-db';
 import { AppError } from '../errors';
 import { prepareDatabase } from '../commands/catalogue';
@@ -14,19 +15,9 @@ const HISTORY_DAYS = 420;
 let db: Db;
 let cleanup: () => void;
 
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Accounts whose churn depends on the quality dimension only; frequency is noise. */
 function seed(accounts: number, historyDays: number) {
-  const rnd = random(5);
+  const rnd = mulberry32(5);
   const c = db.$client;
   const account = c.prepare('INSERT INTO accounts (id, name, started_at) VALUES (?, ?, ?)');
   const snapshot = c.prepare('INSERT INTO score_snapshots (account_pk, day, model_version, score, band, dimensions) VALUES (?, ?, 1, ?, ?, ?)');
