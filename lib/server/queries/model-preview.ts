@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import { dayOf } from '../commands/aggregates';
 import { ensureLiveModel } from '../commands/model';
 import { loadCohortAccounts } from './cohorts';
+import { ReadCache } from './read-cache';
 import { inputsAsOf, loadCatalogue, type AccountInputs } from './scoring-inputs';
 
 export const PREVIEW_HORIZON_DAYS = 90;
@@ -186,25 +187,19 @@ export function scoreEveryAccount(db: Db, model: Model, asOf: number, accountPks
  * day before), kept while it cannot have changed: the same live model, outcomes, accounts and no
  * history rebuilt since.
  */
-const cohortCache = new Map<string, { stamp: string; cohort: CohortAccount[] }>();
-
-function cohortAt(db: Db, asOf: number, horizonDays: number): CohortAccount[] {
-  const key = `${db.$client.name}|${asOf}|${horizonDays}`;
-  const stamp = JSON.stringify(
+const cohorts = new ReadCache<CohortAccount[]>(Number.POSITIVE_INFINITY, INPUT_CACHE_SIZE, (db) =>
+  JSON.stringify(
     db.$client
       .prepare(
         'SELECT (SELECT max(version) FROM model_versions), (SELECT max(pk) FROM outcomes), (SELECT count(*) FROM outcomes), (SELECT max(updated_at) FROM accounts), (SELECT count(*) FROM accounts), (SELECT count(*) FROM history_stale), (SELECT max(queued_at) FROM history_stale)',
       )
       .raw()
       .get(),
-  );
-  const hit = cohortCache.get(key);
-  if (hit && hit.stamp === stamp) return hit.cohort;
-  const cohort = loadCohortAccounts(db, asOf, horizonDays);
-  cohortCache.delete(key);
-  cohortCache.set(key, { stamp, cohort });
-  while (cohortCache.size > INPUT_CACHE_SIZE) cohortCache.delete(cohortCache.keys().next().value!);
-  return cohort;
+  ),
+);
+
+function cohortAt(db: Db, asOf: number, horizonDays: number): CohortAccount[] {
+  return cohorts.get(db, `${asOf}|${horizonDays}`, () => loadCohortAccounts(db, asOf, horizonDays));
 }
 
 const BINS = Array.from({ length: 10 }, (_, i) => i * 10);

@@ -15,12 +15,13 @@ export function dataStamp(db: Db): string {
 export class ReadCache<T> {
   private readonly perDb = new WeakMap<Db, Map<string, { stamp: string; at: number; value: T }>>();
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 200) {}
+  /** `stamp`: what must be unchanged for an entry to hold (default: any commit invalidates) */
+  constructor(private readonly ttlMs: number, private readonly maxEntries = 200, private readonly stamp: (db: Db) => string = dataStamp) {}
 
   get(db: Db, key: string, compute: () => T, now = Date.now()): T {
     let entries = this.perDb.get(db);
     if (!entries) this.perDb.set(db, (entries = new Map()));
-    const stamp = dataStamp(db);
+    const stamp = this.stamp(db);
     const hit = entries.get(key);
     if (hit && hit.stamp === stamp && now - hit.at < this.ttlMs) return hit.value;
     const value = compute();
