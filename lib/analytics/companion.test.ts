@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectCohort, type CohortAccount } from './cohort';
-import { companionByBand, companionSentence, npsOf, type AccountSignals } from './companion';
+import { addNpsAnswers, companionByBand, companionSentence, emptyNps, npsOf, type AccountSignals, type NpsTally } from './companion';
 
 const D = Date.UTC(2026, 0, 1);
 const BANDS = [
@@ -8,12 +8,23 @@ const BANDS = [
   { key: 'red', label: 'Disengaged' },
 ];
 
+const tally = (scores: number[], weights?: number[]): NpsTally => {
+  const t = emptyNps();
+  addNpsAnswers(t, { v: scores, w: weights });
+  return t;
+};
+
 describe('npsOf', () => {
   it('is % promoters (9-10) minus % detractors (0-6)', () => {
-    expect(npsOf([10, 10, 9, 3])).toBe(50);
-    expect(npsOf([10, 9, 8, 7, 6, 0])).toBe(0);
-    expect(npsOf([0, 6, 7])).toBe(-66.7);
-    expect(npsOf([])).toBeNull();
+    expect(npsOf(tally([10, 10, 9, 3]))).toBe(50);
+    expect(npsOf(tally([10, 9, 8, 7, 6, 0]))).toBe(0);
+    expect(npsOf(tally([0, 6, 7]))).toBe(-66.7);
+    expect(npsOf(tally([]))).toBeNull();
+  });
+
+  it('counts a weighted answer as many times as its weight', () => {
+    expect(tally([10, 3], [3, 1])).toEqual(tally([10, 10, 10, 3]));
+    expect(npsOf(tally([10, 3], [3, 1]))).toBe(50);
   });
 });
 
@@ -25,9 +36,9 @@ describe('companionByBand', () => {
   ];
   const { members } = selectCohort(accounts, D, 365);
   const signals = new Map<number | string, AccountSignals>([
-    [1, { responseHoursSum: 10, responseHoursCount: 4, npsScores: [10, 9], referrals: 2 }],
-    [2, { responseHoursSum: 2, responseHoursCount: 1, npsScores: [], referrals: 0 }],
-    [3, { responseHoursSum: 90, responseHoursCount: 1, npsScores: [3], referrals: 0 }],
+    [1, { responseHoursSum: 10, responseHoursCount: 4, nps: tally([10, 9]), referrals: 2 }],
+    [2, { responseHoursSum: 2, responseHoursCount: 1, nps: tally([]), referrals: 0 }],
+    [3, { responseHoursSum: 90, responseHoursCount: 1, nps: tally([3]), referrals: 0 }],
   ]);
 
   it('sums the band members’ signals: reply-weighted mean hours, NPS over answers, referrals per account-year', () => {

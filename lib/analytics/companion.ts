@@ -12,8 +12,8 @@ export interface AccountSignals {
   /** sum and count of `responseHours` on `outreach.replied` */
   responseHoursSum: number;
   responseHoursCount: number;
-  /** each NPS answer's `score` (0..10) */
-  npsScores: number[];
+  /** NPS answers (`score` 0..10) by kind */
+  nps: NpsTally;
   /** events of the referral trigger(s) */
   referrals: number;
 }
@@ -35,12 +35,32 @@ export interface CompanionRow {
   significant: boolean;
 }
 
-/** Net promoter score of a set of answers, or null without answers. */
-export function npsOf(scores: readonly number[]): number | null {
-  if (scores.length === 0) return null;
-  const promoters = scores.filter((s) => s >= 9).length;
-  const detractors = scores.filter((s) => s <= 6).length;
-  return round(((promoters - detractors) / scores.length) * 100, 1);
+/** NPS answers counted by kind: promoters (9-10), detractors (0-6), and all answers. */
+export interface NpsTally {
+  promoters: number;
+  detractors: number;
+  answers: number;
+}
+
+export const emptyNps = (): NpsTally => ({ promoters: 0, detractors: 0, answers: 0 });
+
+/** Adds answers, each `score` counted `weight` times (an event's count). */
+export function addNpsAnswer(tally: NpsTally, score: number, weight = 1): void {
+  if (score >= 9) tally.promoters += weight;
+  if (score <= 6) tally.detractors += weight;
+  tally.answers += weight;
+}
+
+/** Adds the answers of a property statistic's weighted values. */
+export function addNpsAnswers(tally: NpsTally, stat: { v?: number[]; w?: number[] }): void {
+  const v = stat.v ?? [];
+  for (let i = 0; i < v.length; i++) addNpsAnswer(tally, v[i], stat.w ? stat.w[i] : 1);
+}
+
+/** Net promoter score of a tally of answers, or null without answers. */
+export function npsOf(tally: NpsTally): number | null {
+  if (tally.answers === 0) return null;
+  return round(((tally.promoters - tally.detractors) / tally.answers) * 100, 1);
 }
 
 export function companionByBand(
@@ -54,7 +74,7 @@ export function companionByBand(
     let sum = 0;
     let count = 0;
     let referrals = 0;
-    const nps: number[] = [];
+    const nps = emptyNps();
     for (const m of members) {
       if (bandOf(m) !== g.key) continue;
       const s = signals.get(m.id);
@@ -62,7 +82,9 @@ export function companionByBand(
       sum += s.responseHoursSum;
       count += s.responseHoursCount;
       referrals += s.referrals;
-      nps.push(...s.npsScores);
+      nps.promoters += s.nps.promoters;
+      nps.detractors += s.nps.detractors;
+      nps.answers += s.nps.answers;
     }
     return {
       key: g.key,
@@ -73,7 +95,7 @@ export function companionByBand(
       responseHours: count ? round(sum / count, 1) : null,
       replies: count,
       nps: npsOf(nps),
-      npsResponses: nps.length,
+      npsResponses: nps.answers,
       referralsPerAccountYear: options.referralsMeasured && g.accounts ? round(referrals / g.accounts / (options.horizonDays / 365), 2) : null,
       significant: g.significant,
     };

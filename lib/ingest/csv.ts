@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { accountSchema, contactSchema, eventSchema, outcomeSchema } from './schemas';
+import { dict, hasKey } from '@/lib/dict';
 
 export const IMPORT_KINDS = ['accounts', 'contacts', 'events', 'outcomes'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -141,13 +142,13 @@ export function mapRow(kind: ImportKind, row: Record<string, string | undefined>
     const column = mapping[field.key];
     if (!column) continue;
     mapped.add(column);
-    const raw = row[column];
-    if (raw === undefined || raw.trim() === '') continue;
+    const raw = hasKey(row, column) ? row[column] : undefined;
+    if (typeof raw !== 'string' || raw.trim() === '') continue;
     out[field.key] = cell(field, raw);
   }
   const extrasField = EXTRAS_FIELD[kind];
   if (options.extras && extrasField) {
-    const extras: Record<string, unknown> = {};
+    const extras = dict<unknown>();
     for (const [column, raw] of Object.entries(row)) {
       if (mapped.has(column) || raw === undefined || raw.trim() === '' || column === '__parsed_extra') continue;
       extras[column] = propertyValue(raw.trim());

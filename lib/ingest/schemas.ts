@@ -37,9 +37,21 @@ const propertyName = z
   .min(1, 'property names must not be empty')
   .max(100, 'property names must be at most 100 characters')
   .refine((s) => !CONTROL.test(s), 'property names must not contain control characters');
+/** At most this many properties per event (or attributes per account). */
+export const MAX_PROPERTIES = 50;
 export const properties = z
-  .record(propertyName, propertyValue, { error: 'must be an object of string, number, boolean or null values' })
-  .refine((p) => Object.keys(p).length <= 50, 'must have at most 50 properties');
+  .unknown()
+  // JSON can carry `__proto__` as a name, but JavaScript objects cannot hold it as one: refused, not dropped.
+  .superRefine((v, ctx) => {
+    if (typeof v === 'object' && v !== null && Object.prototype.hasOwnProperty.call(v, '__proto__')) {
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'property names must not be __proto__' });
+    }
+  })
+  .pipe(
+    z
+      .record(propertyName, propertyValue, { error: 'must be an object of string, number, boolean or null values' })
+      .refine((p) => Object.keys(p).length <= MAX_PROPERTIES, `must have at most ${MAX_PROPERTIES} properties`),
+  );
 
 export const eventType = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })

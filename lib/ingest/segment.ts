@@ -15,6 +15,7 @@
  * reported, so one of them never costs the rest of a batch.
  */
 import { z } from 'zod';
+import { dict, dictFrom, hasKey } from '@/lib/dict';
 import { CONTACT_ROLES } from '@/lib/scoring/types';
 import { accountSchema, contactSchema, eventSchema, type AccountInput, type ContactInput, type EventInput, type ItemError } from './schemas';
 
@@ -26,7 +27,10 @@ const id = z
   .union([z.string(), z.number().finite()], { error: 'must be a string' })
   .transform(String)
   .pipe(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine((s) => !CONTROL.test(s), 'must not contain control characters'));
-const object = z.record(z.string(), z.unknown(), { error: 'must be an object' });
+/** A JSON object, copied into an object without a prototype: its keys come from the sender. */
+const object = z
+  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { error: 'must be an object' })
+  .transform((v) => dictFrom(v));
 
 /** The parts of a Segment message Trellis reads; other fields (integrations, _metadata, ...) are allowed. */
 export const segmentMessageSchema = z.looseObject({
@@ -87,10 +91,11 @@ const num = (v: unknown): unknown => (typeof v === 'string' && /^-?\d+(\.\d+)?$/
 
 /** Simple values only (what event properties and account attributes can hold), at most 50. */
 function simpleValues(source: Record<string, unknown>, leaveOut: readonly string[] = []): Record<string, string | number | boolean | null> | null {
-  const out: Record<string, string | number | boolean | null> = {};
+  const out = dict<string | number | boolean | null>();
   let n = 0;
   for (const [k, v] of Object.entries(source)) {
-    if (n >= 50 || leaveOut.includes(k) || !k || k.length > 100 || CONTROL.test(k)) continue;
+    if (n >= 50) break;
+    if (leaveOut.includes(k) || !k || k.length > 100 || CONTROL.test(k) || k === '__proto__') continue;
     const ok = v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 2000 && !CONTROL.test(v));
     if (ok) {
       out[k] = v as string | number | boolean | null;
@@ -181,8 +186,9 @@ export function planSegment(raw: unknown[], lookups: SegmentLookups, options: { 
     if (!m) return;
     const person = m.userId ?? m.anonymousId;
     if (!person) return;
-    const context = { ...(options.context ?? {}), ...(m.context ?? {}) };
-    const contextGroup = str(context.groupId) ?? (typeof context.groupId === 'number' ? String(context.groupId) : undefined);
+    // The call's own context wins over the batch's, key by key; only groupId is read.
+    const groupValue = m.context && hasKey(m.context, 'groupId') ? m.context.groupId : options.context && hasKey(options.context, 'groupId') ? options.context.groupId : undefined;
+    const contextGroup = str(groupValue) ?? (typeof groupValue === 'number' && Number.isFinite(groupValue) ? String(groupValue) : undefined);
     if (m.type === 'page' || m.type === 'screen' || m.type === 'alias') {
       plan.skipped.push({ index, type: m.type, reason: `${m.type} calls are not used by Trellis` });
       return;

@@ -3,7 +3,9 @@
  * tests, previews) or of a UTC day (the shape of the stored aggregates). The aggregation jobs
  * must produce the same numbers, so this is the reference for what a bucket holds.
  */
+import { dict } from '@/lib/dict';
 import { FLAG_PROP_TYPES, FLAG_TYPES } from './flags';
+import { addValue, keepsValues } from './prop-values';
 import type { Model } from './schema';
 import type { AccountActivity, ContactBucket, FeatureBucket, PropStat, TypeBucket } from './types';
 import { DAY_MS } from './window';
@@ -28,7 +30,7 @@ export interface BuildActivityOptions {
   resolution?: 'instant' | 'day';
   /** which event property names a feature, per type (default: `feature` of `feature.used`) */
   featureSources?: readonly FeatureSource[];
-  /** keep numeric values for medians (default true) */
+  /** keep numeric values of the properties medians read (`keepsValues`; default true) */
   keepValues?: boolean;
 }
 
@@ -82,9 +84,10 @@ export function typesReadBy(model: Model, options: { flags?: boolean } = {}): st
 
 /**
  * Property statistics, weighted by the event's count: an event with count k whose property is
- * true adds k to `t`; a numeric value x adds k*x to `s`, k to `c` and k entries to `v`.
+ * true adds k to `t`; a numeric value x adds k*x to `s`, k to `c` and, where medians read it, one
+ * entry x of weight k to `v`/`w`.
  */
-function addProperty(stats: Record<string, PropStat>, name: string, value: unknown, k: number, keepValues: boolean): void {
+function addProperty(stats: Record<string, PropStat>, type: string, name: string, value: unknown, k: number, keepValues: boolean): void {
   const isNum = typeof value === 'number' && Number.isFinite(value);
   if (value !== true && !isNum) return;
   const p = stats[name] ?? (stats[name] = { t: 0, s: 0, c: 0 });
@@ -92,7 +95,7 @@ function addProperty(stats: Record<string, PropStat>, name: string, value: unkno
   if (isNum) {
     p.s += value * k;
     p.c += k;
-    if (keepValues) for (let i = 0; i < k; i++) (p.v ?? (p.v = [])).push(value);
+    if (keepValues && keepsValues(type, name)) addValue(p, value, k);
   }
 }
 
@@ -117,7 +120,7 @@ export function buildActivity(events: readonly RawEvent[], options: BuildActivit
     if (!b) types.set(tk, (b = { t, type: e.type, n: 0 }));
     b.n += k;
     if (e.properties) {
-      for (const [name, value] of Object.entries(e.properties)) addProperty((b.props ??= {}), name, value, k, keepValues);
+      for (const [name, value] of Object.entries(e.properties)) addProperty((b.props ??= dict()), e.type, name, value, k, keepValues);
     }
     if (e.contactId) {
       const ck = `${t}|${e.contactId}|${e.type}`;

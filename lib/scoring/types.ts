@@ -24,8 +24,10 @@ export interface PropStat {
   s: number;
   /** events with a numeric value */
   c: number;
-  /** the numeric values themselves (for medians), one entry per event */
+  /** the numeric values themselves, one entry per event, for the properties medians read */
   v?: number[];
+  /** how many times each entry of `v` counts (the event's `count`); absent when every entry counts once */
+  w?: number[];
 }
 
 /** Activity of one trigger type in one time bucket. `t` is the bucket's start in epoch ms:

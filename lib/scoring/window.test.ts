@@ -1,5 +1,7 @@
 /** Window summaries: boundaries, unsorted buckets, medians from aggregates. */
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '@/lib/testing/random';
+import { weightedMedian } from './prop-values';
 import { buildActivity } from './activity';
 import type { AccountActivity } from './types';
 import { countOf, DAY_MS, endOfUtcDay, engagedContactIds, contactCountOf, medianOf, propOf, summarizeWindow, summarizeWindows } from './window';
@@ -20,11 +22,14 @@ describe('summarizeWindow', () => {
       { type: 'x', occurredAt: D - 1 },
       { type: 'x', occurredAt: D, count: 2, contactId: 'c1', properties: { ok: true, h: 3 } },
       { type: 'x', occurredAt: D + DAY_MS, count: 4 },
+      { type: 'outreach.replied', occurredAt: D + 5, count: 3, properties: { responseHours: 4 } },
     ]);
     const w = summarizeWindow(a, D, D + DAY_MS);
     expect(countOf(w, ['x'])).toBe(2);
     expect(propOf(w, 'x', 'ok')).toMatchObject({ t: 2 });
-    expect(propOf(w, 'x', 'h')).toMatchObject({ s: 6, c: 2, vc: 2 });
+    // Values are kept only where a median reads them (reply times), weighted by the count.
+    expect(propOf(w, 'x', 'h')).toMatchObject({ s: 6, c: 2, vs: null, vc: 0 });
+    expect(propOf(w, 'outreach.replied', 'responseHours')).toMatchObject({ s: 12, c: 3, vs: [[4]], ws: [[3]], vc: 3 });
     expect(engagedContactIds(w)).toEqual(['c1']);
     expect(contactCountOf(w, 'c1')).toBe(2);
   });
@@ -51,10 +56,33 @@ describe('summarizeWindow', () => {
 
 describe('medianOf', () => {
   it('uses kept values and stands in with the mean for buckets that did not keep them', () => {
-    expect(medianOf({ t: 0, s: 10, c: 3, vs: [[1, 2, 7]], vc: 3 })).toBe(2);
+    expect(medianOf({ t: 0, s: 10, c: 3, vs: [[1, 2, 7]], ws: [null], vc: 3 })).toBe(2);
     // 2 kept values (1, 3) and 2 more of unknown value summing 16 -> 8, 8: median of 1, 3, 8, 8 = 5.5
-    expect(medianOf({ t: 0, s: 20, c: 4, vs: [[1, 3]], vc: 2 })).toBe(5.5);
-    expect(medianOf({ t: 0, s: 0, c: 0, vs: null, vc: 0 })).toBeNull();
+    expect(medianOf({ t: 0, s: 20, c: 4, vs: [[1, 3]], ws: [null], vc: 2 })).toBe(5.5);
+    expect(medianOf({ t: 0, s: 0, c: 0, vs: null, ws: null, vc: 0 })).toBeNull();
     expect(medianOf(undefined)).toBeNull();
+  });
+
+  it('counts a weighted value as often as its weight, as if it were repeated', () => {
+    // 1 x3, 10 x1 -> 1, 1, 1, 10: median 1
+    expect(medianOf({ t: 0, s: 13, c: 4, vs: [[1, 10]], ws: [[3, 1]], vc: 4 })).toBe(1);
+    // 2 x1, 4 x1 (unweighted bucket) and 6 x2: 2, 4, 6, 6 -> 5
+    expect(medianOf({ t: 0, s: 18, c: 4, vs: [[2, 4], [6]], ws: [null, [2]], vc: 4 })).toBe(5);
+  });
+});
+
+describe('weightedMedian', () => {
+  it('equals the median of the values repeated by their weights', () => {
+    const random = mulberry32(7);
+    for (let round = 0; round < 200; round++) {
+      const n = 1 + Math.floor(random() * 6);
+      const values = Array.from({ length: n }, () => Math.round(random() * 20) / 2);
+      const weights = Array.from({ length: n }, () => 1 + Math.floor(random() * 4));
+      const repeated = values.flatMap((x, i) => Array<number>(weights[i]).fill(x)).sort((a, b) => a - b);
+      const mid = repeated.length >> 1;
+      const expected = repeated.length % 2 ? repeated[mid] : (repeated[mid - 1] + repeated[mid]) / 2;
+      expect(weightedMedian(values, weights)).toBe(expected);
+    }
+    expect(weightedMedian([], [])).toBeNull();
   });
 });

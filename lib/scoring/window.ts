@@ -16,17 +16,20 @@ import {
   type FeatureIndex,
   type TypeIndex,
 } from './activity-index';
+import { valueWeight, weightedMedian } from './prop-values';
 import type { AccountActivity } from './types';
 
 export const DAY_MS = 86_400_000;
 
 /** Merged statistics of one property over a window. `vs` keeps references to the buckets' value
- * arrays (copied only when a median is asked for); `vc` is how many values they hold. */
+ * arrays and `ws` to their weights (null: each value counts once), copied only when a median is
+ * asked for; `vc` is how many events the values stand for (their summed weights). */
 export interface PropAgg {
   t: number;
   s: number;
   c: number;
   vs: number[][] | null;
+  ws: (number[] | null)[] | null;
   vc: number;
 }
 
@@ -192,13 +195,14 @@ function mergeProps(w: WindowSummary, id: number): Map<string, PropAgg> {
     for (const name in b.props) {
       const p = b.props[name];
       let a = out.get(name);
-      if (!a) out.set(name, (a = { t: 0, s: 0, c: 0, vs: null, vc: 0 }));
+      if (!a) out.set(name, (a = { t: 0, s: 0, c: 0, vs: null, ws: null, vc: 0 }));
       a.t += p.t;
       a.s += p.s;
       a.c += p.c;
       if (p.v && p.v.length) {
         (a.vs ??= []).push(p.v);
-        a.vc += p.v.length;
+        (a.ws ??= []).push(p.w ?? null);
+        a.vc += valueWeight(p);
       }
     }
   };
@@ -266,22 +270,24 @@ export function meanOf(a: PropAgg | undefined): number | null {
 export function medianOf(a: PropAgg | undefined): number | null {
   if (!a || a.c <= 0) return null;
   const values: number[] = [];
+  const weights: number[] = [];
   let kept = 0;
   if (a.vs) {
-    for (const v of a.vs) {
-      for (const x of v) {
-        values.push(x);
-        kept += x;
+    for (let b = 0; b < a.vs.length; b++) {
+      const v = a.vs[b];
+      const w = a.ws?.[b] ?? null;
+      for (let i = 0; i < v.length; i++) {
+        const k = w ? w[i] : 1;
+        values.push(v[i]);
+        weights.push(k);
+        kept += v[i] * k;
       }
     }
   }
   const missing = a.c - a.vc;
   if (missing > 0) {
-    const fill = (a.s - kept) / missing;
-    for (let i = 0; i < missing; i++) values.push(fill);
+    values.push((a.s - kept) / missing);
+    weights.push(missing);
   }
-  if (!values.length) return null;
-  values.sort((x, y) => x - y);
-  const mid = values.length >> 1;
-  return values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  return weightedMedian(values, weights);
 }

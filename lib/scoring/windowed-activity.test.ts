@@ -75,15 +75,20 @@ describe('WindowedActivityBuilder', () => {
   it('merges property statistics in day order and drops buckets outside both windows', () => {
     const day = buildActivity(
       [
-        ev('email.exchanged', T - 70 * DAY_MS, { properties: { sentiment: 0.5 } }),
-        ev('email.exchanged', T - 5 * DAY_MS, { properties: { sentiment: 0.1 } }),
-        ev('email.exchanged', T - 4 * DAY_MS, { properties: { sentiment: 0.2 } }),
-        ev('email.exchanged', T - 4 * DAY_MS, { properties: { sentiment: 0.3 } }),
+        ev('nps.response', T - 70 * DAY_MS, { properties: { score: 5, sentiment: 0.5 } }),
+        ev('nps.response', T - 5 * DAY_MS, { properties: { score: 10, sentiment: 0.1 } }),
+        ev('nps.response', T - 4 * DAY_MS, { count: 2, properties: { score: 6, sentiment: 0.2 } }),
+        ev('nps.response', T - 4 * DAY_MS, { properties: { score: 9, sentiment: 0.3 } }),
       ],
       { resolution: 'day' },
     );
     const [bucket, ...rest] = new WindowedActivityBuilder(T, 30).addActivity(day).build(day.firstActivityAt).types;
     expect(rest).toEqual([]);
-    expect(bucket).toEqual({ t: T - 30 * DAY_MS, type: 'email.exchanged', n: 3, props: { sentiment: { t: 0, s: 0.1 + (0.2 + 0.3), c: 3, v: [0.1, 0.2, 0.3] } } });
+    expect(bucket).toEqual({
+      t: T - 30 * DAY_MS,
+      type: 'nps.response',
+      n: 4,
+      props: { score: { t: 0, s: 10 + (12 + 9), c: 4, v: [10, 6, 9], w: [1, 2, 1] }, sentiment: { t: 0, s: 0.1 + (0.4 + 0.3), c: 4 } },
+    });
   });
 });

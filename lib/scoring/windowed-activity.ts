@@ -11,6 +11,8 @@
  * may lie before both windows. Buckets outside both windows are dropped.
  */
 import { OUTREACH_REPLIED, OUTREACH_SENT } from './activity-index';
+import { dict } from '@/lib/dict';
+import { appendValues } from './prop-values';
 import type { AccountActivity, ContactBucket, FeatureBucket, PropStat, TypeBucket } from './types';
 import { windowBounds } from './window';
 
@@ -22,10 +24,7 @@ function mergeInto(target: Record<string, PropStat>, source: Record<string, Prop
     a.t += p.t;
     a.s += p.s;
     a.c += p.c;
-    if (p.v && p.v.length) {
-      const v = (a.v ??= []);
-      for (const x of p.v) v.push(x);
-    }
+    if (p.v && p.v.length) appendValues(a, p);
   }
 }
 
@@ -62,7 +61,7 @@ export class WindowedActivityBuilder {
     let b = this.types[w].get(type);
     if (!b) this.types[w].set(type, (b = { t: this.starts[w], type, n: 0 }));
     b.n += n;
-    if (props) mergeInto((b.props ??= {}), props);
+    if (props) mergeInto((b.props ??= dict()), props);
   }
 
   /** A contact bucket. Contact buckets must come in ascending `t` (first appearance is kept). */

@@ -16,6 +16,7 @@ import type { ActionResult } from '@/lib/action-result';
 import { hasRole, type Role } from '@/lib/roles';
 import { AppError } from './errors';
 import { getCurrentUser, type CurrentUser } from './session';
+import { dict } from '@/lib/dict';
 
 export interface ActionContext {
   db: Db;
@@ -26,7 +27,7 @@ export interface ActionContext {
 
 /** Form fields as an object; a field sent several times becomes an array. Next's own fields are left out. */
 export function formDataToObject(form: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = dict<unknown>();
   for (const [key, value] of form.entries()) {
     if (key.startsWith('$ACTION')) continue;
     const existing = out[key];
@@ -37,12 +38,13 @@ export function formDataToObject(form: FormData): Record<string, unknown> {
 }
 
 function fieldErrorsOf(issues: { path: PropertyKey[]; message: string }[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = dict<string[]>();
   for (const issue of issues) {
     const key = issue.path.map(String).join('.') || '_form';
     (out[key] ??= []).push(issue.message);
   }
-  return out;
+  // A plain object again: React serialises only plain objects into what an action answers.
+  return Object.fromEntries(Object.entries(out));
 }
 
 async function clientIp(): Promise<string | null> {

@@ -118,7 +118,31 @@ export function booleanParam(request: NextRequest, name: string): boolean {
   throw new AppError('invalid', `?${name} must be true or false`, [{ path: name, message: `must be true or false, got "${value.slice(0, 50)}"` }]);
 }
 
-/** Reads a JSON body, refusing more than `maxBytes` (413) and malformed JSON (400). */
+/** Request bodies nest arrays and objects at most this deep (a batch of events needs 3). */
+export const MAX_JSON_DEPTH = 32;
+
+/** How deep the arrays and objects of a JSON text nest, found in one pass without parsing it. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) {
+      inString = true;
+    } else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (ch === 0x5d || ch === 0x7d) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/** Reads a JSON body, refusing more than `maxBytes` (413), malformed JSON and deep nesting (400). */
 export async function readJsonBody(request: NextRequest, maxBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new AppError('too_large', `The body is ${declared} bytes; the limit is ${maxBytes}`);
@@ -138,6 +162,8 @@ export async function readJsonBody(request: NextRequest, maxBytes: number): Prom
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) throw new AppError('invalid', 'The body is empty; send a JSON array');
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) throw new AppError('invalid', `The body nests arrays and objects ${depth} levels deep; the limit is ${MAX_JSON_DEPTH}`);
   try {
     return JSON.parse(text);
   } catch (error) {

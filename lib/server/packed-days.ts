@@ -9,6 +9,8 @@
  * Names (types, features, property names) are stored as ids of the append-only `agg_names` table.
  */
 import type { Db } from '@/db/open';
+import { dict } from '@/lib/dict';
+import { appendValues, MAX_KEPT_VALUES } from '@/lib/scoring/prop-values';
 import type { PropStat } from '@/lib/scoring/types';
 
 /**
@@ -79,20 +81,25 @@ export class NameIds {
   }
 }
 
-/** Merges a delta's statistics into stored ones (counts and sums add; values append). */
+/** Merges a delta's statistics into stored ones (counts and sums add; values and their weights append). */
 export function mergeProps(target: PropMap | null, source: PropMap | null): PropMap | null {
   if (!source) return target;
-  const map = target ?? {};
+  const map = target ?? dict<PropStat>();
   for (const key in source) {
     const src = source[key]!;
     const dst = (map[key] ??= { t: 0, s: 0, c: 0 });
     dst.t += src.t;
     dst.s += src.s;
     dst.c += src.c;
-    if (src.v) (dst.v ??= []).push(...src.v);
+    appendValues(dst, src, MAX_KEPT_VALUES);
   }
   return map;
 }
+
+/** The kind byte of a property statistic. */
+const NOT_NUMERIC = 0;
+const NUMERIC = 1;
+const WEIGHTED = 2;
 
 const byName = <V>(a: [string, V], b: [string, V]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
@@ -171,14 +178,24 @@ export class Cursor {
   /** Reads a property statistic's fields after its name id. */
   stat(): PropStat {
     const t = this.uint();
-    if (this.u8[this.i++] === 0) return { t, s: 0, c: 0 };
+    const kind = this.u8[this.i++];
+    if (kind === NOT_NUMERIC) return { t, s: 0, c: 0 };
     const s = this.f64();
     const c = this.uint();
     const stat: PropStat = { t, s, c };
     const vLen = this.uint();
     if (vLen > 0) {
       const v = new Array<number>(vLen);
-      for (let k = 0; k < vLen; k++) v[k] = this.f64();
+      if (kind === WEIGHTED) {
+        const w = new Array<number>(vLen);
+        for (let k = 0; k < vLen; k++) {
+          v[k] = this.f64();
+          w[k] = this.uint();
+        }
+        stat.w = w;
+      } else {
+        for (let k = 0; k < vLen; k++) v[k] = this.f64();
+      }
       stat.v = v;
     }
     return stat;
@@ -187,19 +204,29 @@ export class Cursor {
   /** Skips a property statistic's fields after its name id. */
   skipStat(): void {
     this.uint();
-    if (this.u8[this.i++] === 0) return;
+    const kind = this.u8[this.i++];
+    if (kind === NOT_NUMERIC) return;
     this.i += 8;
     this.uint();
     const vLen = this.uint();
-    this.i += 8 * vLen;
+    if (kind === WEIGHTED) {
+      for (let k = 0; k < vLen; k++) {
+        this.i += 8;
+        this.uint();
+      }
+    } else {
+      this.i += 8 * vLen;
+    }
   }
 }
 
 /**
  * Encodes days (ascending, one block) into a blob. Layout (varints unless marked f64):
  *   dayCount, then per day: day, typeCount, contactCount, featureCount,
- *     per type (by name):   typeId, n, propCount, per property: nameId, t, numeric (one byte 0/1),
- *                           and when numeric: s (f64), c, valueCount, values (f64 each)
+ *     per type (by name):   typeId, n, propCount, per property: nameId, t, kind (one byte:
+ *                           0 not numeric, 1 numeric, 2 numeric with weighted values),
+ *                           and when numeric: s (f64), c, valueCount, then per value its f64
+ *                           (kind 1) or its f64 and its weight (kind 2)
  *     per contact (by pk):  pk minus the previous contact's pk of that day (the first: pk), n
  *     per feature (by type, feature name): typeId, featureId, n
  */
@@ -239,12 +266,20 @@ function encodeDay(w: ByteWriter, d: DayAgg, ids: NameIds): void {
       w.uint(p.t, `the true count of ${name}`);
       const v = p.v ?? [];
       const numeric = p.c !== 0 || !Object.is(p.s, 0) || p.v !== undefined;
-      w.uint(numeric ? 1 : 0, 'a flag');
+      const weights = numeric && p.w && v.length ? p.w : null;
+      w.uint(!numeric ? NOT_NUMERIC : weights ? WEIGHTED : NUMERIC, 'a flag');
       if (!numeric) continue;
       w.f64(p.s);
       w.uint(p.c, `the value count of ${name}`);
       w.uint(v.length, 'a value count');
-      for (const x of v) w.f64(x);
+      if (weights) {
+        for (let k = 0; k < v.length; k++) {
+          w.f64(v[k]);
+          w.uint(weights[k], `a value weight of ${name}`);
+        }
+      } else {
+        for (const x of v) w.f64(x);
+      }
     }
   }
   let prev = 0;
@@ -305,7 +340,7 @@ function decodeDay(r: Cursor, ids: NameIds): DayAgg {
     const np = r.uint();
     let props: PropMap | null = null;
     if (np > 0) {
-      props = {};
+      props = dict();
       for (let q = 0; q < np; q++) {
         const name = ids.name(r.uint());
         props[name] = r.stat();

@@ -5,6 +5,8 @@
  * map of every (account, day, type) key held in memory.
  */
 import type { Db } from '@/db/open';
+import { dict } from '@/lib/dict';
+import { addValue, keepsValues } from '@/lib/scoring/prop-values';
 import type { PropStat } from '@/lib/scoring/types';
 import { emptyDay, type DayAgg } from '../packed-days';
 import { PackedBlockWriter } from './packed-aggregates';
@@ -21,23 +23,22 @@ export type PropMap = Record<string, PropStat>;
 /**
  * Adds one event's properties (weighted by its count) to a property map, exactly as the scoring
  * engine's reference `buildActivity` does: true booleans add k to `t`; a number x adds k*x to `s`,
- * k to `c` and k entries to `v`.
+ * k to `c` and, for the properties kept for medians (`keepsValues`), one entry x of weight k to `v`/`w`.
  */
-export function addProps(target: PropMap | null, properties: Record<string, unknown> | null, count: number): PropMap | null {
+export function addProps(target: PropMap | null, type: string, properties: Record<string, unknown> | null, count: number): PropMap | null {
   if (!properties) return target;
   let map = target;
   for (const key in properties) {
     const value = properties[key];
     const isNum = typeof value === 'number' && Number.isFinite(value);
     if (value !== true && !isNum) continue;
-    map ??= {};
+    map ??= dict();
     const stat = (map[key] ??= { t: 0, s: 0, c: 0 });
     if (value === true) stat.t += count;
     if (isNum) {
       stat.s += value * count;
       stat.c += count;
-      const values = (stat.v ??= []);
-      for (let i = 0; i < count; i++) values.push(value);
+      if (keepsValues(type, key)) addValue(stat, value, count);
     }
   }
   return map;
@@ -85,9 +86,9 @@ export class AccountDays {
     const d = cur.types.get(type);
     if (d) {
       d.n += count;
-      d.props = addProps(d.props, properties, count);
+      d.props = addProps(d.props, type, properties, count);
     } else {
-      cur.types.set(type, { n: count, props: addProps(null, properties, count) });
+      cur.types.set(type, { n: count, props: addProps(null, type, properties, count) });
     }
     if (contactPk !== null) cur.contacts.set(contactPk, (cur.contacts.get(contactPk) ?? 0) + count);
     const feature = properties?.[FEATURE_PROPERTY];

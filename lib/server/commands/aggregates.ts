@@ -7,6 +7,7 @@ import type { Db } from '@/db/open';
 import { mergeProps } from '../packed-days';
 import { addProps, AccountDays, aggregateWriters, dayOf, FEATURE_PROPERTY, type AggregateWriters, type PropMap } from './aggregate-days';
 import { applyToPacked } from './packed-aggregates';
+import { parseJsonDict } from '@/lib/dict';
 
 export { addProps, DAY_MS, dayOf, FEATURE_PROPERTY } from './aggregate-days';
 
@@ -40,7 +41,7 @@ class Accumulator {
     let d = this.daily.get(dk);
     if (!d) this.daily.set(dk, (d = { accountPk: e.accountPk, day, type: e.type, n: 0, props: null }));
     d.n += e.count;
-    d.props = addProps(d.props, e.properties, e.count);
+    d.props = addProps(d.props, e.type, e.properties, e.count);
     if (e.contactPk !== null) {
       const ck = `${e.accountPk}|${day}|${e.contactPk}`;
       const c = this.contacts.get(ck);
@@ -89,7 +90,7 @@ function flush(db: Db, acc: Accumulator): void {
     const existing = selectDaily.get(d.accountPk, d.day, d.type) as { n: number; props: string | null } | undefined;
     if (existing) {
       n += existing.n;
-      props = mergeProps(existing.props ? (JSON.parse(existing.props) as PropMap) : null, props);
+      props = mergeProps(existing.props ? parseJsonDict<PropMap>(existing.props) : null, props);
     }
     upsertDaily.run(d.accountPk, d.day, d.type, n, props ? JSON.stringify(props) : null);
   }
@@ -149,7 +150,7 @@ export function rebuildAggregates(db: Db, options: { accountPks?: number[]; onPr
   const aggregate = (pk: number, out: AggregateWriters): number => {
     const days = new AccountDays(pk, out);
     for (const [, contactPk, type, occurredAt, count, properties] of readEvents.all(pk) as EventRow[]) {
-      days.add(contactPk, type, occurredAt, count, properties ? (JSON.parse(properties) as Record<string, unknown>) : null);
+      days.add(contactPk, type, occurredAt, count, properties ? parseJsonDict<Record<string, unknown>>(properties) : null);
     }
     return days.finish();
   };

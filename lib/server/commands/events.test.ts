@@ -118,13 +118,18 @@ describe('ingesting events', () => {
     upsertContacts(db, [{ id: 'c', accountId: 'ACME', role: 'champion', department: 'IT' }]);
     ingestEvents(db, [ev('meeting.held', 3, { contactId: 'c', properties: { onTime: true, strategic: false } }), ev('email.exchanged', 3, { properties: { sentiment: 0.5 } })], { now: NOW });
     ingestEvents(db, [ev('meeting.held', 3, { properties: { onTime: false } }), ev('email.exchanged', 3, { count: 2, properties: { sentiment: -0.25 } }), ev('feature.used', 1, { properties: { feature: 'x' } })], { now: NOW });
+    ingestEvents(db, [ev('outreach.replied', 2, { properties: { responseHours: 5 } }), ev('outreach.replied', 2, { count: 1_000_000, properties: { responseHours: 30, other: 1 } })], { now: NOW });
     const snapshot = () =>
       ['agg_daily', 'agg_contact_daily', 'agg_feature_daily', 'account_activity'].map((t) => db.$client.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all());
     const incremental = snapshot();
     rebuildAggregates(db);
     expect(snapshot()).toEqual(incremental);
     const daily = db.$client.prepare("SELECT props FROM agg_daily WHERE type = 'email.exchanged'").pluck().get() as string;
-    expect(JSON.parse(daily)).toEqual({ sentiment: { t: 0, s: 0, c: 3, v: [0.5, -0.25, -0.25] } });
+    // Means only for most properties; values (each weighted by its event's count, never repeated) where medians read them.
+    expect(JSON.parse(daily)).toEqual({ sentiment: { t: 0, s: 0, c: 3 } });
+    const replies = db.$client.prepare("SELECT n, props FROM agg_daily WHERE type = 'outreach.replied'").get() as { n: number; props: string };
+    expect(replies.n).toBe(1_000_001);
+    expect(JSON.parse(replies.props)).toEqual({ responseHours: { t: 0, s: 5 + 30 * 1_000_000, c: 1_000_001, v: [5, 30], w: [1, 1_000_000] }, other: { t: 0, s: 1_000_000, c: 1_000_000 } });
   });
 
   it('raises a red flag with evidence and an alert when outreach goes unanswered, and clears it on a reply', () => {

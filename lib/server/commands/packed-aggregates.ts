@@ -7,6 +7,7 @@
 import type { Db } from '@/db/open';
 import { assembleDays, blockOf, dayRanges, decodeDayAt, emptyDay, encodeDays, mergeProps, NameIds, type DayAgg, type PropMap } from '../packed-days';
 import { RowWriter } from './row-writer';
+import { parseJsonDict } from '@/lib/dict';
 
 /** Collects an account's days (in ascending order) into blocks and appends one row per block. */
 export class PackedBlockWriter {
@@ -136,7 +137,7 @@ export function backfillPackedAggregates(db: Db, onProgress?: (done: number, tot
         if (!d) days.set(day, (d = emptyDay(day)));
         return d;
       };
-      for (const [day, type, n, props] of daily.all(pk) as DailyRow[]) at(day).types.set(type, { n, props: props ? (JSON.parse(props) as PropMap) : null });
+      for (const [day, type, n, props] of daily.all(pk) as DailyRow[]) at(day).types.set(type, { n, props: props ? parseJsonDict<PropMap>(props) : null });
       for (const [day, contactPk, n] of contacts.all(pk) as ContactRow[]) at(day).contacts.set(contactPk, n);
       for (const [day, type, feature, n] of features.all(pk) as FeatureRow[]) {
         const d = at(day);

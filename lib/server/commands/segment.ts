@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import { upsertAccounts, upsertContacts } from './accounts';
 import { ingestEvents, triggerNames } from './events';
 import { recordUnmappedNames } from './trigger-aliases';
+import { dict, dictFrom, parseJsonDict } from '@/lib/dict';
 
 export interface SegmentResult {
   accounts: number;
@@ -65,8 +66,9 @@ export function ingestSegment(db: Db, calls: unknown[], options: { context?: Rec
     const name = a.input.name ?? before?.name ?? a.input.id;
     if (!a.attributes) return { ...a.input, name };
     // Attributes from traits add to what the account has; they do not replace it.
-    const merged = { ...(before?.attributes ? (JSON.parse(before.attributes) as Record<string, unknown>) : {}), ...a.attributes };
-    return { ...a.input, name, attributes: Object.fromEntries(Object.entries(merged).slice(0, 50)) as AccountInput['attributes'] };
+    const merged = before?.attributes ? parseJsonDict<Record<string, unknown>>(before.attributes) : dict<unknown>();
+    for (const [key, value] of Object.entries(a.attributes)) merged[key] = value;
+    return { ...a.input, name, attributes: dictFrom(Object.entries(merged).slice(0, 50)) as AccountInput['attributes'] };
   });
   for (const id of missing.keys()) accounts.push({ id, name: id });
   const accountCalls = [...plan.accounts.map((a) => a.index), ...missing.values()];

@@ -6,6 +6,7 @@ import type { Db } from '@/db/open';
 import { AppError } from '../errors';
 import { readUnmapped, UNMAPPED_SETTING } from '../queries/triggers';
 import { recordAudit, type AuditEntry } from './audit';
+import { dictFrom, hasKey } from '@/lib/dict';
 
 type Actor = Pick<AuditEntry, 'actor' | 'actorUserPk' | 'ip'>;
 
@@ -51,12 +52,12 @@ export function recordUnmappedNames(db: Db, names: string[], now = Date.now()): 
     entry.lastSeenAt = now;
   }
   const kept = Object.entries(map).sort((a, b) => b[1].lastSeenAt - a[1].lastSeenAt).slice(0, UNMAPPED_KEEP);
-  writeUnmapped(db, Object.fromEntries(kept));
+  writeUnmapped(db, dictFrom(kept));
 }
 
 function forgetUnmapped(db: Db, name: string): void {
   const map = readUnmapped(db);
-  if (!(name in map)) return;
+  if (!hasKey(map, name)) return;
   delete map[name];
   writeUnmapped(db, map);
 }

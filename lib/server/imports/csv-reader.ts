@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import Papa from 'papaparse';
+import { dict } from '@/lib/dict';
 
 export interface CsvRow {
   /** 0-based position among the data rows */
@@ -22,8 +23,10 @@ export async function* csvChunks(file: string, size: number, onBytes?: (read: nu
   let chunk: CsvRow[] = [];
   let index = 0;
   for await (const row of parser as AsyncIterable<Record<string, string | string[] | undefined>>) {
-    const { __parsed_extra: extra, ...cells } = row;
-    chunk.push({ index: index++, cells: cells as Record<string, string | undefined>, extra: extra !== undefined });
+    // Cells keyed by header names, which come from the file: kept in an object without a prototype.
+    const cells = dict<string | undefined>();
+    for (const [column, value] of Object.entries(row)) if (column !== '__parsed_extra') cells[column] = value as string | undefined;
+    chunk.push({ index: index++, cells, extra: row.__parsed_extra !== undefined });
     if (chunk.length >= size) {
       onBytes?.(input.bytesRead, total);
       yield chunk;

@@ -8,6 +8,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/open';
+import { dict } from '@/lib/dict';
 import { DAY_MS, type PropStat } from '@/lib/scoring';
 import { blockOf, Cursor, NameIds } from '../packed-days';
 
@@ -85,7 +86,7 @@ export class AggregateReader {
           const want = inRange ? this.wanted[typeId] : 0;
           let props: Record<string, PropStat> | undefined;
           if (want === 2 && np > 0) {
-            props = {};
+            props = dict();
             for (let q = 0; q < np; q++) {
               const nameId = r.uint();
               if (nameId >= this.names.length) this.learn(nameId);

@@ -5,7 +5,9 @@
  */
 import type { Db } from '@/db/open';
 import { analyzeCohort, isoDate, selectCohort, type CohortAccount, type CohortAnalysis, type OutcomeRecord } from '@/lib/analytics/cohort';
-import { companionByBand, type AccountSignals, type CompanionRow } from '@/lib/analytics/companion';
+import { addNpsAnswers, companionByBand, emptyNps, type AccountSignals, type CompanionRow } from '@/lib/analytics/companion';
+import { parseJsonDict } from '@/lib/dict';
+import type { PropStat } from '@/lib/scoring';
 import type { CohortParams, CohortQuery } from '@/lib/analytics/params';
 import { AppError } from '../errors';
 import { DAY_MS, dayOf } from '../commands/aggregates';
@@ -118,16 +120,16 @@ export function companionMetrics(db: Db, params: CohortParams): CompanionAnswer 
     .raw();
   const signals = new Map<number | string, AccountSignals>();
   for (const m of members) {
-    const s: AccountSignals = { responseHoursSum: 0, responseHoursCount: 0, npsScores: [], referrals: 0 };
+    const s: AccountSignals = { responseHoursSum: 0, responseHoursCount: 0, nps: emptyNps(), referrals: 0 };
     for (const [type, n, props] of perAccount.all(m.id, firstDay, firstDay + params.horizonDays, ...types) as [string, number, string | null][]) {
       if (referralTriggers.includes(type)) s.referrals += n;
       if (!props || (type !== RESPONSE_TRIGGER && type !== NPS_TRIGGER)) continue;
-      const stats = JSON.parse(props) as Record<string, { s: number; c: number; v?: number[] }>;
+      const stats = parseJsonDict<Record<string, PropStat>>(props);
       if (type === RESPONSE_TRIGGER && stats.responseHours) {
         s.responseHoursSum += stats.responseHours.s;
         s.responseHoursCount += stats.responseHours.c;
       }
-      if (type === NPS_TRIGGER && stats.score?.v) s.npsScores.push(...stats.score.v);
+      if (type === NPS_TRIGGER && stats.score?.v) addNpsAnswers(s.nps, stats.score);
     }
     signals.set(m.id, s);
   }

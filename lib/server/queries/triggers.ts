@@ -1,5 +1,6 @@
 /** Reads of the trigger catalogue for the admin pages: triggers, name mappings, unmapped names. */
 import type { Db } from '@/db/open';
+import { dict, parseJsonDict } from '@/lib/dict';
 
 export const UNMAPPED_SETTING = 'segment.unmappedEvents';
 
@@ -20,7 +21,7 @@ export function listAliases(db: Db): AliasRow[] {
 
 export function readUnmapped(db: Db): Record<string, { count: number; lastSeenAt: number }> {
   const raw = db.$client.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(UNMAPPED_SETTING) as string | undefined;
-  return raw ? (JSON.parse(raw) as Record<string, { count: number; lastSeenAt: number }>) : {};
+  return raw ? parseJsonDict<Record<string, { count: number; lastSeenAt: number }>>(raw) : dict();
 }
 
 /** Names that arrived without a trigger and still have none, most recent first. */
