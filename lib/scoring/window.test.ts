@@ -1,9 +1,9 @@
 /** Window summaries: boundaries, unsorted buckets, medians from aggregates. */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '@/lib/testing/random';
-import { weightedMedian } from './prop-values';
+import { addValue, appendValues, MAX_KEPT_VALUES, valueWeight, weightedMedian } from './prop-values';
 import { buildActivity } from './activity';
-import type { AccountActivity } from './types';
+import type { AccountActivity, PropStat } from './types';
 import { countOf, DAY_MS, endOfUtcDay, engagedContactIds, contactCountOf, medianOf, propOf, summarizeWindow, summarizeWindows } from './window';
 
 const D = Date.UTC(2026, 2, 1);
@@ -84,5 +84,22 @@ describe('weightedMedian', () => {
       expect(weightedMedian(values, weights)).toBe(expected);
     }
     expect(weightedMedian([], [])).toBeNull();
+  });
+});
+
+describe('kept values', () => {
+  it('stop at MAX_KEPT_VALUES per statistic; the rest count in sum and count and the median stands in with their mean', () => {
+    const stat = { t: 0, s: 0, c: 0 } as PropStat;
+    for (let i = 0; i < MAX_KEPT_VALUES + 10; i++) {
+      addValue(stat, 1, 2);
+      stat.s += 2;
+      stat.c += 2;
+    }
+    expect(stat.v).toHaveLength(MAX_KEPT_VALUES);
+    expect(valueWeight(stat)).toBe(2 * MAX_KEPT_VALUES);
+    const merged = { t: 0, s: 0, c: 0 } as PropStat;
+    appendValues(merged, { t: 0, s: 0, c: 0, v: [1, 2, 3] }, 2);
+    expect(merged).toEqual({ t: 0, s: 0, c: 0, v: [1, 2] });
+    expect(medianOf({ t: 0, s: stat.s, c: stat.c, vs: [stat.v!], ws: [stat.w ?? null], vc: valueWeight(stat) })).toBe(1);
   });
 });

@@ -4,6 +4,7 @@ import { ZodError, type z } from 'zod';
 import { getDb } from '@/db/client';
 import type { Db } from '@/db/open';
 import { validateBatch } from '@/lib/ingest/schemas';
+import { jsonDepth, MAX_JSON_DEPTH } from '@/lib/ingest/json-depth';
 import { scopeAllows, authenticateApiKey, type ApiKeyScope } from './commands/api-keys';
 import type { Role } from '@/lib/roles';
 import { AppError } from './errors';
@@ -116,30 +117,6 @@ export function booleanParam(request: NextRequest, name: string): boolean {
   if (value === null || value === 'false') return false;
   if (value === 'true') return true;
   throw new AppError('invalid', `?${name} must be true or false`, [{ path: name, message: `must be true or false, got "${value.slice(0, 50)}"` }]);
-}
-
-/** Request bodies nest arrays and objects at most this deep (a batch of events needs 3). */
-export const MAX_JSON_DEPTH = 32;
-
-/** How deep the arrays and objects of a JSON text nest, found in one pass without parsing it. */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 0x5c) i++; // backslash: skip the escaped character
-      else if (ch === 0x22) inString = false;
-    } else if (ch === 0x22) {
-      inString = true;
-    } else if (ch === 0x5b || ch === 0x7b) {
-      if (++depth > max) max = depth;
-    } else if (ch === 0x5d || ch === 0x7d) {
-      depth--;
-    }
-  }
-  return max;
 }
 
 /** Reads a JSON body, refusing more than `maxBytes` (413), malformed JSON and deep nesting (400). */

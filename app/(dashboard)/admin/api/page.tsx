@@ -5,6 +5,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { curlExample } from '@/lib/api/curl';
 import { API_ROUTES, type RouteDoc } from '@/lib/api/routes';
 import { INGEST_LIMITS } from '@/lib/ingest/limits';
+import { MAX_JSON_DEPTH } from '@/lib/ingest/json-depth';
+import { MAX_PROPERTIES } from '@/lib/ingest/schemas';
 import { rateLimitConfig } from '@/lib/server/rate-limit';
 import { requirePageRole } from '@/lib/server/session';
 
@@ -87,6 +89,8 @@ await analytics.closeAndFlush();`;
               <dd>Per key: {limit.burst} requests at once, then {limit.perSecond} per second. Over it: 429 with <code>Retry-After</code> (seconds). Every answer carries <code>X-RateLimit-Limit</code> and <code>X-RateLimit-Remaining</code>.</dd>
               <dt className="font-medium text-gray-900">Batches</dt>
               <dd>JSON arrays: accounts up to {INGEST_LIMITS.accounts.maxItems.toLocaleString('en')} ({mb(INGEST_LIMITS.accounts.maxBytes)}), contacts and outcomes up to {INGEST_LIMITS.contacts.maxItems.toLocaleString('en')} ({mb(INGEST_LIMITS.contacts.maxBytes)}), events up to {INGEST_LIMITS.events.maxItems.toLocaleString('en')} ({mb(INGEST_LIMITS.events.maxBytes)}); larger bodies get 413. A batch is atomic: one invalid item and nothing is written. Event ids make re-sending safe.</dd>
+              <dt className="font-medium text-gray-900">Properties</dt>
+              <dd>Event <code>properties</code> and account <code>attributes</code>: at most {MAX_PROPERTIES} per item, names of 1 to 100 characters (not <code>__proto__</code>), values a string (at most 2,000 characters), number, boolean or null, never nested. An event&rsquo;s <code>count</code> (1 to 1,000,000) weighs its numeric properties; it never multiplies the work. Bodies nest at most {MAX_JSON_DEPTH} levels. Each problem is a 400 naming the item and field.</dd>
               <dt className="font-medium text-gray-900">Times and numbers</dt><dd>ISO 8601 instants (<code>2026-03-01T09:30:00Z</code>) or dates; scores have one decimal; velocity is a fraction (-0.333 = -33.3%).</dd>
             </dl>
             <p>Errors look like this, naming every bad item by its index and field:</p>
