@@ -6,6 +6,8 @@ export async function register() {
     process.exit(1);
   }
   const { getDb } = await import('./db/client');
-  const { startScheduler } = await import('./lib/server/jobs/scheduler');
-  startScheduler(getDb());
+  const { backgroundWorkHere, startWorker } = await import('./lib/server/worker');
+  const db = getDb();
+  // TRELLIS_WORKER=off: pages and the API only; `npm run worker` does the background work.
+  if (backgroundWorkHere()) startWorker(db);
 }

@@ -8,7 +8,6 @@
  * A lone request waits SETTLE_MS for company; a batch waits longer only while others keep
  * arriving or are still reading their bodies, and never longer than MAX_WAIT_MS.
  */
-import 'server-only';
 import type { Db } from '@/db/open';
 import type { EventInput } from '@/lib/ingest/schemas';
 import { ingestEventGroup, type IngestOptions, type IngestResult } from './commands/events';

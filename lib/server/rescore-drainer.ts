@@ -9,9 +9,9 @@
  * per account per second, whatever the event rate; after a lone batch the pass begins at once.
  * Normally the list is empty again well within a second of the commit.
  */
-import 'server-only';
 import type { Db } from '@/db/open';
 import { rescorePendingChunk, rescorePendingOneByOne } from './commands/rescore-pending';
+import { backgroundWorkHere } from './worker-mode';
 
 /** the earliest a pass begins after the one before it began */
 const PASS_INTERVAL_MS = 250;
@@ -87,8 +87,12 @@ function step(s: DrainerState, passStart: number): void {
   if (s.db.$client.prepare('SELECT 1 FROM rescore_pending LIMIT 1').pluck().get() !== undefined) rescoreSoon(s.db);
 }
 
-/** Asks for the waiting accounts to be rescored soon: at once, or when the next pass is due. */
+/**
+ * Asks for the waiting accounts to be rescored soon: at once, or when the next pass is due. In a
+ * web process without the background work (TRELLIS_WORKER=off) the worker process does it.
+ */
 export function rescoreSoon(db: Db): void {
+  if (!backgroundWorkHere()) return;
   const s = state(db);
   if (s.scheduled) return;
   schedulePass(s, s.passStartedAt + PASS_INTERVAL_MS - Date.now());

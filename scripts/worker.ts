@@ -1,0 +1,28 @@
+/**
+ * npm run worker: the background work (rescoring after new events, the daily refresh, history
+ * rebuilds, webhook deliveries) as its own process, beside web processes started with
+ * `TRELLIS_WORKER=off`. Stops on SIGINT or SIGTERM; what is left waits in the database for the
+ * next start.
+ */
+import { openMigratedDatabase, run } from './cli';
+
+run(async () => {
+  // This process is the worker, whatever the environment says of web processes.
+  process.env.TRELLIS_WORKER = 'on';
+  const { startWorker } = await import('@/lib/server/worker');
+  const db = openMigratedDatabase();
+  // The scheduler's waits are short: the web processes hold the write lock for short transactions.
+  db.$client.pragma('busy_timeout = 5000');
+  const stop = startWorker(db);
+  console.log(`Trellis worker started (pid ${process.pid}); stop it with Ctrl-C.`);
+  await new Promise<void>((resolve) => {
+    const shutdown = () => resolve();
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    // Keeps the process alive: the background timers do not.
+    setInterval(() => undefined, 1 << 30);
+  });
+  stop();
+  db.$client.close();
+  process.exit(0);
+});
