@@ -4,7 +4,10 @@
  * every acknowledged event is stored exactly once; prints throughput, latencies, how long touched
  * accounts waited for their rescore, CPU time and the load of the machine.
  *
- *   DATABASE_URL=file:/tmp/mixed/trellis.db npx tsx scripts/bench-mixed.ts [--seconds 60] [--rate 5000] [--readers 20] [--in-flight 8] [--profile DIR]
+ *   DATABASE_URL=file:/tmp/mixed/trellis.db npx tsx scripts/bench-mixed.ts [--seconds 60] [--rate 5000] [--readers 20] [--in-flight 8] [--worker] [--profile DIR]
+ *
+ * --worker: the web process runs with TRELLIS_WORKER=off and `npm run worker` does the rescoring
+ * in a process of its own (its CPU time is reported apart).
  *
  * Use a scored portfolio (e.g. `npm run db:seed -- --accounts 2000 --months 12`); the run adds events to it.
  */
@@ -29,7 +32,7 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 run(async () => {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '5000' }, readers: { type: 'string', default: '20' }, 'in-flight': { type: 'string', default: '8' }, port: { type: 'string', default: '3960' }, profile: { type: 'string' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '5000' }, readers: { type: 'string', default: '20' }, 'in-flight': { type: 'string', default: '8' }, port: { type: 'string', default: '3960' }, profile: { type: 'string' }, worker: { type: 'boolean', default: false } } });
   const seconds = Number(values.seconds);
   const rate = Number(values.rate);
   const maxInFlight = Number(values['in-flight']);
@@ -44,7 +47,10 @@ run(async () => {
   buildIfNeeded();
   // --profile DIR: a CPU profile of the server (node --cpu-prof), written when it stops.
   const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : [];
-  const server = startServer({ port, databaseFile: databaseFile(), env: { NEXTAUTH_SECRET: 'bench-secret' }, nodeArgs });
+  const server = startServer({ port, databaseFile: databaseFile(), env: { NEXTAUTH_SECRET: 'bench-secret', ...(values.worker ? { TRELLIS_WORKER: 'off' } : {}) }, nodeArgs });
+  const worker = values.worker
+    ? spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], { env: { ...process.env, DATABASE_URL: `file:${databaseFile()}` }, stdio: ['ignore', 'ignore', 'inherit'] })
+    : null;
   const base = `http://localhost:${port}`;
   try {
     await waitForHealth(base);
@@ -59,6 +65,7 @@ run(async () => {
     let batches = 0;
     const deadline = Date.now() + seconds * 1000;
     const cpuBefore = cpuSeconds(server.pid!);
+    const workerCpuBefore = worker ? cpuSeconds(worker.pid!) : null;
     const loadBefore = os.loadavg();
 
     // Writers: a batch of 500 every 100 ms (5,000 events/s), never more than --in-flight batches
@@ -123,6 +130,7 @@ run(async () => {
     await writers;
     await sampler;
     const cpuUnderLoad = cpuSeconds(server.pid!);
+    const workerCpuUnderLoad = worker ? cpuSeconds(worker.pid!) : null;
     const loadAfter = os.loadavg();
     // After the last batch: how long until every touched account has its new score.
     const drainStarted = performance.now();
@@ -153,6 +161,7 @@ run(async () => {
     waits.sort((a, b) => a - b);
     const p95Read = reads.latency.p90 + ((reads.latency.p97_5 - reads.latency.p90) * 5) / 7.5;
     const cpu = cpuBefore !== null && cpuUnderLoad !== null ? `${(cpuUnderLoad - cpuBefore).toFixed(1)} s` : 'n/a';
+    const workerCpu = workerCpuBefore !== null && workerCpuUnderLoad !== null ? `; worker process ${(workerCpuUnderLoad - workerCpuBefore).toFixed(1)} s` : '';
     const readErrors = reads.errors + reads.non2xx;
     console.log(`Mixed load for ${seconds} s on ${accountIds.length} active accounts (${os.cpus().length} cores):`);
     console.log(`  reads:    ${Math.round(reads.requests.average)} req/s, p50 ${reads.latency.p50} ms, ~p95 ${p95Read.toFixed(0)} ms, p99 ${reads.latency.p99} ms, errors ${readErrors}`);
@@ -160,7 +169,7 @@ run(async () => {
     console.log(`  freshness: oldest account waiting for its rescore (sampled every 250 ms): p50 ${pct(waits, 50)} ms, p95 ${pct(waits, 95)} ms, max ${pct(waits, 100)} ms; all rescored ${drainMs.toFixed(0)} ms after the last batch`);
     console.log(`  rescore:  exit ${rescoreResult.code} after ${(rescoreResult.ms / 1000).toFixed(1)} s (another process, --current-only)`);
     console.log(`  events:   ${acknowledgedEvents} acknowledged, ${stored.size} stored; acknowledged but missing ${missing}; batches stored without an answer ${unacknowledgedStored}; aggregates ${counted === summed ? 'match' : `DIFFER (${counted} vs ${summed})`} the events`);
-    console.log(`  server:   ${cpu} CPU during the run; load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after (1 min)`);
+    console.log(`  server:   ${cpu} CPU during the run${workerCpu}; load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after (1 min)`);
     for (const f of failed.slice(0, 5)) console.log(`  failed ${f}`);
     if (rescoreResult.code !== 0) console.log(`  rescore stderr: ${rescoreErr.trim().split('\n').slice(-5).join(' | ')}`);
     const ok = readErrors === 0 && failed.length === 0 && missing === 0 && counted === summed && rescoreResult.code === 0 && leftWaiting === 0;
@@ -168,5 +177,6 @@ run(async () => {
     if (!ok) process.exitCode = 1;
   } finally {
     server.kill('SIGTERM');
+    worker?.kill('SIGTERM');
   }
 });
