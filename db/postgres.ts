@@ -32,6 +32,21 @@ export function pgMigrationsFolder(): string {
   return path.resolve(process.cwd(), 'db/migrations-pg');
 }
 
+/** A database that cannot be reached or entered; the message names it without its password. */
+export class PostgresConnectionError extends Error {}
+
+/** A connected client, or a PostgresConnectionError saying which database failed and why. */
+export async function connectPostgres(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new PostgresConnectionError(`cannot connect to ${redactUrl(url)}: ${(error as Error).message}`, { cause: error });
+  }
+  return client;
+}
+
 export function openPostgres(url: string, options: { max?: number } = {}): PgDb {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4 });
   return drizzle(pool, { schema }) as PgDb;
@@ -39,8 +54,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): PgDb 
 
 /** Applies the migrations of db/migrations-pg that the database lacks (idempotent). */
 export async function migratePostgres(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connectPostgres(url);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(drizzle(client), { migrationsFolder: pgMigrationsFolder() });
