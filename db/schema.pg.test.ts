@@ -16,7 +16,7 @@ import { postgresShape, shapeDifferences, sqliteShape, type SchemaShape } from '
 /** SQLite declared type -> PostgreSQL data_type. */
 const TYPES: Record<string, string> = { integer: 'bigint', real: 'double precision', text: 'text', blob: 'bytea' };
 
-/** Derived aggregates that exist on SQLite only (rebuilt from events; not part of the PostgreSQL schema). */
+/** Derived aggregates that exist on SQLite only (derived from events; not part of the PostgreSQL schema). */
 const SQLITE_ONLY_TABLES = ['agg_daily', 'agg_contact_daily', 'agg_feature_daily'];
 
 /** Columns that db/schema.ts declares as `integer({ mode: 'boolean' })`: booleans on PostgreSQL. */

@@ -33,7 +33,7 @@ export const USAGE = `usage: npm run db:copy -- --to postgres://user@host:5432/d
   --batch N    rows per INSERT statement (default 2000)
 The source is the SQLite database of DATABASE_URL (file:path, default ./data/trellis.db).`;
 
-/** Derived aggregates kept on SQLite only (rebuilt from events), not part of the PostgreSQL schema. */
+/** Derived aggregates kept on SQLite only (derived from events), not part of the PostgreSQL schema. */
 const SQLITE_ONLY_TABLES = new Set(['agg_daily', 'agg_contact_daily', 'agg_feature_daily']);
 /** SQLite's and Drizzle's own bookkeeping. */
 const INTERNAL_TABLES = /^(sqlite_.*|__drizzle_migrations)$/;
@@ -340,7 +340,7 @@ export function formatReport(reports: TableReport[], skipped: string[] = []): st
   }
   const different = reports.filter((r) => !r.equal);
   lines.push(different.length ? `${different.length} of ${reports.length} tables differ: ${different.map((r) => r.table).join(', ')}` : `All ${reports.length} tables equal.`);
-  if (skipped.length) lines.push(`Not copied (SQLite-only aggregates, rebuilt from events): ${skipped.join(', ')}`);
+  if (skipped.length) lines.push(`Not copied (SQLite-only aggregates, derived from events): ${skipped.join(', ')}`);
   return lines.join('\n');
 }
 
