@@ -8,7 +8,9 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempPgDatabase } from '@/lib/testing/temp-pg';
-import { migratePostgres, redactUrl } from './postgres';
+import { eq } from 'drizzle-orm';
+import { migratePostgres, openPostgres, redactUrl } from './postgres';
+import { accounts, aggPacked, scores, webhooks } from './schema.pg';
 
 const exec = promisify(execFile);
 const TSX = path.resolve('node_modules/.bin/tsx');
@@ -57,6 +59,27 @@ describe('migrating PostgreSQL', () => {
       expect(await rows(other.url, 'SELECT count(*)::int AS n FROM accounts')).toEqual([{ n: 0 }]);
     } finally {
       await other.cleanup();
+    }
+  });
+
+  it('reads and writes through Drizzle: JSON as text, booleans, bytea, bigint ids as numbers', async () => {
+    const d = openPostgres(db.url);
+    try {
+      const [account] = await d.insert(accounts).values({ id: 'acme', name: 'Acme', attributes: { plan: 'gold', seats: 12 }, startedAt: 1_733_000_000_000 }).returning();
+      expect(account).toMatchObject({ pk: 1, attributes: { plan: 'gold', seats: 12 }, startedAt: 1_733_000_000_000, arr: 0 });
+      expect(typeof account.createdAt).toBe('number');
+      expect(await rows(db.url, 'SELECT attributes FROM accounts')).toEqual([{ attributes: '{"plan":"gold","seats":12}' }]);
+      await d.insert(webhooks).values({ url: 'https://h.example.com', secret: 's', events: ['band_drop', 'red_flag'] });
+      expect(await d.select({ events: webhooks.events, active: webhooks.active }).from(webhooks)).toEqual([{ events: ['band_drop', 'red_flag'], active: true }]);
+      const blob = Buffer.from([0, 1, 2, 254, 255]);
+      await d.insert(aggPacked).values({ accountPk: account.pk, block: 2_500, data: blob });
+      const [packed] = await d.select().from(aggPacked).where(eq(aggPacked.accountPk, account.pk));
+      expect(Buffer.from(packed.data).equals(blob)).toBe(true);
+      await d.insert(scores).values({ accountPk: account.pk, modelVersion: 1, asOf: 0, state: 'scored', score: 71.25, partial: true, computedAt: 0, dimensions: { usage: 80, breadth: null } });
+      const [score] = await d.select().from(scores);
+      expect(score).toMatchObject({ score: 71.25, partial: true, belowTarget: false, dimensions: { usage: 80, breadth: null } });
+    } finally {
+      await d.$client.end();
     }
   });
 

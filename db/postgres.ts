@@ -10,7 +10,7 @@ import * as schema from './schema.pg';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
-/** Any key of `pg_advisory_lock`: held while migrating, so that two processes never migrate at once. */
+/** The `pg_advisory_lock` key held while migrating, so that two processes never migrate at once. */
 const MIGRATION_LOCK = 7_341_562_001;
 
 export function isPostgresUrl(url: string | undefined): url is string {
