@@ -1,5 +1,6 @@
 /** Shared bits of the command-line scripts: the database, failing with a clear message. */
 import { databaseFile, openDatabase, type Db } from '@/db/open';
+import { PostgresConnectionError } from '@/db/postgres';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { AppError } from '@/lib/server/errors';
 
@@ -20,7 +21,7 @@ export function run(main: () => Promise<void> | void): void {
       if (error instanceof AppError) {
         console.error(`error: ${error.message}`);
         for (const d of error.details) console.error(`  ${d.path}: ${d.message}`);
-      } else if (error instanceof UsageError) {
+      } else if (error instanceof UsageError || error instanceof PostgresConnectionError) {
         console.error(`error: ${error.message}`);
       } else {
         console.error(error);
