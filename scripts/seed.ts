@@ -90,9 +90,6 @@ export function parseSeedArgs(argv: string[]): SeedArgs {
 /** Tables of customer data, children before parents. */
 const CUSTOMER_TABLES = [
   'events',
-  'agg_daily',
-  'agg_contact_daily',
-  'agg_feature_daily',
   'agg_packed',
   'agg_names',
   'account_activity',
