@@ -1,5 +1,5 @@
 /**
- * npx tsx scripts/bench-aggregates.ts [--accounts 1000] [--days 60] [--prefill 40] [--runs 15]
+ * npx tsx scripts/bench-aggregates.ts [--accounts 1000] [--days 60] [--prefill 40] [--runs 15] [--rebuild-months 0]
  *
  * The aggregate write of one event batch, in process: `applyEventsToAggregates` of 1,000 events
  * (the part of an event transaction that keeps the aggregates), on a scratch database whose
@@ -14,9 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@/db/open';
+import { seedDemo } from '@/db/seed';
 import { DEFAULT_TRIGGERS } from '@/lib/scoring';
 import { upsertAccounts } from '@/lib/server/commands/accounts';
-import { applyEventsToAggregates, type AggregatableEvent } from '@/lib/server/commands/aggregates';
+import { applyEventsToAggregates, rebuildAggregates, type AggregatableEvent } from '@/lib/server/commands/aggregates';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { mulberry32 } from '@/lib/testing/random';
 import { positive } from './bench-support';
@@ -27,11 +28,12 @@ const BATCH = 1000;
 const ACCOUNTS_PER_SORTED_BATCH = 20;
 
 run(() => {
-  const { values } = parseArgs({ options: { accounts: { type: 'string' }, days: { type: 'string' }, prefill: { type: 'string' }, runs: { type: 'string' } } });
+  const { values } = parseArgs({ options: { accounts: { type: 'string' }, days: { type: 'string' }, prefill: { type: 'string' }, runs: { type: 'string' }, 'rebuild-months': { type: 'string' } } });
   const accounts = Math.round(positive('accounts', values.accounts, 1000));
   const days = Math.round(positive('days', values.days, 60));
   const prefill = Math.round(positive('prefill', values.prefill, 40));
   const runs = Math.round(positive('runs', values.runs, 15));
+  const rebuildMonths = values['rebuild-months'] === undefined ? 0 : Math.round(positive('rebuild-months', values['rebuild-months'], 0));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-aggregates-'));
   const db = prepareDatabase(openDatabase(path.join(dir, 'trellis.db')));
@@ -74,6 +76,23 @@ run(() => {
       const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
       const wall = times.map((t) => t.wall);
       console.log(`${layout.padEnd(10)} median ${median(wall).toFixed(1)} ms wall (min ${wall[0]!.toFixed(1)}, max ${wall[wall.length - 1]!.toFixed(1)}), median ${median(times.map((t) => t.cpu)).toFixed(1)} ms CPU per batch of ${BATCH}`);
+    }
+    if (rebuildMonths > 0) {
+      const seeded = prepareDatabase(openDatabase(path.join(dir, 'seeded.db')));
+      try {
+        seedDemo(seeded, { accounts, months: rebuildMonths, seed: 7, end: new Date(Date.UTC(2026, 11, 1)) });
+        const events = seeded.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
+        const results = Array.from({ length: 3 }, () => {
+          const cpu0 = process.cpuUsage();
+          const t0 = performance.now();
+          rebuildAggregates(seeded);
+          const cpu = process.cpuUsage(cpu0);
+          return `${((performance.now() - t0) / 1000).toFixed(2)} s (CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)`;
+        });
+        console.log(`rebuildAggregates of ${events.toLocaleString('en-US')} events (${accounts} accounts, ${rebuildMonths} months): ${results.join(', ')}`);
+      } finally {
+        seeded.$client.close();
+      }
     }
   } finally {
     db.$client.close();
