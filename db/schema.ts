@@ -167,42 +167,12 @@ export const outcomes = sqliteTable('outcomes', {
 ]);
 
 // ---------------------------------------------------------------- aggregates (kept in step with events)
-// The three agg_* tables are WITHOUT ROWID (migration 0001, written by hand: drizzle cannot express
-// it): each is one b-tree in primary-key order, so an account's days are read in one range scan.
-// A generated migration that rebuilds one of them must keep WITHOUT ROWID.
-
-/** Summed `count` per account, UTC day and trigger, with per-property statistics. */
-export const aggDaily = sqliteTable('agg_daily', {
-  accountPk: integer('account_pk').notNull(),
-  day: integer('day').notNull(),
-  type: text('type').notNull(),
-  n: integer('n').notNull(),
-  /** { [property]: { t, s, c, v? } } for boolean and numeric properties */
-  props: text('props'),
-}, (t) => [primaryKey({ name: 'agg_daily_pk', columns: [t.accountPk, t.day, t.type] }), index('agg_daily_day_idx').on(t.day)]);
-
-/** Which contacts were active per account and day (stakeholder and department measures). */
-export const aggContactDaily = sqliteTable('agg_contact_daily', {
-  accountPk: integer('account_pk').notNull(),
-  day: integer('day').notNull(),
-  contactPk: integer('contact_pk').notNull(),
-  n: integer('n').notNull(),
-}, (t) => [primaryKey({ name: 'agg_contact_daily_pk', columns: [t.accountPk, t.day, t.contactPk] }), index('agg_contact_daily_contact_idx').on(t.contactPk, t.day), index('agg_contact_daily_day_idx').on(t.day)]);
-
-/** Which catalogue features were used per account and day (adoption measure). */
-export const aggFeatureDaily = sqliteTable('agg_feature_daily', {
-  accountPk: integer('account_pk').notNull(),
-  day: integer('day').notNull(),
-  type: text('type').notNull(),
-  feature: text('feature').notNull(),
-  n: integer('n').notNull(),
-}, (t) => [primaryKey({ name: 'agg_feature_daily_pk', columns: [t.accountPk, t.day, t.type, t.feature] }), index('agg_feature_daily_day_idx').on(t.day)]);
-
 /**
- * The same aggregates packed for bulk reads (lib/server/packed-days.ts): one row per account and
- * block of 8 days (`block` = floor(day / 8)), a blob of every day's type counts with
- * property statistics, contact counts and feature counts. Kept in step with the agg_* rows in
- * the same transactions. WITHOUT ROWID (migration 0004, hand-written).
+ * The per-day aggregates, packed (lib/server/packed-days.ts): one row per account and block of
+ * 8 UTC days (`block` = floor(day / 8)), a blob of every day's trigger counts with property
+ * statistics, contact counts and feature counts. Written in the transactions that write the
+ * events. WITHOUT ROWID (migration 0004, hand-written): each account's blocks are one range
+ * scan; a generated migration that rebuilds this table must keep WITHOUT ROWID.
  */
 export const aggPacked = sqliteTable('agg_packed', {
   accountPk: integer('account_pk').notNull(),

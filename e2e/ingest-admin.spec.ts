@@ -97,6 +97,7 @@ test.describe('CSV import', () => {
     await page.getByRole('button', { name: 'Skip 4 bad rows and import 3' }).click();
     await expect(page.getByText(/^Imported 3 rows; skipped 4\./)).toBeVisible();
     expect(rowCounts('demo').events).toBe(before.events + 3);
+    expect(rowCounts('demo').aggregates).not.toBe(before.aggregates);
 
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'Download the report of skipped rows' }).click();

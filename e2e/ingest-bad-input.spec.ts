@@ -129,7 +129,11 @@ test.describe('bad input is refused cleanly', () => {
     expect(first.status(), await first.text()).toBe(200);
     expect(await first.json()).toEqual({ accepted: 2, duplicates: 0 });
     expect(first.headers()['x-ratelimit-remaining']).toMatch(/^\d+$/);
+    const written = rowCounts('examples');
+    expect(written.events).toBe(before.events + 2);
+    expect(written.aggregates).not.toBe(before.aggregates);
     expect(await (await ingest.post('/api/v1/events', { data: batch })).json()).toEqual({ accepted: 0, duplicates: 2 });
-    expect(rowCounts('examples').events).toBe(before.events + 2);
+    // Re-sent ids change nothing, the aggregates included.
+    expect(rowCounts('examples')).toEqual(written);
   });
 });

@@ -19,6 +19,7 @@ import autocannon from 'autocannon';
 import { databaseFile, openDatabase } from '@/db/open';
 import { createApiKey } from '@/lib/server/commands/api-keys';
 import { upsertUser } from '@/lib/server/commands/users';
+import { aggregatedEventCount } from '@/lib/server/queries/aggregate-reader';
 import { cpuSeconds, signInCookie } from './bench-support';
 import { openMigratedDatabase, run } from './cli';
 import { buildIfNeeded, startServer, waitForHealth } from './serve';
@@ -145,7 +146,7 @@ run(async () => {
     // answer was lost after the commit (safe to re-send: the ids make it idempotent).
     const check = openMigratedDatabase();
     const stored = new Set(check.$client.prepare('SELECT id FROM events WHERE pk > ?').pluck().all(before) as string[]);
-    const counted = check.$client.prepare('SELECT sum(n) FROM agg_daily').pluck().get() as number;
+    const counted = aggregatedEventCount(check);
     const summed = check.$client.prepare('SELECT sum(count) FROM events').pluck().get() as number;
     check.$client.close();
     let missing = 0;

@@ -26,8 +26,8 @@ run(() => {
   const { db, runs } = benchDatabaseFromArgs({ file: 'data/bench-preview/trellis.db', runs: 5, volume: 1 });
   try {
     const c = db.$client;
-    const stats = c.prepare('SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM accounts WHERE churned_at IS NULL) AS customers, (SELECT count(*) FROM agg_daily) AS daily').get() as Record<string, number>;
-    console.log(`${stats.accounts} accounts (${stats.customers} current customers), ${stats.daily} daily aggregate rows; ${runs} timed runs after one warm-up\n`);
+    const stats = c.prepare('SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM accounts WHERE churned_at IS NULL) AS customers, (SELECT count(*) FROM agg_packed) AS blocks').get() as Record<string, number>;
+    console.log(`${stats.accounts} accounts (${stats.customers} current customers), ${stats.blocks} packed aggregate blocks; ${runs} timed runs after one warm-up\n`);
 
     const live = ensureLiveModel(db).model;
     const draft: Model = { ...live, dimensions: live.dimensions.map((d, i) => ({ ...d, weight: [45, 25, 15, 15][i] ?? d.weight })) };

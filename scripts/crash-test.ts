@@ -17,6 +17,7 @@ import { openDatabase } from '@/db/open';
 import { createApiKey } from '@/lib/server/commands/api-keys';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { rescore } from '@/lib/server/commands/scores';
+import { aggregatedEventCount } from '@/lib/server/queries/aggregate-reader';
 import { run } from './cli';
 import { buildIfNeeded, startServer, waitForHealth } from './serve';
 
@@ -148,7 +149,7 @@ run(async () => {
   const db = openDatabase(file);
   const total = db.$client.prepare("SELECT count(*) FROM events WHERE id LIKE 'crash-%'").pluck().get() as number;
   if (total !== batches * size) fail(`expected ${batches * size} events, found ${total}`);
-  const counted = db.$client.prepare('SELECT sum(n) FROM agg_daily').pluck().get() as number;
+  const counted = aggregatedEventCount(db);
   const summed = db.$client.prepare('SELECT sum(count) FROM events').pluck().get() as number;
   if (counted !== summed) fail(`aggregates count ${counted} but the events sum to ${summed}`);
   const integrity = db.$client.pragma('integrity_check', { simple: true });

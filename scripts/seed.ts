@@ -24,7 +24,7 @@ export const USAGE = `usage: npm run db:seed -- [--accounts N] [--months M] [--s
   --end YYYY-MM-DD    exclusive end of the data (default: tomorrow, UTC, so data runs up to today)
   --reset             delete the existing customer data first (users, API keys, models are kept)
   --volume V          multiplies login and feature-use rows (default 1: ~83 events per account-month)
-  --skip-aggregates   do not rebuild the agg_* tables afterwards (implies --skip-scores)
+  --skip-aggregates   do not rebuild the aggregates afterwards (implies --skip-scores)
   --skip-scores       do not compute current scores and daily history afterwards`;
 
 export interface SeedArgs {
@@ -90,9 +90,6 @@ export function parseSeedArgs(argv: string[]): SeedArgs {
 /** Tables of customer data, children before parents. */
 const CUSTOMER_TABLES = [
   'events',
-  'agg_daily',
-  'agg_contact_daily',
-  'agg_feature_daily',
   'agg_packed',
   'agg_names',
   'account_activity',

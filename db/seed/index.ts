@@ -6,7 +6,7 @@
  * memory. The same seed, options and `end` give byte-identical rows (only the `created_at` /
  * `updated_at` SQL defaults differ).
  *
- * The agg_* tables are not filled here: pass `aggregate` (e.g. `rebuildAggregates` of
+ * The aggregates are not filled here: pass `aggregate` (e.g. `rebuildAggregates` of
  * lib/server/commands/aggregates.ts), which runs after the events are written. This module does
  * not import lib/server.
  */

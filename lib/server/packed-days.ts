@@ -1,10 +1,10 @@
 /**
- * The packed aggregate layout (table `agg_packed`, migration 0004): per account and block of
- * 8 UTC days, one row whose blob carries every day's type counts with their property statistics,
- * contact counts and feature counts: whole numbers as varints, sums and values of numeric
- * properties as float64. It holds exactly what the agg_daily, agg_contact_daily and
- * agg_feature_daily rows of those days hold, but a bulk rescore reads ~9 rows per account
- * (~2.5 KB) instead of ~200.
+ * The packed aggregate layout (table `agg_packed`, migration 0004), the one store of per-day
+ * aggregates: per account and block of 8 UTC days, one row whose blob carries every day's type
+ * counts with their property statistics, contact counts and feature counts: whole numbers as
+ * varints, sums and values of numeric properties as float64. A bulk rescore reads ~9 rows per
+ * account (~2.5 KB) for its window; an event batch reads and rewrites one row per touched
+ * account and block.
  *
  * Names (types, features, property names) are stored as ids of the append-only `agg_names` table.
  */
@@ -23,7 +23,7 @@ export const blockOf = (day: number): number => Math.floor(day / BLOCK_DAYS);
 
 export type PropMap = Record<string, PropStat>;
 
-/** One account-day of aggregates, by name: what agg_* rows of that day say. */
+/** One account-day of aggregates, by name. */
 export interface DayAgg {
   day: number;
   types: Map<string, { n: number; props: PropMap | null }>;

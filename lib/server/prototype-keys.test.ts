@@ -8,6 +8,7 @@ import type { Db } from '@/db/open';
 import { parseJsonDict } from '@/lib/dict';
 import { eventSchema } from '@/lib/ingest/schemas';
 import { guessMapping } from '@/lib/ingest/csv';
+import { packedDays, packedTypeDays } from '@/lib/testing/packed-aggregates';
 import { createTempDb } from '@/lib/testing/temp-db';
 import { upsertAccounts, upsertContacts } from './commands/accounts';
 import { prepareDatabase } from './commands/catalogue';
@@ -54,12 +55,14 @@ describe('names from outside', () => {
     ]);
     expect(ingestEvents(db, events.map((e) => eventSchema.parse(e)))).toMatchObject({ accepted: PLAIN.length * 3 });
     rescorePending(db);
-    const daily = db.$client.prepare("SELECT props FROM agg_daily WHERE type = 'meeting.held' AND account_pk = (SELECT pk FROM accounts WHERE id = 'constructor')").pluck().get() as string;
-    expect(Object.keys(parseJsonDict(daily)).sort()).toEqual([...PLAIN].sort());
-    const features = db.$client.prepare('SELECT DISTINCT feature FROM agg_feature_daily ORDER BY feature').pluck().all();
+    const constructorPk = db.$client.prepare("SELECT pk FROM accounts WHERE id = 'constructor'").pluck().get() as number;
+    const meetings = packedTypeDays(db, 'meeting.held').filter((r) => r.key.startsWith(`${constructorPk}|`));
+    expect(meetings).toHaveLength(1);
+    expect(Object.keys(meetings[0]!.props!).sort()).toEqual([...PLAIN].sort());
+    const features = [...new Set(Object.values(packedDays(db)).flatMap((d) => Object.keys(d.features).map((k) => k.slice(k.indexOf('|') + 1))))].sort();
     expect(features).toEqual([...PLAIN].sort());
     // The incremental aggregates equal a rebuild from the raw events.
-    const snapshot = () => db.$client.prepare('SELECT * FROM agg_daily ORDER BY 1, 2, 3').all();
+    const snapshot = () => packedDays(db);
     const incremental = snapshot();
     rebuildAggregates(db);
     expect(snapshot()).toEqual(incremental);

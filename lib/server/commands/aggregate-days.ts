@@ -1,8 +1,8 @@
 /**
- * Building aggregate rows from one account's events in time order, a day at a time, for full
- * rebuilds: the rows of a day are complete when the next day starts, so they go straight out in
- * primary-key order through multi-row INSERTs (appends to the WITHOUT ROWID b-trees), with no
- * map of every (account, day, type) key held in memory.
+ * Building one account's aggregates from its events in time order, a day at a time, for
+ * rebuilds: a day is complete when the next day starts, so it goes straight into the packed
+ * block in progress (appended in primary-key order), with no map of every (account, day, type)
+ * key held in memory.
  */
 import type { Db } from '@/db/open';
 import { dict } from '@/lib/dict';
@@ -45,24 +45,16 @@ export function addProps(target: PropMap | null, type: string, properties: Recor
 }
 
 export interface AggregateWriters {
-  daily: RowWriter;
-  contacts: RowWriter;
-  features: RowWriter;
   activity: RowWriter;
   packed: PackedBlockWriter;
 }
 
 export function aggregateWriters(db: Db): AggregateWriters {
   return {
-    daily: new RowWriter(db, 'agg_daily', ['account_pk', 'day', 'type', 'n', 'props']),
-    contacts: new RowWriter(db, 'agg_contact_daily', ['account_pk', 'day', 'contact_pk', 'n']),
-    features: new RowWriter(db, 'agg_feature_daily', ['account_pk', 'day', 'type', 'feature', 'n']),
     activity: new RowWriter(db, 'account_activity', ['account_pk', 'first_at', 'last_at', 'events']),
     packed: new PackedBlockWriter(db),
   };
 }
-
-const byKey = <V>(a: [string, V], b: [string, V]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /** One account's aggregates, fed its events in ascending `occurredAt`. */
 export class AccountDays {
@@ -102,16 +94,11 @@ export class AccountDays {
     this.events += 1;
   }
 
-  /** Writes the day in progress, in primary-key order, and hands it to the packed layout. */
+  /** Hands the day in progress to the packed block writer. */
   private endDay(): void {
     const cur = this.current;
     if (cur === null) return;
-    const { accountPk: a, out } = this;
-    const { day } = cur;
-    for (const [type, d] of [...cur.types].sort(byKey)) out.daily.push(a, day, type, d.n, d.props ? JSON.stringify(d.props) : null);
-    for (const [contactPk, n] of [...cur.contacts].sort((x, y) => x[0] - y[0])) out.contacts.push(a, day, contactPk, n);
-    for (const [type, m] of [...cur.features].sort(byKey)) for (const [feature, n] of [...m].sort(byKey)) out.features.push(a, day, type, feature, n);
-    out.packed.day(a, cur);
+    this.out.packed.day(this.accountPk, cur);
     this.current = null;
   }
 

@@ -1,10 +1,10 @@
 /**
- * Aggregates kept in step with events: per account, UTC day and trigger (with property
- * statistics), per contact-day and per feature-day, plus first/last activity. Scores are
- * computed from these, never from scans of raw events.
+ * Aggregates kept in step with events: per account and UTC day, the trigger counts (with property
+ * statistics), contact counts and feature counts, stored only as packed 8-day blocks
+ * (`agg_packed`, lib/server/packed-days.ts), plus first/last activity (`account_activity`).
+ * Scores are computed from these, never from scans of raw events.
  */
 import type { Db } from '@/db/open';
-import { mergeProps } from '../packed-days';
 import { addProps, AccountDays, aggregateWriters, dayOf, FEATURE_PROPERTY, type AggregateWriters, type PropMap } from './aggregate-days';
 import { applyToPacked } from './packed-aggregates';
 import { parseJsonDict } from '@/lib/dict';
@@ -67,43 +67,12 @@ class Accumulator {
 
 }
 
-/** Writes accumulated aggregates, merging into existing rows. Run inside the caller's transaction. */
+/**
+ * Writes accumulated aggregates: the account's first/last activity, and the per-day aggregates
+ * merged into their packed blocks. Run inside the caller's transaction.
+ */
 function flush(db: Db, acc: Accumulator): void {
   const c = db.$client;
-  const selectDaily = c.prepare('SELECT n, props FROM agg_daily WHERE account_pk = ? AND day = ? AND type = ?');
-  const upsertDaily = c.prepare(
-    'INSERT INTO agg_daily (account_pk, day, type, n, props) VALUES (?, ?, ?, ?, ?) ' +
-      'ON CONFLICT (account_pk, day, type) DO UPDATE SET n = excluded.n, props = excluded.props',
-  );
-  // Most events carry no numeric or boolean property: their counts add up in SQL, no read needed.
-  const addDaily = c.prepare(
-    'INSERT INTO agg_daily (account_pk, day, type, n, props) VALUES (?, ?, ?, ?, NULL) ' +
-      'ON CONFLICT (account_pk, day, type) DO UPDATE SET n = n + excluded.n',
-  );
-  for (const d of acc.daily.values()) {
-    let n = d.n;
-    let props = d.props;
-    if (props === null) {
-      addDaily.run(d.accountPk, d.day, d.type, n);
-      continue;
-    }
-    const existing = selectDaily.get(d.accountPk, d.day, d.type) as { n: number; props: string | null } | undefined;
-    if (existing) {
-      n += existing.n;
-      props = mergeProps(existing.props ? parseJsonDict<PropMap>(existing.props) : null, props);
-    }
-    upsertDaily.run(d.accountPk, d.day, d.type, n, props ? JSON.stringify(props) : null);
-  }
-  const upsertContact = c.prepare(
-    'INSERT INTO agg_contact_daily (account_pk, day, contact_pk, n) VALUES (?, ?, ?, ?) ' +
-      'ON CONFLICT (account_pk, day, contact_pk) DO UPDATE SET n = n + excluded.n',
-  );
-  for (const r of acc.contacts.values()) upsertContact.run(r.accountPk, r.day, r.contactPk, r.n);
-  const upsertFeature = c.prepare(
-    'INSERT INTO agg_feature_daily (account_pk, day, type, feature, n) VALUES (?, ?, ?, ?, ?) ' +
-      'ON CONFLICT (account_pk, day, type, feature) DO UPDATE SET n = n + excluded.n',
-  );
-  for (const r of acc.featureDays.values()) upsertFeature.run(r.accountPk, r.day, r.type, r.feature, r.n);
   const upsertActivity = c.prepare(
     'INSERT INTO account_activity (account_pk, first_at, last_at, events) VALUES (?, ?, ?, ?) ' +
       'ON CONFLICT (account_pk) DO UPDATE SET first_at = min(first_at, excluded.first_at), ' +
@@ -125,7 +94,7 @@ export function applyEventsToAggregates(db: Db, events: Iterable<AggregatableEve
 
 type EventRow = [accountPk: number, contactPk: number | null, type: string, occurredAt: number, count: number, properties: string | null];
 
-const AGGREGATE_TABLES = ['agg_daily', 'agg_contact_daily', 'agg_feature_daily', 'agg_packed', 'account_activity'] as const;
+const AGGREGATE_TABLES = ['agg_packed', 'account_activity'] as const;
 /** Accounts per transaction of a partial rebuild, and between progress reports. */
 const PROGRESS_EVERY = 200;
 

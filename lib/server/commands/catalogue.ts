@@ -2,7 +2,8 @@ import type { Db } from '@/db/open';
 import { migrateDatabase } from '@/db/open';
 import { DEFAULT_TRIGGERS } from '@/lib/scoring';
 import { ensureLiveModel } from './model';
-import { backfillPackedAggregates, packedAggregatesMissing } from './packed-aggregates';
+import { rebuildAggregates } from './aggregates';
+import { packedAggregatesMissing } from './packed-aggregates';
 
 /** A database with no triggers at all gets the default catalogue, so events can arrive at once. */
 export function ensureDefaultTriggers(db: Db): void {
@@ -16,12 +17,13 @@ export function ensureDefaultTriggers(db: Db): void {
 
 /**
  * Migrations, the default trigger catalogue and the default model: what every start needs. A
- * database that had aggregates before migration 0004 gets them packed here, once (about a minute
- * for ten million events).
+ * database with events but no packed aggregates (upgraded from a version that kept them in the
+ * agg_daily tables, which migration 0005 drops) gets its aggregates rebuilt from the raw events
+ * here, once (a few minutes for ten million events).
  */
 export function prepareDatabase(db: Db): Db {
   migrateDatabase(db);
-  if (packedAggregatesMissing(db)) backfillPackedAggregates(db);
+  if (packedAggregatesMissing(db)) rebuildAggregates(db);
   ensureDefaultTriggers(db);
   ensureLiveModel(db);
   return db;

@@ -55,7 +55,8 @@ describe('grouped event batches', () => {
   it('can leave scoring to a later rescore (bulk loads)', () => {
     ingestEvents(db, [ev('A')], { now: NOW, score: false });
     expect(count('SELECT count(*) FROM events')).toBe(1);
-    expect(count('SELECT count(*) FROM agg_daily')).toBe(1);
+    expect(count('SELECT count(*) FROM agg_packed')).toBe(1);
+    expect(count('SELECT events FROM account_activity')).toBe(1);
     expect(count('SELECT count(*) FROM rescore_pending')).toBe(0);
     expect(count("SELECT count(*) FROM scores WHERE state = 'scored'")).toBe(0);
     expect(count('SELECT count(*) FROM history_stale')).toBe(0);

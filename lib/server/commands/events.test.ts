@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/open';
 import { eventSchema, type EventInput } from '@/lib/ingest/schemas';
 import { DEFAULT_MODEL } from '@/lib/scoring';
+import { packedDays, packedTypeDays } from '@/lib/testing/packed-aggregates';
 import { createTempDb } from '@/lib/testing/temp-db';
 import { AppError } from '../errors';
 import { upsertAccounts, upsertContacts } from './accounts';
@@ -102,7 +103,8 @@ describe('ingesting events', () => {
       expect((error as AppError).details.map((d) => [d.index, d.path])).toEqual([[1, 'type'], [2, 'accountId']]);
     }
     expect(count('events')).toBe(0);
-    expect(count('agg_daily')).toBe(0);
+    expect(count('agg_packed')).toBe(0);
+    expect(count('account_activity')).toBe(0);
   });
 
   it('never counts a re-sent event twice, and refuses repeated ids inside one batch', () => {
@@ -110,7 +112,7 @@ describe('ingesting events', () => {
     expect(first).toMatchObject({ accepted: 2, duplicates: 0 });
     const again = ingestEvents(db, [ev('meeting.held', 3, { id: 'e-1' }), ev('meeting.held', 3, { id: 'e-3' })], { now: NOW });
     expect(again).toMatchObject({ accepted: 1, duplicates: 1 });
-    expect(db.$client.prepare("SELECT sum(n) FROM agg_daily WHERE type = 'meeting.held'").pluck().get()).toBe(3);
+    expect(packedTypeDays(db, 'meeting.held').reduce((sum, r) => sum + r.n, 0)).toBe(3);
     expect(() => ingestEvents(db, [ev('meeting.held', 3, { id: 'x' }), ev('meeting.held', 3, { id: 'x' })], { now: NOW })).toThrowError(/invalid item/);
   });
 
@@ -119,17 +121,18 @@ describe('ingesting events', () => {
     ingestEvents(db, [ev('meeting.held', 3, { contactId: 'c', properties: { onTime: true, strategic: false } }), ev('email.exchanged', 3, { properties: { sentiment: 0.5 } })], { now: NOW });
     ingestEvents(db, [ev('meeting.held', 3, { properties: { onTime: false } }), ev('email.exchanged', 3, { count: 2, properties: { sentiment: -0.25 } }), ev('feature.used', 1, { properties: { feature: 'x' } })], { now: NOW });
     ingestEvents(db, [ev('outreach.replied', 2, { properties: { responseHours: 5 } }), ev('outreach.replied', 2, { count: 1_000_000, properties: { responseHours: 30, other: 1 } })], { now: NOW });
-    const snapshot = () =>
-      ['agg_daily', 'agg_contact_daily', 'agg_feature_daily', 'account_activity'].map((t) => db.$client.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all());
+    const snapshot = () => [packedDays(db), db.$client.prepare('SELECT * FROM account_activity ORDER BY 1').all()];
     const incremental = snapshot();
     rebuildAggregates(db);
     expect(snapshot()).toEqual(incremental);
-    const daily = db.$client.prepare("SELECT props FROM agg_daily WHERE type = 'email.exchanged'").pluck().get() as string;
+    const emails = packedTypeDays(db, 'email.exchanged');
+    expect(emails).toHaveLength(1);
     // Means only for most properties; values (each weighted by its event's count, never repeated) where medians read them.
-    expect(JSON.parse(daily)).toEqual({ sentiment: { t: 0, s: 0, c: 3 } });
-    const replies = db.$client.prepare("SELECT n, props FROM agg_daily WHERE type = 'outreach.replied'").get() as { n: number; props: string };
-    expect(replies.n).toBe(1_000_001);
-    expect(JSON.parse(replies.props)).toEqual({ responseHours: { t: 0, s: 5 + 30 * 1_000_000, c: 1_000_001, v: [5, 30], w: [1, 1_000_000] }, other: { t: 0, s: 1_000_000, c: 1_000_000 } });
+    expect({ ...emails[0]!.props }).toEqual({ sentiment: { t: 0, s: 0, c: 3 } });
+    const replies = packedTypeDays(db, 'outreach.replied');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.n).toBe(1_000_001);
+    expect({ ...replies[0]!.props }).toEqual({ responseHours: { t: 0, s: 5 + 30 * 1_000_000, c: 1_000_001, v: [5, 30], w: [1, 1_000_000] }, other: { t: 0, s: 1_000_000, c: 1_000_000 } });
   });
 
   it('raises a red flag with evidence and an alert when outreach goes unanswered, and clears it on a reply', () => {

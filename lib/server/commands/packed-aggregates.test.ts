@@ -1,19 +1,25 @@
 /**
- * agg_packed holds what the agg_* rows hold, whichever way it was written: incrementally by event
- * batches (merging into stored blocks), by a full or partial rebuild from the events, or packed
- * from existing agg_* rows after migration 0004.
+ * agg_packed, the one store of per-day aggregates, holds what the events say whichever way it was
+ * written: incrementally by event batches (merging into stored blocks), by a full or partial
+ * rebuild from the events, or rebuilt at start for a database upgraded from a version that kept
+ * the aggregates in the agg_daily tables.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '@/db/open';
+import { migrationsFolder, openDatabase, type Db } from '@/db/open';
 import { seedDemo } from '@/db/seed';
 import { eventSchema, type EventInput } from '@/lib/ingest/schemas';
 import { createTempDb } from '@/lib/testing/temp-db';
-import { decodeDays, NameIds, type DayAgg, type PropMap } from '../packed-days';
+import { packedDays, type PlainDay } from '@/lib/testing/packed-aggregates';
 import { upsertAccounts, upsertContacts } from './accounts';
 import { DAY_MS, rebuildAggregates } from './aggregates';
-import { prepareDatabase } from './catalogue';
+import { ensureDefaultTriggers, prepareDatabase } from './catalogue';
 import { ingestEvents } from './events';
-import { backfillPackedAggregates, packedAggregatesMissing } from './packed-aggregates';
+import { ensureLiveModel } from './model';
+import { packedAggregatesMissing } from './packed-aggregates';
 
 const NOW = Date.UTC(2026, 5, 15, 12);
 const ago = (days: number, hours = 0) => new Date(NOW - days * DAY_MS - hours * 3_600_000).toISOString();
@@ -26,38 +32,25 @@ beforeEach(() => {
 });
 afterEach(() => cleanup());
 
-type Plain = Record<string, { types: Record<string, { n: number; props: PropMap | null }>; contacts: Record<string, number>; features: Record<string, number> }>;
+type Plain = Record<string, PlainDay>;
+const packed = (): Plain => packedDays(db);
 
-const plainDay = (d: DayAgg) => ({
-  types: Object.fromEntries([...d.types].map(([k, v]) => [k, { n: v.n, props: v.props }])),
-  contacts: Object.fromEntries(d.contacts),
-  features: Object.fromEntries([...d.features].flatMap(([type, m]) => [...m].map(([f, n]) => [`${type}|${f}`, n]))),
-});
-
-/** Every account-day of agg_packed, decoded. */
-function packed(): Plain {
-  const ids = new NameIds(db);
-  const out: Plain = {};
-  for (const [pk, data] of db.$client.prepare('SELECT account_pk, data FROM agg_packed ORDER BY 1, block').raw().all() as [number, Buffer][]) {
-    for (const d of decodeDays(data, ids)) out[`${pk}|${d.day}`] = plainDay(d);
+/** Every account-day computed here from the raw events: counts summed per day, type, contact and feature. */
+function countsFromEvents(): Record<string, { types: Record<string, number>; contacts: Record<string, number>; features: Record<string, number> }> {
+  const out: ReturnType<typeof countsFromEvents> = {};
+  const rows = db.$client.prepare('SELECT account_pk, contact_pk, type, occurred_at, count, properties FROM events').raw().all() as [number, number | null, string, number, number, string | null][];
+  for (const [pk, contactPk, type, at, count, properties] of rows) {
+    const d = (out[`${pk}|${Math.floor(at / DAY_MS)}`] ??= { types: {}, contacts: {}, features: {} });
+    d.types[type] = (d.types[type] ?? 0) + count;
+    if (contactPk !== null) d.contacts[contactPk] = (d.contacts[contactPk] ?? 0) + count;
+    const feature = properties ? (JSON.parse(properties) as Record<string, unknown>).feature : undefined;
+    if (typeof feature === 'string') d.features[`${type}|${feature}`] = (d.features[`${type}|${feature}`] ?? 0) + count;
   }
   return out;
 }
 
-/** Every account-day of the agg_* rows, in the same shape. */
-function rows(): Plain {
-  const c = db.$client;
-  const out: Plain = {};
-  const at = (pk: number, day: number) => (out[`${pk}|${day}`] ??= { types: {}, contacts: {}, features: {} });
-  for (const [pk, day, type, n, props] of c.prepare('SELECT account_pk, day, type, n, props FROM agg_daily').raw().all() as [number, number, string, number, string | null][]) {
-    at(pk, day).types[type] = { n, props: props ? (JSON.parse(props) as PropMap) : null };
-  }
-  for (const [pk, day, contactPk, n] of c.prepare('SELECT account_pk, day, contact_pk, n FROM agg_contact_daily').raw().all() as number[][]) at(pk, day).contacts[contactPk] = n;
-  for (const [pk, day, type, feature, n] of c.prepare('SELECT account_pk, day, type, feature, n FROM agg_feature_daily').raw().all() as [number, number, string, string, number][]) {
-    at(pk, day).features[`${type}|${feature}`] = n;
-  }
-  return out;
-}
+const countsOf = (p: Plain) =>
+  Object.fromEntries(Object.entries(p).map(([k, d]) => [k, { types: Object.fromEntries(Object.entries(d.types).map(([t, v]) => [t, v.n])), contacts: d.contacts, features: d.features }]));
 
 function ev(accountId: string, type: string, daysAgo: number, extra: Partial<Record<keyof EventInput, unknown>> = {}): EventInput {
   return eventSchema.parse({ accountId, type, occurredAt: ago(daysAgo, Number(extra.count ?? 1) % 5), ...extra });
@@ -93,11 +86,20 @@ function ingestSome(values: number[]): void {
 }
 
 describe('agg_packed', () => {
-  it('holds what the agg_* rows hold after incremental batches, with decimal statistics merged the same way', () => {
+  it('holds the counts of the events after incremental batches, and their statistics', () => {
     ingestSome([0.1, 0.2, -0.7]);
     const p = packed();
     expect(Object.keys(p).length).toBeGreaterThan(8);
-    expect(p).toEqual(rows());
+    expect(countsOf(p)).toEqual(countsFromEvents());
+    const a = db.$client.prepare("SELECT pk FROM accounts WHERE id = 'A'").pluck().get() as number;
+    const day = Math.floor(Date.parse(ago(3)) / DAY_MS);
+    // Three batches of one email each (count 2): sums weighted by count; no values kept (no median reads them).
+    expect(p[`${a}|${day}`]!.types['email.exchanged']!.props!.sentiment).toEqual({ t: 0, s: 2 * 0.1 + 2 * 0.2 + 2 * -0.7, c: 6 });
+    expect(p[`${a}|${day}`]!.types['meeting.held']!.props!.strategic).toEqual({ t: 2, s: 0, c: 0 });
+    // NPS answers keep their values (one per batch, weight 1), merged across batches in order.
+    const b = db.$client.prepare("SELECT pk FROM accounts WHERE id = 'B'").pluck().get() as number;
+    const npsDay = Math.floor(Date.parse(ago(100, 1)) / DAY_MS);
+    expect(p[`${b}|${npsDay}`]!.types['nps.response']!.props!.score).toEqual({ t: 0, s: 24, c: 3, v: [9, 8, 7] });
   });
 
   it('incremental batches equal a full rebuild and a partial rebuild from the events', () => {
@@ -105,22 +107,60 @@ describe('agg_packed', () => {
     const incremental = packed();
     rebuildAggregates(db);
     expect(packed()).toEqual(incremental);
-    expect(rows()).toEqual(incremental);
     const b = db.$client.prepare("SELECT pk FROM accounts WHERE id = 'B'").pluck().get() as number;
     rebuildAggregates(db, { accountPks: [b] });
     expect(packed()).toEqual(incremental);
   });
 
-  it('is packed from existing agg_* rows when missing (a database from before migration 0004)', () => {
+  it('is rebuilt from the events at start when missing', () => {
     seedDemo(db, { accounts: 5, months: 2, seed: 4, end: new Date(NOW), aggregate: (d) => void rebuildAggregates(d) });
     const built = packed();
-    expect(built).toEqual(rows());
+    expect(countsOf(built)).toEqual(countsFromEvents());
+    const activity = db.$client.prepare('SELECT * FROM account_activity ORDER BY account_pk').all();
     db.$client.prepare('DELETE FROM agg_packed').run();
+    db.$client.prepare('DELETE FROM account_activity').run();
     expect(packedAggregatesMissing(db)).toBe(true);
     prepareDatabase(db);
     expect(packedAggregatesMissing(db)).toBe(false);
     expect(packed()).toEqual(built);
-    expect(backfillPackedAggregates(db).blocks).toBe(db.$client.prepare('SELECT count(*) FROM agg_packed').pluck().get());
-    expect(packed()).toEqual(built);
+    expect(db.$client.prepare('SELECT * FROM account_activity ORDER BY account_pk').all()).toEqual(activity);
+  });
+
+  it('an empty database needs no rebuild', () => {
+    expect(packedAggregatesMissing(db)).toBe(false);
+  });
+});
+
+describe('upgrading a database that kept the aggregates in the agg_daily tables', () => {
+  it('drops those tables and rebuilds the packed blocks from the events', () => {
+    ingestSome([0.5, -0.25, 0.75]);
+    const expected = packed();
+    cleanup();
+    // The same events in a database migrated only to 0004 (agg_daily, agg_contact_daily and
+    // agg_feature_daily exist, agg_packed is empty), as an install from before packing has it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-upgrade-'));
+    const folder = path.join(dir, 'migrations');
+    fs.mkdirSync(path.join(folder, 'meta'), { recursive: true });
+    const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+    journal.entries = journal.entries.filter((e) => e.idx <= 4);
+    fs.writeFileSync(path.join(folder, 'meta/_journal.json'), JSON.stringify(journal));
+    for (const e of journal.entries) fs.copyFileSync(path.join(migrationsFolder(), `${e.tag}.sql`), path.join(folder, `${e.tag}.sql`));
+    db = openDatabase(path.join(dir, 'test.db'));
+    cleanup = () => {
+      db.$client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+    migrate(db, { migrationsFolder: folder });
+    ensureDefaultTriggers(db);
+    ensureLiveModel(db);
+    ingestSome([0.5, -0.25, 0.75]);
+    db.$client.prepare('DELETE FROM agg_packed').run();
+    db.$client.prepare("INSERT INTO agg_daily (account_pk, day, type, n, props) VALUES (1, 1, 'x', 1, NULL)").run();
+    const tables = () => db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'agg_%' ORDER BY name").pluck().all();
+    expect(tables()).toEqual(['agg_contact_daily', 'agg_daily', 'agg_feature_daily', 'agg_names', 'agg_packed']);
+
+    prepareDatabase(db);
+    expect(tables()).toEqual(['agg_names', 'agg_packed']);
+    expect(packed()).toEqual(expected);
   });
 });

@@ -1,13 +1,11 @@
 /**
- * Keeping `agg_packed` (lib/server/packed-days.ts) in step with the agg_* rows: appended block by
- * block by full rebuilds, merged block by block by incremental event writes (in the same
- * transaction, with the same arithmetic as the agg_daily rows so both hold the same numbers), and
- * filled once from the agg_* rows of a database that had aggregates before migration 0004.
+ * Writing `agg_packed` (lib/server/packed-days.ts), the one store of per-day aggregates: appended
+ * block by block by rebuilds (aggregates.ts `rebuildAggregates`), merged block by block by
+ * incremental event writes (in the transaction that writes the events).
  */
 import type { Db } from '@/db/open';
 import { assembleDays, blockOf, dayRanges, decodeDayAt, emptyDay, encodeDays, mergeProps, NameIds, type DayAgg, type PropMap } from '../packed-days';
 import { RowWriter } from './row-writer';
-import { parseJsonDict } from '@/lib/dict';
 
 /** Collects an account's days (in ascending order) into blocks and appends one row per block. */
 export class PackedBlockWriter {
@@ -52,8 +50,9 @@ export interface PackedDeltas {
 
 /**
  * Adds a batch's aggregate deltas to the packed blocks they fall in. Run in the transaction that
- * writes the same deltas to the agg_* rows: counts add up, and statistics merge into the stored
- * ones exactly as `flush` in aggregates.ts merges them into agg_daily.props.
+ * writes the batch's events: counts add up, and statistics merge into the stored ones
+ * (`mergeProps`: counts and sums add, kept values and their weights append, capped), so a block
+ * ends up with what a rebuild from the raw events writes.
  */
 export function applyToPacked(db: Db, deltas: PackedDeltas): void {
   const c = db.$client;
@@ -109,53 +108,12 @@ export function applyToPacked(db: Db, deltas: PackedDeltas): void {
   }
 }
 
-/** True when the database has aggregates but no packed rows yet (it had data before migration 0004). */
+/**
+ * True when events exist but no packed aggregates do: a database upgraded from a version that
+ * kept the per-day aggregates in the agg_daily, agg_contact_daily and agg_feature_daily tables
+ * (dropped by migration 0005), whose aggregates must be rebuilt from the raw events.
+ */
 export function packedAggregatesMissing(db: Db): boolean {
   const c = db.$client;
-  return c.prepare('SELECT EXISTS (SELECT 1 FROM agg_daily) AND NOT EXISTS (SELECT 1 FROM agg_packed)').pluck().get() === 1;
-}
-
-type DailyRow = [day: number, type: string, n: number, props: string | null];
-type ContactRow = [day: number, contactPk: number, n: number];
-type FeatureRow = [day: number, type: string, feature: string, n: number];
-
-/** Packs the existing agg_* rows of every account, in one transaction. */
-export function backfillPackedAggregates(db: Db, onProgress?: (done: number, total: number) => void): { blocks: number } {
-  const c = db.$client;
-  const pks = c.prepare('SELECT DISTINCT account_pk FROM account_activity ORDER BY account_pk').pluck().all() as number[];
-  const daily = c.prepare('SELECT day, type, n, props FROM agg_daily WHERE account_pk = ?').raw();
-  const contacts = c.prepare('SELECT day, contact_pk, n FROM agg_contact_daily WHERE account_pk = ?').raw();
-  const features = c.prepare('SELECT day, type, feature, n FROM agg_feature_daily WHERE account_pk = ?').raw();
-  return db.transaction(() => {
-    c.prepare('DELETE FROM agg_packed').run();
-    const out = new PackedBlockWriter(db);
-    let blocks = 0;
-    pks.forEach((pk, i) => {
-      const days = new Map<number, DayAgg>();
-      const at = (day: number) => {
-        let d = days.get(day);
-        if (!d) days.set(day, (d = emptyDay(day)));
-        return d;
-      };
-      for (const [day, type, n, props] of daily.all(pk) as DailyRow[]) at(day).types.set(type, { n, props: props ? parseJsonDict<PropMap>(props) : null });
-      for (const [day, contactPk, n] of contacts.all(pk) as ContactRow[]) at(day).contacts.set(contactPk, n);
-      for (const [day, type, feature, n] of features.all(pk) as FeatureRow[]) {
-        const d = at(day);
-        let m = d.features.get(type);
-        if (!m) d.features.set(type, (m = new Map()));
-        m.set(feature, n);
-      }
-      let lastBlock = NaN;
-      for (const d of [...days.values()].sort((x, y) => x.day - y.day)) {
-        if (blockOf(d.day) !== lastBlock) blocks++;
-        lastBlock = blockOf(d.day);
-        out.day(pk, d);
-      }
-      out.endAccount();
-      if ((i + 1) % 500 === 0) onProgress?.(i + 1, pks.length);
-    });
-    out.flush();
-    onProgress?.(pks.length, pks.length);
-    return { blocks };
-  });
+  return c.prepare('SELECT EXISTS (SELECT 1 FROM events) AND NOT EXISTS (SELECT 1 FROM agg_packed)').pluck().get() === 1;
 }

@@ -9,6 +9,7 @@ import { seedDemo } from '@/db/seed';
 import { DAY_MS, scoreAccount, type AccountActivity, type PropStat } from '@/lib/scoring';
 import { createTempDb } from '@/lib/testing/temp-db';
 import { getAccountDetail } from '../queries/account-detail';
+import { readAccountDays } from '../queries/aggregate-reader';
 import { loadCatalogue, loadScoringInputs } from '../queries/scoring-inputs';
 import { dayOf, rebuildAggregates } from './aggregates';
 import { prepareDatabase } from './catalogue';
@@ -116,26 +117,22 @@ describe('bulk rescore', () => {
 });
 
 /**
- * An account's activity read with plain SELECTs from the agg_* rows, one bucket per row: the
- * layout bulk scoring read before the packed blocks of migration 0004.
+ * An account's activity from its packed blocks decoded whole (`decodeDays`), one bucket per
+ * day and name: not the streaming walk of `AggregateReader` that bulk scoring uses.
  */
-function activityFromRows(pk: number, fromDay: number, toDay: number): AccountActivity {
+function activityFromDecodedDays(pk: number, fromDay: number, toDay: number): AccountActivity {
   const c = db.$client;
-  const range = 'account_pk = ? AND day >= ? AND day < ? ORDER BY 1, 2';
   const ids = new Map(c.prepare('SELECT pk, id FROM contacts').raw().all() as [number, string][]);
-  const types = (c.prepare(`SELECT day, type, n, props FROM agg_daily WHERE ${range}`).raw().all(pk, fromDay, toDay) as [number, string, number, string | null][]).map(
-    ([day, type, n, props]) => (props ? { t: day * DAY_MS, type, n, props: JSON.parse(props) as Record<string, PropStat> } : { t: day * DAY_MS, type, n }),
-  );
-  const contacts = (c.prepare(`SELECT day, contact_pk, n FROM agg_contact_daily WHERE ${range}`).raw().all(pk, fromDay, toDay) as number[][]).map(([day, contactPk, n]) => ({ t: day * DAY_MS, contactId: ids.get(contactPk)!, n }));
-  const features = (c.prepare(`SELECT day, type, feature, n FROM agg_feature_daily WHERE ${range}, 3, 4`).raw().all(pk, fromDay, toDay) as [number, string, string, number][]).map(
-    ([day, type, feature, n]) => ({ t: day * DAY_MS, type, feature, n }),
-  );
+  const days = readAccountDays(db, pk, fromDay, toDay);
+  const types = days.flatMap((d) => [...d.types].map(([type, { n, props }]) => (props ? { t: d.day * DAY_MS, type, n, props: { ...props } as Record<string, PropStat> } : { t: d.day * DAY_MS, type, n })));
+  const contacts = days.flatMap((d) => [...d.contacts].map(([contactPk, n]) => ({ t: d.day * DAY_MS, contactId: ids.get(contactPk)!, n })));
+  const features = days.flatMap((d) => [...d.features].flatMap(([type, m]) => [...m].map(([feature, n]) => ({ t: d.day * DAY_MS, type, feature, n }))));
   const firstActivityAt = (c.prepare('SELECT first_at FROM account_activity WHERE account_pk = ?').pluck().get(pk) as number | undefined) ?? null;
   return { types, contacts, features, firstActivityAt };
 }
 
 describe('packed aggregates', () => {
-  it('scores every account as the agg_* rows read one by one do: scores, bands, dimensions, flags', () => {
+  it('scores every account as its blocks decoded whole do: scores, bands, dimensions, flags', () => {
     rescore(db, { now: NOW });
     const model = ensureLiveModel(db).model;
     const catalogue = loadCatalogue(db);
@@ -144,7 +141,7 @@ describe('packed aggregates', () => {
     const openFlags = db.$client.prepare('SELECT key, evidence FROM flags WHERE account_pk = ? AND cleared_at IS NULL ORDER BY key');
     const asOf = (TODAY + 1) * DAY_MS;
     for (const row of stored()) {
-      const activity = activityFromRows(row.pk, TODAY - 2 * model.windowDays - 1, TODAY + 1);
+      const activity = activityFromDecodedDays(row.pk, TODAY - 2 * model.windowDays - 1, TODAY + 1);
       const r = scoreAccount({ model, profile: profile.get(row.pk) as Parameters<typeof scoreAccount>[0]['profile'], contacts: contacts.all(row.pk) as Parameters<typeof scoreAccount>[0]['contacts'], catalogue, activity, asOf });
       expect({ state: row.state, score: row.score, band: row.band, velocity: row.velocity, dimensions: row.dimensions }, row.id).toEqual({
         state: r.state, score: r.score, band: r.band?.key ?? null, velocity: r.velocity, dimensions: JSON.stringify(dimensionScores(r)),

@@ -7,6 +7,7 @@ import type { Db } from '@/db/open';
 import { buildActivity, endOfUtcDay, featureSourcesOf, scoreAccount, type ScoreResult } from '@/lib/scoring';
 import { DAY_MS } from '../commands/aggregates';
 import { ensureLiveModel } from '../commands/model';
+import { contactActivity } from './aggregate-reader';
 import { loadCatalogue, loadScoringInputs } from './scoring-inputs';
 import { findAccountPk } from './accounts';
 
@@ -74,15 +75,14 @@ export function accountDetailOf(db: Db, pk: number, options: { asOf?: number; no
   const a = c.prepare('SELECT * FROM accounts WHERE pk = ?').get(pk) as AccountRow;
   const windowFrom = Math.floor(result.window.from / DAY_MS);
   const windowTo = Math.ceil(result.window.to / DAY_MS);
-  const stakeholders = c
+  const contacts = c
     .prepare(
-      `SELECT ct.id, ct.name, ct.email, ct.role, ct.department,
-         (SELECT max(day) FROM agg_contact_daily g WHERE g.contact_pk = ct.pk AND g.day < ?) AS last_day,
-         (SELECT coalesce(sum(n), 0) FROM agg_contact_daily g WHERE g.contact_pk = ct.pk AND g.day >= ? AND g.day < ?) AS in_window
-       FROM contacts ct WHERE ct.account_pk = ?
+      `SELECT ct.pk, ct.id, ct.name, ct.email, ct.role, ct.department FROM contacts ct WHERE ct.account_pk = ?
        ORDER BY CASE ct.role WHEN 'executive_sponsor' THEN 0 WHEN 'champion' THEN 1 WHEN 'power_user' THEN 2 ELSE 3 END, ct.name`,
     )
-    .all(windowTo, windowFrom, windowTo, pk) as { id: string; name: string | null; email: string | null; role: string | null; department: string | null; last_day: number | null; in_window: number }[];
+    .all(pk) as { pk: number; id: string; name: string | null; email: string | null; role: string | null; department: string | null }[];
+  const active = contactActivity(db, pk, new Map(contacts.map((ct) => [ct.pk, ct.id])), windowFrom, windowTo);
+  const stakeholders = contacts.map((ct) => ({ ...ct, last_day: active.get(ct.id)?.lastDay ?? null, in_window: active.get(ct.id)?.inWindow ?? 0 }));
 
   return {
     account: {

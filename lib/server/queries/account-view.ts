@@ -2,6 +2,7 @@
 import type { Db } from '@/db/open';
 import type { AccountQuery, ViewFilters } from '@/lib/account-filters';
 import type { BandInfo } from '@/lib/bands';
+import { DAY_MS } from '@/lib/scoring';
 import type { CurrentUser } from '../session';
 import { ensureLiveModel } from '../commands/model';
 import { bandCounts, listAccounts, listOwners, type AccountListItem, type BandCount } from './accounts';
@@ -43,7 +44,8 @@ export function accountsView(db: Db, query: AccountQuery): AccountsView {
 
 export function accountsViewMeta(db: Db, user: CurrentUser): AccountsViewMeta {
   const model = ensureLiveModel(db).model;
-  const latest = db.$client.prepare('SELECT max(day) FROM agg_daily').pluck().get() as number | null;
+  const lastAt = db.$client.prepare('SELECT max(last_at) FROM account_activity').pluck().get() as number | null;
+  const latest = lastAt === null ? null : Math.floor(lastAt / DAY_MS);
   return {
     bands: model.bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action })),
     owners: listOwners(db),

@@ -1,16 +1,17 @@
 /**
- * Reading an account's aggregates for a range of days, fast, from the packed layout
- * (`agg_packed`, lib/server/packed-days.ts): a 61-day window is 8 or 9 rows per account, each a
- * blob walked here without building intermediate objects. What it yields is exactly what
- * the agg_daily, agg_contact_daily and agg_feature_daily rows of those days say, in the same
- * order (by day, then type / contact pk / type and feature); property statistics are built only
- * for the types the caller asks for.
+ * Reading the per-day aggregates, which exist only in the packed layout (`agg_packed`,
+ * lib/server/packed-days.ts). `AggregateReader` reads an account's range of days, fast: a 61-day
+ * window is 8 or 9 rows per account, each a blob walked here without building intermediate
+ * objects. It yields, per day in ascending order, the trigger counts (by type name), the contact
+ * counts (by contact pk) and the feature counts (by type and feature name); property statistics
+ * are built only for the types the caller asks for. The functions below answer the few other
+ * questions pages and scripts ask of the aggregates.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/open';
 import { dict } from '@/lib/dict';
 import { DAY_MS, type PropStat } from '@/lib/scoring';
-import { blockOf, Cursor, NameIds } from '../packed-days';
+import { blockOf, Cursor, decodeDays, NameIds, type DayAgg } from '../packed-days';
 
 /** Receives one account's rows, each kind in ascending time. */
 export interface AggregateSink {
@@ -119,4 +120,39 @@ export class AggregateReader {
       }
     }
   }
+}
+
+/** One account's days from `fromDay` to `toDay` (exclusive), decoded by name, in ascending order. */
+export function readAccountDays(db: Db, accountPk: number, fromDay: number, toDay: number): DayAgg[] {
+  const ids = new NameIds(db);
+  const blobs = db.$client.prepare('SELECT data FROM agg_packed WHERE account_pk = ? AND block >= ? AND block <= ? ORDER BY block').pluck().all(accountPk, blockOf(fromDay), blockOf(toDay - 1)) as Buffer[];
+  return blobs.flatMap((b) => decodeDays(b, ids)).filter((d) => d.day >= fromDay && d.day < toDay);
+}
+
+/** Per contact of an account: the last day it was active before `toDay`, and its interactions from `fromDay` to `toDay` (exclusive). */
+export function contactActivity(db: Db, accountPk: number, contactIds: ReadonlyMap<number, string>, fromDay: number, toDay: number): Map<string, { lastDay: number; inWindow: number }> {
+  const out = new Map<string, { lastDay: number; inWindow: number }>();
+  const reader = new AggregateReader(db, { fromDay: 0, toDay, types: [] });
+  reader.read(accountPk, contactIds, {
+    type() {},
+    feature() {},
+    contact(t, contactId, n) {
+      const day = Math.floor(t / DAY_MS);
+      let a = out.get(contactId);
+      if (!a) out.set(contactId, (a = { lastDay: day, inWindow: 0 }));
+      a.lastDay = day; // days arrive in ascending order
+      if (day >= fromDay) a.inWindow += n;
+    },
+  });
+  return out;
+}
+
+/** The sum of every trigger count of every stored day: the total `count` of the events aggregated. */
+export function aggregatedEventCount(db: Db): number {
+  const ids = new NameIds(db);
+  let total = 0;
+  for (const blob of db.$client.prepare('SELECT data FROM agg_packed').pluck().all() as Buffer[]) {
+    for (const d of decodeDays(blob, ids)) for (const { n } of d.types.values()) total += n;
+  }
+  return total;
 }

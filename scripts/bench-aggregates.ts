@@ -1,0 +1,101 @@
+/**
+ * npx tsx scripts/bench-aggregates.ts [--accounts 1000] [--days 60] [--prefill 40] [--runs 15] [--rebuild-months 0]
+ *
+ * The aggregate write of one event batch, in process: `applyEventsToAggregates` of 1,000 events
+ * (the part of an event transaction that keeps the aggregates), on a scratch database whose
+ * aggregates already hold `--prefill` batches, so every batch merges into stored days. Two
+ * layouts: `spread` (each event a random account of the portfolio) and `by-account` (20 accounts
+ * a batch). Each timed batch runs in a transaction that is rolled back, so every run sees the same
+ * database; prints the median wall and CPU time per batch (CPU time is what a loaded machine
+ * disturbs least) and the spread of the wall times.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '@/db/open';
+import { seedDemo } from '@/db/seed';
+import { DEFAULT_TRIGGERS } from '@/lib/scoring';
+import { upsertAccounts } from '@/lib/server/commands/accounts';
+import { applyEventsToAggregates, rebuildAggregates, type AggregatableEvent } from '@/lib/server/commands/aggregates';
+import { prepareDatabase } from '@/lib/server/commands/catalogue';
+import { mulberry32 } from '@/lib/testing/random';
+import { positive } from './bench-support';
+import { run } from './cli';
+
+const DAY = 86_400_000;
+const BATCH = 1000;
+const ACCOUNTS_PER_SORTED_BATCH = 20;
+
+run(() => {
+  const { values } = parseArgs({ options: { accounts: { type: 'string' }, days: { type: 'string' }, prefill: { type: 'string' }, runs: { type: 'string' }, 'rebuild-months': { type: 'string' } } });
+  const accounts = Math.round(positive('accounts', values.accounts, 1000));
+  const days = Math.round(positive('days', values.days, 60));
+  const prefill = Math.round(positive('prefill', values.prefill, 40));
+  const runs = Math.round(positive('runs', values.runs, 15));
+  const rebuildMonths = values['rebuild-months'] === undefined ? 0 : Math.round(positive('rebuild-months', values['rebuild-months'], 0));
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-aggregates-'));
+  const db = prepareDatabase(openDatabase(path.join(dir, 'trellis.db')));
+  try {
+    upsertAccounts(db, Array.from({ length: accounts }, (_, i) => ({ id: `BENCH-${i}`, name: `Bench ${i}`, tier: 'core', startedAt: Date.now() - 400 * DAY })));
+    const pks = db.$client.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[];
+    const random = mulberry32(42); // seeded: runs are comparable
+    const types = DEFAULT_TRIGGERS.map((t) => t.key);
+    const now = Date.now();
+    const batch = (layout: string, b: number): AggregatableEvent[] =>
+      Array.from({ length: BATCH }, () => {
+        const type = types[Math.floor(random() * types.length)]!;
+        const account = layout === 'spread' ? Math.floor(random() * accounts) : (b * ACCOUNTS_PER_SORTED_BATCH + Math.floor(random() * ACCOUNTS_PER_SORTED_BATCH)) % accounts;
+        let properties: Record<string, unknown> | null = null;
+        if (type === 'meeting.held') properties = { onTime: random() < 0.8, strategic: random() < 0.3 };
+        if (type === 'feature.used') properties = { feature: `f${Math.floor(random() * 9)}` };
+        if (type === 'outreach.replied') properties = { responseHours: Math.round(random() * 480) / 10 };
+        return { accountPk: pks[account]!, contactPk: null, type, occurredAt: now - Math.floor(random() * days * DAY), count: 1 + Math.floor(random() * 3), properties };
+      });
+    for (let b = 0; b < prefill; b++) db.transaction(() => applyEventsToAggregates(db, batch('spread', b)));
+    console.log(`${accounts} accounts, ${prefill} batches of ${BATCH} events stored over ${days} days; ${runs} timed batches per layout after one warm-up, each rolled back`);
+    const c = db.$client;
+    for (const layout of ['spread', 'by-account']) {
+      let b = 0;
+      const once = () => {
+        const events = batch(layout, b++);
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        c.prepare('BEGIN IMMEDIATE').run();
+        try {
+          applyEventsToAggregates(db, events);
+        } finally {
+          c.prepare('ROLLBACK').run();
+        }
+        const cpu = process.cpuUsage(cpu0);
+        return { wall: performance.now() - t0, cpu: (cpu.user + cpu.system) / 1000 };
+      };
+      once();
+      const times = Array.from({ length: runs }, once);
+      const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+      const wall = times.map((t) => t.wall);
+      console.log(`${layout.padEnd(10)} median ${median(wall).toFixed(1)} ms wall (min ${wall[0]!.toFixed(1)}, max ${wall[wall.length - 1]!.toFixed(1)}), median ${median(times.map((t) => t.cpu)).toFixed(1)} ms CPU per batch of ${BATCH}`);
+    }
+    if (rebuildMonths > 0) {
+      const seeded = prepareDatabase(openDatabase(path.join(dir, 'seeded.db')));
+      try {
+        seedDemo(seeded, { accounts, months: rebuildMonths, seed: 7, end: new Date(Date.UTC(2026, 11, 1)) });
+        const events = seeded.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
+        const results = Array.from({ length: 3 }, () => {
+          const cpu0 = process.cpuUsage();
+          const t0 = performance.now();
+          rebuildAggregates(seeded);
+          const cpu = process.cpuUsage(cpu0);
+          return `${((performance.now() - t0) / 1000).toFixed(2)} s (CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)`;
+        });
+        console.log(`rebuildAggregates of ${events.toLocaleString('en-US')} events (${accounts} accounts, ${rebuildMonths} months): ${results.join(', ')}`);
+      } finally {
+        seeded.$client.close();
+      }
+    }
+  } finally {
+    db.$client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
