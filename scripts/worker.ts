@@ -10,6 +10,8 @@ run(async () => {
   // This process is the worker, whatever the environment says of web processes.
   process.env.TRELLIS_WORKER = 'on';
   const { startWorker } = await import('@/lib/server/worker');
+  const { drainAsDedicatedWorker } = await import('@/lib/server/rescore-drainer');
+  drainAsDedicatedWorker();
   const db = openMigratedDatabase();
   // The scheduler's waits are short: the web processes hold the write lock for short transactions.
   db.$client.pragma('busy_timeout = 5000');

@@ -38,9 +38,38 @@ export function ingestIsBusy(ms = 3_000, now = Date.now()): boolean {
   return now - (activity.trellisLastIngestAt ?? 0) < ms;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits, without blocking the event loop, until the write lock is free, so that the synchronous
+ * write that follows seldom has to wait for it (better-sqlite3 would wait with the thread
+ * stopped, pages and all). Only another process can hold it between our transactions (a worker,
+ * `npm run rescore`, a backup): it probes with `BEGIN IMMEDIATE` and no busy timeout, every
+ * millisecond, for at most `maxMs`; after that the write waits as usual.
+ */
+export async function writeLockFree(db: Db, maxMs = 5_000): Promise<void> {
+  const c = db.$client;
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const saved = c.pragma('busy_timeout', { simple: true }) as number;
+    c.pragma('busy_timeout = 0');
+    try {
+      c.exec('BEGIN IMMEDIATE');
+      c.exec('ROLLBACK');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) return;
+    } finally {
+      c.pragma(`busy_timeout = ${saved}`);
+    }
+    await sleep(1);
+  }
+}
+
 class IngestQueue {
   private jobs: Job[] = [];
   private reading = 0;
+  private flushing = false;
   private timer: NodeJS.Timeout | null = null;
   private firstQueuedAt = 0;
   private lastQueuedAt = 0;
@@ -65,7 +94,7 @@ class IngestQueue {
   }
 
   private schedule(): void {
-    if (!this.jobs.length || this.timer) return;
+    if (!this.jobs.length || this.timer || this.flushing) return;
     this.firstQueuedAt = Date.now();
     this.timer = setTimeout(() => this.tick(), SETTLE_MS);
   }
@@ -79,10 +108,16 @@ class IngestQueue {
       this.timer = setTimeout(() => this.tick(), SETTLE_MS);
       return;
     }
-    this.flush();
+    void this.flush();
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      await writeLockFree(this.db);
+    } finally {
+      this.flushing = false;
+    }
     while (this.jobs.length) {
       let events = 0;
       let n = 0;

@@ -25,6 +25,13 @@ const BEHIND_SLICE_MS = 60;
 /** after a failure (the database busy for longer than its timeout), try again this much later */
 const RETRY_MS = 1_000;
 
+/**
+ * In a worker process of its own, a pause between chunks: web processes waiting for the write
+ * lock (they probe for it every millisecond) take their turn, instead of finding it taken again
+ * at once. In the web process itself chunks and requests already alternate on the one thread.
+ */
+const DEDICATED_PAUSE_MS = 2;
+
 interface DrainerState {
   db: Db;
   /** a pass is running or about to begin */
@@ -34,7 +41,12 @@ interface DrainerState {
 
 // On globalThis: the route handlers and the scheduler may be bundled apart, each with its own
 // copy of this module, and must still share one drainer (one loop per connection).
-const holder = globalThis as unknown as { trellisRescoreDrainer?: DrainerState };
+const holder = globalThis as unknown as { trellisRescoreDrainer?: DrainerState; trellisDedicatedWorker?: boolean };
+
+/** Marks this process as a worker of its own (`npm run worker`): see DEDICATED_PAUSE_MS. */
+export function drainAsDedicatedWorker(): void {
+  holder.trellisDedicatedWorker = true;
+}
 
 function state(db: Db): DrainerState {
   if (!holder.trellisRescoreDrainer || holder.trellisRescoreDrainer.db !== db) holder.trellisRescoreDrainer = { db, scheduled: false, passStartedAt: 0 };
@@ -60,7 +72,8 @@ function step(s: DrainerState, passStart: number): void {
   let done = 0;
   try {
     const started = Date.now();
-    const slice = started - passStart > BEHIND_AFTER_MS ? BEHIND_SLICE_MS : 0;
+    const dedicated = holder.trellisDedicatedWorker === true;
+    const slice = !dedicated && started - passStart > BEHIND_AFTER_MS ? BEHIND_SLICE_MS : 0;
     let last: number;
     do {
       last = rescorePendingChunk(s.db, { queuedUpTo: passStart });
@@ -79,7 +92,8 @@ function step(s: DrainerState, passStart: number): void {
   }
   if (done > 0) {
     // setImmediate, not a loop: requests waiting on the event loop get their turn between chunks.
-    setImmediate(() => step(s, passStart));
+    if (holder.trellisDedicatedWorker) setTimeout(() => step(s, passStart), DEDICATED_PAUSE_MS);
+    else setImmediate(() => step(s, passStart));
     return;
   }
   s.scheduled = false;
