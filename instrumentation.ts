@@ -1,11 +1,25 @@
-/** Runs once when the server starts: refuse to run without secrets, migrate, start background jobs. */
+/**
+ * Runs once when the server starts: refuse to run without secrets, hold the database's lock (a
+ * restore refuses while it is held), migrate, resume the CSV imports a stopped server left
+ * running, start background jobs.
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
   if (process.env.NODE_ENV === 'production' && !process.env.NEXTAUTH_SECRET) {
     console.error('NEXTAUTH_SECRET is not set. Trellis refuses to start in production without it: set it to a long random string (e.g. `openssl rand -base64 32`).');
     process.exit(1);
   }
+  const { databaseFile } = await import('./db/open');
+  const { holdAppLock } = await import('./lib/server/app-lock');
+  try {
+    holdAppLock(databaseFile());
+  } catch (error) {
+    console.error(`Another process holds the lock on ${databaseFile()} (another Trellis server, or a restore under way): ${(error as Error).message}`);
+  }
   const { getDb } = await import('./db/client');
+  const { resumeImports } = await import('./lib/server/imports/csv-import');
   const { startScheduler } = await import('./lib/server/jobs/scheduler');
-  startScheduler(getDb());
+  const db = getDb();
+  resumeImports(db);
+  startScheduler(db);
 }
