@@ -10,12 +10,8 @@ export async function register() {
     process.exit(1);
   }
   const { databaseFile } = await import('./db/open');
-  const { holdAppLock } = await import('./lib/server/app-lock');
-  try {
-    holdAppLock(databaseFile());
-  } catch (error) {
-    console.error(`Another process holds the lock on ${databaseFile()} (another Trellis server, or a restore under way): ${(error as Error).message}`);
-  }
+  const { takeAppLockWhenFree } = await import('./lib/server/app-lock');
+  takeAppLockWhenFree(databaseFile()).catch((error: unknown) => console.error('Could not take the lock on the database', error));
   const { getDb } = await import('./db/client');
   const { resumeImports } = await import('./lib/server/imports/csv-import');
   const { startScheduler } = await import('./lib/server/jobs/scheduler');

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/open';
 import { eventSchema } from '@/lib/ingest/schemas';
 import { createTempDb } from '@/lib/testing/temp-db';
-import { appLockFile, APP_LOCK_STALE_MS, holdAppLock } from '../app-lock';
+import { appLockFile, APP_LOCK_STALE_MS, holdAppLock, takeAppLockWhenFree } from '../app-lock';
 import { upsertAccounts } from './accounts';
 import { backupDatabase, integrityCheck, restoreDatabase } from './backup';
 import { prepareDatabase } from './catalogue';
@@ -99,11 +99,19 @@ describe('backup and restore', () => {
       holder.kill('SIGKILL');
       await exited;
     }
-    // Killed, the holder left its lock behind; once it is older than the stale limit it no longer blocks.
+    // Killed, the holder left its lock behind: a restarting server takes it over once it is stale.
     expect(fs.existsSync(appLockFile(file))).toBe(true);
     expect(() => restoreDatabase(backup, file)).toThrowError(/Trellis is running/);
+    let held = false;
+    const taking = takeAppLockWhenFree(file).then((release) => ((held = true), release));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(held).toBe(false);
     const old = new Date(Date.now() - APP_LOCK_STALE_MS - 5_000);
     fs.utimesSync(appLockFile(file), old, old);
+    const release = await taking;
+    expect(() => restoreDatabase(backup, file)).toThrowError(/Trellis is running/);
+    await release();
+
     db.$client.close();
     expect(restoreDatabase(backup, file).file).toBe(file);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
