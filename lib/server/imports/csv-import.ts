@@ -3,7 +3,8 @@
  * the whole file (every row through the same schemas and reference checks as the REST API,
  * nothing written), then import in chunks of rows through the same commands, skipping the bad
  * rows only when the admin chose to. Progress is kept in memory for the page to poll; the run
- * and its report of skipped rows are stored in `import_runs`.
+ * and its report of skipped rows are stored in `import_runs`, with what a restarted server needs
+ * to resume it (see resumeImports): each chunk commits together with the run's progress.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -363,8 +364,12 @@ export function resumeImports(db: Db): Promise<void>[] {
           fail(`The server stopped during this import and its file is gone; ${run.writtenRows} rows were written. Upload the same file again to finish: rows already written are recognised and not counted twice.`);
           return;
         }
-        await runImport(db, state);
-        fs.rmSync(resume.file, { force: true });
+        try {
+          await runImport(db, state);
+        } finally {
+          // No page holds this run's upload: a failed run is imported again from a new upload.
+          fs.rmSync(resume.file, { force: true });
+        }
       })().catch((error: unknown) => {
         if (!(error instanceof AppError)) console.error(`CSV import ${run.pk} failed after resuming`, error);
       }),
