@@ -88,7 +88,14 @@ export function runningImports(db: Db): RunningImport[] {
   const rows = db.$client
     .prepare("SELECT pk, kind, filename, total_rows AS totalRows, written_rows AS writtenRows, skipped_rows AS skippedRows, report FROM import_runs WHERE status = 'running' ORDER BY pk")
     .all() as (Omit<RunningImport, 'report'> & { report: string | null })[];
-  return rows.map((r) => ({ ...r, report: r.report ? (JSON.parse(r.report) as RunningImport['report']) : null }));
+  const parse = (report: string | null): RunningImport['report'] => {
+    try {
+      return report ? (JSON.parse(report) as RunningImport['report']) : null;
+    } catch {
+      return null; // unreadable: the run is treated as one that cannot go on
+    }
+  };
+  return rows.map((r) => ({ ...r, report: parse(r.report) }));
 }
 
 export function finishImportRun(db: Db, pk: number, result: { status: 'done' | 'failed'; writtenRows: number; skipped: SkippedRow[]; skippedRows: number; message?: string }): void {

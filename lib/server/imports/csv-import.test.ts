@@ -139,7 +139,10 @@ describe('CSV import after a crash', () => {
     const live = startImportRun(db, { kind: 'oulad', filename: 'y', totalRows: 0, actor: 'cli' });
     // dead: its process is this one, as a restarted server whose previous self had this pid; live: the test runner's parent.
     db.$client.prepare("UPDATE import_runs SET report = json_set(report, '$.pid', ?) WHERE pk = ?").run(process.ppid, live);
+    const garbled = startImportRun(db, { kind: 'accounts', filename: 'z', totalRows: 0, actor: 'a' });
+    db.$client.prepare("UPDATE import_runs SET report = '{not json' WHERE pk = ?").run(garbled);
     await Promise.all(resumeImports(db));
+    expect(getImportRun(db, garbled)).toMatchObject({ status: 'failed', message: expect.stringMatching(/stopped before it finished/) });
     expect(getImportRun(db, gone)).toMatchObject({ status: 'failed', message: expect.stringMatching(/its file is gone; 0 rows were written\. Upload the same file again/) });
     expect(getImportRun(db, dead)).toMatchObject({ status: 'failed', message: expect.stringMatching(/stopped before it finished; 0 rows were written/) });
     expect(getImportRun(db, live)!.status).toBe('running');
