@@ -272,7 +272,7 @@ async function runImport(db: Db, state: RunState, job?: Job): Promise<void> {
   const source = `csv:${state.filename}`;
   let { written, duplicates } = resume;
   const seenIds = new Map<string, number>();
-  const stillRunning = () => `${written} rows were written before it stopped; import the same file again to finish: rows already written are recognised and not counted twice.`;
+  const afterFailure = () => `${written} rows were written before it stopped; when the file is imported again, rows already written are recognised and not counted twice.`;
   try {
     for await (const chunk of csvChunks(resume.file, CHUNK_ROWS)) {
       // Rows found bad by the check stay out; the rest are checked again as the file is read.
@@ -312,7 +312,7 @@ async function runImport(db: Db, state: RunState, job?: Job): Promise<void> {
     if (job) job.result = { written, skipped: state.skippedCount, duplicates };
   } catch (error) {
     const message = error instanceof AppError ? error.message : 'The import failed on our side; the error has been logged';
-    finishImportRun(db, pk, { status: 'failed', writtenRows: written, skipped: state.skipped, skippedRows: state.skippedCount, message: `${message}. ${stillRunning()}` });
+    finishImportRun(db, pk, { status: 'failed', writtenRows: written, skipped: state.skipped, skippedRows: state.skippedCount, message: `${message}. ${afterFailure()}` });
     if (job) job.result = { written, skipped: state.skippedCount, duplicates };
     throw error;
   }
