@@ -3,7 +3,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // better-sqlite3 is a native addon: load it from node_modules at run time, never bundle it.
-  serverExternalPackages: ['better-sqlite3'],
+  serverExternalPackages: ['better-sqlite3', 'proper-lockfile'],
   poweredByHeader: false,
   // `npm run typecheck` checks the whole project (scripts and tests too) before the build.
   typescript: { ignoreBuildErrors: true },

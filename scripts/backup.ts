@@ -1,6 +1,6 @@
 /**
  * npm run db:backup [-- --out backups/trellis-2026-11-22.db]   (safe while the app runs)
- * npm run db:restore -- <backup file>                          (stop the app first)
+ * npm run db:restore -- <backup file>                          (refused while the app runs)
  */
 import { parseArgs } from 'node:util';
 import { databaseFile, openDatabase } from '@/db/open';

@@ -12,7 +12,13 @@ run(async () => {
   const { startWorker } = await import('@/lib/server/worker');
   const { drainAsDedicatedWorker } = await import('@/lib/server/rescore-drainer');
   drainAsDedicatedWorker();
+  const { databaseFile } = await import('@/db/open');
+  const { takeAppLockWhenFree } = await import('@/lib/server/app-lock');
+  // Like a web process, it holds the database's lock while it runs (a restore refuses meanwhile).
+  takeAppLockWhenFree(databaseFile()).catch((error: unknown) => console.error('Could not take the lock on the database', error));
   const db = openMigratedDatabase();
+  const { resumeImports } = await import('@/lib/server/imports/csv-import');
+  resumeImports(db);
   // The scheduler's waits are short: the web processes hold the write lock for short transactions.
   db.$client.pragma('busy_timeout = 5000');
   const stop = startWorker(db);

@@ -3,7 +3,7 @@
  * chart's SVG rendered onto a canvas, with its question, legend and sentence), so no server
  * rendering is needed.
  */
-import Papa from 'papaparse';
+import { toCsv } from '@/lib/csv';
 
 export interface Column<Row> {
   key: string;
@@ -25,7 +25,7 @@ function download(blob: Blob, filename: string) {
 
 export function downloadCsv<Row>(filename: string, columns: readonly Column<Row>[], rows: readonly Row[]) {
   const data = rows.map((row) => columns.map((c) => (c.csv ? c.csv(row) : ((row as Record<string, unknown>)[c.key] as string | number | null)) ?? ''));
-  const csv = Papa.unparse({ fields: columns.map((c) => c.label), data });
+  const csv = toCsv(columns.map((c) => c.label), data);
   download(new Blob([csv], { type: 'text/csv;charset=utf-8' }), filename);
 }
 

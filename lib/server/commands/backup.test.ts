@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { openDatabase, type Db } from '@/db/open';
 import { eventSchema } from '@/lib/ingest/schemas';
 import { createTempDb } from '@/lib/testing/temp-db';
 import { aggregatedEventCount } from '../queries/aggregate-reader';
+import { appLockFile, APP_LOCK_STALE_MS, holdAppLock, takeAppLockWhenFree } from '../app-lock';
 import { upsertAccounts } from './accounts';
 import { backupDatabase, integrityCheck, restoreDatabase } from './backup';
 import { prepareDatabase } from './catalogue';
@@ -61,5 +63,67 @@ describe('backup and restore', () => {
     fs.writeFileSync(damaged, 'this is not a database');
     expect(() => restoreDatabase(damaged, file)).toThrowError();
     expect(integrityCheck(file)).toBe('ok');
+  });
+
+  it('writes the backup and its temporary file readable by the owner only', async () => {
+    const backup = path.join(path.dirname(file), 'private', 'b.db');
+    const modes: number[] = [];
+    const watcher = setInterval(() => {
+      if (fs.existsSync(`${backup}.partial`)) modes.push(fs.statSync(`${backup}.partial`).mode & 0o777);
+    }, 0);
+    ingestEvents(db, events(2000, 0));
+    const previous = process.umask(0o022);
+    try {
+      await backupDatabase(db, backup);
+    } finally {
+      process.umask(previous);
+      clearInterval(watcher);
+    }
+    expect(fs.statSync(backup).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(`${backup}.partial`)).toBe(false);
+    expect(modes.every((m) => m === 0o600)).toBe(true);
+  });
+
+  it('refuses to restore while a running app holds the database, and not after that app crashed', async () => {
+    const backup = path.join(path.dirname(file), 'b.db');
+    await backupDatabase(db, backup);
+    // Another process takes the lock as the server does when it starts, and keeps it.
+    const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `require('./lib/server/app-lock.ts').holdAppLock(${JSON.stringify(file)}); console.log('held'); setInterval(() => {}, 1000);`], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((resolve) => holder.once('exit', () => resolve()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+        holder.once('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
+      });
+      expect(() => restoreDatabase(backup, file)).toThrowError(/Trellis is running on .*stop the app, then restore\. Nothing was restored/);
+    } finally {
+      holder.kill('SIGKILL');
+      await exited;
+    }
+    // Killed, the holder left its lock behind: a restarting server takes it over once it is stale.
+    expect(fs.existsSync(appLockFile(file))).toBe(true);
+    expect(() => restoreDatabase(backup, file)).toThrowError(/Trellis is running/);
+    let held = false;
+    const taking = takeAppLockWhenFree(file).then((release) => ((held = true), release));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(held).toBe(false);
+    const old = new Date(Date.now() - APP_LOCK_STALE_MS - 5_000);
+    fs.utimesSync(appLockFile(file), old, old);
+    const release = await taking;
+    expect(() => restoreDatabase(backup, file)).toThrowError(/Trellis is running/);
+    await release();
+
+    db.$client.close();
+    expect(restoreDatabase(backup, file).file).toBe(file);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(appLockFile(file))).toBe(false);
+    db = openDatabase(file);
+  });
+
+  it('the lock is released by its holder and can be taken again', () => {
+    const release = holdAppLock(file);
+    expect(() => holdAppLock(file)).toThrowError(/already being held/);
+    release();
+    holdAppLock(file)();
   });
 });

@@ -1,12 +1,17 @@
-/** The CSV import through the real commands: check writes nothing, bad rows block or are skipped and reported. */
+/**
+ * The CSV import through the real commands: check writes nothing, bad rows block or are skipped and
+ * reported; a run stopped mid-file goes on after a restart without counting a row twice.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '@/db/open';
+import { openDatabase, type Db } from '@/db/open';
 import { guessMapping, type ImportKind } from '@/lib/ingest/csv';
 import { createTempDb } from '@/lib/testing/temp-db';
 import { upsertAccounts } from '../commands/accounts';
 import { prepareDatabase } from '../commands/catalogue';
+import { startImportRun } from '../commands/import-runs';
 import { getImportRun } from '../queries/import-runs';
-import { importStatus, saveUpload, startCheck, startImport } from './csv-import';
+import { aggregatedEventCount } from '../queries/aggregate-reader';
+import { importStatus, resumeImports, saveUpload, startCheck, startImport } from './csv-import';
 
 let db: Db;
 let cleanup: () => void;
@@ -80,5 +85,68 @@ describe('CSV import', () => {
     expect(() => startCheck(db, token, USER, { kind: 'contacts', mapping: { name: 'name' }, extras: false, createAccounts: false })).toThrowError(/Contact id/);
     const { checked } = await upload('id,accountId\nc1,A,extra', 'contacts');
     expect(checked.problems.map((p) => p.message)).toEqual(['the row has more cells than the header has columns']);
+  });
+});
+
+describe('CSV import after a crash', () => {
+  const eventsCsv = (rows: number) =>
+    ['account,type,date,count', ...Array.from({ length: rows }, (_, i) => `A${i % 20},meeting.held,2026-01-${String(1 + (i % 28)).padStart(2, '0')},${1 + (i % 3)}`)].join('\n');
+
+  it('goes on after the last committed chunk, each row exactly once, and the same file again adds nothing', async () => {
+    const rows = 5_500;
+    const { token, checked } = await upload(eventsCsv(rows), 'events', { createAccounts: true });
+    expect(checked).toMatchObject({ phase: 'checked', rows, problemCount: 0 });
+    // A second connection, as the restarted server would open.
+    const after = openDatabase(db.$client.name);
+    try {
+      startImport(db, token, USER, false);
+      const written = () => after.$client.prepare('SELECT written_rows FROM import_runs').pluck().get() as number | undefined;
+      while (!written()) await new Promise((r) => setImmediate(r));
+      // The process stops between two chunks: its connection is gone, the run still says running.
+      db.$client.close();
+      const stopped = written()!;
+      expect(stopped).toBeGreaterThan(0);
+      expect(stopped).toBeLessThan(rows);
+      expect(after.$client.prepare('SELECT count(*) FROM events').pluck().get()).toBe(stopped);
+      await settle(token);
+      expect(after.$client.prepare('SELECT status FROM import_runs').pluck().get()).toBe('running');
+
+      const resumed = resumeImports(after);
+      expect(resumed).toHaveLength(1);
+      await Promise.all(resumed);
+      const run = getImportRun(after, 1)!;
+      expect(run).toMatchObject({ status: 'done', totalRows: rows, writtenRows: rows, skippedRows: 0, message: null });
+      const c = after.$client;
+      expect(c.prepare('SELECT count(*), count(DISTINCT id) FROM events').raw().get()).toEqual([rows, rows]);
+      expect(aggregatedEventCount(after)).toBe(c.prepare('SELECT sum(count) FROM events').pluck().get());
+      expect(c.prepare("SELECT count(*) FROM events WHERE id NOT LIKE 'csv-%'").pluck().get()).toBe(0);
+      expect(resumeImports(after)).toHaveLength(0);
+
+      // The same file again, uploaded anew: every row is recognised.
+      db = after;
+      const again = await upload(eventsCsv(rows), 'events', { createAccounts: true });
+      startImport(db, again.token, USER, false);
+      expect(await settle(again.token)).toMatchObject({ phase: 'done', result: { written: 0, duplicates: rows } });
+      expect(c.prepare('SELECT count(*) FROM events').pluck().get()).toBe(rows);
+    } finally {
+      if (db !== after) after.$client.close();
+    }
+  });
+
+  it('marks failed, saying what to do, the runs that cannot go on; leaves those of a live process alone', async () => {
+    const { token } = await upload(eventsCsv(10), 'events', { createAccounts: true });
+    const gone = startImportRun(db, { kind: 'events', filename: 'gone.csv', totalRows: 10, actor: 'a', resume: { file: '/nonexistent/gone.csv', hash: 'x', settings: {}, skipInvalid: false, badRows: [] } });
+    const dead = startImportRun(db, { kind: 'oulad', filename: 'x', totalRows: 0, actor: 'cli' });
+    const live = startImportRun(db, { kind: 'oulad', filename: 'y', totalRows: 0, actor: 'cli' });
+    // dead: its process is this one, as a restarted server whose previous self had this pid; live: the test runner's parent.
+    db.$client.prepare("UPDATE import_runs SET report = json_set(report, '$.pid', ?) WHERE pk = ?").run(process.ppid, live);
+    const garbled = startImportRun(db, { kind: 'accounts', filename: 'z', totalRows: 0, actor: 'a' });
+    db.$client.prepare("UPDATE import_runs SET report = '{not json' WHERE pk = ?").run(garbled);
+    await Promise.all(resumeImports(db));
+    expect(getImportRun(db, garbled)).toMatchObject({ status: 'failed', message: expect.stringMatching(/stopped before it finished/) });
+    expect(getImportRun(db, gone)).toMatchObject({ status: 'failed', message: expect.stringMatching(/its file is gone; 0 rows were written\. Upload the same file again/) });
+    expect(getImportRun(db, dead)).toMatchObject({ status: 'failed', message: expect.stringMatching(/stopped before it finished; 0 rows were written/) });
+    expect(getImportRun(db, live)!.status).toBe('running');
+    expect(importStatus(token, USER).phase).toBe('checked');
   });
 });

@@ -3,9 +3,10 @@
  * the whole file (every row through the same schemas and reference checks as the REST API,
  * nothing written), then import in chunks of rows through the same commands, skipping the bad
  * rows only when the admin chose to. Progress is kept in memory for the page to poll; the run
- * and its report of skipped rows are stored in `import_runs`.
+ * and its report of skipped rows are stored in `import_runs`, with what a restarted server needs
+ * to resume it (see resumeImports): each chunk commits together with the run's progress.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '@/db/open';
@@ -14,7 +15,7 @@ import type { AccountInput, ContactInput, EventInput, ItemError, OutcomeInput } 
 import { AppError } from '../errors';
 import { checkContacts, checkOutcomes, insertOutcomes, upsertAccounts, upsertContacts } from '../commands/accounts';
 import { checkEvents, ingestEvents } from '../commands/events';
-import { finishImportRun, startImportRun, updateImportProgress, type SkippedRow } from '../commands/import-runs';
+import { claimImportRun, finishImportRun, recordRunProgress, runningImports, startImportRun, type RunProgress, type SkippedRow } from '../commands/import-runs';
 import { rescoreSoon } from '../rescore-drainer';
 import { csvChunks, type CsvRow } from './csv-reader';
 
@@ -39,6 +40,8 @@ interface Job {
   token: string;
   filename: string;
   file: string;
+  /** SHA-256 of the file's content */
+  hash: string;
   bytes: number;
   userPk: number;
   actor: string;
@@ -55,7 +58,7 @@ interface Job {
   touchedAt: number;
 }
 
-export type ImportStatus = Omit<Job, 'file' | 'badRows' | 'userPk' | 'actor' | 'touchedAt'> & { badRows: number };
+export type ImportStatus = Omit<Job, 'file' | 'hash' | 'badRows' | 'userPk' | 'actor' | 'touchedAt'> & { badRows: number };
 
 const globalForJobs = globalThis as unknown as { trellisImportJobs?: Map<string, Job> };
 const jobs = (globalForJobs.trellisImportJobs ??= new Map());
@@ -81,7 +84,7 @@ function jobFor(token: string, userPk: number): Job {
 }
 
 export function importStatus(token: string, userPk: number): ImportStatus {
-  const { file: _file, badRows, userPk: _user, actor: _actor, touchedAt: _touched, ...rest } = jobFor(token, userPk);
+  const { file: _file, hash: _hash, badRows, userPk: _user, actor: _actor, touchedAt: _touched, ...rest } = jobFor(token, userPk);
   return { ...rest, badRows: badRows.size };
 }
 
@@ -92,14 +95,23 @@ export async function saveUpload(db: Db, body: ReadableStream<Uint8Array>, input
   fs.mkdirSync(uploadDir(db), { recursive: true });
   const file = path.join(uploadDir(db), `${token}.csv`);
   const out = fs.createWriteStream(file);
+  const hash = createHash('sha256');
   let bytes = 0;
   try {
     for await (const part of body as unknown as AsyncIterable<Uint8Array>) {
       bytes += part.byteLength;
+      hash.update(part);
       if (bytes > MAX_UPLOAD_BYTES) throw new AppError('too_large', `The file is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into smaller files`);
       if (!out.write(part)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    // The file must be on disk before an import that resumes from it after a crash can start.
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (error) {
     out.destroy();
     fs.rmSync(file, { force: true });
@@ -111,7 +123,7 @@ export async function saveUpload(db: Db, body: ReadableStream<Uint8Array>, input
   }
   const filename = input.filename.replace(/[^\w .,()-]/g, '_').slice(0, 200) || 'upload.csv';
   jobs.set(token, {
-    token, filename, file, bytes, userPk: input.userPk, actor: input.actor, settings: null, phase: 'uploaded',
+    token, filename, file, hash: hash.digest('hex'), bytes, userPk: input.userPk, actor: input.actor, settings: null, phase: 'uploaded',
     progress: { done: 0, total: bytes, unit: 'bytes' }, rows: 0, problems: [], problemCount: 0, badRows: new Map(),
     runPk: null, result: null, message: null, touchedAt: Date.now(),
   });
@@ -213,54 +225,157 @@ async function runCheck(db: Db, job: Job): Promise<void> {
   if (!rows) throw new AppError('invalid', 'The file has a header but no rows');
 }
 
-async function runImport(db: Db, job: Job, skipInvalid: boolean): Promise<void> {
-  const settings = job.settings!;
-  const runPk = startImportRun(db, { kind: settings.kind, filename: job.filename, totalRows: job.rows, userPk: job.userPk, actor: job.actor });
-  job.runPk = runPk;
-  const skipped: SkippedRow[] = [...job.badRows.values()];
-  let written = 0;
-  let duplicates = 0;
-  let done = 0;
+/** What a run needs to go on where it stopped after a restart; kept in its report while it runs. */
+interface Resume {
+  file: string;
+  /** SHA-256 of the file: derived ids come from it, and a resumed run checks it is the same file */
+  hash: string;
+  settings: ImportSettings;
+  skipInvalid: boolean;
+  /** sheet rows the check found bad: left out */
+  badRows: number[];
+}
+
+interface RunState {
+  pk: number;
+  filename: string;
+  resume: Resume & RunProgress;
+  /** every skipped row known (a resumed run knows those its report kept) and their count */
+  skipped: SkippedRow[];
+  skippedCount: number;
+}
+
+/**
+ * Events and outcomes without an id get one derived from the file's content and the row, so
+ * that a run resumed after a crash, or the same file imported again, never counts a row twice.
+ */
+function withStableId(kind: ImportKind, value: { id?: string }, row: CsvRow, hash: string): { id?: string } {
+  if (value.id || (kind !== 'events' && kind !== 'outcomes')) return value;
+  return { ...value, id: `csv-${hash.slice(0, 16)}-${sheetRow(row.index)}` };
+}
+
+async function fileHash(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const part of fs.createReadStream(file)) hash.update(part as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Imports the file chunk by chunk. Each chunk's rows and the run's progress are committed in one
+ * transaction, so a crash leaves whole chunks, and a restarted server goes on after the last one
+ * (rows before it are read again only to know the ids already used in the file).
+ */
+async function runImport(db: Db, state: RunState, job?: Job): Promise<void> {
+  const { pk, resume } = state;
+  const { settings, skipInvalid } = resume;
+  const badRows = new Set(resume.badRows);
+  const source = `csv:${state.filename}`;
+  let { written, duplicates } = resume;
   const seenIds = new Map<string, number>();
+  const afterFailure = () => `${written} rows were written before it stopped; when the file is imported again, rows already written are recognised and not counted twice.`;
   try {
-    for await (const chunk of csvChunks(job.file, CHUNK_ROWS)) {
+    for await (const chunk of csvChunks(resume.file, CHUNK_ROWS)) {
       // Rows found bad by the check stay out; the rest are checked again as the file is read.
-      const rows = chunk.filter((r) => !job.badRows.has(sheetRow(r.index)));
+      const rows = chunk.filter((r) => !badRows.has(sheetRow(r.index)));
       const { valid, problems } = checkChunk(settings, rows, seenIds);
+      if (chunk[0]!.index < resume.next) continue;
       if (problems.length && !skipInvalid) throw new AppError('invalid', `Row ${problems[0]!.row}: ${problems[0]!.message}`);
-      let items = valid;
+      let items = valid.map((v) => ({ row: v.row, value: withStableId(settings.kind, v.value, v.row, resume.hash) }));
       const late = [...problems];
-      try {
-        const r = write(db, settings, items.map((v) => v.value), `csv:${job.filename}`);
-        written += r.written;
-        duplicates += r.duplicates;
-      } catch (error) {
-        // The database changed since the check (e.g. an account was deleted): those rows are bad now.
-        if (!(error instanceof AppError) || error.code !== 'invalid' || !skipInvalid) throw error;
-        const bad = new Set(error.details.map((d) => d.index));
-        for (const d of error.details) {
-          const source = items[d.index ?? 0]!.row;
-          late.push({ row: sheetRow(source.index), field: d.path, message: d.message, values: source.cells });
+      const next = chunk[chunk.length - 1]!.index + 1;
+      db.transaction(() => {
+        let r: { written: number; duplicates: number };
+        try {
+          r = write(db, settings, items.map((v) => v.value), source);
+        } catch (error) {
+          // The database changed since the check (e.g. an account was deleted): those rows are bad now.
+          if (!(error instanceof AppError) || error.code !== 'invalid' || !skipInvalid) throw error;
+          const bad = new Set(error.details.map((d) => d.index));
+          for (const d of error.details) {
+            const at = items[d.index ?? 0]!.row;
+            late.push({ row: sheetRow(at.index), field: d.path, message: d.message, values: at.cells });
+          }
+          items = items.filter((_, i) => !bad.has(i));
+          r = items.length ? write(db, settings, items.map((v) => v.value), source) : { written: 0, duplicates: 0 };
         }
-        items = items.filter((_, i) => !bad.has(i));
-        const r = items.length ? write(db, settings, items.map((v) => v.value), `csv:${job.filename}`) : { written: 0, duplicates: 0 };
+        const skipped = late.length ? { rows: [...state.skipped, ...late].sort((a, b) => a.row - b.row), count: state.skippedCount + late.length } : undefined;
+        recordRunProgress(db, pk, { next, written: written + r.written, duplicates: duplicates + r.duplicates }, skipped);
         written += r.written;
         duplicates += r.duplicates;
-      }
-      skipped.push(...late);
-      done += chunk.length;
-      job.progress = { done, total: job.rows, unit: 'rows' };
-      updateImportProgress(db, runPk, written);
+        if (skipped) ({ rows: state.skipped, count: state.skippedCount } = skipped);
+      }, { behavior: 'immediate' });
+      resume.next = next;
+      if (job) job.progress = { done: next, total: job.rows, unit: 'rows' };
     }
-    skipped.sort((a, b) => a.row - b.row);
-    finishImportRun(db, runPk, { status: 'done', writtenRows: written, skipped, skippedRows: skipped.length });
-    job.result = { written, skipped: skipped.length, duplicates };
+    state.skipped.sort((a, b) => a.row - b.row);
+    finishImportRun(db, pk, { status: 'done', writtenRows: written, skipped: state.skipped, skippedRows: state.skippedCount });
+    if (job) job.result = { written, skipped: state.skippedCount, duplicates };
   } catch (error) {
     const message = error instanceof AppError ? error.message : 'The import failed on our side; the error has been logged';
-    finishImportRun(db, runPk, { status: 'failed', writtenRows: written, skipped, skippedRows: skipped.length, message: `${message}. ${written} rows were written before it stopped.` });
-    job.result = { written, skipped: skipped.length, duplicates };
+    finishImportRun(db, pk, { status: 'failed', writtenRows: written, skipped: state.skipped, skippedRows: state.skippedCount, message: `${message}. ${afterFailure()}` });
+    if (job) job.result = { written, skipped: state.skippedCount, duplicates };
     throw error;
   }
+}
+
+/** Imports a checked file as a new run. */
+async function importJob(db: Db, job: Job, skipInvalid: boolean): Promise<void> {
+  const settings = job.settings!;
+  const skipped = [...job.badRows.values()].sort((a, b) => a.row - b.row);
+  const resume: Resume = { file: job.file, hash: job.hash, settings, skipInvalid, badRows: [...job.badRows.keys()] };
+  const pk = startImportRun(db, { kind: settings.kind, filename: job.filename, totalRows: job.rows, userPk: job.userPk, actor: job.actor, skipped, resume });
+  job.runPk = pk;
+  await runImport(db, { pk, filename: job.filename, resume: { ...resume, next: 0, written: 0, duplicates: 0 }, skipped, skippedCount: skipped.length }, job);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * On server start: goes on with the CSV imports a stopped server left running (from the row after
+ * their last committed chunk), and marks failed, with what to do, the runs that cannot go on (their
+ * file is gone or changed; a bulk import whose process died). Runs of another live process (a
+ * command-line import) are left to it. Returns the runs resumed; they finish in the background.
+ */
+export function resumeImports(db: Db): Promise<void>[] {
+  const resumed: Promise<void>[] = [];
+  for (const run of runningImports(db)) {
+    const pid = run.report?.pid;
+    if (pid !== undefined && pid !== process.pid && processIsAlive(pid)) continue;
+    const fail = (message: string) =>
+      finishImportRun(db, run.pk, { status: 'failed', writtenRows: run.writtenRows, skipped: run.report?.skipped ?? [], skippedRows: run.skippedRows, message });
+    const resume = run.report?.resume as (Resume & RunProgress) | null | undefined;
+    if (!resume) {
+      fail(`The process running this import stopped before it finished; ${run.writtenRows} rows were written. Run the import again: rows already imported are recognised by their ids and not counted twice.`);
+      continue;
+    }
+    claimImportRun(db, run.pk);
+    const state: RunState = { pk: run.pk, filename: run.filename ?? 'upload.csv', resume, skipped: run.report?.skipped ?? [], skippedCount: run.skippedRows };
+    console.log(`Resuming CSV import ${run.pk} (${run.filename}) after row ${resume.next} of ${run.totalRows}`);
+    resumed.push(
+      (async () => {
+        if (!fs.existsSync(resume.file) || (await fileHash(resume.file)) !== resume.hash) {
+          fail(`The server stopped during this import and its file is gone; ${run.writtenRows} rows were written. Upload the same file again to finish: rows already written are recognised and not counted twice.`);
+          return;
+        }
+        try {
+          await runImport(db, state);
+        } finally {
+          // No page holds this run's upload: a failed run is imported again from a new upload.
+          fs.rmSync(resume.file, { force: true });
+        }
+      })().catch((error: unknown) => {
+        if (!(error instanceof AppError)) console.error(`CSV import ${run.pk} failed after resuming`, error);
+      }),
+    );
+  }
+  return resumed;
 }
 
 function runInBackground(job: Job, phase: ImportPhase, next: ImportPhase, work: () => Promise<void>): void {
@@ -298,7 +413,7 @@ export function startImport(db: Db, token: string, userPk: number, skipInvalid: 
   if (job.badRows.size === job.rows) throw new AppError('conflict', 'Every row has a problem: nothing to import');
   job.progress = { done: 0, total: job.rows, unit: 'rows' };
   runInBackground(job, 'importing', 'done', async () => {
-    await runImport(db, job, skipInvalid);
+    await importJob(db, job, skipInvalid);
     fs.rmSync(job.file, { force: true });
   });
 }

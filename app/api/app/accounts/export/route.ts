@@ -1,5 +1,5 @@
-import Papa from 'papaparse';
 import { accountQuerySchema } from '@/lib/account-filters';
+import { toCsv, type CsvCell } from '@/lib/csv';
 import { sessionRoute } from '@/lib/server/api';
 import { effectiveFilters } from '@/lib/server/queries/account-view';
 import { listAccounts } from '@/lib/server/queries/accounts';
@@ -28,7 +28,7 @@ export const GET = sessionRoute('csm', ({ db, user, request }) => {
     }
     cursor = page.nextCursor;
   } while (cursor);
-  const csv = Papa.unparse({ fields: [...COLUMNS], data: rows.map((r) => COLUMNS.map((c) => r[c] ?? '')) });
+  const csv = toCsv(COLUMNS, rows.map((r) => COLUMNS.map((c) => r[c] as CsvCell)));
   const stamp = asOf ? `as-of-${asOf}` : new Date().toISOString().slice(0, 10);
   return new Response(csv, {
     headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="trellis-accounts-${stamp}.csv"` },

@@ -1,4 +1,4 @@
-import Papa from 'papaparse';
+import { toCsv } from '@/lib/csv';
 import { sessionRoute } from '@/lib/server/api';
 import { AppError } from '@/lib/server/errors';
 import { getImportRun } from '@/lib/server/queries/import-runs';
@@ -12,7 +12,7 @@ export const GET = sessionRoute<{ pk: string }>('admin', ({ db }, { pk }) => {
   const columns = [...new Set(run.skipped.flatMap((s) => Object.keys(s.values ?? {})))];
   const rows = run.skipped.map((s) => [String(s.row), s.field, s.message, ...columns.map((c) => s.values?.[c] ?? '')]);
   if (run.truncated) rows.push(['', '', `More rows were skipped than the report keeps (${run.skippedRows} in all)`]);
-  const csv = Papa.unparse({ fields: ['row', 'field', 'problem', ...columns], data: rows });
+  const csv = toCsv(['row', 'field', 'problem', ...columns], rows);
   const name = `skipped-rows-import-${run.pk}.csv`;
   return new Response(csv, { headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` } });
 });
