@@ -431,8 +431,10 @@ const segmentCall = () =>
     fc.oneof(
       fc.record({
         type: fc.constant('track'),
-        userId: maybe(mostly(fc.constantFrom(...CONTACTS), fc.oneof(protoKey, hostileString, wrongType))),
-        event: mostly(fc.constantFrom(...TRIGGERS), fc.oneof(protoKey, protoKey, hostileString, wrongType)),
+        userId: mostly(fc.constantFrom(...CONTACTS), fc.oneof(fc.constant(undefined), protoKey, hostileString, wrongType)),
+        anonymousId: maybe(mostly(fc.uuid(), fc.oneof(protoKey, hostileString, wrongType))),
+        // A name that is no trigger is valid (the call is skipped and the name listed for mapping).
+        event: mostly(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...TRIGGERS) }, { weight: 1, arbitrary: fc.oneof(protoKey, fc.constant('Unmapped Thing')) }), fc.oneof(hostileString, wrongType)),
         properties: maybe(mostly(objectOf(fc.oneof(protoKey, fc.constantFrom('plan', 'accountId')), propertyValue, 3), properties)),
         context: maybe(mostly(fc.record({ groupId: fc.constantFrom(...ACCOUNTS) }), fc.oneof(fc.record({ groupId: fc.oneof(protoKey, hostileString, wrongType) }), wrongType))),
         timestamp: maybe(mostly(recent, hostileDate)),
