@@ -340,6 +340,7 @@ test('POST /api/v1/events', async () => {
     [{ json: [event({ id: '__proto__', contactId: 'constructor' })] }, '?createAccounts=true'],
     [{ json: [event({ accountId: '__proto__' })] }, '?createAccounts=true'],
     [{ json: [event({ occurredAt: '+275760-09-13T00:00:00Z' }), event({ occurredAt: '2026-99-99' }), event({ occurredAt: '0001-01-01' })] }, ''],
+    [{ json: [event({ count: 1_000_000, properties: { seats: 3 } })] }, ''],
   ];
   await check('POST /api/v1/events', fc.tuple(bodyOf(eventBatch()), fc.constantFrom('', '', '', '?createAccounts=true', '?createAccounts=__proto__')), async ([body, query]) => {
     await exercise('POST /api/v1/events', () => post(ingest, `/api/v1/events${query}`, body), (sent, before, after) => {
