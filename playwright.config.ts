@@ -7,6 +7,8 @@ process.env.E2E_RUN_ID ??= String(Date.now());
 
 /** A second server with an empty portfolio for the scoring tests through the HTTP API. */
 export const EXAMPLES_PORT = PORT + 1;
+/** A third server, a small demo portfolio of its own, for the fuzz suite (e2e/fuzz.spec.ts) only. */
+export const FUZZ_PORT = PORT + 2;
 
 /** CHROMIUM_PATH, else Debian's chromium, else the browser `npx playwright install` downloads. */
 function chromiumPath(): string | undefined {
@@ -46,6 +48,14 @@ export default defineConfig({
     {
       command: `npx tsx scripts/e2e-server.ts --fixture examples --port ${EXAMPLES_PORT}`,
       url: `http://localhost:${EXAMPLES_PORT}/api/health`,
+      timeout: 600_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `npx tsx scripts/e2e-server.ts --fixture fuzz --port ${FUZZ_PORT}`,
+      url: `http://localhost:${FUZZ_PORT}/api/health`,
       timeout: 600_000,
       reuseExistingServer: false,
       stdout: 'pipe',

@@ -3,7 +3,9 @@
  * ./data/e2e-<name>/ served by `next start` (built first when the build is missing or stale):
  * - `demo`: a seeded demo portfolio with the demo users;
  * - `examples`: no customers, a feature catalogue of 3 core, 2 advanced and 4 basic features and
- *   the triggers of SCORING.md's worked examples, for the scoring tests through the HTTP API.
+ *   the triggers of SCORING.md's worked examples, for the scoring tests through the HTTP API;
+ * - `fuzz`: a small demo portfolio with the demo users and no rate limit worth the name, for the
+ *   property-based suite (e2e/fuzz.spec.ts) alone: what hostile input does to it stays there.
  * Each writes API keys of every scope to keys.json beside its database.
  */
 import fs from 'node:fs';
@@ -47,13 +49,16 @@ async function waitForBuild(): Promise<void> {
 run(async () => {
   const { values } = parseArgs({ options: { fixture: { type: 'string', default: 'demo' }, port: { type: 'string' } } });
   const fixture = values.fixture!;
-  if (!['demo', 'examples'].includes(fixture)) throw new UsageError('--fixture must be demo or examples');
+  if (!['demo', 'examples', 'fuzz'].includes(fixture)) throw new UsageError('--fixture must be demo, examples or fuzz');
   const port = Number(values.port ?? process.env.E2E_PORT ?? 3100);
   const file = e2eDatabase(fixture);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
   const db = prepareDatabase(openDatabase(file));
   if (fixture === 'demo') {
     ensureDemoData(db, { accounts: 150, months: 6, seed: 7 });
+    await ensureDemoUsers(db);
+  } else if (fixture === 'fuzz') {
+    ensureDemoData(db, { accounts: 30, months: 3, seed: 11 });
     await ensureDemoUsers(db);
   } else {
     installExampleFixtures(db);
@@ -69,7 +74,9 @@ run(async () => {
   } else {
     await waitForBuild();
   }
-  const server = startServer({ port, databaseFile: file, env: { NEXTAUTH_SECRET: 'e2e-secret-not-for-production' } });
+  // The fuzz suite sends thousands of requests with one key; the limiter has its own tests.
+  const limits: Record<string, string> = fixture === 'fuzz' ? { API_RATE_LIMIT_BURST: '1000000', API_RATE_LIMIT_PER_SECOND: '1000000' } : {};
+  const server = startServer({ port, databaseFile: file, env: { NEXTAUTH_SECRET: 'e2e-secret-not-for-production', ...limits } });
   const stop = () => server.kill('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

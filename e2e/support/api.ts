@@ -3,9 +3,11 @@ import path from 'node:path';
 import { request, type APIRequestContext } from '@playwright/test';
 
 export type Scope = 'ingest' | 'read' | 'admin';
+/** The e2e servers' databases (see scripts/e2e-server.ts). */
+export type Fixture = 'demo' | 'examples' | 'fuzz';
 
 /** API keys the e2e server wrote for its database (see scripts/e2e-server.ts). */
-export function apiKeys(fixture: 'demo' | 'examples'): Record<Scope, string> {
+export function apiKeys(fixture: Fixture): Record<Scope, string> {
   return JSON.parse(fs.readFileSync(path.resolve(`data/e2e-${fixture}/keys.json`), 'utf8')) as Record<Scope, string>;
 }
 
