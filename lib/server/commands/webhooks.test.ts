@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '@/db/open';
 import { createTempDb } from '@/lib/testing/temp-db';
 import { AppError } from '../errors';
-import { isPublicAddress } from '../webhook-target';
+import { isPublicAddress, publicOnlyLookup } from '../webhook-target';
 import { createWebhook, deliverDueWebhooks, escapeSlack, webhookPayload } from './webhooks';
 
 const admin = { email: 'admin@example.com', pk: 1 };
@@ -143,5 +143,15 @@ describe('Slack markup', () => {
     expect(payload.blocks[1].elements[0].text).toBe('a &amp; b');
     // The structured copy keeps the name as it is.
     expect(payload.trellis.account.name).toBe('<!channel>');
+  });
+});
+
+describe('connect-time address check', () => {
+  it('the lookup used when connecting refuses names that resolve to internal addresses', async () => {
+    const result = await new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((resolve) =>
+      publicOnlyLookup('localhost', {}, (error, address) => resolve({ error, address })),
+    );
+    expect(result.error?.code).toBe('EWEBHOOKTARGET');
+    expect(result.address).toEqual([]);
   });
 });
