@@ -81,3 +81,18 @@ test.describe('date parameters', () => {
     await admin.dispose();
   });
 });
+
+test.describe('webhook targets', () => {
+  for (const url of ['http://127.0.0.1:22/', 'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:10.0.0.1]/']) {
+    test(`an admin cannot add a webhook to ${url}`, async ({ page }) => {
+      await signInAs(page, 'admin@example.com');
+      await page.goto('/admin/webhooks');
+      const form = page.getByRole('form', { name: 'Add a webhook' });
+      await form.getByLabel('URL').fill(url);
+      await form.getByRole('button', { name: 'Add webhook' }).click();
+      await expect(form.locator('#webhook-url-error')).toHaveText(/private, loopback or otherwise internal address/);
+      await expect(form.getByLabel('URL')).toHaveAttribute('aria-invalid', 'true');
+      await expect(page.getByRole('list', { name: 'Webhooks' })).toHaveCount(0);
+    });
+  }
+});
