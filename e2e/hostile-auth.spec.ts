@@ -48,6 +48,7 @@ test.describe('security headers', () => {
 test.describe('signing out', () => {
   test('a session cookie captured before signing out no longer works', async ({ page, browser, baseURL }) => {
     await signInAs(page, 'manager@example.com');
+    expect((await (await page.request.get('/api/auth/session')).json()).user).toMatchObject({ email: 'manager@example.com', role: 'manager' });
     const captured = await page.context().cookies();
     expect(captured.some((c) => c.name.includes('next-auth.session-token'))).toBe(true);
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -61,6 +62,8 @@ test.describe('signing out', () => {
     await expect(stolen.getByRole('heading', { name: 'Sign in' })).toBeVisible();
     const api = await stolen.request.get('/api/app/trends');
     expect(api.status()).toBe(401);
+    const session = await (await stolen.request.get('/api/auth/session')).json();
+    expect(session.user).toBeUndefined();
     await replay.close();
   });
 });

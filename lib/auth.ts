@@ -1,13 +1,13 @@
 import 'server-only';
-import type { NextAuthOptions } from 'next-auth';
+import type { NextAuthOptions, Session } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { getDb } from '@/db/client';
-import { isRole, type Role } from '@/lib/roles';
+import type { Role } from '@/lib/roles';
 import { sameSitePath } from '@/lib/safe-redirect';
 import { clientAddress } from '@/lib/server/client-address';
-import { authenticate, checkOidcSignIn, endSessions, SignInError } from '@/lib/server/commands/sign-in';
-import { findUserByEmail } from '@/lib/server/queries/users';
+import { authenticate, checkOidcSignIn, endSessions, sessionCurrent, SignInError } from '@/lib/server/commands/sign-in';
+import { findUserByEmail, findUserByPk } from '@/lib/server/queries/users';
 
 declare module 'next-auth' {
   interface Session {
@@ -121,10 +121,11 @@ export const authOptions: NextAuthOptions = {
       }
       return token;
     },
+    /** /api/auth/session: the user as the database knows them now; nothing for an ended session. */
     async session({ session, token }) {
-      if (token.uid && isRole(token.role)) {
-        session.user = { id: token.uid, email: token.email ?? '', name: token.name, role: token.role };
-      }
+      const row = typeof token.uid === 'number' ? findUserByPk(getDb(), token.uid) : undefined;
+      if (!row || row.disabledAt || !sessionCurrent(row, token.sv)) return { expires: session.expires } as Session;
+      session.user = { id: row.pk, email: row.email, name: row.name, role: row.role };
       return session;
     },
   },
