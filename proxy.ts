@@ -48,10 +48,11 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: the API answers 401 itself; static assets need no policy of their own.
+  // Every page, whatever its path ends in (account ids come from outside: /accounts/x.js is a
+  // page). Left out: the API (it answers 401 itself, in JSON) and Next's own build assets.
   matcher: [
     {
-      source: '/((?!api/|_next/static|_next/image|favicon.ico|robots.txt|.*\\.(?:png|svg|ico|jpg|css|js|map)$).*)',
+      source: '/((?!api/|_next/static/|_next/image|favicon.ico$|robots.txt$).*)',
       missing: [
         { type: 'header', key: 'next-router-prefetch' },
         { type: 'header', key: 'purpose', value: 'prefetch' },

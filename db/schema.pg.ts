@@ -48,6 +48,7 @@ export const users = pgTable('users', {
   updatedAt: updatedAt(),
   lastLoginAt: int('last_login_at'),
   disabledAt: int('disabled_at'),
+  sessionVersion: int('session_version').notNull().default(0),
 }, (t) => [uniqueIndex('users_email_uq').on(t.email)]);
 
 export const loginThrottle = pgTable('login_throttle', {

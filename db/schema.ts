@@ -23,6 +23,8 @@ export const users = sqliteTable('users', {
   updatedAt: updatedAt(),
   lastLoginAt: integer('last_login_at'),
   disabledAt: integer('disabled_at'),
+  /** sessions carry the value from their sign-in; signing out increments it, ending them all at once */
+  sessionVersion: integer('session_version').notNull().default(0),
 }, (t) => [uniqueIndex('users_email_uq').on(t.email)]);
 
 /** Failed sign-ins per key (an email or a client address), to slow down guessing. */

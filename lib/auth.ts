@@ -1,12 +1,13 @@
 import 'server-only';
-import type { NextAuthOptions } from 'next-auth';
+import type { NextAuthOptions, Session } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { getDb } from '@/db/client';
-import { isRole, type Role } from '@/lib/roles';
-import { authenticate, SignInError } from '@/lib/server/commands/sign-in';
-import { recordAudit } from '@/lib/server/commands/audit';
-import { findUserByEmail } from '@/lib/server/queries/users';
+import type { Role } from '@/lib/roles';
+import { sameSitePath } from '@/lib/safe-redirect';
+import { clientAddress } from '@/lib/server/client-address';
+import { authenticate, checkOidcSignIn, endSessions, sessionCurrent, SignInError } from '@/lib/server/commands/sign-in';
+import { findUserByEmail, findUserByPk } from '@/lib/server/queries/users';
 
 declare module 'next-auth' {
   interface Session {
@@ -21,12 +22,15 @@ declare module 'next-auth/jwt' {
   interface JWT {
     uid?: number;
     role?: Role;
+    /** the user's session version at sign-in; signing out increments the user's, ending this session */
+    sv?: number;
   }
 }
 
 interface OidcProfile {
   sub: string;
   email?: string;
+  email_verified?: boolean | string;
   name?: string;
 }
 
@@ -60,11 +64,9 @@ export function oidcEnabled(): boolean {
   return oidcProvider() !== null;
 }
 
+/** The client address of a sign-in request (next-auth passes its headers as a plain object); see client-address.ts. */
 function clientIp(headers: Record<string, unknown> | undefined): string | null {
-  const forwarded = headers?.['x-forwarded-for'];
-  if (typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
-  const real = headers?.['x-real-ip'];
-  return typeof real === 'string' ? real : null;
+  return clientAddress({ get: (name) => (typeof headers?.[name] === 'string' ? headers[name] : null) });
 }
 
 const oidc = oidcProvider();
@@ -92,15 +94,20 @@ export const authOptions: NextAuthOptions = {
     }),
     ...(oidc ? [oidc] : []),
   ],
+  events: {
+    async signOut({ token }) {
+      if (typeof token?.uid === 'number') endSessions(getDb(), token.uid, token.email ?? 'anonymous');
+    },
+  },
   callbacks: {
-    async signIn({ user, account }) {
+    async signIn({ account, profile }) {
       if (account?.provider !== 'oidc') return true;
-      const known = user.email ? findUserByEmail(getDb(), user.email) : undefined;
-      if (!known || known.disabledAt) {
-        recordAudit(getDb(), { actor: user.email ?? 'anonymous', action: 'auth.signin_failed', details: { provider: 'oidc', reason: 'no_such_user' } });
-        return '/login?error=NoTrellisUser';
-      }
-      return true;
+      return checkOidcSignIn(getDb(), profile as OidcProfile | undefined);
+    },
+    /** Only paths on this site, whatever callbackUrl asked for (see safe-redirect.ts). */
+    async redirect({ url, baseUrl }) {
+      const path = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
+      return `${baseUrl}${sameSitePath(path) ?? '/'}`;
     },
     async jwt({ token, user, account }) {
       if (user && account) {
@@ -109,14 +116,16 @@ export const authOptions: NextAuthOptions = {
           token.uid = row.pk;
           token.role = row.role;
           token.email = row.email;
+          token.sv = row.sessionVersion;
         }
       }
       return token;
     },
+    /** /api/auth/session: the user as the database knows them now; nothing for an ended session. */
     async session({ session, token }) {
-      if (token.uid && isRole(token.role)) {
-        session.user = { id: token.uid, email: token.email ?? '', name: token.name, role: token.role };
-      }
+      const row = typeof token.uid === 'number' ? findUserByPk(getDb(), token.uid) : undefined;
+      if (!row || row.disabledAt || !sessionCurrent(row, token.sv)) return { expires: session.expires } as Session;
+      session.user = { id: row.pk, email: row.email, name: row.name, role: row.role };
       return session;
     },
   },

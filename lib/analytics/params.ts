@@ -8,11 +8,20 @@ import { GROUP_BYS, isoDate, type GroupBy } from './cohort';
 
 const DATE_MESSAGE = 'Use a date like 2026-03-01';
 
-/** A date (YYYY-MM-DD) or an ISO instant, read as its UTC date. */
-const date = z
+/** Dates outside these years are refused: nothing Trellis stores is older, and no view reaches further. */
+export const MIN_DATE = '1970-01-01';
+export const MAX_DATE = '2999-12-31';
+const RANGE_MESSAGE = `Use a date between ${MIN_DATE} and ${MAX_DATE}`;
+
+/** A date (YYYY-MM-DD) or an ISO instant, read as its UTC date, between MIN_DATE and MAX_DATE. */
+export const date = z
   .string()
   .refine((s) => z.iso.date().safeParse(s).success || z.iso.datetime({ offset: true }).safeParse(s).success, DATE_MESSAGE)
-  .transform((s) => isoDate(Math.floor(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s) / DAY_MS) * DAY_MS));
+  .transform((s) => isoDate(Math.floor(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s) / DAY_MS) * DAY_MS))
+  .refine((d) => d >= MIN_DATE && d <= MAX_DATE, RANGE_MESSAGE);
+
+/** The longest period the Trends page and its route show at once (ten years). */
+export const MAX_TREND_DAYS = 3653;
 
 export const MAX_HORIZON_DAYS = 1095;
 

@@ -1,10 +1,14 @@
 /** The body of a preview request: a draft model JSON, or `{ model, asOf?, horizonDays? }`. */
 import { z } from 'zod';
+import { MAX_DATE, MIN_DATE } from '@/lib/analytics/params';
 import { AppError } from '@/lib/server/errors';
 
 const options = z.strictObject({
   model: z.unknown(),
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)').optional(),
+  asOf: z.iso
+    .date('must be a date (YYYY-MM-DD)')
+    .refine((d) => d >= MIN_DATE && d <= MAX_DATE, `must be between ${MIN_DATE} and ${MAX_DATE}`)
+    .optional(),
   horizonDays: z.number().int().min(7).max(1095).optional(),
 });
 

@@ -34,11 +34,20 @@ describe('server actions', () => {
   });
 
   it('answers field errors with what was typed, and runs the command with the user and address', async () => {
+    // One trusted proxy: the address it appended, not the one the client wrote.
+    vi.stubEnv('TRUST_PROXY', '1');
     session.user = { pk: 1, email: 'admin@example.com', name: null, role: 'admin' };
     const act = action('admin', schema, run);
     expect(await act(null, form({ name: '' }))).toEqual({ ok: false, message: 'Check the highlighted fields.', fieldErrors: { name: ['Give it a name'] }, values: { name: '' } });
     expect(await act(null, form({ name: 'Ada' }))).toEqual({ ok: true, data: { hello: 'Ada' } });
-    expect(run).toHaveBeenCalledWith({ name: 'Ada' }, { db: { fake: 'db' }, user: session.user, ip: '203.0.113.9' });
+    expect(run).toHaveBeenCalledWith({ name: 'Ada' }, { db: { fake: 'db' }, user: session.user, ip: '10.0.0.1' });
+    vi.unstubAllEnvs();
+  });
+
+  it('ignores forwarding headers for the audit address unless TRUST_PROXY is set', async () => {
+    session.user = { pk: 1, email: 'admin@example.com', name: null, role: 'admin' };
+    await action('admin', schema, run)(null, form({ name: 'Ada' }));
+    expect(run).toHaveBeenCalledWith({ name: 'Ada' }, { db: { fake: 'db' }, user: session.user, ip: null });
   });
 
   it('turns command errors into messages and never leaks unexpected ones', async () => {

@@ -14,6 +14,7 @@ import { getDb } from '@/db/client';
 import type { Db } from '@/db/open';
 import type { ActionResult } from '@/lib/action-result';
 import { hasRole, type Role } from '@/lib/roles';
+import { clientAddress } from './client-address';
 import { AppError } from './errors';
 import { getCurrentUser, type CurrentUser } from './session';
 import { dict } from '@/lib/dict';
@@ -47,9 +48,9 @@ function fieldErrorsOf(issues: { path: PropertyKey[]; message: string }[]): Reco
   return Object.fromEntries(Object.entries(out));
 }
 
+/** The client address for the audit log, as TRUST_PROXY says to read it (see client-address.ts). */
 async function clientIp(): Promise<string | null> {
-  const h = await headers();
-  return h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || null;
+  return clientAddress(await headers());
 }
 
 export function action<S extends z.ZodType, T>(

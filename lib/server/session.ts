@@ -6,6 +6,7 @@ import { cache } from 'react';
 import { getDb } from '@/db/client';
 import { cachedDecode } from '@/lib/session-token';
 import { hasRole, type Role } from '@/lib/roles';
+import { sessionCurrent } from './commands/sign-in';
 import { AppError } from './errors';
 import { findUserByPk } from './queries/users';
 
@@ -18,7 +19,8 @@ export interface CurrentUser {
 
 /**
  * The signed-in user as the database knows them now: a role changed or a user disabled since
- * the session was issued takes effect on the next request, not when the session expires.
+ * the session was issued takes effect on the next request, not when the session expires, and a
+ * session ended by signing out (its version is no longer the user's) is refused at once.
  * Only the session cookie's user id is read (the role always comes from the database), so the
  * token is decoded without next-auth's full session handler, which would also re-encrypt a
  * refreshed token that pages and route handlers cannot send back. Once per render (`cache`): the
@@ -30,7 +32,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const pk = token?.uid;
   if (typeof pk !== 'number') return null;
   const row = findUserByPk(getDb(), pk);
-  if (!row || row.disabledAt) return null;
+  if (!row || row.disabledAt || !sessionCurrent(row, token?.sv)) return null;
   return { pk: row.pk, email: row.email, name: row.name, role: row.role };
 });
 

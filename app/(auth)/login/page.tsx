@@ -9,6 +9,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 
 const ERRORS: Record<string, string> = {
   NoTrellisUser: 'Single sign-on worked, but there is no Trellis user with that email. Ask an admin to add you.',
+  EmailNotVerified: 'Your identity provider has not verified your email address, so it cannot be matched to a Trellis user.',
   OAuthSignin: 'Single sign-on could not start. Try again.',
   OAuthCallback: 'Single sign-on did not complete. Try again.',
   SessionRequired: 'Please sign in to continue.',

@@ -24,13 +24,13 @@ describe('users', () => {
     expect(audit('auth.signin_failed')).toHaveLength(2);
   });
 
-  it('slows down repeated failures: after three, further attempts wait, even with the right password', async () => {
+  it('slows down repeated failures: after three, further attempts from that address wait, even with the right password', async () => {
     await upsertUser(db, { email: 'bo@example.com', role: 'csm', password: 'right password' }, { actor: 'cli' });
     for (let i = 0; i < 3; i++) await expect(authenticate(db, 'bo@example.com', 'nope', '10.0.0.1')).rejects.toThrowError(WRONG_CREDENTIALS);
     await expect(authenticate(db, 'bo@example.com', 'nope', '10.0.0.1')).rejects.toThrowError(WRONG_CREDENTIALS);
-    const blocked = authenticate(db, 'bo@example.com', 'right password', '10.0.0.2');
+    const blocked = authenticate(db, 'bo@example.com', 'right password', '10.0.0.1');
     await expect(blocked).rejects.toThrowError(SignInError);
-    await expect(authenticate(db, 'bo@example.com', 'right password', '10.0.0.2')).rejects.toThrowError(/Too many failed sign-in attempts/);
+    await expect(authenticate(db, 'bo@example.com', 'right password', '10.0.0.1')).rejects.toThrowError(/Too many failed sign-in attempts/);
   });
 
   it('audits role changes and refuses an admin removing their own access', async () => {

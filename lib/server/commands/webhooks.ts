@@ -5,6 +5,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '@/db/open';
 import { AppError } from '../errors';
+import { checkWebhookTarget, privateTargetsAllowed, webhookFetch, WebhookTargetError } from '../webhook-target';
 import { recordAudit } from './audit';
 
 export const WEBHOOK_EVENTS = ['band_drop', 'red_flag'] as const;
@@ -34,14 +35,25 @@ export function signPayload(secret: string, timestamp: number, body: string): st
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+/**
+ * Text from outside (account names come from ingestion) escaped for Slack's markup, as Slack
+ * asks: `&`, `<` and `>` become entities, so no name can form a link, a mention or a broadcast.
+ */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 export function webhookPayload(alert: AlertForWebhook, appUrl: string): string {
   const link = `${appUrl.replace(/\/$/, '')}/accounts/${encodeURIComponent(alert.accountId)}`;
-  const headline = `${alert.severity === 'red' ? ':red_circle:' : ':large_yellow_circle:'} ${alert.accountName}: ${alert.title}`;
+  const name = escapeSlack(alert.accountName);
+  const title = escapeSlack(alert.title);
+  const evidence = alert.evidence ? escapeSlack(alert.evidence) : null;
+  const headline = `${alert.severity === 'red' ? ':red_circle:' : ':large_yellow_circle:'} ${name}: ${title}`;
   return JSON.stringify({
-    text: `${headline}${alert.evidence ? ` (${alert.evidence})` : ''}`,
+    text: `${headline}${evidence ? ` (${evidence})` : ''}`,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*<${link}|${alert.accountName}>*: ${alert.title}` } },
-      ...(alert.evidence ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: alert.evidence }] }] : []),
+      { type: 'section', text: { type: 'mrkdwn', text: `*<${link}|${name}>*: ${title}` } },
+      ...(evidence ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: evidence }] }] : []),
     ],
     trellis: { event: webhookEventOf(alert), alertId: alert.pk, kind: alert.kind, severity: alert.severity, account: { id: alert.accountId, name: alert.accountName }, score: alert.score },
   });
@@ -62,7 +74,7 @@ export function enqueueWebhookDeliveries(db: Db, alert: AlertForWebhook, appUrl 
   return queued;
 }
 
-function checkUrl(url: string): string {
+async function checkUrl(url: string, allowPrivate: boolean): Promise<string> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -70,11 +82,19 @@ function checkUrl(url: string): string {
     throw new AppError('invalid', 'Not a URL', [{ path: 'url', message: 'Enter a full URL such as https://hooks.slack.com/services/…' }]);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new AppError('invalid', 'Only http and https', [{ path: 'url', message: 'The URL must start with https:// (or http://)' }]);
+  if (parsed.username || parsed.password) throw new AppError('invalid', 'No credentials in the URL', [{ path: 'url', message: 'The URL must not contain a user name or password' }]);
+  if (url.length > 2000) throw new AppError('invalid', 'URL too long', [{ path: 'url', message: 'The URL must be at most 2000 characters' }]);
+  try {
+    await checkWebhookTarget(parsed, allowPrivate);
+  } catch (e) {
+    if (e instanceof WebhookTargetError) throw new AppError('invalid', 'Webhook target not allowed', [{ path: 'url', message: e.message }]);
+    throw e;
+  }
   return parsed.toString();
 }
 
-export function createWebhook(db: Db, input: { url: string; events: WebhookEvent[] }, actor: { email: string; pk: number }) {
-  const url = checkUrl(input.url.trim());
+export async function createWebhook(db: Db, input: { url: string; events: WebhookEvent[] }, actor: { email: string; pk: number }, allowPrivate = privateTargetsAllowed()) {
+  const url = await checkUrl(input.url.trim(), allowPrivate);
   if (!input.events.length) throw new AppError('invalid', 'Pick at least one event', [{ path: 'events', message: 'Pick band drops, red flags or both' }]);
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   return db.transaction(() => {
@@ -94,10 +114,25 @@ export function deleteWebhook(db: Db, pk: number, actor: { email: string; pk: nu
 
 interface Due { pk: number; payload: string; attempts: number; url: string; secret: string }
 
-/** Sends every delivery that is due; failures are retried later with backoff. */
-export async function deliverDueWebhooks(db: Db, options: { now?: number; fetch?: typeof fetch; limit?: number } = {}): Promise<{ delivered: number; failed: number }> {
+/**
+ * Why a delivery failed, as shown to admins: the status code or a generic reason, never the
+ * target's answer or the network error's text (which would make the webhook a probe of the
+ * server's network).
+ */
+function failureReason(error: unknown): string {
+  if (error instanceof WebhookTargetError) return 'Refused: the target is not a public address';
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'No answer in time';
+  if (error instanceof Error && (error.cause as { code?: string } | undefined)?.code === 'EWEBHOOKTARGET') return 'Refused: the target is not a public address';
+  return 'Could not connect';
+}
+
+/**
+ * Sends every delivery that is due; failures (including any redirect) are retried later with
+ * backoff. Targets are checked again at delivery time (see webhook-target.ts).
+ */
+export async function deliverDueWebhooks(db: Db, options: { now?: number; limit?: number; allowPrivate?: boolean } = {}): Promise<{ delivered: number; failed: number }> {
   const now = options.now ?? Date.now();
-  const send = options.fetch ?? fetch;
+  const allowPrivate = options.allowPrivate ?? privateTargetsAllowed();
   const due = db.$client
     .prepare(
       `SELECT d.pk, d.payload, d.attempts, w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.pk = d.webhook_pk
@@ -111,16 +146,16 @@ export async function deliverDueWebhooks(db: Db, options: { now?: number; fetch?
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await send(d.url, {
+      const res = await webhookFetch(d.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'Trellis-Webhooks/1', 'x-trellis-timestamp': String(timestamp), 'x-trellis-signature': signPayload(d.secret, timestamp, d.payload) },
         body: d.payload,
         signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+      }, allowPrivate);
       status = res.status;
-      if (!res.ok) error = `HTTP ${res.status}`;
+      if (!res.ok) error = res.status >= 300 && res.status < 400 ? `HTTP ${res.status} (redirects are not followed)` : `HTTP ${res.status}`;
     } catch (e) {
-      error = (e as Error).message.slice(0, 300);
+      error = failureReason(e);
     }
     const attempts = d.attempts + 1;
     if (!error) {

@@ -1,7 +1,7 @@
 /** Alerts, overrides and webhooks against a real SQLite file (and a real HTTP receiver). */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '@/db/open';
 import { eventSchema } from '@/lib/ingest/schemas';
 import { createTempDb } from '@/lib/testing/temp-db';
@@ -114,7 +114,9 @@ describe('webhooks', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     try {
-      const { secret } = createWebhook(db, { url, events: ['red_flag'] }, { email: 'admin@example.com', pk: 3 });
+      // A receiver on this host: only allowed when the operator says so.
+      vi.stubEnv('WEBHOOK_ALLOW_PRIVATE', 'true');
+      const { secret } = await createWebhook(db, { url, events: ['red_flag'] }, { email: 'admin@example.com', pk: 3 });
       unanswered('A');
       const t0 = Date.now();
       const first = await deliverDueWebhooks(db, { now: t0 });
@@ -132,6 +134,7 @@ describe('webhooks', () => {
       expect(row).toEqual({ status: 'delivered', attempts: 2 });
     } finally {
       server.close();
+      vi.unstubAllEnvs();
     }
   });
 });

@@ -7,7 +7,7 @@ import type { Db } from '@/db/open';
 import type { BandInfo } from '@/lib/bands';
 import { migrationMatrix, sampleDays, trendSeries, type MigrationMatrix, type MigrationPair, type SnapshotCell, type TrendPoint } from '@/lib/analytics/trends';
 import { isoDate } from '@/lib/analytics/cohort';
-import type { TrendQuery } from '@/lib/analytics/params';
+import { MAX_TREND_DAYS, type TrendQuery } from '@/lib/analytics/params';
 import { AppError } from '../errors';
 import { DAY_MS, dayOf } from '../commands/aggregates';
 import { accountWhere, listOwners } from './accounts';
@@ -50,6 +50,9 @@ export function portfolioTrends(db: Db, query: TrendQuery): TrendsAnswer {
   const to = query.to ? toDay(query.to) : lastDay;
   const from = query.from ? toDay(query.from) : Math.max(firstDay, to - 364);
   if (from > to) throw new AppError('invalid', '"from" is after "to"', [{ path: 'from', message: 'must not be after "to"' }]);
+  if (to - from + 1 > MAX_TREND_DAYS) {
+    throw new AppError('invalid', `The period is longer than ${MAX_TREND_DAYS} days`, [{ path: 'from', message: `must be at most ${MAX_TREND_DAYS} days before "to"` }]);
+  }
   const days = sampleDays(from, to);
   const filter = filterSql(query);
 

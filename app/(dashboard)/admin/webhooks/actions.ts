@@ -12,9 +12,9 @@ export const createWebhookAction = action(
     band_drop: z.literal('on').optional(),
     red_flag: z.literal('on').optional(),
   }),
-  (input, { db, user }) => {
+  async (input, { db, user }) => {
     const events = WEBHOOK_EVENTS.filter((e) => input[e] === 'on');
-    const created = createWebhook(db, { url: input.url, events }, { email: user.email, pk: user.pk });
+    const created = await createWebhook(db, { url: input.url, events }, { email: user.email, pk: user.pk });
     revalidatePath('/admin/webhooks');
     return created;
   },
