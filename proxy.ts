@@ -22,15 +22,38 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
+/** Whether every %-escape of a path decodes (Next.js would fail on it with a 500 otherwise). */
+function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses paths whose %-escapes do not decode (`/api/v1/accounts/%E0%A4%A`): a 400, in the API's
+ * JSON error shape under /api/, as text elsewhere.
+ */
+function malformedPath(pathname: string): NextResponse {
+  const message = 'The address is not valid: one of its %-escapes does not decode to text';
+  if (pathname.startsWith('/api/')) return NextResponse.json({ error: { code: 'invalid', message } }, { status: 400 });
+  return new NextResponse(message, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
 /**
  * Sets the Content Security Policy of every page and sends anonymous visitors of app pages to
  * sign-in. Every page, action and route checks the user's role itself on the server; the redirect
  * here is a convenience, not the guard.
  */
 export async function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  if (!decodes(pathname)) return malformedPath(pathname);
+  // The API checks its keys and sessions itself and answers in JSON.
+  if (pathname.startsWith('/api/')) return NextResponse.next();
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
   const csp = contentSecurityPolicy(nonce);
-  const { pathname, search } = request.nextUrl;
   const isPublic = PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
   if (!isPublic && !(await getToken({ req: request, decode: cachedDecode }))) {
     const url = new URL('/login', request.url);
@@ -49,10 +72,10 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // Every page, whatever its path ends in (account ids come from outside: /accounts/x.js is a
-  // page). Left out: the API (it answers 401 itself, in JSON) and Next's own build assets.
+  // page), and the API (only for paths that do not decode). Left out: Next's own build assets.
   matcher: [
     {
-      source: '/((?!api/|_next/static/|_next/image|favicon.ico$|robots.txt$).*)',
+      source: '/((?!_next/static/|_next/image|favicon.ico$|robots.txt$).*)',
       missing: [
         { type: 'header', key: 'next-router-prefetch' },
         { type: 'header', key: 'purpose', value: 'prefetch' },
