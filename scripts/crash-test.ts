@@ -13,7 +13,7 @@
  * which every current score and daily snapshot equals a fresh full rescore with the new model (no
  * score of the old model left).
  *
- *   npx tsx scripts/crash-test.ts [...] [--publish-accounts 600]
+ *   npx tsx scripts/crash-test.ts [...] [--publish-accounts 600] [--publish-only]
  *
  * Loopback only; bounded in count and time. Exits non-zero when a guarantee is broken.
  */
@@ -63,11 +63,16 @@ function waitingForRescore(file: string): number {
 }
 
 run(async () => {
-  const { values } = parseArgs({ options: { batches: { type: 'string', default: '60' }, 'batch-size': { type: 'string', default: '1000' }, 'kill-after': { type: 'string', default: '20' }, port: { type: 'string', default: '3950' }, 'publish-accounts': { type: 'string', default: '600' } } });
+  const { values } = parseArgs({ options: { batches: { type: 'string', default: '60' }, 'batch-size': { type: 'string', default: '1000' }, 'kill-after': { type: 'string', default: '20' }, port: { type: 'string', default: '3950' }, 'publish-accounts': { type: 'string', default: '600' }, 'publish-only': { type: 'boolean', default: false } } });
   const batches = Number(values.batches);
   const size = Number(values['batch-size']);
   const killAfter = Number(values['kill-after']);
   const port = Number(values.port);
+  if (values['publish-only']) {
+    buildIfNeeded();
+    await publishKilledMidway(port, Number(values['publish-accounts']));
+    return;
+  }
   const accounts = 200;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-crash-'));
   const file = path.join(dir, 'trellis.db');
@@ -182,7 +187,8 @@ async function publishKilledMidway(port: number, accounts: number): Promise<void
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-crash-publish-'));
   const file = path.join(dir, 'trellis.db');
   const setup = prepareDatabase(openDatabase(file));
-  runSeed(setup, { accounts, months: 3, seed: 7, reset: false, volume: 0.25, aggregate: true, scores: true }, () => undefined);
+  // A year of history per account, so that the job takes some seconds and is caught part-way.
+  runSeed(setup, { accounts, months: 12, seed: 7, reset: false, volume: 0.1, aggregate: true, scores: true }, () => undefined);
   const key = createApiKey(setup, { name: 'crash test publish', scope: 'admin' }, { actor: 'crash-test' }).key;
   setup.$client.close();
 
@@ -196,6 +202,8 @@ async function publishKilledMidway(port: number, accounts: number): Promise<void
   };
 
   let server = start();
+  // A failed check exits at once: the server must not outlive this script.
+  process.on('exit', () => server.child.kill('SIGKILL'));
   await waitForHealth(base);
   const live = (await (await api('/api/v1/model')).json()) as { version: number; model: { dimensions: { measures: { kind: string; points?: number }[] }[] } };
   // Logins and the other counts of the first dimension worth three times as much: most scores move.
@@ -208,9 +216,11 @@ async function publishKilledMidway(port: number, accounts: number): Promise<void
   // Wait until the job is part-way; meanwhile the server must keep answering other requests.
   let midway: JobAnswer | null = null;
   let answeredMidway = 0;
+  const seen: string[] = [];
   for (const by = Date.now() + 60_000; Date.now() < by;) {
     const state = await job(published.job.id);
-    if (state.state !== 'running') fail(`the publish job ended (${state.state}) before it could be killed part-way; use a larger --publish-accounts`);
+    seen.push(`${state.state} ${state.progress.toFixed(2)} at ${Date.now() % 100_000}`);
+    if (state.state !== 'running') fail(`the publish job ended (${state.state}) before it could be killed part-way (seen: ${seen.join(', ')}); use a larger --publish-accounts`);
     if (state.progress > 0) {
       const [health, list] = await Promise.all([fetch(`${base}/api/health`), api('/api/v1/accounts?limit=5')]);
       if (!health.ok || !list.ok) fail(`while publishing, /api/health answered ${health.status} and the accounts list ${list.status}`);

@@ -1,8 +1,8 @@
 /**
  * Publishing a model (from the editor, the catalogue pages or `PUT /api/v1/model`): the version is
  * written at once, and current scores and the daily history are recomputed by a job in the
- * background, a step of a few hundred accounts (in account order) at a time with a turn of the
- * event loop between steps, so the server keeps answering while a large portfolio is rescored.
+ * background, a step of a few dozen accounts (in account order) at a time with a pause between
+ * steps, so the server keeps answering while a large portfolio is rescored.
  *
  * Each step writes its scores, its snapshots and the job's position (the last account done) in one
  * transaction: a server killed mid-way resumes the job from that position when it starts again
@@ -19,9 +19,14 @@ import { failJob, finishJob, getJob, startJob } from './jobs';
 import { rebuildHistory } from './history';
 import { rescore } from './scores';
 
-/** accounts recomputed per step (scores and a year of daily history each) */
-const STEP_ACCOUNTS = 100;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Accounts recomputed per step (scores and a year of daily history each: a few hundred ms on a
+ * busy machine). A request needs several turns of the event loop to be answered, so the steps are
+ * short and a short pause follows each: the loop then runs freely and requests waiting finish.
+ */
+const STEP_ACCOUNTS = 25;
+const PAUSE_MS = 10;
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, PAUSE_MS));
 
 // On globalThis: route handlers, server actions and the scheduler may be bundled apart, each with
 // its own copy of this module, and must still know which jobs this process is running.
