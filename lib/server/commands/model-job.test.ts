@@ -2,6 +2,7 @@
  * Publishing a model in the background, on a real SQLite file: the job's steps, its progress, the
  * server's other work between steps, resuming after a crash, and a newer publish stopping an older one.
  */
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '@/db/open';
 import { eventSchema } from '@/lib/ingest/schemas';
@@ -21,6 +22,7 @@ const ACCOUNTS = 250;
 const TYPES = ['product.login', 'meeting.held', 'email.exchanged', 'support.interaction'];
 
 let db: Db;
+let file: string;
 let cleanup: () => void;
 
 function seed(accounts: number) {
@@ -46,7 +48,7 @@ function freshRescore() {
 }
 
 beforeEach(() => {
-  ({ db, cleanup } = createTempDb());
+  ({ db, file, cleanup } = createTempDb());
   prepareDatabase(db);
 });
 afterEach(() => cleanup());
@@ -151,6 +153,25 @@ describe('publishing a model as a background job', () => {
     expect(versionsInScores()).toEqual([v3]);
     expect(db.$client.prepare('SELECT count(*) FROM score_snapshots WHERE model_version = ?').pluck().get(v2)).toBe(0);
   });
+
+  it('waits for another process holding the write lock past the busy timeout, instead of failing', async () => {
+    seed(30);
+    const version = publish(changed());
+    const { job } = createPublishJob(db, version, null);
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    // The lock is let go once the first step has given up waiting (the step blocks this thread).
+    setTimeout(() => {
+      other.exec('COMMIT');
+      other.close();
+    }, 100);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    await runPublishJob(db, job);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+    expect(getJob(db, job)).toMatchObject({ status: 'done', doneItems: 30 });
+    expect(versionsInScores()).toEqual([version]);
+  }, 30_000);
 
   it('is done at once when there is no account to recompute', () => {
     const { job, done } = startPublishJob(db, publish(changed()), null);

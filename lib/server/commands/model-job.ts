@@ -26,6 +26,8 @@ import { rescore } from './scores';
  */
 const STEP_ACCOUNTS = 25;
 const PAUSE_MS = 10;
+const BUSY_RETRIES = 30;
+const BUSY_RETRY_MS = 1_000;
 const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, PAUSE_MS));
 
 // On globalThis: route handlers, server actions and the scheduler may be bundled apart, each with
@@ -110,6 +112,7 @@ export function publishStep(db: Db, jobPk: number, stepAccounts = STEP_ACCOUNTS)
 export async function runPublishJob(db: Db, jobPk: number): Promise<void> {
   if (running.has(jobPk)) return;
   running.add(jobPk);
+  let busy = 0;
   try {
     for (;;) {
       // Closed (a shutdown, or a test finished): the job resumes from its position at the next start.
@@ -117,8 +120,15 @@ export async function runPublishJob(db: Db, jobPk: number): Promise<void> {
       let more: boolean;
       try {
         more = publishStep(db, jobPk);
+        busy = 0;
       } catch (error) {
         if (!db.$client.open) return;
+        // Another process held the write lock past the busy timeout (e.g. `npm run rescore`):
+        // the step is tried again a little later rather than the whole job given up.
+        if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') && ++busy <= BUSY_RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+          continue;
+        }
         console.error('Recomputing scores with a published model failed', error);
         failJob(db, jobPk, `Recomputing failed: ${(error as Error).message}`);
         return;
