@@ -241,7 +241,7 @@ async function publishKilledMidway(port: number, accounts: number): Promise<void
   const oldScores = peek.$client.prepare('SELECT count(*) FROM scores WHERE model_version <> ?').pluck().get(published.version) as number;
   peek.$client.close();
   if (left.status !== 'running' || left.done_items >= left.total_items) fail(`after the kill the job is ${left.status} with ${left.done_items} of ${left.total_items} accounts: not part-way`);
-  console.log(`Publish of version ${published.version}: /api/health and the accounts list answered while the job was at ${(midway.progress * 100).toFixed(0)}% (${answeredMidway} check); killed with SIGKILL at ${left.done_items} of ${left.total_items} accounts, ${oldScores} scores still of the old model.`);
+  console.log(`Publish of version ${published.version}: /api/health and the accounts list answered while the job was at ${(midway.progress * 100).toFixed(0)}% (${answeredMidway} round of checks); killed with SIGKILL at ${left.done_items} of ${left.total_items} accounts, ${oldScores} scores still of the old model.`);
 
   server = start();
   try {
