@@ -378,13 +378,24 @@ export const importRuns = sqliteTable('import_runs', {
   finishedAt: integer('finished_at'),
 }, (t) => [index('import_runs_started_idx').on(t.startedAt)]);
 
-/** Long-running work (rescore, publish, import) with progress the UI can show. */
+/**
+ * Long-running work (publishing a model: every score and the daily history recomputed) with its
+ * progress, which pages and the API poll. A publish records how far it got (the last account done,
+ * in account order) with each step, in the step's own transaction, so a server that died in the
+ * middle resumes it from there when it starts again.
+ */
 export const jobs = sqliteTable('jobs', {
   pk: integer('pk').primaryKey({ autoIncrement: true }),
   kind: text('kind').notNull(),
   status: text('status', { enum: ['running', 'done', 'failed'] }).notNull(),
   progress: real('progress').notNull().default(0),
   message: text('message'),
+  /** the model version a publish applies */
+  modelVersion: integer('model_version'),
+  /** the last account (by pk) a publish has recomputed; the next step begins after it */
+  lastAccountPk: integer('last_account_pk'),
+  doneItems: integer('done_items').notNull().default(0),
+  totalItems: integer('total_items').notNull().default(0),
   createdByUserPk: integer('created_by_user_pk'),
   startedAt: integer('started_at').notNull(),
   finishedAt: integer('finished_at'),

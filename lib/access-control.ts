@@ -76,6 +76,7 @@ export const ROUTES: RouteAccess[] = [
   { route: '/api/v1/model', method: 'PUT', path: '/api/v1/model', guard: 'key:admin' },
   { route: '/api/v1/model/preview', method: 'POST', path: '/api/v1/model/preview', guard: 'key:admin' },
   { route: '/api/v1/cohorts', method: 'GET', path: '/api/v1/cohorts', guard: 'key:read' },
+  { route: '/api/v1/jobs/[id]', method: 'GET', path: '/api/v1/jobs/1', guard: 'key:read' },
   { route: '/api/segment/v1/[call]', method: 'POST', path: '/api/segment/v1/track', guard: 'segment-key' },
 ];
 

@@ -9,6 +9,14 @@
  *
  *   npx tsx scripts/crash-test.ts [--batches 60] [--batch-size 1000] [--kill-after 20] [--port 3950]
  *
+ * Then a model publish killed mid-recompute: on a seeded portfolio, `PUT /api/v1/model` answers
+ * 202 with a job; while the job is part-way the server still answers /api/health and the accounts
+ * list; the server is killed with SIGKILL, restarted, and the job must resume and finish, after
+ * which every current score and daily snapshot equals a fresh full rescore with the new model (no
+ * score of the old model left).
+ *
+ *   npx tsx scripts/crash-test.ts [...] [--publish-accounts 600] [--publish-only]
+ *
  * Loopback only; bounded in count and time. Exits non-zero when a guarantee is broken.
  */
 import fs from 'node:fs';
@@ -19,11 +27,13 @@ import { openDatabase } from '@/db/open';
 import { guessMapping } from '@/lib/ingest/csv';
 import { createApiKey } from '@/lib/server/commands/api-keys';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
+import { rescoreEverything } from '@/lib/server/commands/rescore-all';
 import { rescore } from '@/lib/server/commands/scores';
 import { aggregatedEventCount } from '@/lib/server/queries/aggregate-reader';
 import { upsertUser } from '@/lib/server/commands/users';
 import { signInCookie } from './bench-support';
 import { run } from './cli';
+import { runSeed } from './seed';
 import { buildIfNeeded, startServer, waitForHealth } from './serve';
 
 const TYPES = ['product.login', 'meeting.held', 'email.exchanged', 'support.interaction', 'feature.used'];
@@ -154,11 +164,16 @@ async function csvImportKilledMidFile(port: number): Promise<void> {
 }
 
 run(async () => {
-  const { values } = parseArgs({ options: { batches: { type: 'string', default: '60' }, 'batch-size': { type: 'string', default: '1000' }, 'kill-after': { type: 'string', default: '20' }, port: { type: 'string', default: '3950' } } });
+  const { values } = parseArgs({ options: { batches: { type: 'string', default: '60' }, 'batch-size': { type: 'string', default: '1000' }, 'kill-after': { type: 'string', default: '20' }, port: { type: 'string', default: '3950' }, 'publish-accounts': { type: 'string', default: '600' }, 'publish-only': { type: 'boolean', default: false } } });
   const batches = Number(values.batches);
   const size = Number(values['batch-size']);
   const killAfter = Number(values['kill-after']);
   const port = Number(values.port);
+  if (values['publish-only']) {
+    buildIfNeeded();
+    await publishKilledMidway(port, Number(values['publish-accounts']));
+    return;
+  }
   const accounts = 200;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-crash-'));
   const file = path.join(dir, 'trellis.db');
@@ -263,4 +278,103 @@ run(async () => {
   console.log(`OK: ${total} events exactly once, aggregates consistent, integrity_check ok, a full rescore changes nothing.`);
 
   await csvImportKilledMidFile(port);
+  await publishKilledMidway(port, Number(values['publish-accounts']));
 });
+
+// ---------------------------------------------------------------- a publish killed mid-recompute
+
+interface JobAnswer { id: string; state: string; progress: number; error: string | null; done: number; total: number; modelVersion: number | null }
+
+async function publishKilledMidway(port: number, accounts: number): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-crash-publish-'));
+  const file = path.join(dir, 'trellis.db');
+  const setup = prepareDatabase(openDatabase(file));
+  // A year of history per account, so that the job takes some seconds and is caught part-way.
+  runSeed(setup, { accounts, months: 12, seed: 7, reset: false, volume: 0.1, aggregate: true, scores: true }, () => undefined);
+  const key = createApiKey(setup, { name: 'crash test publish', scope: 'admin' }, { actor: 'crash-test' }).key;
+  setup.$client.close();
+
+  const base = `http://localhost:${port}`;
+  const api = (pathname: string, init: RequestInit = {}) =>
+    fetch(`${base}${pathname}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...init.headers } });
+  const job = async (id: string) => (await (await api(`/api/v1/jobs/${id}`)).json()) as JobAnswer;
+  const start = () => {
+    const child = startServer({ port, databaseFile: file, env: { NEXTAUTH_SECRET: 'crash-test' } });
+    return { child, exited: new Promise<void>((r) => child.once('exit', () => r())) };
+  };
+
+  let server = start();
+  // A failed check exits at once: the server must not outlive this script.
+  process.on('exit', () => server.child.kill('SIGKILL'));
+  await waitForHealth(base);
+  const live = (await (await api('/api/v1/model')).json()) as { version: number; model: { dimensions: { measures: { kind: string; points?: number }[] }[] } };
+  // Logins and the other counts of the first dimension worth three times as much: most scores move.
+  const model = { ...live.model, dimensions: live.model.dimensions.map((d, i) => (i === 0 ? { ...d, measures: d.measures.map((m) => (m.kind === 'count' ? { ...m, points: m.points! * 3 } : m)) } : d)) };
+  const put = await api('/api/v1/model', { method: 'PUT', body: JSON.stringify({ model, note: 'crash test' }) });
+  if (put.status !== 202) fail(`PUT /api/v1/model answered ${put.status}, expected 202: ${await put.text()}`);
+  const published = (await put.json()) as { version: number; job: { id: string } };
+  if (published.version !== live.version + 1) fail(`the new version is ${published.version}, expected ${live.version + 1}`);
+
+  // Wait until the job is part-way; meanwhile the server must keep answering other requests.
+  let midway: JobAnswer | null = null;
+  let answeredMidway = 0;
+  const seen: string[] = [];
+  for (const by = Date.now() + 60_000; Date.now() < by;) {
+    const state = await job(published.job.id);
+    seen.push(`${state.state} ${state.progress.toFixed(2)} at ${Date.now() % 100_000}`);
+    if (state.state !== 'running') fail(`the publish job ended (${state.state}) before it could be killed part-way (seen: ${seen.join(', ')}); use a larger --publish-accounts`);
+    if (state.progress > 0) {
+      const [health, list] = await Promise.all([fetch(`${base}/api/health`), api('/api/v1/accounts?limit=5')]);
+      if (!health.ok || !list.ok) fail(`while publishing, /api/health answered ${health.status} and the accounts list ${list.status}`);
+      const after = await job(published.job.id);
+      if (after.state === 'running' && after.progress < 1) {
+        answeredMidway++;
+        midway = after;
+        break;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  if (!midway) fail('the publish job did not start within 60 s');
+  server.child.kill('SIGKILL');
+  await server.exited;
+  const peek = openDatabase(file, { readonly: true });
+  const left = peek.$client.prepare('SELECT status, done_items, total_items FROM jobs WHERE pk = ?').get(Number(published.job.id)) as { status: string; done_items: number; total_items: number };
+  const oldScores = peek.$client.prepare('SELECT count(*) FROM scores WHERE model_version <> ?').pluck().get(published.version) as number;
+  peek.$client.close();
+  if (left.status !== 'running' || left.done_items >= left.total_items) fail(`after the kill the job is ${left.status} with ${left.done_items} of ${left.total_items} accounts: not part-way`);
+  console.log(`Publish of version ${published.version}: /api/health and the accounts list answered while the job was at ${(midway.progress * 100).toFixed(0)}% (${answeredMidway} round of checks); killed with SIGKILL at ${left.done_items} of ${left.total_items} accounts, ${oldScores} scores still of the old model.`);
+
+  server = start();
+  try {
+    await waitForHealth(base);
+    let state = await job(published.job.id);
+    for (const by = Date.now() + 120_000; state.state === 'running' && Date.now() < by;) {
+      await new Promise((r) => setTimeout(r, 200));
+      state = await job(published.job.id);
+    }
+    if (state.state !== 'done' || state.progress !== 1) fail(`after the restart the job is ${state.state} at ${state.progress}: ${state.error ?? ''}`);
+    console.log(`The restarted server resumed the publish job and finished it: ${state.done} of ${state.total} accounts.`);
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+
+  const db = openDatabase(file);
+  const stale = db.$client.prepare('SELECT count(*) FROM scores WHERE model_version <> ?').pluck().get(published.version) as number;
+  if (stale) fail(`${stale} current scores are still of an older model version`);
+  const staleDays = db.$client.prepare('SELECT count(*) FROM score_snapshots WHERE model_version <> ?').pluck().get(published.version) as number;
+  if (staleDays) fail(`${staleDays} daily snapshots are still of an older model version`);
+  const current = () => JSON.stringify(db.$client.prepare('SELECT account_pk, model_version, state, score, band, dimensions, velocity, flags FROM scores ORDER BY account_pk').all());
+  const history = () => JSON.stringify(db.$client.prepare('SELECT account_pk, day, model_version, score, band, dimensions FROM score_snapshots ORDER BY account_pk, day').all());
+  const before = { current: current(), history: history() };
+  rescoreEverything(db);
+  if (current() !== before.current) fail('a fresh full rescore with the new model changed current scores: the resumed publish left some wrong');
+  if (history() !== before.history) fail('a fresh full rebuild of the daily history changed snapshots: the resumed publish left some wrong');
+  const integrity = db.$client.pragma('integrity_check', { simple: true });
+  if (integrity !== 'ok') fail(`integrity_check: ${integrity}`);
+  const n = db.$client.prepare('SELECT count(*) FROM scores').pluck().get() as number;
+  db.$client.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(`OK: the publish resumed after SIGKILL; all ${n} current scores and the daily history equal a fresh full rescore with version ${published.version}.`);
+}

@@ -5,12 +5,16 @@ import { SignOutButton } from '@/components/shell/sign-out-button';
 import { getDb } from '@/db/client';
 import { formatCompact, formatCount, formatMoney } from '@/lib/format';
 import { ROLE_LABELS, navFor } from '@/lib/roles';
+import { runningPublish } from '@/lib/server/queries/jobs';
 import { portfolioSize } from '@/lib/server/queries/portfolio';
 import { requirePageRole } from '@/lib/server/session';
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageRole('csm');
   const size = portfolioSize(getDb(), user.role === 'csm' ? user.email : undefined);
+  // While a published model is being applied, accounts it has not reached yet keep the previous
+  // version's scores: say so rather than let the two pass for one.
+  const publishing = runningPublish(getDb());
   return (
     <Providers>
       <div className="flex min-h-screen">
@@ -34,6 +38,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
               <SignOutButton />
             </div>
           </header>
+          {publishing && (
+            <p role="status" data-testid="publish-progress" className="border-b border-amber-200 bg-amber-50 px-6 py-2 text-sm text-amber-900">
+              Recomputing scores with model version {publishing.version}: {formatCount(publishing.done)} of {formatCount(publishing.total)} accounts done; the others still show the previous version&apos;s scores.
+            </p>
+          )}
           <div className="md:hidden border-b border-gray-200 bg-white px-3 py-2">
             <NavLinks items={navFor(user.role)} />
           </div>

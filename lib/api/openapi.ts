@@ -87,7 +87,20 @@ function components(): Record<string, Schema> {
     },
     History: { type: 'array', items: object({ date: { type: 'string', format: 'date' }, score, band, dimensions: { type: ['object', 'null'] }, modelVersion: { type: 'integer' } }) },
     ModelVersion: object({ version: { type: 'integer' }, publishedAt: { type: 'string', format: 'date-time' }, author: { type: 'string' }, note: { type: ['string', 'null'] }, model: { $ref: '#/components/schemas/Model' } }),
-    PublishedModel: { allOf: [{ $ref: '#/components/schemas/ModelVersion' }, object({ rescored: { type: 'integer', description: 'accounts rescored' } })] },
+    PublishedModel: { allOf: [{ $ref: '#/components/schemas/ModelVersion' }, object({ job: object({ id: { type: 'string', description: 'poll GET /api/v1/jobs/{id}' } }, ['id']) }, ['job'])] },
+    Job: object({
+      id: { type: 'string' },
+      kind: { type: 'string', description: 'model.publish, or import.<kind>' },
+      state: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
+      progress: { type: 'number', minimum: 0, maximum: 1 },
+      error: { type: ['string', 'null'], description: 'why it failed; null unless failed' },
+      message: { type: ['string', 'null'] },
+      modelVersion: { type: ['integer', 'null'], description: 'a publish: the model version it applies' },
+      done: { type: 'integer', description: 'accounts (a publish) or rows (an import) done so far' },
+      total: { type: 'integer' },
+      startedAt: { type: 'string', format: 'date-time' },
+      finishedAt: { type: ['string', 'null'], format: 'date-time' },
+    }, ['id', 'kind', 'state', 'progress', 'error']),
     ModelPreviewRequest: { oneOf: [{ $ref: '#/components/schemas/Model' }, object({ model: { $ref: '#/components/schemas/Model' }, asOf: { type: 'string', format: 'date', description: 'validation as-of date (default: 90 days ago)' }, horizonDays: { type: 'integer', minimum: 7, maximum: 1095, description: 'default 90' } }, ['model'])] },
     ModelPreview: {
       ...object({
@@ -155,7 +168,7 @@ function operation(route: RouteDoc): Schema {
   });
   const statuses = [...route.errors, ...(route.auth === 'none' ? [] : [401, 403, 429])];
   const parameters = [
-    ...(route.path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, description: 'the account id', schema: { type: 'string' } }] : []),
+    ...(route.path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, description: route.idDescription ?? 'the account id', schema: { type: 'string' } }] : []),
     ...(route.query ?? []).map((q) => ({ name: q.name, in: 'query', required: q.required ?? false, description: q.description, schema: q.schema })),
   ];
   return {
@@ -170,6 +183,7 @@ function operation(route: RouteDoc): Schema {
       : {}),
     responses: {
       200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.response}` } } } },
+      ...(route.accepted ? { 202: { description: 'Accepted: the rest is done in the background', content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.accepted}` } } } } } : {}),
       ...Object.fromEntries([...new Set(statuses)].sort().map((s) => [String(s), errorResponse(s)])),
     },
   };

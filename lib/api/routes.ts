@@ -28,6 +28,10 @@ export interface RouteDoc {
   body?: { schema: string; example?: unknown; description: string };
   /** component name of the 200 answer's schema */
   response: string;
+  /** component name of a 202 answer's schema (accepted, finished in the background) */
+  accepted?: string;
+  /** what the `{id}` of the path names (default: the account id) */
+  idDescription?: string;
   /** error statuses this route can answer besides 401/403/429 for authenticated routes */
   errors: number[];
 }
@@ -122,9 +126,16 @@ export const API_ROUTES: RouteDoc[] = [
   {
     id: 'putModel', method: 'put', path: '/api/v1/model', scope: 'admin', auth: 'bearer', group: 'Model',
     summary: 'Publish a new model version',
-    description: 'A model JSON, or `{ model, note }`. Validated (400 with every reason), published as a new version, and every score and the daily history are recomputed with it.',
+    description: 'A model JSON, or `{ model, note }`. Validated (400 with every reason, each naming its path; the model\'s size and numbers have limits, see the Model schema), published as a new version, and answered as soon as the version is stored: `202` with `job.id` while every current score and the daily history are recomputed with it in the background (poll `GET /api/v1/jobs/{id}`; until the job is done, accounts it has not reached keep the previous version\'s scores), or `200` when there was nothing to recompute. Publishing again while a job runs stops that job: the newer version is applied instead.',
     body: { schema: 'ModelOrWrapped', description: 'a model JSON (start from GET /api/v1/model), or { model, note }' },
-    response: 'PublishedModel', errors: [400, 413],
+    response: 'PublishedModel', accepted: 'PublishedModel', errors: [400, 413],
+  },
+  {
+    id: 'getJob', method: 'get', path: '/api/v1/jobs/{id}', scope: 'read', auth: 'bearer', group: 'Read',
+    summary: 'A background job\'s state and progress',
+    description: 'A model publish (the `job.id` that `PUT /api/v1/model` answers) or an import (ids `import-N`): `state` is `queued`, `running`, `done` or `failed` (with `error` saying why), `progress` a fraction from 0 to 1. A publish interrupted by a server restart resumes where it stopped; one superseded by a newer publish is failed, naming the newer version.',
+    idDescription: 'the job id',
+    response: 'Job', errors: [404],
   },
   {
     id: 'previewModel', method: 'post', path: '/api/v1/model/preview', scope: 'admin', auth: 'bearer', group: 'Model',

@@ -8,6 +8,7 @@ export {
   overrideSchema,
   validateModel,
   formatPath,
+  MODEL_LIMITS,
   type Model,
   type ModelInput,
   type MeasureDef,

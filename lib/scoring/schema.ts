@@ -5,6 +5,30 @@
 import { z } from 'zod';
 import { LIFECYCLE_STAGES, TIERS } from './types';
 
+/**
+ * Limits of a model's size and numbers. Within them a score is always a finite number: every
+ * measure's points are bounded by its cap (or tier points), a dimension sums at most
+ * MAX_MEASURES_PER_DIMENSION of them, and event counts are far below the range of doubles, so
+ * points x count stays finite before the cap applies.
+ */
+export const MODEL_LIMITS = {
+  dimensions: 20,
+  measuresPerDimension: 50,
+  bands: 20,
+  ratioTiers: 20,
+  attributes: 50,
+  eventTypes: 50,
+  overrides: 50,
+  /** entries of an override's dimensionWeights or measures */
+  overrideEntries: 200,
+  /** the largest magnitude of points, caps and ratio thresholds */
+  magnitude: 1_000_000,
+  /** the largest `per` (events per step of points) and departments `min` */
+  perStep: 1_000_000,
+  departments: 1_000,
+  propertyLength: 100,
+} as const;
+
 const key = z
   .string()
   .min(1)
@@ -12,16 +36,26 @@ const key = z
   .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'use lower-case letters, digits, "_", "-" or "."');
 const label = z.string().min(1).max(120);
 const eventType = z.string().min(1).max(100);
-const eventTypes = z.union([eventType, z.array(eventType).min(1)]);
+const eventTypes = z
+  .union([eventType, z.array(eventType).min(1)])
+  .refine((t) => typeof t === 'string' || t.length <= MODEL_LIMITS.eventTypes, `at most ${MODEL_LIMITS.eventTypes} event types`);
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const M = MODEL_LIMITS.magnitude;
+/** points, caps and thresholds: finite and at most MODEL_LIMITS.magnitude in size */
+const bounded = finite.min(-M, `must be at least ${-M}`).max(M, `must be at most ${M}`);
+const property = z.string().min(1).max(MODEL_LIMITS.propertyLength);
+const per = z.number().int().positive().max(MODEL_LIMITS.perStep, `must be at most ${MODEL_LIMITS.perStep}`);
+const limitedRecord = <T extends z.ZodType>(value: T, what: string) =>
+  z.record(z.string().max(64), value).refine((r) => Object.keys(r).length <= MODEL_LIMITS.overrideEntries, `at most ${MODEL_LIMITS.overrideEntries} ${what}`);
 
-export const ratioTierSchema = z.strictObject({ min: finite.min(0), points: finite.min(0).max(100) });
-export const attributeSchema = z.strictObject({ property: z.string().min(1), points: finite.min(0) });
+export const ratioTierSchema = z.strictObject({ min: bounded.min(0), points: finite.min(0).max(100) });
+export const attributeSchema = z.strictObject({ property, points: bounded.min(0) });
 
 /** Ratio tiers are read top-down ("first tier with r >= min"), so they must be in descending order. */
 const ratioTiers = z
   .array(ratioTierSchema)
   .min(1)
+  .max(MODEL_LIMITS.ratioTiers, `at most ${MODEL_LIMITS.ratioTiers} tiers`)
   .superRefine((tiers, ctx) => {
     for (let i = 1; i < tiers.length; i++) {
       if (tiers[i].min >= tiers[i - 1].min) {
@@ -36,9 +70,9 @@ export const countMeasureSchema = z.strictObject({
   ...base,
   kind: z.literal('count'),
   event: eventTypes,
-  points: finite.refine((p) => p !== 0, 'points must not be 0'),
-  per: z.number().int().positive().default(1),
-  cap: finite,
+  points: bounded.refine((p) => p !== 0, 'points must not be 0'),
+  per: per.default(1),
+  cap: bounded,
 });
 export const ratioMeasureSchema = z.strictObject({
   ...base,
@@ -51,28 +85,28 @@ export const attributesMeasureSchema = z.strictObject({
   ...base,
   kind: z.literal('attributes'),
   event: eventTypes,
-  attributes: z.array(attributeSchema).min(1),
+  attributes: z.array(attributeSchema).min(1).max(MODEL_LIMITS.attributes, `at most ${MODEL_LIMITS.attributes} attributes`),
 });
 export const stakeholdersMeasureSchema = z.strictObject({
   ...base,
   kind: z.literal('stakeholders'),
   role: z.enum(['executive_sponsor', 'champion', 'power_user', 'user']),
-  points: finite.positive(),
-  cap: finite.positive(),
+  points: bounded.positive(),
+  cap: bounded.positive(),
   /** only contacts engaged through these event types count (needs typed contact buckets) */
   event: eventTypes.optional(),
 });
 export const departmentsMeasureSchema = z.strictObject({
   ...base,
   kind: z.literal('departments'),
-  min: z.number().int().min(1),
-  points: finite.positive(),
+  min: z.number().int().min(1).max(MODEL_LIMITS.departments, `must be at most ${MODEL_LIMITS.departments}`),
+  points: bounded.positive(),
 });
 export const adoptionMeasureSchema = z.strictObject({
   ...base,
   kind: z.literal('adoption'),
   event: eventTypes,
-  property: z.string().min(1).default('feature'),
+  property: property.default('feature'),
 });
 
 export const measureSchema = z.discriminatedUnion('kind', [
@@ -88,7 +122,7 @@ export const dimensionSchema = z.strictObject({
   key,
   label,
   weight: finite.min(0).max(100),
-  measures: z.array(measureSchema).min(1),
+  measures: z.array(measureSchema).min(1).max(MODEL_LIMITS.measuresPerDimension, `at most ${MODEL_LIMITS.measuresPerDimension} measures per dimension`),
 });
 
 export const bandSchema = z.strictObject({
@@ -99,19 +133,19 @@ export const bandSchema = z.strictObject({
 });
 
 export const measureOverrideSchema = z.strictObject({
-  points: finite.optional(),
-  cap: finite.optional(),
-  per: z.number().int().positive().optional(),
+  points: bounded.optional(),
+  cap: bounded.optional(),
+  per: per.optional(),
   tiers: ratioTiers.optional(),
-  attributes: z.array(attributeSchema).min(1).optional(),
+  attributes: z.array(attributeSchema).min(1).max(MODEL_LIMITS.attributes, `at most ${MODEL_LIMITS.attributes} attributes`).optional(),
 });
 
 export const overrideSchema = z.strictObject({
   match: z
     .strictObject({ tier: z.enum(TIERS).optional(), lifecycleStage: z.enum(LIFECYCLE_STAGES).optional() })
     .refine((m) => m.tier !== undefined || m.lifecycleStage !== undefined, 'match needs a tier or a lifecycleStage'),
-  dimensionWeights: z.record(z.string(), finite.min(0).max(100)).optional(),
-  measures: z.record(z.string(), measureOverrideSchema).optional(),
+  dimensionWeights: limitedRecord(finite.min(0).max(100), 'dimension weights').optional(),
+  measures: limitedRecord(measureOverrideSchema, 'measure overrides').optional(),
 });
 
 const WEIGHT_TOLERANCE = 1e-6;
@@ -174,10 +208,10 @@ function checkOverride(o: z.infer<typeof overrideSchema>, dims: Dimension[], i: 
 export const modelSchema = z
   .strictObject({
     windowDays: z.number().int().min(1).max(365),
-    dimensions: z.array(dimensionSchema).min(1),
-    bands: z.array(bandSchema).min(1),
+    dimensions: z.array(dimensionSchema).min(1).max(MODEL_LIMITS.dimensions, `at most ${MODEL_LIMITS.dimensions} dimensions`),
+    bands: z.array(bandSchema).min(1).max(MODEL_LIMITS.bands, `at most ${MODEL_LIMITS.bands} bands`),
     tierTargets: z.partialRecord(z.enum(TIERS), finite.min(0).max(100)).default({}),
-    overrides: z.array(overrideSchema).default([]),
+    overrides: z.array(overrideSchema).max(MODEL_LIMITS.overrides, `at most ${MODEL_LIMITS.overrides} overrides`).default([]),
   })
   .superRefine((model, ctx) => {
     const sum = model.dimensions.reduce((a, d) => a + d.weight, 0);

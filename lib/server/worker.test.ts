@@ -11,6 +11,10 @@ import { createTempDb } from '@/lib/testing/temp-db';
 import { upsertAccounts } from './commands/accounts';
 import { prepareDatabase } from './commands/catalogue';
 import { ingestEvents } from './commands/events';
+import { getJob } from './commands/jobs';
+import { insertModelVersion } from './commands/model';
+import { startPublishJob } from './commands/model-job';
+import { DEFAULT_MODEL } from '@/lib/scoring';
 import { rescoreSoon } from './rescore-drainer';
 import { backgroundWorkHere, watchCommits } from './worker';
 
@@ -90,6 +94,16 @@ describe('background work in its own process', () => {
       ingestEvents(db, [{ accountId: 'W-1', type: 'meeting.held', occurredAt: Date.now() - 86_400_000, count: 9 }]);
       expect(waiting()).toBe(1);
       await until('the later commit rescored', () => [waiting(), score()] as const, ([n, s]) => n === 0 && s !== first);
+
+      // A publish recorded by the web process is run by the worker.
+      const version = insertModelVersion(db, { model: DEFAULT_MODEL, note: 'republished', author: 'test' });
+      const { job, done } = startPublishJob(db, version, null);
+      expect(done).toBe(false);
+      await sleep(200);
+      const jobState = () => getJob(db, job)!;
+      await until('the publish run by the worker', () => [jobState().status, jobState().doneItems] as const, ([status]) => status === 'done');
+      expect(jobState().doneItems).toBe(1);
+      expect(db.$client.prepare("SELECT s.model_version FROM scores s JOIN accounts a ON a.pk = s.account_pk WHERE a.id = 'W-1'").pluck().get()).toBe(version);
     } finally {
       worker.kill('SIGTERM');
     }

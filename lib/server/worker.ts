@@ -7,6 +7,7 @@
  * process is picked up within one watch interval.
  */
 import type { Db } from '@/db/open';
+import { runOpenPublishJobs } from './commands/model-job';
 import { drainIfPending, startScheduler } from './jobs/scheduler';
 
 export { backgroundWorkHere } from './worker-mode';
@@ -33,7 +34,10 @@ export function watchCommits(db: Db, onCommit: () => void, everyMs = WATCH_MS): 
 /** Starts the background work on this connection; answers a function that stops it. */
 export function startWorker(db: Db): () => void {
   const stopScheduler = startScheduler(db);
-  const stopWatching = watchCommits(db, () => drainIfPending(db));
+  const stopWatching = watchCommits(db, () => {
+    drainIfPending(db);
+    runOpenPublishJobs(db);
+  });
   return () => {
     stopWatching();
     stopScheduler();

@@ -1,6 +1,6 @@
 /**
  * Rows of the `jobs` table: long work (publishing a model recomputes every score and the daily
- * history) records its progress there so a page can poll it.
+ * history) records its progress there so pages and the API can poll it.
  */
 import { eq } from 'drizzle-orm';
 import type { DbLike } from '@/db/open';
@@ -8,8 +8,12 @@ import { jobs } from '@/db/schema';
 
 export type Job = typeof jobs.$inferSelect;
 
-export function startJob(db: DbLike, kind: string, createdByUserPk: number | null, message = 'Starting'): number {
-  return db.insert(jobs).values({ kind, status: 'running', progress: 0, message, createdByUserPk, startedAt: Date.now() }).returning({ pk: jobs.pk }).get().pk;
+export function startJob(db: DbLike, kind: string, createdByUserPk: number | null, message = 'Starting', extra: { modelVersion?: number; totalItems?: number } = {}): number {
+  return db
+    .insert(jobs)
+    .values({ kind, status: 'running', progress: 0, message, createdByUserPk, startedAt: Date.now(), modelVersion: extra.modelVersion ?? null, totalItems: extra.totalItems ?? 0 })
+    .returning({ pk: jobs.pk })
+    .get().pk;
 }
 
 /** progress is a fraction in [0, 1] */

@@ -67,8 +67,10 @@ export function insertModelVersion(db: Db, input: PublishInput): number {
 
 /**
  * Publishes a new model version (validated; 400 with every problem otherwise), then rescores
- * current scores and rebuilds the daily history with it. Bulk loaders that rescore a bounded
- * history themselves afterwards pass `rescore: false`.
+ * current scores and rebuilds the daily history with it, all before returning: for command-line
+ * tools and tests. A server publishes with `insertModelVersion` and a background job instead
+ * (`startPublishJob` in model-job.ts). Bulk loaders that rescore a bounded history themselves
+ * afterwards pass `rescore: false`.
  */
 export function publishModel(db: Db, input: PublishInput, options: { onProgress?: (phase: string, done: number, total: number) => void; rescore?: boolean } = {}) {
   const version = insertModelVersion(db, input);
@@ -76,26 +78,4 @@ export function publishModel(db: Db, input: PublishInput, options: { onProgress?
   const current = rescore(db, { onProgress: (d, t) => options.onProgress?.('scores', d, t) });
   const history = rebuildHistory(db, { onProgress: (d, t) => options.onProgress?.('history', d, t) });
   return { version, accounts: current.accounts, snapshots: history.snapshots };
-}
-
-const STEP_ACCOUNTS = 200;
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * The same as `publishModel`, recomputing in steps of a few hundred accounts with a pause between
- * them: the server keeps answering (the page polls the job's progress) while a large portfolio is
- * rescored. The version is live from the first step, so any account rescored meanwhile (new
- * events) uses it too.
- */
-export async function publishModelInSteps(db: Db, version: number, onProgress: (done: number, total: number) => void) {
-  const pks = db.$client.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[];
-  let snapshots = 0;
-  for (let i = 0; i < pks.length; i += STEP_ACCOUNTS) {
-    const part = pks.slice(i, i + STEP_ACCOUNTS);
-    rescore(db, { accountPks: part });
-    snapshots += rebuildHistory(db, { accountPks: part }).snapshots;
-    onProgress(Math.min(pks.length, i + STEP_ACCOUNTS), pks.length);
-    await nextTick();
-  }
-  return { version, accounts: pks.length, snapshots };
 }

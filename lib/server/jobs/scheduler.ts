@@ -3,11 +3,12 @@
  * between an event commit and its rescore, or by another process) are rescored; as days pass the
  * scoring windows move, so current scores are refreshed once the stored ones are as of an earlier
  * day; stale daily snapshots (events that arrived for past days) are rebuilt in small steps;
- * webhooks are delivered.
+ * webhooks are delivered; a model publish a crash interrupted resumes where it stopped.
  */
 import type { Db } from '@/db/open';
 import { endOfUtcDay } from '@/lib/scoring';
 import { processHistoryQueue } from '../commands/history-queue';
+import { resumeInterruptedJobs } from '../commands/model-job';
 import { rescore } from '../commands/scores';
 import { deliverDueWebhooks } from '../commands/webhooks';
 import { ingestIsBusy } from '../ingest-queue';
@@ -68,8 +69,10 @@ export function startScheduler(db: Db): () => void {
     setInterval(() => drainIfPending(db), PENDING_CHECK_MS),
   ];
   timers.forEach((t) => t.unref());
-  // Work a crash left between an event commit and its rescore is finished first.
+  // Work a crash left between an event commit and its rescore is finished first, and a publish
+  // the crash interrupted resumes from the last account it had done.
   drainIfPending(db);
+  resumeInterruptedJobs(db);
   void guard('daily refresh', () => refreshIfStale(db))();
   return () => timers.forEach(clearInterval);
 }

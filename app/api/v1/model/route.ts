@@ -1,6 +1,7 @@
 import { NextResponse } from 'next/server';
 import { apiRoute, readJsonBody } from '@/lib/server/api';
-import { ensureLiveModel, publishModel } from '@/lib/server/commands/model';
+import { ensureLiveModel, insertModelVersion } from '@/lib/server/commands/model';
+import { startPublishJob } from '@/lib/server/commands/model-job';
 import { AppError } from '@/lib/server/errors';
 import { getModelVersion } from '@/lib/server/queries/model';
 
@@ -11,7 +12,11 @@ export const GET = apiRoute('read', ({ db }) => {
   return NextResponse.json({ version: live.version, publishedAt: new Date(live.publishedAt).toISOString(), author: live.author, note: live.note, model: live.model });
 });
 
-/** Publishes a model: the body is the model JSON, or `{ model, note }`. */
+/**
+ * Publishes a model: the body is the model JSON, or `{ model, note }`. Answers once the version
+ * is stored: 202 with the job recomputing scores and history in the background, or 200 when there
+ * was nothing to recompute.
+ */
 export const PUT = apiRoute('admin', async ({ db, request, key }) => {
   const body = await readJsonBody(request, 1024 * 1024);
   const wrapped = typeof body === 'object' && body !== null && 'model' in body && !('dimensions' in body);
@@ -19,7 +24,14 @@ export const PUT = apiRoute('admin', async ({ db, request, key }) => {
   if (note !== undefined && note !== null && typeof note !== 'string') {
     throw new AppError('invalid', 'The note must be a string', [{ path: 'note', message: 'must be a string' }]);
   }
-  const published = publishModel(db, { model, note: (note as string | undefined) ?? null, author: `apikey:${key.name}` });
-  const live = getModelVersion(db, published.version)!;
-  return NextResponse.json({ version: live.version, publishedAt: new Date(live.publishedAt).toISOString(), author: live.author, note: live.note, model: live.model, rescored: published.accounts });
+  if (typeof note === 'string' && note.length > 500) {
+    throw new AppError('invalid', 'The note is too long', [{ path: 'note', message: 'must be at most 500 characters' }]);
+  }
+  const version = insertModelVersion(db, { model, note: (note as string | undefined) ?? null, author: `apikey:${key.name}` });
+  const { job, done } = startPublishJob(db, version, null);
+  const live = getModelVersion(db, version)!;
+  return NextResponse.json(
+    { version: live.version, publishedAt: new Date(live.publishedAt).toISOString(), author: live.author, note: live.note, model: live.model, job: { id: String(job) } },
+    { status: done ? 200 : 202 },
+  );
 });

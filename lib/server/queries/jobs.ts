@@ -1,0 +1,62 @@
+/**
+ * Background jobs as the API shows them (`GET /api/v1/jobs/{id}`): publish jobs from the `jobs`
+ * table (ids "12"), CSV and bulk imports from `import_runs` (ids "import-3"), in one shape.
+ */
+import type { Db } from '@/db/open';
+
+export const PUBLISH_JOB_KIND = 'model.publish';
+
+export interface JobView {
+  id: string;
+  kind: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  /** a fraction in [0, 1] */
+  progress: number;
+  /** why it failed; null unless failed */
+  error: string | null;
+  message: string | null;
+  /** a publish: the model version it applies */
+  modelVersion: number | null;
+  done: number;
+  total: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+interface JobRow { pk: number; kind: string; status: 'running' | 'done' | 'failed'; progress: number; message: string | null; model_version: number | null; done_items: number; total_items: number; started_at: number; finished_at: number | null }
+interface RunRow { pk: number; kind: string; status: 'running' | 'done' | 'failed'; total_rows: number; written_rows: number; skipped_rows: number; report: string | null; started_at: number; finished_at: number | null }
+
+/** A job by its public id; null when there is none. */
+export function getJobView(db: Db, id: string): JobView | null {
+  const importRun = /^import-([1-9]\d{0,15})$/.exec(id);
+  if (importRun) {
+    const r = db.$client.prepare('SELECT * FROM import_runs WHERE pk = ?').get(Number(importRun[1])) as RunRow | undefined;
+    if (!r) return null;
+    const message = r.report ? ((JSON.parse(r.report) as { message?: string | null }).message ?? null) : null;
+    const handled = r.written_rows + r.skipped_rows;
+    return {
+      id, kind: `import.${r.kind}`, state: r.status,
+      progress: r.status === 'done' ? 1 : r.total_rows ? Math.min(1, handled / r.total_rows) : 0,
+      error: r.status === 'failed' ? (message ?? 'The import failed') : null, message,
+      modelVersion: null, done: handled, total: r.total_rows, startedAt: iso(r.started_at)!, finishedAt: iso(r.finished_at),
+    };
+  }
+  if (!/^[1-9]\d{0,15}$/.test(id)) return null;
+  const j = db.$client.prepare('SELECT * FROM jobs WHERE pk = ?').get(Number(id)) as JobRow | undefined;
+  if (!j) return null;
+  return {
+    id, kind: j.kind, state: j.status, progress: j.progress,
+    error: j.status === 'failed' ? (j.message ?? 'The job failed') : null, message: j.message,
+    modelVersion: j.model_version, done: j.done_items, total: j.total_items, startedAt: iso(j.started_at)!, finishedAt: iso(j.finished_at),
+  };
+}
+
+/** The publish running now, if any: while it runs, accounts it has not reached keep the previous version's scores. */
+export function runningPublish(db: Db): { id: string; version: number; done: number; total: number } | null {
+  const r = db.$client
+    .prepare("SELECT pk, model_version, done_items, total_items FROM jobs WHERE kind = ? AND status = 'running' ORDER BY pk DESC LIMIT 1")
+    .get(PUBLISH_JOB_KIND) as { pk: number; model_version: number | null; done_items: number; total_items: number } | undefined;
+  return r && r.model_version !== null ? { id: String(r.pk), version: r.model_version, done: r.done_items, total: r.total_items } : null;
+}
