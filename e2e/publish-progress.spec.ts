@@ -19,7 +19,7 @@ test('the header shows a publish in progress, and nothing once it is done', asyn
   try {
     await signInAs(page, 'csm@example.com');
     await page.goto('/accounts');
-    await expect(page.getByTestId('publish-progress')).toHaveText(`Recomputing scores with model version ${version}: 40 of ${total} accounts done; the others still show the previous version's scores.`);
+    await expect(page.getByTestId('publish-progress')).toHaveText(`Recomputing scores with model version ${version}: 40 of ${total.toLocaleString('en')} accounts done; the others still show the previous version's scores.`);
     db.prepare("UPDATE jobs SET status = 'done', progress = 1, done_items = total_items, finished_at = ? WHERE pk = ?").run(Date.now(), job);
     await page.reload();
     await expect(page.getByRole('navigation', { name: 'Main' }).first()).toBeVisible();

@@ -10,8 +10,6 @@ run(async () => {
   // This process is the worker, whatever the environment says of web processes.
   process.env.TRELLIS_WORKER = 'on';
   const { startWorker } = await import('@/lib/server/worker');
-  const { drainAsDedicatedWorker } = await import('@/lib/server/rescore-drainer');
-  drainAsDedicatedWorker();
   const { databaseFile } = await import('@/db/open');
   const { takeAppLockWhenFree } = await import('@/lib/server/app-lock');
   // Like a web process, it holds the database's lock while it runs (a restore refuses meanwhile).
@@ -21,7 +19,7 @@ run(async () => {
   resumeImports(db);
   // The scheduler's waits are short: the web processes hold the write lock for short transactions.
   db.$client.pragma('busy_timeout = 5000');
-  const stop = startWorker(db);
+  const stop = startWorker(db, { dedicated: true });
   console.log(`Trellis worker started (pid ${process.pid}); stop it with Ctrl-C.`);
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();

@@ -9,6 +9,7 @@
 import type { Db } from '@/db/open';
 import { runOpenPublishJobs } from './commands/model-job';
 import { drainIfPending, startScheduler } from './jobs/scheduler';
+import { drainAsDedicatedWorker } from './rescore-drainer';
 
 export { backgroundWorkHere } from './worker-mode';
 
@@ -31,12 +32,18 @@ export function watchCommits(db: Db, onCommit: () => void, everyMs = WATCH_MS): 
   return () => clearInterval(timer);
 }
 
-/** Starts the background work on this connection; answers a function that stops it. */
-export function startWorker(db: Db): () => void {
+/**
+ * Starts the background work on this connection; answers a function that stops it. `dedicated`:
+ * this process does nothing else (`npm run worker`): it also runs the publish jobs that web
+ * processes without the background work record, and pauses between rescore chunks so that their
+ * event batches get the write lock.
+ */
+export function startWorker(db: Db, options: { dedicated?: boolean } = {}): () => void {
+  if (options.dedicated) drainAsDedicatedWorker();
   const stopScheduler = startScheduler(db);
   const stopWatching = watchCommits(db, () => {
     drainIfPending(db);
-    runOpenPublishJobs(db);
+    if (options.dedicated) runOpenPublishJobs(db);
   });
   return () => {
     stopWatching();
