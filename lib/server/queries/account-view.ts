@@ -6,6 +6,7 @@ import { DAY_MS } from '@/lib/scoring';
 import type { CurrentUser } from '../session';
 import { ensureLiveModel } from '../commands/model';
 import { bandCounts, listAccounts, listOwners, type AccountListItem, type BandCount } from './accounts';
+import { ReadCache } from './read-cache';
 import { historyDayOf, isoDay } from './score-source';
 
 export interface AccountsView {
@@ -42,15 +43,20 @@ export function accountsView(db: Db, query: AccountQuery): AccountsView {
   return { asOf: day === null ? null : isoDay(day), counts, total, ...page };
 }
 
+/** The owners and the last day of activity: scans, rendered with every accounts page; kept until a commit. */
+const metaCache = new ReadCache<{ owners: string[]; latestActivity: string | null }>(30_000, 1);
+
 export function accountsViewMeta(db: Db, user: CurrentUser): AccountsViewMeta {
   const model = ensureLiveModel(db).model;
-  const lastAt = db.$client.prepare('SELECT max(last_at) FROM account_activity').pluck().get() as number | null;
-  const latest = lastAt === null ? null : Math.floor(lastAt / DAY_MS);
+  const { owners, latestActivity } = metaCache.get(db, 'meta', () => {
+    const lastAt = db.$client.prepare('SELECT max(last_at) FROM account_activity').pluck().get() as number | null;
+    return { owners: listOwners(db), latestActivity: lastAt === null ? null : isoDay(Math.floor(lastAt / DAY_MS)) };
+  });
   return {
     bands: model.bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action })),
-    owners: listOwners(db),
+    owners,
     me: user.email,
-    latestActivity: latest === null ? null : isoDay(latest),
+    latestActivity,
     today: new Date().toISOString().slice(0, 10),
   };
 }
