@@ -14,9 +14,12 @@ export interface AccountsView {
   asOf: string | null;
   counts: BandCount[];
   total: number;
-  data: AccountListItem[];
+  data: AccountsViewRow[];
   nextCursor: string | null;
 }
+
+/** A row as the accounts page shows it: the dimension scores are the account page's, not the list's. */
+export type AccountsViewRow = Omit<AccountListItem, 'dimensions'>;
 
 export interface AccountsViewMeta {
   bands: BandInfo[];
@@ -40,7 +43,8 @@ export function accountsView(db: Db, query: AccountQuery): AccountsView {
   // The counts are per band under the other filters, so the total is theirs for the chosen bands.
   const total = counts.filter((c) => !query.band?.length || query.band.includes(c.band)).reduce((sum, c) => sum + c.accounts, 0);
   const day = historyDayOf(query.asOf);
-  return { asOf: day === null ? null : isoDay(day), counts, total, ...page };
+  const data = page.data.map(({ dimensions: _dimensions, ...row }) => row);
+  return { asOf: day === null ? null : isoDay(day), counts, total, data, nextCursor: page.nextCursor };
 }
 
 /** The owners and the last day of activity: scans, rendered with every accounts page; kept until a commit. */
