@@ -7,6 +7,8 @@
  *
  *   DATABASE_URL=file:/tmp/bench/trellis.db npx tsx scripts/bench-pages.ts [--connections 20] [--seconds 20] [--single 30] [--port 3900]
  *
+ * `--only TEXT` times only the routes whose title contains TEXT (e.g. `--only HTML` for the rendered pages).
+ *
  * Use a database with a scored portfolio and its daily history (e.g. `npm run db:seed -- --accounts 10000 --months 18`).
  */
 import autocannon from 'autocannon';
@@ -54,7 +56,7 @@ async function measure(title: string, url: string, cookie: string, options: { co
 
 run(async () => {
   const { values } = parseArgs({
-    options: { connections: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' }, single: { type: 'string', default: '30' }, port: { type: 'string', default: '3900' } },
+    options: { connections: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' }, single: { type: 'string', default: '30' }, port: { type: 'string', default: '3900' }, only: { type: 'string' } },
   });
   const options = { connections: Number(values.connections), seconds: Number(values.seconds), runs: Number(values.single) };
   const port = Number(values.port);
@@ -84,7 +86,7 @@ run(async () => {
       ['accounts page HTML (server-rendered): red, most ARR first', `${base}/accounts?band=red&sort=-arr&owner=*`],
       ['account page HTML (server-rendered)', `${base}/accounts/${id}`],
     ] as const;
-    for (const [title, url] of runs) await measure(title, url, cookie, { ...options, pid: server.pid! });
+    for (const [title, url] of runs.filter(([title]) => !values.only || title.includes(values.only))) await measure(title, url, cookie, { ...options, pid: server.pid! });
   } finally {
     server.kill('SIGTERM');
   }

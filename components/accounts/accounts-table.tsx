@@ -9,6 +9,7 @@ import { formatChangePercent, formatChangePoints, formatMoney, formatScore } fro
 import { FLAG_LABELS } from '@/lib/scoring/flag-labels';
 import type { FlagKey } from '@/lib/scoring/types';
 import { BandBadge } from '@/components/ui/band-badge';
+import { SERVER_ROWS, useHydrated } from '@/lib/use-hydrated';
 
 export interface AccountRow {
   id: string;
@@ -46,8 +47,13 @@ function strongestFlag(flags: AccountRow['flags']): string | null {
 
 const col = createColumnHelper<AccountRow>();
 
-/** `asOf`: the rows come from the daily history, which has no velocity or flags (those columns go). */
+/**
+ * `asOf`: the rows come from the daily history, which has no velocity or flags (those columns go).
+ * The server's HTML holds the first rows only; the others render right after hydration.
+ */
 export function AccountsTable({ rows, bands, sort, asOf, onSort }: { rows: AccountRow[]; bands: BandInfo[]; sort: AccountSort; asOf?: string; onSort: (sort: AccountSort) => void }) {
+  const hydrated = useHydrated();
+  const shown = hydrated || rows.length <= SERVER_ROWS ? rows : rows.slice(0, SERVER_ROWS);
   const columns = useMemo(() => {
     const suffix = asOf ? `?asOf=${asOf}` : '';
     const bandOf = (key: string | null) => {
@@ -112,7 +118,7 @@ export function AccountsTable({ rows, bands, sort, asOf, onSort }: { rows: Accou
   // TanStack Table's instance is not memoisable by the React Compiler; this app does not use it.
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
-    data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id,
+    data: shown, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id,
     state: { columnVisibility: asOf ? { velocity: false, flags: false } : {} },
   });
 

@@ -71,4 +71,13 @@ describe('accounts view', () => {
     ingestEvents(db, [ev('A', 'a1', 40)], { now: NOW });
     expect(accountsViewMeta(db, user).latestActivity).toBe(ago(2, 2).slice(0, 10));
   });
+
+  it('lists the owners as they are after every write, though the list is kept between renders', () => {
+    const user = { pk: 1, email: 'admin@example.com', name: null, role: 'admin' as const };
+    expect(accountsViewMeta(db, user).owners).toEqual([]);
+    upsertAccounts(db, [{ id: 'A', name: 'A', ownerEmail: 'zoe@example.com' }]);
+    expect(accountsViewMeta(db, user).owners).toEqual(['zoe@example.com']);
+    upsertAccounts(db, [{ id: 'B', name: 'B', ownerEmail: 'Bea@Example.com' }, { id: 'A', name: 'A', ownerEmail: 'amy@example.com' }]);
+    expect(accountsViewMeta(db, user).owners).toEqual(['amy@example.com', 'bea@example.com']);
+  });
 });

@@ -6,6 +6,7 @@ import { DAY_MS } from '@/lib/scoring';
 import type { CurrentUser } from '../session';
 import { ensureLiveModel } from '../commands/model';
 import { bandCounts, listAccounts, listOwners, type AccountListItem, type BandCount } from './accounts';
+import { ReadCache } from './read-cache';
 import { historyDayOf, isoDay } from './score-source';
 
 export interface AccountsView {
@@ -13,9 +14,12 @@ export interface AccountsView {
   asOf: string | null;
   counts: BandCount[];
   total: number;
-  data: AccountListItem[];
+  data: AccountsViewRow[];
   nextCursor: string | null;
 }
+
+/** A row as the accounts page shows it: the dimension scores are the account page's, not the list's. */
+export type AccountsViewRow = Omit<AccountListItem, 'dimensions'>;
 
 export interface AccountsViewMeta {
   bands: BandInfo[];
@@ -39,18 +43,24 @@ export function accountsView(db: Db, query: AccountQuery): AccountsView {
   // The counts are per band under the other filters, so the total is theirs for the chosen bands.
   const total = counts.filter((c) => !query.band?.length || query.band.includes(c.band)).reduce((sum, c) => sum + c.accounts, 0);
   const day = historyDayOf(query.asOf);
-  return { asOf: day === null ? null : isoDay(day), counts, total, ...page };
+  const data = page.data.map(({ dimensions: _dimensions, ...row }) => row);
+  return { asOf: day === null ? null : isoDay(day), counts, total, data, nextCursor: page.nextCursor };
 }
+
+/** The owners and the last day of activity: scans, rendered with every accounts page; kept until a commit. */
+const metaCache = new ReadCache<{ owners: string[]; latestActivity: string | null }>(30_000, 1);
 
 export function accountsViewMeta(db: Db, user: CurrentUser): AccountsViewMeta {
   const model = ensureLiveModel(db).model;
-  const lastAt = db.$client.prepare('SELECT max(last_at) FROM account_activity').pluck().get() as number | null;
-  const latest = lastAt === null ? null : Math.floor(lastAt / DAY_MS);
+  const { owners, latestActivity } = metaCache.get(db, 'meta', () => {
+    const lastAt = db.$client.prepare('SELECT max(last_at) FROM account_activity').pluck().get() as number | null;
+    return { owners: listOwners(db), latestActivity: lastAt === null ? null : isoDay(Math.floor(lastAt / DAY_MS)) };
+  });
   return {
     bands: model.bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action })),
-    owners: listOwners(db),
+    owners,
     me: user.email,
-    latestActivity: latest === null ? null : isoDay(latest),
+    latestActivity,
     today: new Date().toISOString().slice(0, 10),
   };
 }

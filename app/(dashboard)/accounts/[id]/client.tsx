@@ -14,6 +14,7 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { NO_DATA, type BandInfo } from '@/lib/bands';
 import { formatChangePercent, formatChangePoints, formatMoney, formatScore } from '@/lib/format';
 import { accountQueryOptions } from '@/lib/queries/account';
+import { SERVER_ROWS, useHydrated } from '@/lib/use-hydrated';
 
 const ROLE_LABELS: Record<string, string> = { executive_sponsor: 'Executive sponsor', champion: 'Champion', power_user: 'Power user', user: 'User' };
 
@@ -30,6 +31,8 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
   const [types, setTypes] = useState('');
   const asOfParam = useSearchParams().get('asOf') ?? '';
   const { data, error, refetch } = useQuery({ ...accountQueryOptions(id, types, asOfParam), placeholderData: keepPreviousData });
+  // The server's HTML holds the newest events of the timeline; the rest render after hydration.
+  const hydrated = useHydrated();
   if (!data) {
     return error ? (
       <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
@@ -153,7 +156,7 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
           </select>
         </div>
         <ol className="divide-y divide-gray-100 text-sm">
-          {data.timeline.map((e, i) => (
+          {(hydrated ? data.timeline : data.timeline.slice(0, SERVER_ROWS)).map((e, i) => (
             <li key={e.id ?? i} className="flex flex-wrap items-baseline justify-between gap-2 py-1.5">
               <span>
                 <span className="font-medium">{e.type}</span>
