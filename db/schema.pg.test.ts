@@ -16,9 +16,6 @@ import { postgresShape, shapeDifferences, sqliteShape, type SchemaShape } from '
 /** SQLite declared type -> PostgreSQL data_type. */
 const TYPES: Record<string, string> = { integer: 'bigint', real: 'double precision', text: 'text', blob: 'bytea' };
 
-/** Derived aggregates that exist on SQLite only (derived from events; not part of the PostgreSQL schema). */
-const SQLITE_ONLY_TABLES = ['agg_daily', 'agg_contact_daily', 'agg_feature_daily'];
-
 /** Columns that db/schema.ts declares as `integer({ mode: 'boolean' })`: booleans on PostgreSQL. */
 function booleanColumns(): Set<string> {
   const out = new Set<string>();
@@ -66,7 +63,7 @@ describe('the PostgreSQL schema', () => {
   });
 
   it('equals the SQLite schema after both are migrated', async () => {
-    const expected = asPostgres(sqliteShape(sqlite.db, { ignoreTables: SQLITE_ONLY_TABLES }));
+    const expected = asPostgres(sqliteShape(sqlite.db));
     const actual = await postgresShape(client);
     expect(Object.keys(expected).length).toBeGreaterThan(25);
     expect(shapeDifferences(expected, actual)).toEqual([]);
@@ -93,7 +90,7 @@ describe('the PostgreSQL schema', () => {
     sqlite.db.$client.exec('ALTER TABLE contacts ADD COLUMN phone text');
     sqlite.db.$client.exec('CREATE INDEX contacts_phone_idx ON contacts (phone)');
     try {
-      const diff = shapeDifferences(asPostgres(sqliteShape(sqlite.db, { ignoreTables: SQLITE_ONLY_TABLES })), await postgresShape(client));
+      const diff = shapeDifferences(asPostgres(sqliteShape(sqlite.db)), await postgresShape(client));
       expect([...diff].sort()).toEqual([
         'accounts.region: column only in PostgreSQL',
         'contacts.phone: column only in SQLite',
@@ -107,7 +104,7 @@ describe('the PostgreSQL schema', () => {
   it('reports a type, nullability or primary-key difference', async () => {
     await client.query('ALTER TABLE jobs ALTER COLUMN progress TYPE real, ALTER COLUMN message SET NOT NULL');
     await client.query('ALTER TABLE settings DROP CONSTRAINT settings_pkey');
-    const diff = shapeDifferences(asPostgres(sqliteShape(sqlite.db, { ignoreTables: SQLITE_ONLY_TABLES })), await postgresShape(client));
+    const diff = shapeDifferences(asPostgres(sqliteShape(sqlite.db)), await postgresShape(client));
     expect(diff.filter((d) => d.startsWith('jobs.'))).toEqual([
       'jobs.message: SQLite {"name":"message","type":"text","notNull":false,"default":null}, PostgreSQL {"name":"message","type":"text","notNull":true,"default":null}',
       'jobs.progress: SQLite {"name":"progress","type":"double precision","notNull":true,"default":"0"}, PostgreSQL {"name":"progress","type":"real","notNull":true,"default":"0"}',

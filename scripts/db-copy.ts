@@ -33,8 +33,6 @@ export const USAGE = `usage: npm run db:copy -- --to postgres://user@host:5432/d
   --batch N    rows per INSERT statement (default 2000)
 The source is the SQLite database of DATABASE_URL (file:path, default ./data/trellis.db).`;
 
-/** Derived aggregates kept on SQLite only (derived from events), not part of the PostgreSQL schema. */
-const SQLITE_ONLY_TABLES = new Set(['agg_daily', 'agg_contact_daily', 'agg_feature_daily']);
 /** SQLite's and Drizzle's own bookkeeping. */
 const INTERNAL_TABLES = /^(sqlite_.*|__drizzle_migrations)$/;
 
@@ -186,17 +184,13 @@ function progress(table: string, total: number, log: Log) {
   };
 }
 
-/** The SQLite tables and columns match the PostgreSQL schema (apart from SQLite-only tables). */
-function checkSource(source: Db, plan: CopyTable[]): string[] {
+/** The SQLite tables and columns match the PostgreSQL schema. */
+function checkSource(source: Db, plan: CopyTable[]): void {
   const c = source.$client;
   const tables = (c.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]).filter((t) => !INTERNAL_TABLES.test(t));
   const planned = new Map(plan.map((t) => [t.name, t]));
   const problems: string[] = [];
-  const skipped: string[] = [];
-  for (const t of tables) {
-    if (SQLITE_ONLY_TABLES.has(t)) skipped.push(t);
-    else if (!planned.has(t)) problems.push(`table ${t} is not in the PostgreSQL schema (db/schema.pg.ts)`);
-  }
+  for (const t of tables) if (!planned.has(t)) problems.push(`table ${t} is not in the PostgreSQL schema (db/schema.pg.ts)`);
   for (const t of plan) {
     if (!tables.includes(t.name)) {
       problems.push(`table ${t.name} is missing from the SQLite database`);
@@ -207,7 +201,6 @@ function checkSource(source: Db, plan: CopyTable[]): string[] {
     for (const col of t.columns) if (!cols.includes(col.name)) problems.push(`column ${t.name}.${col.name} is missing from the SQLite database`);
   }
   if (problems.length) throw new UsageError(`the SQLite and PostgreSQL schemas differ:\n  ${problems.join('\n  ')}`);
-  return skipped;
 }
 
 /** Migrates the target and refuses it unless every table is empty. */
@@ -239,12 +232,12 @@ function sqliteSequence(source: Db, table: string): bigint {
 /**
  * Copies every table of the plan from `source` into the (migrated, empty) target in one
  * transaction, then resets the identity sequences. Call inside a SQLite read transaction for a
- * consistent source. Returns the SQLite-only tables it left out.
+ * consistent source.
  */
-export async function copyRows(source: Db, targetUrl: string, options: { batch?: number; log?: Log; plan?: CopyTable[] } = {}): Promise<string[]> {
+export async function copyRows(source: Db, targetUrl: string, options: { batch?: number; log?: Log; plan?: CopyTable[] } = {}): Promise<void> {
   const plan = options.plan ?? copyPlan();
   const log = options.log ?? stderr;
-  const skipped = checkSource(source, plan);
+  checkSource(source, plan);
   const client = await connectPostgres(targetUrl);
   try {
     await client.query('BEGIN');
@@ -288,7 +281,6 @@ export async function copyRows(source: Db, targetUrl: string, options: { batch?:
   } finally {
     await client.end();
   }
-  return skipped;
 }
 
 /** Counts and checksums every table of the plan on both sides. */
@@ -331,7 +323,7 @@ export async function compareDatabases(source: Db, targetUrl: string, options: {
   return reports;
 }
 
-export function formatReport(reports: TableReport[], skipped: string[] = []): string {
+export function formatReport(reports: TableReport[]): string {
   const width = Math.max(...reports.map((r) => r.table.length), 5);
   const lines = [`${'table'.padEnd(width)}  ${'SQLite rows'.padStart(12)}  ${'PostgreSQL rows'.padStart(15)}  checksum`];
   for (const r of reports) {
@@ -340,7 +332,6 @@ export function formatReport(reports: TableReport[], skipped: string[] = []): st
   }
   const different = reports.filter((r) => !r.equal);
   lines.push(different.length ? `${different.length} of ${reports.length} tables differ: ${different.map((r) => r.table).join(', ')}` : `All ${reports.length} tables equal.`);
-  if (skipped.length) lines.push(`Not copied (SQLite-only aggregates, derived from events): ${skipped.join(', ')}`);
   return lines.join('\n');
 }
 
@@ -364,7 +355,7 @@ export function parseCopyArgs(argv: string[]): CopyArgs {
 }
 
 /** Copies `source` into the PostgreSQL database `args.to` and checks it; returns the per-table report. */
-export async function copyDatabase(source: Db, args: CopyArgs, log: Log = stderr): Promise<{ reports: TableReport[]; skipped: string[] }> {
+export async function copyDatabase(source: Db, args: CopyArgs, log: Log = stderr): Promise<TableReport[]> {
   const plan = copyPlan();
   log(`Migrating ${redactUrl(args.to)}…`);
   await prepareTarget(args.to, plan);
@@ -372,10 +363,9 @@ export async function copyDatabase(source: Db, args: CopyArgs, log: Log = stderr
   source.$client.exec('BEGIN');
   try {
     log('Copying…');
-    const skipped = await copyRows(source, args.to, { batch: args.batch, log, plan });
+    await copyRows(source, args.to, { batch: args.batch, log, plan });
     log('Checking…');
-    const reports = await compareDatabases(source, args.to, { log, plan });
-    return { reports, skipped };
+    return await compareDatabases(source, args.to, { log, plan });
   } finally {
     source.$client.exec('COMMIT');
   }
@@ -387,9 +377,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<bool
   if (!fs.existsSync(file)) throw new UsageError(`no SQLite database at ${file} (set DATABASE_URL=file:path)`);
   const source = openMigratedDatabase();
   try {
-    const { reports, skipped } = await copyDatabase(source, args);
+    const reports = await copyDatabase(source, args);
     console.log(`Copied ${file} to ${redactUrl(args.to)}`);
-    console.log(formatReport(reports, skipped));
+    console.log(formatReport(reports));
     return reports.every((r) => r.equal);
   } finally {
     source.$client.close();

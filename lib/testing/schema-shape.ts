@@ -55,11 +55,9 @@ function normaliseDefault(value: string | null, table: string): string | null {
 
 const FK_ACTIONS: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
 
-export function sqliteShape(db: Db, options: { ignoreTables?: string[] } = {}): SchemaShape {
+export function sqliteShape(db: Db): SchemaShape {
   const c = db.$client;
-  const ignore = new Set(options.ignoreTables ?? []);
-  const tables = (c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '__drizzle_migrations' ORDER BY name").pluck().all() as string[])
-    .filter((t) => !ignore.has(t));
+  const tables = c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '__drizzle_migrations' ORDER BY name").pluck().all() as string[];
   const shape: SchemaShape = {};
   for (const table of tables) {
     const info = c.prepare('SELECT name, type, "notnull" AS nn, dflt_value AS dflt, pk FROM pragma_table_info(?)').all(table) as { name: string; type: string; nn: number; dflt: string | null; pk: number }[];
