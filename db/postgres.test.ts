@@ -70,14 +70,14 @@ describe('migrating PostgreSQL', () => {
       expect(typeof account.createdAt).toBe('number');
       expect(await rows(db.url, 'SELECT attributes FROM accounts')).toEqual([{ attributes: '{"plan":"gold","seats":12}' }]);
       await d.insert(webhooks).values({ url: 'https://h.example.com', secret: 's', events: ['band_drop', 'red_flag'] });
-      expect(await d.select({ events: webhooks.events, active: webhooks.active }).from(webhooks)).toEqual([{ events: ['band_drop', 'red_flag'], active: true }]);
+      expect(await d.select({ events: webhooks.events, active: webhooks.active }).from(webhooks)).toEqual([{ events: ['band_drop', 'red_flag'], active: 1 }]);
       const blob = Buffer.from([0, 1, 2, 254, 255]);
       await d.insert(aggPacked).values({ accountPk: account.pk, block: 2_500, data: blob });
       const [packed] = await d.select().from(aggPacked).where(eq(aggPacked.accountPk, account.pk));
       expect(Buffer.from(packed.data).equals(blob)).toBe(true);
-      await d.insert(scores).values({ accountPk: account.pk, modelVersion: 1, asOf: 0, state: 'scored', score: 71.25, partial: true, computedAt: 0, dimensions: { usage: 80, breadth: null } });
+      await d.insert(scores).values({ accountPk: account.pk, modelVersion: 1, asOf: 0, state: 'scored', score: 71.25, partial: 1, computedAt: 0, dimensions: { usage: 80, breadth: null } });
       const [score] = await d.select().from(scores);
-      expect(score).toMatchObject({ score: 71.25, partial: true, belowTarget: false, dimensions: { usage: 80, breadth: null } });
+      expect(score).toMatchObject({ score: 71.25, partial: 1, belowTarget: 0, dimensions: { usage: 80, breadth: null } });
     } finally {
       await d.$client.end();
     }

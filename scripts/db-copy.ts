@@ -9,8 +9,8 @@
  * - Every table of db/schema.pg.ts is copied with its primary keys, parents before children,
  *   in batches of multi-row INSERTs, all inside ONE PostgreSQL transaction: either the whole
  *   database arrives or nothing does. Identity sequences then continue after the highest id
- *   (or SQLite's AUTOINCREMENT high-water mark, if higher). Blobs become bytea, 0/1 booleans
- *   become booleans; a value PostgreSQL cannot hold (a NUL character in text, a value of the
+ *   (or SQLite's AUTOINCREMENT high-water mark, if higher). Blobs become bytea (flags stay
+ *   0 or 1); a value PostgreSQL cannot hold (a NUL character in text, a value of the
  *   wrong type) stops the copy with the table, row and column.
  * - The source is read in one SQLite read transaction, so the copy and the check see one state.
  * - The check counts the rows of every table on both sides and compares an order-independent
@@ -36,7 +36,7 @@ The source is the SQLite database of DATABASE_URL (file:path, default ./data/tre
 /** SQLite's and Drizzle's own bookkeeping. */
 const INTERNAL_TABLES = /^(sqlite_.*|__drizzle_migrations)$/;
 
-type Kind = 'integer' | 'boolean' | 'double' | 'text' | 'bytea';
+type Kind = 'integer' | 'double' | 'text' | 'bytea';
 
 export interface CopyColumn {
   name: string;
@@ -54,8 +54,6 @@ function kindOf(sqlType: string, table: string, column: string): Kind {
   switch (sqlType) {
     case 'bigint':
       return 'integer';
-    case 'boolean':
-      return 'boolean';
     case 'double precision':
       return 'double';
     case 'text':
@@ -107,9 +105,6 @@ function toPostgres(kind: Kind, value: unknown, where: () => string): unknown {
     case 'integer':
       if (typeof value !== 'bigint') throw wrong('an integer');
       return value.toString();
-    case 'boolean':
-      if (value !== 0n && value !== 1n) throw wrong('0 or 1');
-      return value === 1n;
     case 'double':
       if (typeof value === 'bigint') return Number(value);
       if (typeof value !== 'number') throw wrong('a number');
@@ -130,8 +125,6 @@ function canonical(kind: Kind, value: unknown): unknown {
   switch (kind) {
     case 'integer':
       return String(value);
-    case 'boolean':
-      return value === true;
     case 'double':
       return String(Number(value));
     case 'text':

@@ -1,0 +1,199 @@
+/**
+ * The storage layer on SQLite: better-sqlite3 (synchronous, in-process) behind the async Store.
+ * Statements are prepared once per text and kept. One connection serves everything, so a
+ * transaction holds it: statements from other callers wait until it ends, while statements made
+ * from within the transaction (on its store, or on this one from inside `fn`) join it.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import { dialectOf } from './dialect';
+import type { Row, SqlParam, SqlParams, Store, TxOptions } from './types';
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+const STATEMENT_LIMIT = 1000;
+
+function bind(params: SqlParams | undefined): unknown[] {
+  if (params === undefined) return [];
+  const fix = (v: SqlParam) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+  if (Array.isArray(params)) return (params as readonly SqlParam[]).map(fix);
+  const named: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(params)) named[k] = fix(v as SqlParam);
+  return [named];
+}
+
+/** Runs statements on the connection, no questions asked: the root store decides when it may. */
+class Runner {
+  private readonly statements = new Map<string, Statement>();
+  private readonly plucking = new Map<string, Statement>();
+  constructor(readonly client: Database.Database) {}
+
+  prepare(sql: string, pluck = false): Statement {
+    const cache = pluck ? this.plucking : this.statements;
+    let statement = cache.get(sql);
+    if (!statement) {
+      if (cache.size >= STATEMENT_LIMIT) cache.clear();
+      statement = this.client.prepare(sql);
+      if (pluck) statement.pluck(true);
+      cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  all<T>(sql: string, params?: SqlParams): T[] {
+    const statement = this.prepare(sql);
+    return (statement.reader ? statement.all(...bind(params)) : (statement.run(...bind(params)), [])) as T[];
+  }
+
+  get<T>(sql: string, params?: SqlParams): T | undefined {
+    const statement = this.prepare(sql);
+    if (!statement.reader) {
+      statement.run(...bind(params));
+      return undefined;
+    }
+    return statement.get(...bind(params)) as T | undefined;
+  }
+
+  column<T>(sql: string, params?: SqlParams): T[] {
+    return this.prepare(sql, true).all(...bind(params)) as T[];
+  }
+
+  run(sql: string, params?: SqlParams): { changes: number } {
+    const statement = this.prepare(sql);
+    if (statement.reader) {
+      statement.all(...bind(params));
+      return { changes: 0 };
+    }
+    return { changes: statement.run(...bind(params)).changes };
+  }
+}
+
+class SqliteTx implements Store {
+  readonly engine = 'sqlite' as const;
+  readonly dialect = dialectOf('sqlite');
+  readonly inTransaction = true;
+  private savepoints = 0;
+  constructor(private readonly runner: Runner) {}
+
+  async all<T = Row>(sql: string, params?: SqlParams) { return this.runner.all<T>(sql, params); }
+  async get<T = Row>(sql: string, params?: SqlParams) { return this.runner.get<T>(sql, params); }
+  async column<T = unknown>(sql: string, params?: SqlParams) { return this.runner.column<T>(sql, params); }
+  async value<T = unknown>(sql: string, params?: SqlParams) { return this.runner.column<T>(sql, params)[0]; }
+  async run(sql: string, params?: SqlParams) { return this.runner.run(sql, params); }
+  async runMany(sql: string, rows: readonly SqlParams[]) {
+    let changes = 0;
+    for (const params of rows) changes += this.runner.run(sql, params).changes;
+    return changes;
+  }
+
+  async tx<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    const name = `sp_${++this.savepoints}`;
+    this.runner.client.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn(this);
+      this.runner.client.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      this.runner.client.exec(`ROLLBACK TO ${name}`);
+      this.runner.client.exec(`RELEASE ${name}`);
+      throw error;
+    } finally {
+      this.savepoints--;
+    }
+  }
+
+  async close(): Promise<void> {
+    throw new Error('A transaction cannot close the store');
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  readonly dialect = dialectOf('sqlite');
+  readonly inTransaction = false;
+  private readonly runner: Runner;
+  private readonly current = new AsyncLocalStorage<SqliteTx>();
+  /** settles when the transaction holding the connection ends */
+  private held: Promise<void> | null = null;
+
+  constructor(readonly client: Database.Database) {
+    this.runner = new Runner(client);
+  }
+
+  // Each method: inside the caller's own transaction, join it; else wait while another caller's
+  // transaction holds the connection, then run at once (no await between the check and the run).
+
+  async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    const own = this.current.getStore();
+    if (own) return own.all<T>(sql, params);
+    while (this.held) await this.held;
+    return this.runner.all<T>(sql, params);
+  }
+
+  async get<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    const own = this.current.getStore();
+    if (own) return own.get<T>(sql, params);
+    while (this.held) await this.held;
+    return this.runner.get<T>(sql, params);
+  }
+
+  async column<T = unknown>(sql: string, params?: SqlParams): Promise<T[]> {
+    const own = this.current.getStore();
+    if (own) return own.column<T>(sql, params);
+    while (this.held) await this.held;
+    return this.runner.column<T>(sql, params);
+  }
+
+  async value<T = unknown>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return (await this.column<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params?: SqlParams): Promise<{ changes: number }> {
+    const own = this.current.getStore();
+    if (own) return own.run(sql, params);
+    while (this.held) await this.held;
+    return this.runner.run(sql, params);
+  }
+
+  async runMany(sql: string, rows: readonly SqlParams[]): Promise<number> {
+    return this.tx((tx) => tx.runMany(sql, rows));
+  }
+
+  async tx<T>(fn: (tx: Store) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    const own = this.current.getStore();
+    if (own) return own.tx(fn);
+    while (this.held) await this.held;
+    let release!: () => void;
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    const tx = new SqliteTx(this.runner);
+    try {
+      this.client.exec(options.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
+      try {
+        const result = await this.current.run(tx, () => fn(tx));
+        this.client.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.client.inTransaction) this.client.exec('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      this.held = null;
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.client.open) this.client.close();
+  }
+
+  /** @deprecated TRANSITIONAL: the better-sqlite3 connection, for code not yet on the Store */
+  get $client(): Database.Database {
+    return this.client;
+  }
+
+  /** @deprecated TRANSITIONAL: a synchronous better-sqlite3 transaction, for code not yet on the Store */
+  transaction<T>(fn: (tx: this) => T, options: { behavior?: 'deferred' | 'immediate' | 'exclusive' } = {}): T {
+    const run = this.client.transaction(() => fn(this));
+    return options.behavior === 'immediate' ? run.immediate() : run();
+  }
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { describeEngines } from '@/lib/testing/engines';
+import { toPostgres } from './sql-text';
+
+describe('SQL text for PostgreSQL', () => {
+  it('numbers ? parameters and leaves literals, quoted names and comments alone', () => {
+    expect(toPostgres("SELECT a FROM t WHERE b = ? AND c = '?' AND \"d?\" = ? -- ?\n AND e = ?").text).toBe(
+      "SELECT a FROM t WHERE b = $1 AND c = '?' AND \"d?\" = $2 -- ?\n AND e = $3",
+    );
+  });
+
+  it('numbers @name parameters, reusing the number of a name seen before', () => {
+    expect(toPostgres('SELECT * FROM t WHERE a = @a AND b = @b OR a > @a')).toMatchObject({ text: 'SELECT * FROM t WHERE a = $1 AND b = $2 OR a > $1', names: ['a', 'b'] });
+  });
+
+  it('quotes mixed-case identifiers so that aliases keep their case, and nothing else', () => {
+    expect(toPostgres('SELECT account_pk AS accountPk, COUNT(*) AS n FROM t ORDER BY accountPk').text).toBe(
+      'SELECT account_pk AS "accountPk", COUNT(*) AS n FROM t ORDER BY "accountPk"',
+    );
+    expect(toPostgres("SELECT 'camelCase' AS x").text).toBe("SELECT 'camelCase' AS x");
+  });
+
+  it('keeps escaped quotes inside literals', () => {
+    expect(toPostgres("SELECT 'it''s ?' , ?").text).toBe("SELECT 'it''s ?' , $1");
+  });
+
+  it('refuses a query that mixes the two kinds of parameter', () => {
+    expect(() => toPostgres('SELECT ? , @a')).toThrow(/mixes/);
+  });
+});
+
+describeEngines('the store', (t) => {
+  async function table() {
+    await t.store.run('CREATE TABLE things (pk integer PRIMARY KEY, name text NOT NULL, big bigint, ratio real, flag integer NOT NULL DEFAULT 0, data bytea)'.replace('bytea', t.engine === 'sqlite' ? 'blob' : 'bytea'));
+  }
+
+  it('reads back integers, reals, flags, text and blobs as the same JS values on both engines', async () => {
+    await table();
+    await t.store.run('INSERT INTO things (pk, name, big, ratio, flag, data) VALUES (?, ?, ?, ?, ?, ?)', [1, 'a', 1_700_000_000_123, 0.25, true, Buffer.from([1, 2, 255])]);
+    const row = await t.store.get('SELECT pk, name, big, ratio, flag, data, count(*) OVER () AS total, sum(big) OVER () AS summed FROM things');
+    expect(row).toEqual({ pk: 1, name: 'a', big: 1_700_000_000_123, ratio: 0.25, flag: 1, data: Buffer.from([1, 2, 255]), total: 1, summed: 1_700_000_000_123 });
+  });
+
+  it('keeps the case of aliases and takes named parameters', async () => {
+    await table();
+    await t.store.run('INSERT INTO things (pk, name) VALUES (@pk, @name)', { pk: 7, name: 'seven' });
+    expect(await t.store.all('SELECT pk AS thingPk, name AS thingName FROM things WHERE pk = @pk AND pk >= @pk', { pk: 7 })).toEqual([{ thingPk: 7, thingName: 'seven' }]);
+    expect(await t.store.value('SELECT name FROM things WHERE pk = ?', [7])).toBe('seven');
+    expect(await t.store.column('SELECT pk FROM things')).toEqual([7]);
+    expect(await t.store.get('SELECT pk FROM things WHERE pk = ?', [8])).toBeUndefined();
+  });
+
+  it('counts the rows a statement changed, and the rows of runMany', async () => {
+    await table();
+    expect(await t.store.runMany('INSERT INTO things (pk, name) VALUES (?, ?)', [[1, 'a'], [2, 'b'], [3, 'c']])).toBe(3);
+    expect((await t.store.run('UPDATE things SET flag = 1 WHERE pk > ?', [1])).changes).toBe(2);
+    expect((await t.store.run('INSERT INTO things (pk, name) VALUES (?, ?) ON CONFLICT (pk) DO NOTHING', [1, 'again'])).changes).toBe(0);
+  });
+
+  it('commits a transaction, and rolls all of it back when it throws', async () => {
+    await table();
+    await t.store.tx(async (tx) => {
+      await tx.run('INSERT INTO things (pk, name) VALUES (1, ?)', ['kept']);
+    });
+    await expect(
+      t.store.tx(async (tx) => {
+        await tx.run('INSERT INTO things (pk, name) VALUES (2, ?)', ['lost']);
+        // a call on the outer store from inside the transaction joins it
+        await t.store.run('INSERT INTO things (pk, name) VALUES (3, ?)', ['lost too']);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await t.store.column('SELECT name FROM things ORDER BY pk')).toEqual(['kept']);
+  });
+
+  it('rolls back a nested transaction alone (a savepoint)', async () => {
+    await table();
+    await t.store.tx(async (tx) => {
+      await tx.run("INSERT INTO things (pk, name) VALUES (1, 'outer')");
+      await tx.tx(async (inner) => {
+        await inner.run("INSERT INTO things (pk, name) VALUES (2, 'inner')");
+        throw new Error('inner fails');
+      }).catch(() => undefined);
+      await tx.run("INSERT INTO things (pk, name) VALUES (3, 'after')");
+    });
+    expect(await t.store.column('SELECT name FROM things ORDER BY pk')).toEqual(['outer', 'after']);
+  });
+
+  it('runs concurrent transactions one after the other without mixing their writes', async () => {
+    await table();
+    await t.store.run("INSERT INTO things (pk, name, big) VALUES (1, 'counter', 0)");
+    const bump = () =>
+      t.store.tx(async (tx) => {
+        const now = (await tx.value<number>('SELECT big FROM things WHERE pk = 1 FOR UPDATE'.replace(' FOR UPDATE', t.engine === 'postgres' ? ' FOR UPDATE' : '')))!;
+        await new Promise((r) => setTimeout(r, 1));
+        await tx.run('UPDATE things SET big = ? WHERE pk = 1', [now + 1]);
+      });
+    await Promise.all(Array.from({ length: 20 }, bump));
+    expect(await t.store.value('SELECT big FROM things WHERE pk = 1')).toBe(20);
+  });
+
+  it("spells each engine's differences through the dialect", async () => {
+    await table();
+    const d = t.store.dialect;
+    await t.store.runMany('INSERT INTO things (pk, name) VALUES (?, ?)', [[1, 'Alpha'], [2, 'beta'], [3, 'Gamma']]);
+    expect(await t.store.column(`SELECT pk FROM things WHERE ${d.inJsonArray('pk', 'int')} ORDER BY pk`, [JSON.stringify([1, 3, 99])])).toEqual([1, 3]);
+    expect(await t.store.column(`SELECT pk FROM things WHERE ${d.inJsonArray('name', 'text')}`, [JSON.stringify(['beta'])])).toEqual([2]);
+    expect(await t.store.column(`SELECT pk FROM things WHERE name ${d.ilike} ? ORDER BY pk`, ['%A%'])).toEqual([1, 2, 3]);
+    expect(await t.store.value(`SELECT ${d.greatest('1', '5', '3')}`)).toBe(5);
+    expect(await t.store.value(`SELECT ${d.least('4', '2')}`)).toBe(2);
+    expect(await t.store.value(`SELECT ${d.groupConcat('name', ',')} FROM (SELECT name FROM things ORDER BY pk) x`)).toMatch(/^(Alpha,beta,Gamma)$/);
+    expect(await t.store.value(`SELECT ${d.toInt("'42'")}`)).toBe(42);
+    const flags = JSON.stringify([{ key: 'no_login', severity: 'red' }]);
+    expect(await t.store.value(`SELECT CASE WHEN ${d.jsonArrayHasKeyIn('?', 2)} THEN 1 ELSE 0 END`, [flags, 'x', 'no_login'])).toBe(1);
+    expect(await t.store.value(`SELECT CASE WHEN ${d.jsonArrayHasKeyIn('?', 1)} THEN 1 ELSE 0 END`, [flags, 'x'])).toBe(0);
+  });
+});
