@@ -1,7 +1,7 @@
 /**
- * Runs once when the server starts: refuse to run without secrets, hold the database's lock (a
- * restore refuses while it is held), migrate, resume the CSV imports a stopped server left
- * running, start background jobs.
+ * Runs once when the server starts: refuse to run without secrets, hold the SQLite file's lock (a
+ * restore refuses while it is held), open and migrate the database, resume the CSV imports a
+ * stopped server left running, start background jobs.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
@@ -9,16 +9,29 @@ export async function register() {
     console.error('NEXTAUTH_SECRET is not set. Trellis refuses to start in production without it: set it to a long random string (e.g. `openssl rand -base64 32`).');
     process.exit(1);
   }
-  const { databaseFile } = await import('./db/open');
-  const { takeAppLockWhenFree } = await import('./lib/server/app-lock');
-  takeAppLockWhenFree(databaseFile()).catch((error: unknown) => console.error('Could not take the lock on the database', error));
-  const { getDb } = await import('./db/client');
+  const { isPostgresUrl } = await import('./db/postgres');
+  // The lock guards a SQLite file against a restore; PostgreSQL has no such file.
+  if (!isPostgresUrl(process.env.DATABASE_URL)) {
+    const { databaseFile } = await import('./db/open');
+    const { takeAppLockWhenFree } = await import('./lib/server/app-lock');
+    takeAppLockWhenFree(databaseFile()).catch((error: unknown) => console.error('Could not take the lock on the database', error));
+  }
+  const { getStore } = await import('./db/client');
   const { backgroundWorkHere, startWorker } = await import('./lib/server/worker');
-  const db = getDb();
+  const db = await getStore();
   // TRELLIS_WORKER=off: pages and the API only; `npm run worker` does the background work.
   if (backgroundWorkHere()) {
     const { resumeImports } = await import('./lib/server/imports/csv-import');
-    resumeImports(db);
-    startWorker(db);
+    // The resumed imports finish in the background; each logs its own failure.
+    try {
+      await resumeImports(db);
+    } catch (error) {
+      console.error('Could not resume the CSV imports', error);
+    }
+    try {
+      await startWorker(db);
+    } catch (error) {
+      console.error('Could not start the background work', error);
+    }
   }
 }

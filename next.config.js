@@ -2,8 +2,9 @@
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // better-sqlite3 is a native addon: load it from node_modules at run time, never bundle it.
-  serverExternalPackages: ['better-sqlite3', 'proper-lockfile'],
+  // Loaded from node_modules at run time, never bundled: better-sqlite3 is a native addon,
+  // graphile-worker loads its SQL migrations from its own folder.
+  serverExternalPackages: ['better-sqlite3', 'proper-lockfile', 'graphile-worker', 'pg'],
   poweredByHeader: false,
   // `npm run typecheck` checks the whole project (scripts and tests too) before the build.
   typescript: { ignoreBuildErrors: true },

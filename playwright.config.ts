@@ -9,6 +9,8 @@ process.env.E2E_RUN_ID ??= String(Date.now());
 export const EXAMPLES_PORT = PORT + 1;
 /** A third server, a small demo portfolio of its own, for the fuzz suite (e2e/fuzz.spec.ts) only. */
 export const FUZZ_PORT = PORT + 2;
+/** The PostgreSQL deployment (scripts/e2e-pg.ts): two web processes on PG_PORT and PG_PORT + 1, and a worker. */
+export const PG_PORT = PORT + 3;
 
 /** CHROMIUM_PATH, else Debian's chromium, else the browser `npx playwright install` downloads. */
 function chromiumPath(): string | undefined {
@@ -35,7 +37,11 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } }],
+  projects: [
+    { name: 'chromium', testIgnore: 'postgres/**', use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } },
+    // A representative set on PostgreSQL, two web processes and a worker: sign-in, ingest, scores, publish, cohorts.
+    { name: 'postgres', testMatch: 'postgres/**/*.spec.ts', use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 }, baseURL: `http://localhost:${PG_PORT}` } },
+  ],
   webServer: [
     {
       command: `npx tsx scripts/e2e-server.ts --fixture demo --port ${PORT}`,
@@ -48,6 +54,15 @@ export default defineConfig({
     {
       command: `npx tsx scripts/e2e-server.ts --fixture examples --port ${EXAMPLES_PORT}`,
       url: `http://localhost:${EXAMPLES_PORT}/api/health`,
+      timeout: 600_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `npx tsx scripts/e2e-pg.ts --port ${PG_PORT}`,
+      // the second web process: the first answers no sooner
+      url: `http://localhost:${PG_PORT + 1}/api/health`,
       timeout: 600_000,
       reuseExistingServer: false,
       stdout: 'pipe',

@@ -1,13 +1,23 @@
 import 'server-only';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
-import { type Db, openDatabase } from './open';
+import { openStore, type Store } from '@/lib/server/store';
 
-export type { Db } from './open';
+export type { Store } from '@/lib/server/store';
 
-const globalForDb = globalThis as unknown as { trellisDb?: Db };
+const globalForStore = globalThis as unknown as { trellisStore?: Promise<Store> };
 
-/** The app's one connection, migrated on first use and cached across hot reloads in development. */
-export function getDb(): Db {
-  if (!globalForDb.trellisDb) globalForDb.trellisDb = prepareDatabase(openDatabase());
-  return globalForDb.trellisDb;
+/**
+ * The app's store for `DATABASE_URL` (a SQLite file by default, or PostgreSQL), migrated and
+ * prepared on first use and kept across hot reloads in development. A failed open is not kept:
+ * the next call tries again.
+ */
+export function getStore(): Promise<Store> {
+  if (!globalForStore.trellisStore) {
+    const opening = openStore().then(prepareDatabase);
+    globalForStore.trellisStore = opening;
+    opening.catch(() => {
+      if (globalForStore.trellisStore === opening) globalForStore.trellisStore = undefined;
+    });
+  }
+  return globalForStore.trellisStore;
 }

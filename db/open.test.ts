@@ -1,20 +1,23 @@
 /** The connection settings every process opens the database with. */
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openDatabase, type Db } from '@/db/open';
-import { createTempDb } from '@/lib/testing/temp-db';
+import { expect, it } from 'vitest';
+import { openDatabase } from '@/db/open';
+import { SqliteStore } from '@/lib/server/store';
+import { describeEngines } from '@/lib/testing/engines';
 
-let db: Db;
-let cleanup: () => void;
-beforeEach(() => ({ db, cleanup } = createTempDb()));
-afterEach(() => cleanup());
-
-it('commits are synced to disk before they return (WAL with synchronous FULL)', () => {
-  expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
-  expect(db.$client.pragma('synchronous', { simple: true })).toBe(2);
-  const again = openDatabase(db.$client.name);
-  try {
-    expect(again.$client.pragma('synchronous', { simple: true })).toBe(2);
-  } finally {
-    again.$client.close();
-  }
-});
+describeEngines(
+  'opening the SQLite file',
+  (t) => {
+    it('commits are synced to disk before they return (WAL with synchronous FULL)', () => {
+      const client = (t.store as SqliteStore).client;
+      expect(client.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(client.pragma('synchronous', { simple: true })).toBe(2);
+      const again = openDatabase(client.name);
+      try {
+        expect(again.$client.pragma('synchronous', { simple: true })).toBe(2);
+      } finally {
+        again.$client.close();
+      }
+    });
+  },
+  { engines: ['sqlite'] },
+);

@@ -1,5 +1,7 @@
 /**
- * Opening the SQLite file, shared by the app (db/client.ts) and the command-line scripts.
+ * Opening and migrating the SQLite file with the connection settings of every process: the storage
+ * layer's SQLite store (lib/server/store) opens its file here, and so do the scripts that read a
+ * running server's file on a read-only connection of their own (the crash test, bench-ingest).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,10 +11,6 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-
-/** A transaction handle: what functions that only read or write rows take, so they compose inside a transaction. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type DbLike = Db | Tx;
 
 export const DEFAULT_DATABASE_FILE = './data/trellis.db';
 

@@ -1,6 +1,7 @@
 /**
- * Opening and migrating a PostgreSQL database (`DATABASE_URL=postgres://...`). The app itself runs
- * on SQLite (db/open.ts); PostgreSQL is used by `npm run db:migrate` and `npm run db:copy`.
+ * Connecting to and migrating a PostgreSQL database (`DATABASE_URL=postgres://...`). The app's
+ * queries reach it through the storage layer (lib/server/store, which opens its pool and migrates
+ * through here); `npm run db:copy` fills one from a SQLite file.
  */
 import path from 'node:path';
 import pg from 'pg';

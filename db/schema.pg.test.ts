@@ -9,7 +9,8 @@ import { is } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as sqliteSchema from '@/db/schema';
 import { migratePostgres } from '@/db/postgres';
-import { createTempDb } from '@/lib/testing/temp-db';
+import type { SqliteStore } from '@/lib/server/store';
+import { freshStore } from '@/lib/testing/engines';
 import { createTempPgDatabase } from '@/lib/testing/temp-pg';
 import { postgresShape, shapeDifferences, sqliteShape, type SchemaShape } from '@/lib/testing/schema-shape';
 
@@ -47,12 +48,13 @@ function asPostgres(shape: SchemaShape): SchemaShape {
 }
 
 describe('the PostgreSQL schema', () => {
-  let sqlite: ReturnType<typeof createTempDb>;
+  let sqlite: Awaited<ReturnType<typeof freshStore>>;
+  const sqliteStore = () => sqlite.store as SqliteStore;
   let pgDb: Awaited<ReturnType<typeof createTempPgDatabase>>;
   let client: pg.Client;
 
   beforeAll(async () => {
-    sqlite = createTempDb('trellis-schema-');
+    sqlite = await freshStore('sqlite');
     pgDb = await createTempPgDatabase();
     await migratePostgres(pgDb.url);
     client = new pg.Client({ connectionString: pgDb.url });
@@ -61,11 +63,11 @@ describe('the PostgreSQL schema', () => {
   afterAll(async () => {
     await client?.end();
     await pgDb?.cleanup();
-    sqlite?.cleanup();
+    await sqlite?.dispose();
   });
 
   it('equals the SQLite schema after both are migrated', async () => {
-    const expected = asPostgres(sqliteShape(sqlite.db));
+    const expected = asPostgres(sqliteShape(sqliteStore()));
     const actual = await postgresShape(client);
     expect(Object.keys(expected).length).toBeGreaterThan(25);
     expect(shapeDifferences(expected, actual)).toEqual([]);
@@ -89,10 +91,10 @@ describe('the PostgreSQL schema', () => {
 
   it('reports a column added to one schema only', async () => {
     await client.query('ALTER TABLE accounts ADD COLUMN region text');
-    sqlite.db.$client.exec('ALTER TABLE contacts ADD COLUMN phone text');
-    sqlite.db.$client.exec('CREATE INDEX contacts_phone_idx ON contacts (phone)');
+    sqliteStore().client.exec('ALTER TABLE contacts ADD COLUMN phone text');
+    sqliteStore().client.exec('CREATE INDEX contacts_phone_idx ON contacts (phone)');
     try {
-      const diff = shapeDifferences(asPostgres(sqliteShape(sqlite.db)), await postgresShape(client));
+      const diff = shapeDifferences(asPostgres(sqliteShape(sqliteStore())), await postgresShape(client));
       expect([...diff].sort()).toEqual([
         'accounts.region: column only in PostgreSQL',
         'contacts.phone: column only in SQLite',
@@ -106,7 +108,7 @@ describe('the PostgreSQL schema', () => {
   it('reports a type, nullability or primary-key difference', async () => {
     await client.query('ALTER TABLE jobs ALTER COLUMN progress TYPE real, ALTER COLUMN message SET NOT NULL');
     await client.query('ALTER TABLE settings DROP CONSTRAINT settings_pkey');
-    const diff = shapeDifferences(asPostgres(sqliteShape(sqlite.db)), await postgresShape(client));
+    const diff = shapeDifferences(asPostgres(sqliteShape(sqliteStore())), await postgresShape(client));
     expect(diff.filter((d) => d.startsWith('jobs.'))).toEqual([
       'jobs.message: SQLite {"name":"message","type":"text","notNull":false,"default":null}, PostgreSQL {"name":"message","type":"text","notNull":true,"default":null}',
       'jobs.progress: SQLite {"name":"progress","type":"double precision","notNull":true,"default":"0"}, PostgreSQL {"name":"progress","type":"real","notNull":true,"default":"0"}',

@@ -2,7 +2,7 @@ import 'server-only';
 import type { NextAuthOptions, Session } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import type { Role } from '@/lib/roles';
 import { sameSitePath } from '@/lib/safe-redirect';
 import { clientAddress } from '@/lib/server/client-address';
@@ -83,7 +83,7 @@ export const authOptions: NextAuthOptions = {
         const email = String(credentials?.email ?? '');
         const password = String(credentials?.password ?? '');
         try {
-          const user = await authenticate(getDb(), email, password, clientIp(req?.headers));
+          const user = await authenticate(await getStore(), email, password, clientIp(req?.headers));
           return { id: String(user.pk), email: user.email, name: user.name, role: user.role };
         } catch (error) {
           // next-auth passes the message of an Error thrown here back to the sign-in form.
@@ -96,13 +96,13 @@ export const authOptions: NextAuthOptions = {
   ],
   events: {
     async signOut({ token }) {
-      if (typeof token?.uid === 'number') endSessions(getDb(), token.uid, token.email ?? 'anonymous');
+      if (typeof token?.uid === 'number') await endSessions(await getStore(), token.uid, token.email ?? 'anonymous');
     },
   },
   callbacks: {
     async signIn({ account, profile }) {
       if (account?.provider !== 'oidc') return true;
-      return checkOidcSignIn(getDb(), profile as OidcProfile | undefined);
+      return checkOidcSignIn(await getStore(), profile as OidcProfile | undefined);
     },
     /** Only paths on this site, whatever callbackUrl asked for (see safe-redirect.ts). */
     async redirect({ url, baseUrl }) {
@@ -111,7 +111,7 @@ export const authOptions: NextAuthOptions = {
     },
     async jwt({ token, user, account }) {
       if (user && account) {
-        const row = findUserByEmail(getDb(), user.email ?? '');
+        const row = await findUserByEmail(await getStore(), user.email ?? '');
         if (row) {
           token.uid = row.pk;
           token.role = row.role;
@@ -123,7 +123,7 @@ export const authOptions: NextAuthOptions = {
     },
     /** /api/auth/session: the user as the database knows them now; nothing for an ended session. */
     async session({ session, token }) {
-      const row = typeof token.uid === 'number' ? findUserByPk(getDb(), token.uid) : undefined;
+      const row = typeof token.uid === 'number' ? await findUserByPk(await getStore(), token.uid) : undefined;
       if (!row || row.disabledAt || !sessionCurrent(row, token.sv)) return { expires: session.expires } as Session;
       session.user = { id: row.pk, email: row.email, name: row.name, role: row.role };
       return session;

@@ -13,21 +13,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '@/db/open';
 import { seedDemo } from '@/db/seed';
 import { DEFAULT_TRIGGERS } from '@/lib/scoring';
 import { upsertAccounts } from '@/lib/server/commands/accounts';
 import { applyEventsToAggregates, rebuildAggregates, type AggregatableEvent } from '@/lib/server/commands/aggregates';
-import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { mulberry32 } from '@/lib/testing/random';
 import { positive } from './bench-support';
-import { run } from './cli';
+import { openMigratedSqlite, run } from './cli';
 
 const DAY = 86_400_000;
 const BATCH = 1000;
 const ACCOUNTS_PER_SORTED_BATCH = 20;
 
-run(() => {
+/** Thrown to roll a timed transaction back. */
+class RollBack extends Error {}
+
+run(async () => {
   const { values } = parseArgs({ options: { accounts: { type: 'string' }, days: { type: 'string' }, prefill: { type: 'string' }, runs: { type: 'string' }, 'rebuild-months': { type: 'string' } } });
   const accounts = Math.round(positive('accounts', values.accounts, 1000));
   const days = Math.round(positive('days', values.days, 60));
@@ -36,10 +37,10 @@ run(() => {
   const rebuildMonths = values['rebuild-months'] === undefined ? 0 : Math.round(positive('rebuild-months', values['rebuild-months'], 0));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-aggregates-'));
-  const db = prepareDatabase(openDatabase(path.join(dir, 'trellis.db')));
+  const db = await openMigratedSqlite(path.join(dir, 'trellis.db'));
   try {
-    upsertAccounts(db, Array.from({ length: accounts }, (_, i) => ({ id: `BENCH-${i}`, name: `Bench ${i}`, tier: 'core', startedAt: Date.now() - 400 * DAY })));
-    const pks = db.$client.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[];
+    await upsertAccounts(db, Array.from({ length: accounts }, (_, i) => ({ id: `BENCH-${i}`, name: `Bench ${i}`, tier: 'core', startedAt: Date.now() - 400 * DAY })));
+    const pks = await db.column<number>('SELECT pk FROM accounts ORDER BY pk');
     const random = mulberry32(42); // seeded: runs are comparable
     const types = DEFAULT_TRIGGERS.map((t) => t.key);
     const now = Date.now();
@@ -53,49 +54,52 @@ run(() => {
         if (type === 'outreach.replied') properties = { responseHours: Math.round(random() * 480) / 10 };
         return { accountPk: pks[account]!, contactPk: null, type, occurredAt: now - Math.floor(random() * days * DAY), count: 1 + Math.floor(random() * 3), properties };
       });
-    for (let b = 0; b < prefill; b++) db.transaction(() => applyEventsToAggregates(db, batch('spread', b)));
+    for (let b = 0; b < prefill; b++) await db.tx((tx) => applyEventsToAggregates(tx, batch('spread', b)));
     console.log(`${accounts} accounts, ${prefill} batches of ${BATCH} events stored over ${days} days; ${runs} timed batches per layout after one warm-up, each rolled back`);
-    const c = db.$client;
     for (const layout of ['spread', 'by-account']) {
       let b = 0;
-      const once = () => {
+      const once = async () => {
         const events = batch(layout, b++);
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();
-        c.prepare('BEGIN IMMEDIATE').run();
-        try {
-          applyEventsToAggregates(db, events);
-        } finally {
-          c.prepare('ROLLBACK').run();
-        }
+        await db
+          .tx(async (tx) => {
+            await applyEventsToAggregates(tx, events);
+            throw new RollBack();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof RollBack)) throw error;
+          });
         const cpu = process.cpuUsage(cpu0);
         return { wall: performance.now() - t0, cpu: (cpu.user + cpu.system) / 1000 };
       };
-      once();
-      const times = Array.from({ length: runs }, once);
+      await once();
+      const times: { wall: number; cpu: number }[] = [];
+      for (let i = 0; i < runs; i++) times.push(await once());
       const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
       const wall = times.map((t) => t.wall);
       console.log(`${layout.padEnd(10)} median ${median(wall).toFixed(1)} ms wall (min ${wall[0]!.toFixed(1)}, max ${wall[wall.length - 1]!.toFixed(1)}), median ${median(times.map((t) => t.cpu)).toFixed(1)} ms CPU per batch of ${BATCH}`);
     }
     if (rebuildMonths > 0) {
-      const seeded = prepareDatabase(openDatabase(path.join(dir, 'seeded.db')));
+      const seeded = await openMigratedSqlite(path.join(dir, 'seeded.db'));
       try {
-        seedDemo(seeded, { accounts, months: rebuildMonths, seed: 7, end: new Date(Date.UTC(2026, 11, 1)) });
-        const events = seeded.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
-        const results = Array.from({ length: 3 }, () => {
+        await seedDemo(seeded, { accounts, months: rebuildMonths, seed: 7, end: new Date(Date.UTC(2026, 11, 1)) });
+        const events = (await seeded.value<number>('SELECT count(*) FROM events')) ?? 0;
+        const results: string[] = [];
+        for (let i = 0; i < 3; i++) {
           const cpu0 = process.cpuUsage();
           const t0 = performance.now();
-          rebuildAggregates(seeded);
+          await rebuildAggregates(seeded);
           const cpu = process.cpuUsage(cpu0);
-          return `${((performance.now() - t0) / 1000).toFixed(2)} s (CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)`;
-        });
+          results.push(`${((performance.now() - t0) / 1000).toFixed(2)} s (CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)`);
+        }
         console.log(`rebuildAggregates of ${events.toLocaleString('en-US')} events (${accounts} accounts, ${rebuildMonths} months): ${results.join(', ')}`);
       } finally {
-        seeded.$client.close();
+        await seeded.close();
       }
     }
   } finally {
-    db.$client.close();
+    await db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

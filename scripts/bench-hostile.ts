@@ -16,12 +16,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '@/db/open';
 import { upsertAccounts } from '@/lib/server/commands/accounts';
 import { createApiKey } from '@/lib/server/commands/api-keys';
-import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { positive } from './bench-support';
-import { run } from './cli';
+import { openMigratedSqlite, run } from './cli';
 import { buildIfNeeded, startServer, waitForHealth } from './serve';
 
 const DAY = 86_400_000;
@@ -49,10 +47,10 @@ run(async () => {
   const port = positive('--port', values.port, 3990);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-hostile-'));
   const file = path.join(dir, 'trellis.db');
-  const db = prepareDatabase(openDatabase(file));
-  upsertAccounts(db, Array.from({ length: accounts }, (_, i) => ({ id: `H-${i}`, name: `Hostile ${i}` })));
-  const key = createApiKey(db, { name: 'bench', scope: 'ingest' }, { actor: 'bench' }).key;
-  db.$client.close();
+  const db = await openMigratedSqlite(file);
+  await upsertAccounts(db, Array.from({ length: accounts }, (_, i) => ({ id: `H-${i}`, name: `Hostile ${i}` })));
+  const key = (await createApiKey(db, { name: 'bench', scope: 'ingest' }, { actor: 'bench' })).key;
+  await db.close();
 
   buildIfNeeded();
   const base = `http://localhost:${port}`;

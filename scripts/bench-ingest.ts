@@ -20,9 +20,8 @@ import { DEFAULT_TRIGGERS } from '@/lib/scoring';
 import { upsertAccounts } from '@/lib/server/commands/accounts';
 import { createApiKey } from '@/lib/server/commands/api-keys';
 import { mulberry32 } from '@/lib/testing/random';
-import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { cpuSeconds } from './bench-support';
-import { run, UsageError } from './cli';
+import { openMigratedSqlite, run, UsageError } from './cli';
 import { buildIfNeeded, waitForHealth } from './serve';
 
 const DAY = 86_400_000;
@@ -92,13 +91,13 @@ async function sendAll(url: string, key: string, bodies: string[], concurrency: 
 }
 
 /** The same rows, straight into the events table: no HTTP, validation, aggregates or scoring. */
-function rawInserts(dir: string, accounts: number, batches: BenchEvent[][]) {
-  const db = prepareDatabase(openDatabase(path.join(dir, 'raw.db')));
-  upsertAccounts(db, Array.from({ length: accounts }, (_, i) => ({ id: `BENCH-${i}`, name: `Bench ${i}` })));
-  const c = db.$client;
+async function rawInserts(dir: string, accounts: number, batches: BenchEvent[][]) {
+  const db = await openMigratedSqlite(path.join(dir, 'raw.db'));
+  await upsertAccounts(db, Array.from({ length: accounts }, (_, i) => ({ id: `BENCH-${i}`, name: `Bench ${i}` })));
+  const c = db.client;
   const pks = new Map((c.prepare('SELECT id, pk FROM accounts').all() as { id: string; pk: number }[]).map((r) => [r.id, r.pk]));
   const insert = c.prepare('INSERT INTO events (id, account_pk, type, occurred_at, count, properties, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  const write = db.$client.transaction((batch: BenchEvent[]) => {
+  const write = c.transaction((batch: BenchEvent[]) => {
     const now = Date.now();
     for (const e of batch) insert.run(e.id, pks.get(e.accountId)!, e.type, Date.parse(e.occurredAt), e.count, e.properties ? JSON.stringify(e.properties) : null, 'bench', now);
   });
@@ -149,10 +148,10 @@ run(async () => {
   const file = path.join(dir, 'trellis.db');
   let server: ChildProcess | null = null;
   try {
-    const db = prepareDatabase(openDatabase(file));
-    upsertAccounts(db, Array.from({ length: accounts! }, (_, i) => ({ id: `BENCH-${i}`, name: `Bench ${i}`, tier: 'core' as const, startedAt: Date.now() - 400 * DAY })));
-    const key = createApiKey(db, { name: 'bench', scope: 'ingest' }, { actor: 'bench' }).key;
-    db.$client.close();
+    const db = await openMigratedSqlite(file);
+    await upsertAccounts(db, Array.from({ length: accounts! }, (_, i) => ({ id: `BENCH-${i}`, name: `Bench ${i}`, tier: 'core' as const, startedAt: Date.now() - 400 * DAY })));
+    const key = (await createApiKey(db, { name: 'bench', scope: 'ingest' }, { actor: 'bench' })).key;
+    await db.close();
 
     const now = Date.now();
     const all = makeBatches({ accounts: accounts!, batches: warmup! + batches!, size: size!, days: days!, layout }, now);
@@ -195,7 +194,7 @@ run(async () => {
     if (left) throw new Error(`${left} accounts still wait for their rescore 60 s after the last answer`);
     if (stored !== (warmup! + timed.sent) * size!) throw new Error(`expected ${(warmup! + timed.sent) * size!} stored events, found ${stored}`);
 
-    const rawSeconds = rawInserts(dir, accounts!, all.slice(warmup, warmup! + timed.sent));
+    const rawSeconds = await rawInserts(dir, accounts!, all.slice(warmup, warmup! + timed.sent));
     const rawRate = events / rawSeconds;
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     console.log(`HTTP:  ${events.toLocaleString('en')} events in ${timed.seconds.toFixed(2)} s = ${Math.round(httpRate).toLocaleString('en')} events/s` +

@@ -6,8 +6,14 @@
  *
  *   DATABASE_URL=file:/tmp/mixed/trellis.db npx tsx scripts/bench-mixed.ts [--seconds 60] [--rate 5000] [--readers 20] [--in-flight 8] [--worker] [--profile DIR]
  *
+ * DATABASE_URL may be a postgres:// URL: the server, the worker and the rescore get it as it is.
+ *
  * --worker: the web process runs with TRELLIS_WORKER=off and `npm run worker` does the rescoring
  * in a process of its own (its CPU time is reported apart).
+ *
+ * --web N: N web processes (ports --port, --port + 1, ...), as behind a load balancer: batches go
+ * to them in turn and the readers are split between them (reported: the sum of their requests,
+ * the worst of their latencies). Meant with PostgreSQL and --worker.
  *
  * Use a scored portfolio (e.g. `npm run db:seed -- --accounts 2000 --months 12`); the run adds events to it.
  */
@@ -16,13 +22,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { databaseFile, openDatabase } from '@/db/open';
 import { createApiKey } from '@/lib/server/commands/api-keys';
 import { upsertUser } from '@/lib/server/commands/users';
 import { aggregatedEventCount } from '@/lib/server/queries/aggregate-reader';
+import { openStore } from '@/lib/server/store';
 import { cpuSeconds, signInCookie } from './bench-support';
-import { openMigratedDatabase, run } from './cli';
-import { buildIfNeeded, startServer, waitForHealth } from './serve';
+import { openMigratedStore, run, withMigratedStore } from './cli';
+import { buildIfNeeded, serverDatabase, startServer, waitForHealth } from './serve';
 
 const EMAIL = 'bench-mixed@example.com';
 const PASSWORD = 'bench-password-not-secret';
@@ -33,29 +39,43 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 run(async () => {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '5000' }, readers: { type: 'string', default: '20' }, 'in-flight': { type: 'string', default: '8' }, port: { type: 'string', default: '3960' }, profile: { type: 'string' }, worker: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '5000' }, readers: { type: 'string', default: '20' }, 'in-flight': { type: 'string', default: '8' }, port: { type: 'string', default: '3960' }, profile: { type: 'string' }, worker: { type: 'boolean', default: false }, web: { type: 'string', default: '1' } } });
+  const webCount = Math.max(1, Number(values.web));
   const seconds = Number(values.seconds);
   const rate = Number(values.rate);
   const maxInFlight = Number(values['in-flight']);
   const port = Number(values.port);
-  const db = openMigratedDatabase();
-  await upsertUser(db, { email: EMAIL, role: 'manager', password: PASSWORD }, { actor: 'bench' });
-  const key = createApiKey(db, { name: `mixed ${Date.now()}`, scope: 'ingest' }, { actor: 'bench' }).key;
-  const accountIds = db.$client.prepare('SELECT id FROM accounts WHERE churned_at IS NULL').pluck().all() as string[];
-  const before = db.$client.prepare('SELECT max(pk) FROM events').pluck().get() as number;
-  db.$client.close();
+  const { key, accountIds, before } = await withMigratedStore(async (db) => {
+    await upsertUser(db, { email: EMAIL, role: 'manager', password: PASSWORD }, { actor: 'bench' });
+    return {
+      key: (await createApiKey(db, { name: `mixed ${Date.now()}`, scope: 'ingest' }, { actor: 'bench' })).key,
+      accountIds: await db.column<string>('SELECT id FROM accounts WHERE churned_at IS NULL ORDER BY pk'),
+      before: (await db.value<number | null>('SELECT max(pk) FROM events')) ?? 0,
+    };
+  });
 
   buildIfNeeded();
   // --profile DIR: a CPU profile of the server (node --cpu-prof), written when it stops.
   const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : [];
-  const server = startServer({ port, databaseFile: databaseFile(), env: { NEXTAUTH_SECRET: 'bench-secret', ...(values.worker ? { TRELLIS_WORKER: 'off' } : {}) }, nodeArgs });
+  const database = serverDatabase();
+  const servers = Array.from({ length: webCount }, (_, i) =>
+    startServer({
+      port: port + i,
+      databaseFile: database.databaseFile,
+      env: { ...database.env, NEXTAUTH_SECRET: 'bench-secret', ...(values.worker ? { TRELLIS_WORKER: 'off' } : {}) },
+      nodeArgs,
+    }),
+  );
   const worker = values.worker
-    ? spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], { env: { ...process.env, DATABASE_URL: `file:${databaseFile()}` }, stdio: ['ignore', 'ignore', 'inherit'] })
+    ? spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+        env: { ...process.env, DATABASE_URL: database.env.DATABASE_URL ?? `file:${database.databaseFile}` },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      })
     : null;
-  const base = `http://localhost:${port}`;
+  const bases = servers.map((_, i) => `http://localhost:${port + i}`);
   try {
-    await waitForHealth(base);
-    const cookie = await signInCookie(base, EMAIL, PASSWORD);
+    for (const base of bases) await waitForHealth(base);
+    const cookie = await signInCookie(bases[0]!, EMAIL, PASSWORD);
     const runTag = Date.now().toString(36);
     const idOf = (k: number) => `mixed-${runTag}-${k}`;
     const interval = (BATCH / rate) * 1000;
@@ -65,7 +85,16 @@ run(async () => {
     const failed: string[] = [];
     let batches = 0;
     const deadline = Date.now() + seconds * 1000;
-    const cpuBefore = cpuSeconds(server.pid!);
+    const serversCpu = () => {
+      let sum = 0;
+      for (const s of servers) {
+        const c = cpuSeconds(s.pid!);
+        if (c === null) return null;
+        sum += c;
+      }
+      return sum;
+    };
+    const cpuBefore = serversCpu();
     const workerCpuBefore = worker ? cpuSeconds(worker.pid!) : null;
     const loadBefore = os.loadavg();
 
@@ -85,7 +114,7 @@ run(async () => {
           inFlight += 1;
           const started = performance.now();
           pending.push(
-            fetch(`${base}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(events) })
+            fetch(`${bases[n % bases.length]}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(events) })
               .then(async (res) => {
                 const text = await res.text();
                 writeLatencies.push(performance.now() - started);
@@ -103,11 +132,11 @@ run(async () => {
 
     // How long touched accounts wait for their rescore: the age of the oldest one listed, sampled.
     const waits: number[] = [];
-    const peek = openDatabase(databaseFile(), { readonly: true });
-    const oldest = () => peek.$client.prepare('SELECT count(*) AS n, min(queued_at) AS at FROM rescore_pending').get() as { n: number; at: number | null };
+    const peek = await openStore(process.env.DATABASE_URL, { migrate: false, poolSize: 1 });
+    const oldest = async () => (await peek.get<{ n: number; at: number | null }>('SELECT count(*) AS n, min(queued_at) AS at FROM rescore_pending'))!;
     const sampler = (async () => {
       while (Date.now() < deadline) {
-        const o = oldest();
+        const o = await oldest();
         waits.push(o.at === null ? 0 : Date.now() - o.at);
         await sleep(250);
       }
@@ -122,33 +151,45 @@ run(async () => {
       child.on('exit', (code) => resolve({ code, ms: performance.now() - rescoreStarted }));
     });
 
-    const reads = await autocannon({
-      url: `${base}/api/app/accounts?band=red&sort=-arr&limit=100&owner=*`,
-      connections: Number(values.readers),
-      duration: seconds,
-      headers: { cookie },
-    });
+    const readers = Number(values.readers);
+    const readRuns = await Promise.all(
+      bases.map((base, i) =>
+        autocannon({
+          url: `${base}/api/app/accounts?band=red&sort=-arr&limit=100&owner=*`,
+          connections: Math.floor(readers / bases.length) + (i < readers % bases.length ? 1 : 0),
+          duration: seconds,
+          headers: { cookie },
+        }),
+      ),
+    );
+    const worst = (f: (r: autocannon.Result) => number) => Math.max(...readRuns.map(f));
+    const reads = {
+      requests: { average: readRuns.reduce((sum, r) => sum + r.requests.average, 0) },
+      latency: { p50: worst((r) => r.latency.p50), p90: worst((r) => r.latency.p90), p97_5: worst((r) => r.latency.p97_5), p99: worst((r) => r.latency.p99) },
+      errors: readRuns.reduce((sum, r) => sum + r.errors, 0),
+      non2xx: readRuns.reduce((sum, r) => sum + r.non2xx, 0),
+    };
     await writers;
     await sampler;
-    const cpuUnderLoad = cpuSeconds(server.pid!);
+    const cpuUnderLoad = serversCpu();
     const workerCpuUnderLoad = worker ? cpuSeconds(worker.pid!) : null;
     const loadAfter = os.loadavg();
     // After the last batch: how long until every touched account has its new score.
     const drainStarted = performance.now();
-    while (oldest().n > 0 && performance.now() - drainStarted < 60_000) await sleep(50);
+    while ((await oldest()).n > 0 && performance.now() - drainStarted < 60_000) await sleep(50);
     const drainMs = performance.now() - drainStarted;
     const rescoreResult = await rescoreDone;
-    const leftWaiting = oldest().n;
-    peek.$client.close();
+    const leftWaiting = (await oldest()).n;
+    await peek.close();
 
     // Every acknowledged event stored exactly once (ids are unique in the table, so "once" is the
     // aggregates agreeing with the events); stored but unacknowledged events would be batches whose
     // answer was lost after the commit (safe to re-send: the ids make it idempotent).
-    const check = openMigratedDatabase();
-    const stored = new Set(check.$client.prepare('SELECT id FROM events WHERE pk > ?').pluck().all(before) as string[]);
-    const counted = aggregatedEventCount(check);
-    const summed = check.$client.prepare('SELECT sum(count) FROM events').pluck().get() as number;
-    check.$client.close();
+    const check = await openMigratedStore();
+    const stored = new Set(await check.column<string>('SELECT id FROM events WHERE pk > ?', [before]));
+    const counted = await aggregatedEventCount(check);
+    const summed = await check.value<number>('SELECT sum(count) FROM events');
+    await check.close();
     let missing = 0;
     let acknowledgedEvents = 0;
     for (const [n, accepted] of acknowledged) {
@@ -164,20 +205,20 @@ run(async () => {
     const cpu = cpuBefore !== null && cpuUnderLoad !== null ? `${(cpuUnderLoad - cpuBefore).toFixed(1)} s` : 'n/a';
     const workerCpu = workerCpuBefore !== null && workerCpuUnderLoad !== null ? `; worker process ${(workerCpuUnderLoad - workerCpuBefore).toFixed(1)} s` : '';
     const readErrors = reads.errors + reads.non2xx;
-    console.log(`Mixed load for ${seconds} s on ${accountIds.length} active accounts (${os.cpus().length} cores):`);
+    console.log(`Mixed load for ${seconds} s on ${accountIds.length} active accounts (${os.cpus().length} cores; ${webCount} web process${webCount > 1 ? 'es' : ''}${worker ? ' + a worker' : ''}; ${database.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}):`);
     console.log(`  reads:    ${Math.round(reads.requests.average)} req/s, p50 ${reads.latency.p50} ms, ~p95 ${p95Read.toFixed(0)} ms, p99 ${reads.latency.p99} ms, errors ${readErrors}`);
     console.log(`  writes:   ${Math.round(acknowledgedEvents / seconds)} events/s acknowledged (${batches} batches of ${BATCH} sent), batch p50 ${pct(writeLatencies, 50).toFixed(0)} ms, p95 ${pct(writeLatencies, 95).toFixed(0)} ms, max ${pct(writeLatencies, 100).toFixed(0)} ms, errors ${failed.length}`);
     console.log(`  freshness: oldest account waiting for its rescore (sampled every 250 ms): p50 ${pct(waits, 50)} ms, p95 ${pct(waits, 95)} ms, max ${pct(waits, 100)} ms; all rescored ${drainMs.toFixed(0)} ms after the last batch`);
     console.log(`  rescore:  exit ${rescoreResult.code} after ${(rescoreResult.ms / 1000).toFixed(1)} s (another process, --current-only)`);
     console.log(`  events:   ${acknowledgedEvents} acknowledged, ${stored.size} stored; acknowledged but missing ${missing}; batches stored without an answer ${unacknowledgedStored}; aggregates ${counted === summed ? 'match' : `DIFFER (${counted} vs ${summed})`} the events`);
-    console.log(`  server:   ${cpu} CPU during the run${workerCpu}; load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after (1 min)`);
+    console.log(`  web:      ${cpu} CPU during the run${workerCpu}; load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after (1 min)`);
     for (const f of failed.slice(0, 5)) console.log(`  failed ${f}`);
     if (rescoreResult.code !== 0) console.log(`  rescore stderr: ${rescoreErr.trim().split('\n').slice(-5).join(' | ')}`);
     const ok = readErrors === 0 && failed.length === 0 && missing === 0 && counted === summed && rescoreResult.code === 0 && leftWaiting === 0;
     console.log(ok ? 'OK: no errors, every acknowledged event stored once, every touched account rescored.' : 'FAILED: see above.');
     if (!ok) process.exitCode = 1;
   } finally {
-    server.kill('SIGTERM');
+    for (const server of servers) server.kill('SIGTERM');
     worker?.kill('SIGTERM');
   }
 });

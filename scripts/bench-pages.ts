@@ -6,6 +6,7 @@
  * beside each, since the machine may be shared.
  *
  *   DATABASE_URL=file:/tmp/bench/trellis.db npx tsx scripts/bench-pages.ts [--connections 20] [--seconds 20] [--single 30] [--port 3900]
+ *   (or DATABASE_URL=postgres://...: the server gets it as it is)
  *
  * `--only TEXT` times only the routes whose title contains TEXT (e.g. `--only HTML` for the rendered pages).
  *
@@ -14,11 +15,10 @@
 import autocannon from 'autocannon';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { databaseFile } from '@/db/open';
 import { upsertUser } from '@/lib/server/commands/users';
 import { cpuSeconds, signInCookie } from './bench-support';
-import { openMigratedDatabase, run } from './cli';
-import { buildIfNeeded, startServer, waitForHealth } from './serve';
+import { run, withMigratedStore } from './cli';
+import { buildIfNeeded, serverDatabase, startServer, waitForHealth } from './serve';
 
 const EMAIL = 'bench-manager@example.com';
 const PASSWORD = 'bench-password-not-secret';
@@ -60,19 +60,22 @@ run(async () => {
   });
   const options = { connections: Number(values.connections), seconds: Number(values.seconds), runs: Number(values.single) };
   const port = Number(values.port);
-  const db = openMigratedDatabase();
-  await upsertUser(db, { email: EMAIL, role: 'manager', password: PASSWORD }, { actor: 'bench' });
-  const accounts = db.$client.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
-  const events = db.$client.prepare('SELECT coalesce(sum(events), 0) FROM account_activity').pluck().get() as number;
-  const sample = db.$client.prepare("SELECT a.id FROM accounts a JOIN scores s ON s.account_pk = a.pk WHERE s.band = 'red' LIMIT 1").pluck().get() as string;
-  const lastDay = db.$client.prepare('SELECT max(day) FROM score_snapshots').pluck().get() as number | null;
-  db.$client.close();
+  const { accounts, events, sample, lastDay } = await withMigratedStore(async (db) => {
+    await upsertUser(db, { email: EMAIL, role: 'manager', password: PASSWORD }, { actor: 'bench' });
+    return {
+      accounts: await db.value<number>('SELECT count(*) FROM accounts'),
+      events: await db.value<number>('SELECT coalesce(sum(events), 0) FROM account_activity'),
+      sample: (await db.value<string>("SELECT a.id FROM accounts a JOIN scores s ON s.account_pk = a.pk WHERE s.band = 'red' ORDER BY a.pk LIMIT 1")) ?? '',
+      lastDay: (await db.value<number | null>('SELECT max(day) FROM score_snapshots')) ?? null,
+    };
+  });
   // An earlier day of the history for the as-of routes: 90 days before its last.
   const asOf = new Date(((lastDay ?? Math.floor(Date.now() / 86_400_000)) - 90) * 86_400_000).toISOString().slice(0, 10);
   console.log(`Portfolio: ${accounts} accounts, ${events} events; ${options.connections} connections for ${options.seconds} s per route; ${os.cpus().length} CPUs\n`);
 
   buildIfNeeded();
-  const server = startServer({ port, databaseFile: databaseFile(), env: { NEXTAUTH_SECRET: 'bench-secret' } });
+  const database = serverDatabase();
+  const server = startServer({ port, databaseFile: database.databaseFile, env: { ...database.env, NEXTAUTH_SECRET: 'bench-secret' } });
   try {
     const base = `http://localhost:${port}`;
     await waitForHealth(base);

@@ -5,16 +5,15 @@
  * from the `PUT /api/v1/model` until its job is done. Prints p50/p95/max of both phases and how
  * long the publish took.
  *
- *   npx tsx scripts/bench-publish.ts [--db /tmp/bench-publish/trellis.db] [--accounts 10000] [--months 12] [--volume 1] [--port 3960] [--baseline-seconds 10]
+ *   npx tsx scripts/bench-publish.ts [--db /tmp/bench-publish/trellis.db|postgres://...] [--accounts 10000] [--months 12] [--volume 1] [--port 3960] [--baseline-seconds 10]
  *
  * The database is seeded on the first run (bench-support) and kept; each run publishes a new version.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiKey } from '@/lib/server/commands/api-keys';
 import { positive, seededBenchDatabase } from './bench-support';
-import { run } from './cli';
-import { buildIfNeeded, startServer, waitForHealth } from './serve';
+import { describeDatabase, run } from './cli';
+import { buildIfNeeded, serverDatabase, startServer, waitForHealth } from './serve';
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,20 +29,20 @@ run(async () => {
       port: { type: 'string', default: '3960' }, 'baseline-seconds': { type: 'string', default: '10' },
     },
   });
-  const file = path.resolve(values.db!);
-  const db = seededBenchDatabase(file, {
+  const db = await seededBenchDatabase(values.db!, {
     accounts: Math.round(positive('accounts', values.accounts, 10_000)),
     months: Math.round(positive('months', values.months, 12)),
     volume: positive('volume', values.volume, 1),
   });
-  const accounts = db.$client.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
-  const key = createApiKey(db, { name: `bench publish ${Date.now()}`, scope: 'admin' }, { actor: 'bench' }).key;
-  db.$client.close();
+  const accounts = (await db.value<number>('SELECT count(*) FROM accounts')) ?? 0;
+  const key = (await createApiKey(db, { name: `bench publish ${Date.now()}`, scope: 'admin' }, { actor: 'bench' })).key;
+  await db.close();
 
   buildIfNeeded();
   const port = Number(values.port);
   const base = `http://localhost:${port}`;
-  const server = startServer({ port, databaseFile: file, env: { NEXTAUTH_SECRET: 'bench-secret' } });
+  const database = serverDatabase(values.db);
+  const server = startServer({ port, databaseFile: database.databaseFile, env: { ...database.env, NEXTAUTH_SECRET: 'bench-secret' } });
   const api = (pathname: string, init: RequestInit = {}) => fetch(`${base}${pathname}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...init.headers } });
   try {
     await waitForHealth(base);
@@ -95,7 +94,7 @@ run(async () => {
     const [pubHealth, pubList] = await Promise.all([probe(health, () => done), probe(list, () => done, LIST_EVERY_MS), watch]);
     const publishMs = performance.now() - t0;
 
-    console.log(`\n${accounts.toLocaleString('en')} accounts, ${file}; version ${answer.version} published (job ${answer.job.id}, progress ${lastProgress})`);
+    console.log(`\n${accounts.toLocaleString('en')} accounts, ${describeDatabase(values.db)}; version ${answer.version} published (job ${answer.job.id}, progress ${lastProgress})`);
     console.log(`PUT /api/v1/model answered ${put.status} in ${putMs.toFixed(0)} ms; the job recomputed scores and history in ${(publishMs / 1000).toFixed(1)} s`);
     console.log(`/api/health     baseline: ${summary(baseHealth)}`);
     console.log(`/api/health     publish:  ${summary(pubHealth)}`);

@@ -1,14 +1,15 @@
 /**
  * npx tsx scripts/bench-scoring.ts [--repeat 3] [--history-days 365] [--skip-history] [--skip-naive] [--workers 2]
  *
- * Scoring at scale on the database of DATABASE_URL (build one with
+ * Scoring at scale on the database of DATABASE_URL, SQLite or PostgreSQL (build one with
  * `npx tsx scripts/seed.ts --accounts 10000 --months 12 --skip-scores`):
  *  - naive: SQL GROUP BYs over the raw events giving per-account, per-type counts of the current
  *    and the previous window (what a simple implementation reads before it can score anything),
  *    as one query per window and as one query for both;
  *  - a full rescore of the current scores (`rescore`: load aggregates, score, write scores, flags
  *    and today's snapshot), with its phases;
- *  - the same rescore on worker threads (`rescoreOnWorkers`, `--workers` threads; 1 skips it);
+ *  - the same rescore on worker threads (`rescoreOnWorkers`, `--workers` threads; 1 skips it;
+ *    SQLite only: the threads read the file);
  *  - the daily history of the last N days (`rebuildHistory`, or `rebuildHistoryOnWorkers` when
  *    `--workers` is above 1);
  *  - peak memory (RSS) of this process.
@@ -18,14 +19,14 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { databaseFile } from '@/db/open';
 import { endOfUtcDay } from '@/lib/scoring';
 import { DAY_MS } from '@/lib/server/commands/aggregates';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { rebuildHistory } from '@/lib/server/commands/history';
 import { rescore, type RescoreSummary } from '@/lib/server/commands/scores';
 import { rebuildHistoryOnWorkers, rescoreOnWorkers } from '@/lib/server/commands/scoring-workers';
-import { openMigratedDatabase, run, UsageError } from './cli';
+import { SqliteStore, type Store } from '@/lib/server/store';
+import { describeDatabase, run, UsageError, withMigratedStore } from './cli';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -33,16 +34,8 @@ const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 /** Peak resident memory of the process so far (maxRSS is in kilobytes). */
 const peak = () => mb(process.resourceUsage().maxRSS * 1024);
 
-/** Wall and CPU time of a call (CPU shows how much of the wall time was waiting for a core or the disk). */
-function timed<T>(f: () => T): { value: T; ms: number; cpuMs: number } {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = f();
-  const cpu = process.cpuUsage(c0);
-  return { value, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
-}
-
-async function timedAsync<T>(f: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
+/** Wall and CPU time of a call (CPU shows how much of the wall time was waiting for a core, the disk or the database server). */
+async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const value = await f();
@@ -70,38 +63,44 @@ run(async () => {
   const repeat = intOption('repeat', values.repeat, 3);
   const historyDays = intOption('history-days', values['history-days'], 365);
   const workers = intOption('workers', values.workers, 2);
-  const db = openMigratedDatabase();
-  const c = db.$client;
-  const model = ensureLiveModel(db).model;
+  await withMigratedStore(async (db) => {
+    // The worker threads read the SQLite file; on PostgreSQL everything runs in this thread.
+    const file = db instanceof SqliteStore ? db.client.name : null;
+    await bench(db, file, { repeat, historyDays, workers: file ? workers : 1, naive: !values['skip-naive'], history: !values['skip-history'] });
+  });
+});
+
+async function bench(db: Store, file: string | null, options: { repeat: number; historyDays: number; workers: number; naive: boolean; history: boolean }): Promise<void> {
+  const { repeat, historyDays, workers } = options;
+  const model = (await ensureLiveModel(db)).model;
   const now = Date.now();
   const asOf = endOfUtcDay(now);
-  const accounts = c.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
-  const events = c.prepare('SELECT count(*) FROM events').pluck().get() as number;
+  const accounts = (await db.value<number>('SELECT count(*) FROM accounts')) ?? 0;
+  const events = (await db.value<number>('SELECT count(*) FROM events')) ?? 0;
   const cpus = os.cpus();
-  console.log(`database: ${databaseFile()} (${accounts.toLocaleString('en-US')} accounts, ${events.toLocaleString('en-US')} events)`);
+  console.log(`database: ${describeDatabase()} (${accounts.toLocaleString('en-US')} accounts, ${events.toLocaleString('en-US')} events)`);
   console.log(`machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${mb(os.totalmem())} RAM, Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
   const naive: Record<string, number> = {};
-  if (!values['skip-naive']) {
+  if (options.naive) {
     // What a simple implementation reads before it can score anything: per-account, per-type counts
     // of both windows straight from the raw events (no index serves a range on occurred_at alone,
-    // so SQLite scans the table). It still lacks contacts, features and property statistics.
+    // so the database scans the table). It still lacks contacts, features and property statistics.
     const len = model.windowDays * DAY_MS;
-    const perWindow = c.prepare('SELECT account_pk, type, sum(count) FROM events WHERE occurred_at >= ? AND occurred_at < ? GROUP BY account_pk, type');
-    const oneScan = c.prepare(
-      `SELECT account_pk, type, sum(CASE WHEN occurred_at >= @mid THEN count ELSE 0 END) AS current,
-         sum(CASE WHEN occurred_at < @mid THEN count ELSE 0 END) AS previous
-       FROM events WHERE occurred_at >= @from AND occurred_at < @to GROUP BY account_pk, type`,
-    );
-    const variants: [string, () => number][] = [
-      ['naive, one GROUP BY per window', () => perWindow.all(asOf - len, asOf).length + perWindow.all(asOf - 2 * len, asOf - len).length],
-      ['naive, both windows in one GROUP BY', () => oneScan.all({ mid: asOf - len, from: asOf - 2 * len, to: asOf }).length],
+    const perWindow = (from: number, to: number) =>
+      db.all('SELECT account_pk, type, sum(count) AS n FROM events WHERE occurred_at >= ? AND occurred_at < ? GROUP BY account_pk, type', [from, to]);
+    const oneScan = `SELECT account_pk, type, sum(CASE WHEN occurred_at >= @mid THEN count ELSE 0 END) AS current,
+        sum(CASE WHEN occurred_at < @mid THEN count ELSE 0 END) AS previous
+      FROM events WHERE occurred_at >= @from AND occurred_at < @to GROUP BY account_pk, type`;
+    const variants: [string, () => Promise<number>][] = [
+      ['naive, one GROUP BY per window', async () => (await perWindow(asOf - len, asOf)).length + (await perWindow(asOf - 2 * len, asOf - len)).length],
+      ['naive, both windows in one GROUP BY', async () => (await db.all(oneScan, { mid: asOf - len, from: asOf - 2 * len, to: asOf })).length],
     ];
     for (const [label, query] of variants) {
       const times: number[] = [];
       let rows = 0;
       for (let i = 0; i < repeat; i++) {
-        const t = timed(query);
+        const t = await timed(query);
         rows = t.value;
         times.push(t.ms);
         console.log(`${label} #${i + 1}: ${s(t.ms)} (cpu ${s(t.cpuMs)}; ${rows.toLocaleString('en-US')} rows)`);
@@ -117,7 +116,7 @@ run(async () => {
   };
   const rescoreTimes: number[] = [];
   for (let i = 0; i < repeat; i++) {
-    const { value: r, cpuMs } = timed(() => rescore(db, { now, asOf }));
+    const { value: r, cpuMs } = await timed(() => rescore(db, { now, asOf }));
     rescoreTimes.push(r.ms);
     console.log(`rescore #${i + 1}: ${describe(r, cpuMs)}`);
   }
@@ -125,11 +124,11 @@ run(async () => {
   console.log(`rescore: median ${s(rescoreMedian)} (peak RSS so far ${peak()})`);
   for (const [label, ms] of Object.entries(naive)) console.log(`  ${(ms / rescoreMedian).toFixed(1)}x faster than the ${label}`);
 
-  if (workers > 1) {
+  if (file && workers > 1) {
     // The workers' load and score phases are thread time summed over the threads; process CPU time includes the workers.
     const times: number[] = [];
     for (let i = 0; i < repeat; i++) {
-      const { value: r, cpuMs } = await timedAsync(() => rescoreOnWorkers(db, databaseFile(), { now, asOf, workers }));
+      const { value: r, cpuMs } = await timed(() => rescoreOnWorkers(db, file, { now, asOf, workers }));
       times.push(r.ms);
       console.log(`rescore on ${workers} worker threads #${i + 1}: ${describe(r, cpuMs, ', all threads')}`);
     }
@@ -138,18 +137,19 @@ run(async () => {
     for (const [label, ms] of Object.entries(naive)) console.log(`  ${(ms / m).toFixed(1)}x faster than the ${label}`);
   }
 
-  if (!values['skip-history']) {
+  if (options.history) {
     const toDay = Math.floor(now / DAY_MS);
     const range = { fromDay: toDay - historyDays + 1, toDay };
-    const { value: h, cpuMs } = await timedAsync(async () => (workers > 1 ? rebuildHistoryOnWorkers(db, databaseFile(), { ...range, workers }) : rebuildHistory(db, range)));
+    const { value: h, cpuMs } = await timed(async () => (file && workers > 1 ? rebuildHistoryOnWorkers(db, file, { ...range, workers }) : rebuildHistory(db, range)));
     console.log(`history${workers > 1 ? ` on ${workers} worker threads` : ''}: ${h.snapshots.toLocaleString('en-US')} snapshots (${h.days} days x ${h.accounts} accounts) in ${s(h.ms)} (cpu ${s(cpuMs)}; peak RSS so far ${peak()})`);
-    // Part of the cost of writing is folding the write-ahead log into the file: count it too.
-    const checkpoint = timed(() => c.pragma('wal_checkpoint(TRUNCATE)'));
-    console.log(`  then checkpointing the write-ahead log: ${s(checkpoint.ms)} (cpu ${s(checkpoint.cpuMs)})`);
+    if (db instanceof SqliteStore) {
+      // Part of the cost of writing is folding the write-ahead log into the file: count it too.
+      const checkpoint = await timed(async () => db.client.pragma('wal_checkpoint(TRUNCATE)'));
+      console.log(`  then checkpointing the write-ahead log: ${s(checkpoint.ms)} (cpu ${s(checkpoint.cpuMs)})`);
+    }
     // The daily refresh runs with a year of snapshots stored: today's rows are spread over the table.
-    const { value: r, cpuMs: rCpu } = timed(() => rescore(db, { now, asOf }));
+    const { value: r, cpuMs: rCpu } = await timed(() => rescore(db, { now, asOf }));
     console.log(`rescore with the history stored: ${describe(r, rCpu)}`);
   }
   console.log(`peak RSS: ${peak()}`);
-  c.close();
-});
+}

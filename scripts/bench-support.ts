@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase, type Db } from '@/db/open';
-import { prepareDatabase } from '@/lib/server/commands/catalogue';
-import { UsageError } from './cli';
+import { isPostgresUrl } from '@/db/postgres';
+import type { Store } from '@/lib/server/store';
+import { describeDatabase, openMigratedStore, UsageError } from './cli';
 import { formatSummary, runSeed } from './seed';
 
 export function positive(name: string, raw: string | undefined, fallback: number): number {
@@ -14,56 +14,55 @@ export function positive(name: string, raw: string | undefined, fallback: number
 }
 
 /** Accounts of a database that has its daily history built (0 when it has none). */
-function readyAccounts(db: Db): number {
-  const c = db.$client;
-  const accounts = c.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
-  const snapshots = c.prepare('SELECT count(*) FROM (SELECT 1 FROM score_snapshots LIMIT 1)').pluck().get() as number;
+async function readyAccounts(db: Store): Promise<number> {
+  const accounts = (await db.value<number>('SELECT count(*) FROM accounts')) ?? 0;
+  const snapshots = await db.get('SELECT 1 FROM score_snapshots LIMIT 1');
   return snapshots ? accounts : 0;
 }
 
 /**
- * Opens `file`, seeding it first (demo generator, aggregates, scores, daily history) unless it
- * already holds that many accounts with history: seeding a large portfolio takes minutes, so the
- * file is kept for the next run.
+ * Opens `database` (a SQLite file, or a postgres:// URL), seeding it first (demo generator,
+ * aggregates, scores, daily history) unless it already holds that many accounts with history:
+ * seeding a large portfolio takes minutes, so the database is kept for the next run.
  */
-export function seededBenchDatabase(file: string, options: { accounts: number; months: number; volume: number }): Db {
-  const resolved = path.resolve(file);
-  fs.mkdirSync(path.dirname(resolved), { recursive: true });
-  const db = prepareDatabase(openDatabase(resolved));
-  if (readyAccounts(db) >= options.accounts) {
-    console.log(`Reusing ${resolved}`);
+export async function seededBenchDatabase(database: string, options: { accounts: number; months: number; volume: number }): Promise<Store> {
+  const name = describeDatabase(database);
+  if (!isPostgresUrl(database)) fs.mkdirSync(path.dirname(name), { recursive: true });
+  const db = await openMigratedStore(database);
+  if ((await readyAccounts(db)) >= options.accounts) {
+    console.log(`Reusing ${name}`);
     return db;
   }
-  console.log(`Seeding ${options.accounts} accounts x ${options.months} months into ${resolved} (kept for later runs)…`);
+  console.log(`Seeding ${options.accounts} accounts x ${options.months} months into ${name} (kept for later runs)…`);
   const t0 = performance.now();
-  const summary = runSeed(db, { accounts: options.accounts, months: options.months, seed: 42, reset: true, volume: options.volume, aggregate: true, scores: true });
+  const summary = await runSeed(db, { accounts: options.accounts, months: options.months, seed: 42, reset: true, volume: options.volume, aggregate: true, scores: true });
   console.log(formatSummary(summary));
   console.log(`  seeded, scored and history built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   return db;
 }
 
 /**
- * The options the in-process benchmarks share (`--db`, `--accounts`, `--months`, `--volume`,
- * `--runs`), parsed, and the seeded database they name.
+ * The options the in-process benchmarks share (`--db` FILE or postgres:// URL, `--accounts`,
+ * `--months`, `--volume`, `--runs`), parsed, and the seeded database they name.
  */
-export function benchDatabaseFromArgs(defaults: { file: string; runs: number; volume: number }): { db: Db; runs: number } {
+export async function benchDatabaseFromArgs(defaults: { file: string; runs: number; volume: number }): Promise<{ db: Store; runs: number }> {
   const { values } = parseArgs({
     options: { db: { type: 'string' }, accounts: { type: 'string' }, months: { type: 'string' }, volume: { type: 'string' }, runs: { type: 'string' } },
   });
-  const file = path.resolve(values.db ?? defaults.file);
+  const database = values.db ?? defaults.file;
   const accounts = Math.round(positive('accounts', values.accounts, 10_000));
   const months = Math.round(positive('months', values.months, 18));
   const runs = Math.round(positive('runs', values.runs, defaults.runs));
-  return { db: seededBenchDatabase(file, { accounts, months, volume: positive('volume', values.volume, defaults.volume) }), runs };
+  return { db: await seededBenchDatabase(database, { accounts, months, volume: positive('volume', values.volume, defaults.volume) }), runs };
 }
 
 /** Runs `fn` once to warm up, then `runs` times; the times in milliseconds, sorted. */
-export function timeRuns(runs: number, fn: () => unknown): number[] {
-  fn();
+export async function timeRuns(runs: number, fn: () => unknown): Promise<number[]> {
+  await fn();
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    fn();
+    await fn();
     ms.push(performance.now() - t0);
   }
   return ms.sort((a, b) => a - b);

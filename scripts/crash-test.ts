@@ -26,13 +26,13 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '@/db/open';
 import { guessMapping } from '@/lib/ingest/csv';
 import { createApiKey } from '@/lib/server/commands/api-keys';
-import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { rescoreEverything } from '@/lib/server/commands/rescore-all';
 import { rescore } from '@/lib/server/commands/scores';
 import { aggregatedEventCount } from '@/lib/server/queries/aggregate-reader';
 import { upsertUser } from '@/lib/server/commands/users';
+import { sqliteStore } from '@/lib/server/store';
 import { signInCookie } from './bench-support';
-import { run } from './cli';
+import { openMigratedSqlite, run } from './cli';
 import { runSeed } from './seed';
 import { buildIfNeeded, startServer, waitForHealth } from './serve';
 
@@ -93,9 +93,9 @@ async function csvImportKilledMidFile(port: number): Promise<void> {
   const began = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-crash-csv-'));
   const file = path.join(dir, 'trellis.db');
-  const setup = prepareDatabase(openDatabase(file));
+  const setup = await openMigratedSqlite(file);
   await upsertUser(setup, { email: ADMIN.email, role: 'admin', password: ADMIN.password }, { actor: 'crash-test' });
-  setup.$client.close();
+  await setup.close();
   const header = ['account', 'type', 'date', 'count'];
   const csv = [header.join(','), ...Array.from({ length: CSV_ROWS }, (_, n) =>
     `CSV-${n % 300},${TYPES[n % 4]},${new Date(Date.now() - ((n * 7919) % (60 * DAY))).toISOString()},${1 + (n % 3)}`)].join('\n');
@@ -150,15 +150,15 @@ async function csvImportKilledMidFile(port: number): Promise<void> {
   }
   const after = importRun(file)!;
   if (after.status !== 'done' || after.written !== CSV_ROWS) fail(`after the restart the import is ${after.status} with ${after.written} rows written: ${after.message}`);
-  const db = openDatabase(file);
-  const [rows, ids] = db.$client.prepare('SELECT count(*), count(DISTINCT id) FROM events').raw().get() as [number, number];
+  const db = sqliteStore(file, { migrate: false });
+  const { rows, ids } = (await db.get<{ rows: number; ids: number }>('SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM events'))!;
   if (rows !== CSV_ROWS || ids !== CSV_ROWS) fail(`expected ${CSV_ROWS} events once each, found ${rows} (${ids} distinct ids)`);
-  const counted = aggregatedEventCount(db);
-  const summed = db.$client.prepare('SELECT sum(count) FROM events').pluck().get() as number;
+  const counted = await aggregatedEventCount(db);
+  const summed = await db.value<number>('SELECT sum(count) FROM events');
   if (counted !== summed) fail(`after the resumed import the aggregates count ${counted} but the events sum to ${summed}`);
-  const integrity = db.$client.pragma('integrity_check', { simple: true });
+  const integrity = db.client.pragma('integrity_check', { simple: true });
   if (integrity !== 'ok') fail(`integrity_check after the resumed import: ${integrity}`);
-  db.$client.close();
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(`OK: the restarted server resumed the CSV import; ${CSV_ROWS} rows exactly once, aggregates consistent, integrity_check ok (${((Date.now() - began) / 1000).toFixed(1)} s).`);
 }
@@ -177,9 +177,9 @@ run(async () => {
   const accounts = 200;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-crash-'));
   const file = path.join(dir, 'trellis.db');
-  const setup = prepareDatabase(openDatabase(file));
-  const key = createApiKey(setup, { name: 'crash test', scope: 'ingest' }, { actor: 'crash-test' }).key;
-  setup.$client.close();
+  const setup = await openMigratedSqlite(file);
+  const key = (await createApiKey(setup, { name: 'crash test', scope: 'ingest' }, { actor: 'crash-test' })).key;
+  await setup.close();
 
   buildIfNeeded();
   const base = `http://localhost:${port}`;
@@ -261,19 +261,19 @@ run(async () => {
     await server.exited;
   }
 
-  const db = openDatabase(file);
-  const total = db.$client.prepare("SELECT count(*) FROM events WHERE id LIKE 'crash-%'").pluck().get() as number;
+  const db = sqliteStore(file, { migrate: false });
+  const total = await db.value<number>("SELECT count(*) FROM events WHERE id LIKE 'crash-%'");
   if (total !== batches * size) fail(`expected ${batches * size} events, found ${total}`);
-  const counted = aggregatedEventCount(db);
-  const summed = db.$client.prepare('SELECT sum(count) FROM events').pluck().get() as number;
+  const counted = await aggregatedEventCount(db);
+  const summed = await db.value<number>('SELECT sum(count) FROM events');
   if (counted !== summed) fail(`aggregates count ${counted} but the events sum to ${summed}`);
-  const integrity = db.$client.pragma('integrity_check', { simple: true });
+  const integrity = db.client.pragma('integrity_check', { simple: true });
   if (integrity !== 'ok') fail(`integrity_check: ${integrity}`);
-  const snapshot = () => JSON.stringify(db.$client.prepare('SELECT account_pk, score, band, velocity, flags FROM scores ORDER BY account_pk').all());
-  const before = snapshot();
-  rescore(db);
-  if (snapshot() !== before) fail('a full rescore changed stored scores: they had drifted from the events');
-  db.$client.close();
+  const snapshot = async () => JSON.stringify(await db.all('SELECT account_pk, score, band, velocity, flags FROM scores ORDER BY account_pk'));
+  const before = await snapshot();
+  await rescore(db);
+  if ((await snapshot()) !== before) fail('a full rescore changed stored scores: they had drifted from the events');
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(`OK: ${total} events exactly once, aggregates consistent, integrity_check ok, a full rescore changes nothing.`);
 
@@ -288,11 +288,11 @@ interface JobAnswer { id: string; state: string; progress: number; error: string
 async function publishKilledMidway(port: number, accounts: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-crash-publish-'));
   const file = path.join(dir, 'trellis.db');
-  const setup = prepareDatabase(openDatabase(file));
+  const setup = await openMigratedSqlite(file);
   // A year of history per account, so that the job takes some seconds and is caught part-way.
-  runSeed(setup, { accounts, months: 12, seed: 7, reset: false, volume: 0.1, aggregate: true, scores: true }, () => undefined);
-  const key = createApiKey(setup, { name: 'crash test publish', scope: 'admin' }, { actor: 'crash-test' }).key;
-  setup.$client.close();
+  await runSeed(setup, { accounts, months: 12, seed: 7, reset: false, volume: 0.1, aggregate: true, scores: true }, () => undefined);
+  const key = (await createApiKey(setup, { name: 'crash test publish', scope: 'admin' }, { actor: 'crash-test' })).key;
+  await setup.close();
 
   const base = `http://localhost:${port}`;
   const api = (pathname: string, init: RequestInit = {}) =>
@@ -360,21 +360,21 @@ async function publishKilledMidway(port: number, accounts: number): Promise<void
     await server.exited;
   }
 
-  const db = openDatabase(file);
-  const stale = db.$client.prepare('SELECT count(*) FROM scores WHERE model_version <> ?').pluck().get(published.version) as number;
+  const db = sqliteStore(file, { migrate: false });
+  const stale = await db.value<number>('SELECT count(*) FROM scores WHERE model_version <> ?', [published.version]);
   if (stale) fail(`${stale} current scores are still of an older model version`);
-  const staleDays = db.$client.prepare('SELECT count(*) FROM score_snapshots WHERE model_version <> ?').pluck().get(published.version) as number;
+  const staleDays = await db.value<number>('SELECT count(*) FROM score_snapshots WHERE model_version <> ?', [published.version]);
   if (staleDays) fail(`${staleDays} daily snapshots are still of an older model version`);
-  const current = () => JSON.stringify(db.$client.prepare('SELECT account_pk, model_version, state, score, band, dimensions, velocity, flags FROM scores ORDER BY account_pk').all());
-  const history = () => JSON.stringify(db.$client.prepare('SELECT account_pk, day, model_version, score, band, dimensions FROM score_snapshots ORDER BY account_pk, day').all());
-  const before = { current: current(), history: history() };
-  rescoreEverything(db);
-  if (current() !== before.current) fail('a fresh full rescore with the new model changed current scores: the resumed publish left some wrong');
-  if (history() !== before.history) fail('a fresh full rebuild of the daily history changed snapshots: the resumed publish left some wrong');
-  const integrity = db.$client.pragma('integrity_check', { simple: true });
+  const current = async () => JSON.stringify(await db.all('SELECT account_pk, model_version, state, score, band, dimensions, velocity, flags FROM scores ORDER BY account_pk'));
+  const history = async () => JSON.stringify(await db.all('SELECT account_pk, day, model_version, score, band, dimensions FROM score_snapshots ORDER BY account_pk, day'));
+  const before = { current: await current(), history: await history() };
+  await rescoreEverything(db);
+  if ((await current()) !== before.current) fail('a fresh full rescore with the new model changed current scores: the resumed publish left some wrong');
+  if ((await history()) !== before.history) fail('a fresh full rebuild of the daily history changed snapshots: the resumed publish left some wrong');
+  const integrity = db.client.pragma('integrity_check', { simple: true });
   if (integrity !== 'ok') fail(`integrity_check: ${integrity}`);
-  const n = db.$client.prepare('SELECT count(*) FROM scores').pluck().get() as number;
-  db.$client.close();
+  const n = await db.value<number>('SELECT count(*) FROM scores');
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(`OK: the publish resumed after SIGKILL; all ${n} current scores and the daily history equal a fresh full rescore with version ${published.version}.`);
 }

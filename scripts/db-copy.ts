@@ -23,10 +23,10 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { is } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
-import { databaseFile, type Db } from '@/db/open';
+import type { SqliteStore } from '@/lib/server/store';
 import { connectPostgres, isPostgresUrl, migratePostgres, redactUrl } from '@/db/postgres';
 import * as pgSchema from '@/db/schema.pg';
-import { openMigratedDatabase, run, UsageError } from './cli';
+import { openMigratedSqlite, run, sqliteFileFor, UsageError } from './cli';
 
 export const USAGE = `usage: npm run db:copy -- --to postgres://user@host:5432/database [--batch N]
   --to URL     the PostgreSQL database to fill (migrated first; it must hold no rows)
@@ -178,8 +178,8 @@ function progress(table: string, total: number, log: Log) {
 }
 
 /** The SQLite tables and columns match the PostgreSQL schema. */
-function checkSource(source: Db, plan: CopyTable[]): void {
-  const c = source.$client;
+function checkSource(source: SqliteStore, plan: CopyTable[]): void {
+  const c = source.client;
   const tables = (c.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]).filter((t) => !INTERNAL_TABLES.test(t));
   const planned = new Map(plan.map((t) => [t.name, t]));
   const problems: string[] = [];
@@ -215,8 +215,8 @@ export async function prepareTarget(targetUrl: string, plan: CopyTable[] = copyP
   }
 }
 
-function sqliteSequence(source: Db, table: string): bigint {
-  const c = source.$client;
+function sqliteSequence(source: SqliteStore, table: string): bigint {
+  const c = source.client;
   if (!c.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'").get()) return 0n;
   const seq = c.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').safeIntegers(true).pluck().get(table) as bigint | undefined;
   return seq ?? 0n;
@@ -227,7 +227,7 @@ function sqliteSequence(source: Db, table: string): bigint {
  * transaction, then resets the identity sequences. Call inside a SQLite read transaction for a
  * consistent source.
  */
-export async function copyRows(source: Db, targetUrl: string, options: { batch?: number; log?: Log; plan?: CopyTable[] } = {}): Promise<void> {
+export async function copyRows(source: SqliteStore, targetUrl: string, options: { batch?: number; log?: Log; plan?: CopyTable[] } = {}): Promise<void> {
   const plan = options.plan ?? copyPlan();
   const log = options.log ?? stderr;
   checkSource(source, plan);
@@ -235,12 +235,12 @@ export async function copyRows(source: Db, targetUrl: string, options: { batch?:
   try {
     await client.query('BEGIN');
     for (const t of plan) {
-      const total = source.$client.prepare(`SELECT count(*) FROM ${q(t.name)}`).pluck().get() as number;
+      const total = source.client.prepare(`SELECT count(*) FROM ${q(t.name)}`).pluck().get() as number;
       const report = progress(t.name, total, log);
       // At most 65,535 parameters per statement.
       const batch = Math.max(1, Math.min(options.batch ?? 2000, Math.floor(65_535 / t.columns.length)));
       const columnList = t.columns.map((c) => q(c.name)).join(', ');
-      const read = source.$client.prepare(`SELECT ${columnList} FROM ${q(t.name)}`).raw().safeIntegers(true);
+      const read = source.client.prepare(`SELECT ${columnList} FROM ${q(t.name)}`).raw().safeIntegers(true);
       const pkIndexes = t.primaryKey.map((name) => t.columns.findIndex((c) => c.name === name));
       let params: unknown[] = [];
       let rowsInBatch = 0;
@@ -277,7 +277,7 @@ export async function copyRows(source: Db, targetUrl: string, options: { batch?:
 }
 
 /** Counts and checksums every table of the plan on both sides. */
-export async function compareDatabases(source: Db, targetUrl: string, options: { log?: Log; plan?: CopyTable[] } = {}): Promise<TableReport[]> {
+export async function compareDatabases(source: SqliteStore, targetUrl: string, options: { log?: Log; plan?: CopyTable[] } = {}): Promise<TableReport[]> {
   const plan = options.plan ?? copyPlan();
   const log = options.log ?? stderr;
   const client = await connectPostgres(targetUrl);
@@ -287,7 +287,7 @@ export async function compareDatabases(source: Db, targetUrl: string, options: {
     for (const t of plan) {
       const columnList = t.columns.map((c) => q(c.name)).join(', ');
       const src = new TableDigest(t.columns);
-      for (const row of source.$client.prepare(`SELECT ${columnList} FROM ${q(t.name)}`).raw().safeIntegers(true).iterate() as Iterable<unknown[]>) {
+      for (const row of source.client.prepare(`SELECT ${columnList} FROM ${q(t.name)}`).raw().safeIntegers(true).iterate() as Iterable<unknown[]>) {
         src.add(t.columns.map((col, i) => toPostgres(col.kind, row[i], () => `${t.name}.${col.name}`)));
       }
       const report = progress(`${t.name} (check)`, src.rows, log);
@@ -348,34 +348,34 @@ export function parseCopyArgs(argv: string[]): CopyArgs {
 }
 
 /** Copies `source` into the PostgreSQL database `args.to` and checks it; returns the per-table report. */
-export async function copyDatabase(source: Db, args: CopyArgs, log: Log = stderr): Promise<TableReport[]> {
+export async function copyDatabase(source: SqliteStore, args: CopyArgs, log: Log = stderr): Promise<TableReport[]> {
   const plan = copyPlan();
   log(`Migrating ${redactUrl(args.to)}…`);
   await prepareTarget(args.to, plan);
   // One read transaction: the copy and the check read the same state of the SQLite file.
-  source.$client.exec('BEGIN');
+  source.client.exec('BEGIN');
   try {
     log('Copying…');
     await copyRows(source, args.to, { batch: args.batch, log, plan });
     log('Checking…');
     return await compareDatabases(source, args.to, { log, plan });
   } finally {
-    source.$client.exec('COMMIT');
+    source.client.exec('COMMIT');
   }
 }
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<boolean> {
   const args = parseCopyArgs(argv);
-  const file = databaseFile();
+  const file = sqliteFileFor('npm run db:copy', 'it copies a SQLite file into PostgreSQL, so set DATABASE_URL=file:path to the SQLite database and --to to the PostgreSQL one');
   if (!fs.existsSync(file)) throw new UsageError(`no SQLite database at ${file} (set DATABASE_URL=file:path)`);
-  const source = openMigratedDatabase();
+  const source = await openMigratedSqlite(file);
   try {
     const reports = await copyDatabase(source, args);
     console.log(`Copied ${file} to ${redactUrl(args.to)}`);
     console.log(formatReport(reports));
     return reports.every((r) => r.equal);
   } finally {
-    source.$client.close();
+    await source.close();
   }
 }
 

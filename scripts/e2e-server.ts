@@ -11,10 +11,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase, type Db } from '@/db/open';
 import { createApiKey, API_KEY_SCOPES } from '@/lib/server/commands/api-keys';
-import { prepareDatabase } from '@/lib/server/commands/catalogue';
-import { run, UsageError } from './cli';
+import type { Store } from '@/lib/server/store';
+import { openMigratedSqlite, run, UsageError } from './cli';
 import { ensureDemoData, ensureDemoUsers } from './demo-data';
 import { buildIfNeeded, startServer } from './serve';
 
@@ -22,16 +21,14 @@ export function e2eDatabase(name: string): string {
   return path.resolve(`data/e2e-${name}/trellis.db`);
 }
 
-function installExampleFixtures(db: Db) {
-  const c = db.$client;
-  const feature = c.prepare('INSERT INTO features (key, label, tier) VALUES (?, ?, ?)');
-  for (const [key, tier] of [['c1', 'core'], ['c2', 'core'], ['c3', 'core'], ['a1', 'advanced'], ['a2', 'advanced'], ['b1', 'basic'], ['b2', 'basic'], ['b3', 'basic'], ['b4', 'basic']]) {
-    feature.run(key, `Feature ${key}`, tier);
-  }
-  const trigger = c.prepare('INSERT INTO triggers (key, label, description, properties) VALUES (?, ?, ?, ?)');
-  trigger.run('profile.reviewed', 'Profile reviewed', 'Worked example 1', '[]');
-  trigger.run('question.answered', 'Question answered', 'Worked example 1', '[]');
-  trigger.run('alignment.call', 'Alignment call', 'Worked example 1', '[]');
+async function installExampleFixtures(db: Store) {
+  const features = [['c1', 'core'], ['c2', 'core'], ['c3', 'core'], ['a1', 'advanced'], ['a2', 'advanced'], ['b1', 'basic'], ['b2', 'basic'], ['b3', 'basic'], ['b4', 'basic']];
+  await db.runMany('INSERT INTO features (key, label, tier) VALUES (?, ?, ?)', features.map(([key, tier]) => [key!, `Feature ${key}`, tier!]));
+  await db.runMany('INSERT INTO triggers (key, label, description, properties) VALUES (?, ?, ?, ?)', [
+    ['profile.reviewed', 'Profile reviewed', 'Worked example 1', '[]'],
+    ['question.answered', 'Question answered', 'Worked example 1', '[]'],
+    ['alignment.call', 'Alignment call', 'Worked example 1', '[]'],
+  ]);
 }
 
 function buildMarker(): string {
@@ -53,19 +50,23 @@ run(async () => {
   const port = Number(values.port ?? process.env.E2E_PORT ?? 3100);
   const file = e2eDatabase(fixture);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  const db = prepareDatabase(openDatabase(file));
-  if (fixture === 'demo') {
-    ensureDemoData(db, { accounts: 150, months: 6, seed: 7 });
-    await ensureDemoUsers(db);
-  } else if (fixture === 'fuzz') {
-    ensureDemoData(db, { accounts: 30, months: 3, seed: 11 });
-    await ensureDemoUsers(db);
-  } else {
-    installExampleFixtures(db);
+  const db = await openMigratedSqlite(file);
+  try {
+    if (fixture === 'demo') {
+      await ensureDemoData(db, { accounts: 150, months: 6, seed: 7 });
+      await ensureDemoUsers(db);
+    } else if (fixture === 'fuzz') {
+      await ensureDemoData(db, { accounts: 30, months: 3, seed: 11 });
+      await ensureDemoUsers(db);
+    } else {
+      await installExampleFixtures(db);
+    }
+    const keys: Record<string, string> = {};
+    for (const scope of API_KEY_SCOPES) keys[scope] = (await createApiKey(db, { name: `e2e ${scope}`, scope }, { actor: 'e2e' })).key;
+    fs.writeFileSync(path.join(path.dirname(file), 'keys.json'), JSON.stringify(keys, null, 2));
+  } finally {
+    await db.close();
   }
-  const keys = Object.fromEntries(API_KEY_SCOPES.map((scope) => [scope, createApiKey(db, { name: `e2e ${scope}`, scope }, { actor: 'e2e' }).key]));
-  fs.writeFileSync(path.join(path.dirname(file), 'keys.json'), JSON.stringify(keys, null, 2));
-  db.$client.close();
   // One build for both servers: the demo server builds, the other waits for that build.
   if (fixture === 'demo') {
     buildIfNeeded();

@@ -11,7 +11,6 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
-import type { Db } from '@/db/open';
 import { activityLabel, cells, cohortStart, DAY_MS, enrolmentId, OULAD_MODEL, studentContactId } from '@/lib/ingest/oulad';
 import type { AccountInput, ContactInput, EventInput, OutcomeInput } from '@/lib/ingest/schemas';
 import { modelSchema } from '@/lib/scoring/schema';
@@ -21,7 +20,8 @@ import { finishImportRun, startImportRun } from '@/lib/server/commands/import-ru
 import { publishModel } from '@/lib/server/commands/model';
 import { rescoreEverything } from '@/lib/server/commands/rescore-all';
 import { getLiveModel } from '@/lib/server/queries/model';
-import { openMigratedDatabase, run, UsageError } from './cli';
+import type { Store } from '@/lib/server/store';
+import { openMigratedStore, run, UsageError } from './cli';
 
 const EVENT_BATCH = 10_000;
 const ROW_BATCH = 5_000;
@@ -48,17 +48,17 @@ async function all(file: string): Promise<string[][]> {
   return out;
 }
 
-function inBatches<T>(items: T[], size: number, fn: (batch: T[]) => void): void {
-  for (let i = 0; i < items.length; i += size) fn(items.slice(i, i + size));
+async function inBatches<T>(items: T[], size: number, fn: (batch: T[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await fn(items.slice(i, i + size));
 }
 
 const int = (s: string | undefined): number | null => (s === undefined || s === '' ? null : Number.isInteger(Number(s)) ? Number(s) : null);
 
-function registerTriggers(db: Db, types: string[]): number {
-  const insert = db.$client.prepare(
+async function registerTriggers(db: Store, types: string[]): Promise<number> {
+  await db.runMany(
     "INSERT INTO triggers (key, label, description, properties) VALUES (?, ?, ?, '[]') ON CONFLICT (key) DO UPDATE SET retired_at = NULL",
+    types.map((t) => [t, activityLabel(t), `Clicks on "${t}" resources of the OULAD virtual learning environment`]),
   );
-  db.transaction(() => types.forEach((t) => insert.run(t, activityLabel(t), `Clicks on "${t}" resources of the OULAD virtual learning environment`)));
   return types.length;
 }
 
@@ -71,15 +71,24 @@ run(async () => {
   const folder = positionals[0];
   if (!folder) throw new UsageError('usage: npm run import:oulad -- <folder with the OULAD .csv.gz files> [--incomplete-as-churn]');
   for (const f of FILES) if (!fs.existsSync(path.join(folder, f))) throw new UsageError(`${path.join(folder, f)} is missing`);
-  const file = (name: string) => path.join(folder, name);
   const started = performance.now();
-  const db = openMigratedDatabase();
+  const db = await openMigratedStore();
+  try {
+    await importFolder(db, folder, values['incomplete-as-churn'] ?? false, started);
+  } finally {
+    await db.close();
+  }
+});
+
+/** Imports the files of `folder` as the module's comment says, then publishes the model and scores. */
+async function importFolder(db: Store, folder: string, incompleteAsChurn: boolean, started: number): Promise<void> {
+  const file = (name: string) => path.join(folder, name);
 
   // Catalogue: the activity types of the sites become triggers.
   const siteType = new Map<string, string>();
   for (const c of await all(file('vle.csv.gz'))) siteType.set(c[0]!, c[3]!);
   const types = [...new Set(siteType.values())].sort();
-  registerTriggers(db, types);
+  await registerTriggers(db, types);
   say(`Triggers: ${types.length} activity types (${types.join(', ')})`);
 
   // Accounts, contacts and outcomes from the enrolments.
@@ -106,21 +115,27 @@ run(async () => {
     if (result === 'Withdrawn') {
       if (reg?.unregistered === null || reg?.unregistered === undefined) withdrawnWithoutDate += 1;
       else outcomes.push({ id: `oulad-churn-${id}`, accountId: id, type: 'churned', occurredAt: start + reg.unregistered * DAY_MS, reason: 'Withdrawn' });
-    } else if (result === 'Fail' && values['incomplete-as-churn']) {
+    } else if (result === 'Fail' && incompleteAsChurn) {
       outcomes.push({ id: `oulad-fail-${id}`, accountId: id, type: 'churned', occurredAt: start + (courseLength.get(presentation!) ?? 0) * DAY_MS, reason: 'Failed (did not complete)' });
     }
   }
   let newAccounts = 0;
-  inBatches(accounts, ROW_BATCH, (b) => (newAccounts += upsertAccounts(db, b).created));
-  inBatches(contacts, ROW_BATCH, (b) => upsertContacts(db, b));
+  await inBatches(accounts, ROW_BATCH, async (b) => {
+    newAccounts += (await upsertAccounts(db, b)).created;
+  });
+  await inBatches(contacts, ROW_BATCH, async (b) => {
+    await upsertContacts(db, b);
+  });
   let newOutcomes = 0;
-  inBatches(outcomes, ROW_BATCH, (b) => (newOutcomes += insertOutcomes(db, b).accepted));
+  await inBatches(outcomes, ROW_BATCH, async (b) => {
+    newOutcomes += (await insertOutcomes(db, b)).accepted;
+  });
   say(`Accounts: ${accounts.length} enrolments (${newAccounts} new), ${contacts.length} contacts; outcomes: ${outcomes.length} churned (${newOutcomes} new)` +
     (withdrawnWithoutDate ? `; ${withdrawnWithoutDate} withdrawn enrolments have no unregistration date, so no outcome` : ''));
 
   // Events, streamed: the file is grouped by (presentation, day), so repeats of the same
   // (student, site, day) are numbered within that group to give every row its own id.
-  const runPk = startImportRun(db, { kind: 'oulad', filename: path.join(folder, 'studentVle.csv.gz'), totalRows: 0, actor: 'cli' });
+  const runPk = await startImportRun(db, { kind: 'oulad', filename: path.join(folder, 'studentVle.csv.gz'), totalRows: 0, actor: 'cli' });
   let batch: EventInput[] = [];
   let read = 0;
   let accepted = 0;
@@ -130,9 +145,9 @@ run(async () => {
   let seen = new Map<string, number>();
   let lastReport = performance.now();
   const eventsStarted = performance.now();
-  const flush = () => {
+  const flush = async () => {
     if (!batch.length) return;
-    const r = ingestEvents(db, batch, { score: false, source: 'oulad' });
+    const r = await ingestEvents(db, batch, { score: false, source: 'oulad' });
     accepted += r.accepted;
     duplicates += r.duplicates;
     batch = [];
@@ -159,40 +174,39 @@ run(async () => {
       id: `oulad-${accountId}-${site}-${date}-${n}`, accountId, contactId: studentContactId(accountId), type,
       occurredAt: cohortStart(presentation!) + date * DAY_MS, count: clicks,
     });
-    if (batch.length >= EVENT_BATCH) flush();
+    if (batch.length >= EVENT_BATCH) await flush();
     if (performance.now() - lastReport > 5_000) {
       lastReport = performance.now();
       const rate = read / ((performance.now() - eventsStarted) / 1000);
       say(`  events: ${(share * 100).toFixed(0)}% of the file, ${read.toLocaleString('en')} rows (${Math.round(rate).toLocaleString('en')} rows/s), ${accepted.toLocaleString('en')} new`);
     }
   }
-  flush();
+  await flush();
   say(`Events: ${read.toLocaleString('en')} rows, ${accepted.toLocaleString('en')} new, ${duplicates.toLocaleString('en')} already there${bad ? `, ${bad} unreadable rows skipped` : ''} in ${((performance.now() - eventsStarted) / 1000).toFixed(0)} s`);
-  finishImportRun(db, runPk, { status: 'done', writtenRows: accepted, skipped: [], skippedRows: bad, message: `${read} rows read, ${accepted} events new, ${duplicates} already imported` });
-  db.$client.prepare('UPDATE import_runs SET total_rows = ? WHERE pk = ?').run(read, runPk);
+  await finishImportRun(db, runPk, { status: 'done', writtenRows: accepted, skipped: [], skippedRows: bad, message: `${read} rows read, ${accepted} events new, ${duplicates} already imported` });
+  await db.run('UPDATE import_runs SET total_rows = ? WHERE pk = ?', [read, runPk]);
 
   // The OULAD trigger model, published once (a re-run finds it live and keeps it).
   const model = modelSchema.parse(OULAD_MODEL);
-  const live = getLiveModel(db);
+  const live = await getLiveModel(db);
   const modelLive = !!live && JSON.stringify(live.model) === JSON.stringify(model);
   if (modelLive) {
     say(`Model: the OULAD model is live already (version ${live!.version})`);
     if (!newAccounts && !newOutcomes && !accepted) {
       say('Nothing new: the scores stay as they are (npm run rescore recomputes them).');
-      db.$client.close();
       return;
     }
   } else {
-    const published = publishModel(db, { model, author: 'import:oulad', note: 'OULAD trigger model: VLE clicks on study material, participation and the home page over 28 days (docs/oulad.md)' }, { rescore: false });
+    const published = await publishModel(db, { model, author: 'import:oulad', note: 'OULAD trigger model: VLE clicks on study material, participation and the home page over 28 days (docs/oulad.md)' }, { rescore: false });
     say(`Model: published the OULAD model as version ${published.version}`);
   }
 
   // Scores: current ones (as of today) and the daily history over the data, not to today.
-  const span = db.$client.prepare('SELECT min(first_at) AS first, max(last_at) AS last FROM account_activity').get() as { first: number; last: number };
+  const span = (await db.get<{ first: number; last: number }>('SELECT min(first_at) AS first, max(last_at) AS last FROM account_activity'))!;
   const fromDay = Math.floor(span.first / DAY_MS);
   const toDay = Math.min(Math.floor(Date.now() / DAY_MS), Math.floor(span.last / DAY_MS) + model.windowDays + 1);
   let shown = '';
-  const scored = rescoreEverything(db, {
+  const scored = await rescoreEverything(db, {
     fromDay, toDay,
     onProgress: (phase, done, total) => {
       const step = `${phase} ${Math.floor((done / total) * 10) * 10}%`;
@@ -201,6 +215,5 @@ run(async () => {
   });
   say(`Scores: ${scored.current.accounts} accounts scored as of today; daily history from ${new Date(fromDay * DAY_MS).toISOString().slice(0, 10)} to ${new Date(toDay * DAY_MS).toISOString().slice(0, 10)}: ${scored.history?.snapshots.toLocaleString('en')} snapshots`);
   say(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
-  db.$client.close();
-});
+}
 

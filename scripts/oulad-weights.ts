@@ -18,14 +18,15 @@ import { ensureLiveModel } from '@/lib/server/commands/model';
 import { loadCohortAccounts } from '@/lib/server/queries/cohorts';
 import { scoreEveryAccount } from '@/lib/server/queries/model-preview';
 import { trainingSamples, withWeights } from '@/lib/server/queries/suggested-weights';
-import { openMigratedDatabase, run, UsageError } from './cli';
+import type { Store } from '@/lib/server/store';
+import { run, UsageError, withMigratedStore } from './cli';
 
 /** Long enough to see every later withdrawal: a presentation lasts at most 269 days. */
 const HORIZON_DAYS = 300;
 
 const list = (raw: string | undefined, fallback: string) => (raw ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
 
-run(() => {
+run(async () => {
   const { values } = parseArgs({ options: { train: { type: 'string' }, test: { type: 'string' }, days: { type: 'string' } } });
   const train = list(values.train, '2013B,2013J');
   const test = list(values.test, '2014B,2014J');
@@ -34,14 +35,16 @@ run(() => {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--days must be positive whole numbers, got "${d}"`);
     return n;
   });
-  const db = openMigratedDatabase();
-  const c = db.$client;
-  const { model: live, version } = ensureLiveModel(db);
+  await withMigratedStore((db) => compare(db, train, test, days));
+});
+
+async function compare(db: Store, train: string[], test: string[], days: number[]): Promise<void> {
+  const { model: live, version } = await ensureLiveModel(db);
 
   // Each enrolment's presentation is the start of its id ("2014J-123456"); its start is the cohort start.
   const presentationOf = new Map<number, string>();
   const starts = new Map<string, number>();
-  for (const [pk, id, startedAt] of c.prepare('SELECT pk, id, started_at FROM accounts').raw().all() as [number, string, number | null][]) {
+  for (const { pk, id, startedAt } of await db.all<{ pk: number; id: string; startedAt: number | null }>('SELECT pk, id, started_at AS startedAt FROM accounts')) {
     const p = id.split('-')[0]!;
     presentationOf.set(pk, p);
     if (startedAt !== null && (!starts.has(p) || startedAt < starts.get(p)!)) starts.set(p, startedAt);
@@ -50,15 +53,23 @@ run(() => {
   const asOfs = (p: string) => days.map((d) => ({ day: d, asOf: starts.get(p)! + d * DAY_MS }));
 
   console.log(`live model: version ${version} (${live.dimensions.map((d) => `${d.label} ${d.weight}`).join(', ')}; ${live.windowDays}-day window)`);
-  const samples = train.flatMap((p) => asOfs(p).flatMap(({ asOf }) => trainingSamples(db, live, asOf, HORIZON_DAYS, (pk) => presentationOf.get(pk) === p)));
+  /** The training samples of presentation `p`, one group per as-of date. */
+  type Samples = Awaited<ReturnType<typeof trainingSamples>>;
+  const samplesOf = async (p: string) => {
+    const groups: Samples[] = [];
+    for (const { asOf } of asOfs(p)) groups.push(await trainingSamples(db, live, asOf, HORIZON_DAYS, (pk) => presentationOf.get(pk) === p));
+    return groups;
+  };
+  const samples: Samples = [];
+  for (const p of train) samples.push(...(await samplesOf(p)).flat());
   const fit = fitWeights(samples, live.dimensions.length);
   const { model: suggested } = withWeights(live, fit.weights);
   console.log(`fitted on ${train.join(' + ')} at days ${days.join(', ')}: ${samples.length} samples, ${fit.churned} withdrew afterwards`);
   console.log(`suggested weights: ${live.dimensions.map((d, i) => `${d.label} ${fit.weights[i]} (coefficient ${fit.coefficients[i]!.toFixed(4)})`).join(', ')}`);
 
-  const aucOf = (model: Model, asOf: number, p: string, stored: boolean) => {
-    const cohort = loadCohortAccounts(db, asOf, HORIZON_DAYS).filter((a) => presentationOf.get(a.id as number) === p);
-    const scores = stored ? null : scoreEveryAccount(db, model, asOf);
+  const aucOf = async (model: Model, asOf: number, p: string, stored: boolean) => {
+    const cohort = (await loadCohortAccounts(db, asOf, HORIZON_DAYS)).filter((a) => presentationOf.get(a.id as number) === p);
+    const scores = stored ? null : await scoreEveryAccount(db, model, asOf);
     const accounts = scores ? cohort.map((a) => ({ ...a, ...(scores.get(a.id as number) ?? { score: null, band: null }) })) : cohort;
     return analyzeCohort(accounts, { asOf, horizonDays: HORIZON_DAYS, groupBy: 'band', bands: model.bands });
   };
@@ -67,8 +78,8 @@ run(() => {
   console.log('|---|---|---|---|---|---|---|');
   for (const p of test) {
     for (const { day, asOf } of asOfs(p)) {
-      const a = aucOf(live, asOf, p, true);
-      const b = aucOf(suggested, asOf, p, false);
+      const a = await aucOf(live, asOf, p, true);
+      const b = await aucOf(suggested, asOf, p, false);
       if (a.auc === null || b.auc === null) continue;
       rows.push({ liveAuc: a.auc, suggestedAuc: b.auc });
       const date = new Date(asOf).toISOString().slice(0, 10);
@@ -86,7 +97,8 @@ run(() => {
   // weights chosen on that data itself (a grid in steps of 5; scores as the weighted mean of the
   // stored dimension scores, which is the engine's score when every dimension has data).
   if (live.dimensions.length === 3) {
-    const groups = test.flatMap((p) => asOfs(p).map(({ asOf }) => trainingSamples(db, live, asOf, HORIZON_DAYS, (pk) => presentationOf.get(pk) === p)));
+    const groups: Samples[] = [];
+    for (const p of test) groups.push(...(await samplesOf(p)));
     const meanAucOf = (w: number[]) => mean(groups.map((g) => rankAuc(g.map((s) => ({ score: weighted(s.x, w), churned: s.churned })))));
     let best = { w: [0, 0, 0], auc: 0 };
     let worst = { w: [0, 0, 0], auc: 1 };
@@ -103,8 +115,7 @@ run(() => {
         `(import model ${meanAucOf(live.dimensions.map((d) => d.weight)).toFixed(3)} on the same footing)`,
     );
   }
-  c.close();
-});
+}
 
 /** Weighted mean of the dimension scores that have data (the engine leaves the others out). */
 function weighted(x: readonly (number | null)[], w: readonly number[]): number {

@@ -2,7 +2,8 @@
  * npm run db:seed -- [--accounts 1000] [--months 18] [--seed 42] [--end YYYY-MM-DD] [--reset]
  *                    [--volume 1] [--skip-aggregates]
  *
- * Seeds the demo portfolio (db/seed) into DATABASE_URL (file:path, default ./data/trellis.db).
+ * Seeds the demo portfolio (db/seed) into DATABASE_URL (file:path, default ./data/trellis.db, or
+ * postgres://...).
  * Refuses a database that already has accounts unless --reset, which first deletes all customer
  * data (accounts, contacts, events, outcomes, aggregates, scores, snapshots, flags, alerts,
  * overrides, triggers, features) but keeps users, API keys and model versions.
@@ -10,12 +11,11 @@
  * data runs up to today. Progress goes to stderr, the summary to stdout.
  */
 import { parseArgs } from 'node:util';
-import { databaseFile, openDatabase, type Db } from '@/db/open';
 import { seedDemo, type SeedSummary } from '@/db/seed';
 import { rebuildAggregates } from '@/lib/server/commands/aggregates';
-import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { rescoreEverything } from '@/lib/server/commands/rescore-all';
-import { run, UsageError } from './cli';
+import { SqliteStore, type Store } from '@/lib/server/store';
+import { describeDatabase, openMigratedStore, run, UsageError } from './cli';
 
 export const USAGE = `usage: npm run db:seed -- [--accounts N] [--months M] [--seed S] [--end YYYY-MM-DD] [--reset] [--volume V] [--skip-aggregates] [--skip-scores]
   --accounts N        accounts to create (default 1000)
@@ -109,19 +109,26 @@ const CUSTOMER_TABLES = [
 
 /** Deletes all customer data (not users, API keys, audit log, model versions or settings) and
  * restarts the ids of those tables, so that a reset seed equals a fresh one. */
-export function resetCustomerData(db: Db): void {
-  const c = db.$client;
-  c.transaction(() => {
-    for (const t of CUSTOMER_TABLES) c.prepare(`DELETE FROM ${t}`).run();
-    const hasSequence = c.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'").get();
-    if (hasSequence) {
-      c.prepare(`DELETE FROM sqlite_sequence WHERE name IN (${CUSTOMER_TABLES.map(() => '?').join(', ')})`).run(...CUSTOMER_TABLES);
+export async function resetCustomerData(db: Store): Promise<void> {
+  await db.tx(async (tx) => {
+    for (const t of CUSTOMER_TABLES) await tx.run(`DELETE FROM ${t}`);
+    const tables = JSON.stringify(CUSTOMER_TABLES);
+    if (tx.engine === 'sqlite') {
+      const hasSequence = await tx.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'");
+      if (hasSequence) await tx.run(`DELETE FROM sqlite_sequence WHERE ${tx.dialect.inJsonArray('name', 'text')}`, [tables]);
+    } else {
+      const identities = await tx.all<{ tableName: string; columnName: string }>(
+        `SELECT CAST(table_name AS text) AS tableName, CAST(column_name AS text) AS columnName FROM information_schema.columns
+         WHERE table_schema = current_schema() AND is_identity = 'YES' AND ${tx.dialect.inJsonArray('CAST(table_name AS text)', 'text')}`,
+        [tables],
+      );
+      for (const { tableName, columnName } of identities) await tx.run('SELECT setval(pg_get_serial_sequence(?, ?), 1, false)', [tableName, columnName]);
     }
-  })();
+  });
 }
 
-export function countAccounts(db: Db): number {
-  return db.$client.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
+export async function countAccounts(db: Store): Promise<number> {
+  return (await db.value<number>('SELECT count(*) FROM accounts')) ?? 0;
 }
 
 function progressLine(label: string, log: (line: string) => void, stepPct = 5) {
@@ -137,17 +144,17 @@ function progressLine(label: string, log: (line: string) => void, stepPct = 5) {
 }
 
 /** Seeds into an open, migrated database; refuses existing accounts unless `args.reset`. */
-export function runSeed(db: Db, args: SeedArgs, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): SeedSummary {
-  const existing = countAccounts(db);
+export async function runSeed(db: Store, args: SeedArgs, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<SeedSummary> {
+  const existing = await countAccounts(db);
   if (existing > 0 && !args.reset) {
     throw new UsageError(`the database already has ${existing} accounts; pass --reset to delete the customer data and seed again`);
   }
   if (args.reset) {
     log('Deleting the existing customer data…');
-    resetCustomerData(db);
+    await resetCustomerData(db);
   }
   log(`Seeding ${args.accounts} accounts over ${args.months} months (seed ${args.seed})…`);
-  const summary = seedDemo(db, {
+  const summary = await seedDemo(db, {
     accounts: args.accounts,
     months: args.months,
     seed: args.seed,
@@ -159,11 +166,11 @@ export function runSeed(db: Db, args: SeedArgs, log: (line: string) => void = (l
   if (args.scores) {
     log('Scoring every account and building the daily history…');
     const printers = { 'current scores': progressLine('current scores', log, 25), 'daily history': progressLine('daily history', log, 10) };
-    rescoreEverything(db, { onProgress: (phase, done, total) => printers[phase](done, total) });
+    await rescoreEverything(db, { onProgress: (phase, done, total) => printers[phase](done, total) });
   }
   // Fold the write-ahead log into the file now rather than on the app's first writes. (No ANALYZE:
   // on 10 million events it takes minutes.)
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  if (db instanceof SqliteStore) db.client.pragma('wal_checkpoint(TRUNCATE)');
   return summary;
 }
 
@@ -178,20 +185,22 @@ export function formatSummary(s: SeedSummary): string {
   ].join('\n');
 }
 
-export function main(argv: string[] = process.argv.slice(2)): SeedSummary {
+export async function main(argv: string[] = process.argv.slice(2)): Promise<SeedSummary> {
   const args = parseSeedArgs(argv);
-  const file = databaseFile();
-  const db = openDatabase(file);
+  const db = await openMigratedStore();
   try {
-    prepareDatabase(db);
-    const summary = runSeed(db, args);
+    const summary = await runSeed(db, args);
     console.log(formatSummary(summary));
-    console.log(`  database: ${file}`);
+    console.log(`  database: ${describeDatabase()}`);
     return summary;
   } finally {
-    db.$client.close();
+    await db.close();
   }
 }
 
 // Run only when executed (`tsx scripts/seed.ts`), not when a test imports this module.
-if (/[\\/]scripts[\\/]seed\.ts$/.test(process.argv[1] ?? '')) run(() => void main());
+if (/[\\/]scripts[\\/]seed\.ts$/.test(process.argv[1] ?? '')) {
+  run(async () => {
+    await main();
+  });
+}

@@ -6,6 +6,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { databaseFile, DEFAULT_DATABASE_FILE } from '@/db/open';
+import { isPostgresUrl } from '@/db/postgres';
 
 const SOURCE_DIRS = ['app', 'components', 'lib', 'db'];
 const SOURCE_FILES = ['next.config.js', 'tailwind.config.ts', 'package.json', 'proxy.ts', 'instrumentation.ts'];
@@ -77,4 +79,12 @@ export function startServer(options: { port: number; databaseFile: string; env?:
       ...options.env,
     },
   });
+}
+
+/**
+ * What `startServer` needs for a DATABASE_URL: a SQLite file as `databaseFile`; a PostgreSQL URL
+ * passed on in `env` as it is (the sign-in secret is then kept in ./data).
+ */
+export function serverDatabase(url = process.env.DATABASE_URL): { databaseFile: string; env: Record<string, string> } {
+  return isPostgresUrl(url) ? { databaseFile: path.resolve(DEFAULT_DATABASE_FILE), env: { DATABASE_URL: url } } : { databaseFile: databaseFile(url), env: {} };
 }

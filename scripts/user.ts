@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { isRole, ROLES } from '@/lib/roles';
 import { upsertUser } from '@/lib/server/commands/users';
 import { listUsers } from '@/lib/server/queries/users';
-import { openMigratedDatabase, readStdin, run, UsageError } from './cli';
+import { readStdin, run, UsageError, withMigratedStore } from './cli';
 
 const USAGE = `usage:
   npm run user -- create --email E --role csm|manager|admin [--password P]   (or the password on stdin)
@@ -18,9 +18,10 @@ run(async () => {
     options: { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
   });
   const [command] = positionals;
-  const db = openMigratedDatabase();
   if (command === 'list') {
-    for (const u of listUsers(db)) console.log(`${u.email}\t${u.role}${u.disabledAt ? '\tdisabled' : ''}`);
+    await withMigratedStore(async (db) => {
+      for (const u of await listUsers(db)) console.log(`${u.email}\t${u.role}${u.disabledAt ? '\tdisabled' : ''}`);
+    });
     return;
   }
   if (command !== 'create') throw new UsageError(USAGE);
@@ -29,6 +30,7 @@ run(async () => {
   let password = values.password ?? null;
   if (password === null && !process.stdin.isTTY) password = (await readStdin()).replace(/\r?\n$/, '');
   if (!password) throw new UsageError(`a password is required (--password or on stdin)\n${USAGE}`);
-  const result = await upsertUser(db, { email: values.email, role: values.role, password, name: values.name ?? null }, { actor: 'cli' });
+  const input = { email: values.email, role: values.role, password, name: values.name ?? null };
+  const result = await withMigratedStore((db) => upsertUser(db, input, { actor: 'cli' }));
   console.log(`${result.created ? 'Created' : 'Updated'} ${result.email} (${values.role})`);
 });

@@ -1,25 +1,29 @@
 /**
  * npm run worker: the background work (rescoring after new events, the daily refresh, history
  * rebuilds, webhook deliveries) as its own process, beside web processes started with
- * `TRELLIS_WORKER=off`. Stops on SIGINT or SIGTERM; what is left waits in the database for the
- * next start.
+ * `TRELLIS_WORKER=off`, on SQLite or PostgreSQL. Stops on SIGINT or SIGTERM; what is left waits in
+ * the database for the next start.
  */
-import { openMigratedDatabase, run } from './cli';
+import { isPostgresUrl } from '@/db/postgres';
+import { SqliteStore } from '@/lib/server/store';
+import { openMigratedStore, run } from './cli';
 
 run(async () => {
   // This process is the worker, whatever the environment says of web processes.
   process.env.TRELLIS_WORKER = 'on';
   const { startWorker } = await import('@/lib/server/worker');
-  const { databaseFile } = await import('@/db/open');
-  const { takeAppLockWhenFree } = await import('@/lib/server/app-lock');
-  // Like a web process, it holds the database's lock while it runs (a restore refuses meanwhile).
-  takeAppLockWhenFree(databaseFile()).catch((error: unknown) => console.error('Could not take the lock on the database', error));
-  const db = openMigratedDatabase();
+  if (!isPostgresUrl(process.env.DATABASE_URL)) {
+    const { databaseFile } = await import('@/db/open');
+    const { takeAppLockWhenFree } = await import('@/lib/server/app-lock');
+    // Like a web process, it holds the SQLite file's lock while it runs (a restore refuses meanwhile).
+    takeAppLockWhenFree(databaseFile()).catch((error: unknown) => console.error('Could not take the lock on the database', error));
+  }
+  const db = await openMigratedStore();
   const { resumeImports } = await import('@/lib/server/imports/csv-import');
-  resumeImports(db);
+  await resumeImports(db);
   // The scheduler's waits are short: the web processes hold the write lock for short transactions.
-  db.$client.pragma('busy_timeout = 5000');
-  const stop = startWorker(db, { dedicated: true });
+  if (db instanceof SqliteStore) db.client.pragma('busy_timeout = 5000');
+  const stop = await startWorker(db, { dedicated: true });
   console.log(`Trellis worker started (pid ${process.pid}); stop it with Ctrl-C.`);
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();
@@ -28,7 +32,7 @@ run(async () => {
     // Keeps the process alive: the background timers do not.
     setInterval(() => undefined, 1 << 30);
   });
-  stop();
-  db.$client.close();
+  await stop();
+  await db.close();
   process.exit(0);
 });

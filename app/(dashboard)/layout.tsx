@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { Providers } from '@/components/providers';
 import { NavLinks } from '@/components/shell/nav-links';
 import { SignOutButton } from '@/components/shell/sign-out-button';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import { formatCompact, formatCount, formatMoney } from '@/lib/format';
 import { ROLE_LABELS, navFor } from '@/lib/roles';
 import { runningPublish } from '@/lib/server/queries/jobs';
@@ -11,10 +11,10 @@ import { requirePageRole } from '@/lib/server/session';
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageRole('csm');
-  const size = portfolioSize(getDb(), user.role === 'csm' ? user.email : undefined);
+  const db = await getStore();
   // While a published model is being applied, accounts it has not reached yet keep the previous
   // version's scores: say so rather than let the two pass for one.
-  const publishing = runningPublish(getDb());
+  const [size, publishing] = await Promise.all([portfolioSize(db, user.role === 'csm' ? user.email : undefined), runningPublish(db)]);
   return (
     <Providers>
       <div className="flex min-h-screen">

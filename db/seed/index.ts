@@ -1,16 +1,16 @@
 /**
  * The demo portfolio: `seedDemo(db, { accounts, months, seed })` writes a realistic, deterministic
  * portfolio (trigger and feature catalogues, CSM users, accounts, contacts, events, outcomes,
- * account_activity) into an empty database, streaming account by account through prepared
- * better-sqlite3 statements and committing every ~200k rows, so 10 million events fit in bounded
- * memory. The same seed, options and `end` give byte-identical rows (only the `created_at` /
- * `updated_at` SQL defaults differ).
+ * account_activity) into an empty database, SQLite or PostgreSQL, streaming a few accounts at a
+ * time through multi-row INSERTs and committing every ~200k rows, so 10 million events fit in
+ * bounded memory. The same seed, options and `end` give byte-identical rows on one engine (only
+ * the `created_at` / `updated_at` SQL defaults differ).
  *
  * The aggregates are not filled here: pass `aggregate` (e.g. `rebuildAggregates` of
  * lib/server/commands/aggregates.ts), which runs after the events are written. This module does
- * not import lib/server.
+ * not import lib/server (only the Store's types).
  */
-import type { Db } from '../open';
+import type { Row, SqlParam, Store } from '../../lib/server/store';
 import { SEED_FEATURES, SEED_OWNERS, SEED_TRIGGERS } from './catalogue';
 import { defaultEnd, generateAccount, planPortfolio, seedRange, type GeneratedAccount } from './generate';
 
@@ -28,8 +28,66 @@ export {
   type Trajectory,
 } from './generate';
 
-/** events per INSERT statement (8 parameters each, far below SQLite's limit of 32,766) */
-const EVENT_BATCH = 128;
+/**
+ * Rows per INSERT statement: SQLite runs small prepared statements fastest (8 parameters a row, far
+ * below its limit of 32,766); on PostgreSQL every statement is a round trip, so it takes more.
+ */
+const EVENT_BATCH = { sqlite: 128, postgres: 256 } as const;
+const ROW_BATCH = { sqlite: 64, postgres: 256 } as const;
+/** accounts generated and written together (fewer when their events pass GROUP_EVENTS) */
+const GROUP_ACCOUNTS = 100;
+const GROUP_EVENTS = 50_000;
+
+/**
+ * Multi-row INSERTs into one table: `push` buffers a row and says when a full batch waits, which
+ * `writeFull` writes; `flush` writes the rest in statements of halving sizes, so that each table
+ * has a handful of statement texts (prepared once). With `returning`, the rows the statements
+ * answer collect in `returned`.
+ */
+class BatchInsert {
+  private readonly values: SqlParam[] = [];
+  private readonly texts = new Map<number, string>();
+  readonly returned: Row[] = [];
+
+  constructor(
+    private readonly head: string,
+    private readonly width: number,
+    private readonly batch: number,
+    private readonly returning = '',
+  ) {}
+
+  private get pending(): number {
+    return this.values.length / this.width;
+  }
+
+  /** buffers one row; true when a full batch waits for `writeFull` */
+  push(...row: SqlParam[]): boolean {
+    for (const v of row) this.values.push(v);
+    return this.pending >= this.batch;
+  }
+
+  async writeFull(db: Store): Promise<void> {
+    while (this.pending >= this.batch) await this.write(db, this.batch);
+  }
+
+  async flush(db: Store): Promise<void> {
+    for (let size = this.batch; this.pending > 0; size = Math.max(1, size >> 1)) {
+      while (this.pending >= size) await this.write(db, size);
+    }
+  }
+
+  private async write(db: Store, rows: number): Promise<void> {
+    let sql = this.texts.get(rows);
+    if (!sql) {
+      const tuple = `(${Array.from({ length: this.width }, () => '?').join(', ')})`;
+      sql = `${this.head} VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}${this.returning ? ` RETURNING ${this.returning}` : ''}`;
+      this.texts.set(rows, sql);
+    }
+    const params = this.values.splice(0, rows * this.width);
+    if (this.returning) this.returned.push(...(await db.all(sql, params)));
+    else await db.run(sql, params);
+  }
+}
 
 export interface SeedOptions {
   accounts: number;
@@ -40,7 +98,7 @@ export interface SeedOptions {
   /** called after each account with (accounts done, total) */
   onProgress?: (done: number, total: number) => void;
   /** fills the aggregate tables after the events are written (e.g. rebuildAggregates) */
-  aggregate?: (db: Db) => void;
+  aggregate?: (db: Store) => Promise<unknown> | void;
   /** multiplies the number of login and feature-use rows (not the login totals, so scores barely move); default 1 */
   volume?: number;
   /** rows per transaction (default 200,000) */
@@ -73,7 +131,7 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
   }
 }
 
-export function seedDemo(db: Db, options: SeedOptions): SeedSummary {
+export async function seedDemo(db: Store, options: SeedOptions): Promise<SeedSummary> {
   const startedClock = performance.now();
   checkInteger('accounts', options.accounts, 1, 1_000_000);
   checkInteger('months', options.months, 1, 120);
@@ -85,38 +143,23 @@ export function seedDemo(db: Db, options: SeedOptions): SeedSummary {
   const commitEvery = options.commitEvery ?? 200_000;
   const source = options.source ?? 'demo';
 
-  const c = db.$client;
-  const existing = c.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
+  const existing = (await db.value<number>('SELECT count(*) FROM accounts')) ?? 0;
   if (existing > 0) throw new Error(`the database already has ${existing} accounts; the demo seed needs an empty portfolio`);
 
   const range = seedRange(end, options.months);
   const plans = planPortfolio(options.accounts, options.seed);
 
-  const insTrigger = c.prepare('INSERT INTO triggers (key, label, description, properties) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING');
-  const insFeature = c.prepare('INSERT INTO features (key, label, tier) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING');
-  const insUser = c.prepare("INSERT INTO users (email, name, role, password_hash) VALUES (?, ?, 'csm', NULL) ON CONFLICT (email) DO NOTHING");
-  const insAccount = c.prepare(
-    'INSERT INTO accounts (id, name, tier, lifecycle_stage, arr, owner_email, started_at, renewal_date, industry, size, attributes) ' +
-      'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  const rowBatch = ROW_BATCH[db.engine];
+  const insAccounts = new BatchInsert(
+    'INSERT INTO accounts (id, name, tier, lifecycle_stage, arr, owner_email, started_at, renewal_date, industry, size, attributes)',
+    11,
+    rowBatch,
+    'pk, id',
   );
-  const insContact = c.prepare('INSERT INTO contacts (id, account_pk, name, email, role, department) VALUES (?, ?, ?, ?, ?, ?)');
-  // Events go in batches of EVENT_BATCH rows per statement: far fewer calls into SQLite.
-  const eventSql = (rows: number) =>
-    'INSERT INTO events (account_pk, contact_pk, type, occurred_at, count, properties, source, received_at) VALUES ' +
-    Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-  const insEvents = c.prepare(eventSql(EVENT_BATCH));
-  const insEvent = c.prepare(eventSql(1));
-  const batch: unknown[] = [];
-  const flushEvents = () => {
-    if (batch.length === EVENT_BATCH * 8) insEvents.run(batch);
-    else for (let i = 0; i < batch.length; i += 8) insEvent.run(batch.slice(i, i + 8));
-    batch.length = 0;
-  };
-  const insOutcome = c.prepare('INSERT INTO outcomes (account_pk, type, occurred_at, arr_delta, reason) VALUES (?, ?, ?, ?, ?)');
-  const insActivity = c.prepare(
-    'INSERT INTO account_activity (account_pk, first_at, last_at, events) VALUES (?, ?, ?, ?) ' +
-      'ON CONFLICT (account_pk) DO UPDATE SET first_at = excluded.first_at, last_at = excluded.last_at, events = excluded.events',
-  );
+  const insContacts = new BatchInsert('INSERT INTO contacts (id, account_pk, name, email, role, department)', 6, rowBatch, 'pk, id');
+  const insEvents = new BatchInsert('INSERT INTO events (account_pk, contact_pk, type, occurred_at, count, properties, source, received_at)', 8, EVENT_BATCH[db.engine]);
+  const insOutcomes = new BatchInsert('INSERT INTO outcomes (account_pk, type, occurred_at, arr_delta, reason)', 5, rowBatch);
+  const insActivity = new BatchInsert('INSERT INTO account_activity (account_pk, first_at, last_at, events)', 4, rowBatch);
 
   const summary: SeedSummary = {
     accounts: 0,
@@ -132,65 +175,84 @@ export function seedDemo(db: Db, options: SeedOptions): SeedSummary {
     aggregateSeconds: 0,
   };
 
-  const write = (g: GeneratedAccount) => {
-    const p = g.plan;
-    const accountPk = Number(
-      insAccount.run(p.id, p.name, p.tier, g.lifecycleStage, g.arr, p.ownerEmail, g.startedAt, g.renewalDate, p.industry, g.size, JSON.stringify(g.attributes))
-        .lastInsertRowid,
-    );
-    const contactPks: number[] = [];
-    for (const ct of g.contacts) {
-      const id = `CON-${String(summary.contacts + 1).padStart(7, '0')}`;
-      contactPks.push(Number(insContact.run(id, accountPk, ct.name, ct.email, ct.role, ct.department).lastInsertRowid));
-      summary.contacts++;
+  /** Writes a group of generated accounts; answers the rows written. */
+  const write = async (tx: Store, group: GeneratedAccount[]): Promise<number> => {
+    for (const g of group) {
+      const p = g.plan;
+      if (insAccounts.push(p.id, p.name, p.tier, g.lifecycleStage, g.arr, p.ownerEmail, g.startedAt, g.renewalDate, p.industry, g.size, JSON.stringify(g.attributes))) {
+        await insAccounts.writeFull(tx);
+      }
     }
-    for (const ev of g.events) {
-      batch.push(accountPk, ev.contact >= 0 ? contactPks[ev.contact]! : null, ev.type, ev.t, ev.count, ev.props, source, ev.t);
-      if (batch.length === EVENT_BATCH * 8) flushEvents();
+    await insAccounts.flush(tx);
+    const accountPks = new Map(insAccounts.returned.splice(0).map((r) => [r.id as string, r.pk as number]));
+    const contactIds: string[][] = [];
+    for (const g of group) {
+      const accountPk = accountPks.get(g.plan.id)!;
+      const ids: string[] = [];
+      for (const ct of g.contacts) {
+        const id = `CON-${String(summary.contacts + 1).padStart(7, '0')}`;
+        ids.push(id);
+        if (insContacts.push(id, accountPk, ct.name, ct.email, ct.role, ct.department)) await insContacts.writeFull(tx);
+        summary.contacts++;
+      }
+      contactIds.push(ids);
     }
-    if (g.events.length) insActivity.run(accountPk, g.events[0]!.t, g.events[g.events.length - 1]!.t, g.events.length);
-    for (const o of g.outcomes) insOutcome.run(accountPk, o.type, o.t, o.arrDelta, o.reason);
-    summary.accounts++;
-    summary.events += g.events.length;
-    summary.outcomes += g.outcomes.length;
-    return 1 + g.contacts.length + g.events.length + g.outcomes.length;
+    await insContacts.flush(tx);
+    const contactPks = new Map(insContacts.returned.splice(0).map((r) => [r.id as string, r.pk as number]));
+    let rows = 0;
+    for (const [i, g] of group.entries()) {
+      const accountPk = accountPks.get(g.plan.id)!;
+      const contacts = contactIds[i]!.map((id) => contactPks.get(id)!);
+      for (const ev of g.events) {
+        if (insEvents.push(accountPk, ev.contact >= 0 ? contacts[ev.contact]! : null, ev.type, ev.t, ev.count, ev.props, source, ev.t)) await insEvents.writeFull(tx);
+      }
+      if (g.events.length && insActivity.push(accountPk, g.events[0]!.t, g.events[g.events.length - 1]!.t, g.events.length)) await insActivity.writeFull(tx);
+      for (const o of g.outcomes) if (insOutcomes.push(accountPk, o.type, o.t, o.arrDelta, o.reason)) await insOutcomes.writeFull(tx);
+      summary.accounts++;
+      summary.events += g.events.length;
+      summary.outcomes += g.outcomes.length;
+      rows += 1 + g.contacts.length + g.events.length + g.outcomes.length;
+    }
+    return rows;
   };
 
-  let inTx = false;
-  const begin = () => {
-    c.exec('BEGIN');
-    inTx = true;
-  };
-  const commit = () => {
-    c.exec('COMMIT');
-    inTx = false;
-  };
-  try {
-    begin();
-    for (const t of SEED_TRIGGERS) summary.triggers += insTrigger.run(t.key, t.label, t.description, JSON.stringify(t.properties)).changes;
-    for (const f of SEED_FEATURES) summary.features += insFeature.run(f.key, f.label, f.tier).changes;
-    for (const o of SEED_OWNERS) summary.users += insUser.run(o.email, o.name).changes;
-    let pending = 0;
-    for (const plan of plans) {
-      pending += write(generateAccount(plan, range, options.seed, { volume }));
-      if (pending >= commitEvery) {
-        flushEvents();
-        commit();
-        begin();
-        pending = 0;
+  // One transaction per ~commitEvery rows; the catalogues go in the first.
+  let next = 0;
+  let first = true;
+  while (first || next < plans.length) {
+    await db.tx(async (tx) => {
+      if (first) {
+        first = false;
+        summary.triggers += await tx.runMany(
+          'INSERT INTO triggers (key, label, description, properties) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+          SEED_TRIGGERS.map((t) => [t.key, t.label, t.description, JSON.stringify(t.properties)]),
+        );
+        summary.features += await tx.runMany('INSERT INTO features (key, label, tier) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING', SEED_FEATURES.map((f) => [f.key, f.label, f.tier]));
+        summary.users += await tx.runMany(
+          "INSERT INTO users (email, name, role, password_hash) VALUES (?, ?, 'csm', NULL) ON CONFLICT (email) DO NOTHING",
+          SEED_OWNERS.map((o) => [o.email, o.name]),
+        );
       }
-      options.onProgress?.(summary.accounts, plans.length);
-    }
-    flushEvents();
-    commit();
-  } catch (error) {
-    if (inTx && c.inTransaction) c.exec('ROLLBACK');
-    throw error;
+      let pending = 0;
+      while (next < plans.length && pending < commitEvery) {
+        const group: GeneratedAccount[] = [];
+        let events = 0;
+        while (next + group.length < plans.length && group.length < GROUP_ACCOUNTS && events < GROUP_EVENTS) {
+          const g = generateAccount(plans[next + group.length]!, range, options.seed, { volume });
+          group.push(g);
+          events += g.events.length;
+        }
+        pending += await write(tx, group);
+        next += group.length;
+        for (let done = summary.accounts - group.length + 1; done <= summary.accounts; done++) options.onProgress?.(done, plans.length);
+      }
+      for (const rows of [insEvents, insActivity, insOutcomes]) await rows.flush(tx);
+    });
   }
 
   if (options.aggregate) {
     const t0 = performance.now();
-    options.aggregate(db);
+    await options.aggregate(db);
     summary.aggregateSeconds = (performance.now() - t0) / 1000;
   }
   summary.seconds = (performance.now() - startedClock) / 1000;

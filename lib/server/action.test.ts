@@ -5,7 +5,7 @@ import { AppError } from './errors';
 
 const session = vi.hoisted(() => ({ user: null as null | { pk: number; email: string; name: null; role: 'csm' | 'manager' | 'admin' } }));
 vi.mock('./session', () => ({ getCurrentUser: async () => session.user }));
-vi.mock('@/db/client', () => ({ getDb: () => ({ fake: 'db' }) }));
+vi.mock('@/db/client', () => ({ getStore: async () => ({ fake: 'db' }) }));
 vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '203.0.113.9, 10.0.0.1' }) }));
 vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
 

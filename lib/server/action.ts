@@ -10,17 +10,17 @@ import 'server-only';
 import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import type { z } from 'zod';
-import { getDb } from '@/db/client';
-import type { Db } from '@/db/open';
+import { getStore } from '@/db/client';
 import type { ActionResult } from '@/lib/action-result';
 import { hasRole, type Role } from '@/lib/roles';
 import { clientAddress } from './client-address';
 import { AppError } from './errors';
 import { getCurrentUser, type CurrentUser } from './session';
+import type { Store } from '@/lib/server/store';
 import { dict } from '@/lib/dict';
 
 export interface ActionContext {
-  db: Db;
+  db: Store;
   user: CurrentUser;
   /** the client's address, for the audit log */
   ip: string | null;
@@ -68,7 +68,7 @@ export function action<S extends z.ZodType, T>(
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return { ok: false, message: 'Check the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error.issues), values };
     try {
-      const data = await run(parsed.data, { db: getDb(), user, ip: await clientIp() });
+      const data = await run(parsed.data, { db: await getStore(), user, ip: await clientIp() });
       if (options.revalidate) revalidatePath(options.revalidate);
       return { ok: true, data };
     } catch (error) {

@@ -1,8 +1,7 @@
 import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
 import { ZodError, type z } from 'zod';
-import { getDb } from '@/db/client';
-import type { Db } from '@/db/open';
+import { getStore } from '@/db/client';
 import { validateBatch } from '@/lib/ingest/schemas';
 import { jsonDepth, MAX_JSON_DEPTH } from '@/lib/ingest/json-depth';
 import { scopeAllows, authenticateApiKey, type ApiKeyScope } from './commands/api-keys';
@@ -10,9 +9,10 @@ import type { Role } from '@/lib/roles';
 import { AppError } from './errors';
 import { apiKeyLimiter } from './rate-limit';
 import { requireApiRole, type CurrentUser } from './session';
+import type { Store } from '@/lib/server/store';
 
 export interface ApiContext {
-  db: Db;
+  db: Store;
   key: { pk: number; name: string; scope: ApiKeyScope };
   request: NextRequest;
 }
@@ -60,9 +60,9 @@ export type ApiKeyInfo = ApiContext['key'];
  * Retry-After), and of a scope that allows the call (403). Returns the key and the headers that
  * tell the caller where it stands against the limit.
  */
-export function authorizeKey(db: Db, token: string | null, scope: ApiKeyScope, how = 'Send an API key as "Authorization: Bearer <key>"') {
+export async function authorizeKey(db: Store, token: string | null, scope: ApiKeyScope, how = 'Send an API key as "Authorization: Bearer <key>"') {
   if (!token) throw new AppError('unauthorized', how);
-  const key = authenticateApiKey(db, token);
+  const key = await authenticateApiKey(db, token);
   if (!key) throw new AppError('unauthorized', 'The API key is not valid or has been revoked');
   const limit = apiKeyLimiter().take(`key:${key.pk}`);
   if (!limit.ok) {
@@ -91,8 +91,8 @@ export function apiRoute<P = Record<string, string>>(
 ) {
   return (request: NextRequest, context: { params: Promise<P> }): Promise<Response> =>
     answer(request, async () => {
-      const db = getDb();
-      const { key, headers } = authorizeKey(db, bearer(request), scope);
+      const db = await getStore();
+      const { key, headers } = await authorizeKey(db, bearer(request), scope);
       return withHeaders(await handler({ db, key, request }, await context.params), headers);
     });
 }
@@ -154,11 +154,11 @@ export async function readJsonBody(request: NextRequest, maxBytes: number): Prom
  */
 export function sessionRoute<P = Record<string, string>>(
   minRole: Role,
-  handler: (ctx: { db: Db; user: CurrentUser; request: NextRequest }, params: P) => Promise<Response> | Response,
+  handler: (ctx: { db: Store; user: CurrentUser; request: NextRequest }, params: P) => Promise<Response> | Response,
 ) {
   return (request: NextRequest, context: { params: Promise<P> }): Promise<Response> =>
     answer(request, async () => {
       const user = await requireApiRole(minRole);
-      return handler({ db: getDb(), user, request }, await context.params);
+      return handler({ db: await getStore(), user, request }, await context.params);
     });
 }

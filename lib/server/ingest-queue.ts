@@ -8,8 +8,8 @@
  * A lone request waits SETTLE_MS for company; a batch waits longer only while others keep
  * arriving or are still reading their bodies, and never longer than MAX_WAIT_MS.
  */
-import type { Db } from '@/db/open';
 import type { EventInput } from '@/lib/ingest/schemas';
+import { SqliteStore, type Store } from '@/lib/server/store';
 import { ingestEventGroup, type IngestOptions, type IngestResult } from './commands/events';
 import { rescoreSoon } from './rescore-drainer';
 
@@ -41,16 +41,20 @@ export function ingestIsBusy(ms = 3_000, now = Date.now()): boolean {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Waits, without blocking the event loop, until the write lock is free, so that the synchronous
- * write that follows seldom has to wait for it (better-sqlite3 would wait with the thread
- * stopped, pages and all). Only another process can hold it between our transactions (a worker,
- * `npm run rescore`, a backup): it probes with `BEGIN IMMEDIATE` and no busy timeout, every
- * millisecond, for at most `maxMs`; after that the write waits as usual.
+ * SQLite: waits, without blocking the event loop, until the write lock is free, so that the
+ * synchronous write that follows seldom has to wait for it (better-sqlite3 would wait with the
+ * thread stopped, pages and all). Only another process can hold it between our transactions (a
+ * worker, `npm run rescore`, a backup): it probes with `BEGIN IMMEDIATE` and no busy timeout, every
+ * millisecond, for at most `maxMs`; after that the write waits as usual. PostgreSQL locks rows as
+ * they are written and waits without blocking: nothing to wait for here.
  */
-export async function writeLockFree(db: Db, maxMs = 5_000): Promise<void> {
-  const c = db.$client;
+export async function writeLockFree(db: Store, maxMs = 5_000): Promise<void> {
+  if (!(db instanceof SqliteStore)) return;
+  const c = db.client;
   const deadline = Date.now() + maxMs;
   for (;;) {
+    // A transaction of this process holds the connection: the write waits for it without blocking.
+    if (c.inTransaction) return;
     const saved = c.pragma('busy_timeout', { simple: true }) as number;
     c.pragma('busy_timeout = 0');
     try {
@@ -74,7 +78,7 @@ class IngestQueue {
   private firstQueuedAt = 0;
   private lastQueuedAt = 0;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Store) {}
 
   /** Reads a batch (`read` validates it) and writes it with whatever else is ready. */
   async submit(read: () => Promise<EventInput[]>, options: IngestOptions): Promise<IngestResult> {
@@ -111,33 +115,34 @@ class IngestQueue {
     void this.flush();
   }
 
+  /** Writes the waiting batches, group by group; batches arriving meanwhile join the next group. */
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
       await writeLockFree(this.db);
+      while (this.jobs.length) {
+        let events = 0;
+        let n = 0;
+        while (n < this.jobs.length && (n === 0 || events + this.jobs[n]!.items.length <= MAX_GROUP_EVENTS)) events += this.jobs[n++]!.items.length;
+        const group = this.jobs.splice(0, n);
+        activity.trellisLastIngestAt = Date.now();
+        try {
+          const outcomes = await ingestEventGroup(this.db, group.map((j) => ({ items: j.items, options: j.options })));
+          outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.result) : group[i]!.reject(o.error)));
+        } catch (error) {
+          for (const job of group) job.reject(error);
+        }
+        rescoreSoon(this.db);
+      }
     } finally {
       this.flushing = false;
     }
-    while (this.jobs.length) {
-      let events = 0;
-      let n = 0;
-      while (n < this.jobs.length && (n === 0 || events + this.jobs[n]!.items.length <= MAX_GROUP_EVENTS)) events += this.jobs[n++]!.items.length;
-      const group = this.jobs.splice(0, n);
-      activity.trellisLastIngestAt = Date.now();
-      try {
-        const outcomes = ingestEventGroup(this.db, group.map((j) => ({ items: j.items, options: j.options })));
-        outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.result) : group[i]!.reject(o.error)));
-      } catch (error) {
-        for (const job of group) job.reject(error);
-      }
-    }
-    rescoreSoon(this.db);
   }
 }
 
-const queues = new WeakMap<Db, IngestQueue>();
+const queues = new WeakMap<Store, IngestQueue>();
 
-export function ingestQueue(db: Db): IngestQueue {
+export function ingestQueue(db: Store): IngestQueue {
   let queue = queues.get(db);
   if (!queue) queues.set(db, (queue = new IngestQueue(db)));
   return queue;

@@ -8,10 +8,10 @@
  *
  * Names (types, features, property names) are stored as ids of the append-only `agg_names` table.
  */
-import type { Db } from '@/db/open';
 import { dict } from '@/lib/dict';
 import { appendValues, MAX_KEPT_VALUES } from '@/lib/scoring/prop-values';
 import type { PropStat } from '@/lib/scoring/types';
+import type { Store } from '@/lib/server/store';
 
 /**
  * 8 days keep most blobs under ~1,000 bytes, the most a WITHOUT ROWID row keeps in its b-tree
@@ -34,50 +34,103 @@ export interface DayAgg {
 
 export const emptyDay = (day: number): DayAgg => ({ day, types: new Map(), contacts: new Map(), features: new Map() });
 
-/** Name <-> id of `agg_names`; new names are inserted (in the caller's transaction). */
+/** A blob names an id this process has not read yet (written since by another connection). */
+export class UnknownNameId extends Error {
+  constructor(readonly id: number) {
+    super(`agg_names has no id ${id}`);
+  }
+}
+
+/**
+ * Name <-> id of `agg_names`. Encoding and decoding are synchronous: names are given ids first
+ * (`add`, in the caller's transaction), and a blob naming an id not read yet is decoded again
+ * after reading it (`decoding`).
+ */
 export class NameIds {
   private readonly byName = new Map<string, number>();
   private readonly names: string[] = [];
-  private readonly insert;
 
-  constructor(private readonly db: Db) {
-    this.insert = db.$client.prepare('INSERT INTO agg_names (name) VALUES (?)');
-    this.reload();
+  private constructor(private readonly db: Store) {}
+
+  /** The names known to `db` now. */
+  static async load(db: Store): Promise<NameIds> {
+    const ids = new NameIds(db);
+    await ids.reload();
+    return ids;
   }
 
-  /** Reads names added since (e.g. by another connection). */
-  reload(): void {
-    const rows = this.db.$client.prepare('SELECT id, name FROM agg_names WHERE id >= ?').raw().all(this.names.length) as [number, string][];
-    for (const [id, name] of rows) {
+  private learn(rows: { id: number; name: string }[]): void {
+    for (const { id, name } of rows) {
       this.names[id] = name;
       this.byName.set(name, id);
     }
   }
 
+  /**
+   * Reads names added since (e.g. by another connection), and `id` if given: on PostgreSQL ids
+   * are not always committed in their order, so one below the highest read may appear later.
+   */
+  async reload(id = -1): Promise<void> {
+    this.learn(await this.db.all<{ id: number; name: string }>('SELECT id, name FROM agg_names WHERE id >= ? OR id = ?', [this.names.length, id]));
+  }
+
+  /** Gives an id to each name that has none yet (inserted in the caller's transaction). */
+  async add(names: Iterable<string>): Promise<void> {
+    // Sorted: two connections adding the same names add them in the same order, so neither waits
+    // for a name the other waits for (PostgreSQL). A name another adds first is kept, and read back.
+    const missing = [...new Set(names)].filter((name) => !this.byName.has(name)).sort();
+    if (!missing.length) return;
+    for (let i = 0; i < missing.length; i += 500) {
+      const part = missing.slice(i, i + 500);
+      await this.db.run(`INSERT INTO agg_names (name) VALUES ${part.map(() => '(?)').join(', ')} ON CONFLICT (name) DO NOTHING`, part);
+    }
+    this.learn(await this.db.all<{ id: number; name: string }>(`SELECT id, name FROM agg_names WHERE ${this.db.dialect.inJsonArray('name', 'text')}`, [JSON.stringify(missing)]));
+  }
+
+  /** The name's id; the name must have been added. */
   id(name: string): number {
-    let id = this.byName.get(name);
-    if (id === undefined) {
-      id = Number(this.insert.run(name).lastInsertRowid);
-      this.names[id] = name;
-      this.byName.set(name, id);
-    }
+    const id = this.byName.get(name);
+    if (id === undefined) throw new Error(`agg_names: "${name}" was not given an id`);
     return id;
   }
 
-  /** The id's name; reloads once when the id is newer than what was read. */
+  /** The id's name; UnknownNameId when the id is newer than what was read. */
   name(id: number): string {
-    let name = this.names[id];
-    if (name === undefined) {
-      this.reload();
-      name = this.names[id];
-      if (name === undefined) throw new Error(`agg_names has no id ${id}`);
-    }
+    const name = this.names[id];
+    if (name === undefined) throw new UnknownNameId(id);
     return name;
+  }
+
+  /** Runs `decode` (synchronous, no side effects), reading names it meets for the first time and running it again. */
+  async decoding<T>(decode: () => T): Promise<T> {
+    for (;;) {
+      try {
+        return decode();
+      } catch (error) {
+        if (!(error instanceof UnknownNameId) || this.names[error.id] !== undefined) throw error;
+        await this.reload(error.id);
+        if (this.names[error.id] === undefined) throw error;
+      }
+    }
   }
 
   /** Every name read so far, by id (holes for ids never seen). */
   all(): readonly string[] {
     return this.names;
+  }
+}
+
+/** Every name a day refers to (its types, property names and features), for `NameIds.add`. */
+export function* namesOf(days: Iterable<DayAgg>): Generator<string> {
+  for (const d of days) {
+    for (const [type, { props }] of d.types) {
+      yield type;
+      if (props) yield* Object.keys(props);
+    }
+    for (const [type, m] of d.features) {
+      yield type;
+      yield* m.keys();
+    }
   }
 }
 

@@ -1,15 +1,15 @@
 /**
  * Names that JavaScript objects treat specially, sent in every place a name comes in through the
- * write paths (REST commands, Segment calls, CSV files), against a real SQLite file: each is
+ * write paths (REST commands, Segment calls, CSV files), against a real database: each is
  * stored as a plain name or refused naming the field, and no shared object of the process changes.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '@/db/open';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parseJsonDict } from '@/lib/dict';
 import { eventSchema } from '@/lib/ingest/schemas';
 import { guessMapping } from '@/lib/ingest/csv';
+import type { Store } from '@/lib/server/store';
+import { describeEngines } from '@/lib/testing/engines';
 import { packedDays, packedTypeDays } from '@/lib/testing/packed-aggregates';
-import { createTempDb } from '@/lib/testing/temp-db';
 import { upsertAccounts, upsertContacts } from './commands/accounts';
 import { prepareDatabase } from './commands/catalogue';
 import { ingestEvents } from './commands/events';
@@ -27,55 +27,53 @@ const at = (daysAgo: number) => new Date(NOW - daysAgo * 86_400_000).toISOString
 /** An object with each name as an own key (JSON keeps `__proto__` as a key; a literal would not). */
 const keyed = (value: unknown) => JSON.parse(`{${NAMES.map((n) => `"${n}":${JSON.stringify(value)}`).join(',')}}`) as Record<string, unknown>;
 
-let db: Db;
-let cleanup: () => void;
 const prototypeKeys = () => Object.getOwnPropertyNames(Object.prototype).sort();
-let before: string[];
 
-beforeEach(() => {
-  ({ db, cleanup } = createTempDb());
-  prepareDatabase(db);
-  before = prototypeKeys();
-});
-afterEach(() => {
-  cleanup();
-  // Nothing was added to the prototype every object shares, and a strict schema still parses.
-  expect(prototypeKeys()).toEqual(before);
-  expect(eventSchema.safeParse({ accountId: 'a', type: 't', occurredAt: at(1) }).success).toBe(true);
-});
+describeEngines('names from outside', (t) => {
+  let db: Store;
+  let before: string[];
+  beforeEach(async () => {
+    db = t.store;
+    await prepareDatabase(db);
+    before = prototypeKeys();
+  });
+  afterEach(() => {
+    // Nothing was added to the prototype every object shares, and a strict schema still parses.
+    expect(prototypeKeys()).toEqual(before);
+    expect(eventSchema.safeParse({ accountId: 'a', type: 't', occurredAt: at(1) }).success).toBe(true);
+  });
 
-describe('names from outside', () => {
-  it('REST: ids, attribute keys, property names and feature names are stored as plain names', () => {
-    upsertAccounts(db, PLAIN.map((id) => ({ id, name: id, attributes: Object.fromEntries(PLAIN.map((k) => [k, k])) })));
-    upsertContacts(db, PLAIN.map((id) => ({ id, accountId: id, name: id })));
+  it('REST: ids, attribute keys, property names and feature names are stored as plain names', async () => {
+    await upsertAccounts(db, PLAIN.map((id) => ({ id, name: id, attributes: Object.fromEntries(PLAIN.map((k) => [k, k])) })));
+    await upsertContacts(db, PLAIN.map((id) => ({ id, accountId: id, name: id })));
     const events = PLAIN.flatMap((name) => [
       { id: name, accountId: name, contactId: name, type: 'meeting.held', occurredAt: at(2), count: 3, properties: Object.fromEntries(PLAIN.map((k, i) => [k, i % 2 ? 7 : true])) },
       { id: `${name}-f`, accountId: name, type: 'feature.used', occurredAt: at(2), count: 1, properties: { feature: name } },
       { id: `${name}-r`, accountId: name, type: 'outreach.replied', occurredAt: at(2), count: 2, properties: { responseHours: 4, [name]: 1 } },
     ]);
-    expect(ingestEvents(db, events.map((e) => eventSchema.parse(e)))).toMatchObject({ accepted: PLAIN.length * 3 });
-    rescorePending(db);
-    const constructorPk = db.$client.prepare("SELECT pk FROM accounts WHERE id = 'constructor'").pluck().get() as number;
-    const meetings = packedTypeDays(db, 'meeting.held').filter((r) => r.key.startsWith(`${constructorPk}|`));
+    expect(await ingestEvents(db, events.map((e) => eventSchema.parse(e)))).toMatchObject({ accepted: PLAIN.length * 3 });
+    await rescorePending(db);
+    const constructorPk = (await db.value<number>("SELECT pk FROM accounts WHERE id = 'constructor'"))!;
+    const meetings = (await packedTypeDays(db, 'meeting.held')).filter((r) => r.key.startsWith(`${constructorPk}|`));
     expect(meetings).toHaveLength(1);
     expect(Object.keys(meetings[0]!.props!).sort()).toEqual([...PLAIN].sort());
-    const features = [...new Set(Object.values(packedDays(db)).flatMap((d) => Object.keys(d.features).map((k) => k.slice(k.indexOf('|') + 1))))].sort();
+    const features = [...new Set(Object.values(await packedDays(db)).flatMap((d) => Object.keys(d.features).map((k) => k.slice(k.indexOf('|') + 1))))].sort();
     expect(features).toEqual([...PLAIN].sort());
     // The incremental aggregates equal a rebuild from the raw events.
     const snapshot = () => packedDays(db);
-    const incremental = snapshot();
-    rebuildAggregates(db);
-    expect(snapshot()).toEqual(incremental);
-    for (const id of PLAIN) expect(getAccountDetail(db, id)?.account.id).toBe(id);
+    const incremental = await snapshot();
+    await rebuildAggregates(db);
+    expect(await snapshot()).toEqual(incremental);
+    for (const id of PLAIN) expect((await getAccountDetail(db, id))?.account.id).toBe(id);
   });
 
-  it('REST: __proto__ as a property name is refused, naming the field', () => {
+  it('REST: __proto__ as a property name is refused, naming the field', async () => {
     const parsed = eventSchema.safeParse({ accountId: 'a', type: 'meeting.held', occurredAt: at(1), properties: keyed(1) });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual(['properties.__proto__', 'property names must not be __proto__']);
   });
 
-  it('Segment: event names, group and user ids, trait, property and context keys', () => {
+  it('Segment: event names, group and user ids, trait, property and context keys', async () => {
     const calls = [
       ...PLAIN.map((name) => ({ type: 'group', userId: name, groupId: name, traits: { ...keyed('x'), name: `Seg ${name}` } })),
       ...PLAIN.map((name) => ({ type: 'identify', userId: name, traits: keyed('x') })),
@@ -83,17 +81,17 @@ describe('names from outside', () => {
       ...PLAIN.map((name) => ({ type: 'track', userId: name, event: 'meeting.held', messageId: name, timestamp: at(1), properties: keyed(2), context: keyed({ groupId: 1 }) })),
     ];
     for (let round = 0; round < 2; round++) {
-      const result = ingestSegment(db, calls, { context: keyed({ count: 1, lastSeenAt: 2 }), createAccounts: false });
+      const result = await ingestSegment(db, calls, { context: keyed({ count: 1, lastSeenAt: 2 }), createAccounts: false });
       expect(result.skipped.map((s) => s.event).filter(Boolean)).toEqual(NAMES);
       expect(result.events + result.duplicates).toBe(PLAIN.length);
     }
-    expect(listUnmappedNames(db).map((u) => [u.name, u.count]).sort()).toEqual(NAMES.map((n) => [n, 2]).sort());
-    const attributes = db.$client.prepare("SELECT attributes FROM accounts WHERE id = 'toString'").pluck().get() as string;
+    expect((await listUnmappedNames(db)).map((u) => [u.name, u.count]).sort()).toEqual(NAMES.map((n) => [n, 2]).sort());
+    const attributes = (await db.value<string>("SELECT attributes FROM accounts WHERE id = 'toString'"))!;
     expect(Object.keys(parseJsonDict(attributes)).sort()).toEqual([...PLAIN].sort());
   });
 
   it('CSV: such names as headers, extra columns and cells import as plain names', async () => {
-    upsertAccounts(db, PLAIN.map((id) => ({ id, name: id })));
+    await upsertAccounts(db, PLAIN.map((id) => ({ id, name: id })));
     const header = ['accountId', 'type', 'occurredAt', 'id', ...NAMES];
     const rows = PLAIN.map((name, i) => [name, 'meeting.held', at(3).slice(0, 10), `csv-${name}`, ...NAMES.map((_, j) => String(i + j))]);
     const text = [header, ...rows].map((r) => r.join(',')).join('\n');
@@ -114,7 +112,7 @@ describe('names from outside', () => {
     expect(checked.phase, JSON.stringify(checked)).toBe('checked');
     startImport(db, token, 1, false);
     expect((await settle()).phase).toBe('done');
-    const props = db.$client.prepare("SELECT properties FROM events WHERE id = 'csv-constructor'").pluck().get() as string;
+    const props = (await db.value<string>("SELECT properties FROM events WHERE id = 'csv-constructor'"))!;
     expect(Object.keys(parseJsonDict(props)).sort()).toEqual([...PLAIN].sort());
   });
 });

@@ -9,9 +9,10 @@
  * per account per second, whatever the event rate; after a lone batch the pass begins at once.
  * Normally the list is empty again well within a second of the commit.
  */
-import type { Db } from '@/db/open';
+import type { Store } from '@/lib/server/store';
 import { rescorePendingChunk, rescorePendingOneByOne } from './commands/rescore-pending';
-import { backgroundWorkHere } from './worker-mode';
+import { announce } from './queue';
+import { backgroundWorkHere, storeIsOpen } from './worker-mode';
 
 /** the earliest a pass begins after the one before it began */
 const PASS_INTERVAL_MS = 250;
@@ -22,6 +23,8 @@ const PASS_INTERVAL_MS = 250;
  */
 const BEHIND_AFTER_MS = 400;
 const BEHIND_SLICE_MS = 60;
+/** on PostgreSQL, how long after new events the stale daily history is rebuilt */
+const HISTORY_DELAY_MS = 2_000;
 /** after a failure (the database busy for longer than its timeout), try again this much later */
 const RETRY_MS = 1_000;
 
@@ -33,7 +36,7 @@ const RETRY_MS = 1_000;
 const DEDICATED_PAUSE_MS = 2;
 
 interface DrainerState {
-  db: Db;
+  db: Store;
   /** a pass is running or about to begin */
   scheduled: boolean;
   passStartedAt: number;
@@ -48,7 +51,7 @@ export function drainAsDedicatedWorker(): void {
   holder.trellisDedicatedWorker = true;
 }
 
-function state(db: Db): DrainerState {
+function state(db: Store): DrainerState {
   if (!holder.trellisRescoreDrainer || holder.trellisRescoreDrainer.db !== db) holder.trellisRescoreDrainer = { db, scheduled: false, passStartedAt: 0 };
   return holder.trellisRescoreDrainer;
 }
@@ -57,15 +60,16 @@ function schedulePass(s: DrainerState, delayMs: number): void {
   s.scheduled = true;
   const begin = () => {
     s.passStartedAt = Date.now();
-    step(s, s.passStartedAt);
+    void step(s, s.passStartedAt);
   };
   if (delayMs > 0) setTimeout(begin, delayMs).unref();
   else setImmediate(begin);
 }
 
-function step(s: DrainerState, passStart: number): void {
-  // Closed (a shutdown, or a test finished): what is still listed waits in the file for the next start.
-  if (!s.db.$client.open) {
+/** One turn of a pass; never rejects (a failure is logged and the pass tried again later). */
+async function step(s: DrainerState, passStart: number): Promise<void> {
+  // Closed (a shutdown, or a test finished): what is still listed waits in the database for the next start.
+  if (!storeIsOpen(s.db)) {
     s.scheduled = false;
     return;
   }
@@ -76,15 +80,19 @@ function step(s: DrainerState, passStart: number): void {
     const slice = !dedicated && started - passStart > BEHIND_AFTER_MS ? BEHIND_SLICE_MS : 0;
     let last: number;
     do {
-      last = rescorePendingChunk(s.db, { queuedUpTo: passStart });
+      last = await rescorePendingChunk(s.db, { queuedUpTo: passStart });
       done += last;
     } while (last > 0 && Date.now() - started < slice);
   } catch (error) {
     try {
       // One account the engine cannot score must not hold up the others: find it, set it aside.
-      rescorePendingOneByOne(s.db, { queuedUpTo: passStart });
-      setImmediate(() => step(s, passStart));
+      await rescorePendingOneByOne(s.db, { queuedUpTo: passStart });
+      setImmediate(() => void step(s, passStart));
     } catch (again) {
+      if (!storeIsOpen(s.db)) {
+        s.scheduled = false;
+        return;
+      }
       console.error('Rescoring accounts after new events failed; trying again shortly', again ?? error);
       schedulePass(s, RETRY_MS);
     }
@@ -92,21 +100,34 @@ function step(s: DrainerState, passStart: number): void {
   }
   if (done > 0) {
     // setImmediate, not a loop: requests waiting on the event loop get their turn between chunks.
-    if (holder.trellisDedicatedWorker) setTimeout(() => step(s, passStart), DEDICATED_PAUSE_MS);
-    else setImmediate(() => step(s, passStart));
+    if (holder.trellisDedicatedWorker) setTimeout(() => void step(s, passStart), DEDICATED_PAUSE_MS);
+    else setImmediate(() => void step(s, passStart));
     return;
   }
   s.scheduled = false;
   // Accounts listed during this pass wait for the next one.
-  if (s.db.$client.prepare('SELECT 1 FROM rescore_pending LIMIT 1').pluck().get() !== undefined) rescoreSoon(s.db);
+  try {
+    if ((await s.db.value('SELECT 1 FROM rescore_pending LIMIT 1')) !== undefined) rescoreSoon(s.db);
+  } catch (error) {
+    if (!storeIsOpen(s.db)) return;
+    console.error('Looking for accounts waiting for a rescore failed; trying again shortly', error);
+    if (!s.scheduled) schedulePass(s, RETRY_MS);
+  }
 }
 
 /**
  * Asks for the waiting accounts to be rescored soon: at once, or when the next pass is due. In a
- * web process without the background work (TRELLIS_WORKER=off) the worker process does it.
+ * web process without the background work (TRELLIS_WORKER=off) a worker process does it.
  */
-export function rescoreSoon(db: Db): void {
-  if (!backgroundWorkHere()) return;
+export function rescoreSoon(db: Store): void {
+  // On PostgreSQL the stale daily history is rebuilt by whichever worker the job queue wakes; a
+  // burst of batches within the delay is one rebuild.
+  announce(db, 'history', { delayMs: HISTORY_DELAY_MS });
+  if (!backgroundWorkHere()) {
+    // A worker process does it: on PostgreSQL woken through the job queue, on SQLite by watching the file.
+    announce(db, 'rescore');
+    return;
+  }
   const s = state(db);
   if (s.scheduled) return;
   schedulePass(s, s.passStartedAt + PASS_INTERVAL_MS - Date.now());

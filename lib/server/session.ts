@@ -3,7 +3,7 @@ import { getToken } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import { cachedDecode } from '@/lib/session-token';
 import { hasRole, type Role } from '@/lib/roles';
 import { sessionCurrent } from './commands/sign-in';
@@ -31,7 +31,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const token = await getToken({ req: { cookies: Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])), headers: {} } as never, decode: cachedDecode });
   const pk = token?.uid;
   if (typeof pk !== 'number') return null;
-  const row = findUserByPk(getDb(), pk);
+  const row = await findUserByPk(await getStore(), pk);
   if (!row || row.disabledAt || !sessionCurrent(row, token?.sv)) return null;
   return { pk: row.pk, email: row.email, name: row.name, role: row.role };
 });

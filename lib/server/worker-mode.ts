@@ -1,4 +1,23 @@
+import { PostgresStore, SqliteStore, type Store } from '@/lib/server/store';
+
 /** Whether this process does the background work (web processes skip it with TRELLIS_WORKER=off). */
 export function backgroundWorkHere(env: Record<string, string | undefined> = process.env): boolean {
   return (env.TRELLIS_WORKER ?? '').trim().toLowerCase() !== 'off';
+}
+
+/** False once the store is closed (a shutdown, or a test finished): background loops then stop. */
+export function storeIsOpen(db: Store): boolean {
+  if (db instanceof SqliteStore) return db.client.open;
+  if (db instanceof PostgresStore) return !db.pool.ending;
+  return true;
+}
+
+/**
+ * Whether an error says the database was busy with someone else's work, so that trying again a
+ * little later is the answer: SQLite's write lock held past the busy timeout, or on PostgreSQL a
+ * deadlock, a serialization failure or a lock not available (a transaction that lost to another).
+ */
+export function isBusyError(error: unknown): boolean {
+  const code = String((error as { code?: unknown } | null)?.code);
+  return code.startsWith('SQLITE_BUSY') || code === '40P01' || code === '40001' || code === '55P03';
 }

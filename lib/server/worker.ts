@@ -2,26 +2,39 @@
  * The background work: rescoring the accounts that new events touched, the daily refresh, stale
  * history, webhook deliveries. It runs in the web process (the default: one command runs
  * everything) or, with `TRELLIS_WORKER=off` for the web processes, in its own process started by
- * `npm run worker`. A worker learns of other processes' commits by watching SQLite's
+ * `npm run worker`. On SQLite a worker learns of other processes' commits by watching the file's
  * `data_version`, which changes whenever another connection commits: a batch committed by a web
- * process is picked up within one watch interval.
+ * process is picked up within one interval. On PostgreSQL, where any number of web processes and
+ * workers share the database, web processes announce work through the job queue
+ * (lib/server/queue, graphile-worker: LISTEN/NOTIFY, so a worker wakes at once) and whichever
+ * worker takes the job does it.
  */
-import type { Db } from '@/db/open';
-import { runOpenPublishJobs } from './commands/model-job';
-import { drainIfPending, startScheduler } from './jobs/scheduler';
-import { drainAsDedicatedWorker } from './rescore-drainer';
+import type { Runner } from 'graphile-worker';
+import { PostgresStore, SqliteStore, type Store } from '@/lib/server/store';
+import { AppError } from './errors';
+import { processHistoryQueue } from './commands/history-queue';
+import { resumeInterruptedJobs, runOpenPublishJobs } from './commands/model-job';
+import { deliverDueWebhooks } from './commands/webhooks';
+import { resumeImports } from './imports/csv-import';
+import { drainIfPending, refreshIfStale, startScheduler } from './jobs/scheduler';
+import { enqueue, startQueueWorker, TASKS, type TaskHandlers } from './queue';
+import { drainAsDedicatedWorker, rescoreSoon } from './rescore-drainer';
+import { storeIsOpen } from './worker-mode';
 
 export { backgroundWorkHere } from './worker-mode';
 
-/** How often a worker looks for commits of other processes (a read of one pragma). */
+/** How often a worker looks for commits of other processes on SQLite (a read of one pragma). */
 const WATCH_MS = 25;
 
-/** Calls `onCommit` soon after another connection commits to the database. */
-export function watchCommits(db: Db, onCommit: () => void, everyMs = WATCH_MS): () => void {
-  const version = db.$client.prepare('PRAGMA data_version').pluck();
+/** Calls `onCommit` soon after another connection commits to the SQLite file. */
+export function watchCommits(db: Store, onCommit: () => void, everyMs = WATCH_MS): () => void {
+  if (!(db instanceof SqliteStore)) {
+    throw new AppError('internal', "Watching for commits reads SQLite's data_version; on PostgreSQL the job queue wakes the workers");
+  }
+  const version = db.client.prepare('PRAGMA data_version').pluck();
   let last = version.get() as number;
   const timer = setInterval(() => {
-    if (!db.$client.open) return;
+    if (!db.client.open) return;
     const now = version.get() as number;
     if (now !== last) {
       last = now;
@@ -33,20 +46,79 @@ export function watchCommits(db: Db, onCommit: () => void, everyMs = WATCH_MS): 
 }
 
 /**
- * Starts the background work on this connection; answers a function that stops it. `dedicated`:
+ * Starts the background work on this store; answers a function that stops it. `dedicated`:
  * this process does nothing else (`npm run worker`): it also runs the publish jobs that web
  * processes without the background work record, and pauses between rescore chunks so that their
  * event batches get the write lock.
  */
-export function startWorker(db: Db, options: { dedicated?: boolean } = {}): () => void {
+export function startWorker(db: Store, options: { dedicated?: boolean } = {}): () => void {
   if (options.dedicated) drainAsDedicatedWorker();
+  if (db instanceof PostgresStore) return startQueueWork(db);
   const stopScheduler = startScheduler(db);
   const stopWatching = watchCommits(db, () => {
-    drainIfPending(db);
-    if (options.dedicated) runOpenPublishJobs(db);
+    drainIfPending(db).catch((error: unknown) => {
+      if (storeIsOpen(db)) console.error('Looking for accounts waiting for a rescore failed', error);
+    });
+    if (options.dedicated) void publishJobs(db);
   });
   return () => {
     stopWatching();
     stopScheduler();
+  };
+}
+
+function publishJobs(db: Store): Promise<unknown> {
+  return runOpenPublishJobs(db).catch((error: unknown) => {
+    if (storeIsOpen(db)) console.error('Looking for publish jobs to run failed', error);
+  });
+}
+
+/** Stale history rebuilt per step by the history task. */
+const HISTORY_STEP = 200;
+
+/**
+ * On PostgreSQL: this process takes jobs from the queue (lib/server/queue), alongside any number
+ * of other workers. Each task starts the work here and the claims in the database share it out:
+ * rescoring runs through this process's drainer, publish jobs through their locked steps.
+ */
+function startQueueWork(db: PostgresStore): () => void {
+  const handlers: TaskHandlers = {
+    rescore: async () => {
+      rescoreSoon(db);
+      // Rescoring raises alerts whose webhooks are due now.
+      await enqueue(db, 'webhooks', { delayMs: 1_000 });
+    },
+    history: async () => {
+      while ((await processHistoryQueue(db, HISTORY_STEP)) > 0 && storeIsOpen(db));
+    },
+    webhooks: async () => {
+      await deliverDueWebhooks(db);
+    },
+    publish: async () => {
+      await runOpenPublishJobs(db);
+    },
+    imports: async () => {
+      await resumeImports(db);
+    },
+    daily: async () => {
+      await refreshIfStale(db);
+    },
+  };
+  let runner: Runner | null = null;
+  let stopped = false;
+  void (async () => {
+    try {
+      runner = await startQueueWorker(db.pool, handlers);
+      if (stopped) return void runner.stop();
+      // What a stopped process left: accounts waiting, a publish to resume, history, deliveries.
+      await resumeInterruptedJobs(db);
+      for (const task of TASKS) await enqueue(db, task);
+    } catch (error) {
+      if (storeIsOpen(db)) console.error('Starting the job queue worker failed', error);
+    }
+  })();
+  return () => {
+    stopped = true;
+    void runner?.stop().catch(() => undefined);
   };
 }

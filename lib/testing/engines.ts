@@ -12,8 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe } from 'vitest';
-import { migratePostgres } from '@/db/postgres';
-import { postgresStore, sqliteStore, type Engine, type Store } from '@/lib/server/store';
+import { migrateAllPostgres, postgresStore, sqliteStore, type Engine, type Store } from '@/lib/server/store';
 import { TEST_DATABASE_URL } from './temp-pg';
 
 export const TEST_ENGINES: Engine[] = (process.env.TEST_ENGINES ?? 'sqlite,postgres')
@@ -58,7 +57,7 @@ function pgTemplate(): Promise<string> {
     if (process.env.TRELLIS_PG_TEMPLATE) return process.env.TRELLIS_PG_TEMPLATE;
     const name = `trellis_r${run}_tpl`;
     await admin((c) => c.query(`CREATE DATABASE "${name}"`));
-    await migratePostgres(serverUrl(name));
+    await migrateAllPostgres(serverUrl(name));
     return name;
   })();
   return template;

@@ -1,6 +1,6 @@
 /** Reading the packed aggregates back in tests: every account-day, decoded into plain objects. */
-import type { Db } from '@/db/open';
 import { decodeDays, NameIds, type DayAgg, type PropMap } from '@/lib/server/packed-days';
+import type { Store } from '@/lib/server/store';
 
 export interface PlainDay {
   types: Record<string, { n: number; props: PropMap | null }>;
@@ -16,16 +16,16 @@ export const plainDay = (d: DayAgg): PlainDay => ({
 });
 
 /** Every account-day of agg_packed, keyed `${accountPk}|${day}`. */
-export function packedDays(db: Db): Record<string, PlainDay> {
-  const ids = new NameIds(db);
+export async function packedDays(db: Store): Promise<Record<string, PlainDay>> {
+  const ids = await NameIds.load(db);
   const out: Record<string, PlainDay> = {};
-  for (const [pk, data] of db.$client.prepare('SELECT account_pk, data FROM agg_packed ORDER BY 1, block').raw().all() as [number, Buffer][]) {
-    for (const d of decodeDays(data, ids)) out[`${pk}|${d.day}`] = plainDay(d);
+  for (const { account_pk: pk, data } of await db.all<{ account_pk: number; data: Buffer }>('SELECT account_pk, data FROM agg_packed ORDER BY account_pk, block')) {
+    for (const d of await ids.decoding(() => decodeDays(data, ids))) out[`${pk}|${d.day}`] = plainDay(d);
   }
   return out;
 }
 
 /** Every stored (account-day, type) entry of one type: its count and statistics. */
-export function packedTypeDays(db: Db, type: string): { key: string; n: number; props: PropMap | null }[] {
-  return Object.entries(packedDays(db)).flatMap(([key, d]) => (d.types[type] ? [{ key, ...d.types[type] }] : []));
+export async function packedTypeDays(db: Store, type: string): Promise<{ key: string; n: number; props: PropMap | null }[]> {
+  return Object.entries(await packedDays(db)).flatMap(([key, d]) => (d.types[type] ? [{ key, ...d.types[type] }] : []));
 }

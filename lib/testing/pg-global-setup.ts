@@ -5,7 +5,7 @@
  * other's databases.
  */
 import pg from 'pg';
-import { migratePostgres } from '@/db/postgres';
+import { migrateAllPostgres } from '@/lib/server/store';
 import { TEST_DATABASE_URL } from './temp-pg';
 
 function serverUrl(database: string): string {
@@ -30,7 +30,7 @@ export default async function setup(): Promise<(() => Promise<void>) | void> {
   const run = `${process.pid}_${Date.now()}`;
   const template = `trellis_r${run}_tpl`;
   await admin((c) => c.query(`CREATE DATABASE "${template}"`));
-  await migratePostgres(serverUrl(template));
+  await migrateAllPostgres(serverUrl(template));
   process.env.TRELLIS_TEST_RUN = run;
   process.env.TRELLIS_PG_TEMPLATE = template;
   return async () => {

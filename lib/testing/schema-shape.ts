@@ -4,7 +4,7 @@
  * so that tests can check that db/schema.ts and db/schema.pg.ts build the same database.
  */
 import type pg from 'pg';
-import type { Db } from '@/db/open';
+import type { SqliteStore } from '@/lib/server/store';
 
 export interface ColumnShape {
   name: string;
@@ -55,8 +55,8 @@ function normaliseDefault(value: string | null, table: string): string | null {
 
 const FK_ACTIONS: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
 
-export function sqliteShape(db: Db): SchemaShape {
-  const c = db.$client;
+export function sqliteShape(db: SqliteStore): SchemaShape {
+  const c = db.client;
   const tables = c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '__drizzle_migrations' ORDER BY name").pluck().all() as string[];
   const shape: SchemaShape = {};
   for (const table of tables) {

@@ -14,9 +14,9 @@ export const createOverrideAction = action(
     reason: z.string().trim().min(3, 'Say why, so the next person understands').max(1000, 'At most 1,000 characters'),
     expiresOn: z.iso.date({ message: 'Pick an expiry date' }),
   }),
-  ({ accountId: id, band, reason, expiresOn }, { db, user }) =>
+  async ({ accountId: id, band, reason, expiresOn }, { db, user }) =>
     // The override lasts until the end of the chosen day (UTC).
     createOverride(db, { accountId: id, band, reason, expiresAt: Date.parse(`${expiresOn}T23:59:59.999Z`) }, user),
 );
 
-export const revokeOverrideAction = action('csm', z.object({ accountId }), ({ accountId: id }, { db, user }) => revokeOverride(db, id, user));
+export const revokeOverrideAction = action('csm', z.object({ accountId }), async ({ accountId: id }, { db, user }) => revokeOverride(db, id, user));

@@ -6,12 +6,12 @@ import { acknowledgeAlert, reopenAlert, snoozeAlert, SNOOZE_DAYS } from '@/lib/s
 
 const alertPk = z.coerce.number({ error: 'Unknown alert' }).int().positive('Unknown alert');
 
-export const acknowledgeAlertAction = action('csm', z.object({ pk: alertPk }), ({ pk }, { db, user }) => acknowledgeAlert(db, pk, user));
+export const acknowledgeAlertAction = action('csm', z.object({ pk: alertPk }), async ({ pk }, { db, user }) => acknowledgeAlert(db, pk, user));
 
 export const snoozeAlertAction = action(
   'csm',
   z.object({ pk: alertPk, days: z.coerce.number().refine((d) => (SNOOZE_DAYS as readonly number[]).includes(d), `Snooze for ${SNOOZE_DAYS.join(', ')} days`) }),
-  ({ pk, days }, { db, user }) => snoozeAlert(db, pk, days, user),
+  async ({ pk, days }, { db, user }) => snoozeAlert(db, pk, days, user),
 );
 
-export const reopenAlertAction = action('csm', z.object({ pk: alertPk }), ({ pk }, { db, user }) => reopenAlert(db, pk, user));
+export const reopenAlertAction = action('csm', z.object({ pk: alertPk }), async ({ pk }, { db, user }) => reopenAlert(db, pk, user));

@@ -1,6 +1,6 @@
 import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import { alertsKey } from '@/lib/queries/alerts';
 import { parseAlertState } from '@/lib/alert-state';
 import { alertCounts, alertOwner, listAlerts } from '@/lib/server/queries/alerts';
@@ -16,12 +16,13 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const state = parseAlertState(params.state);
   const ownerParam = params.owner ?? '';
   const owner = alertOwner(ownerParam || undefined, user);
-  const db = getDb();
+  const db = await getStore();
+  const [counts, alerts, owners] = await Promise.all([alertCounts(db, { owner }), listAlerts(db, { state, owner }), listOwners(db)]);
   const queryClient = new QueryClient();
-  queryClient.setQueryData(alertsKey(state, ownerParam), { counts: alertCounts(db, { owner }), alerts: listAlerts(db, { state, owner }) });
+  queryClient.setQueryData(alertsKey(state, ownerParam), { counts, alerts });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <AlertsClient owners={listOwners(db)} me={user.email} role={user.role} />
+      <AlertsClient owners={owners} me={user.email} role={user.role} />
     </HydrationBoundary>
   );
 }

@@ -1,6 +1,6 @@
 import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import { cohortQuerySchema, parseLenient, toSearch } from '@/lib/analytics/params';
 import { cohortsKey } from '@/lib/queries/analytics';
 import { cohortPage } from '@/lib/server/queries/cohorts';
@@ -12,14 +12,17 @@ export const metadata: Metadata = { title: 'Cohorts' };
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageRole('manager', '/cohorts');
-  const db = getDb();
+  const db = await getStore();
   const query = parseLenient(cohortQuerySchema, await searchParams);
   const queryClient = new QueryClient();
   // A failure (an as-of date in the future) is left to the client, which shows it with a retry.
-  await queryClient.prefetchQuery({ queryKey: cohortsKey(toSearch(query)), queryFn: () => cohortPage(db, query) });
+  const [, bands] = await Promise.all([
+    queryClient.prefetchQuery({ queryKey: cohortsKey(toSearch(query)), queryFn: async () => cohortPage(db, query) }),
+    liveBands(db),
+  ]);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <CohortsClient bands={liveBands(db)} />
+      <CohortsClient bands={bands} />
     </HydrationBoundary>
   );
 }

@@ -1,11 +1,11 @@
 import { NextResponse } from 'next/server';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 
 export const dynamic = 'force-dynamic';
 
-export function GET() {
+export async function GET() {
   try {
-    getDb().$client.prepare('select 1').get();
+    await (await getStore()).value('SELECT 1');
     return NextResponse.json({ ok: true });
   } catch {
     return NextResponse.json({ ok: false, error: { code: 'unavailable', message: 'The database does not answer' } }, { status: 503 });

@@ -1,9 +1,9 @@
 /** Upserts of accounts, contacts and outcomes, each batch in one transaction. */
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '@/db/open';
 import type { AccountInput, ContactInput, ItemError, OutcomeInput } from '@/lib/ingest/schemas';
 import { duplicateIds } from '@/lib/ingest/schemas';
+import type { SqlParam, Store } from '@/lib/server/store';
 import { AppError } from '../errors';
+import { insertRows } from './row-writer';
 import { rescore } from './scores';
 
 function fail(errors: ItemError[]): never {
@@ -17,54 +17,81 @@ const ACCOUNT_COLUMNS: [keyof AccountInput, string][] = [
 // Changing these can change the score (tier targets and overrides, derived stage).
 const SCORE_INPUTS: (keyof AccountInput)[] = ['tier', 'lifecycleStage', 'startedAt'];
 
-function dbValue(key: keyof AccountInput, value: unknown): unknown {
+function dbValue(key: keyof AccountInput, value: unknown): SqlParam {
   if (key === 'attributes') return value === null || value === undefined ? null : JSON.stringify(value);
   if (key === 'ownerEmail' && typeof value === 'string') return value.toLowerCase();
-  return value;
+  return value as SqlParam;
+}
+
+/** Splits `items` into runs of consecutive items of the same shape (`shapeOf`), in order. */
+function runsOf<T>(items: T[], shapeOf: (item: T) => string): { shape: string; items: T[] }[] {
+  const runs: { shape: string; items: T[] }[] = [];
+  for (const item of items) {
+    const shape = shapeOf(item);
+    const last = runs[runs.length - 1];
+    if (last?.shape === shape) last.items.push(item);
+    else runs.push({ shape, items: [item] });
+  }
+  return runs;
+}
+
+/** The pks of the accounts with these ids; on PostgreSQL their rows are locked (in pk order) until the transaction ends. */
+async function accountPksForUpdate(db: Store, ids: string[]): Promise<Map<string, number>> {
+  const lock = db.engine === 'postgres' ? ' ORDER BY pk FOR NO KEY UPDATE' : '';
+  const rows = await db.all<{ id: string; pk: number }>(`SELECT id, pk FROM accounts WHERE ${db.dialect.inJsonArray('id', 'text')}${lock}`, [JSON.stringify(ids)]);
+  return new Map(rows.map((r) => [r.id, r.pk]));
 }
 
 /** Creates accounts or updates the fields given (fields left out keep their value). */
-export function upsertAccounts(db: Db, items: AccountInput[]): { upserted: number; created: number } {
+export async function upsertAccounts(db: Store, items: AccountInput[]): Promise<{ upserted: number; created: number }> {
   const errors = duplicateIds(items);
   if (errors.length) fail(errors);
-  const c = db.$client;
-  return db.transaction(() => {
-    const find = c.prepare('SELECT pk FROM accounts WHERE id = ?').pluck();
-    // Rows of a batch mostly give the same columns: prepare each statement shape once.
-    const statements = new Map<string, Statement<unknown[]>>();
-    const statement = (sql: string) => {
-      let st = statements.get(sql);
-      if (!st) statements.set(sql, (st = c.prepare(sql)));
-      return st;
-    };
+  return db.tx(async (tx) => {
+    const pks = await accountPksForUpdate(tx, items.map((item) => item.id));
+    const givenOf = (item: AccountInput) => ACCOUNT_COLUMNS.filter(([k]) => item[k] !== undefined);
     let created = 0;
     const rescoreNeeded: number[] = [];
-    for (const item of items) {
-      const given = ACCOUNT_COLUMNS.filter(([k]) => item[k] !== undefined);
-      const pk = find.get(item.id) as number | undefined;
-      if (pk === undefined) {
-        const cols = ['id', ...given.map(([, col]) => col)];
-        const res = statement(`INSERT INTO accounts (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(item.id, ...given.map(([k]) => dbValue(k, item[k])));
+    // New accounts in order, with one statement per run of items giving the same columns; an id
+    // another process created meanwhile (PostgreSQL) is left to the updates below.
+    const fresh = items.filter((item) => !pks.has(item.id));
+    for (const run of runsOf(fresh, (item) => givenOf(item).map(([, col]) => col).join(','))) {
+      const given = givenOf(run.items[0]!);
+      const cols = ['id', ...given.map(([, col]) => col)];
+      const rows = run.items.map((item) => [item.id, ...given.map(([k]) => dbValue(k, item[k]))]);
+      const inserted = await insertRows<{ id: string; pk: number }>(tx, `INSERT INTO accounts (${cols.join(', ')})`, cols.length, rows, 'ON CONFLICT (id) DO NOTHING RETURNING id, pk');
+      const byId = new Map(inserted.map((r) => [r.id, r.pk]));
+      for (const item of run.items) {
+        const pk = byId.get(item.id);
+        if (pk === undefined) continue;
         created += 1;
-        rescoreNeeded.push(Number(res.lastInsertRowid));
-      } else {
-        statement(`UPDATE accounts SET ${[...given.map(([, col]) => `${col} = ?`), 'updated_at = ?'].join(', ')} WHERE pk = ?`).run(
-          ...given.map(([k]) => dbValue(k, item[k])), Date.now(), pk,
-        );
-        if (SCORE_INPUTS.some((k) => item[k] !== undefined)) rescoreNeeded.push(pk);
+        rescoreNeeded.push(pk);
       }
+      const raced = run.items.filter((item) => !byId.has(item.id)).map((item) => item.id);
+      if (raced.length) for (const [id, pk] of await accountPksForUpdate(tx, raced)) pks.set(id, pk);
     }
-    if (rescoreNeeded.length) rescore(db, { accountPks: rescoreNeeded });
+    for (const item of items) {
+      const pk = pks.get(item.id);
+      if (pk === undefined) continue;
+      const given = givenOf(item);
+      await tx.run(`UPDATE accounts SET ${[...given.map(([, col]) => `${col} = ?`), 'updated_at = ?'].join(', ')} WHERE pk = ?`, [
+        ...given.map(([k]) => dbValue(k, item[k])), Date.now(), pk,
+      ]);
+      if (SCORE_INPUTS.some((k) => item[k] !== undefined)) rescoreNeeded.push(pk);
+    }
+    if (rescoreNeeded.length) await rescore(tx, { accountPks: rescoreNeeded });
     return { upserted: items.length, created };
   });
 }
 
 /** The account pk of each item, and an error for each item whose account does not exist. */
-function resolveAccounts(db: Db, items: { accountId: string }[]): { accountPks: (number | undefined)[]; errors: ItemError[] } {
-  const findAccount = db.$client.prepare('SELECT pk FROM accounts WHERE id = ?').pluck();
+async function resolveAccounts(db: Store, items: { accountId: string }[]): Promise<{ accountPks: (number | undefined)[]; errors: ItemError[] }> {
+  const ids = [...new Set(items.map((item) => item.accountId))];
+  const found = new Map(
+    (await db.all<{ id: string; pk: number }>(`SELECT id, pk FROM accounts WHERE ${db.dialect.inJsonArray('id', 'text')}`, [JSON.stringify(ids)])).map((r) => [r.id, r.pk]),
+  );
   const errors: ItemError[] = [];
   const accountPks = items.map((item, index) => {
-    const pk = findAccount.get(item.accountId) as number | undefined;
+    const pk = found.get(item.accountId);
     if (pk === undefined) errors.push({ index, path: 'accountId', message: `unknown account "${item.accountId}"` });
     return pk;
   });
@@ -72,61 +99,64 @@ function resolveAccounts(db: Db, items: { accountId: string }[]): { accountPks: 
 }
 
 /** Every problem of a contact batch against the database, writing nothing (CSV checks use it). */
-export function checkContacts(db: Db, items: ContactInput[]): ItemError[] {
-  return [...duplicateIds(items), ...resolveAccounts(db, items).errors];
+export async function checkContacts(db: Store, items: ContactInput[]): Promise<ItemError[]> {
+  return [...duplicateIds(items), ...(await resolveAccounts(db, items)).errors];
 }
 
 /** Every problem of an outcome batch against the database, writing nothing. */
-export function checkOutcomes(db: Db, items: OutcomeInput[]): ItemError[] {
-  return [...duplicateIds(items), ...resolveAccounts(db, items).errors];
+export async function checkOutcomes(db: Store, items: OutcomeInput[]): Promise<ItemError[]> {
+  return [...duplicateIds(items), ...(await resolveAccounts(db, items)).errors];
 }
 
-export function upsertContacts(db: Db, items: ContactInput[]): { upserted: number } {
-  const resolved = resolveAccounts(db, items);
+export async function upsertContacts(db: Store, items: ContactInput[]): Promise<{ upserted: number }> {
+  const resolved = await resolveAccounts(db, items);
   const errors = [...duplicateIds(items), ...resolved.errors];
   const { accountPks } = resolved;
-  const c = db.$client;
   if (errors.length) fail(errors);
-  return db.transaction(() => {
-    const upsert = c.prepare(
-      `INSERT INTO contacts (id, account_pk, name, email, role, department) VALUES (@id, @account_pk, @name, @email, @role, @department)
-       ON CONFLICT (id) DO UPDATE SET account_pk = excluded.account_pk,
-         name = coalesce(@name_given, contacts.name), email = coalesce(@email_given, contacts.email),
-         role = CASE WHEN @role_set THEN excluded.role ELSE contacts.role END,
-         department = CASE WHEN @department_set THEN excluded.department ELSE contacts.department END,
-         updated_at = @now`,
-    );
-    const touched = new Set<number>();
-    items.forEach((item, i) => {
-      upsert.run({
-        id: item.id, account_pk: accountPks[i], name: item.name ?? null, email: item.email?.toLowerCase() ?? null, role: item.role ?? null,
-        department: item.department ?? null, name_given: item.name ?? null, email_given: item.email?.toLowerCase() ?? null,
-        role_set: item.role !== undefined ? 1 : 0, department_set: item.department !== undefined ? 1 : 0, now: Date.now(),
-      });
-      touched.add(accountPks[i]!);
-    });
+  return db.tx(async (tx) => {
+    const now = Date.now();
+    // Name and email left out keep their value; role and department too, but may be set to null.
+    // Items that give the same of these two share a statement (in order, so contacts are created in order).
+    const entries = items.map((item, i) => ({ item, accountPk: accountPks[i]! }));
+    for (const run of runsOf(entries, ({ item }) => `${item.role !== undefined}|${item.department !== undefined}`)) {
+      const { item: first } = run.items[0]!;
+      const rows = run.items.map(({ item, accountPk }) => [
+        item.id, accountPk, item.name ?? null, item.email?.toLowerCase() ?? null, item.role ?? null, item.department ?? null, now,
+      ]);
+      await insertRows(
+        tx,
+        'INSERT INTO contacts (id, account_pk, name, email, role, department, updated_at)',
+        7,
+        rows,
+        `ON CONFLICT (id) DO UPDATE SET account_pk = excluded.account_pk,
+           name = coalesce(excluded.name, contacts.name), email = coalesce(excluded.email, contacts.email),
+           role = ${first.role !== undefined ? 'excluded.role' : 'contacts.role'},
+           department = ${first.department !== undefined ? 'excluded.department' : 'contacts.department'},
+           updated_at = excluded.updated_at`,
+      );
+    }
     // Roles and departments feed the breadth measures.
-    rescore(db, { accountPks: [...touched] });
+    await rescore(tx, { accountPks: [...new Set(accountPks as number[])] });
     return { upserted: items.length };
   });
 }
 
-export function insertOutcomes(db: Db, items: OutcomeInput[]): { accepted: number; duplicates: number } {
-  const resolved = resolveAccounts(db, items);
+export async function insertOutcomes(db: Store, items: OutcomeInput[]): Promise<{ accepted: number; duplicates: number }> {
+  const resolved = await resolveAccounts(db, items);
   const errors = [...duplicateIds(items), ...resolved.errors];
   const { accountPks } = resolved;
-  const c = db.$client;
   if (errors.length) fail(errors);
-  return db.transaction(() => {
-    const insert = c.prepare(
-      'INSERT INTO outcomes (id, account_pk, type, occurred_at, arr_delta, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING',
+  return db.tx(async (tx) => {
+    const rows = items.map((item, i) => [item.id ?? null, accountPks[i]!, item.type, item.occurredAt, item.arrDelta ?? null, item.reason ?? null]);
+    const inserted = await insertRows(
+      tx,
+      'INSERT INTO outcomes (id, account_pk, type, occurred_at, arr_delta, reason)',
+      6,
+      rows,
+      'ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING RETURNING pk',
     );
-    let accepted = 0;
-    items.forEach((item, i) => {
-      accepted += insert.run(item.id ?? null, accountPks[i], item.type, item.occurredAt, item.arrDelta ?? null, item.reason ?? null).changes;
-    });
-    refreshChurnStatus(db, [...new Set(accountPks as number[])]);
-    return { accepted, duplicates: items.length - accepted };
+    await refreshChurnStatus(tx, [...new Set(accountPks as number[])]);
+    return { accepted: inserted.length, duplicates: items.length - inserted.length };
   });
 }
 
@@ -134,14 +164,13 @@ export function insertOutcomes(db: Db, items: OutcomeInput[]): { accepted: numbe
  * An account is churned from its latest `churned` outcome unless a later `renewed` or `expanded`
  * outcome brought it back. Kept on the account so lists can leave former customers out.
  */
-export function refreshChurnStatus(db: Db, accountPks?: number[]): void {
-  const where = accountPks ? `WHERE pk IN (${accountPks.map(() => '?').join(',')})` : '';
-  db.$client
-    .prepare(
-      `UPDATE accounts SET churned_at = (
-         SELECT max(o.occurred_at) FROM outcomes o WHERE o.account_pk = accounts.pk AND o.type = 'churned'
-           AND NOT EXISTS (SELECT 1 FROM outcomes r WHERE r.account_pk = o.account_pk AND r.type IN ('renewed', 'expanded') AND r.occurred_at > o.occurred_at)
-       ) ${where}`,
-    )
-    .run(...(accountPks ?? []));
+export async function refreshChurnStatus(db: Store, accountPks?: number[]): Promise<void> {
+  const where = accountPks ? `WHERE ${db.dialect.inJsonArray('pk', 'int')}` : '';
+  await db.run(
+    `UPDATE accounts SET churned_at = (
+       SELECT max(o.occurred_at) FROM outcomes o WHERE o.account_pk = accounts.pk AND o.type = 'churned'
+         AND NOT EXISTS (SELECT 1 FROM outcomes r WHERE r.account_pk = o.account_pk AND r.type IN ('renewed', 'expanded') AND r.occurred_at > o.occurred_at)
+     ) ${where}`,
+    accountPks ? [JSON.stringify(accountPks)] : [],
+  );
 }

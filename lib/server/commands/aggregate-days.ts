@@ -4,10 +4,10 @@
  * block in progress (appended in primary-key order), with no map of every (account, day, type)
  * key held in memory.
  */
-import type { Db } from '@/db/open';
 import { dict } from '@/lib/dict';
 import { addValue, keepsValues } from '@/lib/scoring/prop-values';
 import type { PropStat } from '@/lib/scoring/types';
+import type { Store } from '@/lib/server/store';
 import { emptyDay, type DayAgg } from '../packed-days';
 import { PackedBlockWriter } from './packed-aggregates';
 import { RowWriter } from './row-writer';
@@ -49,7 +49,8 @@ export interface AggregateWriters {
   packed: PackedBlockWriter;
 }
 
-export function aggregateWriters(db: Db): AggregateWriters {
+/** The writers a rebuild feeds; rows are buffered until their `write` or `flush`. */
+export function aggregateWriters(db: Store): AggregateWriters {
   return {
     activity: new RowWriter(db, 'account_activity', ['account_pk', 'first_at', 'last_at', 'events']),
     packed: new PackedBlockWriter(db),
@@ -102,7 +103,7 @@ export class AccountDays {
     this.current = null;
   }
 
-  /** Writes the last day and the account's first/last activity; returns how many events it saw. */
+  /** Hands over the last day and the account's first/last activity; returns how many events it saw. */
   finish(): number {
     this.endDay();
     this.out.packed.endAccount();

@@ -1,7 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '@/db/open';
-import { apiKeys } from '@/db/schema';
+import type { Store } from '@/lib/server/store';
 import { AppError } from '../errors';
 import { recordAudit, type AuditEntry } from './audit';
 
@@ -17,7 +15,7 @@ export function hashApiKey(key: string): string {
 type Actor = Pick<AuditEntry, 'actor' | 'actorUserPk' | 'ip'>;
 
 /** Creates a key and returns it in full: this is the only time it can be seen. */
-export function createApiKey(db: Db, input: { name: string; scope: ApiKeyScope }, actor: Actor) {
+export async function createApiKey(db: Store, input: { name: string; scope: ApiKeyScope }, actor: Actor) {
   const name = input.name.trim();
   if (!name) throw new AppError('invalid', 'A key needs a name', [{ path: 'name', message: 'Give the key a name, e.g. "Segment" or "CRM sync"' }]);
   if (name.length > 100) throw new AppError('invalid', 'Name too long', [{ path: 'name', message: 'At most 100 characters' }]);
@@ -26,24 +24,25 @@ export function createApiKey(db: Db, input: { name: string; scope: ApiKeyScope }
   }
   const key = `${KEY_PREFIX}${input.scope}_${randomBytes(24).toString('base64url')}`;
   const prefix = key.slice(0, KEY_PREFIX.length + input.scope.length + 7);
-  return db.transaction((tx) => {
-    const row = tx
-      .insert(apiKeys)
-      .values({ name, scope: input.scope, prefix, keyHash: hashApiKey(key), createdByUserPk: actor.actorUserPk ?? null })
-      .returning({ pk: apiKeys.pk })
-      .get();
-    recordAudit(tx, { ...actor, action: 'apikey.created', targetType: 'api_key', targetId: String(row.pk), details: { name, scope: input.scope, prefix } });
-    return { pk: row.pk, name, scope: input.scope, prefix, key };
+  return db.tx(async (tx) => {
+    const pk = (await tx.value<number>(
+      'INSERT INTO api_keys (name, scope, prefix, key_hash, created_by_user_pk) VALUES (?, ?, ?, ?, ?) RETURNING pk',
+      [name, input.scope, prefix, hashApiKey(key), actor.actorUserPk ?? null],
+    ))!;
+    await recordAudit(tx, { ...actor, action: 'apikey.created', targetType: 'api_key', targetId: String(pk), details: { name, scope: input.scope, prefix } });
+    return { pk, name, scope: input.scope, prefix, key };
   });
 }
 
-export function revokeApiKey(db: Db, pk: number, actor: Actor): void {
-  db.transaction((tx) => {
-    const row = tx.select().from(apiKeys).where(eq(apiKeys.pk, pk)).get();
-    if (!row) throw new AppError('not_found', `No API key ${pk}`);
-    if (row.revokedAt) return;
-    tx.update(apiKeys).set({ revokedAt: Date.now() }).where(eq(apiKeys.pk, pk)).run();
-    recordAudit(tx, { ...actor, action: 'apikey.revoked', targetType: 'api_key', targetId: String(pk), details: { name: row.name, scope: row.scope } });
+export async function revokeApiKey(db: Store, pk: number, actor: Actor): Promise<void> {
+  await db.tx(async (tx) => {
+    // Revoked once: of two revocations at the same time, only one changes the row and is audited.
+    const row = await tx.get<{ name: string; scope: ApiKeyScope }>('UPDATE api_keys SET revoked_at = ? WHERE pk = ? AND revoked_at IS NULL RETURNING name, scope', [Date.now(), pk]);
+    if (!row) {
+      if ((await tx.value('SELECT pk FROM api_keys WHERE pk = ?', [pk])) === undefined) throw new AppError('not_found', `No API key ${pk}`);
+      return;
+    }
+    await recordAudit(tx, { ...actor, action: 'apikey.revoked', targetType: 'api_key', targetId: String(pk), details: { name: row.name, scope: row.scope } });
   });
 }
 
@@ -53,17 +52,16 @@ export function scopeAllows(keyScope: ApiKeyScope, needed: ApiKeyScope): boolean
 }
 
 /** Finds an active key by its plaintext and records its use (at most once a minute per key). */
-export function authenticateApiKey(db: Db, key: string) {
+export async function authenticateApiKey(db: Store, key: string) {
   if (!key.startsWith(KEY_PREFIX)) return null;
-  const row = db
-    .select({ pk: apiKeys.pk, name: apiKeys.name, scope: apiKeys.scope, lastUsedAt: apiKeys.lastUsedAt })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
-    .get();
+  const row = await db.get<{ pk: number; name: string; scope: ApiKeyScope; lastUsedAt: number | null }>(
+    'SELECT pk, name, scope, last_used_at AS lastUsedAt FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
+    [hashApiKey(key)],
+  );
   if (!row) return null;
   const now = Date.now();
   if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) {
-    db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.pk, row.pk)).run();
+    await db.run('UPDATE api_keys SET last_used_at = ? WHERE pk = ?', [now, row.pk]);
   }
   return row;
 }

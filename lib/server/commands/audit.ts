@@ -1,5 +1,4 @@
-import type { DbLike } from '@/db/open';
-import { auditLog } from '@/db/schema';
+import type { Store } from '@/lib/server/store';
 
 export interface AuditEntry {
   actor: string;
@@ -12,17 +11,18 @@ export interface AuditEntry {
 }
 
 /** Appends to the audit log. Call it inside the transaction of the change it records. */
-export function recordAudit(db: DbLike, entry: AuditEntry): void {
-  db.insert(auditLog)
-    .values({
-      actor: entry.actor,
-      actorUserPk: entry.actorUserPk ?? null,
-      action: entry.action,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      details: entry.details ?? null,
-      ip: entry.ip ?? null,
-      at: Date.now(),
-    })
-    .run();
+export async function recordAudit(db: Store, entry: AuditEntry): Promise<void> {
+  await db.run(
+    'INSERT INTO audit_log (actor, actor_user_pk, action, target_type, target_id, details, ip, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      entry.actor,
+      entry.actorUserPk ?? null,
+      entry.action,
+      entry.targetType ?? null,
+      entry.targetId ?? null,
+      entry.details ? JSON.stringify(entry.details) : null,
+      entry.ip ?? null,
+      Date.now(),
+    ],
+  );
 }

@@ -3,12 +3,13 @@
  * Backup files hold every customer's data: they are created readable and writable by their owner
  * only (mode 0600, the temporary file too), never widened afterwards. Restores check the backup
  * first, refuse while the app runs (it holds the database's lock, see app-lock.ts) and replace the
- * database file atomically.
+ * database file atomically. A PostgreSQL database is backed up and restored with PostgreSQL's own
+ * tools (pg_dump, pg_restore).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Db } from '@/db/open';
+import { SqliteStore, type Store } from '@/lib/server/store';
 import { appLockFile, holdAppLock } from '../app-lock';
 import { AppError } from '../errors';
 
@@ -46,7 +47,10 @@ export function integrityCheck(file: string): string {
   }
 }
 
-export async function backupDatabase(db: Db, destination: string): Promise<{ file: string; bytes: number; pages: number }> {
+export async function backupDatabase(db: Store, destination: string): Promise<{ file: string; bytes: number; pages: number }> {
+  if (!(db instanceof SqliteStore)) {
+    throw new AppError('invalid', 'This backup copies a SQLite database file; the database is PostgreSQL: back it up with pg_dump (and restore it with pg_restore)');
+  }
   const file = path.resolve(destination);
   if (fs.existsSync(file)) throw new AppError('conflict', `${file} already exists; choose another name`);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -54,7 +58,7 @@ export async function backupDatabase(db: Db, destination: string): Promise<{ fil
   // SQLite writes into the existing file and keeps its mode (its journal takes the same mode).
   createPrivate(tmp);
   let pages = 0;
-  await db.$client.backup(tmp, { progress: ({ totalPages }) => ((pages = totalPages), 2000) });
+  await db.client.backup(tmp, { progress: ({ totalPages }) => ((pages = totalPages), 2000) });
   const check = integrityCheck(tmp);
   if (check !== 'ok') {
     fs.rmSync(tmp, { force: true });

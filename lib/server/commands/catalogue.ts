@@ -1,30 +1,29 @@
-import type { Db } from '@/db/open';
-import { migrateDatabase } from '@/db/open';
 import { DEFAULT_TRIGGERS } from '@/lib/scoring';
+import type { Store } from '@/lib/server/store';
 import { ensureLiveModel } from './model';
 import { rebuildAggregates } from './aggregates';
 import { packedAggregatesMissing } from './packed-aggregates';
 
 /** A database with no triggers at all gets the default catalogue, so events can arrive at once. */
-export function ensureDefaultTriggers(db: Db): void {
-  const c = db.$client;
-  if ((c.prepare('SELECT count(*) FROM triggers').pluck().get() as number) > 0) return;
-  const insert = c.prepare('INSERT INTO triggers (key, label, description, properties) VALUES (?, ?, ?, ?)');
-  db.transaction(() => {
-    for (const t of DEFAULT_TRIGGERS) insert.run(t.key, t.label, t.description, JSON.stringify(t.properties));
-  });
+export async function ensureDefaultTriggers(db: Store): Promise<void> {
+  if (((await db.value<number>('SELECT count(*) FROM triggers')) ?? 0) > 0) return;
+  const tuple = '(?, ?, ?, ?)';
+  // One statement; a process starting at the same moment may have written them first.
+  await db.run(
+    `INSERT INTO triggers (key, label, description, properties) VALUES ${DEFAULT_TRIGGERS.map(() => tuple).join(', ')} ON CONFLICT (key) DO NOTHING`,
+    DEFAULT_TRIGGERS.flatMap((t) => [t.key, t.label, t.description, JSON.stringify(t.properties)]),
+  );
 }
 
 /**
- * Migrations, the default trigger catalogue and the default model: what every start needs. A
- * database with events but no packed aggregates (upgraded from a version that kept them in the
- * agg_daily tables, which migration 0005 drops) gets its aggregates rebuilt from the raw events
- * here, once (a few minutes for ten million events).
+ * What every start needs once the store is open and migrated (openStore migrates): the default
+ * trigger catalogue and the default model. A database with events but no packed aggregates
+ * (upgraded from a version that kept them in the agg_daily tables, which migration 0005 drops)
+ * gets its aggregates rebuilt from the raw events here, once (a few minutes for ten million events).
  */
-export function prepareDatabase(db: Db): Db {
-  migrateDatabase(db);
-  if (packedAggregatesMissing(db)) rebuildAggregates(db);
-  ensureDefaultTriggers(db);
-  ensureLiveModel(db);
+export async function prepareDatabase(db: Store): Promise<Store> {
+  if (await packedAggregatesMissing(db)) await rebuildAggregates(db);
+  await ensureDefaultTriggers(db);
+  await ensureLiveModel(db);
   return db;
 }

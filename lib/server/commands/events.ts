@@ -6,12 +6,13 @@
  * themselves (`rescorePending`). Several batches may share one transaction (`ingestEventGroup`,
  * used when API requests arrive together): each is checked and written on its own.
  */
-import type { Db } from '@/db/open';
 import { duplicateIds, type EventInput, type ItemError } from '@/lib/ingest/schemas';
+import type { SqlParam, Store } from '@/lib/server/store';
 import { AppError } from '../errors';
-import { applyEventsToAggregates, dayOf, type AggregatableEvent } from './aggregates';
+import { applyEventsToAggregates, dayOf, lockAccounts, type AggregatableEvent } from './aggregates';
 import { markHistoryStale } from './history-queue';
 import { markRescorePending } from './rescore-pending';
+import { insertRows } from './row-writer';
 
 export interface IngestOptions {
   /** create accounts that do not exist yet (named by their id) instead of refusing the batch */
@@ -33,10 +34,13 @@ export interface IngestResult {
 }
 
 /** Trigger keys by every name they are known under: their key and any admin-mapped alias. */
-export function triggerNames(db: Db): Map<string, string> {
+export async function triggerNames(db: Store): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  for (const r of db.$client.prepare('SELECT key FROM triggers WHERE retired_at IS NULL').all() as { key: string }[]) names.set(r.key, r.key);
-  for (const r of db.$client.prepare('SELECT name, trigger_key FROM trigger_aliases').all() as { name: string; trigger_key: string }[]) names.set(r.name, r.trigger_key);
+  // Keys first, then aliases, which win when spelled like a key.
+  const rows = await db.all<{ name: string; key: string }>(
+    'SELECT name, key FROM (SELECT key AS name, key, 0 AS alias FROM triggers WHERE retired_at IS NULL UNION ALL SELECT name, trigger_key AS key, 1 AS alias FROM trigger_aliases) n ORDER BY alias',
+  );
+  for (const r of rows) names.set(r.name, r.key);
   return names;
 }
 
@@ -54,17 +58,20 @@ export interface EventPlan {
  * created) and contacts, contacts of another account, ids repeated inside the batch. Writes
  * nothing; the CSV import uses it to check whole files before anything is written.
  */
-export function checkEvents(db: Db, items: EventInput[], options: Pick<IngestOptions, 'createAccounts'> & { unknownAccountHint?: string } = {}): { errors: ItemError[]; plan: EventPlan } {
+export async function checkEvents(
+  db: Store,
+  items: EventInput[],
+  options: Pick<IngestOptions, 'createAccounts'> & { unknownAccountHint?: string } = {},
+): Promise<{ errors: ItemError[]; plan: EventPlan }> {
   const errors = duplicateIds(items);
-  const names = triggerNames(db);
+  const names = await triggerNames(db);
   items.forEach((e, index) => {
     if (!names.has(e.type)) errors.push({ index, path: 'type', message: `unknown trigger "${e.type}": add it under Triggers or map the name to a trigger` });
   });
-  const c = db.$client;
   const accountPks = new Map<string, number | null>();
   const accountIds = [...new Set(items.map((e) => e.accountId))];
   for (const id of accountIds) accountPks.set(id, null);
-  for (const r of c.prepare('SELECT id, pk FROM accounts WHERE id IN (SELECT value FROM json_each(?))').iterate(JSON.stringify(accountIds)) as IterableIterator<{ id: string; pk: number }>) {
+  for (const r of await db.all<{ id: string; pk: number }>(`SELECT id, pk FROM accounts WHERE ${db.dialect.inJsonArray('id', 'text')}`, [JSON.stringify(accountIds)])) {
     accountPks.set(r.id, r.pk);
   }
   if (!options.createAccounts) {
@@ -76,7 +83,7 @@ export function checkEvents(db: Db, items: EventInput[], options: Pick<IngestOpt
   const contactIds = [...new Set(items.flatMap((e) => (e.contactId ? [e.contactId] : [])))];
   if (contactIds.length) {
     for (const id of contactIds) contactPks.set(id, null);
-    for (const r of c.prepare('SELECT id, pk, account_pk FROM contacts WHERE id IN (SELECT value FROM json_each(?))').iterate(JSON.stringify(contactIds)) as IterableIterator<ContactRef & { id: string }>) {
+    for (const r of await db.all<ContactRef & { id: string }>(`SELECT id, pk, account_pk FROM contacts WHERE ${db.dialect.inJsonArray('id', 'text')}`, [JSON.stringify(contactIds)])) {
       contactPks.set(r.id, { pk: r.pk, account_pk: r.account_pk });
     }
   }
@@ -98,38 +105,59 @@ function invalid(errors: ItemError[]): AppError {
   return new AppError('invalid', `${errors.length} invalid item${errors.length > 1 ? 's' : ''}; nothing was written`, errors);
 }
 
-const INSERT_EVENT =
-  'INSERT INTO events (id, account_pk, contact_pk, type, occurred_at, count, properties, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING';
+/**
+ * Creates the accounts the batch names that do not exist yet (named by their id), in order of
+ * first mention; on PostgreSQL in order of id, so that two batches creating the same accounts at
+ * once create them in the same order (the second waits for the first, then finds them).
+ */
+async function createAccounts(db: Store, accountPks: Map<string, number | null>): Promise<void> {
+  const missing = [...accountPks].flatMap(([id, pk]) => (pk === null ? [id] : []));
+  if (!missing.length) return;
+  if (db.engine === 'postgres') missing.sort();
+  const created = await insertRows<{ id: string; pk: number }>(db, 'INSERT INTO accounts (id, name)', 2, missing.map((id) => [id, id]), 'ON CONFLICT (id) DO NOTHING RETURNING id, pk');
+  for (const r of created) accountPks.set(r.id, r.pk);
+  // Created meanwhile by another process (PostgreSQL): that account is the one.
+  const raced = missing.filter((id) => accountPks.get(id) === null);
+  if (raced.length) {
+    for (const r of await db.all<{ id: string; pk: number }>(`SELECT id, pk FROM accounts WHERE ${db.dialect.inJsonArray('id', 'text')}`, [JSON.stringify(raced)])) accountPks.set(r.id, r.pk);
+  }
+}
 
 /** Writes one checked batch (events, created accounts, aggregates); returns what to rescore. */
-function writeBatch(db: Db, items: EventInput[], plan: EventPlan, options: IngestOptions, now: number, staleFrom: Map<number, number>) {
-  const c = db.$client;
+async function writeBatch(db: Store, items: EventInput[], plan: EventPlan, options: IngestOptions, now: number, staleFrom: Map<number, number>, locked: Set<number>): Promise<IngestResult> {
   const { names, accountPks, contactPks } = plan;
-  const createAccount = c.prepare('INSERT INTO accounts (id, name) VALUES (?, ?)');
-  for (const [id, pk] of accountPks) {
-    if (pk === null) accountPks.set(id, Number(createAccount.run(id, id).lastInsertRowid));
-  }
-  const insert = c.prepare(INSERT_EVENT);
-  const written: AggregatableEvent[] = [];
-  let duplicates = 0;
-  const touched = new Set<number>();
+  await createAccounts(db, accountPks);
+  const unlocked = [...new Set(items.map((e) => accountPks.get(e.accountId)!))].filter((pk) => !locked.has(pk));
+  await lockAccounts(db, unlocked);
+  for (const pk of unlocked) locked.add(pk);
+  const rows: SqlParam[][] = [];
+  const written: (AggregatableEvent & { id: string | null })[] = [];
   for (const e of items) {
     const accountPk = accountPks.get(e.accountId)!;
     const contactPk = e.contactId ? contactPks.get(e.contactId)!.pk : null;
     const type = names.get(e.type)!;
     const props = e.properties && Object.keys(e.properties).length ? e.properties : null;
-    const res = insert.run(e.id ?? null, accountPk, contactPk, type, e.occurredAt, e.count, props ? JSON.stringify(props) : null, e.source ?? options.source ?? null, now);
-    if (res.changes === 0) {
-      duplicates += 1;
-      continue;
-    }
-    written.push({ accountPk, contactPk, type, occurredAt: e.occurredAt, count: e.count, properties: props });
-    touched.add(accountPk);
-    const day = dayOf(e.occurredAt);
-    staleFrom.set(accountPk, Math.min(staleFrom.get(accountPk) ?? Infinity, day));
+    rows.push([e.id ?? null, accountPk, contactPk, type, e.occurredAt, e.count, props ? JSON.stringify(props) : null, e.source ?? options.source ?? null, now]);
+    written.push({ id: e.id ?? null, accountPk, contactPk, type, occurredAt: e.occurredAt, count: e.count, properties: props });
   }
-  applyEventsToAggregates(db, written);
-  return { accepted: written.length, duplicates, accounts: touched.size };
+  // A re-sent id is left out by the unique index on events.id; the ids returned are the new ones.
+  const inserted = await insertRows<{ id: string | null }>(
+    db,
+    'INSERT INTO events (id, account_pk, contact_pk, type, occurred_at, count, properties, source, received_at)',
+    9,
+    rows,
+    'ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING RETURNING id',
+  );
+  const newIds = new Set(inserted.flatMap((r) => (r.id === null ? [] : [r.id])));
+  const fresh = written.filter((e) => e.id === null || newIds.has(e.id));
+  const touched = new Set<number>();
+  for (const e of fresh) {
+    touched.add(e.accountPk);
+    const day = dayOf(e.occurredAt);
+    staleFrom.set(e.accountPk, Math.min(staleFrom.get(e.accountPk) ?? Infinity, day));
+  }
+  await applyEventsToAggregates(db, fresh);
+  return { accepted: fresh.length, duplicates: items.length - fresh.length, accounts: touched.size };
 }
 
 /**
@@ -139,29 +167,43 @@ function writeBatch(db: Db, items: EventInput[], plan: EventPlan, options: Inges
  * are listed for rescoring in the same transaction. An unexpected failure (a database error)
  * rolls the whole group back.
  */
-export function ingestEventGroup(db: Db, batches: { items: EventInput[]; options?: IngestOptions }[]): BatchOutcome[] {
+export async function ingestEventGroup(db: Store, batches: { items: EventInput[]; options?: IngestOptions }[]): Promise<BatchOutcome[]> {
   const now = Date.now();
-  // IMMEDIATE: take the write lock before reading, so that another writer (a rescore or backup in
-  // another process) makes this wait for the lock instead of failing at the first write.
-  return db.transaction(() => {
+  // On SQLite the transaction takes the write lock before reading, so that another writer (a
+  // rescore or backup in another process) makes this wait for the lock instead of failing at the
+  // first write.
+  return db.tx(async (tx) => {
     const staleFrom = new Map<number, number>();
-    const outcomes = batches.map(({ items, options = {} }): BatchOutcome => {
-      const { errors, plan } = checkEvents(db, items, options);
-      if (errors.length) return { ok: false, error: invalid(errors) };
+    const outcomes: BatchOutcome[] = [];
+    // PostgreSQL: the accounts of every batch are locked first, all at once and in pk order
+    // (`lockAccounts`), so that two groups sharing accounts take turns instead of deadlocking.
+    const locked = new Set<number>();
+    if (tx.engine === 'postgres') {
+      const ids = JSON.stringify([...new Set(batches.flatMap((b) => b.items.map((e) => e.accountId)))]);
+      for (const pk of await tx.column<number>(`SELECT pk FROM accounts WHERE ${tx.dialect.inJsonArray('id', 'text')} ORDER BY pk FOR NO KEY UPDATE`, [ids])) locked.add(pk);
+    }
+    for (const { items, options = {} } of batches) {
+      const { errors, plan } = await checkEvents(tx, items, options);
+      if (errors.length) {
+        outcomes.push({ ok: false, error: invalid(errors) });
+        continue;
+      }
       const own = options.score === false ? new Map<number, number>() : staleFrom;
-      return { ok: true, result: writeBatch(db, items, plan, options, options.now ?? now, own) };
-    });
+      outcomes.push({ ok: true, result: await writeBatch(tx, items, plan, options, options.now ?? now, own, locked) });
+    }
     if (staleFrom.size) {
       const when = batches.find((b) => b.options?.now !== undefined)?.options?.now ?? now;
-      markRescorePending(db, staleFrom.keys(), now);
-      markHistoryStale(db, staleFrom, dayOf(when));
+      // In pk order, as the accounts were locked: two processes listing the same accounts never wait for each other.
+      const byPk = new Map([...staleFrom].sort((a, b) => a[0] - b[0]));
+      await markRescorePending(tx, byPk.keys(), now);
+      await markHistoryStale(tx, byPk, dayOf(when));
     }
     return outcomes;
-  }, { behavior: 'immediate' });
+  });
 }
 
-export function ingestEvents(db: Db, items: EventInput[], options: IngestOptions = {}): IngestResult {
-  const [outcome] = ingestEventGroup(db, [{ items, options }]);
+export async function ingestEvents(db: Store, items: EventInput[], options: IngestOptions = {}): Promise<IngestResult> {
+  const [outcome] = await ingestEventGroup(db, [{ items, options }]);
   if (!outcome!.ok) throw outcome!.error;
   return outcome!.result;
 }

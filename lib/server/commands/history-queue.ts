@@ -2,30 +2,35 @@
  * Events for past days make the daily snapshots from that day on stale. Writers queue the
  * account and day here (cheap, inside their transaction); a background job rebuilds them.
  */
-import type { Db } from '@/db/open';
+import type { Store } from '@/lib/server/store';
 import { rebuildHistory } from './history';
 
-export function markHistoryStale(db: Db, fromDayByAccount: Map<number, number>, today: number): void {
-  const upsert = db.$client.prepare(
-    'INSERT INTO history_stale (account_pk, from_day, queued_at) VALUES (?, ?, ?) ON CONFLICT (account_pk) DO UPDATE SET from_day = min(from_day, excluded.from_day)',
-  );
+/** Accounts queued per statement (3 parameters each). */
+const ROWS_PER_STATEMENT = 500;
+
+export async function markHistoryStale(db: Store, fromDayByAccount: Map<number, number>, today: number): Promise<void> {
   const now = Date.now();
   // Today's snapshot is written with the current score; only earlier days need a rebuild.
-  for (const [pk, day] of fromDayByAccount) if (day < today) upsert.run(pk, day, now);
+  const rows = [...fromDayByAccount].filter(([, day]) => day < today);
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const part = rows.slice(i, i + ROWS_PER_STATEMENT);
+    await db.run(
+      `INSERT INTO history_stale (account_pk, from_day, queued_at) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON CONFLICT (account_pk) DO UPDATE SET from_day = ${db.dialect.least('history_stale.from_day', 'excluded.from_day')}`,
+      part.flatMap(([pk, day]) => [pk, day, now]),
+    );
+  }
 }
 
 /** Rebuilds the queued accounts' snapshots (up to `limit` accounts); returns how many were done. */
-export function processHistoryQueue(db: Db, limit = 200): number {
-  const c = db.$client;
-  const queued = c.prepare('SELECT account_pk, from_day FROM history_stale ORDER BY queued_at LIMIT ?').all(limit) as { account_pk: number; from_day: number }[];
+export async function processHistoryQueue(db: Store, limit = 200): Promise<number> {
+  const queued = await db.all<{ account_pk: number; from_day: number }>('SELECT account_pk, from_day FROM history_stale ORDER BY queued_at LIMIT ?', [limit]);
   if (!queued.length) return 0;
   const byDay = new Map<number, number[]>();
   for (const q of queued) byDay.set(q.from_day, [...(byDay.get(q.from_day) ?? []), q.account_pk]);
-  const remove = c.prepare('DELETE FROM history_stale WHERE account_pk = ? AND from_day >= ?');
   for (const [fromDay, pks] of byDay) {
-    rebuildHistory(db, { fromDay, accountPks: pks });
+    await rebuildHistory(db, { fromDay, accountPks: pks });
     // Only entries not moved earlier meanwhile are removed.
-    db.transaction(() => pks.forEach((pk) => remove.run(pk, fromDay)));
+    await db.run(`DELETE FROM history_stale WHERE ${db.dialect.inJsonArray('account_pk', 'int')} AND from_day >= ?`, [JSON.stringify(pks), fromDay]);
   }
   return queued.length;
 }

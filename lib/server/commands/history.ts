@@ -2,10 +2,10 @@
  * Daily score history: one snapshot per account per day, the score as of the end of that UTC
  * day. Rebuilt for the whole event history by `npm run rescore` and after every model publish.
  */
-import type { Db } from '@/db/open';
 import { propTypesOf, scoreSeries, typesReadBy, type FeatureInfo, type Model, type SeriesPoint } from '@/lib/scoring';
+import type { SqlParam, Store } from '@/lib/server/store';
 import { DAY_MS, dayOf } from './aggregates';
-import { dimensionsJson, SNAPSHOT_COLUMNS, upsertRowsSql } from './score-writer';
+import { dimensionsJson, lockAccounts, SNAPSHOT_COLUMNS, upsertRowsSql } from './score-writer';
 import { ensureLiveModel } from './model';
 import { loadCatalogue, loadScoringInputs } from '../queries/scoring-inputs';
 
@@ -20,11 +20,11 @@ export interface HistoryOptions {
 
 /** Accounts loaded, scored and written together (a year of history: ~90,000 rows). */
 export const ACCOUNTS_PER_BATCH = 250;
-/** Rows per statement: 6 columns x 256 rows, far below SQLite's parameter limit. */
+/** Rows per statement: 6 columns x 256 rows, far below either engine's parameter limit. */
 const ROWS_PER_STATEMENT = 256;
 
-export function historyRange(db: Db, options: Pick<HistoryOptions, 'fromDay' | 'toDay'> = {}): { fromDay: number; toDay: number } {
-  const first = db.$client.prepare('SELECT min(first_at) FROM account_activity').pluck().get() as number | null;
+export async function historyRange(db: Store, options: Pick<HistoryOptions, 'fromDay' | 'toDay'> = {}): Promise<{ fromDay: number; toDay: number }> {
+  const first = (await db.value<number | null>('SELECT min(first_at) FROM account_activity')) ?? null;
   const toDay = options.toDay ?? dayOf(Date.now());
   const fromDay = options.fromDay ?? (first === null ? toDay : dayOf(first));
   return { fromDay, toDay };
@@ -47,17 +47,17 @@ export interface HistoryBatch {
   snapshots: number;
 }
 
-export function historyContext(db: Db, options: Pick<HistoryOptions, 'fromDay' | 'toDay'> = {}): HistoryContext {
-  const live = ensureLiveModel(db);
-  return { model: live.model, version: live.version, catalogue: loadCatalogue(db), ...historyRange(db, options) };
+export async function historyContext(db: Store, options: Pick<HistoryOptions, 'fromDay' | 'toDay'> = {}): Promise<HistoryContext> {
+  const live = await ensureLiveModel(db);
+  return { model: live.model, version: live.version, catalogue: await loadCatalogue(db), ...(await historyRange(db, options)) };
 }
 
 /** Loads and scores every day of a batch of accounts. */
-export function historyBatch(db: Db, ctx: HistoryContext, part: readonly number[]): HistoryBatch {
+export async function historyBatch(db: Store, ctx: HistoryContext, part: readonly number[]): Promise<HistoryBatch> {
   const { model, catalogue, fromDay, toDay } = ctx;
   const toJson = dimensionsJson(model.dimensions.map((d) => d.key));
   // A history point needs its own window only (no previous window, no flags).
-  const inputs = loadScoringInputs(db, { accountPks: part, fromDay: fromDay - model.windowDays, toDay: toDay + 1, propTypes: propTypesOf(model), types: typesReadBy(model) });
+  const inputs = await loadScoringInputs(db, { accountPks: part, fromDay: fromDay - model.windowDays, toDay: toDay + 1, propTypes: propTypesOf(model), types: typesReadBy(model) });
   const series: { pk: number; first: number; points: SeriesPoint[] }[] = [];
   let snapshots = 0;
   for (const pk of part) {
@@ -84,43 +84,43 @@ export function historyBatch(db: Db, ctx: HistoryContext, part: readonly number[
 
 /** Writes computed batches, each in one transaction. */
 export class HistoryWriter {
-  private readonly upsertFull;
-  private readonly clear;
-
   constructor(
-    private readonly db: Db,
+    private readonly db: Store,
     private readonly fromDay: number,
-  ) {
-    this.upsertFull = db.$client.prepare(upsertSql(ROWS_PER_STATEMENT));
-    this.clear = db.$client.prepare('DELETE FROM score_snapshots WHERE account_pk = ? AND day >= ? AND day < ?');
-  }
+  ) {}
 
-  write(batch: HistoryBatch): void {
+  async write(batch: HistoryBatch): Promise<void> {
     const width = SNAPSHOT_COLUMNS.length;
     const step = ROWS_PER_STATEMENT * width;
     const { rows } = batch;
-    this.db.transaction(() => {
-      // Days before an account existed have no snapshot.
-      for (const [pk, first] of batch.firstDays) this.clear.run(pk, this.fromDay, first);
+    // Days before an account existed have no snapshot: per first day, the accounts that begin after the range does.
+    const late = new Map<number, number[]>();
+    for (const [pk, first] of batch.firstDays) if (first > this.fromDay) late.set(first, [...(late.get(first) ?? []), pk]);
+    await this.db.tx(async (tx) => {
+      await lockAccounts(tx, batch.firstDays.map(([pk]) => pk));
+      for (const [first, pks] of late) {
+        await tx.run(`DELETE FROM score_snapshots WHERE ${tx.dialect.inJsonArray('account_pk', 'int')} AND day >= ? AND day < ?`, [JSON.stringify(pks), this.fromDay, first]);
+      }
       // Upserts rewrite existing rows in place (the indexes stay as they are).
-      let i = 0;
-      for (; i + step <= rows.length; i += step) this.upsertFull.run(rows.slice(i, i + step));
-      if (i < rows.length) this.db.$client.prepare(upsertSql((rows.length - i) / width)).run(rows.slice(i));
+      for (let i = 0; i < rows.length; i += step) {
+        const part = rows.slice(i, i + step) as SqlParam[];
+        await tx.run(upsertSql(part.length / width), part);
+      }
     });
   }
 }
 
 const upsertSql = (rows: number) => upsertRowsSql('score_snapshots', SNAPSHOT_COLUMNS, 'account_pk, day', rows);
 
-export function rebuildHistory(db: Db, options: HistoryOptions = {}): { snapshots: number; days: number; accounts: number; ms: number } {
+export async function rebuildHistory(db: Store, options: HistoryOptions = {}): Promise<{ snapshots: number; days: number; accounts: number; ms: number }> {
   const started = performance.now();
-  const ctx = historyContext(db, options);
-  const pks = options.accountPks ?? (db.$client.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[]);
+  const ctx = await historyContext(db, options);
+  const pks = options.accountPks ?? (await db.column<number>('SELECT pk FROM accounts ORDER BY pk'));
   const writer = new HistoryWriter(db, ctx.fromDay);
   let snapshots = 0;
   for (let i = 0; i < pks.length; i += ACCOUNTS_PER_BATCH) {
-    const batch = historyBatch(db, ctx, pks.slice(i, i + ACCOUNTS_PER_BATCH));
-    writer.write(batch);
+    const batch = await historyBatch(db, ctx, pks.slice(i, i + ACCOUNTS_PER_BATCH));
+    await writer.write(batch);
     snapshots += batch.snapshots;
     options.onProgress?.(Math.min(pks.length, i + ACCOUNTS_PER_BATCH), pks.length);
   }

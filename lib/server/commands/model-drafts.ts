@@ -2,9 +2,7 @@
  * One draft model per admin (table model_drafts). A draft may be invalid while it is edited: it
  * is stored as written and validated when previewed or published.
  */
-import { eq } from 'drizzle-orm';
-import type { DbLike } from '@/db/open';
-import { modelDrafts } from '@/db/schema';
+import type { Store } from '@/lib/server/store';
 
 export interface ModelDraft {
   baseVersion: number | null;
@@ -12,19 +10,21 @@ export interface ModelDraft {
   updatedAt: number;
 }
 
-export function getDraft(db: DbLike, userPk: number): ModelDraft | null {
-  const row = db.select().from(modelDrafts).where(eq(modelDrafts.userPk, userPk)).get();
-  return row ? { baseVersion: row.baseVersion, model: row.model, updatedAt: row.updatedAt } : null;
+export async function getDraft(db: Store, userPk: number): Promise<ModelDraft | null> {
+  const row = await db.get<{ baseVersion: number | null; model: string; updatedAt: number }>(
+    'SELECT base_version AS baseVersion, model, updated_at AS updatedAt FROM model_drafts WHERE user_pk = ?',
+    [userPk],
+  );
+  return row ? { baseVersion: row.baseVersion, model: JSON.parse(row.model) as unknown, updatedAt: row.updatedAt } : null;
 }
 
-export function saveDraft(db: DbLike, userPk: number, baseVersion: number | null, model: unknown): void {
-  const now = Date.now();
-  db.insert(modelDrafts)
-    .values({ userPk, baseVersion, model, updatedAt: now })
-    .onConflictDoUpdate({ target: modelDrafts.userPk, set: { baseVersion, model, updatedAt: now } })
-    .run();
+export async function saveDraft(db: Store, userPk: number, baseVersion: number | null, model: unknown): Promise<void> {
+  await db.run(
+    'INSERT INTO model_drafts (user_pk, base_version, model, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_pk) DO UPDATE SET base_version = excluded.base_version, model = excluded.model, updated_at = excluded.updated_at',
+    [userPk, baseVersion, JSON.stringify(model), Date.now()],
+  );
 }
 
-export function discardDraft(db: DbLike, userPk: number): void {
-  db.delete(modelDrafts).where(eq(modelDrafts.userPk, userPk)).run();
+export async function discardDraft(db: Store, userPk: number): Promise<void> {
+  await db.run('DELETE FROM model_drafts WHERE user_pk = ?', [userPk]);
 }

@@ -13,12 +13,13 @@
  * Publishing again while a job runs stops the older one (marked failed, naming the newer version):
  * it never writes scores of a version that is no longer live.
  */
-import type { Db } from '@/db/open';
+import type { Store } from '@/lib/server/store';
 import { PUBLISH_JOB_KIND } from '../queries/jobs';
 import { failJob, finishJob, getJob, startJob } from './jobs';
 import { rebuildHistory } from './history';
 import { rescore } from './scores';
-import { backgroundWorkHere } from '../worker-mode';
+import { announce } from '../queue';
+import { backgroundWorkHere, isBusyError, storeIsOpen } from '../worker-mode';
 
 /**
  * Accounts recomputed per step (scores and a year of daily history each: a few hundred ms on a
@@ -39,27 +40,32 @@ const running = (holder.trellisRunningJobs ??= new Set());
 const count = (n: number) => n.toLocaleString('en');
 
 /** Stops the publish jobs still running (a newer version supersedes them), in the caller's transaction. */
-function supersedeRunning(db: Db, version: number): void {
-  const rows = db.$client.prepare("SELECT pk, model_version FROM jobs WHERE kind = ? AND status = 'running'").all(PUBLISH_JOB_KIND) as { pk: number; model_version: number | null }[];
+async function supersedeRunning(db: Store, version: number): Promise<void> {
+  const lock = db.engine === 'postgres' ? ' FOR UPDATE' : '';
+  const rows = await db.all<{ pk: number; model_version: number | null }>(`SELECT pk, model_version FROM jobs WHERE kind = ? AND status = 'running' ORDER BY pk${lock}`, [PUBLISH_JOB_KIND]);
   for (const r of rows) {
-    failJob(db, r.pk, `Stopped: version ${version} was published before version ${r.model_version ?? '?'} was applied to every account; version ${version} is being applied instead`);
+    await failJob(db, r.pk, `Stopped: version ${version} was published before version ${r.model_version ?? '?'} was applied to every account; version ${version} is being applied instead`);
   }
 }
+
+/** pg_advisory_xact_lock's keys for "recording a publish job": "TRJB", 0. */
+const PUBLISH_LOCK = '1414678082, 0';
 
 /**
  * Records the job applying `version` (already stored and live), stopping older ones, without
  * running it; `done` is true when there was nothing to recompute (no accounts).
  */
-export function createPublishJob(db: Db, version: number, userPk: number | null): { job: number; done: boolean } {
-  const { job, total } = db.$client
-    .transaction(() => {
-      supersedeRunning(db, version);
-      const total = db.$client.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
-      return { job: startJob(db, PUBLISH_JOB_KIND, userPk, `Recomputing scores and history with version ${version}`, { modelVersion: version, totalItems: total }), total };
-    })
-    .immediate();
+export async function createPublishJob(db: Store, version: number, userPk: number | null): Promise<{ job: number; done: boolean }> {
+  const { job, total } = await db.tx(async (tx) => {
+    // Two publishes recorded at once on PostgreSQL: the second waits and stops the first's job
+    // (SQLite's write transaction already makes them take turns).
+    if (tx.engine === 'postgres') await tx.run(`SELECT pg_advisory_xact_lock(${PUBLISH_LOCK})`);
+    await supersedeRunning(tx, version);
+    const total = (await tx.value<number>('SELECT count(*) FROM accounts'))!;
+    return { job: await startJob(tx, PUBLISH_JOB_KIND, userPk, `Recomputing scores and history with version ${version}`, { modelVersion: version, totalItems: total }), total };
+  });
   if (total === 0) {
-    finishJob(db, job, `Version ${version} is live: there are no accounts to rescore`);
+    await finishJob(db, job, `Version ${version} is live: there are no accounts to rescore`);
     return { job, done: true };
   }
   return { job, done: false };
@@ -69,87 +75,93 @@ export function createPublishJob(db: Db, version: number, userPk: number | null)
  * Starts recomputing every account with `version` (already stored and live) and answers the job
  * at once: its first step runs after the caller's turn of the event loop (a request answers first).
  */
-export function startPublishJob(db: Db, version: number, userPk: number | null): { job: number; done: boolean } {
-  const created = createPublishJob(db, version, userPk);
-  // Without the background work here (TRELLIS_WORKER=off) the worker process runs it (`runOpenPublishJobs`).
+export async function startPublishJob(db: Store, version: number, userPk: number | null): Promise<{ job: number; done: boolean }> {
+  const created = await createPublishJob(db, version, userPk);
+  // Without the background work here (TRELLIS_WORKER=off) a worker process runs it
+  // (`runOpenPublishJobs`): on PostgreSQL woken through the job queue, on SQLite by the commit.
   if (!created.done && backgroundWorkHere()) setImmediate(() => void runPublishJob(db, created.job));
+  else if (!created.done) announce(db, 'publish');
   return created;
 }
 
 /**
  * Runs the publish job of the live version that no one in this process runs yet: one a web
- * process without the background work recorded, or one whose process died. Steps read and move
- * the job's position under the write lock, so two processes running the same job share its
- * accounts between them and never redo one.
+ * process without the background work recorded, or one whose process died. Each step locks the
+ * job and moves its position in one transaction, so two processes running the same job share
+ * its accounts between them and never redo one.
  */
-export function runOpenPublishJobs(db: Db): number[] {
-  const live = db.$client.prepare('SELECT max(version) FROM model_versions').pluck().get() as number | null;
-  const open = db.$client
-    .prepare("SELECT pk FROM jobs WHERE kind = ? AND status = 'running' AND model_version = ? ORDER BY pk DESC LIMIT 1")
-    .pluck()
-    .all(PUBLISH_JOB_KIND, live) as number[];
+export async function runOpenPublishJobs(db: Store): Promise<number[]> {
+  const open = await db.column<number>(
+    "SELECT pk FROM jobs WHERE kind = ? AND status = 'running' AND model_version = (SELECT max(version) FROM model_versions) ORDER BY pk DESC LIMIT 1",
+    [PUBLISH_JOB_KIND],
+  );
   const started = open.filter((pk) => !running.has(pk));
   for (const pk of started) void runPublishJob(db, pk);
   return started;
 }
 
 /** The editor's and catalogue pages' form of `startPublishJob`: the job's pk. */
-export function startRecomputeJob(db: Db, version: number, userPk: number | null): number {
-  return startPublishJob(db, version, userPk).job;
+export async function startRecomputeJob(db: Store, version: number, userPk: number | null): Promise<number> {
+  return (await startPublishJob(db, version, userPk)).job;
 }
 
 /**
  * One step: the next accounts after the job's position, rescored and their history rebuilt, and
- * the position moved past them, in one transaction. Answers false when the job is no longer
- * running (finished, failed or superseded) or has just finished.
+ * the position moved past them, in one transaction that holds the job (SQLite's write lock; on
+ * PostgreSQL the job's row, locked first). Answers false when the job is no longer running
+ * (finished, failed or superseded) or has just finished.
  */
-export function publishStep(db: Db, jobPk: number, stepAccounts = STEP_ACCOUNTS): boolean {
-  return db.$client
-    .transaction(() => {
-      const job = getJob(db, jobPk);
-      if (!job || job.status !== 'running') return false;
-      const after = job.lastAccountPk ?? 0;
-      const pks = db.$client.prepare('SELECT pk FROM accounts WHERE pk > ? ORDER BY pk LIMIT ?').pluck().all(after, stepAccounts) as number[];
-      if (!pks.length) {
-        finishJob(db, jobPk, `Version ${job.modelVersion} is live: ${count(job.doneItems)} accounts rescored and their daily history rebuilt`);
-        return false;
-      }
-      rescore(db, { accountPks: pks });
-      rebuildHistory(db, { accountPks: pks });
-      const done = job.doneItems + pks.length;
-      // Accounts created meanwhile are included (they come after the position), hence the bound.
-      const total = Math.max(job.totalItems, done);
-      db.$client
-        .prepare('UPDATE jobs SET last_account_pk = ?, done_items = ?, total_items = ?, progress = ?, message = ? WHERE pk = ?')
-        .run(pks[pks.length - 1], done, total, Math.min(1, done / total), `Recomputing with version ${job.modelVersion}: ${count(done)} of ${count(total)} accounts`, jobPk);
-      return true;
-    })
-    .immediate();
+export async function publishStep(db: Store, jobPk: number, stepAccounts = STEP_ACCOUNTS): Promise<boolean> {
+  return db.tx(async (tx) => {
+    const job = await getJob(tx, jobPk, { forUpdate: true });
+    if (!job || job.status !== 'running') return false;
+    const after = job.lastAccountPk ?? 0;
+    const pks = await tx.column<number>('SELECT pk FROM accounts WHERE pk > ? ORDER BY pk LIMIT ?', [after, stepAccounts]);
+    if (!pks.length) {
+      await finishJob(tx, jobPk, `Version ${job.modelVersion} is live: ${count(job.doneItems)} accounts rescored and their daily history rebuilt`);
+      return false;
+    }
+    await rescore(tx, { accountPks: pks });
+    await rebuildHistory(tx, { accountPks: pks });
+    const done = job.doneItems + pks.length;
+    // Accounts created meanwhile are included (they come after the position), hence the bound.
+    const total = Math.max(job.totalItems, done);
+    await tx.run('UPDATE jobs SET last_account_pk = ?, done_items = ?, total_items = ?, progress = ?, message = ? WHERE pk = ?', [
+      pks[pks.length - 1],
+      done,
+      total,
+      Math.min(1, done / total),
+      `Recomputing with version ${job.modelVersion}: ${count(done)} of ${count(total)} accounts`,
+      jobPk,
+    ]);
+    return true;
+  });
 }
 
-/** Runs a publish job's steps until it is finished, stopped, or the database is closed. */
-export async function runPublishJob(db: Db, jobPk: number): Promise<void> {
+/** Runs a publish job's steps until it is finished, stopped, or the store is closed. */
+export async function runPublishJob(db: Store, jobPk: number): Promise<void> {
   if (running.has(jobPk)) return;
   running.add(jobPk);
   let busy = 0;
   try {
     for (;;) {
       // Closed (a shutdown, or a test finished): the job resumes from its position at the next start.
-      if (!db.$client.open) return;
+      if (!storeIsOpen(db)) return;
       let more: boolean;
       try {
-        more = publishStep(db, jobPk);
+        more = await publishStep(db, jobPk);
         busy = 0;
       } catch (error) {
-        if (!db.$client.open) return;
-        // Another process held the write lock past the busy timeout (e.g. `npm run rescore`):
-        // the step is tried again a little later rather than the whole job given up.
-        if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') && ++busy <= BUSY_RETRIES) {
+        if (!storeIsOpen(db)) return;
+        // Another process held the write lock past the busy timeout (e.g. `npm run rescore`), or
+        // on PostgreSQL the step's transaction had to give way to another's (a deadlock): the
+        // step is tried again a little later rather than the whole job given up.
+        if (isBusyError(error) && ++busy <= BUSY_RETRIES) {
           await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
           continue;
         }
         console.error('Recomputing scores with a published model failed', error);
-        failJob(db, jobPk, `Recomputing failed: ${(error as Error).message}`);
+        await failJob(db, jobPk, `Recomputing failed: ${(error as Error).message}`).catch((again: unknown) => console.error('Could not record the failure of a publish job', again));
         return;
       }
       if (!more) return;
@@ -165,18 +177,19 @@ export async function runPublishJob(db: Db, jobPk: number): Promise<void> {
  * newest publish, from its position), and marked failed with the reason otherwise, so that no job
  * stays "running" forever. Jobs this process runs itself are left alone.
  */
-export function resumeInterruptedJobs(db: Db): number[] {
-  const orphans = (db.$client.prepare("SELECT pk, kind, model_version FROM jobs WHERE status = 'running' ORDER BY pk").all() as { pk: number; kind: string; model_version: number | null }[])
-    .filter((j) => !running.has(j.pk));
-  const live = db.$client.prepare('SELECT max(version) FROM model_versions').pluck().get() as number | null;
+export async function resumeInterruptedJobs(db: Store): Promise<number[]> {
+  const orphans = (await db.all<{ pk: number; kind: string; model_version: number | null }>("SELECT pk, kind, model_version FROM jobs WHERE status = 'running' ORDER BY pk")).filter(
+    (j) => !running.has(j.pk),
+  );
+  const live = (await db.value<number | null>('SELECT max(version) FROM model_versions')) ?? null;
   const resumed: number[] = [];
   for (const j of orphans) {
     if (j.kind === PUBLISH_JOB_KIND && j.model_version !== null && j.model_version === live && j.pk === orphans.filter((o) => o.kind === PUBLISH_JOB_KIND).at(-1)?.pk) {
       resumed.push(j.pk);
     } else if (j.kind === PUBLISH_JOB_KIND) {
-      failJob(db, j.pk, `Stopped by a server restart; version ${live ?? '?'} is live and applied instead`);
+      await failJob(db, j.pk, `Stopped by a server restart; version ${live ?? '?'} is live and applied instead`);
     } else {
-      failJob(db, j.pk, 'Interrupted: the server stopped while this job ran; start it again');
+      await failJob(db, j.pk, 'Interrupted: the server stopped while this job ran; start it again');
     }
   }
   for (const pk of resumed) {

@@ -1,19 +1,28 @@
-import type { Db, DbLike } from '@/db/open';
-import { modelVersions } from '@/db/schema';
 import { describeChange, diffModels } from '@/lib/model/diff';
 import { DEFAULT_MODEL, validateModel } from '@/lib/scoring';
+import type { Store } from '@/lib/server/store';
 import { AppError } from '../errors';
 import { getLiveModel, type ModelVersion } from '../queries/model';
 import { recordAudit } from './audit';
 import { rebuildHistory } from './history';
 import { rescore } from './scores';
 
-/** A fresh database scores with the default model of SCORING.md §3 as version 1. */
-export function ensureLiveModel(db: DbLike): ModelVersion {
-  const live = getLiveModel(db);
+/**
+ * The live model; a fresh database scores with the default model of SCORING.md §3 as version 1.
+ * Cheap: one small read once the version is known (its parsed model is kept, see getLiveModel).
+ */
+export async function ensureLiveModel(db: Store): Promise<ModelVersion> {
+  const live = await getLiveModel(db);
   if (live) return live;
-  db.insert(modelVersions).values({ model: DEFAULT_MODEL, author: 'system', note: 'Default model (engagement-scoring framework)' }).run();
-  return getLiveModel(db)!;
+  return db.tx(async (tx) => {
+    // Processes starting at once on an empty PostgreSQL database: one writes version 1, the
+    // others wait for it and read it. (SQLite's write transaction already excludes the others.)
+    if (tx.engine === 'postgres') await tx.run('LOCK TABLE model_versions IN SHARE ROW EXCLUSIVE MODE');
+    const again = await getLiveModel(tx);
+    if (again) return again;
+    await tx.run('INSERT INTO model_versions (model, author, note) VALUES (?, ?, ?)', [JSON.stringify(DEFAULT_MODEL), 'system', 'Default model (engagement-scoring framework)']);
+    return (await getLiveModel(tx))!;
+  });
 }
 
 export interface PublishInput {
@@ -37,22 +46,23 @@ function checkedModel(json: unknown) {
 const AUDITED_CHANGES = 50;
 
 /** Appends a validated version with its audit entry, in one transaction; answers its number. */
-export function insertModelVersion(db: Db, input: PublishInput): number {
+export async function insertModelVersion(db: Store, input: PublishInput): Promise<number> {
   const model = checkedModel(input.model);
-  const before = getLiveModel(db)?.model;
+  const before = (await getLiveModel(db))?.model;
   const changes = before ? diffModels(before, model).map(describeChange) : [];
-  return db.transaction((tx) => {
-    const row = tx
-      .insert(modelVersions)
-      .values({ model, author: input.author, note: input.note ?? null, rollbackOf: input.rollbackOf ?? null })
-      .returning({ version: modelVersions.version })
-      .get();
-    recordAudit(tx, {
+  return db.tx(async (tx) => {
+    const version = (await tx.value<number>('INSERT INTO model_versions (model, author, note, rollback_of) VALUES (?, ?, ?, ?) RETURNING version', [
+      JSON.stringify(model),
+      input.author,
+      input.note ?? null,
+      input.rollbackOf ?? null,
+    ]))!;
+    await recordAudit(tx, {
       actor: input.author,
       actorUserPk: input.actorUserPk ?? null,
       action: input.rollbackOf ? 'model.rollback' : 'model.published',
       targetType: 'model',
-      targetId: String(row.version),
+      targetId: String(version),
       details: {
         note: input.note ?? null,
         ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
@@ -61,7 +71,7 @@ export function insertModelVersion(db: Db, input: PublishInput): number {
       },
       ip: input.ip ?? null,
     });
-    return row.version;
+    return version;
   });
 }
 
@@ -72,10 +82,14 @@ export function insertModelVersion(db: Db, input: PublishInput): number {
  * (`startPublishJob` in model-job.ts). Bulk loaders that rescore a bounded history themselves
  * afterwards pass `rescore: false`.
  */
-export function publishModel(db: Db, input: PublishInput, options: { onProgress?: (phase: string, done: number, total: number) => void; rescore?: boolean } = {}) {
-  const version = insertModelVersion(db, input);
+export async function publishModel(
+  db: Store,
+  input: PublishInput,
+  options: { onProgress?: (phase: string, done: number, total: number) => void; rescore?: boolean } = {},
+): Promise<{ version: number; accounts: number; snapshots: number }> {
+  const version = await insertModelVersion(db, input);
   if (options.rescore === false) return { version, accounts: 0, snapshots: 0 };
-  const current = rescore(db, { onProgress: (d, t) => options.onProgress?.('scores', d, t) });
-  const history = rebuildHistory(db, { onProgress: (d, t) => options.onProgress?.('history', d, t) });
+  const current = await rescore(db, { onProgress: (d, t) => options.onProgress?.('scores', d, t) });
+  const history = await rebuildHistory(db, { onProgress: (d, t) => options.onProgress?.('history', d, t) });
   return { version, accounts: current.accounts, snapshots: history.snapshots };
 }

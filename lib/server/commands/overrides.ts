@@ -2,7 +2,7 @@
  * Band overrides: a CSM who knows better sets an account's band with a reason and an expiry. The
  * computed score stays as it is and visible beside the override; every change is audited.
  */
-import type { Db } from '@/db/open';
+import type { Store } from '@/lib/server/store';
 import { hasRole } from '@/lib/roles';
 import { AppError } from '../errors';
 import type { CurrentUser } from '../session';
@@ -11,16 +11,16 @@ import { ensureLiveModel } from './model';
 
 export const MAX_OVERRIDE_DAYS = 180;
 
-function accountFor(db: Db, id: string, user: CurrentUser) {
-  const row = db.$client.prepare('SELECT pk, owner_email FROM accounts WHERE id = ?').get(id) as { pk: number; owner_email: string | null } | undefined;
+async function accountFor(db: Store, id: string, user: CurrentUser) {
+  const row = await db.get<{ pk: number; owner_email: string | null }>('SELECT pk, owner_email FROM accounts WHERE id = ?', [id]);
   if (!row) throw new AppError('not_found', `No account with id "${id}"`);
   if (!hasRole(user.role, 'manager') && row.owner_email !== user.email) throw new AppError('forbidden', 'Only the account’s owner, a manager or an admin can override its band');
   return row;
 }
 
-export function createOverride(db: Db, input: { accountId: string; band: string; reason: string; expiresAt: number }, user: CurrentUser, now = Date.now()) {
-  const account = accountFor(db, input.accountId, user);
-  const bands = ensureLiveModel(db).model.bands;
+export async function createOverride(db: Store, input: { accountId: string; band: string; reason: string; expiresAt: number }, user: CurrentUser, now = Date.now()) {
+  const account = await accountFor(db, input.accountId, user);
+  const bands = (await ensureLiveModel(db)).model.bands;
   if (!bands.some((b) => b.key === input.band)) {
     throw new AppError('invalid', 'Unknown band', [{ path: 'band', message: `Pick one of ${bands.map((b) => b.label).join(', ')}` }]);
   }
@@ -28,16 +28,18 @@ export function createOverride(db: Db, input: { accountId: string; band: string;
   if (input.expiresAt > now + MAX_OVERRIDE_DAYS * 86_400_000) {
     throw new AppError('invalid', 'The expiry is too far away', [{ path: 'expiresAt', message: `At most ${MAX_OVERRIDE_DAYS} days from today` }]);
   }
-  return db.transaction(() => {
-    const c = db.$client;
-    // One override at a time: a new one replaces the current one.
-    c.prepare('UPDATE overrides SET revoked_at = ?, revoked_by_user_pk = ? WHERE account_pk = ? AND revoked_at IS NULL AND expires_at > ?').run(now, user.pk, account.pk, now);
-    const computed = c.prepare('SELECT score, band FROM scores WHERE account_pk = ?').get(account.pk) as { score: number | null; band: string | null } | undefined;
-    const pk = Number(
-      c.prepare('INSERT INTO overrides (account_pk, band, reason, expires_at, created_by_user_pk, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(account.pk, input.band, input.reason, input.expiresAt, user.pk, now).lastInsertRowid,
-    );
-    recordAudit(db, {
+  return db.tx(async (tx) => {
+    // One override at a time: a new one replaces the current one. On PostgreSQL the account's row
+    // is locked first, so that of two overrides made at once only the later stays active (NO KEY:
+    // rows that refer to the account can still be written meanwhile).
+    if (tx.engine === 'postgres') await tx.run('SELECT pk FROM accounts WHERE pk = ? FOR NO KEY UPDATE', [account.pk]);
+    await tx.run('UPDATE overrides SET revoked_at = ?, revoked_by_user_pk = ? WHERE account_pk = ? AND revoked_at IS NULL AND expires_at > ?', [now, user.pk, account.pk, now]);
+    const computed = await tx.get<{ score: number | null; band: string | null }>('SELECT score, band FROM scores WHERE account_pk = ?', [account.pk]);
+    const pk = (await tx.value<number>(
+      'INSERT INTO overrides (account_pk, band, reason, expires_at, created_by_user_pk, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING pk',
+      [account.pk, input.band, input.reason, input.expiresAt, user.pk, now],
+    ))!;
+    await recordAudit(tx, {
       actor: user.email, actorUserPk: user.pk, action: 'override.created', targetType: 'account', targetId: input.accountId,
       details: { band: input.band, reason: input.reason, expiresAt: new Date(input.expiresAt).toISOString(), computedBand: computed?.band ?? null, computedScore: computed?.score ?? null },
     });
@@ -45,11 +47,11 @@ export function createOverride(db: Db, input: { accountId: string; band: string;
   });
 }
 
-export function revokeOverride(db: Db, accountId: string, user: CurrentUser, now = Date.now()): void {
-  const account = accountFor(db, accountId, user);
-  db.transaction(() => {
-    const res = db.$client.prepare('UPDATE overrides SET revoked_at = ?, revoked_by_user_pk = ? WHERE account_pk = ? AND revoked_at IS NULL AND expires_at > ?').run(now, user.pk, account.pk, now);
+export async function revokeOverride(db: Store, accountId: string, user: CurrentUser, now = Date.now()): Promise<void> {
+  const account = await accountFor(db, accountId, user);
+  await db.tx(async (tx) => {
+    const res = await tx.run('UPDATE overrides SET revoked_at = ?, revoked_by_user_pk = ? WHERE account_pk = ? AND revoked_at IS NULL AND expires_at > ?', [now, user.pk, account.pk, now]);
     if (res.changes === 0) throw new AppError('not_found', 'This account has no active override');
-    recordAudit(db, { actor: user.email, actorUserPk: user.pk, action: 'override.revoked', targetType: 'account', targetId: accountId });
+    await recordAudit(tx, { actor: user.email, actorUserPk: user.pk, action: 'override.revoked', targetType: 'account', targetId: accountId });
   });
 }

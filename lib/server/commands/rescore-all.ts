@@ -1,4 +1,4 @@
-import type { Db } from '@/db/open';
+import type { Store } from '@/lib/server/store';
 import { refreshChurnStatus } from './accounts';
 import { rebuildHistory } from './history';
 import { markRescorePending, settlePending } from './rescore-pending';
@@ -11,21 +11,19 @@ export type Progress = (phase: 'current scores' | 'daily history', done: number,
  * current score, and the daily history, all with the live model. `toDay` bounds the history
  * for data that ended long ago (otherwise it runs to today).
  */
-export function rescoreEverything(db: Db, options: { onProgress?: Progress; fromDay?: number; toDay?: number; history?: boolean; writeChunk?: number } = {}) {
-  const c = db.$client;
-  const lastEvent = (c.prepare('SELECT max(pk) FROM events').pluck().get() as number | null) ?? 0;
-  refreshChurnStatus(db);
-  const current = rescore(db, { writeChunk: options.writeChunk, onProgress: (d, t) => options.onProgress?.('current scores', d, t) });
-  // A server may have written events while this pass ran and rescored their accounts before this
-  // pass wrote its figures, read earlier, over them: those accounts are listed again and, with any
-  // others waiting until now, rescored (by the server when one runs, else here), so that nothing
-  // is left stale when this returns.
-  const since = c.prepare('SELECT DISTINCT account_pk FROM events WHERE pk > ?').pluck().all(lastEvent) as number[];
+export async function rescoreEverything(db: Store, options: { onProgress?: Progress; fromDay?: number; toDay?: number; history?: boolean; writeChunk?: number } = {}) {
+  const lastEvent = (await db.value<number | null>('SELECT max(pk) FROM events')) ?? 0;
+  await refreshChurnStatus(db);
+  const current = await rescore(db, { writeChunk: options.writeChunk, onProgress: (d, t) => options.onProgress?.('current scores', d, t) });
+  // A server may have written events while this pass ran, for accounts this pass had already
+  // done: those accounts are listed again and, with any others waiting until now, rescored (by the
+  // server when one runs, else here), so that nothing is left stale when this returns.
+  const since = await db.column<number>('SELECT DISTINCT account_pk FROM events WHERE pk > ?', [lastEvent]);
   const listedAt = Date.now();
-  if (since.length) db.transaction(() => markRescorePending(db, since, listedAt), { behavior: 'immediate' });
-  settlePending(db, { queuedUpTo: listedAt });
+  if (since.length) await db.tx((tx) => markRescorePending(tx, since, listedAt));
+  await settlePending(db, { queuedUpTo: listedAt });
   const history = options.history === false
     ? null
-    : rebuildHistory(db, { fromDay: options.fromDay, toDay: options.toDay, onProgress: (d, t) => options.onProgress?.('daily history', d, t) });
+    : await rebuildHistory(db, { fromDay: options.fromDay, toDay: options.toDay, onProgress: (d, t) => options.onProgress?.('daily history', d, t) });
   return { current, history };
 }

@@ -1,8 +1,8 @@
-/** Rescoring after the commit, on a real SQLite file: what is listed, when, and what survives. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openDatabase, type Db } from '@/db/open';
+/** Rescoring after the commit, on a real database: what is listed, when, and what survives. */
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { eventSchema, type EventInput } from '@/lib/ingest/schemas';
-import { createTempDb } from '@/lib/testing/temp-db';
+import { openStore, sqliteStore, type SqliteStore, type Store } from '@/lib/server/store';
+import { describeEngines } from '@/lib/testing/engines';
 import { upsertAccounts } from './accounts';
 import { prepareDatabase } from './catalogue';
 import { ingestEventGroup, ingestEvents } from './events';
@@ -15,125 +15,155 @@ const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12);
 const IDS = ['A', 'B', 'C', 'D', 'E'];
 
-let db: Db;
-let file: string;
-let cleanup: () => void;
-
-beforeEach(() => {
-  ({ db, file, cleanup } = createTempDb());
-  prepareDatabase(db);
-  upsertAccounts(db, IDS.map((id) => ({ id, name: id, tier: 'core', startedAt: NOW - 400 * DAY })));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  cleanup();
-});
-
 const ev = (accountId: string, type: string, daysAgo: number, extra: Record<string, unknown> = {}): EventInput =>
   eventSchema.parse({ accountId, type, occurredAt: new Date(NOW - daysAgo * DAY).toISOString(), ...extra });
-const pendingIds = () => db.$client.prepare('SELECT a.id FROM rescore_pending p JOIN accounts a ON a.pk = p.account_pk ORDER BY a.id').pluck().all() as string[];
-const scores = () => db.$client.prepare('SELECT account_pk, score, band, velocity, flags, touchpoints, dimensions FROM scores ORDER BY account_pk').all();
-const scoreOf = (id: string) => db.$client.prepare('SELECT s.score, s.band, s.flags FROM scores s JOIN accounts a ON a.pk = s.account_pk WHERE a.id = ?').get(id) as { score: number | null; band: string | null; flags: string };
 
-describe('rescoring the accounts events touched, after the commit', () => {
-  it('lists each touched account once in the event transaction and leaves the score for the drain', () => {
-    const before = scoreOf('A');
-    ingestEventGroup(db, [
+describeEngines('rescoring the accounts events touched, after the commit', (t) => {
+  let db: Store;
+  beforeEach(async () => {
+    db = t.store;
+    await prepareDatabase(db);
+    await upsertAccounts(db, IDS.map((id) => ({ id, name: id, tier: 'core' as const, startedAt: NOW - 400 * DAY })));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const pendingIds = (on: Store = db) => on.column<string>('SELECT a.id FROM rescore_pending p JOIN accounts a ON a.pk = p.account_pk ORDER BY a.id');
+  const scores = () => db.all('SELECT account_pk, score, band, velocity, flags, touchpoints, dimensions FROM scores ORDER BY account_pk');
+  const scoreOf = async (id: string) =>
+    (await db.get<{ score: number | null; band: string | null; flags: string }>('SELECT s.score, s.band, s.flags FROM scores s JOIN accounts a ON a.pk = s.account_pk WHERE a.id = ?', [id]))!;
+  /** Another connection to the same database: a restarted server, or a command-line tool beside it. */
+  const connect = () => (t.engine === 'sqlite' ? Promise.resolve(sqliteStore(t.url)) : openStore(t.url));
+
+  it('lists each touched account once in the event transaction and leaves the score for the drain', async () => {
+    const before = await scoreOf('A');
+    await ingestEventGroup(db, [
       { items: [ev('A', 'meeting.held', 2), ev('B', 'meeting.held', 3)], options: { now: NOW } },
       { items: [ev('A', 'email.exchanged', 1)], options: { now: NOW } },
     ]);
-    ingestEvents(db, [ev('A', 'product.login', 1, { count: 5 })], { now: NOW });
-    expect(pendingIds()).toEqual(['A', 'B']);
-    expect(scoreOf('A')).toEqual(before);
+    await ingestEvents(db, [ev('A', 'product.login', 1, { count: 5 })], { now: NOW });
+    expect(await pendingIds()).toEqual(['A', 'B']);
+    expect(await scoreOf('A')).toEqual(before);
 
-    expect(rescorePending(db, { now: NOW })).toBe(2);
-    expect(pendingIds()).toEqual([]);
-    expect(scoreOf('A').score).toBeGreaterThan(before.score ?? 0);
+    expect(await rescorePending(db, { now: NOW })).toBe(2);
+    expect(await pendingIds()).toEqual([]);
+    expect((await scoreOf('A')).score).toBeGreaterThan(before.score ?? 0);
   });
 
-  it('leaves the same scores, bands, velocities and flags as a full rescore', () => {
-    ingestEvents(db, [...Array.from({ length: 10 }, () => ev('A', 'meeting.held', 45)), ev('A', 'outreach.replied', 20), ...Array.from({ length: 3 }, () => ev('A', 'outreach.sent', 10))], { now: NOW });
-    ingestEvents(db, IDS.flatMap((id, i) => Array.from({ length: i + 1 }, () => ev(id, 'meeting.held', i * 7 + 1, { properties: { onTime: true } }))), { now: NOW });
-    ingestEvents(db, [ev('C', 'support.interaction', 2), ev('E', 'product.login', 40, { count: 9 })], { now: NOW });
-    rescorePending(db, { now: NOW });
-    const drained = scores();
-    expect(JSON.parse(scoreOf('A').flags)).toContainEqual({ key: 'unanswered_outreach', severity: 'red' });
-    rescore(db, { now: NOW });
-    expect(scores()).toEqual(drained);
+  it('leaves the same scores, bands, velocities and flags as a full rescore', async () => {
+    await ingestEvents(db, [...Array.from({ length: 10 }, () => ev('A', 'meeting.held', 45)), ev('A', 'outreach.replied', 20), ...Array.from({ length: 3 }, () => ev('A', 'outreach.sent', 10))], { now: NOW });
+    await ingestEvents(db, IDS.flatMap((id, i) => Array.from({ length: i + 1 }, () => ev(id, 'meeting.held', i * 7 + 1, { properties: { onTime: true } }))), { now: NOW });
+    await ingestEvents(db, [ev('C', 'support.interaction', 2), ev('E', 'product.login', 40, { count: 9 })], { now: NOW });
+    await rescorePending(db, { now: NOW });
+    const drained = await scores();
+    expect(JSON.parse((await scoreOf('A')).flags)).toContainEqual({ key: 'unanswered_outreach', severity: 'red' });
+    await rescore(db, { now: NOW });
+    expect(await scores()).toEqual(drained);
   });
 
-  it('works the list off in chunks, oldest first, each chunk on its own', () => {
-    const pk = (id: string) => db.$client.prepare('SELECT pk FROM accounts WHERE id = ?').pluck().get(id) as number;
-    markRescorePending(db, [pk('C'), pk('D')], NOW);
-    markRescorePending(db, [pk('A'), pk('B'), pk('E')], NOW + 1);
+  it('works the list off in chunks, oldest first, each chunk on its own', async () => {
+    const pk = async (id: string) => (await db.value<number>('SELECT pk FROM accounts WHERE id = ?', [id]))!;
+    await markRescorePending(db, [await pk('C'), await pk('D')], NOW);
+    await markRescorePending(db, [await pk('A'), await pk('B'), await pk('E')], NOW + 1);
     // Listed again later: it keeps its place.
-    markRescorePending(db, [pk('C')], NOW + 2);
-    expect(rescorePendingChunk(db, { limit: 2, now: NOW })).toBe(2);
-    expect(pendingIds()).toEqual(['A', 'B', 'E']);
-    expect(rescorePendingChunk(db, { limit: 2, now: NOW })).toBe(2);
-    expect(rescorePendingChunk(db, { limit: 2, now: NOW })).toBe(1);
-    expect(rescorePendingChunk(db, { limit: 2, now: NOW })).toBe(0);
-    expect(pendingRescores(db)).toBe(0);
+    await markRescorePending(db, [await pk('C')], NOW + 2);
+    expect(await rescorePendingChunk(db, { limit: 2, now: NOW })).toBe(2);
+    expect(await pendingIds()).toEqual(['A', 'B', 'E']);
+    expect(await rescorePendingChunk(db, { limit: 2, now: NOW })).toBe(2);
+    expect(await rescorePendingChunk(db, { limit: 2, now: NOW })).toBe(1);
+    expect(await rescorePendingChunk(db, { limit: 2, now: NOW })).toBe(0);
+    expect(await pendingRescores(db)).toBe(0);
   });
 
-  it('lists nothing for a refused batch, a batch rolled back, or a bulk load', () => {
-    expect(() => ingestEvents(db, [ev('A', 'meeting.held', 1), ev('NOPE', 'meeting.held', 1)], { now: NOW })).toThrow(/invalid item/);
-    expect(() =>
-      db.transaction(() => {
-        ingestEvents(db, [ev('B', 'meeting.held', 1)], { now: NOW });
-        expect(pendingIds()).toEqual(['B']);
+  it('lists nothing for a refused batch, a batch rolled back, or a bulk load', async () => {
+    await expect(ingestEvents(db, [ev('A', 'meeting.held', 1), ev('NOPE', 'meeting.held', 1)], { now: NOW })).rejects.toThrow(/invalid item/);
+    await expect(
+      db.tx(async (tx) => {
+        await ingestEvents(tx, [ev('B', 'meeting.held', 1)], { now: NOW });
+        expect(await pendingIds(tx)).toEqual(['B']);
         throw new Error('the database failed after the events were written');
       }),
-    ).toThrow(/database failed/);
-    ingestEvents(db, [ev('C', 'meeting.held', 1)], { now: NOW, score: false });
-    expect(pendingIds()).toEqual([]);
-    expect(db.$client.prepare('SELECT count(*) FROM events WHERE account_pk IN (SELECT pk FROM accounts WHERE id IN (?, ?))').pluck().get('A', 'B')).toBe(0);
+    ).rejects.toThrow(/database failed/);
+    await ingestEvents(db, [ev('C', 'meeting.held', 1)], { now: NOW, score: false });
+    expect(await pendingIds()).toEqual([]);
+    expect(await db.value('SELECT count(*) FROM events WHERE account_pk IN (SELECT pk FROM accounts WHERE id IN (?, ?))', ['A', 'B'])).toBe(0);
   });
 
-  it('sets aside an account whose rescore fails on its own, and rescores the others', () => {
-    ingestEvents(db, [ev('A', 'meeting.held', 1), ev('B', 'meeting.held', 1), ev('C', 'meeting.held', 1)], { now: NOW });
-    const bad = db.$client.prepare("SELECT pk FROM accounts WHERE id = 'B'").pluck().get() as number;
+  it('sets aside an account whose rescore fails on its own, and rescores the others', async () => {
+    await ingestEvents(db, [ev('A', 'meeting.held', 1), ev('B', 'meeting.held', 1), ev('C', 'meeting.held', 1)], { now: NOW });
+    const bad = (await db.value<number>("SELECT pk FROM accounts WHERE id = 'B'"))!;
     const real = scoreCommands.rescore;
-    vi.spyOn(scoreCommands, 'rescore').mockImplementation((d, options) => {
+    vi.spyOn(scoreCommands, 'rescore').mockImplementation(async (d, options) => {
       if (options?.accountPks?.includes(bad)) throw new Error('the engine cannot score this account');
       return real(d, options);
     });
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    expect(() => rescorePendingChunk(db, { now: NOW })).toThrow(/cannot score/);
-    expect(pendingIds()).toEqual(['A', 'B', 'C']);
-    expect(rescorePendingOneByOne(db, { now: NOW })).toEqual([bad]);
-    expect(pendingIds()).toEqual([]);
-    expect(scoreOf('A').score).toBeGreaterThan(0);
-    expect(scoreOf('C').score).toBeGreaterThan(0);
+    await expect(rescorePendingChunk(db, { now: NOW })).rejects.toThrow(/cannot score/);
+    expect(await pendingIds()).toEqual(['A', 'B', 'C']);
+    expect(await rescorePendingOneByOne(db, { now: NOW })).toEqual([bad]);
+    expect(await pendingIds()).toEqual([]);
+    expect((await scoreOf('A')).score).toBeGreaterThan(0);
+    expect((await scoreOf('C')).score).toBeGreaterThan(0);
   });
 
-  it('keeps the list across a restart (closing and reopening the file), and the drain then finishes it', () => {
-    ingestEvents(db, [ev('A', 'meeting.held', 2), ev('D', 'email.exchanged', 3)], { now: NOW });
-    db.$client.close();
-    db = openDatabase(file);
-    expect(pendingIds()).toEqual(['A', 'D']);
-    rescorePending(db, { now: NOW });
-    expect(pendingIds()).toEqual([]);
-    const drained = scores();
-    rescore(db, { now: NOW });
-    expect(scores()).toEqual(drained);
-  });
-
-  it('a full rescore leaves nothing waiting, including accounts with events written since it began', () => {
-    ingestEvents(db, [ev('B', 'meeting.held', 2)], { now: NOW });
-    rescoreEverything(db, { history: false });
-    expect(pendingIds()).toEqual([]);
-  });
-
-  it('another connection (a command-line tool beside the server) sees the committed list and can work it off', () => {
-    ingestEvents(db, [ev('E', 'meeting.held', 2)], { now: NOW });
-    const other = openDatabase(file);
+  it('keeps the list across a restart (a new connection to the database), and the drain then finishes it', async () => {
+    await ingestEvents(db, [ev('A', 'meeting.held', 2), ev('D', 'email.exchanged', 3)], { now: NOW });
+    const restarted = await connect();
     try {
-      expect(pendingRescores(other)).toBe(1);
-      expect(rescorePending(other, { now: NOW })).toBe(1);
+      expect(await pendingIds(restarted)).toEqual(['A', 'D']);
+      await rescorePending(restarted, { now: NOW });
+      expect(await pendingIds(restarted)).toEqual([]);
+      const drained = await scores();
+      await rescore(restarted, { now: NOW });
+      expect(await scores()).toEqual(drained);
     } finally {
-      other.$client.close();
+      await restarted.close();
     }
-    expect(pendingIds()).toEqual([]);
+  });
+
+  it('a full rescore leaves nothing waiting, including accounts with events written since it began', async () => {
+    await ingestEvents(db, [ev('B', 'meeting.held', 2)], { now: NOW });
+    await rescoreEverything(db, { history: false });
+    expect(await pendingIds()).toEqual([]);
+  });
+
+  it('another connection (a command-line tool beside the server) sees the committed list and can work it off', async () => {
+    await ingestEvents(db, [ev('E', 'meeting.held', 2)], { now: NOW });
+    const other = await connect();
+    try {
+      expect(await pendingRescores(other)).toBe(1);
+      expect(await rescorePending(other, { now: NOW })).toBe(1);
+    } finally {
+      await other.close();
+    }
+    expect(await pendingIds()).toEqual([]);
+  });
+
+  it('lets several drains work at once, each account taken by one of them', async () => {
+    await ingestEvents(db, IDS.map((id) => ev(id, 'meeting.held', 2)), { now: NOW });
+    const others = await Promise.all([connect(), connect()]);
+    try {
+      const drain = async (on: Store) => {
+        // One thread holds both SQLite connections: waiting for the other's write lock would stop it. Try again shortly instead.
+        for (let done = 0; ; ) {
+          try {
+            const n = await rescorePendingChunk(on, { limit: 1, now: NOW });
+            if (!n) return done;
+            done += n;
+          } catch (error) {
+            if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      };
+      if (t.engine === 'sqlite') for (const o of others) (o as SqliteStore).client.pragma('busy_timeout = 0');
+      const done = await Promise.all(others.map(drain));
+      expect(done.reduce((a, b) => a + b, 0)).toBe(IDS.length);
+    } finally {
+      for (const o of others) await o.close();
+    }
+    expect(await pendingIds()).toEqual([]);
+    expect(await db.value("SELECT count(*) FROM scores WHERE state = 'scored'")).toBe(IDS.length);
   });
 });

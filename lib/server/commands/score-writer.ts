@@ -1,13 +1,14 @@
 /**
  * Writing a chunk of current scores: the score rows, today's snapshots, flag episodes, band
  * changes and the alerts they raise. Bulk rescoring writes thousands of accounts, so rows go out
- * in multi-row statements, snapshots that did not change are skipped, and open flags that are
- * still firing with the same evidence only get their `last_seen_at` moved, in one statement.
- * The caller runs `write` inside a transaction.
+ * in multi-row statements (a few statements per chunk, whatever its size), snapshots that did
+ * not change are skipped, and open flags that are still firing with the same evidence only get
+ * their `last_seen_at` moved, in one statement. The caller runs `write` inside a transaction
+ * (`lockAccounts` first, on PostgreSQL), and every row is written as an upsert or an update by
+ * key, so writing the same figures twice stores them once.
  */
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '@/db/open';
 import type { Flag, Model, ScoreResult } from '@/lib/scoring';
+import type { SqlParam, Store } from '@/lib/server/store';
 import { dayOf } from './aggregates';
 import { enqueueWebhookDeliveries } from './webhooks';
 
@@ -49,6 +50,7 @@ const SCORE_COLUMNS = [
 export const SNAPSHOT_COLUMNS = ['account_pk', 'day', 'model_version', 'score', 'band', 'dimensions'] as const;
 
 const BAND = SCORE_COLUMNS.indexOf('band');
+const SCORE = SCORE_COLUMNS.indexOf('score');
 /** Columns a rescore always moves: not compared when deciding whether a row changed. */
 const TIMES = new Set([SCORE_COLUMNS.indexOf('as_of'), SCORE_COLUMNS.indexOf('computed_at')]);
 
@@ -57,7 +59,7 @@ function sameScore(stored: readonly unknown[], row: readonly unknown[]): boolean
   return true;
 }
 
-/** Rows per multi-row statement: 18 columns x 64 rows stays far below SQLite's parameter limit. */
+/** Rows per multi-row statement: 18 columns x 64 rows stays far below either engine's parameter limit. */
 const ROWS_PER_STATEMENT = 64;
 
 /** A multi-row `INSERT ... ON CONFLICT (conflict) DO UPDATE` of every other column. */
@@ -68,59 +70,78 @@ export function upsertRowsSql(table: string, columns: readonly string[], conflic
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')} ON CONFLICT (${conflict}) DO UPDATE SET ${set}`;
 }
 
+/** A multi-row `INSERT` of `columns`, then `suffix` (e.g. `RETURNING pk`). */
+function insertRowsSql(table: string, columns: readonly string[], rows: number, suffix = ''): string {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}${suffix ? ` ${suffix}` : ''}`;
+}
+
+/** Runs a multi-row statement per slice of `rows` (each row a flat array of values); answers every row returned, in order. */
+async function runRows<T = unknown>(db: Store, rows: readonly (readonly unknown[])[], sqlFor: (n: number) => string): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const part = rows.slice(i, i + ROWS_PER_STATEMENT);
+    out.push(...(await db.all<T>(sqlFor(part.length), part.flat() as SqlParam[])));
+  }
+  return out;
+}
+
+/** The first key of the account locks (pg_advisory_xact_lock's two-key form): "TRSC". */
+const SCORE_LOCK_SPACE = 0x54525343;
+
+/**
+ * On PostgreSQL, takes a transaction-long lock on each account's scores (in a fixed order, so that
+ * two writers never wait for each other in a circle): two processes rescoring the same account
+ * then do it one after the other, the second reading what the first wrote. SQLite's write
+ * transaction already excludes every other writer.
+ */
+export async function lockAccounts(db: Store, accountPks: readonly number[]): Promise<void> {
+  if (db.engine !== 'postgres' || !accountPks.length) return;
+  await db.all(
+    `SELECT pg_advisory_xact_lock(${SCORE_LOCK_SPACE}, k) FROM (SELECT DISTINCT CAST(CAST(v AS bigint) % 2147483647 AS integer) AS k FROM jsonb_array_elements_text(CAST(? AS jsonb)) v ORDER BY k) s`,
+    [JSON.stringify(accountPks)],
+  );
+}
+
 function bandRank(model: Model, band: string | null): number {
   if (band === null) return -1;
   return model.bands.findIndex((b) => b.key === band);
 }
 
+interface NewAlert { accountPk: number; kind: 'flag' | 'band_drop'; key: string; severity: 'red' | 'yellow'; title: string; evidence: string; flagPk: number | null }
+interface NewFlag { accountPk: number; flag: Flag; data: string }
+
+const FLAG_COLUMNS = ['account_pk', 'key', 'severity', 'evidence', 'data', 'raised_at', 'last_seen_at'] as const;
+const ALERT_COLUMNS = ['account_pk', 'kind', 'key', 'severity', 'title', 'evidence', 'flag_pk', 'created_at'] as const;
+const BAND_CHANGE_COLUMNS = ['account_pk', 'from_band', 'to_band', 'score', 'at'] as const;
+
 export class ScoreWriter {
-  private readonly c: Db['$client'];
-  private readonly statements = new Map<string, Statement<unknown[]>>();
+  private hasWebhooks: boolean | undefined;
 
   constructor(
-    private readonly db: Db,
     private readonly model: Model,
     private readonly version: number,
     private readonly now: number,
-  ) {
-    this.c = db.$client;
-  }
-
-  private prepared(sql: string): Statement<unknown[]> {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.c.prepare<unknown[]>(sql)));
-    return s;
-  }
-
-  /** Runs a multi-row statement per slice of `rows` (each row a flat array of values). */
-  private runRows(rows: unknown[][], sqlFor: (n: number) => string): void {
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const part = rows.slice(i, i + ROWS_PER_STATEMENT);
-      this.prepared(sqlFor(part.length)).run(part.flat());
-    }
-  }
-
-  private inList(sql: string, pks: readonly number[], ...before: unknown[]) {
-    return this.prepared(sql.replace('(?*)', `(${pks.map(() => '?').join(',')})`)).all(...before, ...pks);
-  }
+  ) {}
 
   /** The stored score rows of these accounts, as arrays in SCORE_COLUMNS order. */
-  private storedScores(pks: readonly number[]): Map<number, unknown[]> {
-    const sql = `SELECT ${SCORE_COLUMNS.join(', ')} FROM scores WHERE account_pk IN (${pks.map(() => '?').join(',')})`;
-    const rows = this.prepared(sql).raw().all(...pks) as unknown[][];
-    return new Map(rows.map((r) => [r[0] as number, r]));
+  private async storedScores(db: Store, pks: string): Promise<Map<number, unknown[]>> {
+    const rows = await db.all<Record<string, unknown>>(`SELECT ${SCORE_COLUMNS.join(', ')} FROM scores WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [pks]);
+    return new Map(rows.map((r) => [r.account_pk as number, SCORE_COLUMNS.map((c) => r[c])]));
   }
 
-  /** Writes the chunk; returns how many band changes and newly raised flags it recorded. */
-  write(chunk: readonly ScoredAccount[]): { bandChanges: number; flagsRaised: number } {
+  /** Writes the chunk (in the caller's transaction, on `db`); returns how many band changes and newly raised flags it recorded. */
+  async write(db: Store, chunk: readonly ScoredAccount[]): Promise<{ bandChanges: number; flagsRaised: number }> {
     if (!chunk.length) return { bandChanges: 0, flagsRaised: 0 };
-    const pks = chunk.map((a) => a.pk);
+    const pks = JSON.stringify(chunk.map((a) => a.pk));
     const day = dayOf(chunk[0].result.asOf - 1);
-    const storedScores = this.storedScores(pks);
     const { asOf } = chunk[0].result;
-    const snapshots = new Map((this.inList('SELECT account_pk, model_version, score, band, dimensions FROM score_snapshots WHERE day = ? AND account_pk IN (?*)', pks, day) as Snapshot[]).map((r) => [r.account_pk, r]));
+    const storedScores = await this.storedScores(db, pks);
+    const snapshots = new Map(
+      (await db.all<Snapshot>(`SELECT account_pk, model_version, score, band, dimensions FROM score_snapshots WHERE day = ? AND ${db.dialect.inJsonArray('account_pk', 'int')}`, [day, pks])).map((r) => [r.account_pk, r]),
+    );
     const openFlags = new Map<number, OpenFlag[]>();
-    for (const f of this.inList('SELECT pk, account_pk, key, severity, evidence, data FROM flags WHERE cleared_at IS NULL AND account_pk IN (?*)', pks) as OpenFlag[]) {
+    for (const f of await db.all<OpenFlag>(`SELECT pk, account_pk, key, severity, evidence, data FROM flags WHERE cleared_at IS NULL AND ${db.dialect.inJsonArray('account_pk', 'int')} ORDER BY pk`, [pks])) {
       const list = openFlags.get(f.account_pk);
       if (list) list.push(f);
       else openFlags.set(f.account_pk, [f]);
@@ -131,8 +152,10 @@ export class ScoreWriter {
     const snapshotRows: unknown[][] = [];
     const seen: number[] = [];
     const cleared: number[] = [];
-    let bandChanges = 0;
-    let flagsRaised = 0;
+    const reworded: unknown[][] = [];
+    const raised: NewFlag[] = [];
+    const bandRows: unknown[][] = [];
+    const drops: NewAlert[] = [];
     for (const { pk, result: r } of chunk) {
       const band = r.band?.key ?? null;
       const dims = JSON.stringify(dimensionScores(r));
@@ -153,65 +176,102 @@ export class ScoreWriter {
       if (!old || old.model_version !== this.version || old.score !== r.score || old.band !== band || old.dimensions !== dims) {
         snapshotRows.push([pk, dayOf(r.asOf - 1), this.version, r.score, band, dims]);
       }
-      flagsRaised += this.syncFlags(pk, r.flags, openFlags.get(pk) ?? [], seen, cleared);
+      this.syncFlags(pk, r.flags, openFlags.get(pk) ?? [], { seen, cleared, reworded, raised });
       if (stored && stored[BAND] !== band) {
-        this.bandChange(pk, stored[BAND] as string | null, band, r.score);
-        bandChanges += 1;
+        bandRows.push([pk, stored[BAND] as string | null, band, r.score, this.now]);
+        const drop = this.bandDrop(pk, stored[BAND] as string | null, band, r.score);
+        if (drop) drops.push(drop);
       }
     }
-    this.runRows(scoreRows, (n) => upsertRowsSql('scores', SCORE_COLUMNS, 'account_pk', n));
-    this.runRows(unchanged.map((pk) => [pk]), (n) => `UPDATE scores SET as_of = ${asOf}, computed_at = ${this.now} WHERE account_pk IN (${Array(n).fill('?').join(',')})`);
-    this.runRows(snapshotRows, (n) => upsertRowsSql('score_snapshots', SNAPSHOT_COLUMNS, 'account_pk, day', n));
-    this.runRows(seen.map((pk) => [pk]), (n) => `UPDATE flags SET last_seen_at = ${this.now} WHERE pk IN (${Array(n).fill('?').join(',')})`);
-    this.runRows(cleared.map((pk) => [pk]), (n) => `UPDATE flags SET cleared_at = ${this.now} WHERE pk IN (${Array(n).fill('?').join(',')})`);
-    return { bandChanges, flagsRaised };
+
+    // Alerts go out in the order they were raised: an account's new flags, then its band drop.
+    const flagPks = await this.insertFlags(db, raised);
+    const alerts: NewAlert[] = [];
+    let f = 0;
+    let d = 0;
+    for (const { pk } of chunk) {
+      for (; f < raised.length && raised[f].accountPk === pk; f++) {
+        const { flag } = raised[f];
+        alerts.push({ accountPk: pk, kind: 'flag', key: flag.key, severity: flag.severity, title: flag.label, evidence: flag.evidence, flagPk: flagPks[f] });
+      }
+      if (d < drops.length && drops[d].accountPk === pk) alerts.push(drops[d++]);
+    }
+    await runRows(db, bandRows, (n) => insertRowsSql('band_changes', BAND_CHANGE_COLUMNS, n));
+    await this.insertAlerts(db, alerts, storedScores);
+    await runRows(db, reworded, (n) => `UPDATE flags SET evidence = v.column2, data = v.column3, severity = v.column4, last_seen_at = ${this.now} FROM (VALUES ${Array(n).fill('(CAST(? AS bigint), CAST(? AS text), CAST(? AS text), CAST(? AS text))').join(', ')}) AS v WHERE flags.pk = v.column1`);
+    await runRows(db, scoreRows, (n) => upsertRowsSql('scores', SCORE_COLUMNS, 'account_pk', n));
+    if (unchanged.length) await db.run(`UPDATE scores SET as_of = ${asOf}, computed_at = ${this.now} WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [JSON.stringify(unchanged)]);
+    await runRows(db, snapshotRows, (n) => upsertRowsSql('score_snapshots', SNAPSHOT_COLUMNS, 'account_pk, day', n));
+    if (seen.length) await db.run(`UPDATE flags SET last_seen_at = ${this.now} WHERE ${db.dialect.inJsonArray('pk', 'int')}`, [JSON.stringify(seen)]);
+    if (cleared.length) await db.run(`UPDATE flags SET cleared_at = ${this.now} WHERE ${db.dialect.inJsonArray('pk', 'int')}`, [JSON.stringify(cleared)]);
+    return { bandChanges: bandRows.length, flagsRaised: raised.length };
   }
 
-  /** Opens, refreshes and closes one account's flag episodes; returns how many were raised. */
-  private syncFlags(accountPk: number, flags: Flag[], open: OpenFlag[], seen: number[], cleared: number[]): number {
-    let raised = 0;
+  /** Sorts one account's flags into episodes that go on (same or new evidence), new ones, and ones that ended. */
+  private syncFlags(
+    accountPk: number,
+    flags: Flag[],
+    open: OpenFlag[],
+    out: { seen: number[]; cleared: number[]; reworded: unknown[][]; raised: NewFlag[] },
+  ): void {
     const openByKey = new Map(open.map((f) => [f.key, f]));
     for (const f of flags) {
       const existing = openByKey.get(f.key);
       const data = JSON.stringify(f.data);
       if (existing) {
-        if (existing.evidence === f.evidence && existing.data === data && existing.severity === f.severity) seen.push(existing.pk);
-        else this.prepared('UPDATE flags SET evidence = ?, data = ?, severity = ?, last_seen_at = ? WHERE pk = ?').run(f.evidence, data, f.severity, this.now, existing.pk);
+        if (existing.evidence === f.evidence && existing.data === data && existing.severity === f.severity) out.seen.push(existing.pk);
+        else out.reworded.push([existing.pk, f.evidence, data, f.severity]);
         openByKey.delete(f.key);
       } else {
-        const flagPk = Number(
-          this.prepared('INSERT INTO flags (account_pk, key, severity, evidence, data, raised_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-            .run(accountPk, f.key, f.severity, f.evidence, data, this.now, this.now).lastInsertRowid,
-        );
-        this.alert(accountPk, 'flag', f.key, f.severity, f.label, f.evidence, flagPk);
-        raised += 1;
+        out.raised.push({ accountPk, flag: f, data });
       }
     }
-    for (const gone of openByKey.values()) cleared.push(gone.pk);
-    return raised;
+    for (const gone of openByKey.values()) out.cleared.push(gone.pk);
   }
 
-  /** Inserts an alert and queues it for the webhooks subscribed to it, in the same transaction. */
-  private alert(accountPk: number, kind: 'flag' | 'band_drop', key: string, severity: 'red' | 'yellow', title: string, evidence: string, flagPk: number | null) {
-    const pk = Number(
-      this.prepared('INSERT INTO alerts (account_pk, kind, key, severity, title, evidence, flag_pk, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(accountPk, kind, key, severity, title, evidence, flagPk, this.now).lastInsertRowid,
-    );
-    this.hasWebhooks ??= (this.prepared('SELECT count(*) FROM webhooks WHERE active = 1').pluck().get() as number) > 0;
+  /** Opens the new flag episodes; answers their pks, in order. */
+  private async insertFlags(db: Store, raised: readonly NewFlag[]): Promise<number[]> {
+    const rows = raised.map(({ accountPk, flag, data }) => [accountPk, flag.key, flag.severity, flag.evidence, data, this.now, this.now]);
+    const inserted = await runRows<{ pk: number; account_pk: number; key: string }>(db, rows, (n) => insertRowsSql('flags', FLAG_COLUMNS, n, 'RETURNING pk, account_pk, key'));
+    // Matched by account and key (one open episode per key), whatever order the rows come back in.
+    const pkOf = new Map(inserted.map((r) => [`${r.account_pk}|${r.key}`, r.pk]));
+    return raised.map((f) => pkOf.get(`${f.accountPk}|${f.flag.key}`)!);
+  }
+
+  /**
+   * Inserts the alerts and queues each for the webhooks subscribed to it, in the same transaction.
+   * The payload carries the score stored before this write.
+   */
+  private async insertAlerts(db: Store, alerts: readonly NewAlert[], storedScores: ReadonlyMap<number, unknown[]>): Promise<void> {
+    if (!alerts.length) return;
+    const rows = alerts.map((a) => [a.accountPk, a.kind, a.key, a.severity, a.title, a.evidence, a.flagPk, this.now]);
+    const inserted = await runRows<{ pk: number; account_pk: number; kind: string; key: string }>(db, rows, (n) => insertRowsSql('alerts', ALERT_COLUMNS, n, 'RETURNING pk, account_pk, kind, key'));
+    this.hasWebhooks ??= ((await db.value<number>('SELECT count(*) FROM webhooks WHERE active = 1')) ?? 0) > 0;
     if (!this.hasWebhooks) return;
-    const a = this.prepared('SELECT a.id, a.name, s.score FROM accounts a LEFT JOIN scores s ON s.account_pk = a.pk WHERE a.pk = ?').get(accountPk) as { id: string; name: string; score: number | null };
-    enqueueWebhookDeliveries(this.db, { pk, kind, severity, title, evidence, accountId: a.id, accountName: a.name, score: a.score }, undefined, this.now);
+    const pkOf = new Map(inserted.map((r) => [`${r.account_pk}|${r.kind}|${r.key}`, r.pk]));
+    const accountPks = JSON.stringify([...new Set(alerts.map((a) => a.accountPk))]);
+    const accounts = new Map(
+      (await db.all<{ pk: number; id: string; name: string }>(`SELECT pk, id, name FROM accounts WHERE ${db.dialect.inJsonArray('pk', 'int')}`, [accountPks])).map((a) => [a.pk, a]),
+    );
+    for (const a of alerts) {
+      const account = accounts.get(a.accountPk)!;
+      const score = (storedScores.get(a.accountPk)?.[SCORE] as number | null | undefined) ?? null;
+      await enqueueWebhookDeliveries(
+        db,
+        { pk: pkOf.get(`${a.accountPk}|${a.kind}|${a.key}`)!, kind: a.kind, severity: a.severity, title: a.title, evidence: a.evidence, accountId: account.id, accountName: account.name, score },
+        undefined,
+        this.now,
+      );
+    }
   }
 
-  private hasWebhooks: boolean | undefined;
-
-  private bandChange(pk: number, from: string | null, to: string | null, score: number | null) {
+  /** The alert a move to a lower band raises, if it was one. */
+  private bandDrop(pk: number, from: string | null, to: string | null, score: number | null): NewAlert | null {
     const { model } = this;
-    this.prepared('INSERT INTO band_changes (account_pk, from_band, to_band, score, at) VALUES (?, ?, ?, ?, ?)').run(pk, from, to, score, this.now);
-    if (from === null || to === null || bandRank(model, to) <= bandRank(model, from)) return;
+    if (from === null || to === null || bandRank(model, to) <= bandRank(model, from)) return null;
     const toBand = model.bands.find((b) => b.key === to)!;
     const fromLabel = model.bands.find((b) => b.key === from)?.label ?? from;
     const lowest = bandRank(model, to) === model.bands.length - 1;
-    this.alert(pk, 'band_drop', to, lowest ? 'red' : 'yellow', `Dropped to ${toBand.label}`, `Score ${score?.toFixed(1)} moved from ${fromLabel} to ${toBand.label}`, null);
+    return { accountPk: pk, kind: 'band_drop', key: to, severity: lowest ? 'red' : 'yellow', title: `Dropped to ${toBand.label}`, evidence: `Score ${score?.toFixed(1)} moved from ${fromLabel} to ${toBand.label}`, flagPk: null };
   }
 }

@@ -3,10 +3,10 @@
  * band changes and the alerts they raise. Called just after event writes for the accounts they
  * touch (`rescore-pending.ts`), daily as time moves the windows, and after a model publish.
  */
-import type { Db } from '@/db/open';
 import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, type Model } from '@/lib/scoring';
+import type { Store } from '@/lib/server/store';
 import { ensureLiveModel } from './model';
-import { ScoreWriter, type ScoredAccount } from './score-writer';
+import { lockAccounts, ScoreWriter, type ScoredAccount } from './score-writer';
 import { inputsAsOf, loadCatalogue } from '../queries/scoring-inputs';
 
 export { dimensionScores } from './score-writer';
@@ -19,7 +19,7 @@ export interface RescoreOptions {
   /** when the work happens (alerts and flags are stamped with it) */
   now?: number;
   onProgress?: (done: number, total: number) => void;
-  /** accounts written per transaction (default 500); fewer keep each hold of the write lock short */
+  /** accounts loaded, scored and written per transaction (default 500); fewer keep each hold of the write lock short */
   writeChunk?: number;
 }
 
@@ -34,7 +34,7 @@ export interface RescoreSummary {
   phases: { loadMs: number; scoreMs: number; writeMs: number };
 }
 
-/** Accounts written per transaction (scored one by one: bounded memory). */
+/** Accounts loaded, scored and written per transaction (bounded memory). */
 export const CHUNK = 500;
 
 /** What scoring current scores needs: plain data, so worker threads can get it too. */
@@ -45,29 +45,28 @@ export interface RescoreContext {
   catalogue: FeatureInfo[];
 }
 
-export function rescoreContext(db: Db, options: Pick<RescoreOptions, 'asOf' | 'now'> = {}): RescoreContext {
-  const live = ensureLiveModel(db);
+export async function rescoreContext(db: Store, options: Pick<RescoreOptions, 'asOf' | 'now'> = {}): Promise<RescoreContext> {
+  const live = await ensureLiveModel(db);
   const asOf = options.asOf ?? endOfUtcDay(options.now ?? Date.now());
-  return { model: live.model, version: live.version, asOf, catalogue: loadCatalogue(db) };
+  return { model: live.model, version: live.version, asOf, catalogue: await loadCatalogue(db) };
 }
 
 type Lap = (phase: 'loadMs' | 'scoreMs') => void;
 
-/** Loads and scores accounts one at a time (all when `accountPks` is omitted); `lap` is told when each step ends. */
-export function scoreAccounts(db: Db, ctx: RescoreContext, accountPks?: readonly number[], lap?: Lap): { total: number; scored: Generator<ScoredAccount> } {
+/** Loads and scores these accounts (those that exist, in this order); `lap` is told when each step ends. */
+export async function scoreAccounts(db: Store, ctx: RescoreContext, accountPks: readonly number[], lap?: Lap): Promise<ScoredAccount[]> {
   const { model, asOf, catalogue } = ctx;
   const propTypes = propTypesOf(model, { flags: true });
   const types = typesReadBy(model, { flags: true });
-  const { total, inputs } = inputsAsOf(db, { accountPks, asOf, windowDays: model.windowDays, propTypes, types });
-  function* scored(): Generator<ScoredAccount> {
-    for (const input of inputs) {
-      lap?.('loadMs');
-      const result = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'lean' });
-      lap?.('scoreMs');
-      yield { pk: input.pk, result };
-    }
+  const { inputs } = await inputsAsOf(db, { accountPks, asOf, windowDays: model.windowDays, propTypes, types });
+  lap?.('loadMs');
+  const scored: ScoredAccount[] = [];
+  for (const input of inputs) {
+    const result = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'lean' });
+    scored.push({ pk: input.pk, result });
   }
-  return { total, scored: scored() };
+  lap?.('scoreMs');
+  return scored;
 }
 
 /** Adds up what writing chunks reported. */
@@ -83,12 +82,17 @@ export class RescoreTally {
   }
 }
 
-/** Recomputes current scores with the live model, in chunks of accounts, each written in one transaction. */
-export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
+/**
+ * Recomputes current scores with the live model, in chunks of accounts, each loaded, scored and
+ * written in one transaction: no commit of another writer can fall between what a chunk read and
+ * what it writes (SQLite's write lock; on PostgreSQL the chunk's accounts are locked first, see
+ * `lockAccounts`), so a score is never written over with figures read before it.
+ */
+export async function rescore(db: Store, options: RescoreOptions = {}): Promise<RescoreSummary> {
   const started = performance.now();
   const now = options.now ?? Date.now();
-  const ctx = rescoreContext(db, { asOf: options.asOf, now });
-  const writer = new ScoreWriter(db, ctx.model, ctx.version, now);
+  const ctx = await rescoreContext(db, { asOf: options.asOf, now });
+  const writer = new ScoreWriter(ctx.model, ctx.version, now);
   const phases = { loadMs: 0, scoreMs: 0, writeMs: 0 };
   const tally = new RescoreTally();
   let t = started;
@@ -98,22 +102,24 @@ export function rescore(db: Db, options: RescoreOptions = {}): RescoreSummary {
     t = t1;
   };
 
-  const pks = options.accountPks ? [...new Set(options.accountPks)] : undefined;
-  const { total, scored } = scoreAccounts(db, ctx, pks, lap);
-  let chunk: ScoredAccount[] = [];
-  const write = () => {
-    // IMMEDIATE: the write reads before it writes; deferred, a commit by another process in
-    // between would fail it (SQLITE_BUSY_SNAPSHOT) instead of making it wait its turn.
-    tally.add(chunk.length, db.transaction(() => writer.write(chunk), { behavior: 'immediate' }));
-    lap('writeMs');
-    chunk = [];
-    options.onProgress?.(tally.accounts, total);
-  };
+  const pks = options.accountPks ? [...new Set(options.accountPks)] : await db.column<number>('SELECT pk FROM accounts ORDER BY pk');
+  // Accounts asked for that do not exist are not counted (a progress bar needs the real total).
+  const total = options.accountPks && options.onProgress
+    ? ((await db.value<number>(`SELECT count(*) FROM accounts WHERE ${db.dialect.inJsonArray('pk', 'int')}`, [JSON.stringify(pks)])) ?? 0)
+    : pks.length;
+  const size = options.writeChunk ?? CHUNK;
   lap('loadMs');
-  for (const account of scored) {
-    chunk.push(account);
-    if (chunk.length === (options.writeChunk ?? CHUNK)) write();
+  for (let i = 0; i < pks.length; i += size) {
+    const part = pks.slice(i, i + size);
+    const { accounts, out } = await db.tx(async (tx) => {
+      await lockAccounts(tx, part);
+      const chunk = await scoreAccounts(tx, ctx, part, lap);
+      const out = await writer.write(tx, chunk);
+      lap('writeMs');
+      return { accounts: chunk.length, out };
+    });
+    tally.add(accounts, out);
+    if (accounts) options.onProgress?.(tally.accounts, total);
   }
-  if (chunk.length) write();
   return { accounts: tally.accounts, modelVersion: ctx.version, asOf: ctx.asOf, bandChanges: tally.bandChanges, flagsRaised: tally.flagsRaised, ms: performance.now() - started, phases };
 }

@@ -1,9 +1,10 @@
 /**
  * Bulk scoring over several cores, for the command line (`npm run rescore`, seeding, benchmarks):
  * accounts are independent, so worker threads (scoring-worker.ts), each with its own read-only
- * connection, load and score chunks of accounts while this thread writes the results, one
- * transaction per chunk as the single-threaded `rescore` and `rebuildHistory` do. The results are
- * the same; only where the work runs differs.
+ * connection to the SQLite file, load and score chunks of accounts while this thread writes the
+ * results, one transaction per chunk as the single-threaded `rescore` and `rebuildHistory` do.
+ * The results are the same; only where the work runs differs. On PostgreSQL (no file to share)
+ * the work runs in this thread, through the store.
  *
  * Not for the Next.js server: a worker entry is a separate module file, which the server bundle
  * does not ship. The server keeps calling `rescore` and `rebuildHistory` in process.
@@ -11,10 +12,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Db } from '@/db/open';
+import { SqliteStore, type Store } from '@/lib/server/store';
 import { ACCOUNTS_PER_BATCH, historyContext, HistoryWriter, rebuildHistory, type HistoryBatch, type HistoryOptions } from './history';
 import { ScoreWriter, type ScoredAccount } from './score-writer';
-import { CHUNK, rescoreContext, RescoreTally, type RescoreOptions, type RescoreSummary } from './scores';
+import { CHUNK, rescore, rescoreContext, RescoreTally, type RescoreOptions, type RescoreSummary } from './scores';
 import type { WorkerTask } from './scoring-worker';
 
 /** Two cores by default (the machines this runs on), never more than the machine has. */
@@ -26,10 +27,11 @@ const ENTRY = path.join(__dirname, 'scoring-worker.ts');
 
 /**
  * Sends each task to one of `workers` threads (two in flight per thread, so a thread computes
- * while this one writes its previous result) and hands every result to `onResult` here, in the
- * order they complete. Rejects on the first failure, after stopping every thread.
+ * while this one writes its previous result) and hands every result to `onResult` here, one at a
+ * time per thread, in the order they complete. Rejects on the first failure, after stopping every
+ * thread.
  */
-function runOnWorkers<R>(file: string, tasks: WorkerTask[], workers: number, onResult: (result: R) => void): Promise<void> {
+function runOnWorkers<R>(file: string, tasks: WorkerTask[], workers: number, onResult: (result: R) => Promise<void>): Promise<void> {
   // The entry is TypeScript: the thread registers tsx's CommonJS loader (as the scripts run under tsx) before loading it.
   const pool = Array.from(
     { length: Math.max(1, Math.min(workers, tasks.length)) },
@@ -46,7 +48,9 @@ function runOnWorkers<R>(file: string, tasks: WorkerTask[], workers: number, onR
       void stopAll().then(() => reject(error));
     };
     for (const w of pool) {
+      // tasks sent to this thread whose results are not written yet
       let inFlight = 0;
+      let writing = Promise.resolve();
       const feed = () => {
         while (!failed && inFlight < 2 && next < tasks.length) {
           w.postMessage(tasks[next++]);
@@ -58,14 +62,13 @@ function runOnWorkers<R>(file: string, tasks: WorkerTask[], workers: number, onR
         }
       };
       w.on('message', (result: R) => {
-        inFlight--;
-        try {
-          onResult(result);
-        } catch (error) {
-          fail(error);
-          return;
-        }
-        feed();
+        writing = writing.then(async () => {
+          if (failed) return;
+          await onResult(result);
+          inFlight--;
+          feed();
+        });
+        writing.catch(fail);
       });
       w.on('error', fail);
       w.on('exit', (code) => {
@@ -83,21 +86,23 @@ function chunks(pks: readonly number[], size: number): number[][] {
 }
 
 /**
- * `rescore` on worker threads. `file` is the database file `db` has open (the workers open it
+ * `rescore` on worker threads. `file` is the SQLite file `db` has open (the workers open it
  * read-only). Phases: load and score are summed over the workers (thread time, not wall time).
+ * On PostgreSQL, `rescore` itself.
  */
-export async function rescoreOnWorkers(db: Db, file: string, options: RescoreOptions & { workers?: number } = {}): Promise<RescoreSummary> {
+export async function rescoreOnWorkers(db: Store, file: string, options: RescoreOptions & { workers?: number } = {}): Promise<RescoreSummary> {
+  if (!(db instanceof SqliteStore)) return rescore(db, options);
   const started = performance.now();
   const now = options.now ?? Date.now();
-  const ctx = rescoreContext(db, { asOf: options.asOf, now });
-  const writer = new ScoreWriter(db, ctx.model, ctx.version, now);
-  const pks = options.accountPks ? [...new Set(options.accountPks)] : (db.$client.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[]);
+  const ctx = await rescoreContext(db, { asOf: options.asOf, now });
+  const writer = new ScoreWriter(ctx.model, ctx.version, now);
+  const pks = options.accountPks ? [...new Set(options.accountPks)] : await db.column<number>('SELECT pk FROM accounts ORDER BY pk');
   const phases = { loadMs: 0, scoreMs: 0, writeMs: 0 };
   const tally = new RescoreTally();
   const tasks: WorkerTask[] = chunks(pks, CHUNK).map((part) => ({ kind: 'rescore', ctx, pks: part }));
-  await runOnWorkers<{ accounts: ScoredAccount[]; phases: { loadMs: number; scoreMs: number } }>(file, tasks, options.workers ?? defaultWorkers(), (r) => {
+  await runOnWorkers<{ accounts: ScoredAccount[]; phases: { loadMs: number; scoreMs: number } }>(file, tasks, options.workers ?? defaultWorkers(), async (r) => {
     const t0 = performance.now();
-    tally.add(r.accounts.length, db.transaction(() => writer.write(r.accounts)));
+    tally.add(r.accounts.length, await db.tx((tx) => writer.write(tx, r.accounts)));
     phases.writeMs += performance.now() - t0;
     phases.loadMs += r.phases.loadMs;
     phases.scoreMs += r.phases.scoreMs;
@@ -112,23 +117,26 @@ export async function rescoreOnWorkers(db: Db, file: string, options: RescoreOpt
  */
 const MIN_ACCOUNTS = 1000;
 
-/** `rebuildHistory` on worker threads (see `rescoreOnWorkers`); in this thread for fewer than `minAccounts` (default 1,000). */
+/**
+ * `rebuildHistory` on worker threads (see `rescoreOnWorkers`); in this thread for fewer than
+ * `minAccounts` (default 1,000), and on PostgreSQL.
+ */
 export async function rebuildHistoryOnWorkers(
-  db: Db,
+  db: Store,
   file: string,
   options: HistoryOptions & { workers?: number; minAccounts?: number } = {},
 ): Promise<{ snapshots: number; days: number; accounts: number; ms: number }> {
   const started = performance.now();
-  const pks = options.accountPks ?? (db.$client.prepare('SELECT pk FROM accounts ORDER BY pk').pluck().all() as number[]);
+  const pks = options.accountPks ?? (await db.column<number>('SELECT pk FROM accounts ORDER BY pk'));
   const workers = options.workers ?? defaultWorkers();
-  if (workers < 2 || pks.length < (options.minAccounts ?? MIN_ACCOUNTS)) return rebuildHistory(db, { ...options, accountPks: pks });
-  const ctx = historyContext(db, options);
+  if (!(db instanceof SqliteStore) || workers < 2 || pks.length < (options.minAccounts ?? MIN_ACCOUNTS)) return rebuildHistory(db, { ...options, accountPks: pks });
+  const ctx = await historyContext(db, options);
   const writer = new HistoryWriter(db, ctx.fromDay);
   const tasks: WorkerTask[] = chunks(pks, ACCOUNTS_PER_BATCH).map((part) => ({ kind: 'history', ctx, pks: part }));
   let snapshots = 0;
   let done = 0;
-  await runOnWorkers<{ batch: HistoryBatch }>(file, tasks, workers, ({ batch }) => {
-    writer.write(batch);
+  await runOnWorkers<{ batch: HistoryBatch }>(file, tasks, workers, async ({ batch }) => {
+    await writer.write(batch);
     snapshots += batch.snapshots;
     done += batch.firstDays.length;
     options.onProgress?.(done, pks.length);

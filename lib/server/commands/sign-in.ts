@@ -1,6 +1,4 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '@/db/open';
-import { loginThrottle, users } from '@/db/schema';
+import type { Store } from '@/lib/server/store';
 import { verifyPassword } from '../password-core';
 import { findUserByEmail, type UserRow } from '../queries/users';
 import { recordAudit } from './audit';
@@ -61,41 +59,73 @@ function blockedUntil(failures: number, k: ThrottleKey, now: number): number {
   return over > 0 ? now + Math.min(k.maxDelayMs, BASE_DELAY_MS * 2 ** Math.min(over - 1, 30)) : 0;
 }
 
+interface ThrottleRow {
+  key: string;
+  failures: number;
+  lastFailureAt: number;
+  blockedUntil: number;
+}
+
+/** The keys in the order their rows are locked: the same in every transaction, so no two wait on each other in a circle. */
+const lockOrder = (keys: ThrottleKey[]) => [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
 /**
  * In one write transaction: forgets old rows, returns the wait if any key is blocked, otherwise
- * counts this attempt as a failure on every key (refunded by `refund` when it succeeds).
+ * counts this attempt as a failure on every key (refunded by `refund` when it succeeds). Each
+ * key's row is made to exist and locked before it is read (a key without failures gets a row with
+ * none), so that on PostgreSQL, too, attempts running at the same time are counted one after
+ * another.
  */
-function reserveAttempt(db: Db, keys: ThrottleKey[], now: number): number {
-  return db.transaction(
-    (tx) => {
-      tx.delete(loginThrottle).where(and(lt(loginThrottle.lastFailureAt, now - FORGET_AFTER_MS), lt(loginThrottle.blockedUntil, now))).run();
-      const rows = tx.select().from(loginThrottle).where(inArray(loginThrottle.key, keys.map((k) => k.key))).all();
-      const wait = Math.max(0, ...rows.map((r) => r.blockedUntil - now));
-      if (wait > 0) return wait;
-      for (const k of keys) {
-        const row = rows.find((r) => r.key === k.key);
-        const failures = row && now - row.lastFailureAt < FORGET_AFTER_MS ? row.failures + 1 : 1;
-        const until = blockedUntil(failures, k, now);
-        tx.insert(loginThrottle)
-          .values({ key: k.key, failures, lastFailureAt: now, blockedUntil: until })
-          .onConflictDoUpdate({ target: loginThrottle.key, set: { failures, lastFailureAt: now, blockedUntil: until } })
-          .run();
-      }
-      return 0;
-    },
-    { behavior: 'immediate' },
-  );
+async function reserveAttempt(db: Store, keys: ThrottleKey[], now: number): Promise<number> {
+  return db.tx(async (tx) => {
+    const ordered = lockOrder(keys);
+    const rows = await tx.all<ThrottleRow>(
+      `INSERT INTO login_throttle (key, failures, last_failure_at, blocked_until) VALUES ${ordered.map(() => '(?, 0, ?, 0)').join(', ')}
+       ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures
+       RETURNING key, failures, last_failure_at AS lastFailureAt, blocked_until AS blockedUntil`,
+      ordered.flatMap((k) => [k.key, now]),
+    );
+    // Then old rows are forgotten (this attempt's own rows read above may go too; they are written
+    // again below). PostgreSQL: rows other attempts hold are left for later, never waited on.
+    const stale = 'last_failure_at < ? AND blocked_until < ?';
+    await tx.run(
+      tx.engine === 'postgres'
+        ? `DELETE FROM login_throttle WHERE key IN (SELECT key FROM login_throttle WHERE ${stale} FOR UPDATE SKIP LOCKED)`
+        : `DELETE FROM login_throttle WHERE ${stale}`,
+      [now - FORGET_AFTER_MS, now],
+    );
+    const wait = Math.max(0, ...rows.map((r) => r.blockedUntil - now));
+    if (wait > 0) {
+      // A refused attempt counts nothing: rows without failures (made above for keys that had none) carry nothing.
+      await tx.run(`DELETE FROM login_throttle WHERE failures = 0 AND key IN (${ordered.map(() => '?').join(', ')})`, ordered.map((k) => k.key));
+      return wait;
+    }
+    const values = ordered.flatMap((k) => {
+      const row = rows.find((r) => r.key === k.key);
+      const failures = row && now - row.lastFailureAt < FORGET_AFTER_MS ? row.failures + 1 : 1;
+      return [k.key, failures, now, blockedUntil(failures, k, now)];
+    });
+    await tx.run(
+      `INSERT INTO login_throttle (key, failures, last_failure_at, blocked_until) VALUES ${ordered.map(() => '(?, ?, ?, ?)').join(', ')}
+       ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at, blocked_until = excluded.blocked_until`,
+      values,
+    );
+    return 0;
+  });
 }
 
 /** After a successful sign-in: the pair starts afresh, the address gets its reserved attempt back. */
-function refund(tx: Pick<Db, 'select' | 'update' | 'delete'>, keys: ThrottleKey[]): void {
-  const [pair, ...others] = keys;
-  tx.delete(loginThrottle).where(eq(loginThrottle.key, pair!.key)).run();
-  for (const k of others) {
-    const row = tx.select().from(loginThrottle).where(eq(loginThrottle.key, k.key)).get();
-    if (!row) continue;
-    const failures = Math.max(0, row.failures - 1);
-    tx.update(loginThrottle).set({ failures, blockedUntil: failures > k.free ? row.blockedUntil : 0 }).where(eq(loginThrottle.key, k.key)).run();
+async function refund(tx: Store, keys: ThrottleKey[]): Promise<void> {
+  const pair = keys[0]!;
+  for (const k of lockOrder(keys)) {
+    if (k === pair) {
+      await tx.run('DELETE FROM login_throttle WHERE key = ?', [k.key]);
+    } else {
+      await tx.run(
+        `UPDATE login_throttle SET failures = ${tx.dialect.greatest('0', 'failures - 1')}, blocked_until = CASE WHEN failures - 1 > ? THEN blocked_until ELSE 0 END WHERE key = ?`,
+        [k.free, k.key],
+      );
+    }
   }
 }
 
@@ -108,29 +138,29 @@ function describeWait(ms: number): string {
  * Checks an email and password, throttled per (email, address) and per address (see above).
  * `address` is the client address from `clientAddress` (null when unknown).
  */
-export async function authenticate(db: Db, rawEmail: string, password: string, address: string | null): Promise<UserRow> {
+export async function authenticate(db: Store, rawEmail: string, password: string, address: string | null): Promise<UserRow> {
   const email = rawEmail.trim().toLowerCase();
   if (email.length > MAX_EMAIL_LENGTH) throw new SignInError(`The email is too long (at most ${MAX_EMAIL_LENGTH} characters).`);
   if (password.length > MAX_PASSWORD_LENGTH) throw new SignInError(`The password is too long (at most ${MAX_PASSWORD_LENGTH} characters).`);
   const ip = address !== null && address.length <= 64 ? address : null;
   const keys = throttleKeys(email, ip);
   const now = Date.now();
-  const wait = reserveAttempt(db, keys, now);
+  const wait = await reserveAttempt(db, keys, now);
   if (wait > 0) {
-    recordAudit(db, { actor: email || 'anonymous', action: 'auth.signin_throttled', targetType: 'user', targetId: email, ip });
+    await recordAudit(db, { actor: email || 'anonymous', action: 'auth.signin_throttled', targetType: 'user', targetId: email, ip });
     throw new SignInError(`Too many failed sign-in attempts. Try again in ${describeWait(wait)}.`, wait);
   }
-  const user = email ? findUserByEmail(db, email) : undefined;
+  const user = email ? await findUserByEmail(db, email) : undefined;
   // Verify even for unknown emails so that timing does not reveal which accounts exist.
   const ok = await verifyPassword(password, user?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
   if (!user || !ok || user.disabledAt) {
-    recordAudit(db, { actor: email || 'anonymous', action: 'auth.signin_failed', targetType: 'user', targetId: email, ip, details: { reason: !user ? 'unknown_email' : user.disabledAt ? 'disabled' : 'wrong_password' } });
+    await recordAudit(db, { actor: email || 'anonymous', action: 'auth.signin_failed', targetType: 'user', targetId: email, ip, details: { reason: !user ? 'unknown_email' : user.disabledAt ? 'disabled' : 'wrong_password' } });
     throw new SignInError(WRONG_CREDENTIALS);
   }
-  db.transaction((tx) => {
-    refund(tx, keys);
-    tx.update(users).set({ lastLoginAt: now }).where(eq(users.pk, user.pk)).run();
-    recordAudit(tx, { actor: email, actorUserPk: user.pk, action: 'auth.signin', targetType: 'user', targetId: email, ip });
+  await db.tx(async (tx) => {
+    await refund(tx, keys);
+    await tx.run('UPDATE users SET last_login_at = ? WHERE pk = ?', [now, user.pk]);
+    await recordAudit(tx, { actor: email, actorUserPk: user.pk, action: 'auth.signin', targetType: 'user', targetId: email, ip });
   });
   return user;
 }
@@ -140,10 +170,10 @@ export async function authenticate(db: Db, rawEmail: string, password: string, a
  * carries the user's session version from its sign-in, and a token whose version is no longer
  * the user's is refused (see `getCurrentUser`).
  */
-export function endSessions(db: Db, userPk: number, actor: string): void {
-  db.transaction((tx) => {
-    const res = tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.pk, userPk)).run();
-    if (res.changes) recordAudit(tx, { actor, actorUserPk: userPk, action: 'auth.signout', targetType: 'user', targetId: actor });
+export async function endSessions(db: Store, userPk: number, actor: string): Promise<void> {
+  await db.tx(async (tx) => {
+    const res = await tx.run('UPDATE users SET session_version = session_version + 1 WHERE pk = ?', [userPk]);
+    if (res.changes) await recordAudit(tx, { actor, actorUserPk: userPk, action: 'auth.signout', targetType: 'user', targetId: actor });
   });
 }
 
@@ -158,20 +188,20 @@ export function sessionCurrent(user: Pick<UserRow, 'sessionVersion'>, tokenVersi
  * operator whose provider only issues verified company emails but leaves the claim out can set
  * OIDC_TRUST_UNVERIFIED_EMAIL=true. Returns true or the sign-in page to send the person back to.
  */
-export function checkOidcSignIn(db: Db, profile: { email?: unknown; email_verified?: unknown } | undefined, trustUnverified = process.env.OIDC_TRUST_UNVERIFIED_EMAIL === 'true'): true | string {
+export async function checkOidcSignIn(db: Store, profile: { email?: unknown; email_verified?: unknown } | undefined, trustUnverified = process.env.OIDC_TRUST_UNVERIFIED_EMAIL === 'true'): Promise<true | string> {
   const email = typeof profile?.email === 'string' ? profile.email.trim().toLowerCase().slice(0, MAX_EMAIL_LENGTH + 1) : '';
   const verified = profile?.email_verified === true || profile?.email_verified === 'true';
   if (!email || email.length > MAX_EMAIL_LENGTH) {
-    recordAudit(db, { actor: 'anonymous', action: 'auth.signin_failed', details: { provider: 'oidc', reason: 'no_email' } });
+    await recordAudit(db, { actor: 'anonymous', action: 'auth.signin_failed', details: { provider: 'oidc', reason: 'no_email' } });
     return '/login?error=NoTrellisUser';
   }
   if (!verified && !trustUnverified) {
-    recordAudit(db, { actor: email, action: 'auth.signin_failed', targetType: 'user', targetId: email, details: { provider: 'oidc', reason: 'email_not_verified' } });
+    await recordAudit(db, { actor: email, action: 'auth.signin_failed', targetType: 'user', targetId: email, details: { provider: 'oidc', reason: 'email_not_verified' } });
     return '/login?error=EmailNotVerified';
   }
-  const known = findUserByEmail(db, email);
+  const known = await findUserByEmail(db, email);
   if (!known || known.disabledAt) {
-    recordAudit(db, { actor: email, action: 'auth.signin_failed', details: { provider: 'oidc', reason: 'no_such_user' } });
+    await recordAudit(db, { actor: email, action: 'auth.signin_failed', details: { provider: 'oidc', reason: 'no_such_user' } });
     return '/login?error=NoTrellisUser';
   }
   return true;

@@ -2,62 +2,63 @@
  * Incoming event names mapped to triggers (Segment `track` names such as "Meeting Completed"),
  * and the names that arrived without a mapping, so admins can see what to map.
  */
-import type { Db } from '@/db/open';
 import { AppError } from '../errors';
 import { readUnmapped, UNMAPPED_SETTING } from '../queries/triggers';
 import { recordAudit, type AuditEntry } from './audit';
 import { dictFrom, hasKey } from '@/lib/dict';
+import type { Store } from '@/lib/server/store';
 
 type Actor = Pick<AuditEntry, 'actor' | 'actorUserPk' | 'ip'>;
 
 const UNMAPPED_KEEP = 100;
 
 /** Maps an incoming name to a trigger (re-mapping a name that is already mapped). */
-export function addTriggerAlias(db: Db, input: { name: string; triggerKey: string }, actor: Actor): void {
-  const c = db.$client;
+export async function addTriggerAlias(db: Store, input: { name: string; triggerKey: string }, actor: Actor): Promise<void> {
   const name = input.name.trim();
-  const trigger = c.prepare('SELECT key, retired_at FROM triggers WHERE key = ?').get(input.triggerKey) as { key: string; retired_at: number | null } | undefined;
+  const trigger = await db.get<{ key: string; retired_at: number | null }>('SELECT key, retired_at FROM triggers WHERE key = ?', [input.triggerKey]);
   if (!trigger || trigger.retired_at !== null) throw new AppError('invalid', 'Choose a trigger that exists', [{ path: 'triggerKey', message: `no active trigger "${input.triggerKey}"` }]);
-  if (c.prepare('SELECT 1 FROM triggers WHERE key = ?').get(name)) {
+  if (await db.get('SELECT 1 FROM triggers WHERE key = ?', [name])) {
     throw new AppError('invalid', `"${name}" is already a trigger key`, [{ path: 'name', message: 'This name is a trigger key itself; events with it need no mapping' }]);
   }
-  db.transaction((tx) => {
-    c.prepare('INSERT INTO trigger_aliases (name, trigger_key) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET trigger_key = excluded.trigger_key').run(name, trigger.key);
-    forgetUnmapped(db, name);
-    recordAudit(tx, { ...actor, action: 'trigger_alias.added', targetType: 'trigger_alias', targetId: name, details: { triggerKey: trigger.key } });
+  await db.tx(async (tx) => {
+    await tx.run('INSERT INTO trigger_aliases (name, trigger_key) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET trigger_key = excluded.trigger_key', [name, trigger.key]);
+    await forgetUnmapped(tx, name);
+    await recordAudit(tx, { ...actor, action: 'trigger_alias.added', targetType: 'trigger_alias', targetId: name, details: { triggerKey: trigger.key } });
   });
 }
 
-export function removeTriggerAlias(db: Db, name: string, actor: Actor): void {
-  db.transaction((tx) => {
-    const removed = db.$client.prepare('DELETE FROM trigger_aliases WHERE name = ? RETURNING trigger_key').pluck().get(name) as string | undefined;
+export async function removeTriggerAlias(db: Store, name: string, actor: Actor): Promise<void> {
+  await db.tx(async (tx) => {
+    const removed = await tx.value<string>('DELETE FROM trigger_aliases WHERE name = ? RETURNING trigger_key', [name]);
     if (removed === undefined) throw new AppError('not_found', `"${name}" is not mapped`);
-    recordAudit(tx, { ...actor, action: 'trigger_alias.removed', targetType: 'trigger_alias', targetId: name, details: { triggerKey: removed } });
+    await recordAudit(tx, { ...actor, action: 'trigger_alias.removed', targetType: 'trigger_alias', targetId: name, details: { triggerKey: removed } });
   });
 }
 
-function writeUnmapped(db: Db, map: Record<string, { count: number; lastSeenAt: number }>): void {
-  db.$client
-    .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
-    .run(UNMAPPED_SETTING, JSON.stringify(map), Date.now());
+async function writeUnmapped(db: Store, map: Record<string, { count: number; lastSeenAt: number }>): Promise<void> {
+  await db.run(
+    'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    [UNMAPPED_SETTING, JSON.stringify(map), Date.now()],
+  );
 }
 
 /** Counts names that arrived without a trigger (the most recent 100 names are kept). */
-export function recordUnmappedNames(db: Db, names: string[], now = Date.now()): void {
+export async function recordUnmappedNames(db: Store, names: string[], now = Date.now()): Promise<void> {
   if (!names.length) return;
-  const map = readUnmapped(db);
+  // Read for update: two batches counting at once on PostgreSQL add up instead of one losing its counts.
+  const map = await readUnmapped(db, { forUpdate: true });
   for (const name of names) {
     const entry = (map[name] ??= { count: 0, lastSeenAt: now });
     entry.count += 1;
     entry.lastSeenAt = now;
   }
   const kept = Object.entries(map).sort((a, b) => b[1].lastSeenAt - a[1].lastSeenAt).slice(0, UNMAPPED_KEEP);
-  writeUnmapped(db, dictFrom(kept));
+  await writeUnmapped(db, dictFrom(kept));
 }
 
-function forgetUnmapped(db: Db, name: string): void {
-  const map = readUnmapped(db);
+async function forgetUnmapped(db: Store, name: string): Promise<void> {
+  const map = await readUnmapped(db, { forUpdate: true });
   if (!hasKey(map, name)) return;
   delete map[name];
-  writeUnmapped(db, map);
+  await writeUnmapped(db, map);
 }

@@ -3,7 +3,7 @@
  * queued in the same transaction as the alert and retried with backoff until delivered.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Db } from '@/db/open';
+import type { SqlParam, Store } from '@/lib/server/store';
 import { AppError } from '../errors';
 import { checkWebhookTarget, privateTargetsAllowed, webhookFetch, WebhookTargetError } from '../webhook-target';
 import { recordAudit } from './audit';
@@ -14,6 +14,13 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 /** Minutes to wait before each retry; after the last one the delivery is marked failed. */
 export const RETRY_MINUTES = [1, 5, 15, 60, 360];
 const TIMEOUT_MS = 10_000;
+/**
+ * A delivery being sent is not due again for this long: far longer than a send takes, so no other
+ * worker sends it meanwhile, while one left by a worker that stopped mid-send is sent again later.
+ */
+const CLAIM_MS = 5 * 60_000;
+/** deliveries per INSERT statement (5 parameters each, far below either engine's limit) */
+const INSERT_CHUNK = 500;
 
 export interface AlertForWebhook {
   pk: number;
@@ -59,19 +66,29 @@ export function webhookPayload(alert: AlertForWebhook, appUrl: string): string {
   });
 }
 
-/** Queues the alert for every active webhook subscribed to its event. Call in the alert's transaction. */
-export function enqueueWebhookDeliveries(db: Db, alert: AlertForWebhook, appUrl = process.env.NEXTAUTH_URL ?? 'http://localhost:3000', now = Date.now()): number {
-  const event = webhookEventOf(alert);
-  if (!event) return 0;
-  const hooks = db.$client.prepare('SELECT pk, events FROM webhooks WHERE active = 1').all() as { pk: number; events: string }[];
-  const insert = db.$client.prepare("INSERT INTO webhook_deliveries (webhook_pk, alert_pk, payload, status, next_attempt_at, created_at) VALUES (?, ?, ?, 'pending', ?, ?)");
-  let queued = 0;
-  for (const h of hooks) {
-    if (!(JSON.parse(h.events) as string[]).includes(event)) continue;
-    insert.run(h.pk, alert.pk, webhookPayload(alert, appUrl), now, now);
-    queued += 1;
+/**
+ * Queues the alert (or each of several alerts) for every active webhook subscribed to its event;
+ * answers how many deliveries were queued. Call in the alerts' transaction.
+ */
+export async function enqueueWebhookDeliveries(db: Store, alerts: AlertForWebhook | readonly AlertForWebhook[], appUrl = process.env.NEXTAUTH_URL ?? 'http://localhost:3000', now = Date.now()): Promise<number> {
+  const list = (Array.isArray(alerts) ? alerts : [alerts]) as readonly AlertForWebhook[];
+  if (!list.some((a) => webhookEventOf(a))) return 0;
+  const hooks = (await db.all<{ pk: number; events: string }>('SELECT pk, events FROM webhooks WHERE active = 1 ORDER BY pk')).map((h) => ({ pk: h.pk, events: JSON.parse(h.events) as string[] }));
+  const rows: SqlParam[][] = [];
+  for (const alert of list) {
+    const event = webhookEventOf(alert);
+    if (!event) continue;
+    let payload: string | null = null;
+    for (const h of hooks) if (h.events.includes(event)) rows.push([h.pk, alert.pk, (payload ??= webhookPayload(alert, appUrl)), now, now]);
   }
-  return queued;
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const part = rows.slice(i, i + INSERT_CHUNK);
+    await db.run(
+      `INSERT INTO webhook_deliveries (webhook_pk, alert_pk, payload, status, next_attempt_at, created_at) VALUES ${part.map(() => "(?, ?, ?, 'pending', ?, ?)").join(', ')}`,
+      part.flat(),
+    );
+  }
+  return rows.length;
 }
 
 async function checkUrl(url: string, allowPrivate: boolean): Promise<string> {
@@ -93,26 +110,44 @@ async function checkUrl(url: string, allowPrivate: boolean): Promise<string> {
   return parsed.toString();
 }
 
-export async function createWebhook(db: Db, input: { url: string; events: WebhookEvent[] }, actor: { email: string; pk: number }, allowPrivate = privateTargetsAllowed()) {
+export async function createWebhook(db: Store, input: { url: string; events: WebhookEvent[] }, actor: { email: string; pk: number }, allowPrivate = privateTargetsAllowed()) {
   const url = await checkUrl(input.url.trim(), allowPrivate);
   if (!input.events.length) throw new AppError('invalid', 'Pick at least one event', [{ path: 'events', message: 'Pick band drops, red flags or both' }]);
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-  return db.transaction(() => {
-    const pk = Number(db.$client.prepare('INSERT INTO webhooks (url, secret, events, active) VALUES (?, ?, ?, 1)').run(url, secret, JSON.stringify(input.events)).lastInsertRowid);
-    recordAudit(db, { actor: actor.email, actorUserPk: actor.pk, action: 'webhook.created', targetType: 'webhook', targetId: String(pk), details: { url, events: input.events } });
+  return db.tx(async (tx) => {
+    const pk = (await tx.value<number>('INSERT INTO webhooks (url, secret, events, active) VALUES (?, ?, ?, 1) RETURNING pk', [url, secret, JSON.stringify(input.events)]))!;
+    await recordAudit(tx, { actor: actor.email, actorUserPk: actor.pk, action: 'webhook.created', targetType: 'webhook', targetId: String(pk), details: { url, events: input.events } });
     return { pk, secret };
   });
 }
 
-export function deleteWebhook(db: Db, pk: number, actor: { email: string; pk: number }) {
-  db.transaction(() => {
-    const res = db.$client.prepare('DELETE FROM webhooks WHERE pk = ?').run(pk);
+export async function deleteWebhook(db: Store, pk: number, actor: { email: string; pk: number }): Promise<void> {
+  await db.tx(async (tx) => {
+    const res = await tx.run('DELETE FROM webhooks WHERE pk = ?', [pk]);
     if (!res.changes) throw new AppError('not_found', 'No such webhook');
-    recordAudit(db, { actor: actor.email, actorUserPk: actor.pk, action: 'webhook.deleted', targetType: 'webhook', targetId: String(pk) });
+    await recordAudit(tx, { actor: actor.email, actorUserPk: actor.pk, action: 'webhook.deleted', targetType: 'webhook', targetId: String(pk) });
   });
 }
 
 interface Due { pk: number; payload: string; attempts: number; url: string; secret: string }
+
+/**
+ * Takes the next due delivery for this worker alone, in one statement: it is made not due for
+ * CLAIM_MS. On PostgreSQL, deliveries other workers are taking are skipped rather than waited on.
+ */
+function claimNext(db: Store, now: number): Promise<Due | undefined> {
+  return db.get<Due>(
+    `UPDATE webhook_deliveries SET next_attempt_at = ?
+     WHERE pk = (
+       SELECT d.pk FROM webhook_deliveries d JOIN webhooks w ON w.pk = d.webhook_pk
+       WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND w.active = 1 ORDER BY d.next_attempt_at, d.pk LIMIT 1${db.engine === 'postgres' ? ' FOR UPDATE OF d SKIP LOCKED' : ''}
+     ) AND status = 'pending' AND next_attempt_at <= ?
+     RETURNING pk, payload, attempts,
+       (SELECT url FROM webhooks WHERE webhooks.pk = webhook_deliveries.webhook_pk) AS url,
+       (SELECT secret FROM webhooks WHERE webhooks.pk = webhook_deliveries.webhook_pk) AS secret`,
+    [now + CLAIM_MS, now, now],
+  );
+}
 
 /**
  * Why a delivery failed, as shown to admins: the status code or a generic reason, never the
@@ -127,21 +162,19 @@ function failureReason(error: unknown): string {
 }
 
 /**
- * Sends every delivery that is due; failures (including any redirect) are retried later with
- * backoff. Targets are checked again at delivery time (see webhook-target.ts).
+ * Sends every delivery that is due (at most `limit`), each claimed before it is sent, so that
+ * workers running at once never send one twice; failures (including any redirect) are retried
+ * later with backoff. Targets are checked again at delivery time (see webhook-target.ts).
  */
-export async function deliverDueWebhooks(db: Db, options: { now?: number; limit?: number; allowPrivate?: boolean } = {}): Promise<{ delivered: number; failed: number }> {
+export async function deliverDueWebhooks(db: Store, options: { now?: number; limit?: number; allowPrivate?: boolean } = {}): Promise<{ delivered: number; failed: number }> {
   const now = options.now ?? Date.now();
   const allowPrivate = options.allowPrivate ?? privateTargetsAllowed();
-  const due = db.$client
-    .prepare(
-      `SELECT d.pk, d.payload, d.attempts, w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.pk = d.webhook_pk
-       WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND w.active = 1 ORDER BY d.next_attempt_at LIMIT ?`,
-    )
-    .all(now, options.limit ?? 50) as Due[];
+  const limit = options.limit ?? 50;
   let delivered = 0;
   let failed = 0;
-  for (const d of due) {
+  for (let sent = 0; sent < limit; sent++) {
+    const d = await claimNext(db, now);
+    if (!d) break;
     const timestamp = Math.floor(now / 1000);
     let status: number | null = null;
     let error: string | null = null;
@@ -159,13 +192,14 @@ export async function deliverDueWebhooks(db: Db, options: { now?: number; limit?
     }
     const attempts = d.attempts + 1;
     if (!error) {
-      db.$client.prepare("UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, last_status_code = ?, last_error = NULL, delivered_at = ? WHERE pk = ?").run(attempts, status, now, d.pk);
+      await db.run("UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, last_status_code = ?, last_error = NULL, delivered_at = ? WHERE pk = ?", [attempts, status, now, d.pk]);
       delivered += 1;
     } else {
       const wait = RETRY_MINUTES[attempts - 1];
-      db.$client
-        .prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = ? WHERE pk = ?')
-        .run(wait === undefined ? 'failed' : 'pending', attempts, status, error, wait === undefined ? null : now + wait * 60_000, d.pk);
+      await db.run(
+        'UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = ? WHERE pk = ?',
+        [wait === undefined ? 'failed' : 'pending', attempts, status, error, wait === undefined ? null : now + wait * 60_000, d.pk],
+      );
       failed += 1;
     }
   }

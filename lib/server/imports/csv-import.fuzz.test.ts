@@ -1,17 +1,20 @@
 /**
  * Property-based tests of the CSV import (fast-check, fixed seed): generated files with hostile
  * headers and cells (prototype keys, control characters, quotes and line breaks, long text, odd
- * dates and counts) against a real SQLite file. For every file: the check writes nothing and never
+ * dates and counts) against a real database, fresh for each file. For every file: the check writes nothing and never
  * fails "on our side"; an import blocked by bad rows writes nothing; an import of a clean file
  * writes every row with its aggregates; nothing reaches Object.prototype.
  * FUZZ_SEED and FUZZ_RUNS choose another seed and number of cases (docs/operations.md).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import Papa from 'papaparse';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Db } from '@/db/open';
+import { afterAll, expect, it, vi } from 'vitest';
+import { DEFAULT_DATABASE_FILE } from '@/db/open';
 import { guessMapping, type ImportKind } from '@/lib/ingest/csv';
-import { createTempDb } from '@/lib/testing/temp-db';
+import type { Store } from '@/lib/server/store';
+import { describeEngines, freshStore } from '@/lib/testing/engines';
 import { upsertAccounts } from '../commands/accounts';
 import { prepareDatabase } from '../commands/catalogue';
 import { importStatus, saveUpload, startCheck, startImport, type ImportStatus } from './csv-import';
@@ -106,17 +109,17 @@ const EXAMPLES = [
   withText({ kind: 'events', header: ['account', 'type', 'date'], rows: [['__proto__', 'meeting.held', '+275760-09-13T00:00:00Z'], ['A', '__proto__', '0001-01-01']], quoted: true, extras: false, createAccounts: true, skipInvalid: true }),
 ];
 
-function fingerprint(db: Db) {
-  const one = (sql: string) => db.$client.prepare(sql).get();
+async function fingerprint(db: Store) {
+  const one = (sql: string): Promise<unknown> => db.get(sql);
   return {
-    accounts: one('SELECT count(*) AS n, total(length(name)) AS names, total(arr) AS arr FROM accounts'),
-    contacts: one('SELECT count(*) AS n FROM contacts'),
-    events: one('SELECT count(*) AS n, total(count) AS counted FROM events'),
-    outcomes: one('SELECT count(*) AS n FROM outcomes'),
-    aggPacked: one('SELECT count(*) AS n, total(length(data)) AS bytes FROM agg_packed'),
-    activity: one('SELECT count(*) AS n, total(events) AS events FROM account_activity'),
-    aggregated: { n: aggregatedEventCount(db) },
-    aggNames: one('SELECT count(*) AS n FROM agg_names'),
+    accounts: await one('SELECT count(*) AS n, coalesce(sum(length(name)), 0) AS names, coalesce(sum(arr), 0) AS arr FROM accounts'),
+    contacts: await one('SELECT count(*) AS n FROM contacts'),
+    events: await one('SELECT count(*) AS n, coalesce(sum(count), 0) AS counted FROM events'),
+    outcomes: await one('SELECT count(*) AS n FROM outcomes'),
+    aggPacked: await one('SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM agg_packed'),
+    activity: await one('SELECT count(*) AS n, coalesce(sum(events), 0) AS events FROM account_activity'),
+    aggregated: { n: await aggregatedEventCount(db) },
+    aggNames: await one('SELECT count(*) AS n FROM agg_names'),
   };
 }
 
@@ -134,68 +137,82 @@ async function settle(token: string): Promise<ImportStatus> {
 }
 
 const ON_OUR_SIDE = /on our side/;
-const temps: (() => void)[] = [];
 afterAll(() => {
-  temps.forEach((cleanup) => cleanup());
   console.log(`CSV import fuzz (seed ${SEED}): ${Object.entries(ran).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
 });
 
-describe('CSV import under hostile files', () => {
+describeEngines('CSV import under hostile files', (t) => {
   it('never fails on our side, writes nothing when refused and everything when accepted', async () => {
     const prototypeBefore = prototypeSnapshot();
     await fc.assert(
       fc.asyncProperty(csvFile, async (file) => {
-        const tally = (outcome: string) => (ran[`${file.kind} ${outcome}`] = (ran[`${file.kind} ${outcome}`] ?? 0) + 1);
-        const { db, cleanup } = createTempDb('trellis-fuzz-csv-');
-        temps.push(cleanup);
-        prepareDatabase(db);
-        if (file.kind === 'events') upsertAccounts(db, [{ id: 'A', name: 'A' }]);
-        const before = fingerprint(db);
-
-        const token = await saveUpload(db, new Blob([file.text]).stream(), { filename: `${file.kind}.csv`, userPk: USER, actor: 'fuzz' });
-        const settings = { kind: file.kind, mapping: guessMapping(file.kind, file.header), extras: file.extras, createAccounts: file.createAccounts };
+        const { store: db, dispose } = await freshStore(t.engine);
+        let token: string | null = null;
         try {
-          startCheck(db, token, USER, settings);
-        } catch (error) {
-          // A mapping without the required columns is refused with a clear message, before any work.
-          expect(error).toBeInstanceOf(AppError);
-          expect(fingerprint(db)).toEqual(before);
-          tally('mapping refused');
-          return;
+          token = await checkAndImport(db, file);
+        } finally {
+          // The background rescore of what was imported ends before the database goes.
+          await vi.waitFor(async () => expect(await db.value('SELECT count(*) FROM rescore_pending')).toBe(0), { timeout: 5_000, interval: 5 });
+          await dispose();
+          if (token && t.engine === 'postgres') fs.rmSync(path.join(path.dirname(path.resolve(DEFAULT_DATABASE_FILE)), 'imports', `${token}.csv`), { force: true });
         }
-        const checked = await settle(token);
-        expect(checked.message ?? '').not.toMatch(ON_OUR_SIDE);
-        expect(['checked', 'failed']).toContain(checked.phase);
-        expect(fingerprint(db), 'the check writes nothing').toEqual(before);
-        if (checked.phase !== 'checked') return void tally('file refused');
-
-        const skip = file.skipInvalid && checked.badRows > 0;
-        try {
-          startImport(db, token, USER, skip);
-        } catch (error) {
-          expect(error).toBeInstanceOf(AppError);
-          expect(checked.badRows, String(error)).toBeGreaterThan(0);
-          expect(fingerprint(db), 'a refused import writes nothing').toEqual(before);
-          tally('import refused');
-          return;
-        }
-        const done = await settle(token);
-        expect(done.message ?? '').not.toMatch(ON_OUR_SIDE);
-        expect(done.phase, done.message ?? '').toBe('done');
-        const after = fingerprint(db) as Record<string, { n: number; counted?: number }>;
-        const b = before as Record<string, { n: number; counted?: number }>;
-        expect(done.result!.written + done.result!.skipped).toBe(checked.rows);
-        if (file.kind === 'accounts') {
-          expect(after.accounts!.n - b.accounts!.n, 'every account written').toBe(done.result!.written);
-        } else {
-          expect(after.events!.n - b.events!.n, 'every event written').toBe(done.result!.written);
-          expect(after.aggregated!.n - b.aggregated!.n, 'the aggregates hold every count written').toBe(after.events!.counted! - b.events!.counted!);
-        }
-        expect(prototypeSnapshot(), 'nothing reaches Object.prototype').toEqual(prototypeBefore);
-        tally(done.result!.skipped ? 'imported, rows skipped' : 'imported');
       }),
       { seed: SEED, numRuns: RUNS, examples: EXAMPLES.map((e) => [e] as [typeof e]), interruptAfterTimeLimit: 90_000, markInterruptAsFailure: false },
     );
     expect(prototypeSnapshot()).toEqual(prototypeBefore);
+
+    /** One file through the check and the import, on a fresh database; answers the upload's token. */
+    async function checkAndImport(db: Store, file: CsvFile & { text: string }): Promise<string> {
+      const tally = (outcome: string) => (ran[`${file.kind} ${outcome}`] = (ran[`${file.kind} ${outcome}`] ?? 0) + 1);
+      await prepareDatabase(db);
+      if (file.kind === 'events') await upsertAccounts(db, [{ id: 'A', name: 'A' }]);
+      const before = await fingerprint(db);
+
+      const token = await saveUpload(db, new Blob([file.text]).stream(), { filename: `${file.kind}.csv`, userPk: USER, actor: 'fuzz' });
+      const settings = { kind: file.kind, mapping: guessMapping(file.kind, file.header), extras: file.extras, createAccounts: file.createAccounts };
+      try {
+        startCheck(db, token, USER, settings);
+      } catch (error) {
+        // A mapping without the required columns is refused with a clear message, before any work.
+        expect(error).toBeInstanceOf(AppError);
+        expect(await fingerprint(db)).toEqual(before);
+        tally('mapping refused');
+        return token;
+      }
+      const checked = await settle(token);
+      expect(checked.message ?? '').not.toMatch(ON_OUR_SIDE);
+      expect(['checked', 'failed']).toContain(checked.phase);
+      expect(await fingerprint(db), 'the check writes nothing').toEqual(before);
+      if (checked.phase !== 'checked') {
+        tally('file refused');
+        return token;
+      }
+
+      const skip = file.skipInvalid && checked.badRows > 0;
+      try {
+        startImport(db, token, USER, skip);
+      } catch (error) {
+        expect(error).toBeInstanceOf(AppError);
+        expect(checked.badRows, String(error)).toBeGreaterThan(0);
+        expect(await fingerprint(db), 'a refused import writes nothing').toEqual(before);
+        tally('import refused');
+        return token;
+      }
+      const done = await settle(token);
+      expect(done.message ?? '').not.toMatch(ON_OUR_SIDE);
+      expect(done.phase, done.message ?? '').toBe('done');
+      const after = (await fingerprint(db)) as Record<string, { n: number; counted?: number }>;
+      const b = before as Record<string, { n: number; counted?: number }>;
+      expect(done.result!.written + done.result!.skipped).toBe(checked.rows);
+      if (file.kind === 'accounts') {
+        expect(after.accounts!.n - b.accounts!.n, 'every account written').toBe(done.result!.written);
+      } else {
+        expect(after.events!.n - b.events!.n, 'every event written').toBe(done.result!.written);
+        expect(after.aggregated!.n - b.aggregated!.n, 'the aggregates hold every count written').toBe(after.events!.counted! - b.events!.counted!);
+      }
+      expect(prototypeSnapshot(), 'nothing reaches Object.prototype').toEqual(prototypeBefore);
+      tally(done.result!.skipped ? 'imported, rows skipped' : 'imported');
+      return token;
+    }
   }, 180_000);
 });

@@ -8,10 +8,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { Db } from '@/db/open';
+import { DEFAULT_DATABASE_FILE } from '@/db/open';
 import { checkRow, mappingProblems, sheetRow, type ImportKind, type Mapping } from '@/lib/ingest/csv';
 import type { AccountInput, ContactInput, EventInput, ItemError, OutcomeInput } from '@/lib/ingest/schemas';
+import { SqliteStore, type Store } from '@/lib/server/store';
 import { AppError } from '../errors';
 import { checkContacts, checkOutcomes, insertOutcomes, upsertAccounts, upsertContacts } from '../commands/accounts';
 import { checkEvents, ingestEvents } from '../commands/events';
@@ -63,8 +65,14 @@ export type ImportStatus = Omit<Job, 'file' | 'hash' | 'badRows' | 'userPk' | 'a
 const globalForJobs = globalThis as unknown as { trellisImportJobs?: Map<string, Job> };
 const jobs = (globalForJobs.trellisImportJobs ??= new Map());
 
-function uploadDir(db: Db): string {
-  return path.join(path.dirname(db.$client.name), 'imports');
+/**
+ * Uploads are kept beside the SQLite file; with PostgreSQL, in the data folder of the working
+ * directory (where the SQLite file would be), on the machine that received them: an import
+ * resumes on that machine.
+ */
+function uploadDir(db: Store): string {
+  const file = db instanceof SqliteStore ? db.client.name : path.resolve(DEFAULT_DATABASE_FILE);
+  return path.join(path.dirname(file), 'imports');
 }
 
 function expire(now = Date.now()): void {
@@ -89,7 +97,7 @@ export function importStatus(token: string, userPk: number): ImportStatus {
 }
 
 /** Saves an uploaded file (streamed, at most MAX_UPLOAD_BYTES) and returns its token. */
-export async function saveUpload(db: Db, body: ReadableStream<Uint8Array>, input: { filename: string; userPk: number; actor: string }): Promise<string> {
+export async function saveUpload(db: Store, body: ReadableStream<Uint8Array>, input: { filename: string; userPk: number; actor: string }): Promise<string> {
   expire();
   const token = randomUUID();
   fs.mkdirSync(uploadDir(db), { recursive: true });
@@ -131,10 +139,10 @@ export async function saveUpload(db: Db, body: ReadableStream<Uint8Array>, input
 }
 
 /** The reference checks of one chunk (unknown accounts, triggers, contacts) as item errors. */
-function referenceErrors(db: Db, settings: ImportSettings, values: unknown[]): ItemError[] {
+async function referenceErrors(db: Store, settings: ImportSettings, values: unknown[]): Promise<ItemError[]> {
   switch (settings.kind) {
     case 'events':
-      return checkEvents(db, values as EventInput[], { createAccounts: settings.createAccounts, unknownAccountHint: 'import the accounts first, or tick "Create accounts that do not exist yet"' }).errors;
+      return (await checkEvents(db, values as EventInput[], { createAccounts: settings.createAccounts, unknownAccountHint: 'import the accounts first, or tick "Create accounts that do not exist yet"' })).errors;
     case 'contacts':
       return checkContacts(db, values as ContactInput[]);
     case 'outcomes':
@@ -144,20 +152,18 @@ function referenceErrors(db: Db, settings: ImportSettings, values: unknown[]): I
   }
 }
 
-function write(db: Db, settings: ImportSettings, values: unknown[], source: string): { written: number; duplicates: number } {
+async function write(db: Store, settings: ImportSettings, values: unknown[], source: string): Promise<{ written: number; duplicates: number }> {
   switch (settings.kind) {
     case 'accounts':
-      return { written: upsertAccounts(db, values as AccountInput[]).upserted, duplicates: 0 };
+      return { written: (await upsertAccounts(db, values as AccountInput[])).upserted, duplicates: 0 };
     case 'contacts':
-      return { written: upsertContacts(db, values as ContactInput[]).upserted, duplicates: 0 };
+      return { written: (await upsertContacts(db, values as ContactInput[])).upserted, duplicates: 0 };
     case 'events': {
-      const r = ingestEvents(db, values as EventInput[], { createAccounts: settings.createAccounts, source });
-      // Scores follow in the background, between this chunk and the next.
-      if (r.accepted) rescoreSoon(db);
+      const r = await ingestEvents(db, values as EventInput[], { createAccounts: settings.createAccounts, source });
       return { written: r.accepted, duplicates: r.duplicates };
     }
     case 'outcomes': {
-      const r = insertOutcomes(db, values as OutcomeInput[]);
+      const r = await insertOutcomes(db, values as OutcomeInput[]);
       return { written: r.accepted, duplicates: r.duplicates };
     }
   }
@@ -200,7 +206,7 @@ function addProblem(job: Job, problem: SkippedRow): void {
   if (job.problems.length < PROBLEMS_SHOWN) job.problems.push(problem);
 }
 
-async function runCheck(db: Db, job: Job): Promise<void> {
+async function runCheck(db: Store, job: Job): Promise<void> {
   const settings = job.settings!;
   const seenIds = new Map<string, number>();
   let rows = 0;
@@ -215,7 +221,7 @@ async function runCheck(db: Db, job: Job): Promise<void> {
     rows += chunk.length;
     const { valid, problems } = checkChunk(settings, chunk, seenIds);
     problems.forEach((p) => addProblem(job, p));
-    for (const e of referenceErrors(db, settings, valid.map((v) => v.value))) {
+    for (const e of await referenceErrors(db, settings, valid.map((v) => v.value))) {
       const source = valid[e.index ?? 0]!.row;
       addProblem(job, { row: sheetRow(source.index), field: e.path, message: e.message, values: source.cells });
     }
@@ -265,7 +271,7 @@ async function fileHash(file: string): Promise<string> {
  * transaction, so a crash leaves whole chunks, and a restarted server goes on after the last one
  * (rows before it are read again only to know the ids already used in the file).
  */
-async function runImport(db: Db, state: RunState, job?: Job): Promise<void> {
+async function runImport(db: Store, state: RunState, job?: Job): Promise<void> {
   const { pk, resume } = state;
   const { settings, skipInvalid } = resume;
   const badRows = new Set(resume.badRows);
@@ -283,10 +289,10 @@ async function runImport(db: Db, state: RunState, job?: Job): Promise<void> {
       let items = valid.map((v) => ({ row: v.row, value: withStableId(settings.kind, v.value, v.row, resume.hash) }));
       const late = [...problems];
       const next = chunk[chunk.length - 1]!.index + 1;
-      db.transaction(() => {
+      const { r, skipped } = await db.tx(async (tx) => {
         let r: { written: number; duplicates: number };
         try {
-          r = write(db, settings, items.map((v) => v.value), source);
+          r = await write(tx, settings, items.map((v) => v.value), source);
         } catch (error) {
           // The database changed since the check (e.g. an account was deleted): those rows are bad now.
           if (!(error instanceof AppError) || error.code !== 'invalid' || !skipInvalid) throw error;
@@ -296,34 +302,37 @@ async function runImport(db: Db, state: RunState, job?: Job): Promise<void> {
             late.push({ row: sheetRow(at.index), field: d.path, message: d.message, values: at.cells });
           }
           items = items.filter((_, i) => !bad.has(i));
-          r = items.length ? write(db, settings, items.map((v) => v.value), source) : { written: 0, duplicates: 0 };
+          r = items.length ? await write(tx, settings, items.map((v) => v.value), source) : { written: 0, duplicates: 0 };
         }
         const skipped = late.length ? { rows: [...state.skipped, ...late].sort((a, b) => a.row - b.row), count: state.skippedCount + late.length } : undefined;
-        recordRunProgress(db, pk, { next, written: written + r.written, duplicates: duplicates + r.duplicates }, skipped);
-        written += r.written;
-        duplicates += r.duplicates;
-        if (skipped) ({ rows: state.skipped, count: state.skippedCount } = skipped);
-      }, { behavior: 'immediate' });
+        await recordRunProgress(tx, pk, { next, written: written + r.written, duplicates: duplicates + r.duplicates }, skipped);
+        return { r, skipped };
+      });
+      written += r.written;
+      duplicates += r.duplicates;
+      if (skipped) ({ rows: state.skipped, count: state.skippedCount } = skipped);
+      // Scores follow in the background, between this chunk and the next.
+      if (settings.kind === 'events' && r.written) rescoreSoon(db);
       resume.next = next;
       if (job) job.progress = { done: next, total: job.rows, unit: 'rows' };
     }
     state.skipped.sort((a, b) => a.row - b.row);
-    finishImportRun(db, pk, { status: 'done', writtenRows: written, skipped: state.skipped, skippedRows: state.skippedCount });
+    await finishImportRun(db, pk, { status: 'done', writtenRows: written, skipped: state.skipped, skippedRows: state.skippedCount });
     if (job) job.result = { written, skipped: state.skippedCount, duplicates };
   } catch (error) {
     const message = error instanceof AppError ? error.message : 'The import failed on our side; the error has been logged';
-    finishImportRun(db, pk, { status: 'failed', writtenRows: written, skipped: state.skipped, skippedRows: state.skippedCount, message: `${message}. ${afterFailure()}` });
+    await finishImportRun(db, pk, { status: 'failed', writtenRows: written, skipped: state.skipped, skippedRows: state.skippedCount, message: `${message}. ${afterFailure()}` });
     if (job) job.result = { written, skipped: state.skippedCount, duplicates };
     throw error;
   }
 }
 
 /** Imports a checked file as a new run. */
-async function importJob(db: Db, job: Job, skipInvalid: boolean): Promise<void> {
+async function importJob(db: Store, job: Job, skipInvalid: boolean): Promise<void> {
   const settings = job.settings!;
   const skipped = [...job.badRows.values()].sort((a, b) => a.row - b.row);
   const resume: Resume = { file: job.file, hash: job.hash, settings, skipInvalid, badRows: [...job.badRows.keys()] };
-  const pk = startImportRun(db, { kind: settings.kind, filename: job.filename, totalRows: job.rows, userPk: job.userPk, actor: job.actor, skipped, resume });
+  const pk = await startImportRun(db, { kind: settings.kind, filename: job.filename, totalRows: job.rows, userPk: job.userPk, actor: job.actor, skipped, resume });
   job.runPk = pk;
   await runImport(db, { pk, filename: job.filename, resume: { ...resume, next: 0, written: 0, duplicates: 0 }, skipped, skippedCount: skipped.length }, job);
 }
@@ -341,27 +350,31 @@ function processIsAlive(pid: number): boolean {
  * On server start: goes on with the CSV imports a stopped server left running (from the row after
  * their last committed chunk), and marks failed, with what to do, the runs that cannot go on (their
  * file is gone or changed; a bulk import whose process died). Runs of another live process (a
- * command-line import) are left to it. Returns the runs resumed; they finish in the background.
+ * command-line import) are left to it; with PostgreSQL, so are the runs of another machine (its
+ * processes cannot be seen from here, and it keeps the upload: it resumes them when it starts).
+ * Returns the runs resumed; they finish in the background.
  */
-export function resumeImports(db: Db): Promise<void>[] {
+export async function resumeImports(db: Store): Promise<Promise<void>[]> {
   const resumed: Promise<void>[] = [];
-  for (const run of runningImports(db)) {
+  for (const run of await runningImports(db)) {
+    const host = run.report?.host;
+    if (db.engine === 'postgres' && host !== undefined && host !== os.hostname()) continue;
     const pid = run.report?.pid;
     if (pid !== undefined && pid !== process.pid && processIsAlive(pid)) continue;
     const fail = (message: string) =>
       finishImportRun(db, run.pk, { status: 'failed', writtenRows: run.writtenRows, skipped: run.report?.skipped ?? [], skippedRows: run.skippedRows, message });
     const resume = run.report?.resume as (Resume & RunProgress) | null | undefined;
     if (!resume) {
-      fail(`The process running this import stopped before it finished; ${run.writtenRows} rows were written. Run the import again: rows already imported are recognised by their ids and not counted twice.`);
+      await fail(`The process running this import stopped before it finished; ${run.writtenRows} rows were written. Run the import again: rows already imported are recognised by their ids and not counted twice.`);
       continue;
     }
-    claimImportRun(db, run.pk);
+    if (!(await claimImportRun(db, run.pk, pid))) continue;
     const state: RunState = { pk: run.pk, filename: run.filename ?? 'upload.csv', resume, skipped: run.report?.skipped ?? [], skippedCount: run.skippedRows };
     console.log(`Resuming CSV import ${run.pk} (${run.filename}) after row ${resume.next} of ${run.totalRows}`);
     resumed.push(
       (async () => {
         if (!fs.existsSync(resume.file) || (await fileHash(resume.file)) !== resume.hash) {
-          fail(`The server stopped during this import and its file is gone; ${run.writtenRows} rows were written. Upload the same file again to finish: rows already written are recognised and not counted twice.`);
+          await fail(`The server stopped during this import and its file is gone; ${run.writtenRows} rows were written. Upload the same file again to finish: rows already written are recognised and not counted twice.`);
           return;
         }
         try {
@@ -393,7 +406,7 @@ function runInBackground(job: Job, phase: ImportPhase, next: ImportPhase, work: 
 }
 
 /** Checks the whole file with a mapping (again, after a change of mapping); writes nothing. */
-export function startCheck(db: Db, token: string, userPk: number, settings: ImportSettings): void {
+export function startCheck(db: Store, token: string, userPk: number, settings: ImportSettings): void {
   const job = jobFor(token, userPk);
   if (job.phase === 'checking' || job.phase === 'importing') throw new AppError('conflict', 'This file is being processed; wait for it to finish');
   if (job.phase === 'done') throw new AppError('conflict', 'This file has been imported; upload it again to import it again');
@@ -404,7 +417,7 @@ export function startCheck(db: Db, token: string, userPk: number, settings: Impo
 }
 
 /** Imports a checked file; bad rows block it unless `skipInvalid`. */
-export function startImport(db: Db, token: string, userPk: number, skipInvalid: boolean): void {
+export function startImport(db: Store, token: string, userPk: number, skipInvalid: boolean): void {
   const job = jobFor(token, userPk);
   if (job.phase !== 'checked') throw new AppError('conflict', job.phase === 'done' ? 'This file has been imported already' : 'Check the file first');
   if (job.badRows.size && !skipInvalid) {

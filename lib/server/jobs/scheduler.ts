@@ -5,14 +5,15 @@
  * day; stale daily snapshots (events that arrived for past days) are rebuilt in small steps;
  * webhooks are delivered; a model publish a crash interrupted resumes where it stopped.
  */
-import type { Db } from '@/db/open';
 import { endOfUtcDay } from '@/lib/scoring';
+import type { Store } from '@/lib/server/store';
 import { processHistoryQueue } from '../commands/history-queue';
 import { resumeInterruptedJobs } from '../commands/model-job';
 import { rescore } from '../commands/scores';
 import { deliverDueWebhooks } from '../commands/webhooks';
 import { ingestIsBusy } from '../ingest-queue';
 import { rescoreSoon } from '../rescore-drainer';
+import { storeIsOpen } from '../worker-mode';
 
 const REFRESH_CHECK_MS = 60_000;
 /** how often to look for accounts waiting for a rescore that no request of this server queued */
@@ -29,50 +30,74 @@ const HISTORY_STEP = 200;
 const HISTORY_STEP_WHILE_INGESTING = 10;
 
 /** True when some stored score is as of an earlier day than today's end (or a new day began). */
-export function scoresAreStale(db: Db, now = Date.now()): boolean {
-  const oldest = db.$client.prepare('SELECT min(as_of) FROM scores').pluck().get() as number | null;
+export async function scoresAreStale(db: Store, now = Date.now()): Promise<boolean> {
+  const oldest = (await db.value<number | null>('SELECT min(as_of) FROM scores')) ?? null;
   return oldest !== null && oldest < endOfUtcDay(now);
 }
 
-export function refreshIfStale(db: Db, now = Date.now()): boolean {
-  if (!scoresAreStale(db, now)) return false;
-  const summary = rescore(db, { now });
+export async function refreshIfStale(db: Store, now = Date.now()): Promise<boolean> {
+  if (!(await scoresAreStale(db, now))) return false;
+  const summary = await rescore(db, { now });
   console.log(`Daily refresh: rescored ${summary.accounts} accounts in ${Math.round(summary.ms)} ms`);
   return true;
 }
 
 /** Starts the drainer when accounts wait for a rescore (a read: no write lock taken to look). */
-export function drainIfPending(db: Db): boolean {
-  const waiting = db.$client.prepare('SELECT 1 FROM rescore_pending LIMIT 1').pluck().get() !== undefined;
+export async function drainIfPending(db: Store): Promise<boolean> {
+  const waiting = (await db.value('SELECT 1 FROM rescore_pending LIMIT 1')) !== undefined;
   if (waiting) rescoreSoon(db);
   return waiting;
 }
 
-export function startScheduler(db: Db): () => void {
+/**
+ * Starts the timers; answers a function that stops them. Each run's failure is logged, never left
+ * unhandled, and a timer whose previous run has not finished skips its turn.
+ */
+export function startScheduler(db: Store): () => void {
   let busy = false;
-  // One job at a time: they share the connection and must not interleave their transactions.
-  const guard = (name: string, fn: () => unknown) => async () => {
-    if (busy) return;
+  // One job at a time: each is long (a refresh rescores every account) and they compete for the
+  // same database; a turn that finds another running is skipped.
+  const guard = (name: string, fn: () => Promise<unknown>) => async () => {
+    if (busy || !storeIsOpen(db)) return;
     busy = true;
     try {
       await fn();
     } catch (error) {
-      console.error(`Background job "${name}" failed`, error);
+      if (storeIsOpen(db)) console.error(`Background job "${name}" failed`, error);
     } finally {
       busy = false;
     }
   };
+  let looking = false;
+  const lookForPending = async () => {
+    if (looking || !storeIsOpen(db)) return;
+    looking = true;
+    try {
+      await drainIfPending(db);
+    } catch (error) {
+      if (storeIsOpen(db)) console.error('Looking for accounts waiting for a rescore failed', error);
+    } finally {
+      looking = false;
+    }
+  };
+  const refresh = guard('daily refresh', () => refreshIfStale(db));
   const timers = [
-    setInterval(guard('daily refresh', () => refreshIfStale(db)), REFRESH_CHECK_MS),
-    setInterval(guard('history queue', () => processHistoryQueue(db, ingestIsBusy() ? HISTORY_STEP_WHILE_INGESTING : HISTORY_STEP)), HISTORY_QUEUE_MS),
-    setInterval(guard('webhooks', () => deliverDueWebhooks(db)), WEBHOOKS_MS),
-    setInterval(() => drainIfPending(db), PENDING_CHECK_MS),
+    setInterval(() => void refresh(), REFRESH_CHECK_MS),
+    setInterval(() => void guard('history queue', () => processHistoryQueue(db, ingestIsBusy() ? HISTORY_STEP_WHILE_INGESTING : HISTORY_STEP))(), HISTORY_QUEUE_MS),
+    setInterval(() => void guard('webhooks', () => deliverDueWebhooks(db))(), WEBHOOKS_MS),
+    setInterval(() => void lookForPending(), PENDING_CHECK_MS),
   ];
   timers.forEach((t) => t.unref());
   // Work a crash left between an event commit and its rescore is finished first, and a publish
   // the crash interrupted resumes from the last account it had done.
-  drainIfPending(db);
-  resumeInterruptedJobs(db);
-  void guard('daily refresh', () => refreshIfStale(db))();
+  void (async () => {
+    await lookForPending();
+    try {
+      await resumeInterruptedJobs(db);
+    } catch (error) {
+      if (storeIsOpen(db)) console.error('Resuming the jobs a stopped server left running failed', error);
+    }
+    await refresh();
+  })();
   return () => timers.forEach(clearInterval);
 }

@@ -3,7 +3,7 @@
  * aggregates as of the end of today (the same numbers as the stored current score); with `asOf`
  * from the raw events, so that any instant is exact.
  */
-import type { Db } from '@/db/open';
+import type { Store } from '@/lib/server/store';
 import { buildActivity, endOfUtcDay, featureSourcesOf, scoreAccount, type ScoreResult } from '@/lib/scoring';
 import { DAY_MS } from '../commands/aggregates';
 import { ensureLiveModel } from '../commands/model';
@@ -40,48 +40,48 @@ export interface AccountDetail {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function getAccountDetail(db: Db, id: string, options: { asOf?: number; now?: number } = {}): AccountDetail | null {
-  const pk = findAccountPk(db, id);
+export async function getAccountDetail(db: Store, id: string, options: { asOf?: number; now?: number } = {}): Promise<AccountDetail | null> {
+  const pk = await findAccountPk(db, id);
   return pk === null ? null : accountDetailOf(db, pk, options);
 }
 
 /** The same, for an account whose primary key is known. */
-export function accountDetailOf(db: Db, pk: number, options: { asOf?: number; now?: number } = {}): AccountDetail {
-  const c = db.$client;
-  const live = ensureLiveModel(db);
+export async function accountDetailOf(db: Store, pk: number, options: { asOf?: number; now?: number } = {}): Promise<AccountDetail> {
+  const live = await ensureLiveModel(db);
   const model = live.model;
   const exact = options.asOf !== undefined;
   const asOf = options.asOf ?? endOfUtcDay(options.now ?? Date.now());
   const span = 2 * model.windowDays * DAY_MS;
-  const inputs = loadScoringInputs(db, { accountPks: [pk], fromDay: Math.floor((asOf - span) / DAY_MS) - 1, toDay: Math.ceil(asOf / DAY_MS) }).get(pk)!;
+  // Independent reads, asked together (on PostgreSQL they run side by side).
+  const [inputsByPk, catalogue, accountRow, contacts, events] = await Promise.all([
+    loadScoringInputs(db, { accountPks: [pk], fromDay: Math.floor((asOf - span) / DAY_MS) - 1, toDay: Math.ceil(asOf / DAY_MS) }),
+    loadCatalogue(db),
+    db.get<AccountRow>(
+      'SELECT pk, id, name, tier, lifecycle_stage, arr, owner_email, started_at, churned_at, renewal_date, industry, size, attributes FROM accounts WHERE pk = ?',
+      [pk],
+    ),
+    db.all<{ pk: number; id: string; name: string | null; email: string | null; role: string | null; department: string | null }>(
+      `SELECT ct.pk, ct.id, ct.name, ct.email, ct.role, ct.department FROM contacts ct WHERE ct.account_pk = ?
+       ORDER BY CASE ct.role WHEN 'executive_sponsor' THEN 0 WHEN 'champion' THEN 1 WHEN 'power_user' THEN 2 ELSE 3 END, ct.name NULLS FIRST, ct.pk`,
+      [pk],
+    ),
+    exact ? exactEvents(db, pk, asOf - span, asOf) : null,
+  ]);
+  const a = accountRow!;
+  const inputs = inputsByPk.get(pk)!;
   let activity = inputs.activity;
-  if (exact) {
-    const rows = c
-      .prepare(
-        `SELECT e.type, e.occurred_at AS occurredAt, e.count, ct.id AS contactId, e.properties
-         FROM events e LEFT JOIN contacts ct ON ct.pk = e.contact_pk
-         WHERE e.account_pk = ? AND e.occurred_at >= ? AND e.occurred_at < ? ORDER BY e.occurred_at`,
-      )
-      .all(pk, asOf - span, asOf) as { type: string; occurredAt: number; count: number; contactId: string | null; properties: string | null }[];
+  if (events) {
     activity = buildActivity(
-      rows.map((r) => ({ ...r, properties: r.properties ? (JSON.parse(r.properties) as Record<string, unknown>) : null })),
+      events.rows.map((r) => ({ ...r, properties: r.properties ? (JSON.parse(r.properties) as Record<string, unknown>) : null })),
       { featureSources: featureSourcesOf(model) },
     );
-    const first = c.prepare('SELECT min(occurred_at) FROM events WHERE account_pk = ? AND occurred_at < ?').pluck().get(pk, asOf) as number | null;
-    activity.firstActivityAt = first;
+    activity.firstActivityAt = events.first;
   }
-  const result = scoreAccount({ model, profile: inputs.profile, contacts: inputs.contacts, catalogue: loadCatalogue(db), activity, asOf });
+  const result = scoreAccount({ model, profile: inputs.profile, contacts: inputs.contacts, catalogue, activity, asOf });
 
-  const a = c.prepare('SELECT * FROM accounts WHERE pk = ?').get(pk) as AccountRow;
   const windowFrom = Math.floor(result.window.from / DAY_MS);
   const windowTo = Math.ceil(result.window.to / DAY_MS);
-  const contacts = c
-    .prepare(
-      `SELECT ct.pk, ct.id, ct.name, ct.email, ct.role, ct.department FROM contacts ct WHERE ct.account_pk = ?
-       ORDER BY CASE ct.role WHEN 'executive_sponsor' THEN 0 WHEN 'champion' THEN 1 WHEN 'power_user' THEN 2 ELSE 3 END, ct.name`,
-    )
-    .all(pk) as { pk: number; id: string; name: string | null; email: string | null; role: string | null; department: string | null }[];
-  const active = contactActivity(db, pk, new Map(contacts.map((ct) => [ct.pk, ct.id])), windowFrom, windowTo);
+  const active = await contactActivity(db, pk, new Map(contacts.map((ct) => [ct.pk, ct.id])), windowFrom, windowTo);
   const stakeholders = contacts.map((ct) => ({ ...ct, last_day: active.get(ct.id)?.lastDay ?? null, in_window: active.get(ct.id)?.inWindow ?? 0 }));
 
   return {
@@ -100,8 +100,23 @@ export function accountDetailOf(db: Db, pk: number, options: { asOf?: number; no
   };
 }
 
-export function getAccountHistory(db: Db, pk: number, fromDay: number, toDay: number) {
-  return db.$client
-    .prepare('SELECT day, score, band, dimensions, model_version FROM score_snapshots WHERE account_pk = ? AND day >= ? AND day <= ? ORDER BY day')
-    .all(pk, fromDay, toDay) as { day: number; score: number | null; band: string | null; dimensions: string | null; model_version: number }[];
+/** The raw events of an account from `from` to `to` (exclusive), and its first event before `to`. */
+async function exactEvents(db: Store, pk: number, from: number, to: number) {
+  const [rows, first] = await Promise.all([
+    db.all<{ type: string; occurredAt: number; count: number; contactId: string | null; properties: string | null }>(
+      `SELECT e.type, e.occurred_at AS occurredAt, e.count, ct.id AS contactId, e.properties
+       FROM events e LEFT JOIN contacts ct ON ct.pk = e.contact_pk
+       WHERE e.account_pk = ? AND e.occurred_at >= ? AND e.occurred_at < ? ORDER BY e.occurred_at, e.pk`,
+      [pk, from, to],
+    ),
+    db.value<number | null>('SELECT min(occurred_at) FROM events WHERE account_pk = ? AND occurred_at < ?', [pk, to]),
+  ]);
+  return { rows, first: first ?? null };
+}
+
+export async function getAccountHistory(db: Store, pk: number, fromDay: number, toDay: number) {
+  return db.all<{ day: number; score: number | null; band: string | null; dimensions: string | null; model_version: number }>(
+    'SELECT day, score, band, dimensions, model_version FROM score_snapshots WHERE account_pk = ? AND day >= ? AND day <= ? ORDER BY day',
+    [pk, fromDay, toDay],
+  );
 }

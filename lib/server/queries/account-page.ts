@@ -1,5 +1,5 @@
 /** Everything the account page shows, in one answer the page prefetches and then polls. */
-import type { Db } from '@/db/open';
+import type { Store } from '@/lib/server/store';
 import { accountDetailJson } from '../api-shapes';
 import { DAY_MS } from '../commands/aggregates';
 import { accountDetailOf, getAccountHistory } from './account-detail';
@@ -17,34 +17,43 @@ export const HISTORY_DAYS = 180;
  * outcomes, churn and the override in force stop there too. Alerts and the override form act
  * today, so `openAlerts` and `currentOverride` stay current.
  */
-export function accountPage(db: Db, id: string, options: { types?: string[]; asOf?: string } = {}) {
-  const pk = findAccountPk(db, id);
+export async function accountPage(db: Store, id: string, options: { types?: string[]; asOf?: string } = {}) {
+  const pk = await findAccountPk(db, id);
   if (pk === null) return null;
   const now = Date.now();
   const day = historyDayOf(options.asOf, now);
   const at = day === null ? now : (day + 1) * DAY_MS;
-  const detail = accountDetailOf(db, pk, day === null ? { now } : { asOf: at });
   const lastDay = day ?? Math.floor(now / DAY_MS);
-  const history = getAccountHistory(db, pk, lastDay - HISTORY_DAYS, lastDay).map((h) => ({
+  // Independent reads, asked together (on PostgreSQL they run side by side).
+  const [detail, historyRows, currentOverride, overrideThen, versions, timeline, outcomes, alerts] = await Promise.all([
+    accountDetailOf(db, pk, day === null ? { now } : { asOf: at }),
+    getAccountHistory(db, pk, lastDay - HISTORY_DAYS, lastDay),
+    activeOverride(db, pk, now),
+    day === null ? null : activeOverride(db, pk, at),
+    modelVersionMarkers(db),
+    accountTimeline(db, pk, { types: options.types, limit: 100, before: day === null ? undefined : at }),
+    accountOutcomes(db, pk),
+    listAlerts(db, { state: 'open', accountPk: pk }),
+  ]);
+  const history = historyRows.map((h) => ({
     date: isoDay(h.day),
     score: h.score,
     band: h.band,
     modelVersion: h.model_version,
   }));
   const churnedAt = detail.churnedAt !== null && detail.churnedAt < at ? detail.churnedAt : null;
-  const currentOverride = activeOverride(db, pk, now);
   return {
     ...accountDetailJson(detail),
     asOf: day === null ? null : isoDay(day),
     churnedAt: churnedAt === null ? null : new Date(churnedAt).toISOString(),
     history,
-    versions: modelVersionMarkers(db).filter((v) => day === null || Date.parse(v.publishedAt) < at),
-    timeline: accountTimeline(db, pk, { types: options.types, limit: 100, before: day === null ? undefined : at }),
-    outcomes: accountOutcomes(db, pk).filter((o) => day === null || Date.parse(o.occurredAt) < at),
-    override: day === null ? currentOverride : activeOverride(db, pk, at),
+    versions: versions.filter((v) => day === null || Date.parse(v.publishedAt) < at),
+    timeline,
+    outcomes: outcomes.filter((o) => day === null || Date.parse(o.occurredAt) < at),
+    override: day === null ? currentOverride : overrideThen,
     currentOverride,
-    openAlerts: listAlerts(db, { state: 'open', accountPk: pk }).map((a) => ({ pk: a.pk, kind: a.kind, key: a.key, title: a.title })),
+    openAlerts: alerts.map((a) => ({ pk: a.pk, kind: a.kind, key: a.key, title: a.title })),
   };
 }
 
-export type AccountPageData = NonNullable<ReturnType<typeof accountPage>>;
+export type AccountPageData = NonNullable<Awaited<ReturnType<typeof accountPage>>>;

@@ -1,8 +1,8 @@
 /** What the accounts page shows: band counts, a page of accounts, the choices of its filters. */
-import type { Db } from '@/db/open';
 import type { AccountQuery, ViewFilters } from '@/lib/account-filters';
 import type { BandInfo } from '@/lib/bands';
 import { DAY_MS } from '@/lib/scoring';
+import type { Store } from '@/lib/server/store';
 import type { CurrentUser } from '../session';
 import { ensureLiveModel } from '../commands/model';
 import { bandCounts, listAccounts, listOwners, type AccountListItem, type BandCount } from './accounts';
@@ -37,9 +37,8 @@ export function effectiveFilters(filters: ViewFilters, user: CurrentUser): ViewF
   return filters;
 }
 
-export function accountsView(db: Db, query: AccountQuery): AccountsView {
-  const page = listAccounts(db, query);
-  const counts = bandCounts(db, query);
+export async function accountsView(db: Store, query: AccountQuery): Promise<AccountsView> {
+  const [page, counts] = await Promise.all([listAccounts(db, query), bandCounts(db, query)]);
   // The counts are per band under the other filters, so the total is theirs for the chosen bands.
   const total = counts.filter((c) => !query.band?.length || query.band.includes(c.band)).reduce((sum, c) => sum + c.accounts, 0);
   const day = historyDayOf(query.asOf);
@@ -50,12 +49,15 @@ export function accountsView(db: Db, query: AccountQuery): AccountsView {
 /** The owners and the last day of activity: scans, rendered with every accounts page; kept until a commit. */
 const metaCache = new ReadCache<{ owners: string[]; latestActivity: string | null }>(30_000, 1);
 
-export function accountsViewMeta(db: Db, user: CurrentUser): AccountsViewMeta {
-  const model = ensureLiveModel(db).model;
-  const { owners, latestActivity } = metaCache.get(db, 'meta', () => {
-    const lastAt = db.$client.prepare('SELECT max(last_at) FROM account_activity').pluck().get() as number | null;
-    return { owners: listOwners(db), latestActivity: lastAt === null ? null : isoDay(Math.floor(lastAt / DAY_MS)) };
-  });
+export async function accountsViewMeta(db: Store, user: CurrentUser): Promise<AccountsViewMeta> {
+  const [live, { owners, latestActivity }] = await Promise.all([
+    ensureLiveModel(db),
+    metaCache.get(db, 'meta', async () => {
+      const [lastAt, owners] = await Promise.all([db.value<number | null>('SELECT max(last_at) FROM account_activity').then((v) => v ?? null), listOwners(db)]);
+      return { owners, latestActivity: lastAt === null ? null : isoDay(Math.floor(lastAt / DAY_MS)) };
+    }),
+  ]);
+  const model = live.model;
   return {
     bands: model.bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action })),
     owners,

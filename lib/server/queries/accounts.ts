@@ -2,7 +2,7 @@
  * Account lists with their current scores: filters, sorts and keyset pagination (a cursor that
  * stays correct while scores change underneath, unlike offsets).
  */
-import type { Db } from '@/db/open';
+import type { SqlParam, Store } from '@/lib/server/store';
 import type { AccountSort } from '@/lib/account-filters';
 import { AppError } from '../errors';
 import { ensureLiveModel } from '../commands/model';
@@ -27,9 +27,9 @@ export interface AccountFilters {
 }
 
 /** Current scores, or the daily history when the filters ask for an earlier day. */
-export function scoreSourceFor(db: Db, filters: AccountFilters, options: { previous?: boolean } = {}): ScoreSource {
+export async function scoreSourceFor(db: Store, filters: AccountFilters, options: { previous?: boolean } = {}): Promise<ScoreSource> {
   const day = historyDayOf(filters.asOf);
-  return day === null ? liveSource() : historySource(day, ensureLiveModel(db).model.windowDays, options.previous ?? true);
+  return day === null ? liveSource() : historySource(db.engine, day, (await ensureLiveModel(db)).model.windowDays, options.previous ?? true);
 }
 
 export interface AccountListItem {
@@ -66,14 +66,17 @@ function sortExpr(sort: AccountSort, col: ScoreSource['col']): string {
   }
 }
 
+const sortKind = (sort: AccountSort): 'number' | 'string' => (['score', 'velocity', 'scoreChange', 'arr'].includes(sort.replace(/^-/, '')) ? 'number' : 'string');
+
 function encodeCursor(value: number | string, pk: number): string {
   return Buffer.from(JSON.stringify([value, pk])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [number | string, number] {
+/** `kind`: the type of the sort key (a cursor of another sort compares text with numbers, which PostgreSQL refuses). */
+function decodeCursor(cursor: string, kind: 'number' | 'string'): [number | string, number] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && ['number', 'string'].includes(typeof parsed[0]) && Number.isInteger(parsed[1])) {
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === kind && Number.isInteger(parsed[1])) {
       return parsed as [number | string, number];
     }
   } catch {
@@ -82,18 +85,21 @@ function decodeCursor(cursor: string): [number | string, number] {
   throw new AppError('invalid', 'The cursor is not valid; start again without it', [{ path: 'cursor', message: 'Use the nextCursor of a previous answer' }]);
 }
 
-function inList(column: string, values: string[] | undefined, where: string[], params: unknown[]) {
+/** A LIKE pattern for text containing `text` (its wildcards and backslashes taken literally). */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+function inList(column: string, values: string[] | undefined, where: string[], params: SqlParam[]) {
   if (!values?.length) return;
   where.push(`${column} IN (${values.map(() => '?').join(',')})`);
   params.push(...values);
 }
 
 /** The WHERE clause shared by the list, its counts and its export. */
-export function accountWhere(filters: AccountFilters, options: { skipBand?: boolean; source?: ScoreSource } = {}): { sql: string; params: unknown[] } {
+export function accountWhere(db: Store, filters: AccountFilters, options: { skipBand?: boolean; source?: ScoreSource } = {}): { sql: string; params: SqlParam[] } {
   const source = options.source ?? liveSource();
   const { col } = source;
   const where: string[] = [];
-  const params: unknown[] = [];
+  const params: SqlParam[] = [];
   if (!options.skipBand && filters.band?.length) {
     const bands = filters.band.filter((b) => b !== 'no_data');
     const parts: string[] = [];
@@ -113,19 +119,21 @@ export function accountWhere(filters: AccountFilters, options: { skipBand?: bool
     params.push(source.at - 90 * 86_400_000, ...filters.stage);
   }
   if (filters.flag?.length) {
-    where.push(`EXISTS (SELECT 1 FROM json_each(${col.flags}) f WHERE json_extract(f.value, '$.key') IN (${filters.flag.map(() => '?').join(',')}))`);
-    params.push(...filters.flag);
+    // The text first: the JSON is parsed only for accounts whose flags mention a key asked for.
+    where.push(`(${filters.flag.map(() => `${col.flags} LIKE ? ESCAPE '\\'`).join(' OR ')}) AND ${db.dialect.jsonArrayHasKeyIn(col.flags, filters.flag.length)}`);
+    params.push(...filters.flag.map(containing), ...filters.flag);
   }
   if (filters.q?.trim()) {
-    where.push(`(a.name LIKE ? ESCAPE '\\' OR a.id LIKE ? ESCAPE '\\')`);
-    const like = `%${filters.q.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    where.push(`(a.name ${db.dialect.ilike} ? ESCAPE '\\' OR a.id ${db.dialect.ilike} ? ESCAPE '\\')`);
+    const like = containing(filters.q.trim());
     params.push(like, like);
   }
   if (filters.belowTarget) where.push(`${col.belowTarget} = 1`);
   if (source.asOfDay === null) {
-    // Unary + keeps the planner off the churned index: most accounts are current customers, and
-    // scanning them in the order asked for (e.g. the ARR index) stops after one page.
-    if (!filters.includeChurned) where.push('+a.churned_at IS NULL');
+    // Unary + keeps SQLite's planner off the churned index: most accounts are current customers,
+    // and scanning them in the order asked for (e.g. the ARR index) stops after one page.
+    // PostgreSQL's planner knows how many have churned from its statistics, which the + would hide.
+    if (!filters.includeChurned) where.push(db.engine === 'sqlite' ? '+a.churned_at IS NULL' : 'a.churned_at IS NULL');
   } else {
     // As of an earlier day: churned by then, and accounts that had not started yet are left out.
     if (!filters.includeChurned) {
@@ -161,40 +169,40 @@ interface Row {
   sort_key: number | string;
 }
 
-export function listAccounts(db: Db, filters: AccountFilters): { data: AccountListItem[]; nextCursor: string | null } {
+export async function listAccounts(db: Store, filters: AccountFilters): Promise<{ data: AccountListItem[]; nextCursor: string | null }> {
   const sort = filters.sort ?? 'score';
   const desc = sort.startsWith('-');
   // As of an earlier day, the score change is joined for every account only when it sorts the list.
   const changeSorts = sort.replace(/^-/, '') === 'scoreChange';
-  const source = scoreSourceFor(db, filters, { previous: changeSorts });
+  const source = await scoreSourceFor(db, filters, { previous: changeSorts });
   const { col } = source;
   const expr = sortExpr(sort, col);
   const limit = Math.min(Math.max(filters.limit ?? 50, 1), 500);
-  const { sql, params } = accountWhere(filters, { source });
+  const { sql, params } = accountWhere(db, filters, { source });
   const conditions = sql ? [sql.slice(6)] : [];
   if (filters.cursor) {
-    const [value, pk] = decodeCursor(filters.cursor);
-    conditions.push(`(${expr} ${desc ? '<' : '>'} ? OR (${expr} = ? AND a.pk > ?))`);
-    params.push(value, value, pk);
+    const [value, pk] = decodeCursor(filters.cursor, sortKind(sort));
+    // The first condition alone lets an index on the sort key (name, ARR) start at the cursor.
+    conditions.push(`${expr} ${desc ? '<=' : '>='} ? AND (${expr} ${desc ? '<' : '>'} ? OR (${expr} = ? AND a.pk > ?))`);
+    params.push(value, value, value, pk);
   }
-  const rows = db.$client
-    .prepare(
-      `SELECT a.pk, a.id, a.name, a.tier, a.lifecycle_stage, a.arr, a.owner_email, a.renewal_date, ${col.score} AS score, ${col.band} AS band,
-         ${col.state} AS state, ${col.partial} AS partial, ${col.velocity} AS velocity, ${col.scoreChange} AS score_change,
-         ${col.belowTarget} AS below_target, ${col.dimensions} AS dimensions, ${col.flags} AS flags, o.band AS override_band, o.expires_at AS override_expires,
-         ${expr} AS sort_key
-       FROM ${source.from}
-       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-       ORDER BY ${expr} ${desc ? 'DESC' : 'ASC'}, a.pk ASC
-       LIMIT ?`,
-    )
-    .all(...source.params, ...params, limit + 1) as Row[];
+  const rows = await db.all<Row>(
+    `SELECT a.pk, a.id, a.name, a.tier, a.lifecycle_stage, a.arr, a.owner_email, a.renewal_date, ${col.score} AS score, ${col.band} AS band,
+       ${col.state} AS state, ${col.partial} AS partial, ${col.velocity} AS velocity, ${col.scoreChange} AS score_change,
+       ${col.belowTarget} AS below_target, ${col.dimensions} AS dimensions, ${col.flags} AS flags, o.band AS override_band, o.expires_at AS override_expires,
+       ${expr} AS sort_key
+     FROM ${source.from}
+     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+     ORDER BY ${expr} ${desc ? 'DESC' : 'ASC'}, a.pk ASC
+     LIMIT ?`,
+    [...source.params, ...params, limit + 1],
+  );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const data = page.map(toItem);
   if (source.asOfDay !== null) {
-    const windowDays = ensureLiveModel(db).model.windowDays;
-    const dims = pageDimensions(db, source.asOfDay, page.map((r) => r.pk), changeSorts ? null : source.asOfDay - windowDays);
+    const windowDays = (await ensureLiveModel(db)).model.windowDays;
+    const dims = await pageDimensions(db, source.asOfDay, page.map((r) => r.pk), changeSorts ? null : source.asOfDay - windowDays);
     for (const [i, r] of page.entries()) Object.assign(data[i]!, dims.get(r.pk) ?? {});
   }
   return {
@@ -225,8 +233,8 @@ function toItem(r: Row): AccountListItem {
   };
 }
 
-export function findAccountPk(db: Db, id: string): number | null {
-  return (db.$client.prepare('SELECT pk FROM accounts WHERE id = ?').pluck().get(id) as number | undefined) ?? null;
+export async function findAccountPk(db: Store, id: string): Promise<number | null> {
+  return (await db.value<number>('SELECT pk FROM accounts WHERE id = ?', [id])) ?? null;
 }
 
 export interface BandCount {
@@ -239,23 +247,22 @@ export interface BandCount {
 const countsCache = new ReadCache<BandCount[]>(30_000);
 
 /** Accounts and ARR per band (and `no_data`) under the filters other than the band itself. */
-export function bandCounts(db: Db, filters: AccountFilters): BandCount[] {
+export async function bandCounts(db: Store, filters: AccountFilters): Promise<BandCount[]> {
   const f = filters;
   const key = JSON.stringify([f.tier, f.owner, f.stage, f.flag, f.q?.trim(), f.belowTarget, f.includeChurned, historyDayOf(f.asOf)]);
   return countsCache.get(db, key, () => countBands(db, filters));
 }
 
-function countBands(db: Db, filters: AccountFilters): BandCount[] {
-  const source = scoreSourceFor(db, filters, { previous: false });
-  const { sql, params } = accountWhere(filters, { skipBand: true, source });
-  return db.$client
-    .prepare(
-      `SELECT coalesce(o.band, ${source.col.band}, 'no_data') AS band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr
-       FROM ${source.from} ${sql} GROUP BY 1`,
-    )
-    .all(...source.params, ...params) as BandCount[];
+async function countBands(db: Store, filters: AccountFilters): Promise<BandCount[]> {
+  const source = await scoreSourceFor(db, filters, { previous: false });
+  const { sql, params } = accountWhere(db, filters, { skipBand: true, source });
+  return db.all<BandCount>(
+    `SELECT coalesce(o.band, ${source.col.band}, 'no_data') AS band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr
+     FROM ${source.from} ${sql} GROUP BY 1`,
+    [...source.params, ...params],
+  );
 }
 
-export function listOwners(db: Db): string[] {
-  return db.$client.prepare('SELECT DISTINCT owner_email FROM accounts WHERE owner_email IS NOT NULL ORDER BY owner_email').pluck().all() as string[];
+export async function listOwners(db: Store): Promise<string[]> {
+  return db.column<string>('SELECT DISTINCT owner_email FROM accounts WHERE owner_email IS NOT NULL ORDER BY owner_email');
 }

@@ -7,11 +7,10 @@
  * are built only for the types the caller asks for. The functions below answer the few other
  * questions pages and scripts ask of the aggregates.
  */
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '@/db/open';
 import { dict } from '@/lib/dict';
 import { DAY_MS, type PropStat } from '@/lib/scoring';
-import { blockOf, Cursor, decodeDays, NameIds, type DayAgg } from '../packed-days';
+import type { Store } from '@/lib/server/store';
+import { blockOf, Cursor, decodeDays, NameIds, UnknownNameId, type DayAgg } from '../packed-days';
 
 /** Receives one account's rows, each kind in ascending time. */
 export interface AggregateSink {
@@ -33,25 +32,27 @@ export interface AggregateReaderOptions {
 /** Per name id: 0 = type not read, 1 = read without statistics, 2 = read with statistics. */
 type Wanted = Uint8Array;
 
+/** An account's blocks of days `fromDay`..`toDay` (exclusive), in ascending order. */
+const BLOCKS = 'SELECT data FROM agg_packed WHERE account_pk = ? AND block >= ? AND block <= ? ORDER BY block';
+
 export class AggregateReader {
-  private readonly blocks: Statement<unknown[]>;
-  private readonly ids: NameIds;
+  private ids: NameIds | null = null;
   private readonly typeSet: ReadonlySet<string> | null;
   private readonly propSet: ReadonlySet<string> | null;
   private wanted: Wanted = new Uint8Array(0);
   private names: readonly string[] = [];
+  /** sink calls made by the walk in progress, and how many of them were made before (a walk again after learning names) */
+  private calls = 0;
+  private skip = 0;
 
-  constructor(db: Db, private readonly options: AggregateReaderOptions) {
-    this.blocks = db.$client.prepare<unknown[]>('SELECT data FROM agg_packed WHERE account_pk = ? AND block >= ? AND block <= ?').pluck();
-    this.ids = new NameIds(db);
+  constructor(private readonly db: Store, private readonly options: AggregateReaderOptions) {
     this.typeSet = options.types ? new Set(options.types) : null;
     this.propSet = options.propTypes ? new Set(options.propTypes) : null;
-    this.index();
   }
 
   /** (Re)builds the per-id tables from the names known. */
   private index(): void {
-    const names = this.ids.all();
+    const names = this.ids!.all();
     const wanted = new Uint8Array(names.length);
     names.forEach((name, id) => {
       if (name === undefined || (this.typeSet && !this.typeSet.has(name))) return;
@@ -61,79 +62,104 @@ export class AggregateReader {
     this.names = names;
   }
 
-  /** A name id written after this reader started (another connection): learn it. */
-  private learn(id: number): void {
-    this.ids.name(id);
-    this.index();
+  /** Streams one account's rows into `sink`; contacts are named through `contactIds` (others are skipped). */
+  async read(accountPk: number, contactIds: ReadonlyMap<number, string>, sink: AggregateSink): Promise<void> {
+    if (!this.ids) {
+      this.ids = await NameIds.load(this.db);
+      this.index();
+    }
+    const { fromDay, toDay } = this.options;
+    for (const blob of await this.db.column<Buffer>(BLOCKS, [accountPk, blockOf(fromDay), blockOf(toDay - 1)])) {
+      this.skip = 0;
+      for (;;) {
+        this.calls = 0;
+        try {
+          this.walk(blob, contactIds, sink);
+          break;
+        } catch (error) {
+          // A name id written after this reader started (another connection): learn it, then walk
+          // the blob again, passing over the rows the sink already has.
+          if (!(error instanceof UnknownNameId)) throw error;
+          this.skip = this.calls;
+          await this.ids.reload(error.id);
+          if (this.ids.all()[error.id] === undefined) throw error;
+          this.index();
+        }
+      }
+    }
   }
 
-  /** Streams one account's rows into `sink`; contacts are named through `contactIds` (others are skipped). */
-  read(accountPk: number, contactIds: ReadonlyMap<number, string>, sink: AggregateSink): void {
+  /** True when the sink is to get this row (not already given it before a walk again). */
+  private give(): boolean {
+    return this.calls++ >= this.skip;
+  }
+
+  private walk(blob: Buffer, contactIds: ReadonlyMap<number, string>, sink: AggregateSink): void {
     const { fromDay, toDay } = this.options;
-    for (const blob of this.blocks.all(accountPk, blockOf(fromDay), blockOf(toDay - 1)) as Buffer[]) {
-      const r = new Cursor(blob);
-      for (let dayCount = r.uint(); dayCount > 0; dayCount--) {
-        const day = r.uint();
-        const nT = r.uint();
-        const nC = r.uint();
-        const nF = r.uint();
-        const inRange = day >= fromDay && day < toDay;
-        const t = day * DAY_MS;
-        for (let k = 0; k < nT; k++) {
-          const typeId = r.uint();
-          const n = r.uint();
-          const np = r.uint();
-          if (typeId >= this.wanted.length) this.learn(typeId);
-          const want = inRange ? this.wanted[typeId] : 0;
-          let props: Record<string, PropStat> | undefined;
-          if (want === 2 && np > 0) {
-            props = dict();
-            for (let q = 0; q < np; q++) {
-              const nameId = r.uint();
-              if (nameId >= this.names.length) this.learn(nameId);
-              props[this.names[nameId]] = r.stat();
-            }
-          } else {
-            for (let q = 0; q < np; q++) {
-              r.uint();
-              r.skipStat();
-            }
+    const r = new Cursor(blob);
+    for (let dayCount = r.uint(); dayCount > 0; dayCount--) {
+      const day = r.uint();
+      const nT = r.uint();
+      const nC = r.uint();
+      const nF = r.uint();
+      const inRange = day >= fromDay && day < toDay;
+      const t = day * DAY_MS;
+      for (let k = 0; k < nT; k++) {
+        const typeId = r.uint();
+        const n = r.uint();
+        const np = r.uint();
+        if (inRange && this.names[typeId] === undefined) throw new UnknownNameId(typeId);
+        const want = inRange ? this.wanted[typeId] : 0;
+        let props: Record<string, PropStat> | undefined;
+        if (want === 2 && np > 0) {
+          props = dict();
+          for (let q = 0; q < np; q++) {
+            const nameId = r.uint();
+            if (this.names[nameId] === undefined) throw new UnknownNameId(nameId);
+            props[this.names[nameId]] = r.stat();
           }
-          if (want !== 0) sink.type(t, this.names[typeId], n, props);
+        } else {
+          for (let q = 0; q < np; q++) {
+            r.uint();
+            r.skipStat();
+          }
         }
-        let pk = 0;
-        for (let k = 0; k < nC; k++) {
-          pk += r.uint();
-          const n = r.uint();
-          if (!inRange) continue;
-          const id = contactIds.get(pk);
-          if (id !== undefined) sink.contact(t, id, n);
-        }
-        for (let k = 0; k < nF; k++) {
-          const typeId = r.uint();
-          const featureId = r.uint();
-          const n = r.uint();
-          if (!inRange) continue;
-          if (Math.max(typeId, featureId) >= this.wanted.length) this.learn(Math.max(typeId, featureId));
-          if (this.wanted[typeId] !== 0) sink.feature(t, this.names[typeId], this.names[featureId], n);
-        }
+        if (want !== 0 && this.give()) sink.type(t, this.names[typeId], n, props);
+      }
+      let pk = 0;
+      for (let k = 0; k < nC; k++) {
+        pk += r.uint();
+        const n = r.uint();
+        if (!inRange) continue;
+        const id = contactIds.get(pk);
+        if (id !== undefined && this.give()) sink.contact(t, id, n);
+      }
+      for (let k = 0; k < nF; k++) {
+        const typeId = r.uint();
+        const featureId = r.uint();
+        const n = r.uint();
+        if (!inRange) continue;
+        if (this.names[typeId] === undefined) throw new UnknownNameId(typeId);
+        if (this.names[featureId] === undefined) throw new UnknownNameId(featureId);
+        if (this.wanted[typeId] !== 0 && this.give()) sink.feature(t, this.names[typeId], this.names[featureId], n);
       }
     }
   }
 }
 
 /** One account's days from `fromDay` to `toDay` (exclusive), decoded by name, in ascending order. */
-export function readAccountDays(db: Db, accountPk: number, fromDay: number, toDay: number): DayAgg[] {
-  const ids = new NameIds(db);
-  const blobs = db.$client.prepare('SELECT data FROM agg_packed WHERE account_pk = ? AND block >= ? AND block <= ? ORDER BY block').pluck().all(accountPk, blockOf(fromDay), blockOf(toDay - 1)) as Buffer[];
-  return blobs.flatMap((b) => decodeDays(b, ids)).filter((d) => d.day >= fromDay && d.day < toDay);
+export async function readAccountDays(db: Store, accountPk: number, fromDay: number, toDay: number): Promise<DayAgg[]> {
+  const ids = await NameIds.load(db);
+  const blobs = await db.column<Buffer>(BLOCKS, [accountPk, blockOf(fromDay), blockOf(toDay - 1)]);
+  const days = await ids.decoding(() => blobs.flatMap((b) => decodeDays(b, ids)));
+  return days.filter((d) => d.day >= fromDay && d.day < toDay);
 }
 
 /** Per contact of an account: the last day it was active before `toDay`, and its interactions from `fromDay` to `toDay` (exclusive). */
-export function contactActivity(db: Db, accountPk: number, contactIds: ReadonlyMap<number, string>, fromDay: number, toDay: number): Map<string, { lastDay: number; inWindow: number }> {
+export async function contactActivity(db: Store, accountPk: number, contactIds: ReadonlyMap<number, string>, fromDay: number, toDay: number): Promise<Map<string, { lastDay: number; inWindow: number }>> {
   const out = new Map<string, { lastDay: number; inWindow: number }>();
   const reader = new AggregateReader(db, { fromDay: 0, toDay, types: [] });
-  reader.read(accountPk, contactIds, {
+  await reader.read(accountPk, contactIds, {
     type() {},
     feature() {},
     contact(t, contactId, n) {
@@ -148,11 +174,21 @@ export function contactActivity(db: Db, accountPk: number, contactIds: ReadonlyM
 }
 
 /** The sum of every trigger count of every stored day: the total `count` of the events aggregated. */
-export function aggregatedEventCount(db: Db): number {
-  const ids = new NameIds(db);
+export async function aggregatedEventCount(db: Store): Promise<number> {
+  const ids = await NameIds.load(db);
   let total = 0;
-  for (const blob of db.$client.prepare('SELECT data FROM agg_packed').pluck().all() as Buffer[]) {
-    for (const d of decodeDays(blob, ids)) for (const { n } of d.types.values()) total += n;
+  // Page by page in key order, so that any number of blocks is read in bounded memory.
+  let after: [number, number] = [-1, -1];
+  for (;;) {
+    const rows = await db.all<{ account_pk: number; block: number; data: Buffer }>(
+      'SELECT account_pk, block, data FROM agg_packed WHERE (account_pk, block) > (?, ?) ORDER BY account_pk, block LIMIT 5000',
+      after,
+    );
+    for (const row of rows) {
+      for (const d of await ids.decoding(() => decodeDays(row.data, ids))) for (const { n } of d.types.values()) total += n;
+    }
+    if (rows.length < 5000) return total;
+    const last = rows[rows.length - 1]!;
+    after = [last.account_pk, last.block];
   }
-  return total;
 }

@@ -1,6 +1,6 @@
 /** Alerts for the Alerts page and the account page: open, snoozed or acknowledged. */
-import type { Db } from '@/db/open';
 import { ALERT_STATES, type AlertState } from '@/lib/alert-state';
+import type { SqlParam, Store } from '@/lib/server/store';
 
 export { ALERT_STATES, type AlertState };
 
@@ -32,9 +32,9 @@ interface Row {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function listAlerts(db: Db, options: { state: AlertState; owner?: string | null; accountPk?: number; limit?: number; now?: number }) {
+export async function listAlerts(db: Store, options: { state: AlertState; owner?: string | null; accountPk?: number; limit?: number; now?: number }): Promise<AlertItem[]> {
   const where = [STATE_SQL[options.state], 'a.churned_at IS NULL'];
-  const params: Record<string, unknown> = { now: options.now ?? Date.now(), limit: Math.min(options.limit ?? 200, 500) };
+  const params: Record<string, SqlParam> = { now: options.now ?? Date.now(), limit: Math.min(options.limit ?? 200, 500) };
   if (options.owner) {
     where.push('a.owner_email = @owner');
     params.owner = options.owner;
@@ -43,15 +43,14 @@ export function listAlerts(db: Db, options: { state: AlertState; owner?: string 
     where.push('al.account_pk = @account');
     params.account = options.accountPk;
   }
-  const rows = db.$client
-    .prepare(
-      `SELECT al.pk, al.kind, al.key, al.severity, al.title, al.evidence, al.created_at, al.acknowledged_at, u.email AS acked_by, al.snoozed_until,
-         a.id, a.name, a.owner_email, a.arr, s.score, s.band
-       FROM alerts al JOIN accounts a ON a.pk = al.account_pk LEFT JOIN scores s ON s.account_pk = a.pk LEFT JOIN users u ON u.pk = al.acknowledged_by_user_pk
-       WHERE ${where.join(' AND ')}
-       ORDER BY CASE al.severity WHEN 'red' THEN 0 ELSE 1 END, al.created_at DESC, al.pk DESC LIMIT @limit`,
-    )
-    .all(params) as Row[];
+  const rows = await db.all<Row>(
+    `SELECT al.pk, al.kind, al.key, al.severity, al.title, al.evidence, al.created_at, al.acknowledged_at, u.email AS acked_by, al.snoozed_until,
+       a.id, a.name, a.owner_email, a.arr, s.score, s.band
+     FROM alerts al JOIN accounts a ON a.pk = al.account_pk LEFT JOIN scores s ON s.account_pk = a.pk LEFT JOIN users u ON u.pk = al.acknowledged_by_user_pk
+     WHERE ${where.join(' AND ')}
+     ORDER BY CASE al.severity WHEN 'red' THEN 0 ELSE 1 END, al.created_at DESC, al.pk DESC LIMIT @limit`,
+    params,
+  );
   return rows.map<AlertItem>((r) => ({
     pk: r.pk, kind: r.kind, key: r.key, severity: r.severity, title: r.title, evidence: r.evidence, createdAt: iso(r.created_at)!,
     acknowledgedAt: iso(r.acknowledged_at), acknowledgedBy: r.acked_by, snoozedUntil: iso(r.snoozed_until),
@@ -59,13 +58,17 @@ export function listAlerts(db: Db, options: { state: AlertState; owner?: string 
   }));
 }
 
-export function alertCounts(db: Db, options: { owner?: string | null; now?: number }): Record<AlertState, number> {
-  const params: Record<string, unknown> = { now: options.now ?? Date.now() };
+export async function alertCounts(db: Store, options: { owner?: string | null; now?: number }): Promise<Record<AlertState, number>> {
+  const params: Record<string, SqlParam> = { now: options.now ?? Date.now() };
   const ownerSql = options.owner ? 'AND a.owner_email = @owner' : '';
   if (options.owner) params.owner = options.owner;
-  const count = (state: AlertState) =>
-    db.$client.prepare(`SELECT count(*) FROM alerts al JOIN accounts a ON a.pk = al.account_pk WHERE ${STATE_SQL[state]} AND a.churned_at IS NULL ${ownerSql}`).pluck().get(params) as number;
-  return { open: count('open'), snoozed: count('snoozed'), acknowledged: count('acknowledged') };
+  // One scan for the three counts.
+  const count = (state: AlertState) => `coalesce(sum(CASE WHEN ${STATE_SQL[state]} THEN 1 ELSE 0 END), 0) AS ${state}`;
+  const row = (await db.get<Record<AlertState, number>>(
+    `SELECT ${ALERT_STATES.map(count).join(', ')} FROM alerts al JOIN accounts a ON a.pk = al.account_pk WHERE a.churned_at IS NULL ${ownerSql}`,
+    params,
+  ))!;
+  return { open: row.open, snoozed: row.snoozed, acknowledged: row.acknowledged };
 }
 
 /** A CSM sees alerts of their own accounts unless they ask for everyone's (`owner=*`). */

@@ -1,4 +1,4 @@
-import type { Db } from '@/db/open';
+import type { SqlParam, Store } from '@/lib/server/store';
 
 export interface AuditFilters {
   action?: string;
@@ -20,16 +20,19 @@ export interface AuditEntryRow {
 }
 
 /** The audit log, newest first, filtered by action (prefix), actor (part) and time. */
-export function listAudit(db: Db, filters: AuditFilters): { entries: AuditEntryRow[]; nextBefore: number | null } {
+/** Wildcards typed are dropped; a backslash is matched as itself (PostgreSQL's LIKE escapes with it by default). */
+const literal = (text: string) => text.replace(/[%_]/g, '').replace(/\\/g, '\\\\');
+
+export async function listAudit(db: Store, filters: AuditFilters): Promise<{ entries: AuditEntryRow[]; nextBefore: number | null }> {
   const where: string[] = [];
-  const params: unknown[] = [];
+  const params: SqlParam[] = [];
   if (filters.action) {
-    where.push('action LIKE ?');
-    params.push(`${filters.action.replace(/[%_]/g, '')}%`);
+    where.push(`action ${db.dialect.ilike} ? ESCAPE '\\'`);
+    params.push(`${literal(filters.action)}%`);
   }
   if (filters.actor) {
-    where.push('actor LIKE ?');
-    params.push(`%${filters.actor.replace(/[%_]/g, '')}%`);
+    where.push(`actor ${db.dialect.ilike} ? ESCAPE '\\'`);
+    params.push(`%${literal(filters.actor)}%`);
   }
   const add = (clause: string, value: number | undefined) => {
     if (value === undefined) return;
@@ -40,9 +43,10 @@ export function listAudit(db: Db, filters: AuditFilters): { entries: AuditEntryR
   add('at < ?', filters.to);
   add('pk < ?', filters.before);
   const limit = Math.min(filters.limit ?? 100, 500);
-  const rows = db.$client
-    .prepare(`SELECT pk, at, actor, action, target_type, target_id, details, ip FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY pk DESC LIMIT ?`)
-    .all(...params, limit + 1) as { pk: number; at: number; actor: string; action: string; target_type: string | null; target_id: string | null; details: string | null; ip: string | null }[];
+  const rows = await db.all<{ pk: number; at: number; actor: string; action: string; target_type: string | null; target_id: string | null; details: string | null; ip: string | null }>(
+    `SELECT pk, at, actor, action, target_type, target_id, details, ip FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY pk DESC LIMIT ?`,
+    [...params, limit + 1],
+  );
   const page = rows.slice(0, limit);
   return {
     entries: page.map((r) => ({
@@ -54,6 +58,6 @@ export function listAudit(db: Db, filters: AuditFilters): { entries: AuditEntryR
   };
 }
 
-export function auditActions(db: Db): string[] {
-  return db.$client.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').pluck().all() as string[];
+export async function auditActions(db: Store): Promise<string[]> {
+  return db.column<string>('SELECT DISTINCT action FROM audit_log ORDER BY action');
 }

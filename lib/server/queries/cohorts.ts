@@ -3,10 +3,10 @@
  * /api/v1/cohorts, its defaults, and the companion metrics by band. The figures are computed
  * by lib/analytics from plain rows loaded here.
  */
-import type { Db } from '@/db/open';
 import { analyzeCohort, isoDate, selectCohort, type CohortAccount, type CohortAnalysis, type OutcomeRecord } from '@/lib/analytics/cohort';
 import { addNpsAnswers, companionByBand, emptyNps, type AccountSignals, type CompanionRow } from '@/lib/analytics/companion';
 import type { CohortParams, CohortQuery } from '@/lib/analytics/params';
+import type { Store } from '@/lib/server/store';
 import { AppError } from '../errors';
 import { DAY_MS, dayOf } from '../commands/aggregates';
 import { AggregateReader } from './aggregate-reader';
@@ -26,11 +26,14 @@ export interface CohortDefaults extends CohortParams {
  * (else 90), ending on the last day with history, and an as-of date at least one scoring window
  * after the history begins (earlier scores see an incomplete window).
  */
-export function cohortDefaults(db: Db): CohortDefaults {
-  const range = db.$client.prepare('SELECT min(day) AS first, max(day) AS last FROM score_snapshots').get() as { first: number | null; last: number | null };
+export async function cohortDefaults(db: Store): Promise<CohortDefaults> {
+  const [range, live] = await Promise.all([
+    db.get<{ first: number | null; last: number | null }>('SELECT min(day) AS first, max(day) AS last FROM score_snapshots').then((r) => r!),
+    getLiveModel(db),
+  ]);
   const today = dayOf(Date.now());
   if (range.first === null || range.last === null) return { asOf: toDate(today - 90), horizonDays: 90, groupBy: 'quartile', firstDate: null, lastDate: null };
-  const windowDays = getLiveModel(db)?.model.windowDays ?? 30;
+  const windowDays = live?.model.windowDays ?? 30;
   const earliest = range.first + windowDays + 1;
   const end = Math.min(range.last + 1, today);
   const horizonDays = end - earliest >= 180 ? 180 : 90;
@@ -38,8 +41,8 @@ export function cohortDefaults(db: Db): CohortDefaults {
 }
 
 /** Fills in the defaults and refuses an as-of date in the future. */
-export function resolveCohortParams(db: Db, query: CohortQuery, defaults?: CohortDefaults): CohortParams {
-  const d = query.asOf && query.horizonDays ? null : (defaults ?? cohortDefaults(db));
+export async function resolveCohortParams(db: Store, query: CohortQuery, defaults?: CohortDefaults): Promise<CohortParams> {
+  const d = query.asOf && query.horizonDays ? null : (defaults ?? (await cohortDefaults(db)));
   const params = { asOf: query.asOf ?? d!.asOf, horizonDays: query.horizonDays ?? d!.horizonDays, groupBy: query.groupBy ?? 'quartile' };
   if (toMs(params.asOf) > Date.now()) {
     throw new AppError('invalid', 'asOf is in the future: there is no score for it yet', [{ path: 'asOf', message: 'must not be after today' }]);
@@ -53,22 +56,23 @@ export function resolveCohortParams(db: Db, query: CohortQuery, defaults?: Cohor
  * day, so that one counts every event before D and none after. An account without a start date
  * starts at its first recorded activity.
  */
-export function loadCohortAccounts(db: Db, asOf: number, horizonDays: number): CohortAccount[] {
-  const c = db.$client;
-  const rows = c
-    .prepare(
+export async function loadCohortAccounts(db: Store, asOf: number, horizonDays: number): Promise<CohortAccount[]> {
+  const [rows, outcomeRows] = await Promise.all([
+    db.all<{ pk: number; tier: string | null; started_at: number | null; score: number | null; band: string | null }>(
       `SELECT a.pk, a.tier, coalesce(a.started_at, act.first_at) AS started_at, s.score, s.band
        FROM accounts a
        LEFT JOIN account_activity act ON act.account_pk = a.pk
-       LEFT JOIN score_snapshots s ON s.account_pk = a.pk AND s.day = ?`,
-    )
-    .all(dayOf(asOf) - 1) as { pk: number; tier: string | null; started_at: number | null; score: number | null; band: string | null }[];
+       LEFT JOIN score_snapshots s ON s.account_pk = a.pk AND s.day = ?
+       ORDER BY a.pk`,
+      [dayOf(asOf) - 1],
+    ),
+    db.all<{ account_pk: number; type: string; occurred_at: number }>(
+      `SELECT account_pk, type, occurred_at FROM outcomes WHERE type IN ('churned', 'renewed', 'expanded') AND occurred_at <= ? ORDER BY occurred_at, pk`,
+      [asOf + horizonDays * DAY_MS],
+    ),
+  ]);
   const outcomes = new Map<number, OutcomeRecord[]>();
-  const outcomeRows = c
-    .prepare(`SELECT account_pk, type, occurred_at FROM outcomes WHERE type IN ('churned', 'renewed', 'expanded') AND occurred_at <= ? ORDER BY occurred_at, pk`)
-    .raw()
-    .all(asOf + horizonDays * DAY_MS) as [number, string, number][];
-  for (const [pk, type, at] of outcomeRows) {
+  for (const { account_pk: pk, type, occurred_at: at } of outcomeRows) {
     const list = outcomes.get(pk);
     if (list) list.push({ type, at });
     else outcomes.set(pk, [{ type, at }]);
@@ -84,10 +88,11 @@ export interface CohortAnswer extends CohortAnalysis {
 }
 
 /** The cohort figures of SCORING.md §5 for one as-of date, horizon and grouping. */
-export function cohortAnalysis(db: Db, params: CohortParams): CohortAnswer {
+export async function cohortAnalysis(db: Store, params: CohortParams): Promise<CohortAnswer> {
   const asOf = toMs(params.asOf);
   const end = asOf + params.horizonDays * DAY_MS;
-  const analysis = analyzeCohort(loadCohortAccounts(db, asOf, params.horizonDays), { asOf, horizonDays: params.horizonDays, groupBy: params.groupBy, bands: liveBands(db) });
+  const [accounts, bands] = await Promise.all([loadCohortAccounts(db, asOf, params.horizonDays), liveBands(db)]);
+  const analysis = analyzeCohort(accounts, { asOf, horizonDays: params.horizonDays, groupBy: params.groupBy, bands });
   return { ...analysis, horizonEnd: toDate(dayOf(end)), complete: end <= Date.now() };
 }
 
@@ -105,11 +110,14 @@ const NPS_TRIGGER = 'nps.response';
  * (from the daily aggregates' property statistics). Referrals are counted only when the trigger
  * catalogue has a trigger whose key or label mentions a referral.
  */
-export function companionMetrics(db: Db, params: CohortParams): CompanionAnswer {
-  const c = db.$client;
+export async function companionMetrics(db: Store, params: CohortParams): Promise<CompanionAnswer> {
   const asOf = toMs(params.asOf);
-  const { members } = selectCohort(loadCohortAccounts(db, asOf, params.horizonDays), asOf, params.horizonDays);
-  const referralTriggers = c.prepare(`SELECT key FROM triggers WHERE lower(key) LIKE '%referr%' OR lower(label) LIKE '%referr%' ORDER BY key`).pluck().all() as string[];
+  const [cohort, referralTriggers, bands] = await Promise.all([
+    loadCohortAccounts(db, asOf, params.horizonDays),
+    db.column<string>(`SELECT key FROM triggers WHERE lower(key) LIKE '%referr%' OR lower(label) LIKE '%referr%' ORDER BY key`),
+    liveBands(db),
+  ]);
+  const { members } = selectCohort(cohort, asOf, params.horizonDays);
   const types = [RESPONSE_TRIGGER, NPS_TRIGGER, ...referralTriggers];
   const firstDay = dayOf(asOf);
   const reader = new AggregateReader(db, { fromDay: firstDay, toDay: firstDay + params.horizonDays, types, propTypes: [RESPONSE_TRIGGER, NPS_TRIGGER] });
@@ -117,7 +125,7 @@ export function companionMetrics(db: Db, params: CohortParams): CompanionAnswer 
   const signals = new Map<number | string, AccountSignals>();
   for (const m of members) {
     const s: AccountSignals = { responseHoursSum: 0, responseHoursCount: 0, nps: emptyNps(), referrals: 0 };
-    reader.read(Number(m.id), noContacts, {
+    await reader.read(Number(m.id), noContacts, {
       contact() {},
       feature() {},
       type(_t, type, n, stats) {
@@ -132,7 +140,7 @@ export function companionMetrics(db: Db, params: CohortParams): CompanionAnswer 
     signals.set(m.id, s);
   }
   return {
-    rows: companionByBand(members, signals, { asOf, horizonDays: params.horizonDays, bands: liveBands(db), referralsMeasured: referralTriggers.length > 0 }),
+    rows: companionByBand(members, signals, { asOf, horizonDays: params.horizonDays, bands, referralsMeasured: referralTriggers.length > 0 }),
     referralTriggers,
   };
 }
@@ -148,8 +156,8 @@ export interface CohortPageData {
  * they were computed for. The companion metrics come in a request of their own: they read the
  * daily aggregates of the whole horizon and take seconds on large portfolios.
  */
-export function cohortPage(db: Db, query: CohortQuery): CohortPageData {
-  const defaults = cohortDefaults(db);
-  const params = resolveCohortParams(db, query, defaults);
-  return { params, defaults, cohorts: cohortAnalysis(db, params) };
+export async function cohortPage(db: Store, query: CohortQuery): Promise<CohortPageData> {
+  const defaults = await cohortDefaults(db);
+  const params = await resolveCohortParams(db, query, defaults);
+  return { params, defaults, cohorts: await cohortAnalysis(db, params) };
 }

@@ -1,4 +1,4 @@
-import type { Db } from '@/db/open';
+import type { Store } from '@/lib/server/store';
 import type { SkippedRow } from '../commands/import-runs';
 
 export interface ImportRunRow {
@@ -28,12 +28,12 @@ function toRow(r: RunDbRow): ImportRunRow {
 
 const SELECT = 'SELECT r.*, u.email AS created_by FROM import_runs r LEFT JOIN users u ON u.pk = r.created_by_user_pk';
 
-export function listImportRuns(db: Db, limit = 20): ImportRunRow[] {
-  return (db.$client.prepare(`${SELECT} ORDER BY r.started_at DESC, r.pk DESC LIMIT ?`).all(limit) as RunDbRow[]).map(toRow);
+export async function listImportRuns(db: Store, limit = 20): Promise<ImportRunRow[]> {
+  return (await db.all<RunDbRow>(`${SELECT} ORDER BY r.started_at DESC, r.pk DESC LIMIT ?`, [limit])).map(toRow);
 }
 
-export function getImportRun(db: Db, pk: number): (ImportRunRow & { skipped: SkippedRow[]; truncated: boolean }) | null {
-  const r = db.$client.prepare(`${SELECT} WHERE r.pk = ?`).get(pk) as RunDbRow | undefined;
+export async function getImportRun(db: Store, pk: number): Promise<(ImportRunRow & { skipped: SkippedRow[]; truncated: boolean }) | null> {
+  const r = await db.get<RunDbRow>(`${SELECT} WHERE r.pk = ?`, [pk]);
   if (!r) return null;
   const report = r.report ? (JSON.parse(r.report) as { skipped?: SkippedRow[]; truncated?: boolean }) : {};
   return { ...toRow(r), skipped: report.skipped ?? [], truncated: report.truncated ?? false };

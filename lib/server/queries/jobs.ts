@@ -2,7 +2,7 @@
  * Background jobs as the API shows them (`GET /api/v1/jobs/{id}`): publish jobs from the `jobs`
  * table (ids "12"), CSV and bulk imports from `import_runs` (ids "import-3"), in one shape.
  */
-import type { Db } from '@/db/open';
+import type { Store } from '@/lib/server/store';
 
 export const PUBLISH_JOB_KIND = 'model.publish';
 
@@ -29,10 +29,10 @@ interface JobRow { pk: number; kind: string; status: 'running' | 'done' | 'faile
 interface RunRow { pk: number; kind: string; status: 'running' | 'done' | 'failed'; total_rows: number; written_rows: number; skipped_rows: number; report: string | null; started_at: number; finished_at: number | null }
 
 /** A job by its public id; null when there is none. */
-export function getJobView(db: Db, id: string): JobView | null {
+export async function getJobView(db: Store, id: string): Promise<JobView | null> {
   const importRun = /^import-([1-9]\d{0,15})$/.exec(id);
   if (importRun) {
-    const r = db.$client.prepare('SELECT * FROM import_runs WHERE pk = ?').get(Number(importRun[1])) as RunRow | undefined;
+    const r = await db.get<RunRow>('SELECT * FROM import_runs WHERE pk = ?', [Number(importRun[1])]);
     if (!r) return null;
     const message = r.report ? ((JSON.parse(r.report) as { message?: string | null }).message ?? null) : null;
     const handled = r.written_rows + r.skipped_rows;
@@ -44,7 +44,7 @@ export function getJobView(db: Db, id: string): JobView | null {
     };
   }
   if (!/^[1-9]\d{0,15}$/.test(id)) return null;
-  const j = db.$client.prepare('SELECT * FROM jobs WHERE pk = ?').get(Number(id)) as JobRow | undefined;
+  const j = await db.get<JobRow>('SELECT * FROM jobs WHERE pk = ?', [Number(id)]);
   if (!j) return null;
   return {
     id, kind: j.kind, state: j.status, progress: j.progress,
@@ -54,9 +54,10 @@ export function getJobView(db: Db, id: string): JobView | null {
 }
 
 /** The publish running now, if any: while it runs, accounts it has not reached keep the previous version's scores. */
-export function runningPublish(db: Db): { id: string; version: number; done: number; total: number } | null {
-  const r = db.$client
-    .prepare("SELECT pk, model_version, done_items, total_items FROM jobs WHERE kind = ? AND status = 'running' ORDER BY pk DESC LIMIT 1")
-    .get(PUBLISH_JOB_KIND) as { pk: number; model_version: number | null; done_items: number; total_items: number } | undefined;
+export async function runningPublish(db: Store): Promise<{ id: string; version: number; done: number; total: number } | null> {
+  const r = await db.get<{ pk: number; model_version: number | null; done_items: number; total_items: number }>(
+    "SELECT pk, model_version, done_items, total_items FROM jobs WHERE kind = ? AND status = 'running' ORDER BY pk DESC LIMIT 1",
+    [PUBLISH_JOB_KIND],
+  );
   return r && r.model_version !== null ? { id: String(r.pk), version: r.model_version, done: r.done_items, total: r.total_items } : null;
 }

@@ -1,7 +1,7 @@
 /** The version list of the model editor and the audit log: each version with what it changed. */
-import type { DbLike } from '@/db/open';
 import { describeChange, diffModels } from '@/lib/model/diff';
-import { getModelVersion, listModelVersions } from './model';
+import type { Store } from '@/lib/server/store';
+import { listModelVersionsWithModels } from './model';
 
 export interface VersionEntry {
   version: number;
@@ -13,11 +13,11 @@ export interface VersionEntry {
   changes: string[];
 }
 
-export function versionHistory(db: DbLike): VersionEntry[] {
-  const rows = listModelVersions(db);
+export async function versionHistory(db: Store): Promise<VersionEntry[]> {
+  const rows = await listModelVersionsWithModels(db);
   return rows.map((row, i) => {
-    const before = rows[i + 1] ? getModelVersion(db, rows[i + 1]!.version)?.model : undefined;
-    const after = getModelVersion(db, row.version)?.model;
+    const before = rows[i + 1]?.model;
+    const after = row.model;
     return {
       version: row.version,
       author: row.author,

@@ -1,37 +1,45 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '@/db/open';
-import { createTempDb } from '@/lib/testing/temp-db';
+import { expect, it } from 'vitest';
+import { openStore } from '@/lib/server/store';
+import { describeEngines } from '@/lib/testing/engines';
 import { ReadCache } from './read-cache';
 
-let db: Db;
-let file: string;
-let cleanup: () => void;
-beforeEach(() => {
-  ({ db, file, cleanup } = createTempDb());
-  db.$client.exec('CREATE TABLE t (x INTEGER)');
-});
-afterEach(() => cleanup());
+describeEngines('ReadCache', (t) => {
+  const count = async () => (await t.store.value<number>('SELECT count(*) FROM t'))!;
 
-describe('ReadCache', () => {
-  const count = () => db.$client.prepare('SELECT count(*) FROM t').pluck().get() as number;
-
-  it('answers from the cache until a write on this connection or another, or the time limit', () => {
+  it('answers from the cache until a write on this store or another, or the time limit', async () => {
+    await t.store.run('CREATE TABLE t (x INTEGER)');
     const cache = new ReadCache<number>(1_000);
     let computed = 0;
-    const read = (now = 0) => cache.get(db, 'k', () => (computed++, count()), now);
-    expect(read()).toBe(0);
-    expect(read(10)).toBe(0);
+    const read = (now = 0) => cache.get(t.store, 'k', () => (computed++, count()), now);
+    expect(await read()).toBe(0);
+    expect(await read(10)).toBe(0);
     expect(computed).toBe(1);
-    db.$client.prepare('INSERT INTO t VALUES (1)').run();
-    expect(read(20)).toBe(1);
+    await t.store.run('INSERT INTO t VALUES (1)');
+    expect(await read(20)).toBe(1);
     expect(computed).toBe(2);
-    const other = openDatabase(file);
-    other.$client.prepare('INSERT INTO t VALUES (2)').run();
-    other.$client.close();
-    expect(read(30)).toBe(2);
-    expect(read(40)).toBe(2);
+    // Another store on the same database: another process, as far as the cache can tell.
+    const other = await openStore(t.url);
+    try {
+      await other.run('INSERT INTO t VALUES (2)');
+    } finally {
+      await other.close();
+    }
+    expect(await read(30)).toBe(2);
+    expect(await read(40)).toBe(2);
     expect(computed).toBe(3);
-    expect(read(2_000)).toBe(2);
+    expect(await read(2_000)).toBe(2);
     expect(computed).toBe(4);
+  });
+
+  it('does not answer a transaction that has written from the cache', async () => {
+    await t.store.run('CREATE TABLE t (x INTEGER)');
+    const cache = new ReadCache<number>(1_000);
+    expect(await cache.get(t.store, 'k', count, 0)).toBe(0);
+    await t.store.tx(async (tx) => {
+      expect(await cache.get(tx, 'k', count, 10)).toBe(0);
+      await tx.run('INSERT INTO t VALUES (1)');
+      expect(await cache.get(tx, 'k', count, 20)).toBe(1);
+    });
+    expect(await cache.get(t.store, 'k', count, 30)).toBe(1);
   });
 });

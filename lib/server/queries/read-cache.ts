@@ -1,30 +1,46 @@
 /**
  * A small cache for read answers that cost a scan (band counts), valid until the database
- * changes: the stamp is this connection's count of changed rows plus SQLite's data version
- * (which moves when another connection commits, e.g. a command-line rescore). Any write anywhere
- * invalidates every entry, so answers are never staler than the last commit; entries also expire
- * after `ttlMs` for what changes with the clock alone (an override expiring).
+ * changes. Any write anywhere invalidates every entry, so answers are never staler than the last
+ * commit, whichever process made it; entries also expire after `ttlMs` for what changes with the
+ * clock alone (an override expiring). The stamp costs one small query per read:
+ *   - SQLite: this connection's count of changed rows plus the file's data version (which moves
+ *     when another connection commits, e.g. a command-line rescore).
+ *   - PostgreSQL: the server's current snapshot (`pg_current_snapshot()`), which changes whenever
+ *     any transaction that wrote completes, in any process or session (transactions that only read
+ *     leave it alone; a write in another database of the same server only costs a recomputation).
+ *     A transaction that has written itself does not use the cache: the snapshot does not move
+ *     with its own uncommitted writes.
  */
-import type { Db } from '@/db/open';
+import type { Store } from '@/lib/server/store';
 
-export function dataStamp(db: Db): string {
-  const row = db.$client.prepare('SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version').get() as { changes: number; version: number };
-  return `${row.changes}:${row.version}`;
+/** What must be unchanged for an entry to hold; null: answer without the cache. */
+export type Stamp = (db: Store) => Promise<string | null>;
+
+export async function dataStamp(db: Store): Promise<string | null> {
+  if (db.engine === 'sqlite') {
+    const row = (await db.get<{ changes: number; version: number }>('SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version'))!;
+    return `${row.changes}:${row.version}`;
+  }
+  const row = (await db.get<{ snapshot: string; writing: number }>(
+    'SELECT CAST(pg_current_snapshot() AS text) AS snapshot, CASE WHEN pg_current_xact_id_if_assigned() IS NULL THEN 0 ELSE 1 END AS writing',
+  ))!;
+  return row.writing === 1 ? null : row.snapshot;
 }
 
 export class ReadCache<T> {
-  private readonly perDb = new WeakMap<Db, Map<string, { stamp: string; at: number; value: T }>>();
+  private readonly perDb = new WeakMap<Store, Map<string, { stamp: string; at: number; value: T }>>();
 
   /** `stamp`: what must be unchanged for an entry to hold (default: any commit invalidates) */
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 200, private readonly stamp: (db: Db) => string = dataStamp) {}
+  constructor(private readonly ttlMs: number, private readonly maxEntries = 200, private readonly stamp: Stamp = dataStamp) {}
 
-  get(db: Db, key: string, compute: () => T, now = Date.now()): T {
+  async get(db: Store, key: string, compute: () => Promise<T>, now = Date.now()): Promise<T> {
+    const stamp = await this.stamp(db);
+    if (stamp === null) return compute();
     let entries = this.perDb.get(db);
     if (!entries) this.perDb.set(db, (entries = new Map()));
-    const stamp = this.stamp(db);
     const hit = entries.get(key);
     if (hit && hit.stamp === stamp && now - hit.at < this.ttlMs) return hit.value;
-    const value = compute();
+    const value = await compute();
     entries.delete(key);
     if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);
     entries.set(key, { stamp, at: now, value });

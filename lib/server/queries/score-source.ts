@@ -8,13 +8,13 @@
  * target are not kept per day, so an as-of list leaves them empty (the account page computes them
  * exactly for any instant from the raw events).
  */
-import type { Db } from '@/db/open';
+import type { Engine, Store } from '@/lib/server/store';
 import { DAY_MS } from '../commands/aggregates';
 
 export interface ScoreSource {
   /** the FROM clause: accounts `a`, the score row `s`, the override in force `o` */
   from: string;
-  params: unknown[];
+  params: (number | string)[];
   /** the day of the history read, or null for the current scores */
   asOfDay: number | null;
   /** the instant the list stands at: overrides, churn and lifecycle stages are judged then */
@@ -52,14 +52,16 @@ export function liveSource(now = Date.now()): ScoreSource {
  * also join the snapshot one window earlier for the score change, when it sorts the list (for the
  * page shown it is read afterwards, `pageDimensions`).
  */
-export function historySource(day: number, windowDays: number, previous = true): ScoreSource {
+export function historySource(engine: Engine, day: number, windowDays: number, previous = true): ScoreSource {
   const at = (day + 1) * DAY_MS;
+  // One day of every account lies together in the (day, account, band, score) index, so reading
+  // it from there touches a few pages; the primary key would visit a page per account (plus
+  // the row). The dimensions are read afterwards for the page shown only (`pageDimensions`).
+  // SQLite is told so; PostgreSQL's planner picks the index (an index-only scan) by itself.
+  const indexed = engine === 'sqlite' ? ` INDEXED BY ${DAY_INDEX}` : '';
   return {
-    // One day of every account lies together in the (day, account, band, score) index, so reading
-    // it from there touches a few pages; the primary key would visit a page per account (plus
-    // the row). The dimensions are read afterwards for the page shown only (`pageDimensions`).
-    from: `accounts a LEFT JOIN score_snapshots s INDEXED BY ${DAY_INDEX} ON s.account_pk = a.pk AND s.day = ?
-      ${previous ? `LEFT JOIN score_snapshots p INDEXED BY ${DAY_INDEX} ON p.account_pk = a.pk AND p.day = ?` : ''}
+    from: `accounts a LEFT JOIN score_snapshots s${indexed} ON s.account_pk = a.pk AND s.day = ?
+      ${previous ? `LEFT JOIN score_snapshots p${indexed} ON p.account_pk = a.pk AND p.day = ?` : ''}
       LEFT JOIN ${OVERRIDE_AT}`,
     params: previous ? [day, day - windowDays, at, at, at] : [day, at, at, at],
     asOfDay: day,
@@ -90,16 +92,15 @@ export interface PageDetail {
  * The dimensions of a page of accounts on one day of the history, whether each score was partial
  * (a dimension without data is stored as null), and with `previousDay` the score change since then.
  */
-export function pageDimensions(db: Db, day: number, pks: number[], previousDay: number | null = null): Map<number, PageDetail> {
+export async function pageDimensions(db: Store, day: number, pks: number[], previousDay: number | null = null): Promise<Map<number, PageDetail>> {
   const out = new Map<number, PageDetail>();
   if (!pks.length) return out;
-  const rows = db.$client
-    .prepare(
-      `SELECT s.account_pk AS pk, s.score, s.dimensions, ${previousDay === null ? 'NULL' : 'p.score'} AS previous
-       FROM score_snapshots s ${previousDay === null ? '' : 'LEFT JOIN score_snapshots p ON p.account_pk = s.account_pk AND p.day = ?'}
-       WHERE s.day = ? AND s.account_pk IN (SELECT value FROM json_each(?))`,
-    )
-    .all(...(previousDay === null ? [] : [previousDay]), day, JSON.stringify(pks)) as { pk: number; score: number | null; dimensions: string | null; previous: number | null }[];
+  const rows = await db.all<{ pk: number; score: number | null; dimensions: string | null; previous: number | null }>(
+    `SELECT s.account_pk AS pk, s.score, s.dimensions, ${previousDay === null ? 'NULL' : 'p.score'} AS previous
+     FROM score_snapshots s ${previousDay === null ? '' : 'LEFT JOIN score_snapshots p ON p.account_pk = s.account_pk AND p.day = ?'}
+     WHERE s.day = ? AND ${db.dialect.inJsonArray('s.account_pk', 'int')}`,
+    [...(previousDay === null ? [] : [previousDay]), day, JSON.stringify(pks)],
+  );
   for (const r of rows) {
     const dimensions = r.dimensions ? (JSON.parse(r.dimensions) as Record<string, number | null>) : {};
     const detail: PageDetail = { dimensions, partial: r.score !== null && Object.values(dimensions).some((v) => v === null) };

@@ -5,7 +5,6 @@
  * Rows are read by `AggregateReader`; property statistics are parsed only for the types the
  * caller says it reads.
  */
-import type { Db } from '@/db/open';
 import type {
   AccountActivity,
   AccountProfile,
@@ -21,6 +20,7 @@ import type {
   TypeBucket,
 } from '@/lib/scoring';
 import { DAY_MS, WindowedActivityBuilder } from '@/lib/scoring';
+import type { Store } from '@/lib/server/store';
 import { AggregateReader, type AggregateSink } from './aggregate-reader';
 
 export interface AccountInputs {
@@ -46,18 +46,19 @@ export interface ScoringInputsOptions {
   types?: readonly string[];
 }
 
-type AccountRow = [pk: number, id: string, tier: Tier | null, stage: LifecycleStage | null, startedAt: number | null, firstAt: number | null];
-type ContactRow = [pk: number, id: string, accountPk: number, role: ContactRole | null, department: string | null];
+type AccountRow = { pk: number; id: string; tier: Tier | null; stage: LifecycleStage | null; startedAt: number | null; firstAt: number | null };
+type ContactRow = { pk: number; id: string; accountPk: number; role: ContactRole | null; department: string | null };
 
-export function loadCatalogue(db: Db): FeatureInfo[] {
-  return db.$client.prepare('SELECT key, tier FROM features WHERE retired_at IS NULL ORDER BY key').all() as { key: string; tier: FeatureTier }[];
+export async function loadCatalogue(db: Store): Promise<FeatureInfo[]> {
+  return db.all<{ key: string; tier: FeatureTier }>('SELECT key, tier FROM features WHERE retired_at IS NULL ORDER BY key');
 }
 
+/** Accounts whose profiles are read per query. */
 const IN_CHUNK = 500;
 
 const ACCOUNT_SQL =
-  'SELECT a.pk, a.id, a.tier, a.lifecycle_stage, a.started_at, act.first_at FROM accounts a LEFT JOIN account_activity act ON act.account_pk = a.pk';
-const CONTACT_SQL = 'SELECT pk, id, account_pk, role, department FROM contacts';
+  'SELECT a.pk, a.id, a.tier, a.lifecycle_stage AS stage, a.started_at AS startedAt, act.first_at AS firstAt FROM accounts a LEFT JOIN account_activity act ON act.account_pk = a.pk';
+const CONTACT_SQL = 'SELECT pk, id, account_pk AS accountPk, role, department FROM contacts';
 
 interface Profiles {
   /** in the order asked for (by pk when every account is asked for) */
@@ -66,26 +67,25 @@ interface Profiles {
   contactIds: Map<number, string>;
 }
 
-function loadProfiles(db: Db, accountPks: readonly number[] | undefined): Profiles {
-  const c = db.$client;
+async function loadProfiles(db: Store, accountPks: readonly number[] | undefined): Promise<Profiles> {
   const byPk = new Map<number, Profiles['accounts'][number]>();
   const contactIds = new Map<number, string>();
-  const addAccount = ([pk, id, tier, lifecycleStage, startedAt, firstAt]: AccountRow) =>
-    byPk.set(pk, { pk, profile: { id, tier, lifecycleStage, startedAt }, contacts: [], firstAt });
-  const addContact = ([pk, id, accountPk, role, department]: ContactRow) => {
+  const addAccount = ({ pk, id, tier, stage, startedAt, firstAt }: AccountRow) =>
+    byPk.set(pk, { pk, profile: { id, tier, lifecycleStage: stage, startedAt }, contacts: [], firstAt });
+  const addContact = ({ pk, id, accountPk, role, department }: ContactRow) => {
     contactIds.set(pk, id);
     byPk.get(accountPk)?.contacts.push({ id, role, department });
   };
   if (accountPks) {
     for (let i = 0; i < accountPks.length; i += IN_CHUNK) {
-      const part = accountPks.slice(i, i + IN_CHUNK);
-      const marks = part.map(() => '?').join(',');
-      for (const r of c.prepare(`${ACCOUNT_SQL} WHERE a.pk IN (${marks})`).raw().all(...part) as AccountRow[]) addAccount(r);
-      for (const r of c.prepare(`${CONTACT_SQL} WHERE account_pk IN (${marks})`).raw().all(...part) as ContactRow[]) addContact(r);
+      const part = JSON.stringify(accountPks.slice(i, i + IN_CHUNK));
+      // Accounts first: their contacts are added to them, in pk order.
+      for (const r of await db.all<AccountRow>(`${ACCOUNT_SQL} WHERE ${db.dialect.inJsonArray('a.pk', 'int')}`, [part])) addAccount(r);
+      for (const r of await db.all<ContactRow>(`${CONTACT_SQL} WHERE ${db.dialect.inJsonArray('account_pk', 'int')} ORDER BY pk`, [part])) addContact(r);
     }
   } else {
-    for (const r of c.prepare(`${ACCOUNT_SQL} ORDER BY a.pk`).raw().all() as AccountRow[]) addAccount(r);
-    for (const r of c.prepare(CONTACT_SQL).raw().all() as ContactRow[]) addContact(r);
+    for (const r of await db.all<AccountRow>(`${ACCOUNT_SQL} ORDER BY a.pk`)) addAccount(r);
+    for (const r of await db.all<ContactRow>(`${CONTACT_SQL} ORDER BY pk`)) addContact(r);
   }
   const accounts: Profiles['accounts'] = [];
   for (const pk of accountPks ?? byPk.keys()) {
@@ -119,37 +119,37 @@ class DayBuckets implements AccountActivity, AggregateSink {
  * Inputs for the given accounts (all accounts when `accountPks` is omitted) with the activity of
  * days `[fromDay, toDay)`, one bucket per day. Buckets come back sorted by time, as the engine expects.
  */
-export function loadScoringInputs(db: Db, options: ScoringInputsOptions): Map<number, AccountInputs> {
-  const { accounts, contactIds } = loadProfiles(db, options.accountPks);
+export async function loadScoringInputs(db: Store, options: ScoringInputsOptions): Promise<Map<number, AccountInputs>> {
+  const { accounts, contactIds } = await loadProfiles(db, options.accountPks);
   const reader = new AggregateReader(db, options);
   const out = new Map<number, AccountInputs>();
   for (const a of accounts) {
     const activity = new DayBuckets(a.firstAt);
-    reader.read(a.pk, contactIds, activity);
+    await reader.read(a.pk, contactIds, activity);
     out.set(a.pk, { pk: a.pk, profile: a.profile, contacts: a.contacts, activity });
   }
   return out;
 }
 
 /**
- * Inputs for scoring as of one instant (bulk rescoring), one account at a time: profiles and
- * contacts are read once up front, each account's activity when its turn comes, summarised per
- * window (`WindowedActivityBuilder`, which scores exactly like the day buckets at that instant).
+ * Inputs for scoring as of one instant (bulk rescoring, previews), in the order asked for:
+ * profiles and contacts are read first, then each account's activity, summarised per window as it
+ * is read (`WindowedActivityBuilder`, which scores exactly like the day buckets at that instant),
+ * so only the summaries are kept.
  */
-export function inputsAsOf(
-  db: Db,
+export async function inputsAsOf(
+  db: Store,
   options: { accountPks?: readonly number[]; asOf: number; windowDays: number; propTypes?: readonly string[]; types?: readonly string[] },
-): { total: number; inputs: Generator<AccountInputs> } {
+): Promise<{ total: number; inputs: AccountInputs[] }> {
   const { asOf, windowDays } = options;
   const toDay = Math.ceil(asOf / DAY_MS);
-  const { accounts, contactIds } = loadProfiles(db, options.accountPks);
+  const { accounts, contactIds } = await loadProfiles(db, options.accountPks);
   const reader = new AggregateReader(db, { fromDay: toDay - 2 * windowDays - 1, toDay, propTypes: options.propTypes, types: options.types });
-  function* inputs(): Generator<AccountInputs> {
-    for (const a of accounts) {
-      const builder = new WindowedActivityBuilder(asOf, windowDays);
-      reader.read(a.pk, contactIds, builder);
-      yield { pk: a.pk, profile: a.profile, contacts: a.contacts, activity: builder.build(a.firstAt) };
-    }
+  const inputs: AccountInputs[] = [];
+  for (const a of accounts) {
+    const builder = new WindowedActivityBuilder(asOf, windowDays);
+    await reader.read(a.pk, contactIds, builder);
+    inputs.push({ pk: a.pk, profile: a.profile, contacts: a.contacts, activity: builder.build(a.firstAt) });
   }
-  return { total: accounts.length, inputs: inputs() };
+  return { total: accounts.length, inputs };
 }

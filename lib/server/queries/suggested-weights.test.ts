@@ -1,8 +1,8 @@
-/** Suggested weights from snapshots and outcomes written straight into a real SQLite file. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '@/db/open';
+/** Suggested weights from snapshots and outcomes written straight into a real database. */
+import { beforeEach, expect, it } from 'vitest';
+import type { SqlParam, Store } from '@/lib/server/store';
+import { describeEngines } from '@/lib/testing/engines';
 import { mulberry32 } from '@/lib/testing/random';
-import { createTempDb } from '@/lib/testing/temp-db';
 import { AppError } from '../errors';
 import { prepareDatabase } from '../commands/catalogue';
 import { suggestWeights } from './suggested-weights';
@@ -12,39 +12,44 @@ const NOW = Date.UTC(2026, 5, 1);
 const TODAY = Math.floor(NOW / DAY);
 const HISTORY_DAYS = 420;
 
-let db: Db;
-let cleanup: () => void;
+const CHUNK = 1000;
 
 /** Accounts whose churn depends on the quality dimension only; frequency is noise. */
-function seed(accounts: number, historyDays: number) {
+async function seed(db: Store, accounts: number, historyDays: number) {
   const rnd = mulberry32(5);
-  const c = db.$client;
-  const account = c.prepare('INSERT INTO accounts (id, name, started_at) VALUES (?, ?, ?)');
-  const snapshot = c.prepare('INSERT INTO score_snapshots (account_pk, day, model_version, score, band, dimensions) VALUES (?, ?, 1, ?, ?, ?)');
-  const outcome = c.prepare("INSERT INTO outcomes (account_pk, type, occurred_at) VALUES (?, 'churned', ?)");
-  db.transaction(() => {
+  const snapshots: SqlParam[][] = [];
+  const outcomes: SqlParam[][] = [];
+  await db.tx(async (tx) => {
     for (let i = 0; i < accounts; i++) {
-      const pk = Number(account.run(`A${i}`, `Account ${i}`, (TODAY - historyDays - 10) * DAY).lastInsertRowid);
+      const pk = (await tx.value<number>('INSERT INTO accounts (id, name, started_at) VALUES (?, ?, ?) RETURNING pk', [`A${i}`, `Account ${i}`, (TODAY - historyDays - 10) * DAY]))!;
       const quality = rnd() * 100;
       const dims = JSON.stringify({ frequency: rnd() * 100, quality, breadth: 50, product: 50 });
       const risk = 1 / (1 + Math.exp(-(2 - 0.08 * quality)));
       const churnDay = rnd() < risk ? TODAY - historyDays + Math.floor(rnd() * historyDays) : null;
-      for (let day = TODAY - historyDays; day < (churnDay ?? TODAY); day++) snapshot.run(pk, day, 50, 'orange', dims);
-      if (churnDay !== null) outcome.run(pk, churnDay * DAY);
+      for (let day = TODAY - historyDays; day < (churnDay ?? TODAY); day++) snapshots.push([pk, day, 50, 'orange', dims]);
+      if (churnDay !== null) outcomes.push([pk, churnDay * DAY]);
+    }
+    // Many rows per statement: the history is a few hundred thousand snapshots.
+    for (let i = 0; i < snapshots.length; i += CHUNK) {
+      const rows = snapshots.slice(i, i + CHUNK);
+      await tx.run(`INSERT INTO score_snapshots (account_pk, day, model_version, score, band, dimensions) VALUES ${rows.map(() => '(?, ?, 1, ?, ?, ?)').join(', ')}`, rows.flat());
+    }
+    for (let i = 0; i < outcomes.length; i += CHUNK) {
+      const rows = outcomes.slice(i, i + CHUNK);
+      await tx.run(`INSERT INTO outcomes (account_pk, type, occurred_at) VALUES ${rows.map(() => "(?, 'churned', ?)").join(', ')}`, rows.flat());
     }
   });
 }
 
-beforeEach(() => {
-  ({ db, cleanup } = createTempDb());
-  prepareDatabase(db);
-});
-afterEach(() => cleanup());
+describeEngines('suggestWeights', (t) => {
+  beforeEach(async () => {
+    await prepareDatabase(t.store);
+  });
 
-describe('suggestWeights', () => {
-  it('puts the weight on the dimension that predicts churn in the earlier half', () => {
-    seed(400, HISTORY_DAYS);
-    const s = suggestWeights(db, { now: NOW });
+  it('puts the weight on the dimension that predicts churn in the earlier half', async () => {
+    const db = t.store;
+    await seed(db, 400, HISTORY_DAYS);
+    const s = await suggestWeights(db, { now: NOW });
     const weight = (key: string) => s.weights.find((w) => w.key === key)!.suggested;
     expect(s.weights.reduce((a, w) => a + w.suggested, 0)).toBe(100);
     expect(weight('quality')).toBeGreaterThan(70);
@@ -56,23 +61,26 @@ describe('suggestWeights', () => {
     expect(lastTraining).toBeLessThanOrEqual(Date.parse(s.heldOut.asOf));
   });
 
-  it('shortens the horizon for a short history and refuses when there is too little', () => {
-    seed(200, 200);
-    expect(suggestWeights(db, { now: NOW }).training.horizonDays).toBeLessThan(90);
-    db.$client.prepare('DELETE FROM score_snapshots WHERE day < ?').run(TODAY - 60);
-    expect(() => suggestWeights(db, { now: NOW })).toThrow(AppError);
+  it('shortens the horizon for a short history and refuses when there is too little', async () => {
+    const db = t.store;
+    await seed(db, 200, 200);
+    expect((await suggestWeights(db, { now: NOW })).training.horizonDays).toBeLessThan(90);
+    await db.run('DELETE FROM score_snapshots WHERE day < ?', [TODAY - 60]);
+    await expect(suggestWeights(db, { now: NOW })).rejects.toThrow(AppError);
   });
 
-  it('learns from the history up to the last outcome, not from the empty days after it', () => {
-    seed(400, HISTORY_DAYS);
+  it('learns from the history up to the last outcome, not from the empty days after it', async () => {
+    const db = t.store;
+    await seed(db, 400, HISTORY_DAYS);
     // Two more years of daily snapshots with nothing happening (data that ended long ago).
-    const c = db.$client;
-    const idle = c.prepare("INSERT INTO score_snapshots (account_pk, day, model_version, score, band, dimensions) SELECT account_pk, ?, 1, 0, 'red', '{}' FROM score_snapshots WHERE day = ?");
-    db.transaction(() => {
-      for (let day = TODAY; day < TODAY + 730; day++) idle.run(day, TODAY - 1);
-    });
-    const lastOutcome = c.prepare('SELECT max(occurred_at) FROM outcomes').pluck().get() as number;
-    const s = suggestWeights(db, { now: NOW + 730 * DAY });
+    await db.run(
+      `WITH RECURSIVE idle(day) AS (SELECT CAST(? AS bigint) UNION ALL SELECT day + 1 FROM idle WHERE day + 1 < ?)
+       INSERT INTO score_snapshots (account_pk, day, model_version, score, band, dimensions)
+       SELECT s.account_pk, idle.day, 1, 0, 'red', '{}' FROM score_snapshots s, idle WHERE s.day = ?`,
+      [TODAY, TODAY + 730, TODAY - 1],
+    );
+    const lastOutcome = (await db.value<number>('SELECT max(occurred_at) FROM outcomes'))!;
+    const s = await suggestWeights(db, { now: NOW + 730 * DAY });
     expect(Date.parse(s.heldOut.asOf)).toBeLessThan(lastOutcome);
     expect(s.weights.find((w) => w.key === 'quality')!.suggested).toBeGreaterThan(70);
   });

@@ -4,10 +4,10 @@
  * judged on the later half, which the fit never saw: the held-out AUC of the suggestion beside
  * the live model's. A suggestion is only ever loaded as a draft.
  */
-import type { Db } from '@/db/open';
 import { selectCohort } from '@/lib/analytics/cohort';
 import { fitWeights, type FitSample } from '@/lib/analytics/fit-weights';
 import { DAY_MS, validateModel, type Model } from '@/lib/scoring';
+import type { Store } from '@/lib/server/store';
 import { AppError } from '../errors';
 import { ensureLiveModel } from '../commands/model';
 import { loadCohortAccounts } from './cohorts';
@@ -34,12 +34,15 @@ const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10
  * churned at it) that had dimension scores the day before: those scores, and whether it churned
  * within the horizon. `include` narrows the cohort (e.g. to the accounts of one start period).
  */
-export function trainingSamples(db: Db, live: Model, asOf: number, horizonDays: number, include?: (accountPk: number) => boolean): FitSample[] {
+export async function trainingSamples(db: Store, live: Model, asOf: number, horizonDays: number, include?: (accountPk: number) => boolean): Promise<FitSample[]> {
   const keys = live.dimensions.map((d) => d.key);
-  const rows = db.$client.prepare('SELECT account_pk, dimensions FROM score_snapshots WHERE day = ? AND dimensions IS NOT NULL').raw().all(Math.floor(asOf / DAY_MS) - 1) as [number, string][];
-  const dims = new Map(rows.map(([pk, json]) => [pk, JSON.parse(json) as Record<string, number | null>]));
+  const [rows, cohort] = await Promise.all([
+    db.all<{ account_pk: number; dimensions: string }>('SELECT account_pk, dimensions FROM score_snapshots WHERE day = ? AND dimensions IS NOT NULL', [Math.floor(asOf / DAY_MS) - 1]),
+    loadCohortAccounts(db, asOf, horizonDays),
+  ]);
+  const dims = new Map(rows.map((r) => [r.account_pk, JSON.parse(r.dimensions) as Record<string, number | null>]));
   const samples: FitSample[] = [];
-  for (const m of selectCohort(loadCohortAccounts(db, asOf, horizonDays), asOf, horizonDays).members) {
+  for (const m of selectCohort(cohort, asOf, horizonDays).members) {
     const pk = m.id as number;
     const d = dims.get(pk);
     if (d && (include === undefined || include(pk))) samples.push({ x: keys.map((k) => d[k] ?? null), churned: m.churnedAt !== null });
@@ -60,16 +63,17 @@ export function withWeights(live: Model, weights: readonly number[]): { model: M
   };
 }
 
-export function suggestWeights(db: Db, options: { horizonDays?: number; now?: number } = {}): SuggestedWeights {
-  const live = ensureLiveModel(db).model;
-  const c = db.$client;
-  const range = c.prepare('SELECT min(day) AS first, max(day) AS last FROM score_snapshots').get() as { first: number | null; last: number | null };
+export async function suggestWeights(db: Store, options: { horizonDays?: number; now?: number } = {}): Promise<SuggestedWeights> {
+  const live = (await ensureLiveModel(db)).model;
+  const range = (await db.get<{ first: number | null; last: number | null }>('SELECT min(day) AS first, max(day) AS last FROM score_snapshots'))!;
   const today = Math.floor((options.now ?? Date.now()) / DAY_MS);
   if (range.first === null || range.last === null) throw new AppError('invalid', 'There is no score history to learn from yet');
   const first = range.first + live.windowDays + 1;
   // Daily snapshots run on to today, but days after the last activity and the last outcome teach
   // nothing (every window is empty, nobody churns): the history that counts ends there.
-  const lastKnown = c.prepare('SELECT max(coalesce((SELECT max(last_at) FROM account_activity), 0), coalesce((SELECT max(occurred_at) FROM outcomes), 0))').pluck().get() as number;
+  const lastKnown = (await db.value<number>(
+    `SELECT ${db.dialect.greatest('coalesce((SELECT max(last_at) FROM account_activity), 0)', 'coalesce((SELECT max(occurred_at) FROM outcomes), 0)')}`,
+  ))!;
   const last = Math.min(range.last + 1, today, lastKnown === 0 ? today : Math.floor(lastKnown / DAY_MS) + 1);
   const mid = Math.floor((first + last) / 2);
   // A shorter history gets a shorter horizon (down to MIN_HORIZON), leaving two weeks of training dates.
@@ -81,7 +85,7 @@ export function suggestWeights(db: Db, options: { horizonDays?: number; now?: nu
   const trainEnd = mid - horizon;
   const step = (trainEnd - first) / Math.max(1, TRAINING_DATES - 1);
   const days = [...new Set(Array.from({ length: TRAINING_DATES }, (_, i) => Math.round(first + i * step)))];
-  const samples = days.flatMap((day) => trainingSamples(db, live, day * DAY_MS, horizon));
+  const samples = (await Promise.all(days.map((day) => trainingSamples(db, live, day * DAY_MS, horizon)))).flat();
   const churned = samples.filter((s) => s.churned).length;
   if (samples.length < MIN_SAMPLES || churned === 0) {
     throw new AppError('invalid', `Too few outcomes to learn from in the earlier half of the history (${samples.length} scored accounts, ${churned} churned)`);
@@ -90,9 +94,9 @@ export function suggestWeights(db: Db, options: { horizonDays?: number; now?: nu
   const { model, droppedOverrideWeights: dropped } = withWeights(live, fit.weights);
   const heldOutDay = last - horizon;
   const asOf = heldOutDay * DAY_MS;
-  const cohort = loadCohortAccounts(db, asOf, horizon);
-  const suggested = validateAt(db, model, asOf, horizon, { cohort });
-  const liveFigures = validateAt(db, live, asOf, horizon, { cohort, scores: snapshotScores(cohort) });
+  const cohort = await loadCohortAccounts(db, asOf, horizon);
+  const suggested = await validateAt(db, model, asOf, horizon, { cohort });
+  const liveFigures = await validateAt(db, live, asOf, horizon, { cohort, scores: snapshotScores(cohort) });
   return {
     model,
     weights: live.dimensions.map((d, i) => ({ key: d.key, label: d.label, live: d.weight, suggested: fit.weights[i]!, coefficient: fit.coefficients[i]! })),

@@ -1,31 +1,26 @@
 /** Date parameters of the trends and preview requests: bad or far-off dates are a 400 naming the field, never a 500. */
 import { NextRequest } from 'next/server';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '@/db/open';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { trendQuerySchema } from '@/lib/analytics/params';
 import { parsePreviewRequest } from '@/lib/model/preview-request';
-import { createTempDb } from '@/lib/testing/temp-db';
+import { describeEngines } from '@/lib/testing/engines';
 import { answer } from '../api';
 import { prepareDatabase } from '../commands/catalogue';
 import { AppError } from '../errors';
 import { portfolioTrends } from './trends';
 
-let db: Db;
-let cleanup: () => void;
-beforeEach(() => {
-  ({ db, cleanup } = createTempDb());
-  prepareDatabase(db);
-});
-afterEach(() => cleanup());
+describeEngines('trend dates', (t) => {
+  beforeEach(async () => {
+    await prepareDatabase(t.store);
+  });
 
-/** What the trends route answers for a query string (the route's own parsing, the shared error handling). */
-async function trendsAnswer(search: string) {
-  const request = new NextRequest(`http://localhost/api/app/trends?${search}`);
-  const res = await answer(request, () => Response.json(portfolioTrends(db, trendQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams)))));
-  return { status: res.status, body: await res.json() };
-}
+  /** What the trends route answers for a query string (the route's own parsing, the shared error handling). */
+  async function trendsAnswer(search: string) {
+    const request = new NextRequest(`http://localhost/api/app/trends?${search}`);
+    const res = await answer(request, async () => Response.json(await portfolioTrends(t.store, trendQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams)))));
+    return { status: res.status, body: await res.json() };
+  }
 
-describe('trend dates', () => {
   it('answers 400 naming "from" for a date before 1970', async () => {
     const { status, body } = await trendsAnswer('from=0001-01-01');
     expect(status).toBe(400);

@@ -3,11 +3,11 @@
  * migration between two days, model-version markers. Only accounts that were customers on a
  * day count for it (started by its end, not churned by then).
  */
-import type { Db } from '@/db/open';
 import type { BandInfo } from '@/lib/bands';
 import { migrationMatrix, sampleDays, trendSeries, type MigrationMatrix, type MigrationPair, type SnapshotCell, type TrendPoint } from '@/lib/analytics/trends';
 import { isoDate } from '@/lib/analytics/cohort';
 import { MAX_TREND_DAYS, type TrendQuery } from '@/lib/analytics/params';
+import type { SqlParam, Store } from '@/lib/server/store';
 import { AppError } from '../errors';
 import { DAY_MS, dayOf } from '../commands/aggregates';
 import { accountWhere, listOwners } from './accounts';
@@ -33,18 +33,19 @@ const toDate = (day: number) => isoDate(day * DAY_MS);
 const toDay = (date: string) => dayOf(Date.parse(`${date}T00:00:00Z`));
 
 /** Tier, owner and (today's) lifecycle stage, as on the accounts page; churned accounts included. */
-function filterSql(query: TrendQuery): { sql: string; params: unknown[] } {
-  const { sql, params } = accountWhere({ tier: query.tier, owner: query.owner, stage: query.stage, includeChurned: true });
+function filterSql(db: Store, query: TrendQuery): { sql: string; params: SqlParam[] } {
+  const { sql, params } = accountWhere(db, { tier: query.tier, owner: query.owner, stage: query.stage, includeChurned: true });
   return { sql: sql ? `AND ${sql.slice('WHERE '.length)}` : '', params };
 }
 
 /** Active at the end of a day: started by then (or, without a start date, scored) and not churned. */
 const ACTIVE = (day: string) => `(a.started_at < (${day} + 1) * ${DAY_MS} OR a.started_at IS NULL) AND (a.churned_at IS NULL OR a.churned_at >= (${day} + 1) * ${DAY_MS})`;
 
-export function portfolioTrends(db: Db, query: TrendQuery): TrendsAnswer {
-  const c = db.$client;
-  const range = c.prepare('SELECT min(day) AS first, max(day) AS last FROM score_snapshots').get() as { first: number | null; last: number | null };
-  const bands = liveBands(db);
+export async function portfolioTrends(db: Store, query: TrendQuery): Promise<TrendsAnswer> {
+  const [range, bands] = await Promise.all([
+    db.get<{ first: number | null; last: number | null }>('SELECT min(day) AS first, max(day) AS last FROM score_snapshots').then((r) => r!),
+    liveBands(db),
+  ]);
   const lastDay = range.last ?? dayOf(Date.now());
   const firstDay = range.first ?? lastDay;
   const to = query.to ? toDay(query.to) : lastDay;
@@ -54,28 +55,29 @@ export function portfolioTrends(db: Db, query: TrendQuery): TrendsAnswer {
     throw new AppError('invalid', `The period is longer than ${MAX_TREND_DAYS} days`, [{ path: 'from', message: `must be at most ${MAX_TREND_DAYS} days before "to"` }]);
   }
   const days = sampleDays(from, to);
-  const filter = filterSql(query);
+  const filter = filterSql(db, query);
 
-  const cells = c
-    .prepare(
+  const [cells, pairRows, versions, owners] = await Promise.all([
+    db.all<SnapshotCell>(
       `SELECT h.day, h.band, count(*) AS accounts, coalesce(sum(h.score), 0) AS scoreSum
        FROM score_snapshots h JOIN accounts a ON a.pk = h.account_pk
-       WHERE h.day IN (${days.map(() => '?').join(',')}) AND ${ACTIVE('h.day')} ${filter.sql}
+       WHERE ${db.dialect.inJsonArray('h.day', 'int')} AND ${ACTIVE('h.day')} ${filter.sql}
        GROUP BY h.day, h.band`,
-    )
-    .all(...days, ...filter.params) as SnapshotCell[];
-
-  const pairs = (
-    c
-      .prepare(
-        `SELECT f.band AS from_band, t.band AS to_band, a.arr, a.churned_at IS NOT NULL AND a.churned_at < (? + 1) * ${DAY_MS} AS churned
-         FROM accounts a
-         LEFT JOIN score_snapshots f ON f.account_pk = a.pk AND f.day = ?
-         LEFT JOIN score_snapshots t ON t.account_pk = a.pk AND t.day = ?
-         WHERE (a.started_at IS NOT NULL OR f.account_pk IS NOT NULL) AND ${ACTIVE('?')} ${filter.sql}`,
-      )
-      .all(to, from, to, from, from, ...filter.params) as { from_band: string | null; to_band: string | null; arr: number; churned: number }[]
-  ).map((r): MigrationPair => ({ from: r.from_band, to: r.to_band, churned: r.churned === 1, arr: r.arr }));
+      [JSON.stringify(days), ...filter.params],
+    ),
+    db.all<{ from_band: string | null; to_band: string | null; arr: number; churned: number }>(
+      `SELECT f.band AS from_band, t.band AS to_band, a.arr,
+         CASE WHEN a.churned_at IS NOT NULL AND a.churned_at < (CAST(? AS bigint) + 1) * ${DAY_MS} THEN 1 ELSE 0 END AS churned
+       FROM accounts a
+       LEFT JOIN score_snapshots f ON f.account_pk = a.pk AND f.day = ?
+       LEFT JOIN score_snapshots t ON t.account_pk = a.pk AND t.day = ?
+       WHERE (a.started_at IS NOT NULL OR f.account_pk IS NOT NULL) AND ${ACTIVE('CAST(? AS bigint)')} ${filter.sql}`,
+      [to, from, to, from, from, ...filter.params],
+    ),
+    modelVersionMarkers(db),
+    listOwners(db),
+  ]);
+  const pairs = pairRows.map((r): MigrationPair => ({ from: r.from_band, to: r.to_band, churned: r.churned === 1, arr: r.arr }));
 
   return {
     from: toDate(from),
@@ -85,8 +87,8 @@ export function portfolioTrends(db: Db, query: TrendQuery): TrendsAnswer {
     step: days.length > 1 ? days[1]! - days[0]! : 1,
     points: trendSeries(cells, days, bands),
     migration: migrationMatrix(pairs, bands),
-    versions: modelVersionMarkers(db),
+    versions,
     bands,
-    owners: listOwners(db),
+    owners,
   };
 }

@@ -1,21 +1,21 @@
-import { asc, eq } from 'drizzle-orm';
-import type { Db } from '@/db/open';
-import { users } from '@/db/schema';
+import type { users } from '@/db/schema';
+import type { Store } from '@/lib/server/store';
 
 export type UserRow = typeof users.$inferSelect;
 
-export function findUserByEmail(db: Db, email: string): UserRow | undefined {
-  return db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+const USER_COLUMNS = `pk, email, name, role, password_hash AS passwordHash, created_at AS createdAt, updated_at AS updatedAt,
+  last_login_at AS lastLoginAt, disabled_at AS disabledAt, session_version AS sessionVersion`;
+
+export async function findUserByEmail(db: Store, email: string): Promise<UserRow | undefined> {
+  return db.get<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = ?`, [email.trim().toLowerCase()]);
 }
 
-export function findUserByPk(db: Db, pk: number): UserRow | undefined {
-  return db.select().from(users).where(eq(users.pk, pk)).get();
+export async function findUserByPk(db: Store, pk: number): Promise<UserRow | undefined> {
+  return db.get<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE pk = ?`, [pk]);
 }
 
-export function listUsers(db: Db) {
-  return db
-    .select({ pk: users.pk, email: users.email, name: users.name, role: users.role, lastLoginAt: users.lastLoginAt, disabledAt: users.disabledAt, createdAt: users.createdAt })
-    .from(users)
-    .orderBy(asc(users.email))
-    .all();
+export async function listUsers(db: Store) {
+  return db.all<Pick<UserRow, 'pk' | 'email' | 'name' | 'role' | 'lastLoginAt' | 'disabledAt' | 'createdAt'>>(
+    'SELECT pk, email, name, role, last_login_at AS lastLoginAt, disabled_at AS disabledAt, created_at AS createdAt FROM users ORDER BY email, pk',
+  );
 }

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { databaseFile, migrateDatabase, openDatabase } from '@/db/open';
 import { isPostgresUrl, migratePostgres } from '@/db/postgres';
+import { migrateQueue } from '@/lib/server/queue';
 import { PostgresStore, pgTypes } from './postgres';
 import { SqliteStore } from './sqlite';
 import type { Store } from './types';
@@ -29,10 +30,34 @@ export function sqliteStore(file: string, options: OpenOptions = {}): SqliteStor
   return new SqliteStore(db.$client);
 }
 
+/**
+ * A connection that drops emits an error on its client (and an idle one on the pool); without a
+ * listener either would end the process. The query that was using it fails on its own.
+ */
+function listenForErrors(pool: pg.Pool): pg.Pool {
+  const log = (error: Error) => console.error('PostgreSQL connection error:', error.message);
+  pool.on('error', log);
+  pool.on('connect', (client) => client.on('error', log));
+  return pool;
+}
+
+/** Trellis's migrations (db/migrations-pg) and the job queue's schema, on a PostgreSQL database. */
+export async function migrateAllPostgres(url: string): Promise<void> {
+  await migratePostgres(url);
+  const pool = listenForErrors(new pg.Pool({ connectionString: url, max: 1 }));
+  try {
+    await migrateQueue(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
 /** A PostgreSQL store on a node-postgres pool. */
 export async function postgresStore(url: string, options: OpenOptions = {}): Promise<PostgresStore> {
-  if (options.migrate ?? true) await migratePostgres(url);
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
+  if (options.migrate ?? true) await migrateAllPostgres(url);
+  // A database out of reach fails requests after 5 s (a health check answers 503) instead of hanging them.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes, connectionTimeoutMillis: 5_000 });
+  listenForErrors(pool);
   return new PostgresStore(pool);
 }
 

@@ -185,15 +185,4 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.client.open) this.client.close();
   }
-
-  /** @deprecated TRANSITIONAL: the better-sqlite3 connection, for code not yet on the Store */
-  get $client(): Database.Database {
-    return this.client;
-  }
-
-  /** @deprecated TRANSITIONAL: a synchronous better-sqlite3 transaction, for code not yet on the Store */
-  transaction<T>(fn: (tx: this) => T, options: { behavior?: 'deferred' | 'immediate' | 'exclusive' } = {}): T {
-    const run = this.client.transaction(() => fn(this));
-    return options.behavior === 'immediate' ? run.immediate() : run();
-  }
 }

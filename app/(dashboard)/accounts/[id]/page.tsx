@@ -1,7 +1,7 @@
 import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import { parseViewFilters } from '@/lib/account-filters';
 import { accountKey } from '@/lib/queries/account';
 import { ensureLiveModel } from '@/lib/server/commands/model';
@@ -15,13 +15,13 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
   const { id: raw } = await params;
   const id = decodeURIComponent(raw);
   await requirePageRole('csm', `/accounts/${raw}`);
-  const db = getDb();
+  const db = await getStore();
   const { asOf } = parseViewFilters({ asOf: (await searchParams).asOf });
-  const data = accountPage(db, id, { asOf });
+  const [data, live] = await Promise.all([accountPage(db, id, { asOf }), ensureLiveModel(db)]);
   if (!data) notFound();
   const queryClient = new QueryClient();
   queryClient.setQueryData(accountKey(id, '', asOf ?? ''), data);
-  const bands = ensureLiveModel(db).model.bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action }));
+  const bands = live.model.bands.map((b) => ({ key: b.key, label: b.label, min: b.min, action: b.action }));
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <AccountClient id={id} bands={bands} />

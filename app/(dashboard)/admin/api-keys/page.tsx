@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PageHeader } from '@/components/ui/page-header';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import { listApiKeys } from '@/lib/server/queries/api-keys';
 import { requirePageRole } from '@/lib/server/session';
 import { ApiKeysClient } from './client';
@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: 'API keys' };
 
 export default async function Page() {
   await requirePageRole('admin', '/admin/api-keys');
-  const keys = listApiKeys(getDb());
+  const keys = await listApiKeys(await getStore());
   return (
     <>
       <PageHeader

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import { auditActions, listAudit } from '@/lib/server/queries/audit';
 import { requirePageRole } from '@/lib/server/session';
 
@@ -13,15 +13,18 @@ const dayStart = (s: string | undefined) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   await requirePageRole('admin', '/admin/audit');
   const params = await searchParams;
-  const db = getDb();
+  const db = await getStore();
   const to = dayStart(params.to);
-  const { entries, nextBefore } = listAudit(db, {
-    action: params.action || undefined,
-    actor: params.actor || undefined,
-    from: dayStart(params.from),
-    to: to === undefined ? undefined : to + 86_400_000,
-    before: params.before ? Number(params.before) || undefined : undefined,
-  });
+  const [{ entries, nextBefore }, actions] = await Promise.all([
+    listAudit(db, {
+      action: params.action || undefined,
+      actor: params.actor || undefined,
+      from: dayStart(params.from),
+      to: to === undefined ? undefined : to + 86_400_000,
+      before: params.before ? Number(params.before) || undefined : undefined,
+    }),
+    auditActions(db),
+  ]);
   const next = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1] && e[0] !== 'before'));
   if (nextBefore) next.set('before', String(nextBefore));
   const input = 'mt-1 block rounded-md border border-gray-300 bg-white px-2 py-1.5 text-sm';
@@ -33,7 +36,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <label htmlFor="audit-action" className="block text-xs font-medium text-gray-700">Action</label>
           <select id="audit-action" name="action" defaultValue={params.action ?? ''} className={input}>
             <option value="">All actions</option>
-            {auditActions(db).map((a) => <option key={a} value={a}>{a}</option>)}
+            {actions.map((a) => <option key={a} value={a}>{a}</option>)}
           </select>
         </div>
         <div>

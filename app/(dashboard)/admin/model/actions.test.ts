@@ -1,45 +1,39 @@
 /**
  * Server actions are public POST endpoints: called directly, they must refuse anyone but an
- * admin before doing anything. The session is faked; the database is a real file.
+ * admin before doing anything. The session is faked; the database is real, on each engine.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Db } from '@/db/open';
-import { users } from '@/db/schema';
+import { beforeEach, expect, it, vi } from 'vitest';
 import type { Role } from '@/lib/roles';
 import { DEFAULT_MODEL } from '@/lib/scoring';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
-import { createTempDb } from '@/lib/testing/temp-db';
+import { describeEngines } from '@/lib/testing/engines';
 
-const state = vi.hoisted(() => ({ db: null as unknown, user: null as null | { pk: number; email: string; name: string | null; role: Role } }));
-vi.mock('@/db/client', () => ({ getDb: () => state.db }));
+const state = vi.hoisted(() => ({ store: null as unknown, user: null as null | { pk: number; email: string; name: string | null; role: Role } }));
+vi.mock('@/db/client', () => ({ getStore: async () => state.store }));
 vi.mock('@/lib/server/session', () => ({ getCurrentUser: async () => state.user }));
 vi.mock('next/headers', () => ({ headers: async () => new Headers() }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 const { discardDraftAction, publishAction, rollbackAction, saveDraftAction, suggestWeightsAction } = await import('./actions');
 
-let db: Db;
-let cleanup: () => void;
-const count = (table: string) => db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-
-beforeEach(() => {
-  ({ db, cleanup } = createTempDb());
-  prepareDatabase(db);
-  state.db = db;
-});
-afterEach(() => cleanup());
-
-function signInAs(role: Role) {
-  const email = `${role}@example.com`;
-  const pk = db.insert(users).values({ email, name: role, role }).returning({ pk: users.pk }).get().pk;
-  state.user = { pk, email, name: role, role };
-}
-
 const model = JSON.stringify({ ...DEFAULT_MODEL, windowDays: 28 });
 
-describe('model editor actions', () => {
+describeEngines('model editor actions', (t) => {
+  const count = (table: string) => t.store.value<number>(`SELECT count(*) FROM ${table}`);
+
+  beforeEach(async () => {
+    await prepareDatabase(t.store);
+    state.store = t.store;
+  });
+
+  async function signInAs(role: Role) {
+    const email = `${role}@example.com`;
+    const pk = (await t.store.value<number>('INSERT INTO users (email, name, role) VALUES (?, ?, ?) RETURNING pk', [email, role, role]))!;
+    state.user = { pk, email, name: role, role };
+  }
+
   it.each(['csm', 'manager'] as const)('refuse a %s and write nothing', async (role) => {
-    signInAs(role);
+    await signInAs(role);
     const answers = await Promise.all([
       saveDraftAction({ model }),
       discardDraftAction({}),
@@ -48,38 +42,38 @@ describe('model editor actions', () => {
       suggestWeightsAction({}),
     ]);
     for (const a of answers) expect(a).toMatchObject({ ok: false, message: 'Your role does not allow this.' });
-    expect(count('model_drafts')).toBe(0);
-    expect(count('model_versions')).toBe(1);
+    expect(await count('model_drafts')).toBe(0);
+    expect(await count('model_versions')).toBe(1);
   });
 
   it('refuse anyone signed out', async () => {
     state.user = null;
     expect(await publishAction({ model, note: 'x' })).toMatchObject({ ok: false });
-    expect(count('model_versions')).toBe(1);
+    expect(await count('model_versions')).toBe(1);
   });
 
   it('let an admin save a draft, with the paths of what is wrong in it', async () => {
-    signInAs('admin');
+    await signInAs('admin');
     const saved = await saveDraftAction({ model: JSON.stringify({ ...DEFAULT_MODEL, windowDays: 0 }) });
     expect(saved.ok && saved.data.errors.map((e) => e.path)).toEqual(['windowDays']);
-    expect(count('model_drafts')).toBe(1);
+    expect(await count('model_drafts')).toBe(1);
     expect(await saveDraftAction({ model: '{ not json' })).toMatchObject({ ok: false, fieldErrors: { model: [expect.any(String)] } });
   });
 
   it('let an admin publish and roll back, each a new version with a note', async () => {
-    signInAs('admin');
+    await signInAs('admin');
     expect(await publishAction({ model, note: '  ' })).toMatchObject({ ok: false, fieldErrors: { note: ['say what changed and why'] } });
     const published = await publishAction({ model, note: 'Shorter window' });
     expect(published).toMatchObject({ ok: true, data: { version: 2 } });
     const back = await rollbackAction({ version: 1, note: 'Back to the default' });
     expect(back).toMatchObject({ ok: true, data: { version: 3 } });
-    const rows = db.$client.prepare('SELECT version, author, note, rollback_of FROM model_versions ORDER BY version').all();
+    const rows = await t.store.all('SELECT version, author, note, rollback_of FROM model_versions ORDER BY version');
     expect(rows.slice(1)).toEqual([
       { version: 2, author: 'admin@example.com', note: 'Shorter window', rollback_of: null },
       { version: 3, author: 'admin@example.com', note: 'Back to the default', rollback_of: 1 },
     ]);
-    expect(db.$client.prepare("SELECT action FROM audit_log WHERE target_type = 'model' ORDER BY pk").pluck().all()).toEqual(['model.published', 'model.rollback']);
-    // Let the background recomputation finish before the file is removed.
-    await vi.waitFor(() => expect(db.$client.prepare("SELECT count(*) FROM jobs WHERE status = 'running'").pluck().get()).toBe(0));
+    expect(await t.store.column("SELECT action FROM audit_log WHERE target_type = 'model' ORDER BY pk")).toEqual(['model.published', 'model.rollback']);
+    // Let the background recomputation finish before the database is removed.
+    await vi.waitFor(async () => expect(await t.store.value("SELECT count(*) FROM jobs WHERE status = 'running'")).toBe(0));
   });
 });

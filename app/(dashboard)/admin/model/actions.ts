@@ -23,33 +23,33 @@ function parseJson(text: string): unknown {
 }
 
 /** Saves the admin's draft as written (it may be invalid while being edited) and says what is wrong with it. */
-export const saveDraftAction = action('admin', z.object({ model: modelText, baseVersion: z.coerce.number().int().positive().nullable().optional() }), ({ model, baseVersion }, { db, user }) => {
+export const saveDraftAction = action('admin', z.object({ model: modelText, baseVersion: z.coerce.number().int().positive().nullable().optional() }), async ({ model, baseVersion }, { db, user }) => {
   const json = parseJson(model);
-  saveDraft(db, user.pk, baseVersion ?? null, json);
+  await saveDraft(db, user.pk, baseVersion ?? null, json);
   const checked = validateModel(json);
   return { savedAt: Date.now(), errors: checked.ok ? [] : checked.errors };
 });
 
-export const discardDraftAction = action('admin', z.object({}), (_input, { db, user }) => {
-  discardDraft(db, user.pk);
+export const discardDraftAction = action('admin', z.object({}), async (_input, { db, user }) => {
+  await discardDraft(db, user.pk);
   return { discarded: true };
 }, { revalidate: PATH });
 
 /** Publishes the draft as a new version; scores and history are recomputed by a job the page polls. */
-export const publishAction = action('admin', z.object({ model: modelText, note }), ({ model, note }, { db, user, ip }) => {
-  const version = insertModelVersion(db, { model: parseJson(model), note, author: user.email, actorUserPk: user.pk, ip });
-  discardDraft(db, user.pk);
-  return { version, job: startRecomputeJob(db, version, user.pk) };
+export const publishAction = action('admin', z.object({ model: modelText, note }), async ({ model, note }, { db, user, ip }) => {
+  const version = await insertModelVersion(db, { model: parseJson(model), note, author: user.email, actorUserPk: user.pk, ip });
+  await discardDraft(db, user.pk);
+  return { version, job: await startRecomputeJob(db, version, user.pk) };
 }, { revalidate: PATH });
 
 /** Restores an earlier version as a new one (rollbackOf set), recomputed like a publish. */
-export const rollbackAction = action('admin', z.object({ version: z.coerce.number().int().positive(), note }), ({ version, note }, { db, user, ip }) => {
-  const earlier = getModelVersion(db, version);
+export const rollbackAction = action('admin', z.object({ version: z.coerce.number().int().positive(), note }), async ({ version, note }, { db, user, ip }) => {
+  const earlier = await getModelVersion(db, version);
   if (!earlier) throw new AppError('not_found', `There is no version ${version}`, [{ path: 'version', message: 'no such version' }]);
-  const restored = insertModelVersion(db, { model: earlier.model, note, author: user.email, actorUserPk: user.pk, rollbackOf: version, ip });
-  discardDraft(db, user.pk);
-  return { version: restored, job: startRecomputeJob(db, restored, user.pk) };
+  const restored = await insertModelVersion(db, { model: earlier.model, note, author: user.email, actorUserPk: user.pk, rollbackOf: version, ip });
+  await discardDraft(db, user.pk);
+  return { version: restored, job: await startRecomputeJob(db, restored, user.pk) };
 }, { revalidate: PATH });
 
 /** Weights fitted on earlier outcomes, for the editor to load as a draft (never published here). */
-export const suggestWeightsAction = action('admin', z.object({}), (_input, { db }) => suggestWeights(db));
+export const suggestWeightsAction = action('admin', z.object({}), async (_input, { db }) => suggestWeights(db));

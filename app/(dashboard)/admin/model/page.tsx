@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { after } from 'next/server';
 import { PageHeader } from '@/components/ui/page-header';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import { getDraft } from '@/lib/server/commands/model-drafts';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { versionHistory } from '@/lib/server/queries/model-history';
@@ -15,9 +15,8 @@ export const dynamic = 'force-dynamic';
 
 export default async function Page() {
   const user = await requirePageRole('admin', '/admin/model');
-  const db = getDb();
-  const live = ensureLiveModel(db);
-  const draft = getDraft(db, user.pk);
+  const db = await getStore();
+  const [live, draft, versions, triggers] = await Promise.all([ensureLiveModel(db), getDraft(db, user.pk), versionHistory(db), listActiveTriggers(db)]);
   // The first preview would otherwise load every account's inputs while the admin waits.
   after(() => warmPreviewInputs(db));
   return (
@@ -29,9 +28,9 @@ export default async function Page() {
       <ModelEditorClient
         live={{ version: live.version, model: live.model }}
         draft={draft ? { baseVersion: draft.baseVersion, text: JSON.stringify(draft.model, null, 2), updatedAt: new Date(draft.updatedAt).toISOString() } : null}
-        versions={versionHistory(db)}
+        versions={versions}
         defaultAsOf={defaultPreviewAsOf()}
-        triggers={listActiveTriggers(db).map((t) => t.key)}
+        triggers={triggers.map((t) => t.key)}
       />
     </>
   );

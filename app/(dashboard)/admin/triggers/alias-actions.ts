@@ -6,12 +6,12 @@ import { addTriggerAlias, removeTriggerAlias } from '@/lib/server/commands/trigg
 
 const PATH = '/admin/triggers';
 
-export const addAliasAction = action('admin', addAliasSchema, (input, { db, user, ip }) => {
-  addTriggerAlias(db, input, { actor: user.email, actorUserPk: user.pk, ip });
+export const addAliasAction = action('admin', addAliasSchema, async (input, { db, user, ip }) => {
+  await addTriggerAlias(db, input, { actor: user.email, actorUserPk: user.pk, ip });
   return input;
 }, { revalidate: PATH });
 
-export const removeAliasAction = action('admin', removeAliasSchema, ({ name }, { db, user, ip }) => {
-  removeTriggerAlias(db, name, { actor: user.email, actorUserPk: user.pk, ip });
+export const removeAliasAction = action('admin', removeAliasSchema, async ({ name }, { db, user, ip }) => {
+  await removeTriggerAlias(db, name, { actor: user.email, actorUserPk: user.pk, ip });
   return { name };
 }, { revalidate: PATH });

@@ -13,46 +13,46 @@ const actor = ({ user, ip }: ActionContext) => ({ actor: user.email, actorUserPk
 type Done = { key: string; job: number | null };
 
 /** The adoption measure reads the feature catalogue: scores and history are recomputed after a change to it. */
-function recompute(ctx: ActionContext): number {
-  return startRecomputeJob(ctx.db, ensureLiveModel(ctx.db).version, ctx.user.pk);
+async function recompute(ctx: ActionContext): Promise<number> {
+  return startRecomputeJob(ctx.db, (await ensureLiveModel(ctx.db)).version, ctx.user.pk);
 }
 
-export const createTriggerAction = action('admin', createTriggerSchema, (input, ctx): Done => {
-  createTrigger(ctx.db, input, actor(ctx));
+export const createTriggerAction = action('admin', createTriggerSchema, async (input, ctx): Promise<Done> => {
+  await createTrigger(ctx.db, input, actor(ctx));
   return { key: input.key, job: null };
 }, { revalidate: PATH });
 
-export const renameTriggerAction = action('admin', renameTriggerSchema, (input, ctx): Done => {
-  renameTrigger(ctx.db, input, actor(ctx));
+export const renameTriggerAction = action('admin', renameTriggerSchema, async (input, ctx): Promise<Done> => {
+  await renameTrigger(ctx.db, input, actor(ctx));
   return { key: input.key, job: null };
 }, { revalidate: PATH });
 
-export const retireTriggerAction = action('admin', catalogueKeySchema, ({ key }, ctx): Done => {
-  setRetired(ctx.db, 'trigger', key, true, actor(ctx));
+export const retireTriggerAction = action('admin', catalogueKeySchema, async ({ key }, ctx): Promise<Done> => {
+  await setRetired(ctx.db, 'trigger', key, true, actor(ctx));
   return { key, job: null };
 }, { revalidate: PATH });
 
-export const restoreTriggerAction = action('admin', catalogueKeySchema, ({ key }, ctx): Done => {
-  setRetired(ctx.db, 'trigger', key, false, actor(ctx));
+export const restoreTriggerAction = action('admin', catalogueKeySchema, async ({ key }, ctx): Promise<Done> => {
+  await setRetired(ctx.db, 'trigger', key, false, actor(ctx));
   return { key, job: null };
 }, { revalidate: PATH });
 
-export const createFeatureAction = action('admin', createFeatureSchema, (input, ctx): Done => {
-  createFeature(ctx.db, input, actor(ctx));
-  return { key: input.key, job: recompute(ctx) };
+export const createFeatureAction = action('admin', createFeatureSchema, async (input, ctx): Promise<Done> => {
+  await createFeature(ctx.db, input, actor(ctx));
+  return { key: input.key, job: await recompute(ctx) };
 }, { revalidate: PATH });
 
-export const updateFeatureAction = action('admin', updateFeatureSchema, (input, ctx): Done => {
-  const { tierChanged } = updateFeature(ctx.db, input, actor(ctx));
-  return { key: input.key, job: tierChanged ? recompute(ctx) : null };
+export const updateFeatureAction = action('admin', updateFeatureSchema, async (input, ctx): Promise<Done> => {
+  const { tierChanged } = await updateFeature(ctx.db, input, actor(ctx));
+  return { key: input.key, job: tierChanged ? await recompute(ctx) : null };
 }, { revalidate: PATH });
 
-export const retireFeatureAction = action('admin', catalogueKeySchema, ({ key }, ctx): Done => {
-  setRetired(ctx.db, 'feature', key, true, actor(ctx));
-  return { key, job: recompute(ctx) };
+export const retireFeatureAction = action('admin', catalogueKeySchema, async ({ key }, ctx): Promise<Done> => {
+  await setRetired(ctx.db, 'feature', key, true, actor(ctx));
+  return { key, job: await recompute(ctx) };
 }, { revalidate: PATH });
 
-export const restoreFeatureAction = action('admin', catalogueKeySchema, ({ key }, ctx): Done => {
-  setRetired(ctx.db, 'feature', key, false, actor(ctx));
-  return { key, job: recompute(ctx) };
+export const restoreFeatureAction = action('admin', catalogueKeySchema, async ({ key }, ctx): Promise<Done> => {
+  await setRetired(ctx.db, 'feature', key, false, actor(ctx));
+  return { key, job: await recompute(ctx) };
 }, { revalidate: PATH });

@@ -26,8 +26,8 @@ export const createUserAction = action(
 export const updateUserAction = action(
   'admin',
   z.object({ pk: z.coerce.number().int().positive(), role: role.optional(), disabled: z.boolean().optional() }),
-  (input, { db, user }) => {
-    updateUser(db, input, { email: user.email, pk: user.pk });
+  async (input, { db, user }) => {
+    await updateUser(db, input, { email: user.email, pk: user.pk });
     revalidatePath('/admin/users');
   },
 );

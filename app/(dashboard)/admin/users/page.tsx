@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/ui/page-header';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import { listUsers } from '@/lib/server/queries/users';
 import { requirePageRole } from '@/lib/server/session';
 import { UsersClient } from './client';
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'Users' };
 
 export default async function UsersPage() {
   const me = await requirePageRole('admin', '/admin/users');
-  const users = listUsers(getDb()).map((u) => ({
+  const users = (await listUsers(await getStore())).map((u) => ({
     ...u,
     lastLoginAt: u.lastLoginAt ? new Date(u.lastLoginAt).toISOString() : null,
     disabled: !!u.disabledAt,

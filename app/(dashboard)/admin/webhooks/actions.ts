@@ -20,7 +20,7 @@ export const createWebhookAction = action(
   },
 );
 
-export const deleteWebhookAction = action('admin', z.object({ pk: z.coerce.number().int().positive() }), ({ pk }, { db, user }) => {
-  deleteWebhook(db, pk, { email: user.email, pk: user.pk });
+export const deleteWebhookAction = action('admin', z.object({ pk: z.coerce.number().int().positive() }), async ({ pk }, { db, user }) => {
+  await deleteWebhook(db, pk, { email: user.email, pk: user.pk });
   revalidatePath('/admin/webhooks');
 });

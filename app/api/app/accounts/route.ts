@@ -5,7 +5,7 @@ import { accountsView, effectiveFilters } from '@/lib/server/queries/account-vie
 
 export const dynamic = 'force-dynamic';
 
-export const GET = sessionRoute('csm', ({ db, user, request }) => {
+export const GET = sessionRoute('csm', async ({ db, user, request }) => {
   const query = accountQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  return NextResponse.json(accountsView(db, { ...query, ...effectiveFilters(query, user) }));
+  return NextResponse.json(await accountsView(db, { ...query, ...effectiveFilters(query, user) }));
 });

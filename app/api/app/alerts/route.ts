@@ -7,8 +7,9 @@ export const dynamic = 'force-dynamic';
 
 const querySchema = z.object({ state: z.enum(ALERT_STATES).default('open'), owner: z.string().max(300).optional() }).strict();
 
-export const GET = sessionRoute('csm', ({ db, user, request }) => {
+export const GET = sessionRoute('csm', async ({ db, user, request }) => {
   const query = querySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
   const owner = alertOwner(query.owner, user);
-  return NextResponse.json({ counts: alertCounts(db, { owner }), alerts: listAlerts(db, { state: query.state, owner }) });
+  const [counts, alerts] = await Promise.all([alertCounts(db, { owner }), listAlerts(db, { state: query.state, owner })]);
+  return NextResponse.json({ counts, alerts });
 });

@@ -5,7 +5,7 @@ import { cohortPage } from '@/lib/server/queries/cohorts';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = sessionRoute('manager', ({ db, request }) => {
+export const GET = sessionRoute('manager', async ({ db, request }) => {
   const query = cohortQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  return NextResponse.json(cohortPage(db, query));
+  return NextResponse.json(await cohortPage(db, query));
 });

@@ -5,7 +5,7 @@ import { portfolioTrends } from '@/lib/server/queries/trends';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = sessionRoute('manager', ({ db, request }) => {
+export const GET = sessionRoute('manager', async ({ db, request }) => {
   const query = trendQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  return NextResponse.json(portfolioTrends(db, query));
+  return NextResponse.json(await portfolioTrends(db, query));
 });

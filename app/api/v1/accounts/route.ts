@@ -9,14 +9,14 @@ import { historyDayOf, isoDay } from '@/lib/server/queries/score-source';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute('read', ({ db, request }) => {
+export const GET = apiRoute('read', async ({ db, request }) => {
   const query = accountQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
   const day = historyDayOf(query.asOf);
-  return NextResponse.json({ asOf: day === null ? null : isoDay(day), ...listAccounts(db, query) });
+  return NextResponse.json({ asOf: day === null ? null : isoDay(day), ...(await listAccounts(db, query)) });
 });
 
 export const POST = apiRoute('ingest', async ({ db, request }) => {
   const items = await readBatch(request, accountSchema, INGEST_LIMITS.accounts);
-  const result = upsertAccounts(db, items);
+  const result = await upsertAccounts(db, items);
   return NextResponse.json({ upserted: result.upserted });
 });

@@ -6,7 +6,7 @@ import { cohortAnalysis, resolveCohortParams } from '@/lib/server/queries/cohort
 export const dynamic = 'force-dynamic';
 
 /** Score validation against outcomes (SCORING.md §5): the same figures as the Cohorts page. */
-export const GET = apiRoute('read', ({ db, request }) => {
+export const GET = apiRoute('read', async ({ db, request }) => {
   const query = cohortQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  return NextResponse.json(cohortAnalysis(db, resolveCohortParams(db, query)));
+  return NextResponse.json(await cohortAnalysis(db, await resolveCohortParams(db, query)));
 });

@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 
 export const POST = apiRoute('ingest', async ({ db, request }) => {
   const items = await readBatch(request, contactSchema, INGEST_LIMITS.contacts);
-  return NextResponse.json(upsertContacts(db, items));
+  return NextResponse.json(await upsertContacts(db, items));
 });

@@ -7,8 +7,8 @@ import { getModelVersion } from '@/lib/server/queries/model';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute('read', ({ db }) => {
-  const live = ensureLiveModel(db);
+export const GET = apiRoute('read', async ({ db }) => {
+  const live = await ensureLiveModel(db);
   return NextResponse.json({ version: live.version, publishedAt: new Date(live.publishedAt).toISOString(), author: live.author, note: live.note, model: live.model });
 });
 
@@ -27,9 +27,9 @@ export const PUT = apiRoute('admin', async ({ db, request, key }) => {
   if (typeof note === 'string' && note.length > 500) {
     throw new AppError('invalid', 'The note is too long', [{ path: 'note', message: 'must be at most 500 characters' }]);
   }
-  const version = insertModelVersion(db, { model, note: (note as string | undefined) ?? null, author: `apikey:${key.name}` });
-  const { job, done } = startPublishJob(db, version, null);
-  const live = getModelVersion(db, version)!;
+  const version = await insertModelVersion(db, { model, note: (note as string | undefined) ?? null, author: `apikey:${key.name}` });
+  const { job, done } = await startPublishJob(db, version, null);
+  const live = (await getModelVersion(db, version))!;
   return NextResponse.json(
     { version: live.version, publishedAt: new Date(live.publishedAt).toISOString(), author: live.author, note: live.note, model: live.model, job: { id: String(job) } },
     { status: done ? 200 : 202 },

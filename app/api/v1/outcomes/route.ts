@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 
 export const POST = apiRoute('ingest', async ({ db, request }) => {
   const items = await readBatch(request, outcomeSchema, INGEST_LIMITS.outcomes);
-  return NextResponse.json(insertOutcomes(db, items));
+  return NextResponse.json(await insertOutcomes(db, items));
 });

@@ -6,10 +6,10 @@ import { accountPage } from '@/lib/server/queries/account-page';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = sessionRoute<{ id: string }>('csm', ({ db, request }, { id }) => {
+export const GET = sessionRoute<{ id: string }>('csm', async ({ db, request }, { id }) => {
   const types = request.nextUrl.searchParams.get('types')?.split(',').filter(Boolean);
   const { asOf } = parseViewFilters({ asOf: request.nextUrl.searchParams.get('asOf') ?? undefined });
-  const data = accountPage(db, decodeURIComponent(id), { types, asOf });
+  const data = await accountPage(db, decodeURIComponent(id), { types, asOf });
   if (!data) throw new AppError('not_found', `No account with id "${id}"`);
   return NextResponse.json(data);
 });

@@ -14,7 +14,7 @@ const COLUMNS = ['asOf', 'id', 'name', 'tier', 'lifecycleStage', 'owner', 'arr',
  * As of an earlier day (`asOf`), the rows come from the daily history and `asOf` names that day on
  * every row; velocity and flags are not in the history and stay empty.
  */
-export const GET = sessionRoute('csm', ({ db, user, request }) => {
+export const GET = sessionRoute('csm', async ({ db, user, request }) => {
   const query = accountQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
   const filters = { ...query, ...effectiveFilters(query, user) };
   const day = historyDayOf(filters.asOf);
@@ -22,7 +22,7 @@ export const GET = sessionRoute('csm', ({ db, user, request }) => {
   const rows: Record<string, unknown>[] = [];
   let cursor: string | null | undefined = undefined;
   do {
-    const page = listAccounts(db, { ...filters, limit: 500, cursor });
+    const page = await listAccounts(db, { ...filters, limit: 500, cursor });
     for (const a of page.data) {
       rows.push({ ...Object.fromEntries(COLUMNS.map((c) => [c, a[c as keyof typeof a]])), asOf, flags: a.flags.map((f) => f.key).join(' ') });
     }

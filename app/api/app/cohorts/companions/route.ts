@@ -5,7 +5,7 @@ import { companionMetrics, resolveCohortParams } from '@/lib/server/queries/coho
 
 export const dynamic = 'force-dynamic';
 
-export const GET = sessionRoute('manager', ({ db, request }) => {
+export const GET = sessionRoute('manager', async ({ db, request }) => {
   const query = cohortQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  return NextResponse.json(companionMetrics(db, resolveCohortParams(db, query)));
+  return NextResponse.json(await companionMetrics(db, await resolveCohortParams(db, query)));
 });

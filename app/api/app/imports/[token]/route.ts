@@ -4,4 +4,4 @@ import { importStatus } from '@/lib/server/imports/csv-import';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = sessionRoute<{ token: string }>('admin', ({ user }, { token }) => NextResponse.json(importStatus(token, user.pk)));
+export const GET = sessionRoute<{ token: string }>('admin', async ({ user }, { token }) => NextResponse.json(await importStatus(token, user.pk)));

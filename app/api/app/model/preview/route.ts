@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 /** The model editor's live preview (the same computation as POST /api/v1/model/preview). */
 export const POST = sessionRoute('admin', async ({ db, request }) => {
   const { model, asOf, horizonDays } = parsePreviewRequest(await readJsonBody(request, 1024 * 1024));
-  return NextResponse.json(previewModel(db, model, { asOf, horizonDays }));
+  return NextResponse.json(await previewModel(db, model, { asOf, horizonDays }));
 });

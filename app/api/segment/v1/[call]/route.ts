@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { getDb } from '@/db/client';
+import { getStore } from '@/db/client';
 import { INGEST_LIMITS } from '@/lib/ingest/limits';
 import { SEGMENT_CALLS, segmentBatchSchema, type SegmentCall } from '@/lib/ingest/segment';
 import { answer, authorizeKey, booleanParam, readJsonBody, withHeaders, zodDetails } from '@/lib/server/api';
@@ -47,10 +47,10 @@ export function POST(request: NextRequest, context: { params: Promise<{ call: st
     if (!(SEGMENT_CALLS as readonly string[]).includes(call)) {
       throw new AppError('not_found', `No Segment call "${call}"; use ${SEGMENT_CALLS.map((c) => `/api/segment/v1/${c}`).join(', ')}`);
     }
-    const db = getDb();
+    const db = await getStore();
     let authorized;
     try {
-      authorized = authorizeKey(db, writeKey(request), 'ingest', HOW);
+      authorized = await authorizeKey(db, writeKey(request), 'ingest', HOW);
     } catch (error) {
       if (error instanceof AppError && error.code === 'unauthorized') {
         throw new AppError('unauthorized', error.message, [], { headers: { 'WWW-Authenticate': 'Basic realm="Trellis", charset="UTF-8"' } });
@@ -59,8 +59,8 @@ export function POST(request: NextRequest, context: { params: Promise<{ call: st
     }
     const createAccounts = booleanParam(request, 'createAccounts');
     const { calls, context: batchContext } = callsOf(call as SegmentCall, await readJsonBody(request, INGEST_LIMITS.segment.maxBytes));
-    const result = ingestSegment(db, calls, { context: batchContext, createAccounts });
-    if (result.events) rescoreSoon(db);
+    const result = await ingestSegment(db, calls, { context: batchContext, createAccounts });
+    if (result.events) await rescoreSoon(db);
     return withHeaders(NextResponse.json({ success: true, ...result }), authorized.headers);
   });
 }

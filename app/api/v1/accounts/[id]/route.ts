@@ -9,9 +9,9 @@ export const dynamic = 'force-dynamic';
 
 const querySchema = z.object({ asOf: z.iso.datetime({ offset: true, message: 'asOf must be an ISO 8601 instant, e.g. 2026-03-01T00:00:00Z' }).optional() }).strict();
 
-export const GET = apiRoute<{ id: string }>('read', ({ db, request }, { id }) => {
+export const GET = apiRoute<{ id: string }>('read', async ({ db, request }, { id }) => {
   const query = querySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  const detail = getAccountDetail(db, decodeURIComponent(id), { asOf: query.asOf ? Date.parse(query.asOf) : undefined });
+  const detail = await getAccountDetail(db, decodeURIComponent(id), { asOf: query.asOf ? Date.parse(query.asOf) : undefined });
   if (!detail) throw new AppError('not_found', `No account with id "${id}"`);
   return NextResponse.json(accountDetailJson(detail));
 });

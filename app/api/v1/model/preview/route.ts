@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 /** Scores every account with a draft model without publishing it. */
 export const POST = apiRoute('admin', async ({ db, request }) => {
   const { model, asOf, horizonDays } = parsePreviewRequest(await readJsonBody(request, 1024 * 1024));
-  return NextResponse.json(previewModel(db, model, { asOf, horizonDays }));
+  return NextResponse.json(await previewModel(db, model, { asOf, horizonDays }));
 });

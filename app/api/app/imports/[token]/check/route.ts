@@ -7,6 +7,6 @@ export const dynamic = 'force-dynamic';
 
 export const POST = sessionRoute<{ token: string }>('admin', async ({ db, user, request }, { token }) => {
   const settings = importSettingsSchema.parse(await readJsonBody(request, 64 * 1024));
-  startCheck(db, token, user.pk, settings);
-  return NextResponse.json(importStatus(token, user.pk), { status: 202 });
+  await startCheck(db, token, user.pk, settings);
+  return NextResponse.json(await importStatus(token, user.pk), { status: 202 });
 });

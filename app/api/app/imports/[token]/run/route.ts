@@ -9,6 +9,6 @@ const bodySchema = z.object({ skipInvalid: z.boolean().default(false) }).strict(
 
 export const POST = sessionRoute<{ token: string }>('admin', async ({ db, user, request }, { token }) => {
   const { skipInvalid } = bodySchema.parse(await readJsonBody(request, 1024));
-  startImport(db, token, user.pk, skipInvalid);
-  return NextResponse.json(importStatus(token, user.pk), { status: 202 });
+  await startImport(db, token, user.pk, skipInvalid);
+  return NextResponse.json(await importStatus(token, user.pk), { status: 202 });
 });

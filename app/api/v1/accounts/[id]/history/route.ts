@@ -11,15 +11,15 @@ export const dynamic = 'force-dynamic';
 const date = z.iso.date({ message: 'Use a date like 2026-03-01' }).or(z.iso.datetime({ offset: true, message: 'Use a date like 2026-03-01' }));
 const querySchema = z.object({ from: date.optional(), to: date.optional() }).strict();
 
-export const GET = apiRoute<{ id: string }>('read', ({ db, request }, { id }) => {
+export const GET = apiRoute<{ id: string }>('read', async ({ db, request }, { id }) => {
   const query = querySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  const pk = findAccountPk(db, decodeURIComponent(id));
+  const pk = await findAccountPk(db, decodeURIComponent(id));
   if (pk === null) throw new AppError('not_found', `No account with id "${id}"`);
   const day = (s: string) => Math.floor(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s) / DAY_MS);
   const toDay = query.to ? day(query.to) : Math.floor(Date.now() / DAY_MS);
   const fromDay = query.from ? day(query.from) : toDay - 365;
   if (fromDay > toDay) throw new AppError('invalid', '"from" is after "to"', [{ path: 'from', message: 'must not be after "to"' }]);
-  const rows = getAccountHistory(db, pk, fromDay, toDay);
+  const rows = await getAccountHistory(db, pk, fromDay, toDay);
   return NextResponse.json(
     rows.map((r) => ({
       date: new Date(r.day * DAY_MS).toISOString().slice(0, 10),

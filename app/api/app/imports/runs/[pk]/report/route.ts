@@ -6,8 +6,8 @@ import { getImportRun } from '@/lib/server/queries/import-runs';
 export const dynamic = 'force-dynamic';
 
 /** The skipped rows of an import as CSV: row number, field, problem, then the row as it was. */
-export const GET = sessionRoute<{ pk: string }>('admin', ({ db }, { pk }) => {
-  const run = getImportRun(db, Number(pk));
+export const GET = sessionRoute<{ pk: string }>('admin', async ({ db }, { pk }) => {
+  const run = await getImportRun(db, Number(pk));
   if (!run || !Number.isInteger(Number(pk))) throw new AppError('not_found', `No import ${pk}`);
   const columns = [...new Set(run.skipped.flatMap((s) => Object.keys(s.values ?? {})))];
   const rows = run.skipped.map((s) => [String(s.row), s.field, s.message, ...columns.map((c) => s.values?.[c] ?? '')]);
