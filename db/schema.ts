@@ -170,10 +170,10 @@ export const outcomes = sqliteTable('outcomes', {
 
 // ---------------------------------------------------------------- aggregates (kept in step with events)
 /**
- * The per-day aggregates, packed (lib/server/packed-days.ts): one row per account and block of
- * 8 UTC days (`block` = floor(day / 8)), a blob of every day's trigger counts with property
- * statistics, contact counts and feature counts. Written in the transactions that write the
- * events. WITHOUT ROWID (migration 0004, hand-written): each account's blocks are one range
+ * The per-day aggregates, packed (lib/server/aggregates/format.ts): one row per account and
+ * block of 8 UTC days (`block` = floor(day / 8)), a blob of every day's trigger counts with
+ * property statistics, contact counts and feature counts. Written in the transactions that write
+ * the events. WITHOUT ROWID (migration 0004, hand-written): each account's blocks are one range
  * scan; a generated migration that rebuilds this table must keep WITHOUT ROWID.
  */
 export const aggPacked = sqliteTable('agg_packed', {

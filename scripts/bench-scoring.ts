@@ -20,7 +20,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { endOfUtcDay } from '@/lib/scoring';
-import { DAY_MS } from '@/lib/server/commands/aggregates';
+import { DAY_MS } from '@/lib/server/aggregates';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { rebuildHistory } from '@/lib/server/commands/history';
 import { rescore, type RescoreSummary } from '@/lib/server/commands/scores';

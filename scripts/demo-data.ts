@@ -1,6 +1,6 @@
 /** The demo portfolio and demo users, shared by `npm run demo` and the end-to-end test server. */
 import { seedDemo } from '@/db/seed';
-import { rebuildAggregates } from '@/lib/server/commands/aggregates';
+import { rebuildAggregates } from '@/lib/server/aggregates';
 import { rescoreEverything } from '@/lib/server/commands/rescore-all';
 import { upsertUser } from '@/lib/server/commands/users';
 import { findUserByEmail } from '@/lib/server/queries/users';

@@ -4,8 +4,8 @@
  * `--workers` threads (1: in this thread), each reading the file; on PostgreSQL, in this thread.
  */
 import { parseArgs } from 'node:util';
+import { DAY_MS } from '@/lib/server/aggregates';
 import { rescoreEverything } from '@/lib/server/commands/rescore-all';
-import { DAY_MS } from '@/lib/server/commands/aggregates';
 import { rebuildHistoryOnWorkers } from '@/lib/server/commands/scoring-workers';
 import { SqliteStore } from '@/lib/server/store';
 import { run, UsageError, withMigratedStore } from './cli';

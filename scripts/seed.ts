@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { seedDemo, type SeedSummary } from '@/db/seed';
-import { rebuildAggregates } from '@/lib/server/commands/aggregates';
+import { rebuildAggregates } from '@/lib/server/aggregates';
 import { rescoreEverything } from '@/lib/server/commands/rescore-all';
 import { SqliteStore, type Store } from '@/lib/server/store';
 import { describeDatabase, openMigratedStore, run, UsageError } from './cli';

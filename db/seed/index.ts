@@ -7,8 +7,8 @@
  * the `created_at` / `updated_at` SQL defaults differ).
  *
  * The aggregates are not filled here: pass `aggregate` (e.g. `rebuildAggregates` of
- * lib/server/commands/aggregates.ts), which runs after the events are written. This module does
- * not import lib/server (only the Store's types).
+ * lib/server/aggregates), which runs after the events are written. This module does not import
+ * lib/server (only the Store's types).
  */
 import type { Row, SqlParam, Store } from '../../lib/server/store';
 import { SEED_FEATURES, SEED_OWNERS, SEED_TRIGGERS } from './catalogue';

@@ -1,5 +1,5 @@
 /** Reading the packed aggregates back in tests: every account-day, decoded into plain objects. */
-import { decodeDays, NameIds, type DayAgg, type PropMap } from '@/lib/server/packed-days';
+import { storedDays, type DayAgg, type PropMap } from '@/lib/server/aggregates';
 import type { Store } from '@/lib/server/store';
 
 export interface PlainDay {
@@ -17,11 +17,8 @@ export const plainDay = (d: DayAgg): PlainDay => ({
 
 /** Every account-day of agg_packed, keyed `${accountPk}|${day}`. */
 export async function packedDays(db: Store): Promise<Record<string, PlainDay>> {
-  const ids = await NameIds.load(db);
   const out: Record<string, PlainDay> = {};
-  for (const { account_pk: pk, data } of await db.all<{ account_pk: number; data: Buffer }>('SELECT account_pk, data FROM agg_packed ORDER BY account_pk, block')) {
-    for (const d of await ids.decoding(() => decodeDays(data, ids))) out[`${pk}|${d.day}`] = plainDay(d);
-  }
+  for await (const { accountPk, day } of storedDays(db)) out[`${accountPk}|${day.day}`] = plainDay(day);
   return out;
 }
 

@@ -7,7 +7,7 @@ import { beforeEach, expect, it } from 'vitest';
 import { eventSchema } from '@/lib/ingest/schemas';
 import { describeEngines } from '@/lib/testing/engines';
 import { SqliteStore, sqliteStore } from '@/lib/server/store';
-import { aggregatedEventCount } from '../queries/aggregate-reader';
+import { aggregatedEventCount } from '../aggregates';
 import { appLockFile, APP_LOCK_STALE_MS, holdAppLock, takeAppLockWhenFree } from '../app-lock';
 import { AppError } from '../errors';
 import { upsertAccounts } from './accounts';

@@ -1,8 +1,7 @@
 import { DEFAULT_TRIGGERS } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
+import { packedAggregatesMissing, rebuildAggregates } from '../aggregates';
 import { ensureLiveModel } from './model';
-import { rebuildAggregates } from './aggregates';
-import { packedAggregatesMissing } from './packed-aggregates';
 
 /** A database with no triggers at all gets the default catalogue, so events can arrive at once. */
 export async function ensureDefaultTriggers(db: Store): Promise<void> {

@@ -8,8 +8,8 @@
  */
 import { duplicateIds, type EventInput, type ItemError } from '@/lib/ingest/schemas';
 import type { SqlParam, Store } from '@/lib/server/store';
+import { applyEventsToAggregates, dayOf, lockAccounts, type AggregatableEvent } from '../aggregates';
 import { AppError } from '../errors';
-import { applyEventsToAggregates, dayOf, lockAccounts, type AggregatableEvent } from './aggregates';
 import { markHistoryStale } from './history-queue';
 import { markRescorePending } from './rescore-pending';
 import { insertRows } from './row-writer';

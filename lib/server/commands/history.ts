@@ -4,7 +4,7 @@
  */
 import { propTypesOf, scoreSeries, typesReadBy, type FeatureInfo, type Model, type SeriesPoint } from '@/lib/scoring';
 import type { SqlParam, Store } from '@/lib/server/store';
-import { DAY_MS, dayOf } from './aggregates';
+import { DAY_MS, dayOf } from '../aggregates';
 import { dimensionsJson, lockAccounts, SNAPSHOT_COLUMNS, upsertRowsSql } from './score-writer';
 import { ensureLiveModel } from './model';
 import { loadCatalogue, loadScoringInputs } from '../queries/scoring-inputs';

@@ -9,7 +9,7 @@
  */
 import type { Flag, Model, ScoreResult } from '@/lib/scoring';
 import type { SqlParam, Store } from '@/lib/server/store';
-import { dayOf } from './aggregates';
+import { dayOf } from '../aggregates';
 import { enqueueWebhookDeliveries } from './webhooks';
 
 /** Dimension scores kept with two decimals: enough for charts, compact in JSON. */

@@ -15,11 +15,11 @@ import { DEFAULT_DATABASE_FILE } from '@/db/open';
 import { guessMapping, type ImportKind } from '@/lib/ingest/csv';
 import type { Store } from '@/lib/server/store';
 import { describeEngines, freshStore } from '@/lib/testing/engines';
+import { aggregatedEventCount } from '../aggregates';
 import { upsertAccounts } from '../commands/accounts';
 import { prepareDatabase } from '../commands/catalogue';
 import { importStatus, saveUpload, startCheck, startImport, type ImportStatus } from './csv-import';
 import { AppError } from '../errors';
-import { aggregatedEventCount } from '../queries/aggregate-reader';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);

@@ -9,11 +9,11 @@ import { DEFAULT_DATABASE_FILE } from '@/db/open';
 import { guessMapping, type ImportKind } from '@/lib/ingest/csv';
 import { openStore, sqliteStore, type Store } from '@/lib/server/store';
 import { describeEngines, type EngineTest } from '@/lib/testing/engines';
+import { aggregatedEventCount } from '../aggregates';
 import { upsertAccounts } from '../commands/accounts';
 import { prepareDatabase } from '../commands/catalogue';
 import { startImportRun } from '../commands/import-runs';
 import { getImportRun } from '../queries/import-runs';
-import { aggregatedEventCount } from '../queries/aggregate-reader';
 import { importStatus, resumeImports, saveUpload, startCheck, startImport } from './csv-import';
 
 let db: Store;

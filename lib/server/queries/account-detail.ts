@@ -5,9 +5,8 @@
  */
 import type { Store } from '@/lib/server/store';
 import { buildActivity, endOfUtcDay, featureSourcesOf, scoreAccount, type ScoreResult } from '@/lib/scoring';
-import { DAY_MS } from '../commands/aggregates';
+import { contactActivity, DAY_MS } from '../aggregates';
 import { ensureLiveModel } from '../commands/model';
-import { contactActivity } from './aggregate-reader';
 import { loadCatalogue, loadScoringInputs } from './scoring-inputs';
 import { findAccountPk } from './accounts';
 

@@ -1,7 +1,7 @@
 /** Everything the account page shows, in one answer the page prefetches and then polls. */
 import type { Store } from '@/lib/server/store';
+import { DAY_MS } from '../aggregates';
 import { accountDetailJson } from '../api-shapes';
-import { DAY_MS } from '../commands/aggregates';
 import { accountDetailOf, getAccountHistory } from './account-detail';
 import { findAccountPk } from './accounts';
 import { listAlerts } from './alerts';

@@ -2,9 +2,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eventSchema, outcomeSchema } from '@/lib/ingest/schemas';
 import { describeEngines } from '@/lib/testing/engines';
+import { dayOf } from '../aggregates';
 import { AppError } from '../errors';
 import { insertOutcomes, upsertAccounts } from '../commands/accounts';
-import { dayOf } from '../commands/aggregates';
 import { prepareDatabase } from '../commands/catalogue';
 import { ingestEvents } from '../commands/events';
 import { cohortAnalysis, cohortDefaults, companionMetrics, resolveCohortParams } from './cohorts';

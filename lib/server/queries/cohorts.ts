@@ -7,9 +7,8 @@ import { analyzeCohort, isoDate, selectCohort, type CohortAccount, type CohortAn
 import { addNpsAnswers, companionByBand, emptyNps, type AccountSignals, type CompanionRow } from '@/lib/analytics/companion';
 import type { CohortParams, CohortQuery } from '@/lib/analytics/params';
 import type { Store } from '@/lib/server/store';
+import { AggregateReader, DAY_MS, dayOf } from '../aggregates';
 import { AppError } from '../errors';
-import { DAY_MS, dayOf } from '../commands/aggregates';
-import { AggregateReader } from './aggregate-reader';
 import { getLiveModel, liveBands } from './model';
 
 const toMs = (date: string) => Date.parse(`${date}T00:00:00Z`);

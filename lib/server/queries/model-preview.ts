@@ -8,8 +8,8 @@
 import { analyzeCohort, selectCohort, type CohortAccount, type CohortAnalysis } from '@/lib/analytics/cohort';
 import { bandFor, DAY_MS, endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, validateModel, type FeatureInfo, type Model } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
+import { dayOf } from '../aggregates';
 import { AppError } from '../errors';
-import { dayOf } from '../commands/aggregates';
 import { ensureLiveModel } from '../commands/model';
 import { loadCohortAccounts } from './cohorts';
 import { ReadCache } from './read-cache';

@@ -9,7 +9,7 @@
  * exactly for any instant from the raw events).
  */
 import type { Engine, Store } from '@/lib/server/store';
-import { DAY_MS } from '../commands/aggregates';
+import { DAY_MS } from '../aggregates';
 
 export interface ScoreSource {
   /** the FROM clause: accounts `a`, the score row `s`, the override in force `o` */

@@ -21,7 +21,7 @@ import type {
 } from '@/lib/scoring';
 import { DAY_MS, WindowedActivityBuilder } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
-import { AggregateReader, type AggregateSink } from './aggregate-reader';
+import { AggregateReader, type AggregateSink } from '../aggregates';
 
 export interface AccountInputs {
   pk: number;

@@ -8,8 +8,8 @@ import { migrationMatrix, sampleDays, trendSeries, type MigrationMatrix, type Mi
 import { isoDate } from '@/lib/analytics/cohort';
 import { MAX_TREND_DAYS, type TrendQuery } from '@/lib/analytics/params';
 import type { SqlParam, Store } from '@/lib/server/store';
+import { DAY_MS, dayOf } from '../aggregates';
 import { AppError } from '../errors';
-import { DAY_MS, dayOf } from '../commands/aggregates';
 import { accountWhere, listOwners } from './accounts';
 import { liveBands } from './model';
 import { modelVersionMarkers } from './timeline';

@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
+import { DAY_MS } from '@/lib/server/aggregates';
 import { apiRoute } from '@/lib/server/api';
-import { DAY_MS } from '@/lib/server/commands/aggregates';
 import { AppError } from '@/lib/server/errors';
 import { findAccountPk } from '@/lib/server/queries/accounts';
 import { getAccountHistory } from '@/lib/server/queries/account-detail';

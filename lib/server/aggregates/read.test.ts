@@ -4,9 +4,8 @@ import { seedDemo } from '@/db/seed';
 import { DAY_MS } from '@/lib/scoring';
 import { openStore, sqliteStore, type Store } from '@/lib/server/store';
 import { describeEngines } from '@/lib/testing/engines';
-import { applyEventsToAggregates, rebuildAggregates, type AggregatableEvent } from '../commands/aggregates';
 import { prepareDatabase } from '../commands/catalogue';
-import { aggregatedEventCount, AggregateReader, contactActivity, readAccountDays, type AggregateSink } from './aggregate-reader';
+import { aggregatedEventCount, AggregateReader, applyEventsToAggregates, contactActivity, readAccountDays, rebuildAggregates, type AggregatableEvent, type AggregateSink } from '.';
 
 const END = Date.UTC(2026, 0, 10);
 const TO_DAY = END / DAY_MS;

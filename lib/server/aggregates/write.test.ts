@@ -15,12 +15,11 @@ import { eventSchema, type EventInput } from '@/lib/ingest/schemas';
 import { SqliteStore, sqliteStore, type Store } from '@/lib/server/store';
 import { describeEngines } from '@/lib/testing/engines';
 import { packedDays, type PlainDay } from '@/lib/testing/packed-aggregates';
-import { upsertAccounts, upsertContacts } from './accounts';
-import { DAY_MS, rebuildAggregates } from './aggregates';
-import { ensureDefaultTriggers, prepareDatabase } from './catalogue';
-import { ingestEvents } from './events';
-import { ensureLiveModel } from './model';
-import { packedAggregatesMissing } from './packed-aggregates';
+import { upsertAccounts, upsertContacts } from '../commands/accounts';
+import { ensureDefaultTriggers, prepareDatabase } from '../commands/catalogue';
+import { ingestEvents } from '../commands/events';
+import { ensureLiveModel } from '../commands/model';
+import { DAY_MS, packedAggregatesMissing, rebuildAggregates } from '.';
 
 const NOW = Date.UTC(2026, 5, 15, 12);
 const ago = (days: number, hours = 0) => new Date(NOW - days * DAY_MS - hours * 3_600_000).toISOString();

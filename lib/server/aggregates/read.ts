@@ -1,6 +1,6 @@
 /**
  * Reading the per-day aggregates, which exist only in the packed layout (`agg_packed`,
- * lib/server/packed-days.ts). `AggregateReader` reads an account's range of days, fast: a 61-day
+ * format.ts). `AggregateReader` reads an account's range of days, fast: a 61-day
  * window is 8 or 9 rows per account, each a blob walked here without building intermediate
  * objects. It yields, per day in ascending order, the trigger counts (by type name), the contact
  * counts (by contact pk) and the feature counts (by type and feature name); property statistics
@@ -10,7 +10,7 @@
 import { dict } from '@/lib/dict';
 import { DAY_MS, type PropStat } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
-import { blockOf, Cursor, decodeDays, NameIds, UnknownNameId, type DayAgg } from '../packed-days';
+import { blockOf, Cursor, decodeDays, NameIds, UnknownNameId, type DayAgg } from './format';
 
 /** Receives one account's rows, each kind in ascending time. */
 export interface AggregateSink {
@@ -173,11 +173,12 @@ export async function contactActivity(db: Store, accountPk: number, contactIds: 
   return out;
 }
 
-/** The sum of every trigger count of every stored day: the total `count` of the events aggregated. */
-export async function aggregatedEventCount(db: Store): Promise<number> {
+/**
+ * Every stored account-day, decoded by name, in (account, day) order. Read page by page in key
+ * order, so that any number of blocks is read in bounded memory.
+ */
+export async function* storedDays(db: Store): AsyncGenerator<{ accountPk: number; day: DayAgg }> {
   const ids = await NameIds.load(db);
-  let total = 0;
-  // Page by page in key order, so that any number of blocks is read in bounded memory.
   let after: [number, number] = [-1, -1];
   for (;;) {
     const rows = await db.all<{ account_pk: number; block: number; data: Buffer }>(
@@ -185,10 +186,17 @@ export async function aggregatedEventCount(db: Store): Promise<number> {
       after,
     );
     for (const row of rows) {
-      for (const d of await ids.decoding(() => decodeDays(row.data, ids))) for (const { n } of d.types.values()) total += n;
+      for (const day of await ids.decoding(() => decodeDays(row.data, ids))) yield { accountPk: row.account_pk, day };
     }
-    if (rows.length < 5000) return total;
+    if (rows.length < 5000) return;
     const last = rows[rows.length - 1]!;
     after = [last.account_pk, last.block];
   }
+}
+
+/** The sum of every trigger count of every stored day: the total `count` of the events aggregated. */
+export async function aggregatedEventCount(db: Store): Promise<number> {
+  let total = 0;
+  for await (const { day } of storedDays(db)) for (const { n } of day.types.values()) total += n;
+  return total;
 }

@@ -1,24 +1,22 @@
 /**
- * Building one account's aggregates from its events in time order, a day at a time, for
- * rebuilds: a day is complete when the next day starts, so it goes straight into the packed
- * block in progress (appended in primary-key order), with no map of every (account, day, type)
- * key held in memory.
+ * Summing events into account-days, in memory, the same way for both writers of the aggregates:
+ * a batch's events by account, day and key (`Accumulator`, merged into the stored blocks by
+ * apply.ts), and one account's events in time order, a day at a time, for rebuilds
+ * (`AccountDays`): a day is complete when the next day starts, so it goes straight into the
+ * packed block in progress (appended in primary-key order, rebuild.ts), with no map of every
+ * (account, day, type) key held in memory.
  */
 import { dict } from '@/lib/dict';
 import { addValue, keepsValues } from '@/lib/scoring/prop-values';
-import type { PropStat } from '@/lib/scoring/types';
-import type { Store } from '@/lib/server/store';
-import { emptyDay, type DayAgg } from '../packed-days';
-import { PackedBlockWriter } from './packed-aggregates';
-import { RowWriter } from './row-writer';
+import type { RowWriter } from '../commands/row-writer';
+import { emptyDay, type DayAgg, type PropMap } from './format';
+import type { PackedBlockWriter } from './rebuild';
 
 export const DAY_MS = 86_400_000;
 export const dayOf = (ms: number): number => Math.floor(ms / DAY_MS);
 
 /** The event property that names a catalogue feature (read by the adoption measure). */
 export const FEATURE_PROPERTY = 'feature';
-
-export type PropMap = Record<string, PropStat>;
 
 /**
  * Adds one event's properties (weighted by its count) to a property map, exactly as the scoring
@@ -44,17 +42,65 @@ export function addProps(target: PropMap | null, type: string, properties: Recor
   return map;
 }
 
+export interface AggregatableEvent {
+  accountPk: number;
+  contactPk: number | null;
+  type: string;
+  occurredAt: number;
+  count: number;
+  properties: Record<string, unknown> | null;
+}
+
+interface DailyAcc {
+  accountPk: number;
+  day: number;
+  type: string;
+  n: number;
+  props: PropMap | null;
+}
+
+/** In-memory accumulation of a set of events, grouped by aggregate key. */
+export class Accumulator {
+  daily = new Map<string, DailyAcc>();
+  contacts = new Map<string, { accountPk: number; day: number; contactPk: number; n: number }>();
+  featureDays = new Map<string, { accountPk: number; day: number; type: string; feature: string; n: number }>();
+  activity = new Map<number, { firstAt: number; lastAt: number; events: number }>();
+
+  add(e: AggregatableEvent): void {
+    const day = dayOf(e.occurredAt);
+    const dk = `${e.accountPk}|${day}|${e.type}`;
+    let d = this.daily.get(dk);
+    if (!d) this.daily.set(dk, (d = { accountPk: e.accountPk, day, type: e.type, n: 0, props: null }));
+    d.n += e.count;
+    d.props = addProps(d.props, e.type, e.properties, e.count);
+    if (e.contactPk !== null) {
+      const ck = `${e.accountPk}|${day}|${e.contactPk}`;
+      const c = this.contacts.get(ck);
+      if (c) c.n += e.count;
+      else this.contacts.set(ck, { accountPk: e.accountPk, day, contactPk: e.contactPk, n: e.count });
+    }
+    const feature = e.properties?.[FEATURE_PROPERTY];
+    if (typeof feature === 'string' && feature) {
+      const fk = `${e.accountPk}|${day}|${e.type}|${feature}`;
+      const f = this.featureDays.get(fk);
+      if (f) f.n += e.count;
+      else this.featureDays.set(fk, { accountPk: e.accountPk, day, type: e.type, feature, n: e.count });
+    }
+    const a = this.activity.get(e.accountPk);
+    if (a) {
+      if (e.occurredAt < a.firstAt) a.firstAt = e.occurredAt;
+      if (e.occurredAt > a.lastAt) a.lastAt = e.occurredAt;
+      a.events += 1;
+    } else {
+      this.activity.set(e.accountPk, { firstAt: e.occurredAt, lastAt: e.occurredAt, events: 1 });
+    }
+  }
+}
+
+/** The writers a rebuild feeds (`aggregateWriters`); rows are buffered until their `write` or `flush`. */
 export interface AggregateWriters {
   activity: RowWriter;
   packed: PackedBlockWriter;
-}
-
-/** The writers a rebuild feeds; rows are buffered until their `write` or `flush`. */
-export function aggregateWriters(db: Store): AggregateWriters {
-  return {
-    activity: new RowWriter(db, 'account_activity', ['account_pk', 'first_at', 'last_at', 'events']),
-    packed: new PackedBlockWriter(db),
-  };
 }
 
 /** One account's aggregates, fed its events in ascending `occurredAt`. */

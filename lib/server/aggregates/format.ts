@@ -4,7 +4,7 @@
  * counts with their property statistics, contact counts and feature counts: whole numbers as
  * varints, sums and values of numeric properties as float64. A bulk rescore reads ~9 rows per
  * account (~2.5 KB) for its window; an event batch reads and rewrites one row per touched
- * account and block.
+ * account and block. Only this module (lib/server/aggregates) reads and writes the blobs.
  *
  * Names (types, features, property names) are stored as ids of the append-only `agg_names` table.
  */

@@ -1,64 +1,56 @@
 /**
- * Writing `agg_packed` (lib/server/packed-days.ts), the one store of per-day aggregates: appended
- * block by block by rebuilds (aggregates.ts `rebuildAggregates`), merged block by block by
- * incremental event writes (in the transaction that writes the events).
+ * Applying a batch of events to the aggregates, in the transaction that writes the events: the
+ * batch is summed per account, day and key in memory (days.ts), then merged block by block into
+ * the packed blocks it touches, and into the accounts' first/last activity.
  */
 import type { Store } from '@/lib/server/store';
-import { assembleDays, blockOf, dayRanges, decodeDayAt, emptyDay, encodeDays, mergeProps, NameIds, namesOf, type DayAgg, type PropMap } from '../packed-days';
-import { inChunks, insertRows, RowWriter } from './row-writer';
+import { inChunks, insertRows } from '../commands/row-writer';
+import { Accumulator, type AggregatableEvent } from './days';
+import { assembleDays, blockOf, dayRanges, decodeDayAt, emptyDay, mergeProps, NameIds, namesOf, type DayAgg, type PropMap } from './format';
 
 /**
- * Collects an account's days (in ascending order) into blocks and appends one row per block.
- * Blocks are collected as days come (`day`, `endAccount`) and encoded and written by `write`.
+ * Locks the accounts' rows until the transaction ends (PostgreSQL; SQLite's transaction already
+ * holds the write lock): writers of an account's aggregates, which read and rewrite its blocks,
+ * then take turns. In pk order, so that two writers never wait for each other. FOR NO KEY UPDATE:
+ * rows that refer to the accounts (events, scores) can still be written meanwhile.
  */
-export class PackedBlockWriter {
-  private readonly rows: RowWriter;
-  private ids: NameIds | null = null;
-  private accountPk = -1;
-  private block = NaN;
-  private days: DayAgg[] = [];
-  private done: { accountPk: number; block: number; days: DayAgg[] }[] = [];
-
-  constructor(private readonly db: Store) {
-    this.rows = new RowWriter(db, 'agg_packed', ['account_pk', 'block', 'data'], 64);
-  }
-
-  day(accountPk: number, d: DayAgg): void {
-    const block = blockOf(d.day);
-    if (accountPk !== this.accountPk || block !== this.block) {
-      this.endAccount();
-      this.accountPk = accountPk;
-      this.block = block;
-    }
-    this.days.push(d);
-  }
-
-  /** Ends the block in progress. */
-  endAccount(): void {
-    if (this.days.length) this.done.push({ accountPk: this.accountPk, block: this.block, days: this.days });
-    this.days = [];
-  }
-
-  /** Encodes the blocks ended so far and writes the full statements of them. */
-  async write(): Promise<void> {
-    const done = this.done;
-    this.done = [];
-    if (done.length) {
-      this.ids ??= await NameIds.load(this.db);
-      await this.ids.add(namesOf(done.flatMap((b) => b.days)));
-      for (const b of done) this.rows.push(b.accountPk, b.block, encodeDays(b.days, this.ids));
-    }
-    await this.rows.write();
-  }
-
-  async flush(): Promise<void> {
-    this.endAccount();
-    await this.write();
-    await this.rows.flush();
-  }
+export async function lockAccounts(db: Store, accountPks: Iterable<number>): Promise<void> {
+  if (db.engine !== 'postgres') return;
+  const pks = [...new Set(accountPks)];
+  if (!pks.length) return;
+  await db.run(`SELECT pk FROM accounts WHERE ${db.dialect.inJsonArray('pk', 'int')} ORDER BY pk FOR NO KEY UPDATE`, [JSON.stringify(pks)]);
 }
 
-export interface PackedDeltas {
+/**
+ * Writes accumulated aggregates: the per-day aggregates merged into their packed blocks, and the
+ * account's first/last activity. Run inside the caller's transaction.
+ */
+async function flush(db: Store, acc: Accumulator): Promise<void> {
+  // agg_packed first, then account_activity: the order a full rebuild locks them in.
+  await applyToPacked(db, { daily: acc.daily.values(), contacts: acc.contacts.values(), features: acc.featureDays.values() });
+  const rows = [...acc.activity].sort((a, b) => a[0] - b[0]).map(([accountPk, a]) => [accountPk, a.firstAt, a.lastAt, a.events]);
+  await insertRows(
+    db,
+    'INSERT INTO account_activity (account_pk, first_at, last_at, events)',
+    4,
+    rows,
+    `ON CONFLICT (account_pk) DO UPDATE SET first_at = ${db.dialect.least('account_activity.first_at', 'excluded.first_at')}, ` +
+      `last_at = ${db.dialect.greatest('account_activity.last_at', 'excluded.last_at')}, events = account_activity.events + excluded.events`,
+  );
+}
+
+/**
+ * Adds newly written events to the aggregates. Must run in the same transaction as the event
+ * inserts, so that an event and its aggregates are committed together or not at all; on
+ * PostgreSQL, with the accounts' rows locked (`lockAccounts`).
+ */
+export async function applyEventsToAggregates(db: Store, events: Iterable<AggregatableEvent>): Promise<void> {
+  const acc = new Accumulator();
+  for (const e of events) acc.add(e);
+  await flush(db, acc);
+}
+
+interface PackedDeltas {
   daily: Iterable<{ accountPk: number; day: number; type: string; n: number; props: PropMap | null }>;
   contacts: Iterable<{ accountPk: number; day: number; contactPk: number; n: number }>;
   features: Iterable<{ accountPk: number; day: number; type: string; feature: string; n: number }>;
@@ -83,7 +75,7 @@ interface Block {
  * writes their blocks (new ones included) meanwhile, and the blocks read are locked too, so that a
  * full rebuild (which locks the table) and a batch wait for each other.
  */
-export async function applyToPacked(db: Store, deltas: PackedDeltas): Promise<void> {
+async function applyToPacked(db: Store, deltas: PackedDeltas): Promise<void> {
   const daily = [...deltas.daily];
   const contacts = [...deltas.contacts];
   const features = [...deltas.features];
@@ -119,9 +111,9 @@ export async function applyToPacked(db: Store, deltas: PackedDeltas): Promise<vo
       }
     }
   });
-  const dayOf = (accountPk: number, day: number): DayAgg => blocks.get(keyOf(accountPk, day))!.touched.get(day)!;
+  const touchedDay = (accountPk: number, day: number): DayAgg => blocks.get(keyOf(accountPk, day))!.touched.get(day)!;
   for (const r of daily) {
-    const d = dayOf(r.accountPk, r.day);
+    const d = touchedDay(r.accountPk, r.day);
     const existing = d.types.get(r.type);
     if (!existing) d.types.set(r.type, { n: r.n, props: r.props });
     else if (r.props === null) existing.n += r.n;
@@ -131,11 +123,11 @@ export async function applyToPacked(db: Store, deltas: PackedDeltas): Promise<vo
     }
   }
   for (const r of contacts) {
-    const d = dayOf(r.accountPk, r.day);
+    const d = touchedDay(r.accountPk, r.day);
     d.contacts.set(r.contactPk, (d.contacts.get(r.contactPk) ?? 0) + r.n);
   }
   for (const r of features) {
-    const d = dayOf(r.accountPk, r.day);
+    const d = touchedDay(r.accountPk, r.day);
     let m = d.features.get(r.type);
     if (!m) d.features.set(r.type, (m = new Map()));
     m.set(r.feature, (m.get(r.feature) ?? 0) + r.n);
@@ -151,13 +143,4 @@ export async function applyToPacked(db: Store, deltas: PackedDeltas): Promise<vo
     return [b.accountPk, b.block, assembleDays(parts, ids)];
   });
   await insertRows(db, 'INSERT INTO agg_packed (account_pk, block, data)', 3, rows, 'ON CONFLICT (account_pk, block) DO UPDATE SET data = excluded.data');
-}
-
-/**
- * True when events exist but no packed aggregates do: a database upgraded from a version that
- * kept the per-day aggregates in the agg_daily, agg_contact_daily and agg_feature_daily tables
- * (dropped by migration 0005), whose aggregates must be rebuilt from the raw events.
- */
-export async function packedAggregatesMissing(db: Store): Promise<boolean> {
-  return (await db.value('SELECT CASE WHEN EXISTS (SELECT 1 FROM events) AND NOT EXISTS (SELECT 1 FROM agg_packed) THEN 1 ELSE 0 END')) === 1;
 }

@@ -1,112 +1,71 @@
 /**
- * Aggregates kept in step with events: per account and UTC day, the trigger counts (with property
- * statistics), contact counts and feature counts, stored only as packed 8-day blocks
- * (`agg_packed`, lib/server/packed-days.ts), plus first/last activity (`account_activity`).
- * Scores are computed from these, never from scans of raw events.
+ * Rebuilding the aggregates from the raw events, for all accounts or some: each account's events
+ * are read in time order and summed a day at a time (`AccountDays`, days.ts), and each block, once
+ * complete, is encoded and appended (`PackedBlockWriter`), in primary-key order.
  */
 import type { SqlParam, Store } from '@/lib/server/store';
-import { addProps, AccountDays, aggregateWriters, dayOf, FEATURE_PROPERTY, type AggregateWriters, type PropMap } from './aggregate-days';
-import { applyToPacked } from './packed-aggregates';
-import { insertRows } from './row-writer';
+import { RowWriter } from '../commands/row-writer';
+import { lockAccounts } from './apply';
+import { AccountDays, type AggregateWriters } from './days';
+import { blockOf, encodeDays, NameIds, namesOf, type DayAgg } from './format';
 
-export { addProps, DAY_MS, dayOf, FEATURE_PROPERTY } from './aggregate-days';
+/**
+ * Collects an account's days (in ascending order) into blocks and appends one row per block.
+ * Blocks are collected as days come (`day`, `endAccount`) and encoded and written by `write`.
+ */
+export class PackedBlockWriter {
+  private readonly rows: RowWriter;
+  private ids: NameIds | null = null;
+  private accountPk = -1;
+  private block = NaN;
+  private days: DayAgg[] = [];
+  private done: { accountPk: number; block: number; days: DayAgg[] }[] = [];
 
-export interface AggregatableEvent {
-  accountPk: number;
-  contactPk: number | null;
-  type: string;
-  occurredAt: number;
-  count: number;
-  properties: Record<string, unknown> | null;
-}
-
-interface DailyAcc {
-  accountPk: number;
-  day: number;
-  type: string;
-  n: number;
-  props: PropMap | null;
-}
-
-/** In-memory accumulation of a set of events, grouped by aggregate key. */
-class Accumulator {
-  daily = new Map<string, DailyAcc>();
-  contacts = new Map<string, { accountPk: number; day: number; contactPk: number; n: number }>();
-  featureDays = new Map<string, { accountPk: number; day: number; type: string; feature: string; n: number }>();
-  activity = new Map<number, { firstAt: number; lastAt: number; events: number }>();
-
-  add(e: AggregatableEvent): void {
-    const day = dayOf(e.occurredAt);
-    const dk = `${e.accountPk}|${day}|${e.type}`;
-    let d = this.daily.get(dk);
-    if (!d) this.daily.set(dk, (d = { accountPk: e.accountPk, day, type: e.type, n: 0, props: null }));
-    d.n += e.count;
-    d.props = addProps(d.props, e.type, e.properties, e.count);
-    if (e.contactPk !== null) {
-      const ck = `${e.accountPk}|${day}|${e.contactPk}`;
-      const c = this.contacts.get(ck);
-      if (c) c.n += e.count;
-      else this.contacts.set(ck, { accountPk: e.accountPk, day, contactPk: e.contactPk, n: e.count });
-    }
-    const feature = e.properties?.[FEATURE_PROPERTY];
-    if (typeof feature === 'string' && feature) {
-      const fk = `${e.accountPk}|${day}|${e.type}|${feature}`;
-      const f = this.featureDays.get(fk);
-      if (f) f.n += e.count;
-      else this.featureDays.set(fk, { accountPk: e.accountPk, day, type: e.type, feature, n: e.count });
-    }
-    const a = this.activity.get(e.accountPk);
-    if (a) {
-      if (e.occurredAt < a.firstAt) a.firstAt = e.occurredAt;
-      if (e.occurredAt > a.lastAt) a.lastAt = e.occurredAt;
-      a.events += 1;
-    } else {
-      this.activity.set(e.accountPk, { firstAt: e.occurredAt, lastAt: e.occurredAt, events: 1 });
-    }
+  constructor(private readonly db: Store) {
+    this.rows = new RowWriter(db, 'agg_packed', ['account_pk', 'block', 'data'], 64);
   }
 
+  day(accountPk: number, d: DayAgg): void {
+    const block = blockOf(d.day);
+    if (accountPk !== this.accountPk || block !== this.block) {
+      this.endAccount();
+      this.accountPk = accountPk;
+      this.block = block;
+    }
+    this.days.push(d);
+  }
+
+  /** Ends the block in progress. */
+  endAccount(): void {
+    if (this.days.length) this.done.push({ accountPk: this.accountPk, block: this.block, days: this.days });
+    this.days = [];
+  }
+
+  /** Encodes the blocks ended so far and writes the full statements of them. */
+  async write(): Promise<void> {
+    const done = this.done;
+    this.done = [];
+    if (done.length) {
+      this.ids ??= await NameIds.load(this.db);
+      await this.ids.add(namesOf(done.flatMap((b) => b.days)));
+      for (const b of done) this.rows.push(b.accountPk, b.block, encodeDays(b.days, this.ids));
+    }
+    await this.rows.write();
+  }
+
+  async flush(): Promise<void> {
+    this.endAccount();
+    await this.write();
+    await this.rows.flush();
+  }
 }
 
-/**
- * Locks the accounts' rows until the transaction ends (PostgreSQL; SQLite's transaction already
- * holds the write lock): writers of an account's aggregates, which read and rewrite its blocks,
- * then take turns. In pk order, so that two writers never wait for each other. FOR NO KEY UPDATE:
- * rows that refer to the accounts (events, scores) can still be written meanwhile.
- */
-export async function lockAccounts(db: Store, accountPks: Iterable<number>): Promise<void> {
-  if (db.engine !== 'postgres') return;
-  const pks = [...new Set(accountPks)];
-  if (!pks.length) return;
-  await db.run(`SELECT pk FROM accounts WHERE ${db.dialect.inJsonArray('pk', 'int')} ORDER BY pk FOR NO KEY UPDATE`, [JSON.stringify(pks)]);
-}
-
-/**
- * Writes accumulated aggregates: the per-day aggregates merged into their packed blocks, and the
- * account's first/last activity. Run inside the caller's transaction.
- */
-async function flush(db: Store, acc: Accumulator): Promise<void> {
-  // agg_packed first, then account_activity: the order a full rebuild locks them in.
-  await applyToPacked(db, { daily: acc.daily.values(), contacts: acc.contacts.values(), features: acc.featureDays.values() });
-  const rows = [...acc.activity].sort((a, b) => a[0] - b[0]).map(([accountPk, a]) => [accountPk, a.firstAt, a.lastAt, a.events]);
-  await insertRows(
-    db,
-    'INSERT INTO account_activity (account_pk, first_at, last_at, events)',
-    4,
-    rows,
-    `ON CONFLICT (account_pk) DO UPDATE SET first_at = ${db.dialect.least('account_activity.first_at', 'excluded.first_at')}, ` +
-      `last_at = ${db.dialect.greatest('account_activity.last_at', 'excluded.last_at')}, events = account_activity.events + excluded.events`,
-  );
-}
-
-/**
- * Adds newly written events to the aggregates. Must run in the same transaction as the event
- * inserts, so that an event and its aggregates are committed together or not at all; on
- * PostgreSQL, with the accounts' rows locked (`lockAccounts`).
- */
-export async function applyEventsToAggregates(db: Store, events: Iterable<AggregatableEvent>): Promise<void> {
-  const acc = new Accumulator();
-  for (const e of events) acc.add(e);
-  await flush(db, acc);
+/** The writers a rebuild feeds; rows are buffered until their `write` or `flush`. */
+function aggregateWriters(db: Store): AggregateWriters {
+  return {
+    activity: new RowWriter(db, 'account_activity', ['account_pk', 'first_at', 'last_at', 'events']),
+    packed: new PackedBlockWriter(db),
+  };
 }
 
 interface EventRow {
@@ -242,4 +201,13 @@ export async function rebuildAggregates(db: Store, options: { accountPks?: numbe
     options.onProgress?.(Math.min(pks.length, i + PROGRESS_EVERY), pks.length);
   }
   return { events };
+}
+
+/**
+ * True when events exist but no packed aggregates do: a database upgraded from a version that
+ * kept the per-day aggregates in the agg_daily, agg_contact_daily and agg_feature_daily tables
+ * (dropped by migration 0005), whose aggregates must be rebuilt from the raw events.
+ */
+export async function packedAggregatesMissing(db: Store): Promise<boolean> {
+  return (await db.value('SELECT CASE WHEN EXISTS (SELECT 1 FROM events) AND NOT EXISTS (SELECT 1 FROM agg_packed) THEN 1 ELSE 0 END')) === 1;
 }
