@@ -16,9 +16,11 @@
  *  - `rebuildAggregates`, from the raw events, for all accounts (bulk loads, a database upgraded
  *    from before packing: `packedAggregatesMissing`) or some (rebuild.ts).
  *
- * Who reads it (read.ts): `AggregateReader` streams an account's days into a sink: scoring
- * inputs (rescoring, history, previews, the account page) and the cohorts' companion metrics; `contactActivity` for the account page;
- * `readAccountDays`, `storedDays` and `aggregatedEventCount` for checks, scripts and tests.
+ * Who reads it (read.ts): `AggregateReader` streams accounts' days into sinks, one account
+ * (`read`) or many per query (`readMany`, for loops over accounts): scoring inputs (rescoring,
+ * history, previews, the account page) and the cohorts' companion metrics. `contactActivity`
+ * serves the account page; `readAccountDays`, `storedDays` and `aggregatedEventCount` serve
+ * checks, scripts and tests.
  */
 export { DAY_MS, dayOf, type AggregatableEvent } from './days';
 export type { DayAgg, PropMap } from './format';

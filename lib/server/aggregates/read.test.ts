@@ -4,8 +4,19 @@ import { seedDemo } from '@/db/seed';
 import { DAY_MS } from '@/lib/scoring';
 import { openStore, sqliteStore, type Store } from '@/lib/server/store';
 import { describeEngines } from '@/lib/testing/engines';
+import { upsertAccounts } from '../commands/accounts';
 import { prepareDatabase } from '../commands/catalogue';
-import { aggregatedEventCount, AggregateReader, applyEventsToAggregates, contactActivity, readAccountDays, rebuildAggregates, type AggregatableEvent, type AggregateSink } from '.';
+import {
+  aggregatedEventCount,
+  AggregateReader,
+  applyEventsToAggregates,
+  contactActivity,
+  readAccountDays,
+  rebuildAggregates,
+  type AggregatableEvent,
+  type AggregateReaderOptions,
+  type AggregateSink,
+} from '.';
 
 const END = Date.UTC(2026, 0, 10);
 const TO_DAY = END / DAY_MS;
@@ -18,14 +29,16 @@ let db: Store;
 
 interface Rows { types: unknown[][]; contacts: unknown[][]; features: unknown[][] }
 
+/** A sink that records every row it is given into `out`. */
+const sinkInto = (out: Rows): AggregateSink => ({
+  type: (t, type, n, props) => out.types.push([t / DAY_MS, type, n, props ?? null]),
+  contact: (t, id, n) => out.contacts.push([t / DAY_MS, id, n]),
+  feature: (t, type, feature, n) => out.features.push([t / DAY_MS, type, feature, n]),
+});
+
 async function viaReader(reader: AggregateReader, pk: number, contactIds: Map<number, string>): Promise<Rows> {
   const out: Rows = { types: [], contacts: [], features: [] };
-  const sink: AggregateSink = {
-    type: (t, type, n, props) => out.types.push([t / DAY_MS, type, n, props ?? null]),
-    contact: (t, id, n) => out.contacts.push([t / DAY_MS, id, n]),
-    feature: (t, type, feature, n) => out.features.push([t / DAY_MS, type, feature, n]),
-  };
-  await reader.read(pk, contactIds, sink);
+  await reader.read(pk, contactIds, sinkInto(out));
   return out;
 }
 
@@ -104,6 +117,46 @@ describeEngines('the aggregate reader', (t) => {
       expect(after.types).toContainEqual([TO_DAY - 5, 'brand.new', 4, { fresh: { t: 0, s: 10, c: 4 } }]);
       expect(after.features).toContainEqual([TO_DAY - 5, 'brand.new', 'novel', 4]);
       expect(after.types.length).toBe(before.types.length + (before.types.some((r) => r[0] === TO_DAY - 5 && r[1] === 'meeting.held') ? 1 : 2));
+    });
+  });
+
+  describe('AggregateReader.readMany', () => {
+    it('gives each account exactly what reading it alone gives, in the order asked for, whatever the window', async () => {
+      const contactIds = new Map((await db.all<{ pk: number; id: string }>('SELECT pk, id FROM contacts')).map((c) => [c.pk, c.id]));
+      contactIds.set(2 ** 40, 'far-away');
+      await upsertAccounts(db, [{ id: 'quiet', name: 'No events' }]);
+      const pks = await db.column<number>('SELECT pk FROM accounts ORDER BY pk DESC');
+      // Out of pk order, one account twice, an account without events, pks of no account, and more
+      // accounts than one query reads (500).
+      const unknown = Array.from({ length: 520 }, (_, i) => 100_000 + i);
+      const asked = [...pks.slice(0, 4), ...unknown.slice(0, 300), pks[0]!, ...pks.slice(4), ...unknown.slice(300)];
+      const windows: AggregateReaderOptions[] = [
+        { fromDay: FROM_DAY, toDay: TO_DAY },
+        // starting and ending inside blocks, with some statistics and types only
+        { fromDay: FROM_DAY + 3, toDay: TO_DAY - 5, propTypes: ['email.exchanged', 'nps.response'] },
+        { fromDay: TO_DAY - 4, toDay: TO_DAY - 3, types: ['nps.response', 'email.exchanged', 'product.login'] },
+        // every stored block, and a window without any
+        { fromDay: 0, toDay: TO_DAY + 30, propTypes: [] },
+        { fromDay: TO_DAY + 100, toDay: TO_DAY + 200 },
+      ];
+      for (const options of windows) {
+        const alone = new AggregateReader(db, options);
+        const expected: [number, Rows][] = [];
+        for (const pk of asked) expected.push([pk, await viaReader(alone, pk, contactIds)]);
+        const got: [number, Rows][] = [];
+        await new AggregateReader(db, options).readMany(asked, contactIds, (pk, index) => {
+          expect(index).toBe(got.length);
+          const rows: Rows = { types: [], contacts: [], features: [] };
+          got.push([pk, rows]);
+          return sinkInto(rows);
+        });
+        expect(got, JSON.stringify(options)).toEqual(expected);
+      }
+      // The accounts read span several blocks of the window; the quiet and unknown ones have no rows.
+      const wide = new AggregateReader(db, windows[0]!);
+      const blocks = new Set((await viaReader(wide, 1, contactIds)).types.map((r) => Math.floor((r[0] as number) / 8)));
+      expect(blocks.size).toBeGreaterThan(3);
+      for (const pk of [pks[0]!, unknown[0]!]) expect(await viaReader(wide, pk, contactIds)).toEqual({ types: [], contacts: [], features: [] });
     });
   });
 

@@ -75,15 +75,23 @@ describeEngines('publishing a model as a background job', (t) => {
     await seed(ACCOUNTS);
     const { job } = await startPublishJob(t.store, await publish(changed()), null);
     const seen: { progress: number; listed: number }[] = [];
-    // A "request" queued on the event loop over and over, as the server's requests are.
+    // A "request" queued on the event loop over and over, as the server's requests are. The one
+    // in flight when the job ends is awaited: none may outlive the test (and its store).
+    let stopped = false;
+    let asking: Promise<void> = Promise.resolve();
+    const askLater = () => setImmediate(() => {
+      if (!stopped) asking = ask();
+    });
     const ask = async () => {
       const view = (await getJobView(t.store, String(job)))!;
       if (view.state !== 'running') return;
       seen.push({ progress: view.progress, listed: (await listAccounts(t.store, { limit: 5 })).data.length });
-      setImmediate(() => void ask());
+      askLater();
     };
-    setImmediate(() => void ask());
+    askLater();
     await waitDone(job);
+    stopped = true;
+    await asking;
     const midway = seen.filter((s) => s.progress > 0 && s.progress < 1);
     expect(midway.length).toBeGreaterThan(0);
     expect(midway.every((s) => s.listed === 5)).toBe(true);

@@ -122,9 +122,10 @@ export async function companionMetrics(db: Store, params: CohortParams): Promise
   const reader = new AggregateReader(db, { fromDay: firstDay, toDay: firstDay + params.horizonDays, types, propTypes: [RESPONSE_TRIGGER, NPS_TRIGGER] });
   const noContacts = new Map<number, string>();
   const signals = new Map<number | string, AccountSignals>();
-  for (const m of members) {
+  await reader.readMany(members.map((m) => Number(m.id)), noContacts, (_pk, i) => {
     const s: AccountSignals = { responseHoursSum: 0, responseHoursCount: 0, nps: emptyNps(), referrals: 0 };
-    await reader.read(Number(m.id), noContacts, {
+    signals.set(members[i]!.id, s);
+    return {
       contact() {},
       feature() {},
       type(_t, type, n, stats) {
@@ -135,9 +136,8 @@ export async function companionMetrics(db: Store, params: CohortParams): Promise
         }
         if (type === NPS_TRIGGER && stats?.score?.v) addNpsAnswers(s.nps, stats.score);
       },
-    });
-    signals.set(m.id, s);
-  }
+    };
+  });
   return {
     rows: companionByBand(members, signals, { asOf, horizonDays: params.horizonDays, bands, referralsMeasured: referralTriggers.length > 0 }),
     referralTriggers,

@@ -2,8 +2,8 @@
  * Loads what the scoring engine needs from the aggregates: profiles, contacts, the feature
  * catalogue and each account's activity between two UTC days. Contacts are named by their
  * external ids in the engine's inputs, so flags and explanations can cite them.
- * Rows are read by `AggregateReader`; property statistics are parsed only for the types the
- * caller says it reads.
+ * Rows are read by `AggregateReader`, many accounts per query; property statistics are parsed
+ * only for the types the caller says it reads.
  */
 import type {
   AccountActivity,
@@ -123,11 +123,11 @@ export async function loadScoringInputs(db: Store, options: ScoringInputsOptions
   const { accounts, contactIds } = await loadProfiles(db, options.accountPks);
   const reader = new AggregateReader(db, options);
   const out = new Map<number, AccountInputs>();
-  for (const a of accounts) {
-    const activity = new DayBuckets(a.firstAt);
-    await reader.read(a.pk, contactIds, activity);
-    out.set(a.pk, { pk: a.pk, profile: a.profile, contacts: a.contacts, activity });
-  }
+  await reader.readMany(accounts.map((a) => a.pk), contactIds, (pk, i) => {
+    const activity = new DayBuckets(accounts[i]!.firstAt);
+    out.set(pk, { pk, profile: accounts[i]!.profile, contacts: accounts[i]!.contacts, activity });
+    return activity;
+  });
   return out;
 }
 
@@ -145,11 +145,8 @@ export async function inputsAsOf(
   const toDay = Math.ceil(asOf / DAY_MS);
   const { accounts, contactIds } = await loadProfiles(db, options.accountPks);
   const reader = new AggregateReader(db, { fromDay: toDay - 2 * windowDays - 1, toDay, propTypes: options.propTypes, types: options.types });
-  const inputs: AccountInputs[] = [];
-  for (const a of accounts) {
-    const builder = new WindowedActivityBuilder(asOf, windowDays);
-    await reader.read(a.pk, contactIds, builder);
-    inputs.push({ pk: a.pk, profile: a.profile, contacts: a.contacts, activity: builder.build(a.firstAt) });
-  }
+  const builders: WindowedActivityBuilder[] = [];
+  await reader.readMany(accounts.map((a) => a.pk), contactIds, (_pk, i) => (builders[i] = new WindowedActivityBuilder(asOf, windowDays)));
+  const inputs: AccountInputs[] = accounts.map((a, i) => ({ pk: a.pk, profile: a.profile, contacts: a.contacts, activity: builders[i]!.build(a.firstAt) }));
   return { total: accounts.length, inputs };
 }
