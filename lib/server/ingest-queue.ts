@@ -12,6 +12,7 @@ import type { EventInput } from '@/lib/ingest/schemas';
 import { SqliteStore, type Store } from '@/lib/server/store';
 import { ingestEventGroup, type IngestOptions, type IngestResult } from './commands/events';
 import { rescoreSoon } from './rescore-drainer';
+import { isBusyError } from './worker-mode';
 
 /** a batch waits this long for others to join, and again while more keep arriving */
 const SETTLE_MS = 2;
@@ -67,6 +68,26 @@ export async function writeLockFree(db: Store, maxMs = 5_000): Promise<void> {
       c.pragma(`busy_timeout = ${saved}`);
     }
     await sleep(1);
+  }
+}
+
+/** Attempts of a group whose transaction lost to another (see `retryWhenBusy`). */
+const ATTEMPTS = 3;
+
+/**
+ * Runs `write` again when its transaction lost to another writer: a PostgreSQL deadlock or
+ * serialization failure (the database aborts one of the two; the other goes through), or SQLite's
+ * write lock held by another process past the busy timeout. Nothing of the failed attempt was
+ * committed, so the whole group is written again, after a short random wait.
+ */
+async function retryWhenBusy<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !isBusyError(error)) throw error;
+      await sleep(5 + Math.random() * 20 * attempt);
+    }
   }
 }
 
@@ -127,7 +148,7 @@ class IngestQueue {
         const group = this.jobs.splice(0, n);
         activity.trellisLastIngestAt = Date.now();
         try {
-          const outcomes = await ingestEventGroup(this.db, group.map((j) => ({ items: j.items, options: j.options })));
+          const outcomes = await retryWhenBusy(() => ingestEventGroup(this.db, group.map((j) => ({ items: j.items, options: j.options }))));
           outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.result) : group[i]!.reject(o.error)));
         } catch (error) {
           for (const job of group) job.reject(error);

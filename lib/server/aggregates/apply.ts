@@ -89,11 +89,14 @@ async function applyToPacked(db: Store, deltas: PackedDeltas): Promise<void> {
   }
   if (!blocks.size) return;
 
-  // One read for every block the batch touches (the pairs as a VALUES list, joined on the key).
+  // One read for every block the batch touches (the pairs as a VALUES list, looked up by key).
+  // CROSS JOIN: SQLite then walks the list and looks each pair up by primary key; with a plain
+  // JOIN of bound values its planner scans the whole table instead (68 ms against 0.7 ms for 256
+  // pairs on 365,000 blocks). PostgreSQL plans it as any inner join.
   const lock = db.engine === 'postgres' ? ' FOR UPDATE OF p' : '';
   const keys = [...blocks.values()].map((b) => [b.accountPk, b.block]);
   const stored = await inChunks<{ account_pk: number; block: number; data: Buffer }>(keys, '(CAST(? AS bigint), CAST(? AS bigint))', (values, params) =>
-    db.all(`SELECT p.account_pk, p.block, p.data FROM (VALUES ${values}) k JOIN agg_packed p ON p.account_pk = k.column1 AND p.block = k.column2${lock}`, params),
+    db.all(`SELECT p.account_pk, p.block, p.data FROM (VALUES ${values}) k CROSS JOIN agg_packed p WHERE p.account_pk = k.column1 AND p.block = k.column2${lock}`, params),
   );
   for (const row of stored) {
     const b = blocks.get(`${row.account_pk}|${row.block}`)!;

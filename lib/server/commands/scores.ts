@@ -5,6 +5,7 @@
  */
 import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, type Model } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
+import { isBusyError } from '../worker-mode';
 import { ensureLiveModel } from './model';
 import { lockAccounts, ScoreWriter, type ScoredAccount } from './score-writer';
 import { inputsAsOf, loadCatalogue } from '../queries/scoring-inputs';
@@ -36,6 +37,15 @@ export interface RescoreSummary {
 
 /** Accounts loaded, scored and written per transaction (bounded memory). */
 export const CHUNK = 500;
+/**
+ * On SQLite the transaction holds the file's one write lock while it loads and scores too: 100
+ * accounts (about 70 ms) at a time, with a pause between chunks, so that event batches of other
+ * processes get the lock between them instead of waiting out a whole rescore.
+ */
+const SQLITE_CHUNK = 100;
+const SQLITE_PAUSE_MS = 1;
+/** attempts of a chunk that lost to another writer */
+const CHUNK_ATTEMPTS = 3;
 
 /** What scoring current scores needs: plain data, so worker threads can get it too. */
 export interface RescoreContext {
@@ -107,17 +117,34 @@ export async function rescore(db: Store, options: RescoreOptions = {}): Promise<
   const total = options.accountPks && options.onProgress
     ? ((await db.value<number>(`SELECT count(*) FROM accounts WHERE ${db.dialect.inJsonArray('pk', 'int')}`, [JSON.stringify(pks)])) ?? 0)
     : pks.length;
-  const size = options.writeChunk ?? CHUNK;
+  const sqlite = db.engine === 'sqlite' && !db.inTransaction;
+  const size = options.writeChunk ?? (sqlite ? SQLITE_CHUNK : CHUNK);
   lap('loadMs');
   for (let i = 0; i < pks.length; i += size) {
+    if (sqlite && i > 0) await new Promise((resolve) => setTimeout(resolve, SQLITE_PAUSE_MS));
     const part = pks.slice(i, i + size);
-    const { accounts, out } = await db.tx(async (tx) => {
-      await lockAccounts(tx, part);
-      const chunk = await scoreAccounts(tx, ctx, part, lap);
-      const out = await writer.write(tx, chunk);
-      lap('writeMs');
-      return { accounts: chunk.length, out };
-    });
+    const writeChunk = () =>
+      db.tx(async (tx) => {
+        await lockAccounts(tx, part);
+        const chunk = await scoreAccounts(tx, ctx, part, lap);
+        const out = await writer.write(tx, chunk);
+        lap('writeMs');
+        return { accounts: chunk.length, out };
+      });
+    // A chunk whose transaction lost to another writer (a PostgreSQL deadlock with an event batch,
+    // SQLite's lock held past the busy timeout) committed nothing: it is written again.
+    let attempt = 0;
+    let written: Awaited<ReturnType<typeof writeChunk>>;
+    for (;;) {
+      try {
+        written = await writeChunk();
+        break;
+      } catch (error) {
+        if (++attempt >= CHUNK_ATTEMPTS || db.inTransaction || !isBusyError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+      }
+    }
+    const { accounts, out } = written;
     tally.add(accounts, out);
     if (accounts) options.onProgress?.(tally.accounts, total);
   }
