@@ -48,7 +48,9 @@ async function waitForBuild(): Promise<void> {
 run(async () => {
   const { values } = parseArgs({ options: { port: { type: 'string' } } });
   const port = Number(values.port ?? 3110);
-  const name = `trellis_e2e_${process.env.E2E_RUN_ID ?? process.pid}`;
+  // One name per port: a run killed before it could drop its database leaves nothing behind for long
+  // (the next run on that port starts by dropping it); two runs never share a port.
+  const name = `trellis_e2e_${port}`;
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
