@@ -10,26 +10,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createApiKey, API_KEY_SCOPES } from '@/lib/server/commands/api-keys';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { postgresStore } from '@/lib/server/store';
-import { TEST_DATABASE_URL } from '@/lib/testing/temp-pg';
+import { testDatabaseUrl, withAdmin } from '@/lib/testing/temp-pg';
 import { run } from './cli';
 import { ensureDemoData, ensureDemoUsers } from './demo-data';
 import { buildIfNeeded, startServer, waitForHealth } from './serve';
 
 const FOLDER = path.resolve('data/e2e-pg');
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => withAdmin((c) => c.query(sql)).then(() => undefined);
 
 function buildMarker(): string {
   return path.resolve(`data/e2e-build-${process.env.E2E_RUN_ID ?? 'manual'}.ready`);
@@ -51,9 +42,7 @@ run(async () => {
   // One name per port: a run killed before it could drop its database leaves nothing behind for long
   // (the next run on that port starts by dropping it); two runs never share a port.
   const name = `trellis_e2e_${port}`;
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = testDatabaseUrl(name);
 
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin(`CREATE DATABASE "${name}"`);

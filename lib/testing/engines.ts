@@ -10,10 +10,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, beforeEach, describe } from 'vitest';
-import { migrateAllPostgres, postgresStore, sqliteStore, type Engine, type Store } from '@/lib/server/store';
-import { TEST_DATABASE_URL } from './temp-pg';
+import { postgresStore, sqliteStore, type Engine, type Store } from '@/lib/server/store';
+import { createMigratedDatabase, testDatabaseUrl, withAdmin } from './temp-pg';
 
 export const TEST_ENGINES: Engine[] = (process.env.TEST_ENGINES ?? 'sqlite,postgres')
   .split(',')
@@ -28,22 +27,6 @@ export interface EngineTest {
   readonly url: string;
 }
 
-function serverUrl(database: string): string {
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 let template: Promise<string> | null = null;
 let made = 0;
 const run = process.env.TRELLIS_TEST_RUN ?? `${process.pid}_${Date.now()}`;
@@ -56,8 +39,7 @@ function pgTemplate(): Promise<string> {
   template ??= (async () => {
     if (process.env.TRELLIS_PG_TEMPLATE) return process.env.TRELLIS_PG_TEMPLATE;
     const name = `trellis_r${run}_tpl`;
-    await admin((c) => c.query(`CREATE DATABASE "${name}"`));
-    await migrateAllPostgres(serverUrl(name));
+    await createMigratedDatabase(name);
     return name;
   })();
   return template;
@@ -67,8 +49,8 @@ function pgTemplate(): Promise<string> {
 export async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const tpl = await pgTemplate();
   const name = `trellis_r${run}_${process.pid}_${made++}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${tpl}"`));
-  return { url: serverUrl(name), drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined) };
+  await withAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${tpl}"`));
+  return { url: testDatabaseUrl(name), drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined) };
 }
 
 /** A fresh migrated SQLite file for one test. */
