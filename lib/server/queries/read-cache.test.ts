@@ -11,12 +11,24 @@ describeEngines('ReadCache', (t) => {
     const cache = new ReadCache<number>(1_000);
     let computed = 0;
     const read = (now = 0) => cache.get(t.store, 'k', () => (computed++, count()), now);
+    /**
+     * A read served from the cache. On PostgreSQL a write in any database of the server (tests
+     * running beside this one) also moves the stamp: then a few reads until one is a hit.
+     */
+    const cached = async (now: number, expected: number) => {
+      for (let attempt = 0; attempt < (t.engine === 'postgres' ? 20 : 1); attempt++) {
+        const before = computed;
+        expect(await read(now)).toBe(expected);
+        if (computed === before) return;
+      }
+      expect.fail('every read computed its answer again');
+    };
     expect(await read()).toBe(0);
-    expect(await read(10)).toBe(0);
-    expect(computed).toBe(1);
+    await cached(10, 0);
     await t.store.run('INSERT INTO t VALUES (1)');
+    let before = computed;
     expect(await read(20)).toBe(1);
-    expect(computed).toBe(2);
+    expect(computed).toBe(before + 1);
     // Another store on the same database: another process, as far as the cache can tell.
     const other = await openStore(t.url);
     try {
@@ -24,11 +36,13 @@ describeEngines('ReadCache', (t) => {
     } finally {
       await other.close();
     }
+    before = computed;
     expect(await read(30)).toBe(2);
-    expect(await read(40)).toBe(2);
-    expect(computed).toBe(3);
+    expect(computed).toBe(before + 1);
+    await cached(40, 2);
+    before = computed;
     expect(await read(2_000)).toBe(2);
-    expect(computed).toBe(4);
+    expect(computed).toBe(before + 1);
   });
 
   it('does not answer a transaction that has written from the cache', async () => {

@@ -23,11 +23,15 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
-/** A SQLite store on an open better-sqlite3 connection (Drizzle's driver; see db/open.ts). */
+/**
+ * A SQLite store on an open better-sqlite3 connection (Drizzle's driver; see db/open.ts), with a
+ * read-only connection beside it for reads outside transactions (not for an in-memory database).
+ */
 export function sqliteStore(file: string, options: OpenOptions = {}): SqliteStore {
   const db = openDatabase(file);
   if (options.migrate ?? true) migrateDatabase(db);
-  return new SqliteStore(db.$client);
+  const inMemory = file === ':memory:' || file === '';
+  return new SqliteStore(db.$client, inMemory ? null : openDatabase(file, { readonly: true }).$client);
 }
 
 /**

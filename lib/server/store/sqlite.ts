@@ -1,8 +1,11 @@
 /**
  * The storage layer on SQLite: better-sqlite3 (synchronous, in-process) behind the async Store.
- * Statements are prepared once per text and kept. One connection serves everything, so a
- * transaction holds it: statements from other callers wait until it ends, while statements made
- * from within the transaction (on its store, or on this one from inside `fn`) join it.
+ * Statements are prepared once per text and kept. One connection writes, so a transaction holds
+ * it: statements from other callers wait until it ends, while statements made from within the
+ * transaction (on its store, or on this one from inside `fn`) join it. A second, read-only
+ * connection to the same file (WAL: readers never wait for the writer) answers the statements
+ * that only read and are made outside a transaction, so page reads do not wait for an event batch
+ * or a rescore to commit; each sees what was committed when it ran.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
@@ -116,16 +119,41 @@ export class SqliteStore implements Store {
   /** settles when the transaction holding the connection ends */
   private held: Promise<void> | null = null;
 
-  constructor(readonly client: Database.Database) {
+  private readonly reading: Runner | null;
+  /** statements the reader found to write: they go to the writer */
+  private readonly writes = new Set<string>();
+
+  /** `reader`: a read-only connection to the same file (none: the one connection does everything) */
+  constructor(
+    readonly client: Database.Database,
+    readonly reader: Database.Database | null = null,
+  ) {
     this.runner = new Runner(client);
+    this.reading = reader ? new Runner(reader) : null;
   }
 
-  // Each method: inside the caller's own transaction, join it; else wait while another caller's
-  // transaction holds the connection, then run at once (no await between the check and the run).
+  /** The reader's runner when `sql` only reads, else null (it goes to the writer). */
+  private readerFor(sql: string): Runner | null {
+    if (!this.reading || this.writes.has(sql)) return null;
+    try {
+      if (this.reading.prepare(sql).readonly) return this.reading;
+    } catch {
+      // e.g. a statement the read-only connection refuses to prepare
+    }
+    if (this.writes.size >= STATEMENT_LIMIT) this.writes.clear();
+    this.writes.add(sql);
+    return null;
+  }
+
+  // Each method: inside the caller's own transaction, join it; else read on the reader, or wait
+  // while another caller's transaction holds the writer, then run at once (no await between the
+  // check and the run).
 
   async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     const own = this.current.getStore();
     if (own) return own.all<T>(sql, params);
+    const reader = this.readerFor(sql);
+    if (reader) return reader.all<T>(sql, params);
     while (this.held) await this.held;
     return this.runner.all<T>(sql, params);
   }
@@ -133,6 +161,8 @@ export class SqliteStore implements Store {
   async get<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
     const own = this.current.getStore();
     if (own) return own.get<T>(sql, params);
+    const reader = this.readerFor(sql);
+    if (reader) return reader.get<T>(sql, params);
     while (this.held) await this.held;
     return this.runner.get<T>(sql, params);
   }
@@ -140,6 +170,8 @@ export class SqliteStore implements Store {
   async column<T = unknown>(sql: string, params?: SqlParams): Promise<T[]> {
     const own = this.current.getStore();
     if (own) return own.column<T>(sql, params);
+    const reader = this.readerFor(sql);
+    if (reader) return reader.column<T>(sql, params);
     while (this.held) await this.held;
     return this.runner.column<T>(sql, params);
   }
@@ -183,6 +215,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.reader?.open) this.reader.close();
     if (this.client.open) this.client.close();
   }
 }

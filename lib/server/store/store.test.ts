@@ -99,6 +99,31 @@ describeEngines('the store', (t) => {
     expect(await t.store.value('SELECT big FROM things WHERE pk = 1')).toBe(20);
   });
 
+  it('answers a read outside a transaction while another caller\'s transaction is open, with what was committed', async () => {
+    await table();
+    await t.store.run("INSERT INTO things (pk, name) VALUES (1, 'committed')");
+    let inside!: () => void;
+    const open = new Promise<void>((resolve) => (inside = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const writer = t.store.tx(async (tx) => {
+      await tx.run("UPDATE things SET name = 'uncommitted' WHERE pk = 1");
+      await tx.run("INSERT INTO things (pk, name) VALUES (2, 'uncommitted')");
+      inside();
+      await finished;
+    });
+    await open;
+    // Answered while the transaction is still open (it ends only after these reads).
+    expect(await t.store.all('SELECT pk, name FROM things ORDER BY pk')).toEqual([{ pk: 1, name: 'committed' }]);
+    expect(await t.store.value('SELECT count(*) FROM things')).toBe(1);
+    finish();
+    await writer;
+    expect(await t.store.column('SELECT name FROM things ORDER BY pk')).toEqual(['uncommitted', 'uncommitted']);
+    // A write outside a transaction still goes to the writer.
+    expect(await t.store.all("UPDATE things SET name = 'again' WHERE pk = 2 RETURNING pk")).toEqual([{ pk: 2 }]);
+    expect(await t.store.value('SELECT name FROM things WHERE pk = 2')).toBe('again');
+  });
+
   it("spells each engine's differences through the dialect", async () => {
     await table();
     const d = t.store.dialect;
