@@ -265,6 +265,10 @@ export const historyStale = pgTable('history_stale', {
 export const rescorePending = pgTable('rescore_pending', {
   accountPk: int('account_pk').primaryKey().references(() => accounts.pk, { onDelete: 'cascade' }),
   queuedAt: int('queued_at').notNull(),
+  /** changed by every write that lists the account again: a rescore that read older figures leaves the entry */
+  seq: int('seq').notNull().default(0),
+  /** a worker is rescoring the account until then (a lease: a killed worker's accounts are taken again after it) */
+  claimedUntil: int('claimed_until'),
 }, (t) => [index('rescore_pending_queued_idx').on(t.queuedAt)]);
 
 export const flags = pgTable('flags', {

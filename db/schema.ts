@@ -275,6 +275,10 @@ export const historyStale = sqliteTable('history_stale', {
 export const rescorePending = sqliteTable('rescore_pending', {
   accountPk: integer('account_pk').primaryKey().references(() => accounts.pk, { onDelete: 'cascade' }),
   queuedAt: integer('queued_at').notNull(),
+  /** changed by every write that lists the account again: a rescore that read older figures leaves the entry */
+  seq: integer('seq').notNull().default(0),
+  /** a worker is rescoring the account until then (a lease: a killed worker's accounts are taken again after it) */
+  claimedUntil: integer('claimed_until'),
 }, (t) => [index('rescore_pending_queued_idx').on(t.queuedAt)]);
 
 /** Early-warning flag episodes: raised when a flag starts firing, cleared when it stops. */

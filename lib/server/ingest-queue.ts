@@ -17,8 +17,12 @@ import { isBusyError } from './worker-mode';
 /** a batch waits this long for others to join, and again while more keep arriving */
 const SETTLE_MS = 2;
 const MAX_WAIT_MS = 25;
-/** bounds one transaction, so one commit never holds the database for too long */
-const MAX_GROUP_EVENTS = 40_000;
+/**
+ * Bounds one transaction, so one commit never holds the database for too long. On SQLite a group
+ * is written without giving the thread to anyone else (better-sqlite3 is synchronous): page
+ * requests wait for it, so groups are smaller there, with a turn of the event loop between them.
+ */
+const MAX_GROUP_EVENTS = { sqlite: 2_500, postgres: 40_000 } as const;
 
 interface Job {
   items: EventInput[];
@@ -141,10 +145,13 @@ class IngestQueue {
     this.flushing = true;
     try {
       await writeLockFree(this.db);
-      while (this.jobs.length) {
+      const max = MAX_GROUP_EVENTS[this.db.engine];
+      for (let first = true; this.jobs.length; first = false) {
+        // Requests waiting for the thread (pages, other batches' bodies) get it between groups.
+        if (!first && this.db.engine === 'sqlite') await new Promise((resolve) => setImmediate(resolve));
         let events = 0;
         let n = 0;
-        while (n < this.jobs.length && (n === 0 || events + this.jobs[n]!.items.length <= MAX_GROUP_EVENTS)) events += this.jobs[n++]!.items.length;
+        while (n < this.jobs.length && (n === 0 || events + this.jobs[n]!.items.length <= max)) events += this.jobs[n++]!.items.length;
         const group = this.jobs.splice(0, n);
         activity.trellisLastIngestAt = Date.now();
         try {

@@ -51,7 +51,8 @@ function ev(accountId: string, type: string, daysAgo: number, extra: Partial<Rec
   return eventSchema.parse({ accountId, type, occurredAt: ago(daysAgo, Number(extra.count ?? 1) % 5), ...extra });
 }
 
-async function ingestSome(db: Store, values: number[]): Promise<void> {
+/** `score: false`: not listed for rescoring (a database of an older schema has an older list). */
+async function ingestSome(db: Store, values: number[], score = true): Promise<void> {
   await upsertAccounts(db, [
     { id: 'A', name: 'A', tier: 'growth', startedAt: NOW - 400 * DAY_MS },
     { id: 'B', name: 'B', tier: 'core', startedAt: NOW - 400 * DAY_MS },
@@ -75,7 +76,7 @@ async function ingestSome(db: Store, values: number[]): Promise<void> {
         ev('B', 'product.login', batch, { count: 7, contactId: 'b1' }),
         ev('B', 'nps.response', 100, { properties: { score: 9 - batch, comment: 'text is not a statistic' } }),
       ],
-      { now: NOW },
+      { now: NOW, score },
     );
   }
 }
@@ -173,7 +174,7 @@ describeEngines('upgrading a database that kept the aggregates in the agg_daily 
       migrate(old, { migrationsFolder: folder });
       await ensureDefaultTriggers(db);
       await ensureLiveModel(db);
-      await ingestSome(db, [0.5, -0.25, 0.75]);
+      await ingestSome(db, [0.5, -0.25, 0.75], false);
       await db.run('DELETE FROM agg_packed');
       await db.run("INSERT INTO agg_daily (account_pk, day, type, n, props) VALUES (1, 1, 'x', 1, NULL)");
       expect(await tables()).toEqual(['agg_contact_daily', 'agg_daily', 'agg_feature_daily', 'agg_names', 'agg_packed']);

@@ -5,7 +5,7 @@
 import { propTypesOf, scoreSeries, typesReadBy, type FeatureInfo, type Model, type SeriesPoint } from '@/lib/scoring';
 import type { SqlParam, Store } from '@/lib/server/store';
 import { DAY_MS, dayOf } from '../aggregates';
-import { dimensionsJson, lockAccounts, SNAPSHOT_COLUMNS, upsertRowsSql } from './score-writer';
+import { dimensionsJson, lockScores, SNAPSHOT_COLUMNS, upsertRowsSql } from './score-writer';
 import { ensureLiveModel } from './model';
 import { loadCatalogue, loadScoringInputs } from '../queries/scoring-inputs';
 
@@ -97,7 +97,7 @@ export class HistoryWriter {
     const late = new Map<number, number[]>();
     for (const [pk, first] of batch.firstDays) if (first > this.fromDay) late.set(first, [...(late.get(first) ?? []), pk]);
     await this.db.tx(async (tx) => {
-      await lockAccounts(tx, batch.firstDays.map(([pk]) => pk));
+      await lockScores(tx, batch.firstDays.map(([pk]) => pk));
       for (const [first, pks] of late) {
         await tx.run(`DELETE FROM score_snapshots WHERE ${tx.dialect.inJsonArray('account_pk', 'int')} AND day >= ? AND day < ?`, [JSON.stringify(pks), this.fromDay, first]);
       }

@@ -8,6 +8,7 @@ import { prepareDatabase } from './catalogue';
 import { ingestEventGroup, ingestEvents } from './events';
 import { rescoreEverything } from './rescore-all';
 import { markRescorePending, pendingRescores, rescorePending, rescorePendingChunk, rescorePendingOneByOne } from './rescore-pending';
+import * as scoringInputs from '../queries/scoring-inputs';
 import * as scoreCommands from './scores';
 import { rescore } from './scores';
 
@@ -105,6 +106,68 @@ describeEngines('rescoring the accounts events touched, after the commit', (t) =
     expect(await pendingIds()).toEqual([]);
     expect((await scoreOf('A')).score).toBeGreaterThan(0);
     expect((await scoreOf('C')).score).toBeGreaterThan(0);
+  });
+
+  /** Runs `during` once, after the next rescore has read its figures and before it writes. */
+  const betweenReadAndWrite = (during: () => Promise<unknown>) => {
+    const real = scoringInputs.inputsAsOf;
+    let done = false;
+    vi.spyOn(scoringInputs, 'inputsAsOf').mockImplementation(async (...args) => {
+      const out = await real(...args);
+      if (!done) {
+        done = true;
+        await during();
+      }
+      return out;
+    });
+  };
+
+  it('keeps listed an account whose events arrived while its rescore was running, and stores the newer figures next time', async () => {
+    await ingestEvents(db, [ev('A', 'meeting.held', 2)], { now: NOW });
+    const before = (await scoreOf('A')).score;
+    betweenReadAndWrite(() => ingestEvents(db, Array.from({ length: 6 }, () => ev('A', 'meeting.held', 1)), { now: NOW }));
+    expect(await rescorePendingChunk(db, { now: NOW })).toBe(1);
+    // Stored from what it read (one meeting), and listed again for the six that came meanwhile.
+    const first = (await scoreOf('A')).score;
+    expect(first).not.toEqual(before);
+    expect(await pendingIds()).toEqual(['A']);
+    expect(await db.value('SELECT count(*) FROM rescore_pending WHERE claimed_until IS NOT NULL')).toBe(0);
+    expect(await rescorePendingChunk(db, { now: NOW })).toBe(1);
+    expect(await pendingIds()).toEqual([]);
+    expect((await scoreOf('A')).score).toBeGreaterThan(first ?? 0);
+    const drained = await scores();
+    await rescore(db, { now: NOW });
+    expect(await scores()).toEqual(drained);
+  });
+
+  it('does not write a full rescore over a score stored after it read its figures, and lists that account instead', async () => {
+    await ingestEvents(db, [ev('B', 'meeting.held', 2)], { now: NOW });
+    await rescorePending(db, { now: NOW });
+    const pkB = (await db.value<number>("SELECT pk FROM accounts WHERE id = 'B'"))!;
+    // While the full rescore scores, B gets events and a drain stores B's newer score.
+    betweenReadAndWrite(async () => {
+      await ingestEvents(db, Array.from({ length: 8 }, () => ev('B', 'meeting.held', 1)), { now: NOW });
+      await rescorePending(db, { now: NOW + 1 });
+    });
+    const newer = async () => db.get('SELECT score, computed_at FROM scores WHERE account_pk = ?', [pkB]);
+    const summary = await rescore(db, { now: NOW + 2 });
+    expect(summary.accounts).toBe(IDS.length - 1);
+    const kept = (await newer()) as { score: number; computed_at: number };
+    expect(kept.computed_at).toBe(NOW + 1);
+    // Listed: the drain rescores it from what is committed, which gives the same score.
+    expect(await pendingIds()).toEqual(['B']);
+    await rescorePending(db, { now: NOW + 3 });
+    expect(((await newer()) as { score: number }).score).toBe(kept.score);
+  });
+
+  it('leaves accounts another worker holds to it until its lease runs out (a killed worker)', async () => {
+    await ingestEvents(db, [ev('C', 'meeting.held', 2)], { now: NOW });
+    await db.run('UPDATE rescore_pending SET claimed_until = ?', [Date.now() + 60_000]);
+    expect(await rescorePendingChunk(db, { now: NOW })).toBe(0);
+    expect(await pendingIds()).toEqual(['C']);
+    await db.run('UPDATE rescore_pending SET claimed_until = ?', [Date.now() - 1]);
+    expect(await rescorePendingChunk(db, { now: NOW })).toBe(1);
+    expect(await pendingIds()).toEqual([]);
   });
 
   it('keeps the list across a restart (a new connection to the database), and the drain then finishes it', async () => {

@@ -1,34 +1,40 @@
 /**
  * Current scores of accounts that events touched, refreshed just after the events commit instead
  * of inside their transaction. The event transaction records the accounts (`markRescorePending`),
- * so a crash between the commit and the rescore loses nothing; `rescorePending` works the list
- * off in chunks, each chunk one short transaction that takes its accounts off the list, rescores
- * them and commits, so that no batch committed meanwhile can be missed. An account touched by
- * many batches before its turn is rescored once.
+ * so a crash between the commit and the rescore loses nothing; `rescorePendingChunk` works the
+ * list off a chunk at a time. An account touched by many batches before its turn is rescored once.
  *
- * Several processes may work the list at once (PostgreSQL): a chunk takes its accounts with one
- * statement that skips those another transaction holds, so each account is taken by one of them;
- * a batch that lists an account locks its entry until it commits, so the account is not taken
- * (and rescored without that batch's events) meanwhile. On SQLite the chunk's transaction holds
- * the write lock throughout.
+ * A chunk goes in three steps, so that neither readers nor event batches wait for its scoring:
+ * 1. it claims the oldest accounts in a transaction of one statement: a lease (`claimed_until`),
+ *    so that other workers (PostgreSQL, or another process on the same SQLite file) take others,
+ *    and a killed worker's accounts are taken again when the lease runs out;
+ * 2. it loads and scores them outside any transaction (`rescore`);
+ * 3. it writes the scores in a short transaction, and takes off the list only the accounts whose
+ *    entry is as it claimed it: every write that lists an account again gives its entry a new
+ *    `seq`, so an account whose events changed after the claim stays listed (and is rescored
+ *    again with them) while the figures read before them are stored meanwhile.
  */
+import { randomInt } from 'node:crypto';
 import type { Store } from '@/lib/server/store';
 import { rescore } from './scores';
 
-/** Accounts rescored per transaction: short enough that readers and new batches interleave. */
+/** Accounts rescored per chunk: short enough that readers and new batches interleave. */
 export const RESCORE_CHUNK = 100;
+/** How long a claim holds: a worker killed while rescoring leaves its accounts to others after it. */
+export const RESCORE_LEASE_MS = 30_000;
 
 /** Records accounts whose score is stale; call it in the transaction that wrote their events. */
 export async function markRescorePending(db: Store, accountPks: Iterable<number>, now = Date.now()): Promise<void> {
   const pks = [...new Set(accountPks)];
+  // One new seq per write: a rescore that claimed the entry before it sees that it changed.
+  const seq = randomInt(1, 2 ** 48);
   for (let i = 0; i < pks.length; i += 500) {
     const part = pks.slice(i, i + 500);
-    // An account already waiting keeps its place in the line; its entry is updated to itself all
-    // the same, which locks it until this transaction commits (see the module's comment).
+    // An account already waiting keeps its place in the line (and a worker's claim on it).
     await db.run(
-      `INSERT INTO rescore_pending (account_pk, queued_at) VALUES ${part.map(() => '(?, ?)').join(', ')} ` +
-        'ON CONFLICT (account_pk) DO UPDATE SET queued_at = rescore_pending.queued_at',
-      part.flatMap((pk) => [pk, now]),
+      `INSERT INTO rescore_pending (account_pk, queued_at, seq) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ` +
+        'ON CONFLICT (account_pk) DO UPDATE SET seq = excluded.seq',
+      part.flatMap((pk) => [pk, now, seq]),
     );
   }
 }
@@ -38,44 +44,71 @@ export async function pendingRescores(db: Store): Promise<number> {
 }
 
 export interface DrainOptions {
-  /** accounts per transaction (default RESCORE_CHUNK) */
+  /** accounts per chunk (default RESCORE_CHUNK) */
   limit?: number;
   now?: number;
   /** only accounts listed at or before this instant, so that a drain beside a busy server ends */
   queuedUpTo?: number;
 }
 
+interface Claimed { account_pk: number; queued_at: number; seq: number }
+
 /**
- * Takes the oldest `limit` waiting accounts off the list (in the caller's transaction), oldest
- * first. PostgreSQL: entries another transaction holds (another drain's, or a batch's still
- * writing) are skipped.
+ * Claims the oldest `limit` waiting accounts nobody else holds, oldest first (a committed lease).
+ * PostgreSQL: entries another transaction holds (a batch still writing, another claim) are skipped.
  */
-async function claim(db: Store, options: DrainOptions): Promise<number[]> {
+async function claim(db: Store, options: DrainOptions): Promise<Claimed[]> {
+  const now = Date.now();
   const skipLocked = db.engine === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
-  const rows = await db.all<{ account_pk: number; queued_at: number }>(
-    `DELETE FROM rescore_pending WHERE account_pk IN (SELECT account_pk FROM rescore_pending WHERE queued_at <= ? ORDER BY queued_at, account_pk LIMIT ?${skipLocked}) ` +
-      'RETURNING account_pk, queued_at',
-    [options.queuedUpTo ?? Number.MAX_SAFE_INTEGER, options.limit ?? RESCORE_CHUNK],
+  const rows = await db.tx((tx) =>
+    tx.all<Claimed>(
+      'UPDATE rescore_pending SET claimed_until = ? WHERE account_pk IN (SELECT account_pk FROM rescore_pending ' +
+        `WHERE queued_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY queued_at, account_pk LIMIT ?${skipLocked}) ` +
+        'RETURNING account_pk, queued_at, seq',
+      [now + RESCORE_LEASE_MS, options.queuedUpTo ?? Number.MAX_SAFE_INTEGER, now, options.limit ?? RESCORE_CHUNK],
+    ),
   );
-  return rows.sort((a, b) => a.queued_at - b.queued_at || a.account_pk - b.account_pk).map((r) => r.account_pk);
+  return rows.sort((a, b) => a.queued_at - b.queued_at || a.account_pk - b.account_pk);
+}
+
+/** Gives claimed accounts back to the list (their rescore failed, or was not stored). */
+async function release(db: Store, pks: readonly number[]): Promise<void> {
+  if (pks.length) await db.run(`UPDATE rescore_pending SET claimed_until = NULL WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [JSON.stringify(pks)]);
 }
 
 /** `rescorePendingChunk`, telling `claimed` which accounts it took before it rescored them. */
 async function rescoreChunk(db: Store, options: DrainOptions, claimed: number[]): Promise<number> {
-  // On SQLite the transaction takes the write lock at once: the list is read under it, and the
-  // scores are computed from the aggregates as committed.
-  return db.tx(async (tx) => {
-    const pks = await claim(tx, options);
-    claimed.push(...pks);
-    if (!pks.length) return 0;
-    await rescore(tx, { accountPks: pks, now: options.now });
-    return pks.length;
-  });
+  const entries = await claim(db, options);
+  if (!entries.length) return 0;
+  const pks = entries.map((e) => e.account_pk);
+  claimed.push(...pks);
+  try {
+    await rescore(db, {
+      accountPks: pks,
+      now: options.now,
+      // In the transaction that stores the scores: the stored accounts whose entry is still as
+      // claimed leave the list; the others (listed again since, or not stored) are given back.
+      settle: async (tx, { written, skipped }) => {
+        if (written.length) {
+          // Each write draws its own random seq: the seqs alone name the entries as claimed.
+          await tx.run(
+            `DELETE FROM rescore_pending WHERE ${tx.dialect.inJsonArray('account_pk', 'int')} AND ${tx.dialect.inJsonArray('seq', 'int')}`,
+            [JSON.stringify(written), JSON.stringify(entries.map((e) => e.seq))],
+          );
+        }
+        await release(tx, [...written, ...skipped]);
+      },
+    });
+  } catch (error) {
+    await release(db, pks).catch(() => undefined);
+    throw error;
+  }
+  return pks.length;
 }
 
 /**
- * Rescores the oldest `limit` waiting accounts in one transaction and removes them from the list;
- * returns how many were done (0: nothing was waiting).
+ * Rescores the oldest `limit` waiting accounts and takes them off the list; returns how many were
+ * claimed (0: nothing was waiting).
  */
 export async function rescorePendingChunk(db: Store, options: DrainOptions = {}): Promise<number> {
   return rescoreChunk(db, options, []);

@@ -4,7 +4,7 @@
  * in multi-row statements (a few statements per chunk, whatever its size), snapshots that did
  * not change are skipped, and open flags that are still firing with the same evidence only get
  * their `last_seen_at` moved, in one statement. The caller runs `write` inside a transaction
- * (`lockAccounts` first, on PostgreSQL), and every row is written as an upsert or an update by
+ * (the accounts locked first, on PostgreSQL), and every row is written as an upsert or an update by
  * key, so writing the same figures twice stores them once.
  */
 import type { Flag, Model, ScoreResult } from '@/lib/scoring';
@@ -35,6 +35,14 @@ export function dimensionsJson(keys: readonly string[]): (scores: readonly (numb
   };
 }
 
+export interface WriteOutcome {
+  bandChanges: number;
+  flagsRaised: number;
+  /** the accounts whose scores were written, and those left as they were (see `ScoreWriter.write`) */
+  written: number[];
+  skipped: number[];
+}
+
 export interface ScoredAccount {
   pk: number;
   result: ScoreResult;
@@ -50,6 +58,8 @@ const SCORE_COLUMNS = [
 export const SNAPSHOT_COLUMNS = ['account_pk', 'day', 'model_version', 'score', 'band', 'dimensions'] as const;
 
 const BAND = SCORE_COLUMNS.indexOf('band');
+const VERSION = SCORE_COLUMNS.indexOf('model_version');
+const COMPUTED_AT = SCORE_COLUMNS.indexOf('computed_at');
 const SCORE = SCORE_COLUMNS.indexOf('score');
 /** Columns a rescore always moves: not compared when deciding whether a row changed. */
 const TIMES = new Set([SCORE_COLUMNS.indexOf('as_of'), SCORE_COLUMNS.indexOf('computed_at')]);
@@ -95,7 +105,7 @@ const SCORE_LOCK_SPACE = 0x54525343;
  * then do it one after the other, the second reading what the first wrote. SQLite's write
  * transaction already excludes every other writer.
  */
-export async function lockAccounts(db: Store, accountPks: readonly number[]): Promise<void> {
+export async function lockScores(db: Store, accountPks: readonly number[]): Promise<void> {
   if (db.engine !== 'postgres' || !accountPks.length) return;
   await db.all(
     `SELECT pg_advisory_xact_lock(${SCORE_LOCK_SPACE}, k) FROM (SELECT DISTINCT CAST(CAST(v AS bigint) % 2147483647 AS integer) AS k FROM jsonb_array_elements_text(CAST(? AS jsonb)) v ORDER BY k) s`,
@@ -130,13 +140,31 @@ export class ScoreWriter {
     return new Map(rows.map((r) => [r.account_pk as number, SCORE_COLUMNS.map((c) => r[c])]));
   }
 
-  /** Writes the chunk (in the caller's transaction, on `db`); returns how many band changes and newly raised flags it recorded. */
-  async write(db: Store, chunk: readonly ScoredAccount[]): Promise<{ bandChanges: number; flagsRaised: number }> {
-    if (!chunk.length) return { bandChanges: 0, flagsRaised: 0 };
+  /**
+   * Writes the chunk (in the caller's transaction, on `db`); returns the accounts written and how
+   * many band changes and newly raised flags it recorded. `readAt`: when each account's stored score
+   * was computed as its figures were read (absent: none); an account whose stored score changed
+   * since, by a writer with this model version or a later one, is newer than these figures and
+   * is skipped.
+   */
+  async write(db: Store, scored: readonly ScoredAccount[], readAt?: ReadonlyMap<number, number>): Promise<WriteOutcome> {
+    if (!scored.length) return { bandChanges: 0, flagsRaised: 0, written: [], skipped: [] };
+    let storedScores = await this.storedScores(db, JSON.stringify(scored.map((a) => a.pk)));
+    let chunk = scored;
+    const skipped: number[] = [];
+    if (readAt) {
+      chunk = scored.filter(({ pk }) => {
+        const stored = storedScores.get(pk);
+        const keep = !stored || stored[COMPUTED_AT] === readAt.get(pk) || (stored[VERSION] as number) < this.version;
+        if (!keep) skipped.push(pk);
+        return keep;
+      });
+      if (!chunk.length) return { bandChanges: 0, flagsRaised: 0, written: [], skipped };
+      if (skipped.length) storedScores = new Map([...storedScores].filter(([pk]) => !skipped.includes(pk)));
+    }
     const pks = JSON.stringify(chunk.map((a) => a.pk));
     const day = dayOf(chunk[0].result.asOf - 1);
     const { asOf } = chunk[0].result;
-    const storedScores = await this.storedScores(db, pks);
     const snapshots = new Map(
       (await db.all<Snapshot>(`SELECT account_pk, model_version, score, band, dimensions FROM score_snapshots WHERE day = ? AND ${db.dialect.inJsonArray('account_pk', 'int')}`, [day, pks])).map((r) => [r.account_pk, r]),
     );
@@ -204,7 +232,7 @@ export class ScoreWriter {
     await runRows(db, snapshotRows, (n) => upsertRowsSql('score_snapshots', SNAPSHOT_COLUMNS, 'account_pk, day', n));
     if (seen.length) await db.run(`UPDATE flags SET last_seen_at = ${this.now} WHERE ${db.dialect.inJsonArray('pk', 'int')}`, [JSON.stringify(seen)]);
     if (cleared.length) await db.run(`UPDATE flags SET cleared_at = ${this.now} WHERE ${db.dialect.inJsonArray('pk', 'int')}`, [JSON.stringify(cleared)]);
-    return { bandChanges: bandRows.length, flagsRaised: raised.length };
+    return { bandChanges: bandRows.length, flagsRaised: raised.length, written: chunk.map((a) => a.pk), skipped };
   }
 
   /** Sorts one account's flags into episodes that go on (same or new evidence), new ones, and ones that ended. */

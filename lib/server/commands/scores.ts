@@ -7,7 +7,9 @@ import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, 
 import type { Store } from '@/lib/server/store';
 import { isBusyError } from '../worker-mode';
 import { ensureLiveModel } from './model';
-import { lockAccounts, ScoreWriter, type ScoredAccount } from './score-writer';
+import { lockAccounts } from '../aggregates';
+import { markRescorePending } from './rescore-pending';
+import { lockScores, ScoreWriter, type ScoredAccount } from './score-writer';
 import { inputsAsOf, loadCatalogue } from '../queries/scoring-inputs';
 
 export { dimensionScores } from './score-writer';
@@ -20,8 +22,15 @@ export interface RescoreOptions {
   /** when the work happens (alerts and flags are stamped with it) */
   now?: number;
   onProgress?: (done: number, total: number) => void;
-  /** accounts loaded, scored and written per transaction (default 500); fewer keep each hold of the write lock short */
+  /** accounts loaded, scored and written per step (default 500 on PostgreSQL, 100 on SQLite) */
   writeChunk?: number;
+  /**
+   * Called in the transaction that stores each chunk, with the accounts stored and those skipped
+   * (another writer stored a score after this chunk read its figures). Default: the skipped
+   * accounts are listed for the rescore after events (`markRescorePending`), which scores them
+   * again from what is committed by then.
+   */
+  settle?: (tx: Store, outcome: { written: number[]; skipped: number[] }) => Promise<void>;
 }
 
 export interface RescoreSummary {
@@ -38,9 +47,8 @@ export interface RescoreSummary {
 /** Accounts loaded, scored and written per transaction (bounded memory). */
 export const CHUNK = 500;
 /**
- * On SQLite the transaction holds the file's one write lock while it loads and scores too: 100
- * accounts (about 70 ms) at a time, with a pause between chunks, so that event batches of other
- * processes get the lock between them instead of waiting out a whole rescore.
+ * On SQLite, 100 accounts at a time with a pause between chunks, so that page reads and event
+ * batches of this and other processes interleave with a long rescore.
  */
 const SQLITE_CHUNK = 100;
 const SQLITE_PAUSE_MS = 1;
@@ -93,10 +101,30 @@ export class RescoreTally {
 }
 
 /**
- * Recomputes current scores with the live model, in chunks of accounts, each loaded, scored and
- * written in one transaction: no commit of another writer can fall between what a chunk read and
- * what it writes (SQLite's write lock; on PostgreSQL the chunk's accounts are locked first, see
- * `lockAccounts`), so a score is never written over with figures read before it.
+ * Locks what writing these accounts' scores rewrites, on PostgreSQL: the accounts' rows (the lock
+ * event batches take first, in the same pk order, so the two take turns and never deadlock), then
+ * the score locks the daily history takes (`lockScores`). SQLite's write transaction already
+ * excludes every other writer.
+ */
+async function lockForScoring(tx: Store, pks: readonly number[]): Promise<void> {
+  await lockAccounts(tx, pks);
+  await lockScores(tx, pks);
+}
+
+/** When each account's stored score was computed (null: none yet), read before its figures are. */
+async function storedAt(db: Store, pks: readonly number[]): Promise<Map<number, number>> {
+  const rows = await db.all<{ account_pk: number; computed_at: number }>(`SELECT account_pk, computed_at FROM scores WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [JSON.stringify(pks)]);
+  return new Map(rows.map((r) => [r.account_pk, r.computed_at]));
+}
+
+/**
+ * Recomputes current scores with the live model, a chunk of accounts at a time. Outside a
+ * transaction each chunk is loaded and scored first, with nothing locked, then written in a short
+ * transaction: readers and event batches never wait for the scoring. A score another writer
+ * stored after the chunk read its figures is newer than them: that account is left as it is and
+ * listed for the rescore after events (see `settle`), so a score is never written over with
+ * figures read before it. Inside the caller's transaction the chunk is locked, read and written
+ * in it.
  */
 export async function rescore(db: Store, options: RescoreOptions = {}): Promise<RescoreSummary> {
   const started = performance.now();
@@ -111,38 +139,50 @@ export async function rescore(db: Store, options: RescoreOptions = {}): Promise<
     phases[phase] += t1 - t;
     t = t1;
   };
+  const settle = options.settle ?? (async (tx: Store, { skipped }: { skipped: number[] }) => markRescorePending(tx, skipped, now));
 
   const pks = options.accountPks ? [...new Set(options.accountPks)] : await db.column<number>('SELECT pk FROM accounts ORDER BY pk');
   // Accounts asked for that do not exist are not counted (a progress bar needs the real total).
   const total = options.accountPks && options.onProgress
     ? ((await db.value<number>(`SELECT count(*) FROM accounts WHERE ${db.dialect.inJsonArray('pk', 'int')}`, [JSON.stringify(pks)])) ?? 0)
     : pks.length;
-  const sqlite = db.engine === 'sqlite' && !db.inTransaction;
+  const inCallersTx = db.inTransaction;
+  const sqlite = db.engine === 'sqlite' && !inCallersTx;
   const size = options.writeChunk ?? (sqlite ? SQLITE_CHUNK : CHUNK);
   lap('loadMs');
   for (let i = 0; i < pks.length; i += size) {
     if (sqlite && i > 0) await new Promise((resolve) => setTimeout(resolve, SQLITE_PAUSE_MS));
     const part = pks.slice(i, i + size);
-    const writeChunk = () =>
-      db.tx(async (tx) => {
-        await lockAccounts(tx, part);
-        const chunk = await scoreAccounts(tx, ctx, part, lap);
-        const out = await writer.write(tx, chunk);
-        lap('writeMs');
-        return { accounts: chunk.length, out };
-      });
-    // A chunk whose transaction lost to another writer (a PostgreSQL deadlock with an event batch,
-    // SQLite's lock held past the busy timeout) committed nothing: it is written again.
-    let attempt = 0;
-    let written: Awaited<ReturnType<typeof writeChunk>>;
-    for (;;) {
-      try {
-        written = await writeChunk();
-        break;
-      } catch (error) {
-        if (++attempt >= CHUNK_ATTEMPTS || db.inTransaction || !isBusyError(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    let written: { accounts: number; out: { bandChanges: number; flagsRaised: number } };
+    if (inCallersTx) {
+      await lockForScoring(db, part);
+      const chunk = await scoreAccounts(db, ctx, part, lap);
+      const out = await writer.write(db, chunk);
+      await settle(db, out);
+      lap('writeMs');
+      written = { accounts: chunk.length, out };
+    } else {
+      const seen = await storedAt(db, part);
+      const chunk = await scoreAccounts(db, ctx, part, lap);
+      const writeChunk = () =>
+        db.tx(async (tx) => {
+          await lockForScoring(tx, part);
+          const out = await writer.write(tx, chunk, seen);
+          await settle(tx, out);
+          return { accounts: out.written.length, out };
+        });
+      // A chunk whose transaction lost to another writer (SQLite's lock held past the busy
+      // timeout, a PostgreSQL lock conflict) committed nothing: it is written again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          written = await writeChunk();
+          break;
+        } catch (error) {
+          if (attempt >= CHUNK_ATTEMPTS || !isBusyError(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+        }
       }
+      lap('writeMs');
     }
     const { accounts, out } = written;
     tally.add(accounts, out);
