@@ -35,9 +35,20 @@ interface OidcProfile {
 }
 
 /**
+ * The discovery document of an issuer (`https://login.example.com/realms/x` →
+ * `…/realms/x/.well-known/openid-configuration`); an operator may also give the document's own URL.
+ */
+export function discoveryUrl(issuer: string): string {
+  const base = issuer.trim().replace(/\/+$/, '');
+  return base.endsWith('/.well-known/openid-configuration') ? base : `${base}/.well-known/openid-configuration`;
+}
+
+/**
  * An OpenID Connect provider, switched on when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET
- * are set. Only people who already have a Trellis user (same email) may sign in through it, so the
- * role always comes from Trellis, never from the identity provider.
+ * are set; its endpoints and keys come from the issuer's discovery document. The callback URL to
+ * register at the provider is `<NEXTAUTH_URL>/api/auth/callback/oidc`. Only people who already
+ * have a Trellis user (same email, verified by the provider) may sign in through it, and the role
+ * always comes from Trellis: claims such as `role` or `groups` are never read.
  */
 function oidcProvider(): OAuthConfig<OidcProfile> | null {
   const issuer = process.env.OIDC_ISSUER;
@@ -48,12 +59,26 @@ function oidcProvider(): OAuthConfig<OidcProfile> | null {
     id: 'oidc',
     name: process.env.OIDC_NAME ?? 'Single sign-on',
     type: 'oauth',
-    wellKnown: `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    wellKnown: discoveryUrl(issuer),
     clientId,
     clientSecret,
+    // The ID token is checked (signature, issuer, audience, expiry, nonce); the code is bound to this browser by PKCE and state.
     idToken: true,
-    checks: ['pkce', 'state'],
+    checks: ['pkce', 'state', 'nonce'],
     authorization: { params: { scope: 'openid email profile' } },
+    userinfo: {
+      // A provider that follows OpenID Connect to the letter sends the claims of the `email` and
+      // `profile` scopes from its UserInfo endpoint only, not in the ID token of a code flow: the
+      // profile is the ID token's claims with the UserInfo answer over them (about the same subject).
+      async request({ client, tokens }) {
+        // With `idToken: true` next-auth passes the token set of a checked ID token (openid-client's TokenSet).
+        const claims = (tokens as typeof tokens & { claims(): { sub: string } }).claims();
+        if (!tokens.access_token || !client.issuer.metadata.userinfo_endpoint) return claims;
+        const info = await client.userinfo(tokens.access_token);
+        if (info.sub !== claims.sub) throw new Error('The UserInfo answer is about another subject than the ID token');
+        return { ...claims, ...info };
+      },
+    },
     profile(profile) {
       return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? null };
     },
@@ -102,7 +127,13 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     async signIn({ account, profile }) {
       if (account?.provider !== 'oidc') return true;
-      return checkOidcSignIn(await getStore(), profile as OidcProfile | undefined);
+      try {
+        return await checkOidcSignIn(await getStore(), profile as OidcProfile | undefined);
+      } catch (error) {
+        // next-auth would put the message of an error thrown here in the address bar.
+        console.error('OpenID Connect sign-in failed', error);
+        return '/login?error=Unavailable';
+      }
     },
     /** Only paths on this site, whatever callbackUrl asked for (see safe-redirect.ts). */
     async redirect({ url, baseUrl }) {

@@ -89,17 +89,40 @@ describeEngines('sign-in', (t) => {
       expect(await checkOidcSignIn(t.store, { email: 'admin@example.com' })).toBe('/login?error=EmailNotVerified');
       expect(await checkOidcSignIn(t.store, { email: 'admin@example.com', email_verified: 'false' })).toBe('/login?error=EmailNotVerified');
       expect(await audits('auth.signin_failed')).toBe(3);
+      expect(await audits('auth.signin')).toBe(0);
     });
 
     it('accepts a verified email of a Trellis user, and only that', async () => {
       expect(await checkOidcSignIn(t.store, { email: 'Admin@Example.com', email_verified: true })).toBe(true);
       expect(await checkOidcSignIn(t.store, { email: 'admin@example.com', email_verified: 'true' })).toBe(true);
       expect(await checkOidcSignIn(t.store, { email: 'stranger@example.com', email_verified: true })).toBe('/login?error=NoTrellisUser');
-      expect(await checkOidcSignIn(t.store, { email_verified: true })).toBe('/login?error=NoTrellisUser');
+      expect(await checkOidcSignIn(t.store, { email_verified: true })).toBe('/login?error=NoEmail');
+      expect(await checkOidcSignIn(t.store, { email: 42, email_verified: true })).toBe('/login?error=NoEmail');
+      expect(await checkOidcSignIn(t.store, { email: `${'a'.repeat(250)}@example.com`, email_verified: true })).toBe('/login?error=NoEmail');
+    });
+
+    it('records a sign-in like one with a password: the audit log and the last sign-in', async () => {
+      expect((await findUserByEmail(t.store, 'admin@example.com'))!.lastLoginAt).toBeNull();
+      expect(await checkOidcSignIn(t.store, { email: 'admin@example.com', email_verified: true })).toBe(true);
+      expect((await findUserByEmail(t.store, 'admin@example.com'))!.lastLoginAt).toEqual(expect.any(Number));
+      const entry = await t.store.get<{ actor: string; actorUserPk: number | null; targetId: string; details: string }>(
+        "SELECT actor, actor_user_pk AS actorUserPk, target_id AS targetId, details FROM audit_log WHERE action = 'auth.signin'",
+      );
+      expect(entry).toMatchObject({ actor: 'admin@example.com', actorUserPk: expect.any(Number), targetId: 'admin@example.com' });
+      expect(JSON.parse(entry!.details)).toEqual({ provider: 'oidc' });
+    });
+
+    it('refuses a disabled user, with its own reason', async () => {
+      await t.store.run('UPDATE users SET disabled_at = ? WHERE email = ?', [Date.now(), 'admin@example.com']);
+      expect(await checkOidcSignIn(t.store, { email: 'admin@example.com', email_verified: true })).toBe('/login?error=UserDisabled');
+      const details = await t.store.column<string>("SELECT details FROM audit_log WHERE action = 'auth.signin_failed'");
+      expect(details.map((d) => JSON.parse(d))).toEqual([{ provider: 'oidc', reason: 'disabled' }]);
+      expect(await audits('auth.signin')).toBe(0);
     });
 
     it('trusts unverified emails only when the operator says so', async () => {
       expect(await checkOidcSignIn(t.store, { email: 'admin@example.com' }, true)).toBe(true);
+      expect(await checkOidcSignIn(t.store, { email: 'stranger@example.com' }, true)).toBe('/login?error=NoTrellisUser');
     });
   });
 

@@ -182,27 +182,38 @@ export function sessionCurrent(user: Pick<UserRow, 'sessionVersion'>, tokenVersi
   return (typeof tokenVersion === 'number' ? tokenVersion : 0) === user.sessionVersion;
 }
 
+/** Where a refused OpenID Connect sign-in sends the person: the sign-in page, with a message for each reason. */
+export const OIDC_REFUSED = {
+  noEmail: '/login?error=NoEmail',
+  notVerified: '/login?error=EmailNotVerified',
+  unknown: '/login?error=NoTrellisUser',
+  disabled: '/login?error=UserDisabled',
+} as const;
+
 /**
- * Whether an OpenID Connect sign-in may proceed: the provider must vouch for the email
- * (`email_verified: true`), since the email is what links the identity to a Trellis user. An
+ * Whether an OpenID Connect sign-in may proceed, decided on the claims the provider sent: the
+ * email must be a Trellis user's (not disabled), and the provider must vouch for it
+ * (`email_verified: true`), since the email is what links the identity to the Trellis user. An
  * operator whose provider only issues verified company emails but leaves the claim out can set
- * OIDC_TRUST_UNVERIFIED_EMAIL=true. Returns true or the sign-in page to send the person back to.
+ * OIDC_TRUST_UNVERIFIED_EMAIL=true. Nothing else in the claims counts: the role is the Trellis
+ * user's. Audited either way; a successful sign-in is recorded like one with a password. Returns
+ * true or the sign-in page to send the person back to.
  */
 export async function checkOidcSignIn(db: Store, profile: { email?: unknown; email_verified?: unknown } | undefined, trustUnverified = process.env.OIDC_TRUST_UNVERIFIED_EMAIL === 'true'): Promise<true | string> {
   const email = typeof profile?.email === 'string' ? profile.email.trim().toLowerCase().slice(0, MAX_EMAIL_LENGTH + 1) : '';
   const verified = profile?.email_verified === true || profile?.email_verified === 'true';
-  if (!email || email.length > MAX_EMAIL_LENGTH) {
-    await recordAudit(db, { actor: 'anonymous', action: 'auth.signin_failed', details: { provider: 'oidc', reason: 'no_email' } });
-    return '/login?error=NoTrellisUser';
-  }
-  if (!verified && !trustUnverified) {
-    await recordAudit(db, { actor: email, action: 'auth.signin_failed', targetType: 'user', targetId: email, details: { provider: 'oidc', reason: 'email_not_verified' } });
-    return '/login?error=EmailNotVerified';
-  }
-  const known = await findUserByEmail(db, email);
-  if (!known || known.disabledAt) {
-    await recordAudit(db, { actor: email, action: 'auth.signin_failed', details: { provider: 'oidc', reason: 'no_such_user' } });
-    return '/login?error=NoTrellisUser';
-  }
+  const refuse = async (reason: string, to: string) => {
+    await recordAudit(db, { actor: email || 'anonymous', action: 'auth.signin_failed', ...(email ? { targetType: 'user', targetId: email } : {}), details: { provider: 'oidc', reason } });
+    return to;
+  };
+  if (!email || email.length > MAX_EMAIL_LENGTH) return refuse('no_email', OIDC_REFUSED.noEmail);
+  if (!verified && !trustUnverified) return refuse('email_not_verified', OIDC_REFUSED.notVerified);
+  const user = await findUserByEmail(db, email);
+  if (!user) return refuse('no_such_user', OIDC_REFUSED.unknown);
+  if (user.disabledAt) return refuse('disabled', OIDC_REFUSED.disabled);
+  await db.tx(async (tx) => {
+    await tx.run('UPDATE users SET last_login_at = ? WHERE pk = ?', [Date.now(), user.pk]);
+    await recordAudit(tx, { actor: email, actorUserPk: user.pk, action: 'auth.signin', targetType: 'user', targetId: email, details: { provider: 'oidc' } });
+  });
   return true;
 }
