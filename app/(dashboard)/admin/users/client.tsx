@@ -46,7 +46,7 @@ function UserRow({ user, me }: { user: User; me: number }) {
   );
 }
 
-export function UsersClient({ users, me }: { users: User[]; me: number }) {
+export function UsersClient({ users, me, sso }: { users: User[]; me: number; sso: boolean }) {
   const [state, formAction, pending] = useActionState((prev: ActionResult<unknown> | null, form: FormData) => createUserAction(prev, form), null);
   const errors = firstErrors(state);
   const field = (name: string, label: string, type = 'text') => (
@@ -79,7 +79,7 @@ export function UsersClient({ users, me }: { users: User[]; me: number }) {
             {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
           </select>
         </div>
-        {field('password', 'Password (at least 8 characters)', 'password')}
+        {field('password', sso ? 'Password (at least 8 characters; empty: single sign-on only)' : 'Password (at least 8 characters)', 'password')}
         {state && !state.ok && !Object.keys(errors).length ? <p role="alert" className="text-xs text-red-800">{state.message}</p> : null}
         {state?.ok ? <p role="status" className="text-xs text-green-800">Saved.</p> : null}
         <button type="submit" disabled={pending} className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent-strong disabled:opacity-60">
