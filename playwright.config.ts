@@ -11,6 +11,8 @@ export const EXAMPLES_PORT = PORT + 1;
 export const FUZZ_PORT = PORT + 2;
 /** The PostgreSQL deployment (scripts/e2e-pg.ts): two web processes on PG_PORT and PG_PORT + 1, and a worker. */
 export const PG_PORT = PORT + 3;
+/** The OpenID provider (scripts/e2e-oidc.ts) the demo server offers single sign-on through (PG_PORT + 1 is taken). */
+export const OIDC_PORT = PORT + 5;
 
 /** CHROMIUM_PATH, else Debian's chromium, else the browser `npx playwright install` downloads. */
 function chromiumPath(): string | undefined {
@@ -44,7 +46,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx tsx scripts/e2e-server.ts --fixture demo --port ${PORT}`,
+      command: `npx tsx scripts/e2e-server.ts --fixture demo --port ${PORT} --oidc-issuer http://localhost:${OIDC_PORT}`,
       url: `http://localhost:${PORT}/api/health`,
       timeout: 600_000,
       reuseExistingServer: false,
@@ -64,6 +66,14 @@ export default defineConfig({
       // the second web process: the first answers no sooner
       url: `http://localhost:${PG_PORT + 1}/api/health`,
       timeout: 600_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `npx tsx scripts/e2e-oidc.ts --port ${OIDC_PORT} --redirect-uri http://localhost:${PORT}/api/auth/callback/oidc`,
+      url: `http://localhost:${OIDC_PORT}/.well-known/openid-configuration`,
+      timeout: 60_000,
       reuseExistingServer: false,
       stdout: 'pipe',
       stderr: 'pipe',

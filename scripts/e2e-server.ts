@@ -6,11 +6,14 @@
  *   the triggers of SCORING.md's worked examples, for the scoring tests through the HTTP API;
  * - `fuzz`: a small demo portfolio with the demo users and no rate limit worth the name, for the
  *   property-based suite (e2e/fuzz.spec.ts) alone: what hostile input does to it stays there.
- * Each writes API keys of every scope to keys.json beside its database.
+ * Each writes API keys of every scope to keys.json beside its database. With --oidc-issuer the
+ * server also offers sign-in through that OpenID provider (scripts/e2e-oidc.ts, as the client of
+ * e2e/support/oidc.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { OIDC_CLIENT } from '@/e2e/support/oidc';
 import { createApiKey, API_KEY_SCOPES } from '@/lib/server/commands/api-keys';
 import type { Store } from '@/lib/server/store';
 import { openMigratedSqlite, run, UsageError } from './cli';
@@ -44,7 +47,7 @@ async function waitForBuild(): Promise<void> {
 }
 
 run(async () => {
-  const { values } = parseArgs({ options: { fixture: { type: 'string', default: 'demo' }, port: { type: 'string' } } });
+  const { values } = parseArgs({ options: { fixture: { type: 'string', default: 'demo' }, port: { type: 'string' }, 'oidc-issuer': { type: 'string' } } });
   const fixture = values.fixture!;
   if (!['demo', 'examples', 'fuzz'].includes(fixture)) throw new UsageError('--fixture must be demo, examples or fuzz');
   const port = Number(values.port ?? process.env.E2E_PORT ?? 3100);
@@ -77,7 +80,9 @@ run(async () => {
   }
   // The fuzz suite sends thousands of requests with one key; the limiter has its own tests.
   const limits: Record<string, string> = fixture === 'fuzz' ? { API_RATE_LIMIT_BURST: '1000000', API_RATE_LIMIT_PER_SECOND: '1000000' } : {};
-  const server = startServer({ port, databaseFile: file, env: { NEXTAUTH_SECRET: 'e2e-secret-not-for-production', ...limits } });
+  const issuer = values['oidc-issuer'];
+  const oidc: Record<string, string> = issuer ? { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: OIDC_CLIENT.id, OIDC_CLIENT_SECRET: OIDC_CLIENT.secret, OIDC_NAME: OIDC_CLIENT.name } : {};
+  const server = startServer({ port, databaseFile: file, env: { NEXTAUTH_SECRET: 'e2e-secret-not-for-production', ...limits, ...oidc } });
   const stop = () => server.kill('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
