@@ -322,7 +322,8 @@ async function publishKilledMidway(port: number, accounts: number): Promise<void
   for (const by = Date.now() + 60_000; Date.now() < by;) {
     const state = await job(published.job.id);
     seen.push(`${state.state} ${state.progress.toFixed(2)} at ${Date.now() % 100_000}`);
-    if (state.state !== 'running') fail(`the publish job ended (${state.state}) before it could be killed part-way (seen: ${seen.join(', ')}); use a larger --publish-accounts`);
+    // queued: recorded, its first step not done yet.
+    if (state.state !== 'running' && state.state !== 'queued') fail(`the publish job ended (${state.state}) before it could be killed part-way (seen: ${seen.join(', ')}); use a larger --publish-accounts`);
     if (state.progress > 0) {
       const [health, list] = await Promise.all([fetch(`${base}/api/health`), api('/api/v1/accounts?limit=5')]);
       if (!health.ok || !list.ok) fail(`while publishing, /api/health answered ${health.status} and the accounts list ${list.status}`);
@@ -349,7 +350,7 @@ async function publishKilledMidway(port: number, accounts: number): Promise<void
   try {
     await waitForHealth(base);
     let state = await job(published.job.id);
-    for (const by = Date.now() + 120_000; state.state === 'running' && Date.now() < by;) {
+    for (const by = Date.now() + 120_000; (state.state === 'running' || state.state === 'queued') && Date.now() < by;) {
       await new Promise((r) => setTimeout(r, 200));
       state = await job(published.job.id);
     }

@@ -133,7 +133,7 @@ export const API_ROUTES: RouteDoc[] = [
   {
     id: 'getJob', method: 'get', path: '/api/v1/jobs/{id}', scope: 'read', auth: 'bearer', group: 'Read',
     summary: 'A background job\'s state and progress',
-    description: 'A model publish (the `job.id` that `PUT /api/v1/model` answers) or an import (ids `import-N`): `state` is `queued`, `running`, `done` or `failed` (with `error` saying why), `progress` a fraction from 0 to 1. A publish interrupted by a server restart resumes where it stopped; one superseded by a newer publish is failed, naming the newer version.',
+    description: 'A model publish (the `job.id` that `PUT /api/v1/model` answers) or an import (ids `import-N`): `state` is `queued` (a publish recorded, its first step not done yet: e.g. waiting for a worker), `running`, `done` or `failed` (with `error` saying why), `progress` a fraction from 0 to 1. A publish interrupted by a server restart resumes where it stopped; one superseded by a newer publish is failed, naming the newer version.',
     idDescription: 'the job id',
     response: 'Job', errors: [404],
   },

@@ -62,7 +62,8 @@ describeEngines('publishing a model as a background job', (t) => {
     const { job, done } = await startPublishJob(t.store, version, null);
     expect(done).toBe(false);
     // Nothing is recomputed within the caller's turn: the request answers first.
-    expect(await getJobView(t.store, String(job))).toMatchObject({ state: 'running', progress: 0, done: 0, total: ACCOUNTS, modelVersion: version, error: null });
+    // Recorded, its first step not done yet: queued.
+    expect(await getJobView(t.store, String(job))).toMatchObject({ state: 'queued', progress: 0, done: 0, total: ACCOUNTS, modelVersion: version, error: null });
     expect(await versionsInScores()).toEqual([1]);
     await waitDone(job);
     expect(await getJobView(t.store, String(job))).toMatchObject({ state: 'done', progress: 1, done: ACCOUNTS, total: ACCOUNTS, error: null });
@@ -84,7 +85,7 @@ describeEngines('publishing a model as a background job', (t) => {
     });
     const ask = async () => {
       const view = (await getJobView(t.store, String(job)))!;
-      if (view.state !== 'running') return;
+      if (view.state === 'done' || view.state === 'failed') return;
       seen.push({ progress: view.progress, listed: (await listAccounts(t.store, { limit: 5 })).data.length });
       askLater();
     };

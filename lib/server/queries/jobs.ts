@@ -1,6 +1,7 @@
 /**
  * Background jobs as the API shows them (`GET /api/v1/jobs/{id}`): publish jobs from the `jobs`
- * table (ids "12"), CSV and bulk imports from `import_runs` (ids "import-3"), in one shape.
+ * table (ids "12": a model published, or every score recomputed after a feature catalogue change),
+ * CSV and bulk (OULAD) imports from `import_runs` (ids "import-3"), in one shape.
  */
 import type { Store } from '@/lib/server/store';
 
@@ -25,7 +26,7 @@ export interface JobView {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-interface JobRow { pk: number; kind: string; status: 'running' | 'done' | 'failed'; progress: number; message: string | null; model_version: number | null; done_items: number; total_items: number; started_at: number; finished_at: number | null }
+interface JobRow { pk: number; kind: string; status: 'running' | 'done' | 'failed'; progress: number; last_account_pk: number | null; message: string | null; model_version: number | null; done_items: number; total_items: number; started_at: number; finished_at: number | null }
 interface RunRow { pk: number; kind: string; status: 'running' | 'done' | 'failed'; total_rows: number; written_rows: number; skipped_rows: number; report: string | null; started_at: number; finished_at: number | null }
 
 /** A job by its public id; null when there is none. */
@@ -46,8 +47,11 @@ export async function getJobView(db: Store, id: string): Promise<JobView | null>
   if (!/^[1-9]\d{0,15}$/.test(id)) return null;
   const j = await db.get<JobRow>('SELECT * FROM jobs WHERE pk = ?', [Number(id)]);
   if (!j) return null;
+  // A publish is recorded first and run in steps by whichever process takes it (this one, or a
+  // worker): until its first step is done it is waiting, e.g. for a worker to start.
+  const queued = j.status === 'running' && j.kind === PUBLISH_JOB_KIND && j.last_account_pk === null;
   return {
-    id, kind: j.kind, state: j.status, progress: j.progress,
+    id, kind: j.kind, state: queued ? 'queued' : j.status, progress: j.progress,
     error: j.status === 'failed' ? (j.message ?? 'The job failed') : null, message: j.message,
     modelVersion: j.model_version, done: j.done_items, total: j.total_items, startedAt: iso(j.started_at)!, finishedAt: iso(j.finished_at),
   };
