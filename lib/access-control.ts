@@ -77,6 +77,12 @@ export const ROUTES: RouteAccess[] = [
   { route: '/api/v1/model/preview', method: 'POST', path: '/api/v1/model/preview', guard: 'key:admin' },
   { route: '/api/v1/cohorts', method: 'GET', path: '/api/v1/cohorts', guard: 'key:read' },
   { route: '/api/v1/jobs/[id]', method: 'GET', path: '/api/v1/jobs/1', guard: 'key:read' },
+  { route: '/api/v1/triggers', method: 'GET', path: '/api/v1/triggers', guard: 'key:read' },
+  { route: '/api/v1/triggers', method: 'POST', path: '/api/v1/triggers', guard: 'key:admin' },
+  { route: '/api/v1/features', method: 'GET', path: '/api/v1/features', guard: 'key:read' },
+  { route: '/api/v1/features', method: 'POST', path: '/api/v1/features', guard: 'key:admin' },
+  { route: '/api/v1/trigger-aliases', method: 'GET', path: '/api/v1/trigger-aliases', guard: 'key:read' },
+  { route: '/api/v1/trigger-aliases', method: 'POST', path: '/api/v1/trigger-aliases', guard: 'key:admin' },
   { route: '/api/segment/v1/[call]', method: 'POST', path: '/api/segment/v1/track', guard: 'segment-key' },
 ];
 

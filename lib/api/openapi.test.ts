@@ -22,6 +22,7 @@ describe('the OpenAPI document', () => {
       'POST /api/v1/accounts', 'POST /api/v1/contacts', 'POST /api/v1/events', 'POST /api/v1/outcomes',
       'GET /api/v1/accounts', 'GET /api/v1/accounts/{id}', 'GET /api/v1/accounts/{id}/history',
       'GET /api/v1/model', 'PUT /api/v1/model', 'POST /api/v1/model/preview', 'GET /api/v1/cohorts', 'GET /api/v1/jobs/{id}',
+      'GET /api/v1/triggers', 'POST /api/v1/triggers', 'GET /api/v1/features', 'POST /api/v1/features', 'GET /api/v1/trigger-aliases', 'POST /api/v1/trigger-aliases',
       'GET /api/v1/openapi.json', 'GET /api/health',
       'POST /api/segment/v1/batch', 'POST /api/segment/v1/track', 'POST /api/segment/v1/identify', 'POST /api/segment/v1/group',
     ]));
@@ -33,5 +34,10 @@ describe('the OpenAPI document', () => {
     expect(doc.components.schemas.Event!.additionalProperties).toBe(false);
     expect(doc.components.schemas.Event!.required).toEqual(['accountId', 'type', 'occurredAt']);
     expect(doc.components.schemas.EventBatch!.maxItems).toBe(10_000);
+    expect(doc.components.schemas.Trigger!.additionalProperties).toBe(false);
+    expect(doc.components.schemas.Trigger!.required).toEqual(['key', 'label']);
+    expect(doc.components.schemas.Feature!.required).toEqual(['key', 'label', 'tier']);
+    expect(doc.components.schemas.TriggerAlias!.required).toEqual(['name', 'trigger']);
+    expect(doc.components.schemas.TriggerBatch!.maxItems).toBe(500);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { accountSchema, contactSchema, eventSchema, outcomeSchema } from '@/lib/ingest/schemas';
+import { CATALOGUE_LIMITS, featureItemSchema, triggerAliasItemSchema, triggerItemSchema } from '@/lib/catalogue-schemas';
 import { INGEST_LIMITS } from '@/lib/ingest/limits';
 import { modelSchema } from '@/lib/scoring/schema';
 import { API_ROUTES, type RouteDoc } from './routes';
@@ -58,6 +59,22 @@ function components(): Record<string, Schema> {
     ContactBatch: batch('Contact', INGEST_LIMITS.contacts.maxItems),
     EventBatch: batch('Event', INGEST_LIMITS.events.maxItems),
     OutcomeBatch: batch('Outcome', INGEST_LIMITS.outcomes.maxItems),
+    Trigger: describeFields(jsonSchema(triggerItemSchema), {
+      key: 'lower-case letters, digits, "_", "-" or "."; never changes once created',
+      retired: 'true retires the trigger (its events are kept, new ones refused), false brings it back; left out: as it is',
+    }),
+    Feature: describeFields(jsonSchema(featureItemSchema), { key: 'the value feature.used events send in their feature property', retired: 'true retires the feature (it stops counting towards adoption), false brings it back' }),
+    TriggerAlias: describeFields(jsonSchema(triggerAliasItemSchema), { name: 'the incoming event name, as the source spells it', trigger: 'the key of an existing, not retired trigger' }),
+    TriggerBatch: batch('Trigger', CATALOGUE_LIMITS.maxItems),
+    FeatureBatch: batch('Feature', CATALOGUE_LIMITS.maxItems),
+    TriggerAliasBatch: batch('TriggerAlias', CATALOGUE_LIMITS.maxItems),
+    TriggerList: object({ data: { type: 'array', items: object({ key: { type: 'string' }, label: { type: 'string' }, description: { type: ['string', 'null'] }, retired: { type: 'boolean' } }) } }),
+    FeatureList: object({ data: { type: 'array', items: object({ key: { type: 'string' }, label: { type: 'string' }, tier: { type: 'string', enum: ['core', 'advanced', 'basic'] }, retired: { type: 'boolean' } }) } }),
+    TriggerAliasList: object({ data: { type: 'array', items: object({ name: { type: 'string' }, trigger: { type: 'string' } }) } }),
+    UpsertedFeatures: object({
+      upserted: { type: 'integer' },
+      job: { type: ['object', 'null'], properties: { id: { type: 'string', description: 'poll GET /api/v1/jobs/{id}' } }, required: ['id'], description: 'the recompute of every score the change started; null when nothing that scores changed' },
+    }),
     Model: { ...jsonSchema(modelSchema), description: 'The scoring model (SCORING.md §2); dimension weights sum to 100' },
     ModelOrWrapped: { oneOf: [{ $ref: '#/components/schemas/Model' }, object({ model: { $ref: '#/components/schemas/Model' }, note: { type: ['string', 'null'] } }, ['model'])] },
     Upserted: object({ upserted: { type: 'integer' } }),
@@ -201,7 +218,7 @@ export function buildOpenApi(serverUrl?: string): Schema {
       license: { name: 'MIT', identifier: 'MIT' },
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
-    tags: ['Ingest', 'Read', 'Model', 'Segment', 'Service'].map((name) => ({ name })),
+    tags: ['Ingest', 'Read', 'Model', 'Catalogue', 'Segment', 'Service'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

@@ -2,6 +2,7 @@
  * Every public route of API.md, described once: the OpenAPI document (/api/v1/openapi.json) and
  * the API page for admins are both built from this list.
  */
+import { CATALOGUE_LIMITS } from '@/lib/catalogue-schemas';
 import { INGEST_LIMITS } from '@/lib/ingest/limits';
 
 export type Scope = 'ingest' | 'read' | 'admin' | 'none';
@@ -22,7 +23,7 @@ export interface RouteDoc {
   auth: Auth;
   summary: string;
   description: string;
-  group: 'Ingest' | 'Read' | 'Model' | 'Segment' | 'Service';
+  group: 'Ingest' | 'Read' | 'Model' | 'Catalogue' | 'Segment' | 'Service';
   query?: QueryParam[];
   /** component name of the request body schema, and an example body */
   body?: { schema: string; example?: unknown; description: string };
@@ -38,6 +39,54 @@ export interface RouteDoc {
 
 const iso = (daysAgo: number) => new Date(Date.UTC(2026, 2, 1) - daysAgo * 86_400_000).toISOString();
 const list = (description: string): QueryParam['schema'] => ({ type: 'string', description });
+
+const catalogueLimit = `at most ${CATALOGUE_LIMITS.maxItems.toLocaleString('en')} items (${CATALOGUE_LIMITS.maxBytes / 1024 / 1024} MiB)`;
+const atomic = 'Atomic: one refused item and nothing is written; the answer lists every refused item with its index and field (a key repeated in the batch is refused too). Items that change nothing write nothing, so sending the same batch again is harmless. Each change is audited (actor `apikey:<name>`), as on the Triggers page.';
+
+/** The trigger and feature catalogues and the event-name mappings: what the Triggers page edits. */
+function catalogueRoutes(): RouteDoc[] {
+  return [
+    {
+      id: 'listTriggers', method: 'get', path: '/api/v1/triggers', scope: 'read', auth: 'bearer', group: 'Catalogue',
+      summary: 'The trigger catalogue',
+      description: 'Every trigger (the event types events may have), retired ones last. What it answers can be sent back to `POST /api/v1/triggers` as it is.',
+      response: 'TriggerList', errors: [],
+    },
+    {
+      id: 'postTriggers', method: 'post', path: '/api/v1/triggers', scope: 'admin', auth: 'bearer', group: 'Catalogue',
+      summary: 'Create or update triggers',
+      description: `An array of ${catalogueLimit} triggers, upserted by \`key\` (a key never changes; labels and descriptions do; \`description\` left out keeps it). \`retired: true\` retires a trigger: its events, aggregates and scores are kept, and models may still read it, but new events of that type are refused; \`retired: false\` brings it back; left out, it stays as it is. A key that is an incoming event name mapped to a trigger is refused. ${atomic}`,
+      body: { schema: 'TriggerBatch', description: 'triggers', example: [{ key: 'webinar.attended', label: 'Webinar attended', description: 'A customer attended one of our webinars' }, { key: 'qbr.no_show', label: 'QBR no-show', retired: true }] },
+      response: 'Upserted', errors: [400, 413],
+    },
+    {
+      id: 'listFeatures', method: 'get', path: '/api/v1/features', scope: 'read', auth: 'bearer', group: 'Catalogue',
+      summary: 'The feature catalogue',
+      description: 'Every product feature the adoption measure weighs (core 2, advanced 1.5, basic 1), retired ones last.',
+      response: 'FeatureList', errors: [],
+    },
+    {
+      id: 'postFeatures', method: 'post', path: '/api/v1/features', scope: 'admin', auth: 'bearer', group: 'Catalogue',
+      summary: 'Create or update features',
+      description: `An array of ${catalogueLimit} features, upserted by \`key\` (the value \`feature.used\` events send in their \`feature\` property). \`retired\` retires or brings back a feature (a retired feature stops counting towards adoption). Adding, re-tiering, retiring or restoring a feature changes adoption scores: every score and the daily history are then recomputed in the background (\`job.id\`, poll \`GET /api/v1/jobs/{id}\`); \`job\` is null when nothing that scores changed. ${atomic}`,
+      body: { schema: 'FeatureBatch', description: 'features', example: [{ key: 'reports', label: 'Reports', tier: 'core' }, { key: 'api', label: 'API access', tier: 'advanced' }] },
+      response: 'UpsertedFeatures', errors: [400, 413],
+    },
+    {
+      id: 'listTriggerAliases', method: 'get', path: '/api/v1/trigger-aliases', scope: 'read', auth: 'bearer', group: 'Catalogue',
+      summary: 'Event names mapped to triggers',
+      description: 'Incoming event names (e.g. Segment `track` names such as "Meeting Completed") and the trigger key each is recorded as.',
+      response: 'TriggerAliasList', errors: [],
+    },
+    {
+      id: 'postTriggerAliases', method: 'post', path: '/api/v1/trigger-aliases', scope: 'admin', auth: 'bearer', group: 'Catalogue',
+      summary: 'Map event names to triggers',
+      description: `An array of ${catalogueLimit} mappings, upserted by \`name\` (a name mapped before is re-mapped). From then on, events (\`POST /api/v1/events\`, Segment \`track\`, CSV) whose type is that name are recorded as the trigger, which must exist and not be retired; a name that is a trigger key itself is refused. ${atomic}`,
+      body: { schema: 'TriggerAliasBatch', description: 'mappings', example: [{ name: 'Meeting Completed', trigger: 'meeting.held' }, { name: 'Ticket Opened', trigger: 'support.interaction' }] },
+      response: 'Upserted', errors: [400, 413],
+    },
+  ];
+}
 
 export const API_ROUTES: RouteDoc[] = [
   {
@@ -137,6 +186,7 @@ export const API_ROUTES: RouteDoc[] = [
     idDescription: 'the job id',
     response: 'Job', errors: [404],
   },
+  ...catalogueRoutes(),
   {
     id: 'previewModel', method: 'post', path: '/api/v1/model/preview', scope: 'admin', auth: 'bearer', group: 'Model',
     summary: 'Preview a draft model',

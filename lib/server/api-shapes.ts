@@ -1,5 +1,6 @@
 /** JSON shapes of the public API (API.md): scores with one decimal, velocity as a fraction, ISO times. */
 import type { ScoreResult } from '@/lib/scoring';
+import type { CatalogueRow } from './commands/catalogue-admin';
 import type { AccountDetail } from './queries/account-detail';
 
 const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
@@ -54,4 +55,14 @@ export function scoreJson(r: ScoreResult) {
 
 export function accountDetailJson(d: AccountDetail) {
   return { ...d.account, modelVersion: d.modelVersion, ...scoreJson(d.result), stakeholders: d.stakeholders };
+}
+
+/** A trigger as `GET /api/v1/triggers` answers it: what `POST /api/v1/triggers` takes back. */
+export function triggerJson(row: CatalogueRow) {
+  return { key: row.key, label: row.label, description: row.description ?? null, retired: row.retiredAt !== null };
+}
+
+/** A feature as `GET /api/v1/features` answers it: what `POST /api/v1/features` takes back. */
+export function featureJson(row: CatalogueRow) {
+  return { key: row.key, label: row.label, tier: row.tier!, retired: row.retiredAt !== null };
 }

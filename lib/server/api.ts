@@ -6,6 +6,7 @@ import { validateBatch } from '@/lib/ingest/schemas';
 import { jsonDepth, MAX_JSON_DEPTH } from '@/lib/ingest/json-depth';
 import { scopeAllows, authenticateApiKey, type ApiKeyScope } from './commands/api-keys';
 import type { Role } from '@/lib/roles';
+import { clientAddress } from './client-address';
 import { AppError } from './errors';
 import { apiKeyLimiter } from './rate-limit';
 import { requireApiRole, type CurrentUser } from './session';
@@ -54,6 +55,11 @@ export function bearer(request: NextRequest): string | null {
 }
 
 export type ApiKeyInfo = ApiContext['key'];
+
+/** Who made a change through the API, for the audit log: the key by its name, and the client's address. */
+export function apiActor({ key, request }: Pick<ApiContext, 'key' | 'request'>): { actor: string; actorUserPk: null; ip: string | null } {
+  return { actor: `apikey:${key.name}`, actorUserPk: null, ip: clientAddress(request.headers) };
+}
 
 /**
  * Checks a presented API key: valid and not revoked (401), within its rate limit (429 with

@@ -25,7 +25,7 @@ async function refuseTaken(db: Store, kind: Kind, key: string) {
   if (row) throw new AppError('conflict', `The ${kind} "${key}" already exists${row.retired_at ? ' (retired: restore it instead)' : ''}`, [{ path: 'key', message: `"${key}" is taken${row.retired_at ? ' by a retired ' + kind : ''}` }]);
 }
 
-export async function createTrigger(db: Store, input: { key: string; label: string; description?: string }, actor: Actor): Promise<void> {
+export async function createTrigger(db: Store, input: { key: string; label: string; description?: string | null }, actor: Actor): Promise<void> {
   await db.tx(async (tx) => {
     await refuseTaken(tx, 'trigger', input.key);
     if (await tx.get('SELECT 1 FROM trigger_aliases WHERE name = ?', [input.key])) {
@@ -44,11 +44,24 @@ export async function createFeature(db: Store, input: { key: string; label: stri
   });
 }
 
-export async function renameTrigger(db: Store, input: { key: string; label: string }, actor: Actor): Promise<void> {
+/**
+ * Renames a trigger (its key stays). `description`, when given, replaces the description too (null
+ * or empty: none); the audit entry says what changed.
+ */
+export async function renameTrigger(db: Store, input: { key: string; label: string; description?: string | null }, actor: Actor): Promise<void> {
   await db.tx(async (tx) => {
     const row = await existing(tx, 'trigger', input.key);
-    await tx.run('UPDATE triggers SET label = ?, updated_at = ? WHERE key = ?', [input.label, Date.now(), input.key]);
-    await recordAudit(tx, { ...actor, action: 'trigger.renamed', targetType: 'trigger', targetId: input.key, details: { from: row.label, to: input.label } });
+    const details: Record<string, unknown> = { from: row.label, to: input.label };
+    if (input.description === undefined) {
+      await tx.run('UPDATE triggers SET label = ?, updated_at = ? WHERE key = ?', [input.label, Date.now(), input.key]);
+    } else {
+      const before = (await tx.value<string | null>('SELECT description FROM triggers WHERE key = ?', [input.key])) ?? null;
+      const after = input.description || null;
+      if (before !== after) details.description = { from: before, to: after };
+      await tx.run('UPDATE triggers SET label = ?, description = ?, updated_at = ? WHERE key = ?', [input.label, after, Date.now(), input.key]);
+    }
+    const action = row.label === input.label && details.description ? 'trigger.updated' : 'trigger.renamed';
+    await recordAudit(tx, { ...actor, action, targetType: 'trigger', targetId: input.key, details });
   });
 }
 
@@ -74,11 +87,11 @@ export async function setRetired(db: Store, kind: Kind, key: string, retired: bo
   });
 }
 
-export interface CatalogueRow { key: string; label: string; tier?: FeatureTier; retiredAt: string | null }
+export interface CatalogueRow { key: string; label: string; description?: string | null; tier?: FeatureTier; retiredAt: string | null }
 
 export async function listTriggerCatalogue(db: Store): Promise<CatalogueRow[]> {
-  const rows = await db.all<{ key: string; label: string; retired_at: number | null }>('SELECT key, label, retired_at FROM triggers ORDER BY retired_at IS NOT NULL, key');
-  return rows.map((r) => ({ key: r.key, label: r.label, retiredAt: r.retired_at ? new Date(r.retired_at).toISOString() : null }));
+  const rows = await db.all<{ key: string; label: string; description: string | null; retired_at: number | null }>('SELECT key, label, description, retired_at FROM triggers ORDER BY retired_at IS NOT NULL, key');
+  return rows.map((r) => ({ key: r.key, label: r.label, description: r.description, retiredAt: r.retired_at ? new Date(r.retired_at).toISOString() : null }));
 }
 
 export async function listFeatureCatalogue(db: Store): Promise<CatalogueRow[]> {

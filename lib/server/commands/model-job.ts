@@ -17,6 +17,7 @@ import type { Store } from '@/lib/server/store';
 import { PUBLISH_JOB_KIND } from '../queries/jobs';
 import { failJob, finishJob, getJob, startJob } from './jobs';
 import { rebuildHistory } from './history';
+import { ensureLiveModel } from './model';
 import { rescore } from './scores';
 import { announce } from '../queue';
 import { backgroundWorkHere, isBusyError, storeIsOpen } from '../worker-mode';
@@ -103,6 +104,14 @@ export async function runOpenPublishJobs(db: Store): Promise<number[]> {
 /** The editor's and catalogue pages' form of `startPublishJob`: the job's pk. */
 export async function startRecomputeJob(db: Store, version: number, userPk: number | null): Promise<number> {
   return (await startPublishJob(db, version, userPk)).job;
+}
+
+/**
+ * Recomputes every score and the history with the live model, as a publish does: after a change of
+ * what it reads besides its own JSON (the adoption measure reads the feature catalogue).
+ */
+export async function startLiveRecomputeJob(db: Store, userPk: number | null): Promise<number> {
+  return startRecomputeJob(db, (await ensureLiveModel(db)).version, userPk);
 }
 
 /**

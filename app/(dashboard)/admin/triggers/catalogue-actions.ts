@@ -3,8 +3,7 @@
 import { catalogueKeySchema, createFeatureSchema, createTriggerSchema, renameTriggerSchema, updateFeatureSchema } from '@/lib/catalogue-schemas';
 import { action, type ActionContext } from '@/lib/server/action';
 import { createFeature, createTrigger, renameTrigger, setRetired, updateFeature } from '@/lib/server/commands/catalogue-admin';
-import { ensureLiveModel } from '@/lib/server/commands/model';
-import { startRecomputeJob } from '@/lib/server/commands/model-job';
+import { startLiveRecomputeJob } from '@/lib/server/commands/model-job';
 
 const PATH = '/admin/triggers';
 const actor = ({ user, ip }: ActionContext) => ({ actor: user.email, actorUserPk: user.pk, ip });
@@ -13,8 +12,8 @@ const actor = ({ user, ip }: ActionContext) => ({ actor: user.email, actorUserPk
 type Done = { key: string; job: number | null };
 
 /** The adoption measure reads the feature catalogue: scores and history are recomputed after a change to it. */
-async function recompute(ctx: ActionContext): Promise<number> {
-  return startRecomputeJob(ctx.db, (await ensureLiveModel(ctx.db)).version, ctx.user.pk);
+function recompute(ctx: ActionContext): Promise<number> {
+  return startLiveRecomputeJob(ctx.db, ctx.user.pk);
 }
 
 export const createTriggerAction = action('admin', createTriggerSchema, async (input, ctx): Promise<Done> => {
