@@ -14,6 +14,7 @@ import zlib from 'node:zlib';
 import { activityLabel, cells, cohortStart, DAY_MS, enrolmentId, OULAD_MODEL, studentContactId } from '@/lib/ingest/oulad';
 import type { AccountInput, ContactInput, EventInput, OutcomeInput } from '@/lib/ingest/schemas';
 import { modelSchema } from '@/lib/scoring/schema';
+import { triggerKeysOf } from '@/lib/scoring/trigger-refs';
 import { insertOutcomes, upsertAccounts, upsertContacts } from '@/lib/server/commands/accounts';
 import { ingestEvents } from '@/lib/server/commands/events';
 import { finishImportRun, startImportRun } from '@/lib/server/commands/import-runs';
@@ -84,10 +85,12 @@ run(async () => {
 async function importFolder(db: Store, folder: string, incompleteAsChurn: boolean, started: number): Promise<void> {
   const file = (name: string) => path.join(folder, name);
 
-  // Catalogue: the activity types of the sites become triggers.
+  // Catalogue: the activity types of the sites become triggers, and so do the types the OULAD
+  // model reads (a published model may only read triggers of the catalogue; a module whose sites
+  // lack one of them still gets the model).
   const siteType = new Map<string, string>();
   for (const c of await all(file('vle.csv.gz'))) siteType.set(c[0]!, c[3]!);
-  const types = [...new Set(siteType.values())].sort();
+  const types = [...new Set([...siteType.values(), ...triggerKeysOf(OULAD_MODEL)])].sort();
   await registerTriggers(db, types);
   say(`Triggers: ${types.length} activity types (${types.join(', ')})`);
 

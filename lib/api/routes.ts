@@ -175,7 +175,7 @@ export const API_ROUTES: RouteDoc[] = [
   {
     id: 'putModel', method: 'put', path: '/api/v1/model', scope: 'admin', auth: 'bearer', group: 'Model',
     summary: 'Publish a new model version',
-    description: 'A model JSON, or `{ model, note }`. Validated (400 with every reason, each naming its path; the model\'s size and numbers have limits, see the Model schema), published as a new version, and answered as soon as the version is stored: `202` with `job.id` while every current score and the daily history are recomputed with it in the background (poll `GET /api/v1/jobs/{id}`; until the job is done, accounts it has not reached keep the previous version\'s scores), or `200` when there was nothing to recompute. Publishing again while a job runs stops that job: the newer version is applied instead.',
+    description: 'A model JSON, or `{ model, note }`. Validated (400 with every reason, each naming its path; the model\'s size and numbers have limits, see the Model schema), refused when a measure reads a trigger key that is not in the catalogue (each such key named by its path, e.g. `dimensions[1].measures[0].event[2]`; retired triggers are known, and an event name mapped to a trigger is not a trigger key), published as a new version, and answered as soon as the version is stored: `202` with `job.id` while every current score and the daily history are recomputed with it in the background (poll `GET /api/v1/jobs/{id}`; until the job is done, accounts it has not reached keep the previous version\'s scores), or `200` when there was nothing to recompute. Publishing again while a job runs stops that job: the newer version is applied instead.',
     body: { schema: 'ModelOrWrapped', description: 'a model JSON (start from GET /api/v1/model), or { model, note }' },
     response: 'PublishedModel', accepted: 'PublishedModel', errors: [400, 413],
   },
@@ -190,7 +190,7 @@ export const API_ROUTES: RouteDoc[] = [
   {
     id: 'previewModel', method: 'post', path: '/api/v1/model/preview', scope: 'admin', auth: 'bearer', group: 'Model',
     summary: 'Preview a draft model',
-    description: 'Scores every account with a draft without publishing it: the distribution of scores, the accounts that change band, and validation metrics of the draft and the live model.',
+    description: 'Scores every account with a draft without publishing it: the distribution of scores, the accounts that change band, and validation metrics of the draft and the live model. A draft is refused as `PUT /api/v1/model` refuses a model (400, every problem with its path, unknown trigger keys included).',
     body: { schema: 'ModelPreviewRequest', description: 'a draft model JSON (start from GET /api/v1/model), or { model, asOf, horizonDays }' },
     response: 'ModelPreview', errors: [400, 413],
   },

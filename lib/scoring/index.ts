@@ -20,6 +20,7 @@ export {
   type ValidationError,
   type ValidationResult,
 } from './schema';
+export { triggerRefs, triggerKeysOf, unknownTriggerErrors, TRIGGER_FIELDS, type TriggerRef, type TriggerCatalogue } from './trigger-refs';
 export { DEFAULT_MODEL, DEFAULT_TRIGGERS, DEFAULT_FEATURE_WEIGHTS, type TriggerDef, type TriggerProperty } from './default-model';
 export {
   DAY_MS,

@@ -1,8 +1,8 @@
 import { describeChange, diffModels } from '@/lib/model/diff';
-import { DEFAULT_MODEL, validateModel } from '@/lib/scoring';
+import { DEFAULT_MODEL } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
-import { AppError } from '../errors';
 import { getLiveModel, type ModelVersion } from '../queries/model';
+import { checkedModel } from '../queries/model-check';
 import { recordAudit } from './audit';
 import { rebuildHistory } from './history';
 import { rescore } from './scores';
@@ -34,20 +34,15 @@ export interface PublishInput {
   ip?: string | null;
 }
 
-function checkedModel(json: unknown) {
-  const checked = validateModel(json);
-  if (!checked.ok) {
-    throw new AppError('invalid', `The model is not valid (${checked.errors.length} problem${checked.errors.length > 1 ? 's' : ''})`, checked.errors.map((e) => ({ path: e.path, message: e.message })));
-  }
-  return checked.model;
-}
-
 /** The audit entry of a version lists at most this many changed paths (the version list has them all). */
 const AUDITED_CHANGES = 50;
 
-/** Appends a validated version with its audit entry, in one transaction; answers its number. */
+/**
+ * Appends a validated version with its audit entry, in one transaction; answers its number. A model
+ * reading a trigger key the catalogue does not have is refused (400, each such key by its path).
+ */
 export async function insertModelVersion(db: Store, input: PublishInput): Promise<number> {
-  const model = checkedModel(input.model);
+  const model = await checkedModel(db, input.model);
   const before = (await getLiveModel(db))?.model;
   const changes = before ? diffModels(before, model).map(describeChange) : [];
   return db.tx(async (tx) => {

@@ -6,11 +6,12 @@
  * the daily snapshots, rebuilt with the live model on every publish).
  */
 import { analyzeCohort, selectCohort, type CohortAccount, type CohortAnalysis } from '@/lib/analytics/cohort';
-import { bandFor, DAY_MS, endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, validateModel, type FeatureInfo, type Model } from '@/lib/scoring';
+import { bandFor, DAY_MS, endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, type Model } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { dayOf } from '../aggregates';
 import { AppError } from '../errors';
 import { ensureLiveModel } from '../commands/model';
+import { checkedModel } from './model-check';
 import { loadCohortAccounts } from './cohorts';
 import { ReadCache } from './read-cache';
 import { inputsAsOf, loadCatalogue, type AccountInputs } from './scoring-inputs';
@@ -53,14 +54,6 @@ export interface ModelPreview {
   changes: { total: number; up: number; down: number; arrMoved: number; top: BandChange[] };
   validation: { asOf: string; horizonDays: number; complete: boolean; draft: ValidationFigures; live: ValidationFigures };
   ms: number;
-}
-
-export function checkedDraft(json: unknown): Model {
-  const checked = validateModel(json);
-  if (!checked.ok) {
-    throw new AppError('invalid', `The model is not valid (${checked.errors.length} problem${checked.errors.length > 1 ? 's' : ''})`, checked.errors.map((e) => ({ path: e.path, message: e.message })));
-  }
-  return checked.model;
 }
 
 /**
@@ -296,7 +289,7 @@ export function snapshotScores(cohort: readonly CohortAccount[]): Scores {
 
 export async function previewModel(db: Store, json: unknown, options: PreviewOptions = {}): Promise<ModelPreview> {
   const started = performance.now();
-  const draft = checkedDraft(json);
+  const draft = await checkedModel(db, json);
   const live = (await ensureLiveModel(db)).model;
   const now = options.now ?? Date.now();
   const horizonDays = options.horizonDays ?? PREVIEW_HORIZON_DAYS;

@@ -60,6 +60,18 @@ describeEngines('model editor actions', (t) => {
     expect(await saveDraftAction({ model: '{ not json' })).toMatchObject({ ok: false, fieldErrors: { model: [expect.any(String)] } });
   });
 
+  it('refuse to publish a model reading a trigger the catalogue does not have, naming its field', async () => {
+    await signInAs('admin');
+    const typo = structuredClone(DEFAULT_MODEL);
+    Object.assign(typo.dimensions[0]!.measures[1]!, { event: 'email.exchnged' });
+    const text = JSON.stringify(typo);
+    const saved = await saveDraftAction({ model: text });
+    expect(saved.ok && saved.data.errors).toEqual([{ path: 'dimensions[0].measures[1].event', message: expect.stringContaining('no trigger "email.exchnged" in the catalogue') }]);
+    const refused = await publishAction({ model: text, note: 'Typo' });
+    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining('not in the catalogue'), fieldErrors: { 'dimensions[0].measures[1].event': [expect.stringContaining('no trigger "email.exchnged"')] } });
+    expect(await count('model_versions')).toBe(1);
+  });
+
   it('let an admin publish and roll back, each a new version with a note', async () => {
     await signInAs('admin');
     expect(await publishAction({ model, note: '  ' })).toMatchObject({ ok: false, fieldErrors: { note: ['say what changed and why'] } });

@@ -7,8 +7,8 @@ import { insertModelVersion } from '@/lib/server/commands/model';
 import { startRecomputeJob } from '@/lib/server/commands/model-job';
 import { AppError } from '@/lib/server/errors';
 import { getModelVersion } from '@/lib/server/queries/model';
+import { checkModel } from '@/lib/server/queries/model-check';
 import { suggestWeights } from '@/lib/server/queries/suggested-weights';
-import { validateModel } from '@/lib/scoring';
 
 const PATH = '/admin/model';
 const modelText = z.string().min(1, 'the model is empty').max(1024 * 1024, 'the model is over 1 MB');
@@ -22,11 +22,14 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Saves the admin's draft as written (it may be invalid while being edited) and says what is wrong with it. */
+/**
+ * Saves the admin's draft as written (it may be invalid while being edited) and says what is wrong
+ * with it, unknown trigger keys included.
+ */
 export const saveDraftAction = action('admin', z.object({ model: modelText, baseVersion: z.coerce.number().int().positive().nullable().optional() }), async ({ model, baseVersion }, { db, user }) => {
   const json = parseJson(model);
   await saveDraft(db, user.pk, baseVersion ?? null, json);
-  const checked = validateModel(json);
+  const checked = await checkModel(db, json);
   return { savedAt: Date.now(), errors: checked.ok ? [] : checked.errors };
 });
 
@@ -35,7 +38,10 @@ export const discardDraftAction = action('admin', z.object({}), async (_input, {
   return { discarded: true };
 }, { revalidate: PATH });
 
-/** Publishes the draft as a new version; scores and history are recomputed by a job the page polls. */
+/**
+ * Publishes the draft as a new version; scores and history are recomputed by a job the page polls.
+ * Refused like `PUT /api/v1/model` (a trigger key not in the catalogue: its path as the field).
+ */
 export const publishAction = action('admin', z.object({ model: modelText, note }), async ({ model, note }, { db, user, ip }) => {
   const version = await insertModelVersion(db, { model: parseJson(model), note, author: user.email, actorUserPk: user.pk, ip });
   await discardDraft(db, user.pk);

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL, DEFAULT_TRIGGERS, MODEL_LIMITS } from '.';
+import { triggerKeysOf, triggerRefs, unknownTriggerErrors } from './trigger-refs';
+
+const catalogue = { keys: new Set(DEFAULT_TRIGGERS.map((t) => t.key)) };
+
+describe('the triggers a model reads', () => {
+  it('lists every key of every measure with its path, arrays by element', () => {
+    const model = {
+      dimensions: [
+        { measures: [{ kind: 'count', event: 'a' }, { kind: 'departments' }] },
+        { measures: [{ kind: 'ratio', numerator: ['b', 'c'], denominator: 'd' }, { kind: 'stakeholders', event: ['e'] }] },
+      ],
+    };
+    expect(triggerRefs(model)).toEqual([
+      { path: 'dimensions[0].measures[0].event', key: 'a' },
+      { path: 'dimensions[1].measures[0].numerator[0]', key: 'b' },
+      { path: 'dimensions[1].measures[0].numerator[1]', key: 'c' },
+      { path: 'dimensions[1].measures[0].denominator', key: 'd' },
+      { path: 'dimensions[1].measures[1].event[0]', key: 'e' },
+    ]);
+    expect(triggerKeysOf({ dimensions: [{ measures: [{ event: 'a' }, { event: ['a', 'b'] }] }] })).toEqual(['a', 'b']);
+  });
+
+  it('finds nothing unknown in the default model against the default catalogue', () => {
+    expect(unknownTriggerErrors(DEFAULT_MODEL, catalogue)).toEqual([]);
+  });
+
+  it('names each unknown key by its path, and says which trigger an event name is mapped to', () => {
+    const model = structuredClone(DEFAULT_MODEL) as unknown as { dimensions: { measures: Record<string, unknown>[] }[] };
+    model.dimensions[0]!.measures[0]!.event = ['meeting.held', 'meeting.hled'];
+    model.dimensions[1]!.measures[0]!.denominator = 'Outreach Sent';
+    const errors = unknownTriggerErrors(model, { ...catalogue, aliases: new Map([['Outreach Sent', 'outreach.sent']]) });
+    expect(errors).toEqual([
+      { path: 'dimensions[0].measures[0].event[1]', message: expect.stringContaining('no trigger "meeting.hled" in the catalogue') },
+      { path: 'dimensions[1].measures[0].denominator', message: expect.stringContaining('mapped to the trigger "outreach.sent"') },
+    ]);
+  });
+
+  it('reads any JSON without failing, hostile names included, and no more than the model limits', () => {
+    for (const json of [null, 3, 'x', [], {}, { dimensions: 'x' }, { dimensions: [null, 1, { measures: {} }, { measures: [null, [], { event: 7 }, { event: [1, null] }] }] }]) {
+      expect(triggerRefs(json)).toEqual([]);
+    }
+    const hostile = JSON.parse('{"dimensions":[{"measures":[{"__proto__":{"event":"x"},"event":"constructor"}]}]}') as unknown;
+    expect(unknownTriggerErrors(hostile, catalogue).map((e) => e.path)).toEqual(['dimensions[0].measures[0].event']);
+    const huge = { dimensions: Array.from({ length: 100 }, () => ({ measures: Array.from({ length: 100 }, () => ({ event: Array.from({ length: 100 }, () => 'x') })) })) };
+    expect(triggerRefs(huge)).toHaveLength(MODEL_LIMITS.dimensions * MODEL_LIMITS.measuresPerDimension * MODEL_LIMITS.eventTypes);
+  });
+});
