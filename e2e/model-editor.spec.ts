@@ -7,6 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { DEFAULT_MODEL } from '../lib/scoring/default-model';
 import { apiClient, apiKeys } from './support/api';
 import { signInAs } from './pages/login-page';
+import { ModelEditorPage } from './pages/model-editor-page';
 
 const SHOTS = process.env.E2E_SCREENSHOTS;
 
@@ -128,6 +129,33 @@ test.describe('model editor', () => {
     await page.getByRole('button', { name: 'Remove override 2' }).click();
     await expect(page.getByRole('button', { name: /^Remove override/ })).toHaveCount(1);
     await expect(page.getByText('The draft is the live model.')).toBeVisible();
+  });
+
+  test('a measure reading a key that is not a trigger is refused, at the measure, until it is fixed', async ({ page }) => {
+    await signInAs(page, 'admin@example.com');
+    const editor = new ModelEditorPage(page);
+    await editor.goto();
+    await editor.waitForPreview();
+
+    // A typo in the event type of the meetings measure (the first "meeting.held" of the JSON).
+    await editor.editJson((text) => text.replace('"event": "meeting.held"', '"event": "meeting.hled"'));
+    await expect(editor.problems).toContainText('dimensions[0].measures[0].event');
+    await expect(editor.problems).toContainText('no trigger "meeting.hled" in the catalogue');
+    const meetings = editor.measure('CSM calls and meetings (count)');
+    await expect(meetings).toContainText('meeting.hled');
+    await expect(meetings).toContainText('no trigger "meeting.hled" in the catalogue');
+    await expect(editor.publishButton).toBeDisabled();
+    await expect(editor.preview.getByText('Fix the draft to update the preview')).toBeVisible();
+    // The server checks the draft it saves against the catalogue too.
+    await expect(editor.saveStatus).toHaveText('Draft saved (1 problem to fix before publishing)');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/model-editor-unknown-trigger.png`, fullPage: true });
+
+    await editor.editJson((text) => text.replace('"event": "meeting.hled"', '"event": "meeting.held"'));
+    await expect(editor.problems).toHaveCount(0);
+    await expect(meetings).not.toContainText('no trigger');
+    // Back to the live model: the draft is dropped.
+    await expect(page.getByText('The draft is the live model.')).toBeVisible();
+    await editor.waitForPreview();
   });
 
   test('the triggers page creates, renames and retires a trigger', async ({ page }) => {

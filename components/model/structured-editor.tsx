@@ -11,6 +11,7 @@ import { LIFECYCLE_STAGES, TIERS, type MeasureDef, type Model } from '@/lib/scor
 import { AddMeasure } from './add-measure';
 import { MeasureFields } from './measure-fields';
 import { MeasureOverrides } from './measure-overrides';
+import { MeasureTriggers } from './measure-triggers';
 import { NumberField, Section, TextField, type Errors } from './fields';
 
 export function StructuredEditor({ model, onChange, errors, triggers }: { model: Model; onChange: (m: Model) => void; errors: Errors; triggers: readonly string[] }) {
@@ -50,7 +51,10 @@ export function StructuredEditor({ model, onChange, errors, triggers }: { model:
               <ul className="mt-1 divide-y divide-gray-100">
                 {d.measures.map((ms, j) => (
                   <li key={ms.key} className="flex flex-wrap items-end gap-3 py-2">
-                    <span className="w-52 text-sm text-gray-800">{ms.label} <span className="text-xs text-gray-500">({ms.kind})</span></span>
+                    <span className="flex w-52 flex-col gap-0.5">
+                      <span className="text-sm text-gray-800">{ms.label} <span className="text-xs text-gray-500">({ms.kind})</span></span>
+                      <MeasureTriggers measure={ms} path={`dimensions[${i}].measures[${j}]`} errors={errors} />
+                    </span>
                     <MeasureFields measure={ms} path={`dimensions[${i}].measures[${j}]`} errors={errors}
                       onChange={(next: MeasureDef) => edit((m) => void (m.dimensions[i]!.measures[j] = next))} />
                     {d.measures.length > 1 ? (

@@ -8,7 +8,7 @@ import { StructuredEditor } from '@/components/model/structured-editor';
 import { Suggestions } from '@/components/model/suggestions';
 import { VersionsList } from '@/components/model/versions-list';
 import { FormAlert, inputClass, primaryButton, secondaryButton } from '@/components/ui/form';
-import { validateModel, type Model, type ValidationError } from '@/lib/scoring';
+import { unknownTriggerErrors, validateModel, type Model, type TriggerCatalogue, type ValidationError } from '@/lib/scoring';
 import type { VersionEntry } from '@/lib/server/queries/model-history';
 import type { ModelPreview } from '@/lib/server/queries/model-preview';
 import type { SuggestedWeights } from '@/lib/server/queries/suggested-weights';
@@ -26,23 +26,26 @@ function formShape(json: unknown): Model | null {
   return { ...m, tierTargets: m.tierTargets ?? {}, overrides: m.overrides ?? [] } as Model;
 }
 
-function parse(text: string): { json: unknown; parseError: string | null; errors: ValidationError[] } {
+/** The draft's problems as the server would list them: the schema's, then trigger keys the catalogue does not have. */
+function parse(text: string, catalogue: TriggerCatalogue): { json: unknown; parseError: string | null; errors: ValidationError[] } {
   try {
     const json: unknown = JSON.parse(text);
     const checked = validateModel(json);
-    return { json, parseError: null, errors: checked.ok ? [] : checked.errors };
+    return { json, parseError: null, errors: [...(checked.ok ? [] : checked.errors), ...unknownTriggerErrors(json, catalogue)] };
   } catch (error) {
     return { json: null, parseError: (error as Error).message, errors: [] };
   }
 }
 
-export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers }: {
+export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers, catalogue }: {
   live: { version: number; model: Model };
   draft: { baseVersion: number | null; text: string; updatedAt: string } | null;
   versions: VersionEntry[];
   defaultAsOf: string;
   /** active trigger keys, offered as event types of new measures */
   triggers: string[];
+  /** every trigger key (retired ones too) and the event names mapped to triggers: what a model may read */
+  catalogue: { keys: string[]; aliases: [string, string][] };
 }) {
   const router = useRouter();
   const liveText = useMemo(() => JSON.stringify(live.model, null, 2), [live.model]);
@@ -67,7 +70,16 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers
     setSaved(liveText);
   }
 
-  const { json, parseError, errors } = useMemo(() => parse(text), [text]);
+  const known = useMemo<TriggerCatalogue>(() => ({ keys: new Set(catalogue.keys), aliases: new Map(catalogue.aliases) }), [catalogue]);
+  // What the server refused on publishing this text (the catalogue may have changed since the page loaded).
+  const [refused, setRefused] = useState<{ text: string; errors: ValidationError[] } | null>(null);
+  const parsed = useMemo(() => parse(text, known), [text, known]);
+  const { json, parseError } = parsed;
+  const errors = useMemo(() => {
+    if (refused?.text !== text) return parsed.errors;
+    const seen = new Set(parsed.errors.map((e) => e.path));
+    return [...parsed.errors, ...refused.errors.filter((e) => !seen.has(e.path))];
+  }, [parsed.errors, refused, text]);
   const form = parseError ? null : formShape(json);
   const errorMap = useMemo(() => new Map(errors.map((e) => [e.path, e.message])), [errors]);
   const valid = !parseError && errors.length === 0;
@@ -121,7 +133,13 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers
     if (!note.trim()) return setNoteError('Say what changed and why');
     setNoteError(null);
     const result = await publishAction({ model: text, note });
-    if (!result.ok) return setNotice({ tone: 'error', text: `${result.message} ${Object.entries(result.fieldErrors).map(([k, v]) => `${k}: ${v[0]}`).join('; ')}` });
+    if (!result.ok) {
+      // Problems of the model come back by their path: they are shown at their fields, as the editor's own checks are.
+      const fields = Object.entries(result.fieldErrors).filter(([k]) => k !== 'note' && k !== '_form');
+      setRefused({ text, errors: fields.map(([path, messages]) => ({ path, message: messages[0]! })) });
+      if (result.fieldErrors.note) setNoteError(result.fieldErrors.note[0]!);
+      return setNotice({ tone: 'error', text: fields.length ? `${result.message}. See the problems listed above the form.` : result.message });
+    }
     setNote('');
     setSaved(text);
     setSaveMessage(null);

@@ -6,7 +6,8 @@ import { getDraft } from '@/lib/server/commands/model-drafts';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { versionHistory } from '@/lib/server/queries/model-history';
 import { defaultPreviewAsOf, warmPreviewInputs } from '@/lib/server/queries/model-preview';
-import { listActiveTriggers } from '@/lib/server/queries/triggers';
+import { listTriggerCatalogue } from '@/lib/server/commands/catalogue-admin';
+import { listActiveTriggers, listAliases } from '@/lib/server/queries/triggers';
 import { requirePageRole } from '@/lib/server/session';
 import { ModelEditorClient } from './client';
 
@@ -16,7 +17,9 @@ export const dynamic = 'force-dynamic';
 export default async function Page() {
   const user = await requirePageRole('admin', '/admin/model');
   const db = await getStore();
-  const [live, draft, versions, triggers] = await Promise.all([ensureLiveModel(db), getDraft(db, user.pk), versionHistory(db), listActiveTriggers(db)]);
+  const [live, draft, versions, triggers, catalogue, aliases] = await Promise.all([
+    ensureLiveModel(db), getDraft(db, user.pk), versionHistory(db), listActiveTriggers(db), listTriggerCatalogue(db), listAliases(db),
+  ]);
   // The first preview would otherwise load every account's inputs while the admin waits.
   after(() => warmPreviewInputs(db));
   return (
@@ -31,6 +34,7 @@ export default async function Page() {
         versions={versions}
         defaultAsOf={defaultPreviewAsOf()}
         triggers={triggers.map((t) => t.key)}
+        catalogue={{ keys: catalogue.map((t) => t.key), aliases: aliases.map((a) => [a.name, a.triggerKey]) }}
       />
     </>
   );
