@@ -44,6 +44,11 @@ describe('the triggers a model reads', () => {
     const hostile = JSON.parse('{"dimensions":[{"measures":[{"__proto__":{"event":"x"},"event":"constructor"}]}]}') as unknown;
     expect(unknownTriggerErrors(hostile, catalogue).map((e) => e.path)).toEqual(['dimensions[0].measures[0].event']);
     const huge = { dimensions: Array.from({ length: 100 }, () => ({ measures: Array.from({ length: 100 }, () => ({ event: Array.from({ length: 100 }, () => 'x') })) })) };
-    expect(triggerRefs(huge)).toHaveLength(MODEL_LIMITS.dimensions * MODEL_LIMITS.measuresPerDimension * MODEL_LIMITS.eventTypes);
+    const total = MODEL_LIMITS.dimensions * MODEL_LIMITS.measuresPerDimension * MODEL_LIMITS.eventTypes;
+    expect(triggerRefs(huge)).toHaveLength(total);
+    // The errors do not grow with the model: the first 100, then how many more.
+    const errors = unknownTriggerErrors(huge, catalogue);
+    expect(errors).toHaveLength(101);
+    expect(errors.at(-1)).toEqual({ path: 'dimensions', message: `and ${total - 100} more places read keys that are not triggers` });
   });
 });

@@ -51,15 +51,23 @@ export interface TriggerCatalogue {
   aliases?: ReadonlyMap<string, string>;
 }
 
+/** Unknown keys listed one by one; past them, one error counts the rest (an answer never grows with a hostile model). */
+const MAX_LISTED = 100;
+
 /**
- * One error per place the model reads a key that is not a trigger. A retired trigger is known
+ * One error per place the model reads a key that is not a trigger (the first 100, then their count). A retired trigger is known
  * (its events are kept and still score); an incoming event name mapped to a trigger is not a
  * trigger key (events are stored under the trigger), so the error names the key to use instead.
  */
 export function unknownTriggerErrors(json: unknown, catalogue: TriggerCatalogue): ValidationError[] {
   const errors: ValidationError[] = [];
+  let more = 0;
   for (const ref of triggerRefs(json)) {
     if (catalogue.keys.has(ref.key)) continue;
+    if (errors.length >= MAX_LISTED) {
+      more++;
+      continue;
+    }
     const mapped = catalogue.aliases?.get(ref.key);
     errors.push({
       path: ref.path,
@@ -68,6 +76,7 @@ export function unknownTriggerErrors(json: unknown, catalogue: TriggerCatalogue)
         : `no trigger "${ref.key}" in the catalogue: add it under Triggers (or POST /api/v1/triggers) first`,
     });
   }
+  if (more) errors.push({ path: 'dimensions', message: `and ${more} more places read keys that are not triggers` });
   return errors;
 }
 
