@@ -12,7 +12,10 @@ import type { EventInput } from '@/lib/ingest/schemas';
 import { SqliteStore, type Store } from '@/lib/server/store';
 import { ingestEventGroup, type IngestOptions, type IngestResult } from './commands/events';
 import { rescoreSoon } from './rescore-drainer';
+import { markIngestActivity } from './ingest-activity';
 import { isBusyError } from './worker-mode';
+
+export { ingestIsBusy } from './ingest-activity';
 
 /** a batch waits this long for others to join, and again while more keep arriving */
 const SETTLE_MS = 2;
@@ -29,18 +32,6 @@ interface Job {
   options: IngestOptions;
   resolve: (result: IngestResult) => void;
   reject: (error: unknown) => void;
-}
-
-// On globalThis: the route handlers and the background scheduler may be bundled apart, each with
-// its own copy of this module, and must still see the same moment.
-const activity = globalThis as unknown as { trellisLastIngestAt?: number };
-
-/**
- * True while event batches are arriving (one written in the last `ms`). Background work that
- * competes for the one thread (rebuilding past days' snapshots) takes smaller steps meanwhile.
- */
-export function ingestIsBusy(ms = 3_000, now = Date.now()): boolean {
-  return now - (activity.trellisLastIngestAt ?? 0) < ms;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -153,7 +144,7 @@ class IngestQueue {
         let n = 0;
         while (n < this.jobs.length && (n === 0 || events + this.jobs[n]!.items.length <= max)) events += this.jobs[n++]!.items.length;
         const group = this.jobs.splice(0, n);
-        activity.trellisLastIngestAt = Date.now();
+        markIngestActivity();
         try {
           const outcomes = await retryWhenBusy(() => ingestEventGroup(this.db, group.map((j) => ({ items: j.items, options: j.options }))));
           outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.result) : group[i]!.reject(o.error)));

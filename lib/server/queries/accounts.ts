@@ -6,7 +6,8 @@ import type { SqlParam, Store } from '@/lib/server/store';
 import type { AccountSort } from '@/lib/account-filters';
 import { AppError } from '../errors';
 import { ensureLiveModel } from '../commands/model';
-import { ReadCache } from './read-cache';
+import { ingestIsBusy } from '../ingest-activity';
+import { dataStamp, ReadCache } from './read-cache';
 import { historyDayOf, historySource, liveSource, pageDimensions, type ScoreSource } from './score-source';
 
 export interface AccountFilters {
@@ -243,8 +244,13 @@ export interface BandCount {
   arr: number;
 }
 
-/** Band counts scan every account the filters allow: kept until the next write (or 30 s). */
-const countsCache = new ReadCache<BandCount[]>(30_000);
+/**
+ * Band counts scan every account the filters allow: kept until the next write (or 30 s), and up
+ * to a second past it while event batches stream into this process (a scan per commit would
+ * then cost more than the list itself).
+ */
+export const BAND_COUNTS_STALE_MS = 1_000;
+const countsCache = new ReadCache<BandCount[]>(30_000, 200, dataStamp, { ms: BAND_COUNTS_STALE_MS, when: () => ingestIsBusy(BAND_COUNTS_STALE_MS) });
 
 /** Accounts and ARR per band (and `no_data`) under the filters other than the band itself. */
 export async function bandCounts(db: Store, filters: AccountFilters): Promise<BandCount[]> {

@@ -45,6 +45,21 @@ describeEngines('ReadCache', (t) => {
     expect(computed).toBe(before + 1);
   });
 
+  it('answers an entry up to `stale.ms` old after a write only while `stale.when()` holds', async () => {
+    await t.store.run('CREATE TABLE t (x INTEGER)');
+    let streaming = true;
+    const cache = new ReadCache<number>(30_000, 10, undefined, { ms: 1_000, when: () => streaming });
+    expect(await cache.get(t.store, 'k', count, 0)).toBe(0);
+    await t.store.run('INSERT INTO t VALUES (1)');
+    // Written since, but the entry is younger than a second and writes are streaming.
+    expect(await cache.get(t.store, 'k', count, 500)).toBe(0);
+    // Older than a second: computed again.
+    expect(await cache.get(t.store, 'k', count, 1_200)).toBe(1);
+    await t.store.run('INSERT INTO t VALUES (2)');
+    streaming = false;
+    expect(await cache.get(t.store, 'k', count, 1_300)).toBe(2);
+  });
+
   it('does not answer a transaction that has written from the cache', async () => {
     await t.store.run('CREATE TABLE t (x INTEGER)');
     const cache = new ReadCache<number>(1_000);

@@ -30,8 +30,17 @@ export async function dataStamp(db: Store): Promise<string | null> {
 export class ReadCache<T> {
   private readonly perDb = new WeakMap<Store, Map<string, { stamp: string; at: number; value: T }>>();
 
-  /** `stamp`: what must be unchanged for an entry to hold (default: any commit invalidates) */
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 200, private readonly stamp: Stamp = dataStamp) {}
+  /**
+   * `stamp`: what must be unchanged for an entry to hold (default: any commit invalidates).
+   * `stale`: while `when()` holds, an entry younger than `ms` is answered even though the data
+   * changed since (under a stream of commits, a scan per commit would cost more than it tells).
+   */
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 200,
+    private readonly stamp: Stamp = dataStamp,
+    private readonly stale?: { ms: number; when: () => boolean },
+  ) {}
 
   async get(db: Store, key: string, compute: () => Promise<T>, now = Date.now()): Promise<T> {
     const stamp = await this.stamp(db);
@@ -40,6 +49,7 @@ export class ReadCache<T> {
     if (!entries) this.perDb.set(db, (entries = new Map()));
     const hit = entries.get(key);
     if (hit && hit.stamp === stamp && now - hit.at < this.ttlMs) return hit.value;
+    if (hit && this.stale && now - hit.at < this.stale.ms && this.stale.when()) return hit.value;
     const value = await compute();
     entries.delete(key);
     if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);

@@ -19,8 +19,10 @@ export { PostgresStore } from './postgres';
 export interface OpenOptions {
   /** apply the migrations the database lacks (default true) */
   migrate?: boolean;
-  /** PostgreSQL: the most connections this process holds (default 10) */
+  /** PostgreSQL: the most connections this process holds for transactions and writes (default 10) */
   poolSize?: number;
+  /** PostgreSQL: the most connections this process holds for plain reads outside transactions (default 4; PG_READ_POOL) */
+  readPoolSize?: number;
 }
 
 /**
@@ -61,8 +63,10 @@ export async function postgresStore(url: string, options: OpenOptions = {}): Pro
   if (options.migrate ?? true) await migrateAllPostgres(url);
   // A database out of reach fails requests after 5 s (a health check answers 503) instead of hanging them.
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes, connectionTimeoutMillis: 5_000 });
+  const readers = new pg.Pool({ connectionString: url, max: options.readPoolSize ?? (Number(process.env.PG_READ_POOL) || 4), types: pgTypes, connectionTimeoutMillis: 5_000 });
   listenForErrors(pool);
-  return new PostgresStore(pool);
+  listenForErrors(readers);
+  return new PostgresStore(pool, readers);
 }
 
 export async function openStore(url = process.env.DATABASE_URL, options: OpenOptions = {}): Promise<Store> {

@@ -112,18 +112,32 @@ class PgTx extends PgRunner {
   }
 }
 
+/** A plain read: a SELECT that locks nothing (it may go to the pool of readers). */
+const PLAIN_READ = /^\s*SELECT\b/i;
+const LOCKS = /\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b|pg_advisory|nextval\s*\(/i;
+
 export class PostgresStore extends PgRunner {
   readonly inTransaction = false;
   private readonly current = new AsyncLocalStorage<PgTx>();
 
-  constructor(readonly pool: pg.Pool) {
+  /**
+   * `readers`: a smaller pool for plain reads outside transactions (page and API reads), so that
+   * however many readers wait, they hold at most that many of the server's backends and leave
+   * the rest to writers (event batches hold account locks until they commit: starving them of the
+   * database's CPU would hold up everyone). None: `pool` serves everything.
+   */
+  constructor(
+    readonly pool: pg.Pool,
+    readonly readers: pg.Pool | null = null,
+  ) {
     super();
   }
 
   exec(sql: string, params: SqlParams | undefined, rowMode?: 'array') {
     const own = this.current.getStore();
     if (own) return own.exec(sql, params, rowMode);
-    return query(this.pool, sql, params, rowMode);
+    const on = this.readers && PLAIN_READ.test(sql) && !LOCKS.test(sql) ? this.readers : this.pool;
+    return query(on, sql, params, rowMode);
   }
 
   async runMany(sql: string, rows: readonly SqlParams[]): Promise<number> {
@@ -154,6 +168,6 @@ export class PostgresStore extends PgRunner {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.readers?.end()]);
   }
 }
