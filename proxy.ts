@@ -72,10 +72,11 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // Every page, whatever its path ends in (account ids come from outside: /accounts/x.js is a
-  // page), and the API (only for paths that do not decode). Left out: Next's own build assets.
+  // page), and the API (only for paths that do not decode). Left out: Next's own build assets and
+  // the public files browsers fetch without signing in (public/: icons, web manifest, robots.txt).
   matcher: [
     {
-      source: '/((?!_next/static/|_next/image|favicon.ico$|robots.txt$).*)',
+      source: '/((?!_next/static/|_next/image|favicon.ico$|icon.svg$|icon-192.png$|icon-512.png$|apple-touch-icon.png$|manifest.webmanifest$|robots.txt$).*)',
       missing: [
         { type: 'header', key: 'next-router-prefetch' },
         { type: 'header', key: 'purpose', value: 'prefetch' },
