@@ -38,7 +38,7 @@ function components(): Record<string, Schema> {
   return {
     Error: object({
       error: object({
-        code: { type: 'string', enum: ['invalid', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'too_large', 'rate_limited', 'internal'] },
+        code: { type: 'string', enum: ['invalid', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed', 'conflict', 'too_large', 'rate_limited', 'internal'] },
         message: { type: 'string' },
         details: {
           type: 'array',

@@ -117,6 +117,13 @@ export async function readBatch<T extends z.ZodType>(request: NextRequest, schem
   return checked.items;
 }
 
+/** The answer for a path under /api/ that no route serves: 404 in the API's error shape. */
+export function noApiRoute(request: NextRequest): AppError {
+  const path = request.nextUrl.pathname;
+  const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  return new AppError('not_found', `There is no API route at ${request.method} ${shown}; the routes are listed in /api/v1/openapi.json`);
+}
+
 /** A boolean query flag: absent is false, `true`/`false` as given, anything else a 400. */
 export function booleanParam(request: NextRequest, name: string): boolean {
   const value = request.nextUrl.searchParams.get(name);

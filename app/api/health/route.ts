@@ -2,6 +2,7 @@ import { NextResponse } from 'next/server';
 import { getStore } from '@/db/client';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 export async function GET() {
   try {

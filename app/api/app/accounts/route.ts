@@ -4,6 +4,7 @@ import { sessionRoute } from '@/lib/server/api';
 import { accountsView, effectiveFilters } from '@/lib/server/queries/account-view';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 export const GET = sessionRoute('csm', async ({ db, user, request }) => {
   const query = accountQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));

@@ -4,6 +4,7 @@ import { sessionRoute } from '@/lib/server/api';
 import { ALERT_STATES, alertCounts, alertOwner, listAlerts } from '@/lib/server/queries/alerts';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 const querySchema = z.object({ state: z.enum(ALERT_STATES).default('open'), owner: z.string().max(300).optional() }).strict();
 

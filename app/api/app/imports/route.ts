@@ -4,6 +4,7 @@ import { AppError } from '@/lib/server/errors';
 import { MAX_UPLOAD_BYTES, saveUpload } from '@/lib/server/imports/csv-import';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 /** The raw file as the body (`?filename=` names it); answers the token the next steps use. */
 export const POST = sessionRoute('admin', async ({ db, user, request }) => {

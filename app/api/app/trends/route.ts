@@ -4,6 +4,7 @@ import { sessionRoute } from '@/lib/server/api';
 import { portfolioTrends } from '@/lib/server/queries/trends';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 export const GET = sessionRoute('manager', async ({ db, request }) => {
   const query = trendQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));

@@ -8,6 +8,7 @@ import { accountQuerySchema } from '@/lib/account-filters';
 import { historyDayOf, isoDay } from '@/lib/server/queries/score-source';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 export const GET = apiRoute('read', async ({ db, request }) => {
   const query = accountQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));

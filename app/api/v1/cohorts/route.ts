@@ -4,6 +4,7 @@ import { apiRoute } from '@/lib/server/api';
 import { cohortAnalysis, resolveCohortParams } from '@/lib/server/queries/cohorts';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 /** Score validation against outcomes (SCORING.md §5): the same figures as the Cohorts page. */
 export const GET = apiRoute('read', async ({ db, request }) => {

@@ -5,6 +5,7 @@ import { contactSchema } from '@/lib/ingest/schemas';
 import { INGEST_LIMITS } from '@/lib/ingest/limits';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 export const POST = apiRoute('ingest', async ({ db, request }) => {
   const items = await readBatch(request, contactSchema, INGEST_LIMITS.contacts);

@@ -6,6 +6,7 @@ import { AppError } from '@/lib/server/errors';
 import { getModelVersion } from '@/lib/server/queries/model';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 export const GET = apiRoute('read', async ({ db }) => {
   const live = await ensureLiveModel(db);

@@ -5,6 +5,7 @@ import { outcomeSchema } from '@/lib/ingest/schemas';
 import { INGEST_LIMITS } from '@/lib/ingest/limits';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 export const POST = apiRoute('ingest', async ({ db, request }) => {
   const items = await readBatch(request, outcomeSchema, INGEST_LIMITS.outcomes);

@@ -5,6 +5,7 @@ import { AppError } from '@/lib/server/errors';
 import { accountPage } from '@/lib/server/queries/account-page';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 export const GET = sessionRoute<{ id: string }>('csm', async ({ db, request }, { id }) => {
   const types = request.nextUrl.searchParams.get('types')?.split(',').filter(Boolean);

@@ -6,6 +6,7 @@ import { listAccounts } from '@/lib/server/queries/accounts';
 import { historyDayOf, isoDay } from '@/lib/server/queries/score-source';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 const COLUMNS = ['asOf', 'id', 'name', 'tier', 'lifecycleStage', 'owner', 'arr', 'renewalDate', 'score', 'band', 'state', 'partial', 'velocity', 'scoreChange', 'belowTarget', 'flags'] as const;
 

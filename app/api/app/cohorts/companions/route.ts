@@ -4,6 +4,7 @@ import { sessionRoute } from '@/lib/server/api';
 import { companionMetrics, resolveCohortParams } from '@/lib/server/queries/cohorts';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 export const GET = sessionRoute('manager', async ({ db, request }) => {
   const query = cohortQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));

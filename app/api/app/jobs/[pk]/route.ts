@@ -4,6 +4,7 @@ import { getJob } from '@/lib/server/commands/jobs';
 import { AppError } from '@/lib/server/errors';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 /** A job's progress, polled by the page that started it (publishing a model). */
 export const GET = sessionRoute<{ pk: string }>('admin', async ({ db }, { pk }) => {

@@ -4,6 +4,7 @@ import { readJsonBody, sessionRoute } from '@/lib/server/api';
 import { previewModel } from '@/lib/server/queries/model-preview';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 /** The model editor's live preview (the same computation as POST /api/v1/model/preview). */
 export const POST = sessionRoute('admin', async ({ db, request }) => {

@@ -8,6 +8,7 @@ import { AppError } from '@/lib/server/errors';
 import { rescoreSoon } from '@/lib/server/rescore-drainer';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 const HOW = 'Send your ingest API key as the HTTP Basic user name (the Segment "write key"), e.g. curl -u "$KEY:"';
 

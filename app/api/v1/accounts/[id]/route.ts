@@ -6,6 +6,7 @@ import { AppError } from '@/lib/server/errors';
 import { getAccountDetail } from '@/lib/server/queries/account-detail';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 const querySchema = z.object({ asOf: z.iso.datetime({ offset: true, message: 'asOf must be an ISO 8601 instant, e.g. 2026-03-01T00:00:00Z' }).optional() }).strict();
 

@@ -4,6 +4,7 @@ import { AppError } from '@/lib/server/errors';
 import { getJobView } from '@/lib/server/queries/jobs';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 /** A background job's state and progress: a publish (`PUT /api/v1/model` answers its id) or an import. */
 export const GET = apiRoute<{ id: string }>('read', async ({ db }, { id }) => {

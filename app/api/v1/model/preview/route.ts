@@ -4,6 +4,7 @@ import { apiRoute, readJsonBody } from '@/lib/server/api';
 import { previewModel } from '@/lib/server/queries/model-preview';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 /** Scores every account with a draft model without publishing it. */
 export const POST = apiRoute('admin', async ({ db, request }) => {

@@ -4,6 +4,7 @@ import { readJsonBody, sessionRoute } from '@/lib/server/api';
 import { importStatus, startCheck } from '@/lib/server/imports/csv-import';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 export const POST = sessionRoute<{ token: string }>('admin', async ({ db, user, request }, { token }) => {
   const settings = importSettingsSchema.parse(await readJsonBody(request, 64 * 1024));

@@ -4,6 +4,7 @@ import { readJsonBody, sessionRoute } from '@/lib/server/api';
 import { importStatus, startImport } from '@/lib/server/imports/csv-import';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 const bodySchema = z.object({ skipInvalid: z.boolean().default(false) }).strict();
 

@@ -7,6 +7,7 @@ import { findAccountPk } from '@/lib/server/queries/accounts';
 import { getAccountHistory } from '@/lib/server/queries/account-detail';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 const date = z.iso.date({ message: 'Use a date like 2026-03-01' }).or(z.iso.datetime({ offset: true, message: 'Use a date like 2026-03-01' }));
 const querySchema = z.object({ from: date.optional(), to: date.optional() }).strict();

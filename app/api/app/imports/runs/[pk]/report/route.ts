@@ -4,6 +4,7 @@ import { AppError } from '@/lib/server/errors';
 import { getImportRun } from '@/lib/server/queries/import-runs';
 
 export const dynamic = 'force-dynamic';
+export * from '@/lib/server/method-not-allowed';
 
 /** The skipped rows of an import as CSV: row number, field, problem, then the row as it was. */
 export const GET = sessionRoute<{ pk: string }>('admin', async ({ db }, { pk }) => {
