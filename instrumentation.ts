@@ -1,12 +1,16 @@
 /**
- * Runs once when the server starts: refuse to run without secrets, hold the SQLite file's lock (a
- * restore refuses while it is held), open and migrate the database, resume the CSV imports a
- * stopped server left running, start background jobs.
+ * Runs once when the server starts: observe every request (request id, log line, metrics), refuse
+ * to run without secrets, hold the SQLite file's lock (a restore refuses while it is held), open
+ * and migrate the database, resume the CSV imports a stopped server left running, start
+ * background jobs.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
+  const { logger } = await import('./lib/server/log');
+  const { startHttpObserver } = await import('./lib/server/http-observer');
+  startHttpObserver();
   if (process.env.NODE_ENV === 'production' && !process.env.NEXTAUTH_SECRET) {
-    console.error('NEXTAUTH_SECRET is not set. Trellis refuses to start in production without it: set it to a long random string (e.g. `openssl rand -base64 32`).');
+    logger.fatal('NEXTAUTH_SECRET is not set. Trellis refuses to start in production without it: set it to a long random string (e.g. `openssl rand -base64 32`).');
     process.exit(1);
   }
   const { isPostgresUrl } = await import('./db/postgres');
@@ -14,7 +18,7 @@ export async function register() {
   if (!isPostgresUrl(process.env.DATABASE_URL)) {
     const { databaseFile } = await import('./db/open');
     const { takeAppLockWhenFree } = await import('./lib/server/app-lock');
-    takeAppLockWhenFree(databaseFile()).catch((error: unknown) => console.error('Could not take the lock on the database', error));
+    takeAppLockWhenFree(databaseFile()).catch((error: unknown) => logger.error({ err: error }, 'Could not take the lock on the database'));
   }
   const { getStore } = await import('./db/client');
   const { backgroundWorkHere, startWorker } = await import('./lib/server/worker');
@@ -26,12 +30,12 @@ export async function register() {
     try {
       await resumeImports(db);
     } catch (error) {
-      console.error('Could not resume the CSV imports', error);
+      logger.error({ err: error }, 'Could not resume the CSV imports');
     }
     try {
       await startWorker(db);
     } catch (error) {
-      console.error('Could not start the background work', error);
+      logger.error({ err: error }, 'Could not start the background work');
     }
   }
 }

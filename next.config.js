@@ -3,8 +3,9 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Loaded from node_modules at run time, never bundled: better-sqlite3 is a native addon,
-  // graphile-worker loads its SQL migrations from its own folder.
-  serverExternalPackages: ['better-sqlite3', 'proper-lockfile', 'graphile-worker', 'pg'],
+  // graphile-worker loads its SQL migrations from its own folder; pino (its worker-thread
+  // transports resolve files beside it) and prom-client are one copy per process for every bundle.
+  serverExternalPackages: ['better-sqlite3', 'proper-lockfile', 'graphile-worker', 'pg', 'pino', 'prom-client'],
   poweredByHeader: false,
   // `npm run typecheck` checks the whole project (scripts and tests too) before the build.
   typescript: { ignoreBuildErrors: true },

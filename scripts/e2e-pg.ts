@@ -57,13 +57,14 @@ run(async () => {
   await db.close();
   await waitForBuild();
 
-  const env = { DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: 'e2e-secret-not-for-production', TRELLIS_WORKER: 'off' };
+  const logLevel = process.env.LOG_LEVEL ?? 'warn';
+  const env = { DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: 'e2e-secret-not-for-production', TRELLIS_WORKER: 'off', LOG_LEVEL: logLevel };
   const children: ChildProcess[] = [
     startServer({ port, databaseFile: path.join(FOLDER, 'unused.db'), env }),
     startServer({ port: port + 1, databaseFile: path.join(FOLDER, 'unused.db'), env }),
     spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/worker.ts'], {
       stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: databaseUrl },
+      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: logLevel },
     }),
   ];
   let stopping = false;

@@ -82,7 +82,9 @@ run(async () => {
   const limits: Record<string, string> = fixture === 'fuzz' ? { API_RATE_LIMIT_BURST: '1000000', API_RATE_LIMIT_PER_SECOND: '1000000' } : {};
   const issuer = values['oidc-issuer'];
   const oidc: Record<string, string> = issuer ? { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: OIDC_CLIENT.id, OIDC_CLIENT_SECRET: OIDC_CLIENT.secret, OIDC_NAME: OIDC_CLIENT.name } : {};
-  const server = startServer({ port, databaseFile: file, env: { NEXTAUTH_SECRET: 'e2e-secret-not-for-production', ...limits, ...oidc } });
+  // The metrics route on, with a token (e2e/operations.spec.ts); a log line per request only when asked for.
+  const operations = { TRELLIS_METRICS_TOKEN: 'e2e-metrics-token', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const server = startServer({ port, databaseFile: file, env: { NEXTAUTH_SECRET: 'e2e-secret-not-for-production', ...operations, ...limits, ...oidc } });
   const stop = () => server.kill('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -5,6 +5,7 @@
  * the database for the next start.
  */
 import { isPostgresUrl } from '@/db/postgres';
+import { logger } from '@/lib/server/log';
 import { SqliteStore } from '@/lib/server/store';
 import { openMigratedStore, run } from './cli';
 
@@ -16,7 +17,7 @@ run(async () => {
     const { databaseFile } = await import('@/db/open');
     const { takeAppLockWhenFree } = await import('@/lib/server/app-lock');
     // Like a web process, it holds the SQLite file's lock while it runs (a restore refuses meanwhile).
-    takeAppLockWhenFree(databaseFile()).catch((error: unknown) => console.error('Could not take the lock on the database', error));
+    takeAppLockWhenFree(databaseFile()).catch((error: unknown) => logger.error({ err: error }, 'Could not take the lock on the database'));
   }
   const db = await openMigratedStore();
   const { resumeImports } = await import('@/lib/server/imports/csv-import');
@@ -24,7 +25,7 @@ run(async () => {
   // The scheduler's waits are short: the web processes hold the write lock for short transactions.
   if (db instanceof SqliteStore) db.client.pragma('busy_timeout = 5000');
   const stop = await startWorker(db, { dedicated: true });
-  console.log(`Trellis worker started (pid ${process.pid}); stop it with Ctrl-C.`);
+  logger.info(`Trellis worker started (pid ${process.pid}); stop it with Ctrl-C.`);
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();
     process.once('SIGINT', shutdown);

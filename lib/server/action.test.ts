@@ -2,11 +2,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { AppError } from './errors';
+import { logger } from './log';
 
 const session = vi.hoisted(() => ({ user: null as null | { pk: number; email: string; name: null; role: 'csm' | 'manager' | 'admin' } }));
 vi.mock('./session', () => ({ getCurrentUser: async () => session.user }));
 vi.mock('@/db/client', () => ({ getStore: async () => ({ fake: 'db' }) }));
-vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '203.0.113.9, 10.0.0.1' }) }));
+vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '203.0.113.9, 10.0.0.1', 'x-request-id': 'req-42' }) }));
 vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
 
 const { action, formDataToObject } = await import('./action');
@@ -59,10 +60,12 @@ describe('server actions', () => {
     const broken = action('admin', schema, () => {
       throw new Error('SQLITE_CORRUPT: secret details');
     });
-    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const spy = vi.spyOn(logger, 'error');
     const answer = await broken(null, form({ name: 'x' }));
     expect(answer.ok).toBe(false);
     expect(JSON.stringify(answer)).not.toContain('SQLITE');
+    // The details go to the log, under the request's id.
+    expect(spy).toHaveBeenCalledWith(expect.objectContaining({ err: expect.objectContaining({ message: 'SQLITE_CORRUPT: secret details' }), reqId: 'req-42' }), 'Server action failed');
     spy.mockRestore();
   });
 

@@ -13,8 +13,10 @@ import type { z } from 'zod';
 import { getStore } from '@/db/client';
 import type { ActionResult } from '@/lib/action-result';
 import { hasRole, type Role } from '@/lib/roles';
+import { REQUEST_ID_HEADER } from '@/lib/request-id';
 import { clientAddress } from './client-address';
 import { AppError } from './errors';
+import { logger } from './log';
 import { getCurrentUser, type CurrentUser } from './session';
 import type { Store } from '@/lib/server/store';
 import { dict } from '@/lib/dict';
@@ -75,7 +77,7 @@ export function action<S extends z.ZodType, T>(
       if (error instanceof AppError) {
         return { ok: false, message: error.message, fieldErrors: fieldErrorsOf(error.details.map((d) => ({ path: d.path === '(root)' ? [] : [d.path], message: d.message }))), values };
       }
-      console.error('Server action failed', error);
+      logger.error({ err: error, reqId: (await headers()).get(REQUEST_ID_HEADER), user: user.email }, 'Server action failed');
       return { ok: false, message: 'Something went wrong on our side; the error has been logged. Try again.', fieldErrors: {}, values };
     }
   };

@@ -4,10 +4,12 @@ import { ZodError, type z } from 'zod';
 import { getStore } from '@/db/client';
 import { validateBatch } from '@/lib/ingest/schemas';
 import { jsonDepth, MAX_JSON_DEPTH } from '@/lib/ingest/json-depth';
+import { REQUEST_ID_HEADER } from '@/lib/request-id';
 import { scopeAllows, authenticateApiKey, type ApiKeyScope } from './commands/api-keys';
 import type { Role } from '@/lib/roles';
 import { clientAddress } from './client-address';
 import { AppError } from './errors';
+import { logger } from './log';
 import { apiKeyLimiter } from './rate-limit';
 import { requireApiRole, type CurrentUser } from './session';
 import type { Store } from '@/lib/server/store';
@@ -42,7 +44,7 @@ export async function answer(request: NextRequest, fn: () => Promise<Response> |
   } catch (error) {
     if (error instanceof AppError) return errorResponse(error);
     if (error instanceof ZodError) return errorResponse(new AppError('invalid', 'Invalid request', zodDetails(error)));
-    console.error('Route error', request.method, request.nextUrl.pathname, error);
+    logger.error({ err: error, reqId: request.headers.get(REQUEST_ID_HEADER), method: request.method, path: request.nextUrl.pathname }, 'Route error');
     return errorResponse(new AppError('internal', 'Something went wrong on our side; the error has been logged'));
   }
 }
@@ -108,7 +110,12 @@ export function apiRoute<P = Record<string, string>>(
  * items each valid against `schema` (400 listing every bad item with its index and field).
  */
 export async function readBatch<T extends z.ZodType>(request: NextRequest, schema: T, limits: { maxItems: number; maxBytes: number }): Promise<z.infer<T>[]> {
-  const checked = validateBatch(schema, await readJsonBody(request, limits.maxBytes), limits.maxItems);
+  return checkBatch(await readJsonBody(request, limits.maxBytes), schema, limits.maxItems);
+}
+
+/** `readBatch` on a body already read. */
+export function checkBatch<T extends z.ZodType>(body: unknown, schema: T, maxItems: number): z.infer<T>[] {
+  const checked = validateBatch(schema, body, maxItems);
   if (!checked.ok) {
     const bad = new Set(checked.errors.map((e) => e.index ?? -1)).size;
     const what = checked.errors.every((e) => e.index === undefined) ? checked.errors[0]!.message : `${bad} invalid item${bad > 1 ? 's' : ''} in the batch`;

@@ -5,6 +5,7 @@
  * refreshing its lock, which is then stale after APP_LOCK_STALE_MS and no longer blocks anyone.
  */
 import lockfile from 'proper-lockfile';
+import { logger } from './log';
 
 export const APP_LOCK_STALE_MS = 30_000;
 const OPTIONS = { stale: APP_LOCK_STALE_MS, realpath: false } as const;
@@ -18,7 +19,7 @@ export function appIsRunning(databaseFile: string): boolean {
   return lockfile.checkSync(databaseFile, OPTIONS);
 }
 
-const onCompromised = (databaseFile: string) => (error: Error) => console.error(`The lock on ${databaseFile} was lost: ${error.message}`);
+const onCompromised = (databaseFile: string) => (error: Error) => logger.error({ err: error, file: databaseFile }, `The lock on ${databaseFile} was lost: ${error.message}`);
 
 /**
  * Takes the database's lock and keeps it fresh until released; throws (code ELOCKED) when another
@@ -40,6 +41,6 @@ export async function takeAppLockWhenFree(databaseFile: string): Promise<() => P
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
   }
-  console.warn(`${appLockFile(databaseFile)} is held (by a server that stopped less than ${APP_LOCK_STALE_MS / 1000} s ago, or a restore under way): taking it once it is free`);
+  logger.warn(`${appLockFile(databaseFile)} is held (by a server that stopped less than ${APP_LOCK_STALE_MS / 1000} s ago, or a restore under way): taking it once it is free`);
   return lockfile.lock(databaseFile, { ...OPTIONS, onCompromised: onCompromised(databaseFile), retries: { forever: true, factor: 1, minTimeout: 2_000, maxTimeout: 2_000 } });
 }

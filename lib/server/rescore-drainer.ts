@@ -11,6 +11,7 @@
  */
 import type { Store } from '@/lib/server/store';
 import { rescorePendingChunk, rescorePendingOneByOne } from './commands/rescore-pending';
+import { logStep, logger } from './log';
 import { announce } from './queue';
 import { backgroundWorkHere, storeIsOpen } from './worker-mode';
 
@@ -40,6 +41,8 @@ interface DrainerState {
   /** a pass is running or about to begin */
   scheduled: boolean;
   passStartedAt: number;
+  /** what the pass under way has done so far (logged as one step when it ends) */
+  pass: { clock: number; accounts: number; chunks: number; setAside: number };
 }
 
 // On globalThis: the route handlers and the scheduler may be bundled apart, each with its own
@@ -52,14 +55,17 @@ export function drainAsDedicatedWorker(): void {
 }
 
 function state(db: Store): DrainerState {
-  if (!holder.trellisRescoreDrainer || holder.trellisRescoreDrainer.db !== db) holder.trellisRescoreDrainer = { db, scheduled: false, passStartedAt: 0 };
+  if (!holder.trellisRescoreDrainer || holder.trellisRescoreDrainer.db !== db) holder.trellisRescoreDrainer = { db, scheduled: false, passStartedAt: 0, pass: newPass() };
   return holder.trellisRescoreDrainer;
 }
+
+const newPass = (): DrainerState['pass'] => ({ clock: performance.now(), accounts: 0, chunks: 0, setAside: 0 });
 
 function schedulePass(s: DrainerState, delayMs: number): void {
   s.scheduled = true;
   const begin = () => {
     s.passStartedAt = Date.now();
+    s.pass = newPass();
     void step(s, s.passStartedAt);
   };
   if (delayMs > 0) setTimeout(begin, delayMs).unref();
@@ -82,22 +88,24 @@ async function step(s: DrainerState, passStart: number): Promise<void> {
     do {
       last = await rescorePendingChunk(s.db, { queuedUpTo: passStart });
       done += last;
+      if (last > 0) s.pass.chunks += 1;
     } while (last > 0 && Date.now() - started < slice);
   } catch (error) {
     try {
       // One account the engine cannot score must not hold up the others: find it, set it aside.
-      await rescorePendingOneByOne(s.db, { queuedUpTo: passStart });
+      s.pass.setAside += (await rescorePendingOneByOne(s.db, { queuedUpTo: passStart })).length;
       setImmediate(() => void step(s, passStart));
     } catch (again) {
       if (!storeIsOpen(s.db)) {
         s.scheduled = false;
         return;
       }
-      console.error('Rescoring accounts after new events failed; trying again shortly', again ?? error);
+      logger.error({ err: again ?? error, job: 'rescore' }, 'Rescoring accounts after new events failed; trying again shortly');
       schedulePass(s, RETRY_MS);
     }
     return;
   }
+  s.pass.accounts += done;
   if (done > 0) {
     // setImmediate, not a loop: requests waiting on the event loop get their turn between chunks.
     if (holder.trellisDedicatedWorker) setTimeout(() => void step(s, passStart), DEDICATED_PAUSE_MS);
@@ -105,12 +113,14 @@ async function step(s: DrainerState, passStart: number): Promise<void> {
     return;
   }
   s.scheduled = false;
+  const { clock, ...counts } = s.pass;
+  if (counts.accounts > 0 || counts.setAside > 0) logStep('rescore', clock, counts);
   // Accounts listed during this pass wait for the next one.
   try {
     if ((await s.db.value('SELECT 1 FROM rescore_pending LIMIT 1')) !== undefined) rescoreSoon(s.db);
   } catch (error) {
     if (!storeIsOpen(s.db)) return;
-    console.error('Looking for accounts waiting for a rescore failed; trying again shortly', error);
+    logger.error({ err: error, job: 'rescore' }, 'Looking for accounts waiting for a rescore failed; trying again shortly');
     if (!s.scheduled) schedulePass(s, RETRY_MS);
   }
 }

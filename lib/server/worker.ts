@@ -12,6 +12,7 @@
 import type { Runner } from 'graphile-worker';
 import { PostgresStore, SqliteStore, type Store } from '@/lib/server/store';
 import { AppError } from './errors';
+import { loggedStep, logger } from './log';
 import { processHistoryQueue } from './commands/history-queue';
 import { resumeInterruptedJobs, runOpenPublishJobs } from './commands/model-job';
 import { deliverDueWebhooks } from './commands/webhooks';
@@ -57,7 +58,7 @@ export function startWorker(db: Store, options: { dedicated?: boolean } = {}): (
   const stopScheduler = startScheduler(db);
   const stopWatching = watchCommits(db, () => {
     drainIfPending(db).catch((error: unknown) => {
-      if (storeIsOpen(db)) console.error('Looking for accounts waiting for a rescore failed', error);
+      if (storeIsOpen(db)) logger.error({ err: error, job: 'rescore' }, 'Looking for accounts waiting for a rescore failed');
     });
     if (options.dedicated) void publishJobs(db);
   });
@@ -69,7 +70,7 @@ export function startWorker(db: Store, options: { dedicated?: boolean } = {}): (
 
 function publishJobs(db: Store): Promise<unknown> {
   return runOpenPublishJobs(db).catch((error: unknown) => {
-    if (storeIsOpen(db)) console.error('Looking for publish jobs to run failed', error);
+    if (storeIsOpen(db)) logger.error({ err: error, job: 'publish' }, 'Looking for publish jobs to run failed');
   });
 }
 
@@ -89,10 +90,10 @@ function startQueueWork(db: PostgresStore): () => void {
       await enqueue(db, 'webhooks', { delayMs: 1_000 });
     },
     history: async () => {
-      while ((await processHistoryQueue(db, HISTORY_STEP)) > 0 && storeIsOpen(db));
+      while ((await loggedStep('history', async () => ({ accounts: await processHistoryQueue(db, HISTORY_STEP) }))).accounts > 0 && storeIsOpen(db));
     },
     webhooks: async () => {
-      await deliverDueWebhooks(db);
+      await loggedStep('webhooks', () => deliverDueWebhooks(db));
     },
     publish: async () => {
       await runOpenPublishJobs(db);
@@ -114,7 +115,7 @@ function startQueueWork(db: PostgresStore): () => void {
       await resumeInterruptedJobs(db);
       for (const task of TASKS) await enqueue(db, task);
     } catch (error) {
-      if (storeIsOpen(db)) console.error('Starting the job queue worker failed', error);
+      if (storeIsOpen(db)) logger.error({ err: error }, 'Starting the job queue worker failed');
     }
   })();
   return () => {

@@ -8,6 +8,7 @@ import { eventSchema } from '@/lib/ingest/schemas';
 import { DEFAULT_MODEL } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { describeEngines, type EngineTest } from '@/lib/testing/engines';
+import { logger } from '../log';
 import { getJobView, runningPublish } from '../queries/jobs';
 import { listAccounts } from '../queries/accounts';
 import { prepareDatabase } from './catalogue';
@@ -199,7 +200,7 @@ describeEngines('publishing a model beside another process on the SQLite file', 
       other.exec('COMMIT');
       other.close();
     }, 100);
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const errors = vi.spyOn(logger, 'error');
     await runPublishJob(t.store, job);
     expect(errors).not.toHaveBeenCalled();
     errors.mockRestore();

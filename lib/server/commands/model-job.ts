@@ -19,6 +19,7 @@ import { failJob, finishJob, getJob, startJob } from './jobs';
 import { rebuildHistory } from './history';
 import { ensureLiveModel } from './model';
 import { rescore } from './scores';
+import { logStep, logger } from '../log';
 import { announce } from '../queue';
 import { backgroundWorkHere, isBusyError, storeIsOpen } from '../worker-mode';
 
@@ -121,14 +122,15 @@ export async function startLiveRecomputeJob(db: Store, userPk: number | null): P
  * (finished, failed or superseded) or has just finished.
  */
 export async function publishStep(db: Store, jobPk: number, stepAccounts = STEP_ACCOUNTS): Promise<boolean> {
-  return db.tx(async (tx) => {
+  const clock = performance.now();
+  const step = await db.tx(async (tx) => {
     const job = await getJob(tx, jobPk, { forUpdate: true });
-    if (!job || job.status !== 'running') return false;
+    if (!job || job.status !== 'running') return null;
     const after = job.lastAccountPk ?? 0;
     const pks = await tx.column<number>('SELECT pk FROM accounts WHERE pk > ? ORDER BY pk LIMIT ?', [after, stepAccounts]);
     if (!pks.length) {
       await finishJob(tx, jobPk, `Version ${job.modelVersion} is live: ${count(job.doneItems)} accounts rescored and their daily history rebuilt`);
-      return false;
+      return { finished: true, version: job.modelVersion, accounts: 0, done: job.doneItems, total: job.doneItems };
     }
     await rescore(tx, { accountPks: pks });
     await rebuildHistory(tx, { accountPks: pks });
@@ -143,8 +145,11 @@ export async function publishStep(db: Store, jobPk: number, stepAccounts = STEP_
       `Recomputing with version ${job.modelVersion}: ${count(done)} of ${count(total)} accounts`,
       jobPk,
     ]);
-    return true;
+    return { finished: false, version: job.modelVersion, accounts: pks.length, done, total };
   });
+  // Logged once committed: a step that rolled back is done again, and logged then.
+  if (step) logStep('publish', clock, { id: jobPk, ...step });
+  return step !== null && !step.finished;
 }
 
 /** Runs a publish job's steps until it is finished, stopped, or the store is closed. */
@@ -169,8 +174,8 @@ export async function runPublishJob(db: Store, jobPk: number): Promise<void> {
           await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
           continue;
         }
-        console.error('Recomputing scores with a published model failed', error);
-        await failJob(db, jobPk, `Recomputing failed: ${(error as Error).message}`).catch((again: unknown) => console.error('Could not record the failure of a publish job', again));
+        logger.error({ err: error, job: 'publish', id: jobPk }, 'Recomputing scores with a published model failed');
+        await failJob(db, jobPk, `Recomputing failed: ${(error as Error).message}`).catch((again: unknown) => logger.error({ err: again, job: 'publish', id: jobPk }, 'Could not record the failure of a publish job'));
         return;
       }
       if (!more) return;
@@ -202,7 +207,7 @@ export async function resumeInterruptedJobs(db: Store): Promise<number[]> {
     }
   }
   for (const pk of resumed) {
-    console.log(`Resuming the recompute of job ${pk} where the previous server stopped`);
+    logger.info({ job: 'publish', id: pk }, `Resuming the recompute of job ${pk} where the previous server stopped`);
     void runPublishJob(db, pk);
   }
   return resumed;

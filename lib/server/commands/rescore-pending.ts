@@ -16,6 +16,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Store } from '@/lib/server/store';
+import { logger } from '../log';
 import { rescore } from './scores';
 
 /** Accounts rescored per chunk: short enough that readers and new batches interleave. */
@@ -139,7 +140,7 @@ export async function rescorePendingOneByOne(db: Store, options: DrainOptions = 
       const pk = claimed[0];
       if (pk === undefined) throw error;
       await db.run('DELETE FROM rescore_pending WHERE account_pk = ?', [pk]);
-      console.error(`Rescoring account ${pk} after new events failed; it keeps its previous score`, error);
+      logger.error({ err: error, account: pk }, `Rescoring account ${pk} after new events failed; it keeps its previous score`);
       dropped.push(pk);
     }
   }

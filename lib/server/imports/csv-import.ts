@@ -15,6 +15,7 @@ import { checkRow, mappingProblems, sheetRow, type ImportKind, type Mapping } fr
 import type { AccountInput, ContactInput, EventInput, ItemError, OutcomeInput } from '@/lib/ingest/schemas';
 import { SqliteStore, type Store } from '@/lib/server/store';
 import { AppError } from '../errors';
+import { logStep, logger } from '../log';
 import { checkContacts, checkOutcomes, insertOutcomes, upsertAccounts, upsertContacts } from '../commands/accounts';
 import { checkEvents, ingestEvents } from '../commands/events';
 import { claimImportRun, finishImportRun, recordRunProgress, runningImports, startImportRun, type RunProgress, type SkippedRow } from '../commands/import-runs';
@@ -286,6 +287,7 @@ async function runImport(db: Store, state: RunState, job?: Job): Promise<void> {
       const { valid, problems } = checkChunk(settings, rows, seenIds);
       if (chunk[0]!.index < resume.next) continue;
       if (problems.length && !skipInvalid) throw new AppError('invalid', `Row ${problems[0]!.row}: ${problems[0]!.message}`);
+      const clock = performance.now();
       let items = valid.map((v) => ({ row: v.row, value: withStableId(settings.kind, v.value, v.row, resume.hash) }));
       const late = [...problems];
       const next = chunk[chunk.length - 1]!.index + 1;
@@ -310,6 +312,7 @@ async function runImport(db: Store, state: RunState, job?: Job): Promise<void> {
       });
       written += r.written;
       duplicates += r.duplicates;
+      logStep('import', clock, { run: pk, kind: settings.kind, rows: chunk.length, written: r.written, duplicates: r.duplicates, skipped: late.length, next });
       if (skipped) ({ rows: state.skipped, count: state.skippedCount } = skipped);
       // Scores follow in the background, between this chunk and the next.
       if (settings.kind === 'events' && r.written) rescoreSoon(db);
@@ -370,7 +373,7 @@ export async function resumeImports(db: Store): Promise<Promise<void>[]> {
     }
     if (!(await claimImportRun(db, run.pk, pid))) continue;
     const state: RunState = { pk: run.pk, filename: run.filename ?? 'upload.csv', resume, skipped: run.report?.skipped ?? [], skippedCount: run.skippedRows };
-    console.log(`Resuming CSV import ${run.pk} (${run.filename}) after row ${resume.next} of ${run.totalRows}`);
+    logger.info({ job: 'import', run: run.pk, next: resume.next, total: run.totalRows }, `Resuming CSV import ${run.pk} (${run.filename}) after row ${resume.next} of ${run.totalRows}`);
     resumed.push(
       (async () => {
         if (!fs.existsSync(resume.file) || (await fileHash(resume.file)) !== resume.hash) {
@@ -384,7 +387,7 @@ export async function resumeImports(db: Store): Promise<Promise<void>[]> {
           fs.rmSync(resume.file, { force: true });
         }
       })().catch((error: unknown) => {
-        if (!(error instanceof AppError)) console.error(`CSV import ${run.pk} failed after resuming`, error);
+        if (!(error instanceof AppError)) logger.error({ err: error, job: 'import', run: run.pk }, `CSV import ${run.pk} failed after resuming`);
       }),
     );
   }
@@ -399,7 +402,7 @@ function runInBackground(job: Job, phase: ImportPhase, next: ImportPhase, work: 
       job.phase = next;
     })
     .catch((error: unknown) => {
-      if (!(error instanceof AppError)) console.error('CSV import failed', error);
+      if (!(error instanceof AppError)) logger.error({ err: error, job: 'import', run: job.runPk ?? null }, 'CSV import failed');
       job.phase = 'failed';
       job.message = error instanceof AppError ? error.message : 'The import failed on our side; the error has been logged';
     });

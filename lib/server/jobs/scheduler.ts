@@ -12,6 +12,7 @@ import { resumeInterruptedJobs } from '../commands/model-job';
 import { rescore } from '../commands/scores';
 import { deliverDueWebhooks } from '../commands/webhooks';
 import { ingestIsBusy } from '../ingest-queue';
+import { loggedStep, logStep, logger } from '../log';
 import { rescoreSoon } from '../rescore-drainer';
 import { storeIsOpen } from '../worker-mode';
 
@@ -37,8 +38,9 @@ export async function scoresAreStale(db: Store, now = Date.now()): Promise<boole
 
 export async function refreshIfStale(db: Store, now = Date.now()): Promise<boolean> {
   if (!(await scoresAreStale(db, now))) return false;
+  const clock = performance.now();
   const summary = await rescore(db, { now });
-  console.log(`Daily refresh: rescored ${summary.accounts} accounts in ${Math.round(summary.ms)} ms`);
+  logStep('daily', clock, { accounts: summary.accounts });
   return true;
 }
 
@@ -56,14 +58,15 @@ export async function drainIfPending(db: Store): Promise<boolean> {
 export function startScheduler(db: Store): () => void {
   let busy = false;
   // One job at a time: each is long (a refresh rescores every account) and they compete for the
-  // same database; a turn that finds another running is skipped.
-  const guard = (name: string, fn: () => Promise<unknown>) => async () => {
+  // same database; a turn that finds another running is skipped. Each step that did something
+  // logs a line (`loggedStep`, or its own).
+  const guard = (kind: string, fn: () => Promise<unknown>) => async () => {
     if (busy || !storeIsOpen(db)) return;
     busy = true;
     try {
       await fn();
     } catch (error) {
-      if (storeIsOpen(db)) console.error(`Background job "${name}" failed`, error);
+      if (storeIsOpen(db)) logger.error({ err: error, job: kind }, `Background job "${kind}" failed`);
     } finally {
       busy = false;
     }
@@ -75,16 +78,18 @@ export function startScheduler(db: Store): () => void {
     try {
       await drainIfPending(db);
     } catch (error) {
-      if (storeIsOpen(db)) console.error('Looking for accounts waiting for a rescore failed', error);
+      if (storeIsOpen(db)) logger.error({ err: error, job: 'rescore' }, 'Looking for accounts waiting for a rescore failed');
     } finally {
       looking = false;
     }
   };
-  const refresh = guard('daily refresh', () => refreshIfStale(db));
+  const refresh = guard('daily', () => refreshIfStale(db));
+  const history = guard('history', () => loggedStep('history', async () => ({ accounts: await processHistoryQueue(db, ingestIsBusy() ? HISTORY_STEP_WHILE_INGESTING : HISTORY_STEP) })));
+  const webhooks = guard('webhooks', () => loggedStep('webhooks', () => deliverDueWebhooks(db)));
   const timers = [
     setInterval(() => void refresh(), REFRESH_CHECK_MS),
-    setInterval(() => void guard('history queue', () => processHistoryQueue(db, ingestIsBusy() ? HISTORY_STEP_WHILE_INGESTING : HISTORY_STEP))(), HISTORY_QUEUE_MS),
-    setInterval(() => void guard('webhooks', () => deliverDueWebhooks(db))(), WEBHOOKS_MS),
+    setInterval(() => void history(), HISTORY_QUEUE_MS),
+    setInterval(() => void webhooks(), WEBHOOKS_MS),
     setInterval(() => void lookForPending(), PENDING_CHECK_MS),
   ];
   timers.forEach((t) => t.unref());
@@ -95,7 +100,7 @@ export function startScheduler(db: Store): () => void {
     try {
       await resumeInterruptedJobs(db);
     } catch (error) {
-      if (storeIsOpen(db)) console.error('Resuming the jobs a stopped server left running failed', error);
+      if (storeIsOpen(db)) logger.error({ err: error, job: 'publish' }, 'Resuming the jobs a stopped server left running failed');
     }
     await refresh();
   })();

@@ -19,6 +19,7 @@
 import type pg from 'pg';
 import { Logger, run, runMigrations, type Runner, type Task } from 'graphile-worker';
 import type { Store } from '@/lib/server/store';
+import { logger } from '../log';
 
 /**
  * The kinds of background work, each a graphile-worker task of the same name: accounts waiting
@@ -68,7 +69,7 @@ export function announce(db: Store, task: TaskName, options: { delayMs?: number 
   const state = { again: false };
   announcing.set(task, state);
   enqueue(db, task, options)
-    .catch((error: unknown) => console.error(`Announcing background work (${task}) failed; the next sweep picks it up`, error))
+    .catch((error: unknown) => logger.error({ err: error, job: task }, `Announcing background work (${task}) failed; the next sweep picks it up`))
     .finally(() => {
       announcing.delete(task);
       if (state.again) announce(db, task, options);
@@ -76,9 +77,11 @@ export function announce(db: Store, task: TaskName, options: { delayMs?: number 
 }
 
 function quietLogger() {
-  // graphile-worker's default logger prints every job to stdout; Trellis logs failures itself.
+  // graphile-worker's default logger prints every job to stdout; Trellis logs each step itself.
   return new Logger(() => (level: string, message: string) => {
-    if (level === 'error' || level === 'warning') console.error(`[queue] ${message}`);
+    if (level === 'error') logger.error({ queue: true }, message);
+    else if (level === 'warning') logger.warn({ queue: true }, message);
+    else logger.debug({ queue: true }, message);
   });
 }
 

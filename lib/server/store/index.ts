@@ -7,6 +7,7 @@ import pg from 'pg';
 import { databaseFile, migrateDatabase, openDatabase } from '@/db/open';
 import { isPostgresUrl, migratePostgres } from '@/db/postgres';
 import { migrateQueue } from '@/lib/server/queue';
+import { logger } from '@/lib/server/log';
 import { PostgresStore, pgTypes } from './postgres';
 import { SqliteStore } from './sqlite';
 import type { Store } from './types';
@@ -41,7 +42,7 @@ export function sqliteStore(file: string, options: OpenOptions = {}): SqliteStor
  * listener either would end the process. The query that was using it fails on its own.
  */
 function listenForErrors(pool: pg.Pool): pg.Pool {
-  const log = (error: Error) => console.error('PostgreSQL connection error:', error.message);
+  const log = (error: Error) => logger.error({ err: error }, `PostgreSQL connection error: ${error.message}`);
   pool.on('error', log);
   pool.on('connect', (client) => client.on('error', log));
   return pool;

@@ -5,6 +5,7 @@ import { SEGMENT_CALLS, segmentBatchSchema, type SegmentCall } from '@/lib/inges
 import { answer, authorizeKey, booleanParam, readJsonBody, withHeaders, zodDetails } from '@/lib/server/api';
 import { ingestSegment } from '@/lib/server/commands/segment';
 import { AppError } from '@/lib/server/errors';
+import { countedIngest } from '@/lib/server/metrics';
 import { rescoreSoon } from '@/lib/server/rescore-drainer';
 
 export const dynamic = 'force-dynamic';
@@ -59,8 +60,16 @@ export function POST(request: NextRequest, context: { params: Promise<{ call: st
       throw error;
     }
     const createAccounts = booleanParam(request, 'createAccounts');
-    const { calls, context: batchContext } = callsOf(call as SegmentCall, await readJsonBody(request, INGEST_LIMITS.segment.maxBytes));
-    const result = await ingestSegment(db, calls, { context: batchContext, createAccounts });
+    const result = await countedIngest(
+      'segment',
+      async (seen) => {
+        const body = await readJsonBody(request, INGEST_LIMITS.segment.maxBytes);
+        seen(call === 'batch' ? (body as { batch?: unknown } | null)?.batch : 1);
+        const { calls, context: batchContext } = callsOf(call as SegmentCall, body);
+        return ingestSegment(db, calls, { context: batchContext, createAccounts });
+      },
+      (r) => ({ accepted: r.events, duplicates: r.duplicates }),
+    );
     if (result.events) await rescoreSoon(db);
     return withHeaders(NextResponse.json({ success: true, ...result }), authorized.headers);
   });
