@@ -23,9 +23,11 @@ const MAX_WAIT_MS = 25;
 /**
  * Bounds one transaction, so one commit never holds the database for too long. On SQLite a group
  * is written without giving the thread to anyone else (better-sqlite3 is synchronous): page
- * requests wait for it, so groups are smaller there, with a turn of the event loop between them.
+ * requests wait for it, so groups are small there, with a turn of the event loop between them. On
+ * PostgreSQL a group holds its accounts' locks until it commits: batches of other processes that
+ * share accounts with it wait that long.
  */
-const MAX_GROUP_EVENTS = { sqlite: 2_500, postgres: 40_000 } as const;
+const MAX_GROUP_EVENTS = { sqlite: 2_500, postgres: 5_000 } as const;
 
 interface Job {
   items: EventInput[];

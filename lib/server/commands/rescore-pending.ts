@@ -31,10 +31,11 @@ export async function markRescorePending(db: Store, accountPks: Iterable<number>
   const seq = randomInt(1, 2 ** 48);
   for (let i = 0; i < pks.length; i += 500) {
     const part = pks.slice(i, i + 500);
-    // An account already waiting keeps its place in the line (and a worker's claim on it).
+    // An account already waiting keeps its place in the line; a claim on it ends (the worker
+    // that holds it read older figures: it leaves the entry, and any worker may take it again).
     await db.run(
       `INSERT INTO rescore_pending (account_pk, queued_at, seq) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ` +
-        'ON CONFLICT (account_pk) DO UPDATE SET seq = excluded.seq',
+        'ON CONFLICT (account_pk) DO UPDATE SET seq = excluded.seq, claimed_until = NULL',
       part.flatMap((pk) => [pk, now, seq]),
     );
   }
@@ -58,8 +59,7 @@ interface Claimed { account_pk: number; queued_at: number; seq: number }
  * Claims the oldest `limit` waiting accounts nobody else holds, oldest first (a committed lease).
  * PostgreSQL: entries another transaction holds (a batch still writing, another claim) are skipped.
  */
-async function claim(db: Store, options: DrainOptions): Promise<Claimed[]> {
-  const now = Date.now();
+async function claim(db: Store, options: DrainOptions, now: number): Promise<Claimed[]> {
   const skipLocked = db.engine === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
   const rows = await db.tx((tx) =>
     tx.all<Claimed>(
@@ -72,14 +72,33 @@ async function claim(db: Store, options: DrainOptions): Promise<Claimed[]> {
   return rows.sort((a, b) => a.queued_at - b.queued_at || a.account_pk - b.account_pk);
 }
 
-/** Gives claimed accounts back to the list (their rescore failed, or was not stored). */
-async function release(db: Store, pks: readonly number[]): Promise<void> {
-  if (pks.length) await db.run(`UPDATE rescore_pending SET claimed_until = NULL WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [JSON.stringify(pks)]);
+/**
+ * The entries of these accounts, as a subquery that on PostgreSQL skips those another transaction
+ * holds (a batch listing the account again): the rescore never waits for a batch.
+ */
+function entriesOf(db: Store): string {
+  return `account_pk IN (SELECT account_pk FROM rescore_pending WHERE ${db.dialect.inJsonArray('account_pk', 'int')}${db.engine === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''})`;
+}
+
+/**
+ * Gives claimed accounts back to the list (their rescore failed, was not stored, or their entry
+ * changed since the claim). `storedAsOf`: those whose score was just stored from figures read at
+ * that instant now wait only for what came since: their place in the line moves to it. An entry a
+ * batch holds is left alone: the batch's own listing clears the claim.
+ */
+async function release(db: Store, pks: readonly number[], stored: { pks: readonly number[]; asOf: number } = { pks: [], asOf: 0 }): Promise<void> {
+  if (!pks.length) return;
+  const moved = stored.pks.length ? `, queued_at = CASE WHEN ${db.dialect.inJsonArray('account_pk', 'int')} THEN ${db.dialect.greatest('queued_at', '?')} ELSE queued_at END` : '';
+  await db.run(
+    `UPDATE rescore_pending SET claimed_until = NULL${moved} WHERE ${entriesOf(db)}`,
+    [...(moved ? [JSON.stringify(stored.pks), stored.asOf] : []), JSON.stringify(pks)],
+  );
 }
 
 /** `rescorePendingChunk`, telling `claimed` which accounts it took before it rescored them. */
 async function rescoreChunk(db: Store, options: DrainOptions, claimed: number[]): Promise<number> {
-  const entries = await claim(db, options);
+  const claimedAt = Date.now();
+  const entries = await claim(db, options, claimedAt);
   if (!entries.length) return 0;
   const pks = entries.map((e) => e.account_pk);
   claimed.push(...pks);
@@ -92,12 +111,12 @@ async function rescoreChunk(db: Store, options: DrainOptions, claimed: number[])
       settle: async (tx, { written, skipped }) => {
         if (written.length) {
           // Each write draws its own random seq: the seqs alone name the entries as claimed.
-          await tx.run(
-            `DELETE FROM rescore_pending WHERE ${tx.dialect.inJsonArray('account_pk', 'int')} AND ${tx.dialect.inJsonArray('seq', 'int')}`,
-            [JSON.stringify(written), JSON.stringify(entries.map((e) => e.seq))],
-          );
+          await tx.run(`DELETE FROM rescore_pending WHERE ${entriesOf(tx)} AND ${tx.dialect.inJsonArray('seq', 'int')}`, [
+            JSON.stringify(written),
+            JSON.stringify(entries.map((e) => e.seq)),
+          ]);
         }
-        await release(tx, [...written, ...skipped]);
+        await release(tx, [...written, ...skipped], { pks: written, asOf: claimedAt });
       },
     });
   } catch (error) {

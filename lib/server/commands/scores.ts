@@ -7,7 +7,6 @@ import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, 
 import type { Store } from '@/lib/server/store';
 import { isBusyError } from '../worker-mode';
 import { ensureLiveModel } from './model';
-import { lockAccounts } from '../aggregates';
 import { markRescorePending } from './rescore-pending';
 import { lockScores, ScoreWriter, type ScoredAccount } from './score-writer';
 import { inputsAsOf, loadCatalogue } from '../queries/scoring-inputs';
@@ -101,13 +100,12 @@ export class RescoreTally {
 }
 
 /**
- * Locks what writing these accounts' scores rewrites, on PostgreSQL: the accounts' rows (the lock
- * event batches take first, in the same pk order, so the two take turns and never deadlock), then
- * the score locks the daily history takes (`lockScores`). SQLite's write transaction already
- * excludes every other writer.
+ * Locks what writing these accounts' scores rewrites, on PostgreSQL: the score locks every writer
+ * of scores and snapshots takes (`lockScores`, in pk order), not the accounts' rows that event
+ * batches hold while they write: a rescore never waits for a batch. SQLite's write transaction
+ * already excludes every other writer.
  */
 async function lockForScoring(tx: Store, pks: readonly number[]): Promise<void> {
-  await lockAccounts(tx, pks);
   await lockScores(tx, pks);
 }
 
