@@ -2,6 +2,7 @@
 import type { AccountInput, ContactInput, ItemError, OutcomeInput } from '@/lib/ingest/schemas';
 import { duplicateIds } from '@/lib/ingest/schemas';
 import type { SqlParam, Store } from '@/lib/server/store';
+import { lockAccounts } from '../aggregates';
 import { AppError } from '../errors';
 import { insertRows } from './row-writer';
 import { rescore } from './scores';
@@ -165,12 +166,21 @@ export async function insertOutcomes(db: Store, items: OutcomeInput[]): Promise<
  * outcome brought it back. Kept on the account so lists can leave former customers out.
  */
 export async function refreshChurnStatus(db: Store, accountPks?: number[]): Promise<void> {
-  const where = accountPks ? `WHERE ${db.dialect.inJsonArray('pk', 'int')}` : '';
-  await db.run(
-    `UPDATE accounts SET churned_at = (
-       SELECT max(o.occurred_at) FROM outcomes o WHERE o.account_pk = accounts.pk AND o.type = 'churned'
+  const churnedAt = (account: string) => `(
+       SELECT max(o.occurred_at) FROM outcomes o WHERE o.account_pk = ${account} AND o.type = 'churned'
          AND NOT EXISTS (SELECT 1 FROM outcomes r WHERE r.account_pk = o.account_pk AND r.type IN ('renewed', 'expanded') AND r.occurred_at > o.occurred_at)
-     ) ${where}`,
+     )`;
+  const where = accountPks ? `WHERE ${db.dialect.inJsonArray('a.pk', 'int')}` : '';
+  // Read first, then only the accounts whose status changes, locked in pk order as event batches
+  // lock them (PostgreSQL): an update of every row in the table's order could deadlock with them.
+  const rows = await db.all<{ pk: number; churned_at: number | null; target: number | null }>(
+    `SELECT a.pk, a.churned_at, ${churnedAt('a.pk')} AS target FROM accounts a ${where} ORDER BY a.pk`,
     accountPks ? [JSON.stringify(accountPks)] : [],
   );
+  const changed = rows.filter((r) => r.churned_at !== r.target).map((r) => r.pk);
+  if (!changed.length) return;
+  await db.tx(async (tx) => {
+    await lockAccounts(tx, changed);
+    await tx.run(`UPDATE accounts SET churned_at = ${churnedAt('accounts.pk')} WHERE ${tx.dialect.inJsonArray('pk', 'int')}`, [JSON.stringify(changed)]);
+  });
 }
