@@ -35,6 +35,11 @@ const RETRY_MS = 1_000;
  * at once. In the web process itself chunks and requests already alternate on the one thread.
  */
 const DEDICATED_PAUSE_MS = 2;
+/**
+ * Accounts per chunk in a worker process of its own: no page waits for its thread, and each chunk
+ * takes the write lock (SQLite) or makes its round trips (PostgreSQL) once for all of them.
+ */
+const DEDICATED_CHUNK = 500;
 
 interface DrainerState {
   db: Store;
@@ -86,7 +91,7 @@ async function step(s: DrainerState, passStart: number): Promise<void> {
     const slice = !dedicated && started - passStart > BEHIND_AFTER_MS ? BEHIND_SLICE_MS : 0;
     let last: number;
     do {
-      last = await rescorePendingChunk(s.db, { queuedUpTo: passStart });
+      last = await rescorePendingChunk(s.db, { queuedUpTo: passStart, limit: dedicated ? DEDICATED_CHUNK : undefined });
       done += last;
       if (last > 0) s.pass.chunks += 1;
     } while (last > 0 && Date.now() - started < slice);

@@ -106,6 +106,8 @@ async function rescoreChunk(db: Store, options: DrainOptions, claimed: number[])
     await rescore(db, {
       accountPks: pks,
       now: options.now,
+      // One write for the chunk: the claim already bounds it.
+      writeChunk: pks.length,
       // In the transaction that stores the scores: the stored accounts whose entry is still as
       // claimed leave the list; the others (listed again since, or not stored) are given back.
       settle: async (tx, { written, skipped }) => {
