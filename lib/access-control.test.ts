@@ -46,8 +46,8 @@ describe('the access table', () => {
         found.push(`${method} ${routeOf(file)} ${guard}`);
       }
       for (const m of source.matchAll(/export (?:async )?function (GET|POST|PUT|PATCH|DELETE)\b/g)) {
-        const guarded = /authorizeKey\(db, writeKey\(request\), 'ingest'/.test(source);
-        found.push(`${m[1]} ${routeOf(file)} ${guarded ? 'segment-key' : 'anyone'}`);
+        const guard = /authorizeKey\(db, writeKey\(request\), 'ingest'/.test(source) ? 'segment-key' : /metricsAccess\(\)/.test(source) ? 'metrics-token' : 'anyone';
+        found.push(`${m[1]} ${routeOf(file)} ${guard}`);
       }
     }
     expect(found.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.route} ${r.guard}`).sort());

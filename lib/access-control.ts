@@ -20,8 +20,8 @@ export interface RouteAccess {
   route: string;
   method: 'GET' | 'POST' | 'PUT';
   path: string;
-  /** `session:<role>` for routes the signed-in UI calls, `key:<scope>` for the public API, `anyone` */
-  guard: `session:${Role}` | `key:${Scope}` | 'anyone' | 'segment-key';
+  /** `session:<role>` for routes the signed-in UI calls, `key:<scope>` for the public API, `metrics-token` (TRELLIS_METRICS_TOKEN), `anyone` */
+  guard: `session:${Role}` | `key:${Scope}` | 'anyone' | 'segment-key' | 'metrics-token';
 }
 
 export interface ActionAccess {
@@ -50,6 +50,7 @@ export const PAGES: PageAccess[] = [
 
 export const ROUTES: RouteAccess[] = [
   { route: '/api/health', method: 'GET', path: '/api/health', guard: 'anyone' },
+  { route: '/api/metrics', method: 'GET', path: '/api/metrics', guard: 'metrics-token' },
   { route: '/api/v1/openapi.json', method: 'GET', path: '/api/v1/openapi.json', guard: 'anyone' },
   { route: '/api/app/accounts', method: 'GET', path: '/api/app/accounts', guard: 'session:csm' },
   { route: '/api/app/accounts/export', method: 'GET', path: '/api/app/accounts/export', guard: 'session:csm' },
