@@ -82,8 +82,8 @@ function entriesOf(db: Store): string {
 
 /**
  * Gives claimed accounts back to the list (their rescore failed, was not stored, or their entry
- * changed since the claim). `storedAsOf`: those whose score was just stored from figures read at
- * that instant now wait only for what came since: their place in the line moves to it. An entry a
+ * changed since the claim). `stored`: the accounts whose score was just stored from figures read
+ * after `asOf` now wait only for what came since: their place in the line moves to it. An entry a
  * batch holds is left alone: the batch's own listing clears the claim.
  */
 async function release(db: Store, pks: readonly number[], stored: { pks: readonly number[]; asOf: number } = { pks: [], asOf: 0 }): Promise<void> {

@@ -21,7 +21,7 @@ export interface RescoreOptions {
   /** when the work happens (alerts and flags are stamped with it) */
   now?: number;
   onProgress?: (done: number, total: number) => void;
-  /** accounts loaded, scored and written per step (default 500 on PostgreSQL, 100 on SQLite) */
+  /** accounts loaded, scored and written per step (default 500 on PostgreSQL, 250 on SQLite) */
   writeChunk?: number;
   /**
    * Called in the transaction that stores each chunk, with the accounts stored and those skipped
@@ -110,7 +110,7 @@ async function lockForScoring(tx: Store, pks: readonly number[]): Promise<void> 
   await lockScores(tx, pks);
 }
 
-/** When each account's stored score was computed (null: none yet), read before its figures are. */
+/** When each account's stored score was computed (absent: none yet), read before its figures are. */
 async function storedAt(db: Store, pks: readonly number[]): Promise<Map<number, number>> {
   const rows = await db.all<{ account_pk: number; computed_at: number }>(`SELECT account_pk, computed_at FROM scores WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [JSON.stringify(pks)]);
   return new Map(rows.map((r) => [r.account_pk, r.computed_at]));
