@@ -6,6 +6,7 @@ import { beforeEach, expect, it, vi } from 'vitest';
 import type { Role } from '@/lib/roles';
 import { DEFAULT_MODEL } from '@/lib/scoring';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
+import { insertActionUser } from '@/lib/testing/action-user';
 import { describeEngines } from '@/lib/testing/engines';
 
 const state = vi.hoisted(() => ({ store: null as unknown, user: null as null | { pk: number; email: string; name: string | null; role: Role } }));
@@ -27,9 +28,7 @@ describeEngines('model editor actions', (t) => {
   });
 
   async function signInAs(role: Role) {
-    const email = `${role}@example.com`;
-    const pk = (await t.store.value<number>('INSERT INTO users (email, name, role) VALUES (?, ?, ?) RETURNING pk', [email, role, role]))!;
-    state.user = { pk, email, name: role, role };
+    state.user = await insertActionUser(t.store, role);
   }
 
   it.each(['csm', 'manager'] as const)('refuse a %s and write nothing', async (role) => {

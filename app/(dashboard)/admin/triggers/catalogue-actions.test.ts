@@ -5,6 +5,7 @@ import type { Role } from '@/lib/roles';
 import { upsertAccounts } from '@/lib/server/commands/accounts';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { ingestEvents } from '@/lib/server/commands/events';
+import { insertActionUser } from '@/lib/testing/action-user';
 import { describeEngines } from '@/lib/testing/engines';
 
 const state = vi.hoisted(() => ({ store: null as unknown, user: null as null | { pk: number; email: string; name: string | null; role: Role } }));
@@ -24,9 +25,7 @@ describeEngines('catalogue actions', (t) => {
   });
 
   async function signInAs(role: Role) {
-    const email = `${role}@example.com`;
-    const pk = (await t.store.value<number>('INSERT INTO users (email, name, role) VALUES (?, ?, ?) RETURNING pk', [email, role, role]))!;
-    state.user = { pk, email, name: role, role };
+    state.user = await insertActionUser(t.store, role);
   }
 
   it.each(['csm', 'manager'] as const)('refuse a %s and change nothing', async (role) => {
