@@ -13,7 +13,7 @@ import { SqliteStore, type Store } from '@/lib/server/store';
 import { ingestEventGroup, type IngestOptions, type IngestResult } from './commands/events';
 import { rescoreSoon } from './rescore-drainer';
 import { markIngestActivity } from './ingest-activity';
-import { isBusyError } from './worker-mode';
+import { retryWhenBusy } from './worker-mode';
 
 export { ingestIsBusy } from './ingest-activity';
 
@@ -65,26 +65,6 @@ export async function writeLockFree(db: Store, maxMs = 5_000): Promise<void> {
       c.pragma(`busy_timeout = ${saved}`);
     }
     await sleep(1);
-  }
-}
-
-/** Attempts of a group whose transaction lost to another (see `retryWhenBusy`). */
-const ATTEMPTS = 3;
-
-/**
- * Runs `write` again when its transaction lost to another writer: a PostgreSQL deadlock or
- * serialization failure (the database aborts one of the two; the other goes through), or SQLite's
- * write lock held by another process past the busy timeout. Nothing of the failed attempt was
- * committed, so the whole group is written again, after a short random wait.
- */
-async function retryWhenBusy<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (attempt >= ATTEMPTS || !isBusyError(error)) throw error;
-      await sleep(5 + Math.random() * 20 * attempt);
-    }
   }
 }
 

@@ -21,3 +21,22 @@ export function isBusyError(error: unknown): boolean {
   const code = String((error as { code?: unknown } | null)?.code);
   return code.startsWith('SQLITE_BUSY') || code === '40P01' || code === '40001' || code === '55P03';
 }
+
+/** Attempts of a transaction that lost to another writer (see `retryWhenBusy`). */
+const BUSY_ATTEMPTS = 3;
+
+/**
+ * Runs `write` (a whole transaction) again when it lost to another writer (`isBusyError`):
+ * nothing of the failed attempt was committed, so it is written again after a short random wait,
+ * up to three attempts in all.
+ */
+export async function retryWhenBusy<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= BUSY_ATTEMPTS || !isBusyError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, type Model } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
-import { isBusyError } from '../worker-mode';
+import { retryWhenBusy } from '../worker-mode';
 import { ensureLiveModel } from './model';
 import { markRescorePending } from './rescore-pending';
 import { lockScores, ScoreWriter, type ScoredAccount } from './score-writer';
@@ -52,8 +52,6 @@ export const CHUNK = 500;
  */
 const SQLITE_CHUNK = 250;
 const SQLITE_PAUSE_MS = 1;
-/** attempts of a chunk that lost to another writer */
-const CHUNK_ATTEMPTS = 3;
 
 /** What scoring current scores needs: plain data, so worker threads can get it too. */
 export interface RescoreContext {
@@ -100,16 +98,6 @@ export class RescoreTally {
   }
 }
 
-/**
- * Locks what writing these accounts' scores rewrites, on PostgreSQL: the score locks every writer
- * of scores and snapshots takes (`lockScores`, in pk order), not the accounts' rows that event
- * batches hold while they write: a rescore never waits for a batch. SQLite's write transaction
- * already excludes every other writer.
- */
-async function lockForScoring(tx: Store, pks: readonly number[]): Promise<void> {
-  await lockScores(tx, pks);
-}
-
 /** When each account's stored score was computed (absent: none yet), read before its figures are. */
 async function storedAt(db: Store, pks: readonly number[]): Promise<Map<number, number>> {
   const rows = await db.all<{ account_pk: number; computed_at: number }>(`SELECT account_pk, computed_at FROM scores WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [JSON.stringify(pks)]);
@@ -154,7 +142,7 @@ export async function rescore(db: Store, options: RescoreOptions = {}): Promise<
     const part = pks.slice(i, i + size);
     let written: { accounts: number; out: { bandChanges: number; flagsRaised: number } };
     if (inCallersTx) {
-      await lockForScoring(db, part);
+      await lockScores(db, part);
       const chunk = await scoreAccounts(db, ctx, part, lap);
       const out = await writer.write(db, chunk);
       await settle(db, out);
@@ -165,22 +153,16 @@ export async function rescore(db: Store, options: RescoreOptions = {}): Promise<
       const chunk = await scoreAccounts(db, ctx, part, lap);
       const writeChunk = () =>
         db.tx(async (tx) => {
-          await lockForScoring(tx, part);
+          // PostgreSQL: the score locks every writer of scores and snapshots takes, not the
+          // accounts' rows event batches hold while they write: a rescore never waits for a batch.
+          await lockScores(tx, part);
           const out = await writer.write(tx, chunk, seen);
           await settle(tx, out);
           return { accounts: out.written.length, out };
         });
       // A chunk whose transaction lost to another writer (SQLite's lock held past the busy
       // timeout, a PostgreSQL lock conflict) committed nothing: it is written again.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          written = await writeChunk();
-          break;
-        } catch (error) {
-          if (attempt >= CHUNK_ATTEMPTS || !isBusyError(error)) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
-        }
-      }
+      written = await retryWhenBusy(writeChunk);
       lap('writeMs');
     }
     const { accounts, out } = written;
