@@ -384,3 +384,110 @@ export const settings = pgTable('settings', {
   value: json('value'),
   updatedAt: updatedAt(),
 });
+
+// ---------------------------------------------------------------- the CSM's programme: cadence, playbooks, tasks
+
+/** Published cadences: the touchpoints each tier calls for (lib/programme/cadence.ts); the newest is live. */
+export const cadenceVersions = pgTable('cadence_versions', {
+  version: identity('version'),
+  /** { tiers: { strategic: [{ key, label, everyDays, fulfilledBy: [{ trigger, property? }] }], ... } } */
+  cadence: json('cadence').notNull(),
+  author: text('author').notNull(),
+  note: text('note'),
+  publishedAt: int('published_at').notNull().default(now),
+});
+
+/**
+ * When each account last had an event that can fulfil a cadence item: `touch` is a trigger key, or
+ * `trigger#property` for such events whose property is true. Kept in step with events for the
+ * touches the live cadence names (lib/server/programme/touches.ts).
+ */
+export const accountTouches = pgTable('account_touches', {
+  accountPk: int('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  touch: text('touch').notNull(),
+  lastAt: int('last_at').notNull(),
+}, (t) => [primaryKey({ name: 'account_touches_pk', columns: [t.accountPk, t.touch] })]);
+
+/** Each account's cadence items: when last done and by what, and when next due (overdue once past). */
+export const cadenceStatus = pgTable('cadence_status', {
+  accountPk: int('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  itemKey: text('item_key').notNull(),
+  everyDays: int('every_days').notNull(),
+  lastAt: int('last_at'),
+  /** the touch that fulfilled it last (a trigger key, or trigger#property) */
+  lastTouch: text('last_touch'),
+  dueAt: int('due_at').notNull(),
+  cadenceVersion: int('cadence_version').notNull(),
+}, (t) => [
+  primaryKey({ name: 'cadence_status_pk', columns: [t.accountPk, t.itemKey] }),
+  index('cadence_status_due_idx').on(t.dueAt),
+]);
+
+/** Admin-defined rules that give the account's owner tasks when a condition starts to hold. */
+export const playbooks = pgTable('playbooks', {
+  pk: identity('pk'),
+  key: text('key').notNull(),
+  name: text('name').notNull(),
+  description: text('description'),
+  /** when it fires (lib/programme/playbooks.ts): band, flag, renewal, cadence_overdue or below_target */
+  condition: json('condition').notNull(),
+  /** only accounts of these tiers (null: every tier) */
+  tiers: json('tiers').$type<string[]>(),
+  /** [{ title, dueInDays }] */
+  steps: json('steps').notNull(),
+  /** its open tasks close themselves when the condition ends */
+  autoClose: int('auto_close').notNull().default(1),
+  active: int('active').notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('playbooks_key_uq').on(t.key)]);
+
+/** Episodes of a playbook's condition on an account: it fires once per episode. */
+export const playbookRuns = pgTable('playbook_runs', {
+  pk: identity('pk'),
+  playbookPk: int('playbook_pk').notNull().references(() => playbooks.pk, { onDelete: 'cascade' }),
+  accountPk: int('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  /** why it fired, in words ("Created because the score fell to 38.2 (red) on 4 Dec") */
+  reason: text('reason').notNull(),
+  startedAt: int('started_at').notNull(),
+  endedAt: int('ended_at'),
+}, (t) => [
+  uniqueIndex('playbook_runs_open_uq').on(t.playbookPk, t.accountPk).where(sql`${t.endedAt} IS NULL`),
+  index('playbook_runs_account_idx').on(t.accountPk, t.startedAt),
+]);
+
+/** Work for a CSM on an account: from a playbook's steps or added by hand. */
+export const tasks = pgTable('tasks', {
+  pk: identity('pk'),
+  accountPk: int('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  ownerEmail: text('owner_email'),
+  title: text('title').notNull(),
+  reason: text('reason'),
+  playbookPk: int('playbook_pk').references(() => playbooks.pk, { onDelete: 'set null' }),
+  runPk: int('run_pk').references(() => playbookRuns.pk, { onDelete: 'set null' }),
+  /** the playbook step it comes from (0-based) */
+  step: int('step'),
+  dueAt: int('due_at').notNull(),
+  state: text('state', { enum: ['open', 'done', 'snoozed'] }).notNull().default('open'),
+  snoozedUntil: int('snoozed_until'),
+  createdAt: int('created_at').notNull(),
+  createdByUserPk: int('created_by_user_pk').references(() => users.pk, { onDelete: 'set null' }),
+  doneAt: int('done_at'),
+  doneByUserPk: int('done_by_user_pk').references(() => users.pk, { onDelete: 'set null' }),
+  /** why it was closed: done by someone, or its playbook's condition ended */
+  closedReason: text('closed_reason', { enum: ['done', 'condition_ended'] }),
+  updatedAt: int('updated_at').notNull(),
+}, (t) => [
+  index('tasks_owner_state_due_idx').on(t.ownerEmail, t.state, t.dueAt),
+  index('tasks_account_state_idx').on(t.accountPk, t.state),
+  index('tasks_run_idx').on(t.runPk),
+]);
+
+/** Notes added to a task. */
+export const taskNotes = pgTable('task_notes', {
+  pk: identity('pk'),
+  taskPk: int('task_pk').notNull().references(() => tasks.pk, { onDelete: 'cascade' }),
+  authorEmail: text('author_email'),
+  body: text('body').notNull(),
+  createdAt: int('created_at').notNull(),
+}, (t) => [index('task_notes_task_idx').on(t.taskPk, t.createdAt)]);

@@ -411,3 +411,110 @@ export const settings = sqliteTable('settings', {
   value: text('value', { mode: 'json' }),
   updatedAt: updatedAt(),
 });
+
+// ---------------------------------------------------------------- the CSM's programme: cadence, playbooks, tasks
+
+/** Published cadences: the touchpoints each tier calls for (lib/programme/cadence.ts); the newest is live. */
+export const cadenceVersions = sqliteTable('cadence_versions', {
+  version: integer('version').primaryKey({ autoIncrement: true }),
+  /** { tiers: { strategic: [{ key, label, everyDays, fulfilledBy: [{ trigger, property? }] }], ... } } */
+  cadence: text('cadence', { mode: 'json' }).notNull(),
+  author: text('author').notNull(),
+  note: text('note'),
+  publishedAt: integer('published_at').notNull().default(now),
+});
+
+/**
+ * When each account last had an event that can fulfil a cadence item: `touch` is a trigger key, or
+ * `trigger#property` for such events whose property is true. Kept in step with events for the
+ * touches the live cadence names (lib/server/programme/touches.ts).
+ */
+export const accountTouches = sqliteTable('account_touches', {
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  touch: text('touch').notNull(),
+  lastAt: integer('last_at').notNull(),
+}, (t) => [primaryKey({ name: 'account_touches_pk', columns: [t.accountPk, t.touch] })]);
+
+/** Each account's cadence items: when last done and by what, and when next due (overdue once past). */
+export const cadenceStatus = sqliteTable('cadence_status', {
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  itemKey: text('item_key').notNull(),
+  everyDays: integer('every_days').notNull(),
+  lastAt: integer('last_at'),
+  /** the touch that fulfilled it last (a trigger key, or trigger#property) */
+  lastTouch: text('last_touch'),
+  dueAt: integer('due_at').notNull(),
+  cadenceVersion: integer('cadence_version').notNull(),
+}, (t) => [
+  primaryKey({ name: 'cadence_status_pk', columns: [t.accountPk, t.itemKey] }),
+  index('cadence_status_due_idx').on(t.dueAt),
+]);
+
+/** Admin-defined rules that give the account's owner tasks when a condition starts to hold. */
+export const playbooks = sqliteTable('playbooks', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  key: text('key').notNull(),
+  name: text('name').notNull(),
+  description: text('description'),
+  /** when it fires (lib/programme/playbooks.ts): band, flag, renewal, cadence_overdue or below_target */
+  condition: text('condition', { mode: 'json' }).notNull(),
+  /** only accounts of these tiers (null: every tier) */
+  tiers: text('tiers', { mode: 'json' }).$type<string[]>(),
+  /** [{ title, dueInDays }] */
+  steps: text('steps', { mode: 'json' }).notNull(),
+  /** its open tasks close themselves when the condition ends */
+  autoClose: integer('auto_close', { mode: 'boolean' }).notNull().default(true),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('playbooks_key_uq').on(t.key)]);
+
+/** Episodes of a playbook's condition on an account: it fires once per episode. */
+export const playbookRuns = sqliteTable('playbook_runs', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  playbookPk: integer('playbook_pk').notNull().references(() => playbooks.pk, { onDelete: 'cascade' }),
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  /** why it fired, in words ("Created because the score fell to 38.2 (red) on 4 Dec") */
+  reason: text('reason').notNull(),
+  startedAt: integer('started_at').notNull(),
+  endedAt: integer('ended_at'),
+}, (t) => [
+  uniqueIndex('playbook_runs_open_uq').on(t.playbookPk, t.accountPk).where(sql`${t.endedAt} IS NULL`),
+  index('playbook_runs_account_idx').on(t.accountPk, t.startedAt),
+]);
+
+/** Work for a CSM on an account: from a playbook's steps or added by hand. */
+export const tasks = sqliteTable('tasks', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  ownerEmail: text('owner_email'),
+  title: text('title').notNull(),
+  reason: text('reason'),
+  playbookPk: integer('playbook_pk').references(() => playbooks.pk, { onDelete: 'set null' }),
+  runPk: integer('run_pk').references(() => playbookRuns.pk, { onDelete: 'set null' }),
+  /** the playbook step it comes from (0-based) */
+  step: integer('step'),
+  dueAt: integer('due_at').notNull(),
+  state: text('state', { enum: ['open', 'done', 'snoozed'] }).notNull().default('open'),
+  snoozedUntil: integer('snoozed_until'),
+  createdAt: integer('created_at').notNull(),
+  createdByUserPk: integer('created_by_user_pk').references(() => users.pk, { onDelete: 'set null' }),
+  doneAt: integer('done_at'),
+  doneByUserPk: integer('done_by_user_pk').references(() => users.pk, { onDelete: 'set null' }),
+  /** why it was closed: done by someone, or its playbook's condition ended */
+  closedReason: text('closed_reason', { enum: ['done', 'condition_ended'] }),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [
+  index('tasks_owner_state_due_idx').on(t.ownerEmail, t.state, t.dueAt),
+  index('tasks_account_state_idx').on(t.accountPk, t.state),
+  index('tasks_run_idx').on(t.runPk),
+]);
+
+/** Notes added to a task. */
+export const taskNotes = sqliteTable('task_notes', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  taskPk: integer('task_pk').notNull().references(() => tasks.pk, { onDelete: 'cascade' }),
+  authorEmail: text('author_email'),
+  body: text('body').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [index('task_notes_task_idx').on(t.taskPk, t.createdAt)]);

@@ -17,7 +17,7 @@ import { processHistoryQueue } from './commands/history-queue';
 import { resumeInterruptedJobs, runOpenPublishJobs } from './commands/model-job';
 import { deliverDueWebhooks } from './commands/webhooks';
 import { resumeImports } from './imports/csv-import';
-import { drainIfPending, refreshIfStale, startScheduler } from './jobs/scheduler';
+import { drainIfPending, refreshIfStale, startScheduler, sweepProgrammeIfDue } from './jobs/scheduler';
 import { enqueue, startQueueWorker, TASKS, type TaskHandlers } from './queue';
 import { drainAsDedicatedWorker, rescoreSoon } from './rescore-drainer';
 import { storeIsOpen } from './worker-mode';
@@ -103,6 +103,9 @@ function startQueueWork(db: PostgresStore): () => void {
     },
     daily: async () => {
       await refreshIfStale(db);
+    },
+    programme: async () => {
+      await sweepProgrammeIfDue(db);
     },
   };
   let runner: Runner | null = null;

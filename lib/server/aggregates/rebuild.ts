@@ -4,6 +4,7 @@
  * complete, is encoded and appended (`PackedBlockWriter`), in primary-key order.
  */
 import type { SqlParam, Store } from '@/lib/server/store';
+import { rebuildTouches } from '../commands/cadence';
 import { RowWriter } from '../commands/row-writer';
 import { lockAccounts } from './apply';
 import { AccountDays, type AggregateWriters } from './days';
@@ -155,7 +156,7 @@ async function aggregateEvents(db: Store, accountPks: number[] | null, out: Aggr
  */
 export async function rebuildAggregates(db: Store, options: { accountPks?: number[]; onProgress?: (done: number, total: number) => void } = {}): Promise<{ events: number }> {
   if (!options.accountPks) {
-    return db.tx(async (tx) => {
+    const rebuilt = await db.tx(async (tx) => {
       let indexes: { name: string; sql: string }[] = [];
       if (tx.engine === 'sqlite') {
         indexes = await tx.all<{ name: string; sql: string }>(
@@ -188,6 +189,9 @@ export async function rebuildAggregates(db: Store, options: { accountPks?: numbe
       options.onProgress?.(pks.length, pks.length);
       return { events };
     });
+    // The cadence's touches come from the same events.
+    await rebuildTouches(db);
+    return rebuilt;
   }
   const pks = options.accountPks;
   let events = 0;

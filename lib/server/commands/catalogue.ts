@@ -1,7 +1,10 @@
 import { DEFAULT_TRIGGERS } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { packedAggregatesMissing, rebuildAggregates } from '../aggregates';
+import { ensureTouches } from './cadence';
 import { ensureLiveModel } from './model';
+
+const APP_TRIGGERS = ['note.logged'];
 
 /** A database with no triggers at all gets the default catalogue, so events can arrive at once. */
 export async function ensureDefaultTriggers(db: Store): Promise<void> {
@@ -14,6 +17,15 @@ export async function ensureDefaultTriggers(db: Store): Promise<void> {
   );
 }
 
+/** The triggers the app's own forms write (a note logged on an account), on every database. */
+export async function ensureAppTriggers(db: Store): Promise<void> {
+  const own = DEFAULT_TRIGGERS.filter((t) => APP_TRIGGERS.includes(t.key));
+  await db.run(
+    `INSERT INTO triggers (key, label, description, properties) VALUES ${own.map(() => '(?, ?, ?, ?)').join(', ')} ON CONFLICT (key) DO NOTHING`,
+    own.flatMap((t) => [t.key, t.label, t.description, JSON.stringify(t.properties)]),
+  );
+}
+
 /**
  * What every start needs once the store is open and migrated (openStore migrates): the default
  * trigger catalogue and the default model. A database with events but no packed aggregates
@@ -23,6 +35,8 @@ export async function ensureDefaultTriggers(db: Store): Promise<void> {
 export async function prepareDatabase(db: Store): Promise<Store> {
   if (await packedAggregatesMissing(db)) await rebuildAggregates(db);
   await ensureDefaultTriggers(db);
+  await ensureAppTriggers(db);
+  await ensureTouches(db);
   await ensureLiveModel(db);
   return db;
 }

@@ -10,6 +10,7 @@ import { duplicateIds, type EventInput, type ItemError } from '@/lib/ingest/sche
 import type { SqlParam, Store } from '@/lib/server/store';
 import { applyEventsToAggregates, dayOf, lockAccounts, type AggregatableEvent } from '../aggregates';
 import { AppError } from '../errors';
+import { applyTouches } from './cadence';
 import { markHistoryStale } from './history-queue';
 import { markRescorePending } from './rescore-pending';
 import { insertRows } from './row-writer';
@@ -157,6 +158,7 @@ async function writeBatch(db: Store, items: EventInput[], plan: EventPlan, optio
     staleFrom.set(e.accountPk, Math.min(staleFrom.get(e.accountPk) ?? Infinity, day));
   }
   await applyEventsToAggregates(db, fresh);
+  await applyTouches(db, fresh);
   return { accepted: fresh.length, duplicates: items.length - fresh.length, accounts: touched.size };
 }
 

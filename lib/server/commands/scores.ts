@@ -7,6 +7,7 @@ import { endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, 
 import type { Store } from '@/lib/server/store';
 import { retryWhenBusy } from '../worker-mode';
 import { ensureLiveModel } from './model';
+import { refreshProgramme } from './programme';
 import { markRescorePending } from './rescore-pending';
 import { lockScores, ScoreWriter, type ScoredAccount } from './score-writer';
 import { inputsAsOf, loadCatalogue } from '../queries/scoring-inputs';
@@ -145,6 +146,7 @@ export async function rescore(db: Store, options: RescoreOptions = {}): Promise<
       await lockScores(db, part);
       const chunk = await scoreAccounts(db, ctx, part, lap);
       const out = await writer.write(db, chunk);
+      await refreshProgramme(db, out.written, now, ctx.model);
       await settle(db, out);
       lap('writeMs');
       written = { accounts: chunk.length, out };
@@ -157,6 +159,9 @@ export async function rescore(db: Store, options: RescoreOptions = {}): Promise<
           // accounts' rows event batches hold while they write: a rescore never waits for a batch.
           await lockScores(tx, part);
           const out = await writer.write(tx, chunk, seen);
+          // The cadence and playbooks of the accounts stored, with their scores: a band drop and
+          // the tasks it gives are committed together.
+          await refreshProgramme(tx, out.written, now, ctx.model);
           await settle(tx, out);
           return { accounts: out.written.length, out };
         });

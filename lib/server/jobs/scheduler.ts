@@ -9,6 +9,7 @@ import { endOfUtcDay } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { processHistoryQueue } from '../commands/history-queue';
 import { resumeInterruptedJobs } from '../commands/model-job';
+import { refreshAllProgramme } from '../commands/programme';
 import { rescore } from '../commands/scores';
 import { deliverDueWebhooks } from '../commands/webhooks';
 import { ingestIsBusy } from '../ingest-queue';
@@ -21,6 +22,8 @@ const REFRESH_CHECK_MS = 60_000;
 const PENDING_CHECK_MS = 1_000;
 const HISTORY_QUEUE_MS = 2_000;
 const WEBHOOKS_MS = 10_000;
+/** how often every account's cadence items and playbooks are judged again (time alone changes them) */
+export const PROGRAMME_SWEEP_MS = 5 * 60_000;
 /**
  * Accounts whose past snapshots are rebuilt per step: fewer while event batches are arriving, so
  * that a backfill is not slowed down by rebuilding the history it keeps invalidating (current
@@ -41,6 +44,18 @@ export async function refreshIfStale(db: Store, now = Date.now()): Promise<boole
   const clock = performance.now();
   const summary = await rescore(db, { now });
   logStep('daily', clock, { accounts: summary.accounts });
+  return true;
+}
+
+/**
+ * Judges every account's cadence and playbooks again when the last sweep (of any process) is
+ * older than PROGRAMME_SWEEP_MS: a renewal comes near and a touchpoint falls overdue with time alone.
+ */
+export async function sweepProgrammeIfDue(db: Store, now = Date.now()): Promise<boolean> {
+  const last = Number((await db.value<string>("SELECT value FROM settings WHERE key = 'programme.sweptAt'")) ?? 0);
+  if (now - last < PROGRAMME_SWEEP_MS) return false;
+  await db.run("INSERT INTO settings (key, value) VALUES ('programme.sweptAt', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(now)]);
+  await loggedStep('programme', async () => ({ ...(await refreshAllProgramme(db, now)) }));
   return true;
 }
 
@@ -86,10 +101,12 @@ export function startScheduler(db: Store): () => void {
   const refresh = guard('daily', () => refreshIfStale(db));
   const history = guard('history', () => loggedStep('history', async () => ({ accounts: await processHistoryQueue(db, ingestIsBusy() ? HISTORY_STEP_WHILE_INGESTING : HISTORY_STEP) })));
   const webhooks = guard('webhooks', () => loggedStep('webhooks', () => deliverDueWebhooks(db)));
+  const programme = guard('programme', () => sweepProgrammeIfDue(db));
   const timers = [
     setInterval(() => void refresh(), REFRESH_CHECK_MS),
     setInterval(() => void history(), HISTORY_QUEUE_MS),
     setInterval(() => void webhooks(), WEBHOOKS_MS),
+    setInterval(() => void programme(), REFRESH_CHECK_MS),
     setInterval(() => void lookForPending(), PENDING_CHECK_MS),
   ];
   timers.forEach((t) => t.unref());

@@ -24,9 +24,10 @@ import { logger } from '../log';
 /**
  * The kinds of background work, each a graphile-worker task of the same name: accounts waiting
  * for a rescore, stale daily history, webhook deliveries, publish jobs, CSV imports left running,
- * and the daily refresh (scores as of an earlier day are recomputed).
+ * the daily refresh (scores as of an earlier day are recomputed), and the programme sweep (cadence
+ * items falling due, renewals coming near: the playbooks they fire).
  */
-export const TASKS = ['rescore', 'history', 'webhooks', 'publish', 'imports', 'daily'] as const;
+export const TASKS = ['rescore', 'history', 'webhooks', 'publish', 'imports', 'daily', 'programme'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 /** What a task does when woken: drain its table. */
