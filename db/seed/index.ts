@@ -11,6 +11,7 @@
  * lib/server (only the Store's types).
  */
 import type { Row, SqlParam, Store } from '../../lib/server/store';
+import { insertDefaultPlaybooks } from '../../lib/server/commands/playbooks';
 import { SEED_FEATURES, SEED_OWNERS, SEED_TRIGGERS } from './catalogue';
 import { defaultEnd, generateAccount, planPortfolio, seedRange, type GeneratedAccount } from './generate';
 
@@ -232,6 +233,7 @@ export async function seedDemo(db: Store, options: SeedOptions): Promise<SeedSum
           "INSERT INTO users (email, name, role, password_hash) VALUES (?, ?, 'csm', NULL) ON CONFLICT (email) DO NOTHING",
           SEED_OWNERS.map((o) => [o.email, o.name]),
         );
+        await insertDefaultPlaybooks(tx);
       }
       let pending = 0;
       while (next < plans.length && pending < commitEvery) {

@@ -164,19 +164,17 @@ export const DEFAULT_PLAYBOOKS: PlaybookInput[] = [
     condition: { kind: 'band', band: 'red' },
     steps: [
       { title: 'Call the champion to find the root cause', dueInDays: 1 },
-      { title: 'Brief your manager and agree an executive escalation', dueInDays: 2 },
-      { title: 'Send a recovery plan with dates', dueInDays: 5 },
+      { title: 'Agree an executive escalation and a recovery plan with your manager', dueInDays: 3 },
     ],
     autoClose: true,
   },
   {
     key: 'renewal-prep',
     name: 'Renewal preparation',
-    description: 'Ninety days before the renewal: confirm value and the decision makers.',
-    condition: { kind: 'renewal', withinDays: 90 },
+    description: 'Sixty days before the renewal: confirm the value and the decision makers.',
+    condition: { kind: 'renewal', withinDays: 60 },
     steps: [
-      { title: 'Review usage and outcomes since the last renewal', dueInDays: 3 },
-      { title: 'Confirm the decision makers and the renewal process', dueInDays: 7 },
+      { title: 'Confirm the decision makers and the renewal process', dueInDays: 5 },
       { title: 'Hold a value review with the executive sponsor', dueInDays: 21 },
     ],
     autoClose: false,
@@ -188,13 +186,6 @@ export const DEFAULT_PLAYBOOKS: PlaybookInput[] = [
     condition: { kind: 'cadence_overdue', item: 'touchpoint' },
     tiers: ['strategic', 'growth'],
     steps: [{ title: 'Schedule a check-in call', dueInDays: 2 }],
-    autoClose: true,
-  },
-  {
-    key: 'red-flag-response',
-    name: 'Respond to a red flag',
-    condition: { kind: 'flag', severity: 'red' },
-    steps: [{ title: 'Look into the red flag and log what you find', dueInDays: 2 }],
     autoClose: true,
   },
 ];
