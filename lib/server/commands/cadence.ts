@@ -33,21 +33,23 @@ function live(version: number, cadence: Cadence, row?: { published_at: number; a
 }
 
 const DEFAULT_LIVE = live(0, DEFAULT_CADENCE);
-/** Parsed versions by number: a version never changes once published. */
-const parsed = new Map<number, LiveCadence>();
+/** Parsed versions by number and publication time: a version never changes once published. */
+const parsed = new Map<string, LiveCadence>();
 
 /** The live cadence: one small read per call (another process may have published meanwhile). */
 export async function liveCadence(db: Store): Promise<LiveCadence> {
-  const version = (await db.value<number | null>('SELECT max(version) FROM cadence_versions')) ?? null;
-  if (version === null) return DEFAULT_LIVE;
-  const cached = parsed.get(version);
+  const newest = await db.get<{ version: number; published_at: number }>('SELECT version, published_at FROM cadence_versions ORDER BY version DESC LIMIT 1');
+  if (!newest) return DEFAULT_LIVE;
+  const key = `${newest.version}:${newest.published_at}`;
+  const cached = parsed.get(key);
   if (cached) return cached;
   const row = (await db.get<{ cadence: string; published_at: number; author: string; note: string | null }>(
     'SELECT cadence, published_at, author, note FROM cadence_versions WHERE version = ?',
-    [version],
+    [newest.version],
   ))!;
-  const value = live(version, cadenceSchema.parse(JSON.parse(row.cadence)), row);
-  parsed.set(version, value);
+  const value = live(newest.version, cadenceSchema.parse(JSON.parse(row.cadence)), row);
+  if (parsed.size > 100) parsed.clear();
+  parsed.set(key, value);
   return value;
 }
 
