@@ -4,6 +4,7 @@
  * Shared by the form (client) and the command (server).
  */
 import { z } from 'zod';
+import type { TriggerDef } from '@/lib/scoring/default-model';
 
 export const TOUCHPOINT_KINDS = ['call', 'meeting', 'email', 'review', 'note'] as const;
 export type TouchpointKind = (typeof TOUCHPOINT_KINDS)[number];
@@ -24,6 +25,16 @@ export const TOUCHPOINT_TRIGGERS: Record<TouchpointKind, string> = {
   review: 'qbr.held',
   note: 'note.logged',
 };
+
+/** Triggers the app's own forms write, added to every catalogue (the others are the default catalogue's). */
+export const APP_TRIGGERS: readonly TriggerDef[] = [
+  {
+    key: 'note.logged',
+    label: 'Note logged',
+    description: 'A CSM wrote a note about the account in Trellis',
+    properties: [{ name: 'text', type: 'string', description: 'The note' }],
+  },
+];
 
 /** The quality attributes of a call or meeting (SCORING.md's meeting quality). */
 export const MEETING_ATTRIBUTES = [

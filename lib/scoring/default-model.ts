@@ -110,8 +110,6 @@ export const DEFAULT_TRIGGERS: readonly TriggerDef[] = [
       { name: 'executiveAttended', type: 'boolean', description: 'An executive of the customer attended' },
       { name: 'followThrough', type: 'boolean', description: 'The customer did what was agreed last time' },
       { name: 'strategic', type: 'boolean', description: 'Goals and outcomes were discussed, not only tactics' },
-      { name: 'channel', type: 'string', description: '"call" or "meeting"' },
-      { name: 'minutes', type: 'number', description: 'Minutes the CSM spent on it' },
     ],
   },
   {
@@ -124,7 +122,7 @@ export const DEFAULT_TRIGGERS: readonly TriggerDef[] = [
     key: 'email.exchanged',
     label: 'Email exchanged',
     description: 'An email exchange with the customer',
-    properties: [{ name: 'sentiment', type: 'number', description: 'Tone of the exchange, -1 (negative) to 1 (positive)' }, { name: 'minutes', type: 'number', description: 'Minutes the CSM spent on it' }],
+    properties: [{ name: 'sentiment', type: 'number', description: 'Tone of the exchange, -1 (negative) to 1 (positive)' }],
   },
   { key: 'outreach.sent', label: 'Outreach sent', description: 'The CSM reached out to the customer', properties: [] },
   {
@@ -142,7 +140,7 @@ export const DEFAULT_TRIGGERS: readonly TriggerDef[] = [
     description: 'A product feature was used',
     properties: [{ name: 'feature', type: 'string', description: 'Key of the feature in the feature catalogue' }],
   },
-  { key: 'qbr.held', label: 'QBR held', description: 'A business review took place', properties: [{ name: 'minutes', type: 'number', description: 'Minutes the CSM spent on it' }] },
+  { key: 'qbr.held', label: 'QBR held', description: 'A business review took place', properties: [] },
   { key: 'qbr.declined', label: 'QBR declined', description: 'The customer declined a business review', properties: [] },
   { key: 'qbr.no_show', label: 'QBR no-show', description: 'The customer did not attend a business review', properties: [] },
   {
@@ -152,12 +150,6 @@ export const DEFAULT_TRIGGERS: readonly TriggerDef[] = [
     properties: [{ name: 'score', type: 'number', description: 'How likely to recommend, 0 to 10' }],
   },
   { key: 'milestone.missed', label: 'Milestone missed', description: 'The customer missed a project milestone', properties: [] },
-  {
-    key: 'note.logged',
-    label: 'Note logged',
-    description: 'A CSM wrote a note about the account',
-    properties: [{ name: 'text', type: 'string', description: 'The note' }, { name: 'minutes', type: 'number', description: 'Minutes the CSM spent on it' }],
-  },
 ];
 
 export const DEFAULT_FEATURE_WEIGHTS: Readonly<Record<FeatureTier, number>> = { core: 2, advanced: 1.5, basic: 1 };

@@ -1,10 +1,9 @@
+import { APP_TRIGGERS } from '@/lib/programme/touchpoints';
 import { DEFAULT_TRIGGERS } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { packedAggregatesMissing, rebuildAggregates } from '../aggregates';
 import { ensureTouches } from './cadence';
 import { ensureLiveModel } from './model';
-
-const APP_TRIGGERS = ['note.logged'];
 
 /** A database with no triggers at all gets the default catalogue, so events can arrive at once. */
 export async function ensureDefaultTriggers(db: Store): Promise<void> {
@@ -19,10 +18,9 @@ export async function ensureDefaultTriggers(db: Store): Promise<void> {
 
 /** The triggers the app's own forms write (a note logged on an account), on every database. */
 export async function ensureAppTriggers(db: Store): Promise<void> {
-  const own = DEFAULT_TRIGGERS.filter((t) => APP_TRIGGERS.includes(t.key));
   await db.run(
-    `INSERT INTO triggers (key, label, description, properties) VALUES ${own.map(() => '(?, ?, ?, ?)').join(', ')} ON CONFLICT (key) DO NOTHING`,
-    own.flatMap((t) => [t.key, t.label, t.description, JSON.stringify(t.properties)]),
+    `INSERT INTO triggers (key, label, description, properties) VALUES ${APP_TRIGGERS.map(() => '(?, ?, ?, ?)').join(', ')} ON CONFLICT (key) DO NOTHING`,
+    APP_TRIGGERS.flatMap((t) => [t.key, t.label, t.description, JSON.stringify(t.properties)]),
   );
 }
 
