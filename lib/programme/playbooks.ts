@@ -91,12 +91,21 @@ export interface Verdict {
 }
 
 const NO: Verdict = { holds: false, reason: '' };
+/** A condition that holds; its reason is put in words only when read (most judgements only need `holds`). */
+const yes = (explain: () => string): Verdict => ({
+  holds: true,
+  get reason() {
+    return explain();
+  },
+});
 
 /** "4 Dec", with the year when it is not the current one. */
+const DAY_MONTH = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const DAY_MONTH_YEAR = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
 export function shortDate(ms: number, now: number): string {
-  const d = new Date(ms);
-  const sameYear = d.getUTCFullYear() === new Date(now).getUTCFullYear();
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }), timeZone: 'UTC' });
+  const sameYear = new Date(ms).getUTCFullYear() === new Date(now).getUTCFullYear();
+  return (sameYear ? DAY_MONTH : DAY_MONTH_YEAR).format(ms);
 }
 
 const one = (n: number) => n.toFixed(1);
@@ -109,30 +118,36 @@ export function judge(condition: PlaybookCondition, tiers: readonly Tier[] | nul
       const want = s.bands.findIndex((b) => b.key === condition.band);
       const at = s.band === null ? -1 : s.bands.findIndex((b) => b.key === s.band);
       if (want < 0 || at < 0 || at < want || s.score === null) return NO;
+      const { band, bandSince } = s;
       const label = s.bands[at]!.label;
-      const when = s.bandSince ? ` on ${shortDate(s.bandSince.at, now)}` : '';
-      const score = s.bandSince?.score ?? s.score;
-      return { holds: true, reason: `Created because the score fell to ${one(score)} (${s.band}, “${label}”)${when}` };
+      const score = bandSince?.score ?? s.score;
+      return yes(() => `Created because the score fell to ${one(score)} (${band}, “${label}”)${bandSince ? ` on ${shortDate(bandSince.at, now)}` : ''}`);
     }
     case 'flag': {
       const flag = s.flags.find((f) => (!condition.flag || f.key === condition.flag) && (!condition.severity || f.severity === condition.severity));
       if (!flag) return NO;
-      return { holds: true, reason: `Created because the ${flag.severity} flag “${flag.label}” was raised on ${shortDate(flag.raisedAt, now)}: ${flag.evidence}` };
+      return yes(() => `Created because the ${flag.severity} flag “${flag.label}” was raised on ${shortDate(flag.raisedAt, now)}: ${flag.evidence}`);
     }
     case 'renewal': {
-      if (s.renewalDate === null || s.renewalDate < now || s.renewalDate > now + condition.withinDays * DAY_MS) return NO;
-      const days = Math.ceil((s.renewalDate - now) / DAY_MS);
-      return { holds: true, reason: `Created because the renewal is on ${shortDate(s.renewalDate, now)}, in ${days} day${days === 1 ? '' : 's'}` };
+      const renewal = s.renewalDate;
+      if (renewal === null || renewal < now || renewal > now + condition.withinDays * DAY_MS) return NO;
+      const days = Math.ceil((renewal - now) / DAY_MS);
+      return yes(() => `Created because the renewal is on ${shortDate(renewal, now)}, in ${days} day${days === 1 ? '' : 's'}`);
     }
     case 'cadence_overdue': {
-      const item = s.cadence.filter((c) => (!condition.item || c.key === condition.item) && c.dueAt < now).sort((a, b) => a.dueAt - b.dueAt)[0];
+      let item: AccountSituation['cadence'][number] | undefined;
+      for (const c of s.cadence) if ((!condition.item || c.key === condition.item) && c.dueAt < now && (!item || c.dueAt < item.dueAt)) item = c;
       if (!item) return NO;
-      const last = item.lastAt === null ? 'never done' : `last on ${shortDate(item.lastAt, now)}`;
-      return { holds: true, reason: `Created because the ${item.label.toLowerCase()} was due on ${shortDate(item.dueAt, now)} (every ${item.everyDays} days; ${last})` };
+      const overdue = item;
+      return yes(() => {
+        const last = overdue.lastAt === null ? 'never done' : `last on ${shortDate(overdue.lastAt, now)}`;
+        return `Created because the ${overdue.label.toLowerCase()} was due on ${shortDate(overdue.dueAt, now)} (every ${overdue.everyDays} days; ${last})`;
+      });
     }
     case 'below_target': {
-      if (!s.belowTarget || s.score === null || s.target === null) return NO;
-      return { holds: true, reason: `Created because the score ${one(s.score)} is under the ${s.tier} target of ${s.target}` };
+      const { score, target, tier } = s;
+      if (!s.belowTarget || score === null || target === null) return NO;
+      return yes(() => `Created because the score ${one(score)} is under the ${tier} target of ${target}`);
     }
   }
 }

@@ -119,39 +119,52 @@ async function refreshCadence(db: Store, accounts: readonly AccountRow[]): Promi
   return out;
 }
 
-/** Each account's situation: what the playbooks' conditions are judged on. */
-async function situations(db: Store, model: Model, accounts: readonly AccountRow[], cadence: Map<number, CadenceStatusItem[]>): Promise<Map<number, AccountSituation>> {
+/**
+ * Each account's situation: what the playbooks' conditions are judged on. Open flags are read only
+ * when a playbook watches flags; when each account fell into its band, only for the reason of a
+ * band playbook that fires (`bandEntries`).
+ */
+async function situations(db: Store, model: Model, accounts: readonly AccountRow[], cadence: Map<number, CadenceStatusItem[]>, playbooks: readonly StoredPlaybook[]): Promise<Map<number, AccountSituation>> {
   const pks = list(accounts.map((a) => a.pk));
-  const flags = groupBy(
-    await db.all<{ account_pk: number; key: string; severity: 'red' | 'yellow'; raised_at: number; evidence: string }>(
-      `SELECT account_pk, key, severity, raised_at, evidence FROM flags WHERE cleared_at IS NULL AND ${db.dialect.inJsonArray('account_pk', 'int')} ORDER BY raised_at`,
-      [pks],
-    ),
-  );
-  // When each account entered its current band (its newest band change).
-  const entered = new Map<number, { at: number; score: number | null; to: string | null }>();
-  for (const r of await db.all<{ account_pk: number; at: number; score: number | null; to_band: string | null }>(
-    `SELECT b.account_pk, b.at, b.score, b.to_band FROM band_changes b
-     WHERE ${db.dialect.inJsonArray('b.account_pk', 'int')} AND b.pk = (SELECT max(b2.pk) FROM band_changes b2 WHERE b2.account_pk = b.account_pk)`,
-    [pks],
-  )) entered.set(r.account_pk, { at: r.at, score: r.score, to: r.to_band });
+  const flags = playbooks.some((p) => p.condition.kind === 'flag')
+    ? groupBy(
+        await db.all<{ account_pk: number; key: string; severity: 'red' | 'yellow'; raised_at: number; evidence: string }>(
+          `SELECT account_pk, key, severity, raised_at, evidence FROM flags WHERE cleared_at IS NULL AND ${db.dialect.inJsonArray('account_pk', 'int')} ORDER BY raised_at`,
+          [pks],
+        ),
+      )
+    : new Map<number, never[]>();
   const bands = model.bands.map((b) => ({ key: b.key, label: b.label }));
   const targets = (model.tierTargets ?? {}) as Partial<Record<Tier, number>>;
   const out = new Map<number, AccountSituation>();
   for (const a of accounts) {
-    const since = entered.get(a.pk);
     out.set(a.pk, {
       tier: a.tier,
       score: a.score,
       band: a.band,
       bands,
-      bandSince: since && since.to === a.band ? { at: since.at, score: since.score } : null,
+      bandSince: null,
       target: a.tier ? (targets[a.tier] ?? null) : null,
       belowTarget: a.below_target === 1,
       flags: (flags.get(a.pk) ?? []).map((f) => ({ key: f.key, label: (FLAG_LABELS as Record<string, string>)[f.key] ?? f.key, severity: f.severity, raisedAt: f.raised_at, evidence: f.evidence })),
       renewalDate: a.renewal_date,
       cadence: cadence.get(a.pk) ?? [],
     });
+  }
+  return out;
+}
+
+/** When each of these accounts entered its current band, and at what score (its newest band change into it). */
+async function bandEntries(db: Store, accounts: readonly AccountRow[]): Promise<Map<number, { at: number; score: number | null }>> {
+  const out = new Map<number, { at: number; score: number | null }>();
+  if (!accounts.length) return out;
+  const band = new Map(accounts.map((a) => [a.pk, a.band]));
+  for (const r of await db.all<{ account_pk: number; at: number; score: number | null; to_band: string | null }>(
+    `SELECT b.account_pk, b.at, b.score, b.to_band FROM band_changes b
+     WHERE ${db.dialect.inJsonArray('b.account_pk', 'int')} AND b.pk = (SELECT max(b2.pk) FROM band_changes b2 WHERE b2.account_pk = b.account_pk)`,
+    [list(accounts.map((a) => a.pk))],
+  )) {
+    if (r.to_band === band.get(r.account_pk)) out.set(r.account_pk, { at: r.at, score: r.score });
   }
   return out;
 }
@@ -168,7 +181,7 @@ async function runPlaybooks(db: Store, model: Model, accounts: readonly AccountR
   );
   if (!playbooks.length && !open.length) return outcome;
   const openRuns = new Map(open.map((r) => [`${r.playbook_pk}:${r.account_pk}`, r]));
-  const facts = await situations(db, model, accounts, cadence);
+  const facts = await situations(db, model, accounts, cadence, playbooks);
   const ended: { pk: number; autoClose: boolean }[] = [];
   const started: { playbook: StoredPlaybook; account: AccountRow; reason: string }[] = [];
   for (const a of accounts) {
@@ -198,6 +211,15 @@ async function runPlaybooks(db: Store, model: Model, accounts: readonly AccountR
     outcome.runsEnded += ended.length;
   }
   if (started.length) {
+    // A band playbook's reason names the day the account fell into its band.
+    const fell = started.filter((s) => s.playbook.condition.kind === 'band');
+    if (fell.length) {
+      const entries = await bandEntries(db, [...new Map(fell.map((s) => [s.account.pk, s.account])).values()]);
+      for (const s of fell) {
+        const since = entries.get(s.account.pk);
+        if (since) s.reason = judge(s.playbook.condition, s.playbook.tiers, { ...facts.get(s.account.pk)!, bandSince: since }, now).reason;
+      }
+    }
     const runs = await insertRows<{ pk: number; playbook_pk: number; account_pk: number }>(
       db,
       'INSERT INTO playbook_runs (playbook_pk, account_pk, reason, started_at)',
