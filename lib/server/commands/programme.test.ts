@@ -211,3 +211,14 @@ describeEngines('cadence, playbooks and tasks', (t) => {
     expect(await db.column("SELECT action FROM audit_log WHERE target_type = 'task' ORDER BY pk")).toEqual(['task.created', 'task.created', 'task.snoozed', 'task.reassigned', 'task.done']);
   });
 });
+
+describeEngines('the programme sweep', (t) => {
+  it('runs once per interval, whichever process asks', async () => {
+    const { sweepProgrammeIfDue, PROGRAMME_SWEEP_MS } = await import('../jobs/scheduler');
+    await prepareDatabase(t.store);
+    const asked = await Promise.all([sweepProgrammeIfDue(t.store, NOW), sweepProgrammeIfDue(t.store, NOW)]);
+    expect(asked.filter(Boolean)).toHaveLength(1);
+    expect(await sweepProgrammeIfDue(t.store, NOW + PROGRAMME_SWEEP_MS - 1)).toBe(false);
+    expect(await sweepProgrammeIfDue(t.store, NOW + PROGRAMME_SWEEP_MS)).toBe(true);
+  });
+});

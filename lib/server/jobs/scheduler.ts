@@ -52,9 +52,13 @@ export async function refreshIfStale(db: Store, now = Date.now()): Promise<boole
  * older than PROGRAMME_SWEEP_MS: a renewal comes near and a touchpoint falls overdue with time alone.
  */
 export async function sweepProgrammeIfDue(db: Store, now = Date.now()): Promise<boolean> {
-  const last = Number((await db.value<string>("SELECT value FROM settings WHERE key = 'programme.sweptAt'")) ?? 0);
-  if (now - last < PROGRAMME_SWEEP_MS) return false;
-  await db.run("INSERT INTO settings (key, value) VALUES ('programme.sweptAt', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(now)]);
+  // One statement claims the turn: of processes looking at once, one sweeps.
+  const claimed = await db.get(
+    "INSERT INTO settings (key, value) VALUES ('programme.sweptAt', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value " +
+      `WHERE ${db.dialect.toInt('settings.value')} <= ? RETURNING key`,
+    [String(now), now - PROGRAMME_SWEEP_MS],
+  );
+  if (!claimed) return false;
   await loggedStep('programme', async () => ({ ...(await refreshAllProgramme(db, now)) }));
   return true;
 }
