@@ -5,6 +5,7 @@
  * transaction that writes the events (`applyTouches`), and filled from the stored events when a
  * published cadence names a touch the previous one did not (`backfillTouches`).
  */
+import { issuePath } from '@/lib/programme/describe';
 import { cadenceSchema, DEFAULT_CADENCE, touchesOf, touchOf, triggersOf, type Cadence, type Fulfiller } from '@/lib/programme/cadence';
 import type { SqlParam, Store } from '@/lib/server/store';
 import { AppError } from '../errors';
@@ -33,22 +34,29 @@ function live(version: number, cadence: Cadence, row?: { published_at: number; a
 }
 
 const DEFAULT_LIVE = live(0, DEFAULT_CADENCE);
-/** Parsed versions by number and publication time: a version never changes once published. */
+/**
+ * Parsed versions: a version never changes once published. One is known by its number, publish
+ * time and text length, so that the databases one process may open (tests, db:copy) never share
+ * an entry unless their versions are the same.
+ */
 const parsed = new Map<string, LiveCadence>();
+const PARSED_LIMIT = 50;
 
 /** The live cadence: one small read per call (another process may have published meanwhile). */
 export async function liveCadence(db: Store): Promise<LiveCadence> {
-  const newest = await db.get<{ version: number; published_at: number }>('SELECT version, published_at FROM cadence_versions ORDER BY version DESC LIMIT 1');
-  if (!newest) return DEFAULT_LIVE;
-  const key = `${newest.version}:${newest.published_at}`;
+  const head = await db.get<{ version: number; published_at: number; length: number }>(
+    'SELECT version, published_at, length(cadence) AS length FROM cadence_versions ORDER BY version DESC LIMIT 1',
+  );
+  if (!head) return DEFAULT_LIVE;
+  const key = `${head.version}@${head.published_at}:${head.length}`;
   const cached = parsed.get(key);
   if (cached) return cached;
   const row = (await db.get<{ cadence: string; published_at: number; author: string; note: string | null }>(
     'SELECT cadence, published_at, author, note FROM cadence_versions WHERE version = ?',
-    [newest.version],
+    [head.version],
   ))!;
-  const value = live(newest.version, cadenceSchema.parse(JSON.parse(row.cadence)), row);
-  if (parsed.size > 100) parsed.clear();
+  const value = live(head.version, cadenceSchema.parse(JSON.parse(row.cadence)), row);
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
   parsed.set(key, value);
   return value;
 }
@@ -148,7 +156,7 @@ export async function publishCadence(db: Store, json: unknown, note: string | nu
     throw new AppError(
       'invalid',
       'The cadence is not valid',
-      checked.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+      checked.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message })),
     );
   }
   const cadence = checked.data;
