@@ -3,8 +3,8 @@ import { LoginPage, signInAs } from './pages/login-page';
 
 const NAV_BY_ROLE = {
   'csm@example.com': ['Accounts', 'Alerts'],
-  'manager@example.com': ['Accounts', 'Alerts', 'Trends', 'Cohorts'],
-  'admin@example.com': ['Accounts', 'Alerts', 'Trends', 'Cohorts', 'Model', 'Triggers', 'Users', 'API keys', 'API', 'Import', 'Webhooks', 'Audit log'],
+  'manager@example.com': ['Accounts', 'Alerts', 'Trends', 'Cohorts', 'Cadence', 'Playbooks'],
+  'admin@example.com': ['Accounts', 'Alerts', 'Trends', 'Cohorts', 'Model', 'Cadence', 'Playbooks', 'Triggers', 'Users', 'API keys', 'API', 'Import', 'Webhooks', 'Audit log'],
 } as const;
 const ALL_LINKS = NAV_BY_ROLE['admin@example.com'];
 

@@ -39,6 +39,8 @@ export const PAGES: PageAccess[] = [
   { route: '/trends', path: '/trends', minRole: 'manager' },
   { route: '/cohorts', path: '/cohorts', minRole: 'manager' },
   { route: '/admin/model', path: '/admin/model', minRole: 'admin' },
+  { route: '/admin/cadence', path: '/admin/cadence', minRole: 'manager' },
+  { route: '/admin/playbooks', path: '/admin/playbooks', minRole: 'manager' },
   { route: '/admin/triggers', path: '/admin/triggers', minRole: 'admin' },
   { route: '/admin/users', path: '/admin/users', minRole: 'admin' },
   { route: '/admin/api-keys', path: '/admin/api-keys', minRole: 'admin' },
@@ -114,4 +116,8 @@ export const ACTIONS: ActionAccess[] = [
   { file: 'app/(dashboard)/admin/triggers/catalogue-actions.ts', name: 'retireFeatureAction', minRole: 'admin' },
   { file: 'app/(dashboard)/admin/triggers/catalogue-actions.ts', name: 'retireTriggerAction', minRole: 'admin' },
   { file: 'app/(dashboard)/admin/triggers/catalogue-actions.ts', name: 'updateFeatureAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/cadence/actions.ts', name: 'publishCadenceAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/playbooks/actions.ts', name: 'savePlaybookAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/playbooks/actions.ts', name: 'setPlaybookActiveAction', minRole: 'admin' },
+  { file: 'app/(dashboard)/admin/playbooks/actions.ts', name: 'runPlaybooksNowAction', minRole: 'admin' },
 ];

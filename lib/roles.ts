@@ -28,6 +28,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/trends', label: 'Trends', minRole: 'manager', group: 'analytics' },
   { href: '/cohorts', label: 'Cohorts', minRole: 'manager', group: 'analytics' },
   { href: '/admin/model', label: 'Model', minRole: 'admin', group: 'admin' },
+  { href: '/admin/cadence', label: 'Cadence', minRole: 'manager', group: 'admin' },
+  { href: '/admin/playbooks', label: 'Playbooks', minRole: 'manager', group: 'admin' },
   { href: '/admin/triggers', label: 'Triggers', minRole: 'admin', group: 'admin' },
   { href: '/admin/users', label: 'Users', minRole: 'admin', group: 'admin' },
   { href: '/admin/api-keys', label: 'API keys', minRole: 'admin', group: 'admin' },
