@@ -31,7 +31,7 @@ test('the CSM pages have no serious accessibility violations', async ({ page }) 
 
 test('the admin pages have no serious accessibility violations', async ({ page }) => {
   await signInAs(page, 'admin@example.com');
-  for (const path of ['/admin/webhooks', '/admin/model', '/admin/triggers', '/admin/users', '/admin/api-keys', '/admin/import', '/trends', '/cohorts']) {
+  for (const path of ['/admin/webhooks', '/admin/model', '/admin/cadence', '/admin/playbooks', '/admin/triggers', '/admin/users', '/admin/api-keys', '/admin/import', '/trends', '/cohorts']) {
     await page.goto(path);
     await expect(page.locator('main')).toBeVisible();
     await expectNoSeriousViolations(page, path);

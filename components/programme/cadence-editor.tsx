@@ -17,7 +17,7 @@ export function CadenceEditor({ draft, onChange, triggers, errors, compliance }:
   const setTier = (tier: Tier, items: CadenceDraft[Tier]) => onChange({ ...draft, [tier]: items });
   const firstTrigger = triggers.find((t) => !t.retired)?.key ?? '';
   return (
-    <div className="grid gap-4 xl:grid-cols-2">
+    <div className="grid gap-4 2xl:grid-cols-2">
       {TIERS.map((tier) => {
         const items = draft[tier];
         const tierError = errors.get(`tiers.${tier}`);
@@ -39,7 +39,7 @@ export function CadenceEditor({ draft, onChange, triggers, errors, compliance }:
                   onMove={(to) => setTier(tier, moveEntry(items, i, to))}
                   onRemove={() => setTier(tier, items.filter((x) => x.uid !== item.uid))} />
               ))}
-              {items.length === 0 ? <p className="text-sm text-gray-600">No touchpoints are asked of this tier.</p> : null}
+              {items.length === 0 ? <p className="text-sm text-gray-600">No touchpoints are asked of this tier: its accounts get automated touches only.</p> : null}
             </div>
             <button type="button" className={`${secondaryButton} mt-3`} onClick={add} disabled={items.length >= MAX_ITEMS_PER_TIER || !firstTrigger}>
               Add an item to {TIER_NAMES[tier]}

@@ -57,7 +57,7 @@ export function CadenceItemFields({ tier, tierName, index, count, item, triggers
   const idBase = `cadence-${tier}-${item.uid}`;
   const name = item.label.trim() || `item ${index + 1}`;
   const label = errorProps(errors, `${path}.label`, `${idBase}-label`);
-  const key = errorProps(errors, `${path}.key`, `${idBase}-key`, true);
+  const key = errorProps(errors, `${path}.key`, `${idBase}-key`);
   const everyHint = Number.isFinite(item.everyDays) && item.everyDays > 0 ? intervalText(item.everyDays) : undefined;
   const every = errorProps(errors, `${path}.everyDays`, `${idBase}-every`, !!everyHint);
   const fulfilledError = errors.get(`${path}.fulfilledBy`);
@@ -73,7 +73,7 @@ export function CadenceItemFields({ tier, tierName, index, count, item, triggers
         <Field id={label.input.id} label="Label" error={label.error}>
           <input {...label.input} className={inputClass} value={item.label} maxLength={80} onChange={(e) => onChange({ ...item, label: e.target.value })} />
         </Field>
-        <Field id={key.input.id} label="Key" error={key.error} hint="lower-case, e.g. touchpoint">
+        <Field id={key.input.id} label="Key" error={key.error}>
           <input {...key.input} className={`${inputClass} font-mono`} value={item.key} maxLength={60} spellCheck={false} onChange={(e) => onChange({ ...item, key: e.target.value })} />
         </Field>
         <Field id={every.input.id} label="Every (days)" error={every.error} hint={everyHint}>
@@ -92,9 +92,10 @@ export function CadenceItemFields({ tier, tierName, index, count, item, triggers
           ))}
         </ul>
         {fulfilledError ? <p className="mt-1 text-xs font-medium text-red-800">{fulfilledError}</p> : null}
-        <button type="button" className={`${smallButton} mt-2`} onClick={addTrigger} disabled={item.fulfilledBy.length >= MAX_FULFILLERS || !firstTrigger}>Add a trigger</button>
       </div>
-      <div className="mt-3 flex flex-wrap gap-2 border-t border-gray-100 pt-3">
+      <div className="mt-2 flex flex-wrap gap-2">
+        <button type="button" className={smallButton} onClick={addTrigger} disabled={item.fulfilledBy.length >= MAX_FULFILLERS || !firstTrigger} aria-label={`Add a trigger fulfilling ${name}`}>Add a trigger</button>
+        <span className="flex-1" />
         <button type="button" className={smallButton} onClick={() => onMove(index - 1)} disabled={index === 0} aria-label={`Move ${name} up`}>Move up</button>
         <button type="button" className={smallButton} onClick={() => onMove(index + 1)} disabled={index === count - 1} aria-label={`Move ${name} down`}>Move down</button>
         <span className="flex-1" />

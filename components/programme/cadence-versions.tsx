@@ -24,7 +24,7 @@ export function CadenceVersions({ versions }: { versions: readonly CadenceVersio
               {versions.map((v, i) => (
                 <tr key={v.version} className="border-b border-gray-100 align-top last:border-0">
                   <th scope="row" className="px-2 py-1.5 text-left font-medium tabular text-gray-900">
-                    {v.version}
+                    {v.version}{' '}
                     {i === 0 ? <span className="ml-2 rounded bg-green-50 px-1.5 py-0.5 text-xs font-medium text-green-900">live</span> : null}
                   </th>
                   <td className="px-2 py-1.5 text-gray-800">{v.author}</td>

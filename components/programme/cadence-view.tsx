@@ -7,7 +7,7 @@ import type { TierCompliance } from '@/lib/server/queries/cadence-admin';
 
 /** "18 of 25 accounts on cadence now (72.0%)" */
 export function ComplianceText({ row, items }: { row: TierCompliance | undefined; items: number }) {
-  if (items === 0) return <>No items: accounts of this tier are on automated touches only.</>;
+  if (items === 0) return null;
   if (!row || row.accounts === 0) return <>No current customers on this tier yet.</>;
   return (
     <>
@@ -20,7 +20,7 @@ export function ComplianceText({ row, items }: { row: TierCompliance | undefined
 export function CadenceView({ cadence, triggerLabels, compliance }: { cadence: Cadence; triggerLabels: ReadonlyMap<string, string>; compliance: readonly TierCompliance[] }) {
   const byTier = new Map<Tier, TierCompliance>(compliance.map((c) => [c.tier, c]));
   return (
-    <div className="grid gap-4 xl:grid-cols-2">
+    <div className="grid gap-4 2xl:grid-cols-2">
       {TIERS.map((tier) => {
         const items = cadence.tiers[tier];
         return (
@@ -47,7 +47,7 @@ export function CadenceView({ cadence, triggerLabels, compliance }: { cadence: C
                           {item.label}
                           <span className="block font-mono text-xs font-normal text-gray-600">{item.key}</span>
                         </th>
-                        <td className="px-2 py-1.5 text-gray-800">{intervalText(item.everyDays)}</td>
+                        <td className="whitespace-nowrap px-2 py-1.5 text-gray-800">{intervalText(item.everyDays)}</td>
                         <td className="px-2 py-1.5 text-gray-800">
                           <ul>
                             {item.fulfilledBy.map((f) => <li key={`${f.trigger}#${f.property ?? ''}`}>{fulfillerText(f, triggerLabels)}</li>)}
@@ -59,7 +59,7 @@ export function CadenceView({ cadence, triggerLabels, compliance }: { cadence: C
                 </table>
               </div>
             ) : (
-              <p className="mt-3 text-sm text-gray-600">No touchpoints are asked of this tier.</p>
+              <p className="mt-3 text-sm text-gray-600">No touchpoints are asked of this tier: its accounts get automated touches only.</p>
             )}
           </section>
         );

@@ -40,7 +40,7 @@ export function PlaybookForm({ mode, initial, options, onDone, onCancel }: {
   const stepsError = errors.get('steps');
   const title = mode === 'create' ? 'New playbook' : `Edit “${initial.name}”`;
   return (
-    <form aria-labelledby="playbook-form-heading" className="space-y-4 rounded-lg border border-gray-200 bg-white p-5" onSubmit={(e) => { e.preventDefault(); save(); }}>
+    <form aria-labelledby="playbook-form-heading" noValidate className="max-w-5xl space-y-4 rounded-lg border border-gray-200 bg-white p-5" onSubmit={(e) => { e.preventDefault(); save(); }}>
       <h2 id="playbook-form-heading" tabIndex={-1} className="text-base font-semibold text-gray-900">{title}</h2>
       {refused && refused.json === json ? <FormAlert>{refused.errors.size ? `${refused.message}: see the fields marked below.` : refused.message}</FormAlert> : null}
       <fieldset disabled={pending} className="space-y-4">

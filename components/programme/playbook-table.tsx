@@ -65,7 +65,7 @@ export function PlaybookTable({ playbooks, canEdit, busyKey, onEdit, onToggle }:
               </td>
               {canEdit ? (
                 <td className="px-3 py-2">
-                  <div className="flex flex-wrap justify-end gap-2">
+                  <div className="flex justify-end gap-2 whitespace-nowrap">
                     <button type="button" className={smallButton} disabled={!p.definition || busyKey !== null} onClick={() => onEdit(p)} aria-label={`Edit ${p.name}`}>Edit</button>
                     <button type="button" className={smallButton} disabled={busyKey !== null} onClick={() => onToggle(p)} aria-label={`${p.active ? 'Switch off' : 'Switch on'} ${p.name}`}>
                       {busyKey === p.key ? 'Saving…' : p.active ? 'Switch off' : 'Switch on'}

@@ -110,6 +110,11 @@ export function shortDate(ms: number, now: number): string {
 
 const one = (n: number) => n.toFixed(1);
 
+/** A label inside a sentence: "Business review" -> "business review"; an acronym ("CSM touchpoint") stays. */
+export function lowerFirst(label: string): string {
+  return /^\p{Lu}\p{Lu}/u.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+}
+
 /** Whether the condition holds on this account now, and why. */
 export function judge(condition: PlaybookCondition, tiers: readonly Tier[] | null | undefined, s: AccountSituation, now: number): Verdict {
   if (tiers && tiers.length && (!s.tier || !tiers.includes(s.tier))) return NO;
@@ -141,7 +146,7 @@ export function judge(condition: PlaybookCondition, tiers: readonly Tier[] | nul
       const overdue = item;
       return yes(() => {
         const last = overdue.lastAt === null ? 'never done' : `last on ${shortDate(overdue.lastAt, now)}`;
-        return `Created because the ${overdue.label.toLowerCase()} was due on ${shortDate(overdue.dueAt, now)} (every ${overdue.everyDays} days; ${last})`;
+        return `Created because the ${lowerFirst(overdue.label)} was due on ${shortDate(overdue.dueAt, now)} (every ${overdue.everyDays} days; ${last})`;
       });
     }
     case 'below_target': {

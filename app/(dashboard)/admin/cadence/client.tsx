@@ -31,8 +31,8 @@ export function CadenceClient({ canEdit, live, versions, compliance, triggers }:
   const [note, setNote] = useState('');
   const [attempted, setAttempted] = useState(false);
   // What the server refused, for the cadence it was sent (it also checks the catalogue).
-  const [refused, setRefused] = useState<{ json: string; errors: Map<string, string> } | null>(null);
-  const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const [refused, setRefused] = useState<{ json: string; errors: Map<string, string>; message: string } | null>(null);
+  const [published, setPublished] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const triggerLabels = useMemo(() => new Map(triggers.map((t) => [t.key, t.label])), [triggers]);
 
@@ -53,7 +53,7 @@ export function CadenceClient({ canEdit, live, versions, compliance, triggers }:
     setNote('');
     setAttempted(false);
     setRefused(null);
-    setNotice(null);
+    setPublished(null);
   };
 
   const publish = () => {
@@ -64,12 +64,11 @@ export function CadenceClient({ canEdit, live, versions, compliance, triggers }:
       setAttempted(true);
       if (!result.ok) {
         const map = new Map(Object.entries(result.fieldErrors).filter(([path]) => path !== 'cadence' && path !== '_form').map(([path, messages]) => [path, messages[0]!]));
-        setRefused({ json: sent, errors: map });
-        setNotice({ tone: 'error', text: map.size ? `${result.message}: see the fields marked below.` : result.message });
+        setRefused({ json: sent, errors: map, message: map.size ? `${result.message}: see the fields marked below.` : result.message });
         return;
       }
       setRefused(null);
-      setNotice({ tone: 'success', text: publishedText(result.data) });
+      setPublished(publishedText(result.data));
     });
   };
 
@@ -83,33 +82,36 @@ export function CadenceClient({ canEdit, live, versions, compliance, triggers }:
         <span className="flex-1" />
         {canEdit && !draft ? <button type="button" className={primaryButton} onClick={startEditing}>Edit cadence</button> : null}
       </div>
-      {notice ? <FormAlert tone={notice.tone}>{notice.text}</FormAlert> : null}
+      {published ? <FormAlert tone="success">{published}</FormAlert> : null}
+      {draft && refused?.json === json ? <FormAlert>{refused.message}</FormAlert> : null}
 
       {draft ? (
-        <form aria-label="Edit the cadence" className="space-y-4" onSubmit={(e) => { e.preventDefault(); publish(); }}>
+        <form aria-label="Edit the cadence" noValidate className="space-y-4" onSubmit={(e) => { e.preventDefault(); publish(); }}>
           <fieldset disabled={pending} className="space-y-4">
             <legend className="sr-only">The cadence per tier</legend>
             <CadenceEditor draft={draft} onChange={setDraft} triggers={triggers} errors={errors} compliance={compliance} />
           </fieldset>
-          <section aria-labelledby="publish-cadence-heading" className="rounded-lg border border-gray-200 bg-white p-4">
+          <section aria-labelledby="publish-cadence-heading" className="sticky bottom-0 z-10 rounded-lg border border-gray-300 bg-white p-4 shadow-lg">
             <h2 id="publish-cadence-heading" className="text-base font-semibold text-gray-900">Publish</h2>
             {errors.size ? (
               <div className="mt-2">
                 <FormAlert>
                   <p className="font-medium">The cadence cannot be published yet:</p>
-                  <ul className="mt-1 list-disc pl-5" data-testid="cadence-errors">
+                  <ul className="mt-1 max-h-32 list-disc overflow-y-auto pl-5" data-testid="cadence-errors">
                     {[...errors].map(([path, message]) => <li key={path}><code>{path}</code>: {message}</li>)}
                   </ul>
                 </FormAlert>
               </div>
             ) : null}
-            <label htmlFor="cadence-note" className="mt-2 block text-sm text-gray-700">Note (optional: what changed and why)</label>
-            <textarea id="cadence-note" className={`${inputClass} h-16`} value={note} maxLength={500} disabled={pending} onChange={(e) => setNote(e.target.value)} />
-            <div className="mt-3 flex flex-wrap items-center gap-3">
+            <div className="mt-2 flex flex-wrap items-end gap-3">
+              <div className="min-w-64 flex-1">
+                <label htmlFor="cadence-note" className="block text-sm text-gray-700">Note (optional: what changed and why)</label>
+                <input id="cadence-note" className={inputClass} value={note} maxLength={500} disabled={pending} onChange={(e) => setNote(e.target.value)} />
+              </div>
               <button type="submit" className={primaryButton} disabled={pending || !changed}>
                 {pending ? 'Publishing…' : `Publish as version ${live.version + 1}`}
               </button>
-              <button type="button" className={secondaryButton} disabled={pending} onClick={() => { setDraft(null); setNotice(null); }}>Discard changes</button>
+              <button type="button" className={secondaryButton} disabled={pending} onClick={() => { setDraft(null); setRefused(null); }}>Discard changes</button>
               {!changed && !pending ? <span className="text-xs text-gray-600">Change something first.</span> : null}
             </div>
             {pending ? (
