@@ -105,6 +105,14 @@ test.describe('programme administration', () => {
     await expectNoSeriousViolations(page, '/admin/playbooks');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/playbooks.png`, fullPage: true });
 
+    await page.getByRole('button', { name: 'Edit Nurture account below target' }).click();
+    const edit = page.getByRole('form', { name: 'Edit “Nurture account below target”' });
+    await expect(edit.getByLabel('Key')).toHaveAttribute('readonly', '');
+    await edit.getByLabel('Step 1 due in (days)').fill('5');
+    await edit.getByRole('button', { name: 'Save playbook' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Saved “Nurture account below target”' })).toBeVisible();
+    await expect(row).toContainText('Plan a value review (within 5 days)');
+
     await page.getByRole('button', { name: 'Switch off Nurture account below target' }).click();
     await expect(page.getByRole('status').filter({ hasText: '“Nurture account below target” is off' })).toBeVisible();
     await expect(row).toContainText('Off');
