@@ -77,7 +77,7 @@ describe('playbook conditions', () => {
       { key: 'business-review', label: 'Business review', everyDays: 91, lastAt: null, dueAt: NOW - 30 * DAY },
     ];
     expect(judge({ kind: 'cadence_overdue' }, null, situation({ cadence }), NOW).reason).toBe('Created because the business review was due on 4 Nov (every 91 days; never done)');
-    expect(judge({ kind: 'cadence_overdue', item: 'touchpoint' }, null, situation({ cadence }), NOW).reason).toBe('Created because the csm touchpoint was due on 28 Nov (every 14 days; last on 14 Nov)');
+    expect(judge({ kind: 'cadence_overdue', item: 'touchpoint' }, null, situation({ cadence }), NOW).reason).toBe('Created because the CSM touchpoint was due on 28 Nov (every 14 days; last on 14 Nov)');
     expect(judge({ kind: 'cadence_overdue', item: 'executive-checkin' }, null, situation({ cadence }), NOW).holds).toBe(false);
   });
 

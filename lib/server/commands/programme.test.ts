@@ -114,7 +114,7 @@ describeEngines('cadence, playbooks and tasks', (t) => {
     cadence.tiers.core[0]!.fulfilledBy = [{ trigger: 'meeting.helt' }];
     await expect(publishCadence(db, cadence, null, ADMIN)).rejects.toMatchObject({ details: [{ path: 'tiers.core[0].fulfilledBy[0].trigger', message: 'no trigger "meeting.helt"' }] });
     const bad = { tiers: { ...DEFAULT_CADENCE.tiers, core: [{ key: 'x', label: 'X', everyDays: 0, fulfilledBy: [{ trigger: 'qbr.held' }] }] } };
-    await expect(publishCadence(db, bad, null, ADMIN)).rejects.toMatchObject({ details: [{ path: 'tiers.core.0.everyDays' }] });
+    await expect(publishCadence(db, bad, null, ADMIN)).rejects.toMatchObject({ details: [{ path: 'tiers.core[0].everyDays' }] });
     expect(await db.value('SELECT count(*) FROM cadence_versions')).toBe(0);
   });
 
@@ -167,7 +167,7 @@ describeEngines('cadence, playbooks and tasks', (t) => {
       ['G', 'Confirm the decision makers'],
     ]);
     expect(tasks[1]!.reason).toBe('Created because the renewal is on 4 Aug, in 25 days');
-    expect(tasks[0]!.reason).toMatch(/^Created because the csm touchpoint was due on 21 Jun \(every 7 days; last on 14 Jun\)$/);
+    expect(tasks[0]!.reason).toMatch(/^Created because the CSM touchpoint was due on 21 Jun \(every 7 days; last on 14 Jun\)$/);
   });
 
   it('logs a touchpoint as an app event that fulfils the cadence and moves the score at once', async () => {
