@@ -57,6 +57,7 @@ export const ROUTES: RouteAccess[] = [
   { route: '/api/app/accounts', method: 'GET', path: '/api/app/accounts', guard: 'session:csm' },
   { route: '/api/app/accounts/export', method: 'GET', path: '/api/app/accounts/export', guard: 'session:csm' },
   { route: '/api/app/accounts/[id]', method: 'GET', path: '/api/app/accounts/ACC-000001', guard: 'session:csm' },
+  { route: '/api/app/accounts/[id]/timeline', method: 'GET', path: '/api/app/accounts/ACC-000001/timeline', guard: 'session:csm' },
   { route: '/api/app/alerts', method: 'GET', path: '/api/app/alerts', guard: 'session:csm' },
   { route: '/api/app/trends', method: 'GET', path: '/api/app/trends', guard: 'session:manager' },
   { route: '/api/app/cohorts', method: 'GET', path: '/api/app/cohorts', guard: 'session:manager' },
@@ -92,6 +93,10 @@ export const ROUTES: RouteAccess[] = [
 export const ACTIONS: ActionAccess[] = [
   { file: 'app/(dashboard)/accounts/actions.ts', name: 'createOverrideAction', minRole: 'csm' },
   { file: 'app/(dashboard)/accounts/actions.ts', name: 'revokeOverrideAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/accounts/[id]/actions.ts', name: 'logTouchpointAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/accounts/[id]/actions.ts', name: 'completeTaskAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/accounts/[id]/actions.ts', name: 'snoozeTaskAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/accounts/[id]/actions.ts', name: 'addTaskAction', minRole: 'csm' },
   { file: 'app/(dashboard)/alerts/actions.ts', name: 'acknowledgeAlertAction', minRole: 'csm' },
   { file: 'app/(dashboard)/alerts/actions.ts', name: 'snoozeAlertAction', minRole: 'csm' },
   { file: 'app/(dashboard)/alerts/actions.ts', name: 'reopenAlertAction', minRole: 'csm' },

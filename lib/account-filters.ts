@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-export const ACCOUNT_SORTS = ['score', '-score', 'velocity', '-velocity', 'arr', '-arr', 'name', '-name', 'scoreChange', '-scoreChange'] as const;
+/** `overdue`: most overdue touchpoints first (the earliest due date among the account's cadence items). */
+export const ACCOUNT_SORTS = ['score', '-score', 'velocity', '-velocity', 'arr', '-arr', 'name', '-name', 'scoreChange', '-scoreChange', 'overdue'] as const;
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
 
 const list = z
@@ -21,6 +22,8 @@ export const accountQuerySchema = z
     q: z.string().max(200).optional(),
     belowTarget: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     includeChurned: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    /** only accounts with at least one overdue cadence item (today's, whatever `asOf` says) */
+    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     sort: z.enum(ACCOUNT_SORTS).optional(),
     asOf: z.iso
       .date({ message: 'asOf must be a date, e.g. 2026-03-01' })
@@ -43,6 +46,8 @@ export interface ViewFilters {
   q?: string;
   belowTarget?: boolean;
   includeChurned?: boolean;
+  /** only accounts with an overdue touchpoint */
+  overdue?: boolean;
   sort?: AccountSort;
   /** `YYYY-MM-DD`: the view as of the end of that day (from the daily history) */
   asOf?: string;
@@ -54,12 +59,14 @@ export function parseViewFilters(params: Record<string, string | string[] | unde
   const parsed = accountQuerySchema.safeParse(known);
   if (!parsed.success) return {};
   const { limit: _limit, cursor: _cursor, ...filters } = parsed.data;
-  // Flags and tier targets are not kept in the daily history: an earlier day cannot filter by them.
+  // Flags, tier targets and cadence are not kept in the daily history: an earlier day cannot filter by them.
   // Today is the live view, not a day of the history.
   if (filters.asOf && filters.asOf >= new Date().toISOString().slice(0, 10)) delete filters.asOf;
   if (filters.asOf) {
     delete filters.flag;
     delete filters.belowTarget;
+    // Cadence is kept for today only, like flags.
+    delete filters.overdue;
   }
   return filters;
 }
@@ -73,6 +80,7 @@ export function viewFiltersToSearch(filters: ViewFilters): URLSearchParams {
   if (filters.q) out.set('q', filters.q);
   if (filters.belowTarget) out.set('belowTarget', 'true');
   if (filters.includeChurned) out.set('includeChurned', 'true');
+  if (filters.overdue) out.set('overdue', 'true');
   if (filters.sort && filters.sort !== 'score') out.set('sort', filters.sort);
   if (filters.asOf) out.set('asOf', filters.asOf);
   return out;

@@ -13,6 +13,7 @@ const SORTS: { value: AccountSort; label: string }[] = [
   { value: 'velocity', label: 'Falling fastest' },
   { value: '-arr', label: 'Most ARR first (ARR at risk)' },
   { value: 'scoreChange', label: 'Biggest score drop' },
+  { value: 'overdue', label: 'Most overdue touchpoints first' },
   { value: 'name', label: 'Name' },
 ];
 
@@ -82,6 +83,10 @@ export function AccountFilters({ filters, owners, me, role, historyOnly = false,
       <label className="flex items-center gap-2 pb-1.5 text-sm text-gray-800">
         <input type="checkbox" checked={!historyOnly && !!filters.belowTarget} disabled={historyOnly} onChange={(e) => onChange({ belowTarget: e.target.checked || undefined })} className="h-4 w-4 rounded border-gray-300" />
         Below target only
+      </label>
+      <label className="flex items-center gap-2 pb-1.5 text-sm text-gray-800">
+        <input type="checkbox" checked={!historyOnly && !!filters.overdue} disabled={historyOnly} onChange={(e) => onChange({ overdue: e.target.checked || undefined })} className="h-4 w-4 rounded border-gray-300" />
+        Overdue touchpoints
       </label>
       <label className="flex items-center gap-2 pb-1.5 text-sm text-gray-800">
         <input type="checkbox" checked={!!filters.includeChurned} onChange={(e) => onChange({ includeChurned: e.target.checked || undefined })} className="h-4 w-4 rounded border-gray-300" />

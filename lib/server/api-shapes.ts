@@ -2,6 +2,8 @@
 import type { ScoreResult } from '@/lib/scoring';
 import type { CatalogueRow } from './commands/catalogue-admin';
 import type { AccountDetail } from './queries/account-detail';
+import type { AccountCadenceItem } from './queries/cadence';
+import type { TaskItem } from './queries/tasks';
 
 const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 const r2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
@@ -65,4 +67,14 @@ export function triggerJson(row: CatalogueRow) {
 /** A feature as `GET /api/v1/features` answers it: what `POST /api/v1/features` takes back. */
 export function featureJson(row: CatalogueRow) {
   return { key: row.key, label: row.label, tier: row.tier!, retired: row.retiredAt !== null };
+}
+
+/** A cadence item as API.md's "Cadence and tasks" names it. */
+export function cadenceJson(c: AccountCadenceItem) {
+  return { key: c.key, label: c.label, everyDays: c.everyDays, lastAt: c.lastAt, dueAt: c.dueAt, overdue: c.overdue };
+}
+
+/** A task as API.md's "Cadence and tasks" names it. */
+export function taskJson(t: TaskItem) {
+  return { id: t.id, accountId: t.accountId, owner: t.owner, title: t.title, reason: t.reason, playbook: t.playbook, dueAt: t.dueAt, state: t.state, createdAt: t.createdAt, doneAt: t.doneAt };
 }

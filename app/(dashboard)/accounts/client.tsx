@@ -28,6 +28,7 @@ function emptyMessage(filters: ViewFilters, bands: BandInfo[]): string {
     if (band && bands.length && band.key === bands[bands.length - 1].key) return `No ${band.label.toLowerCase()} accounts. Nice.`;
     if (band) return `No accounts in “${band.label}” with these filters.`;
   }
+  if (filters.overdue) return 'No accounts with overdue touchpoints under these filters. Nice.';
   return 'No accounts match these filters.';
 }
 

@@ -7,15 +7,21 @@ import { findAccountPk } from './accounts';
 import { listAlerts } from './alerts';
 import { activeOverride } from './overrides';
 import { historyDayOf, isoDay } from './score-source';
-import { accountOutcomes, accountTimeline, modelVersionMarkers } from './timeline';
+import { accountCadence } from './cadence';
+import { listTasks } from './tasks';
+import { accountOutcomes, accountTimelinePage, modelVersionMarkers } from './timeline';
+import { listActiveTriggers } from './triggers';
 
 export const HISTORY_DAYS = 180;
+/** Closed and snoozed tasks the page lists under the open ones. */
+export const RECENT_TASKS = 10;
 
 /**
  * `asOf` (`YYYY-MM-DD`, before today): the page as of the end of that UTC day. The score, its
  * breakdown and flags are computed exactly from the raw events up to then; the trend, timeline,
  * outcomes, churn and the override in force stop there too. Alerts and the override form act
- * today, so `openAlerts` and `currentOverride` stay current.
+ * today, so `openAlerts` and `currentOverride` stay current, and so do the cadence and the tasks.
+ * The timeline is its first page (the rest through `accountTimelinePage`).
  */
 export async function accountPage(db: Store, id: string, options: { types?: string[]; asOf?: string } = {}) {
   const pk = await findAccountPk(db, id);
@@ -25,15 +31,20 @@ export async function accountPage(db: Store, id: string, options: { types?: stri
   const at = day === null ? now : (day + 1) * DAY_MS;
   const lastDay = day ?? Math.floor(now / DAY_MS);
   // Independent reads, asked together (on PostgreSQL they run side by side).
-  const [detail, historyRows, currentOverride, overrideThen, versions, timeline, outcomes, alerts] = await Promise.all([
+  const [detail, historyRows, currentOverride, overrideThen, versions, timeline, outcomes, alerts, cadence, openTasks, snoozedTasks, closedTasks, triggers] = await Promise.all([
     accountDetailOf(db, pk, day === null ? { now } : { asOf: at }),
     getAccountHistory(db, pk, lastDay - HISTORY_DAYS, lastDay),
     activeOverride(db, pk, now),
     day === null ? null : activeOverride(db, pk, at),
     modelVersionMarkers(db),
-    accountTimeline(db, pk, { types: options.types, limit: 100, before: day === null ? undefined : at }),
+    accountTimelinePage(db, pk, { types: options.types, before: day === null ? undefined : at }),
     accountOutcomes(db, pk),
     listAlerts(db, { state: 'open', accountPk: pk }),
+    accountCadence(db, pk, now),
+    listTasks(db, { accountPk: pk, state: 'open', now, limit: 100 }),
+    listTasks(db, { accountPk: pk, state: 'snoozed', now, limit: RECENT_TASKS }),
+    listTasks(db, { accountPk: pk, state: 'done', now, limit: RECENT_TASKS }),
+    listActiveTriggers(db),
   ]);
   const history = historyRows.map((h) => ({
     date: isoDay(h.day),
@@ -53,7 +64,19 @@ export async function accountPage(db: Store, id: string, options: { types?: stri
     override: day === null ? currentOverride : overrideThen,
     currentOverride,
     openAlerts: alerts.map((a) => ({ pk: a.pk, kind: a.kind, key: a.key, title: a.title })),
+    cadence,
+    tasks: { open: openTasks.data, snoozed: snoozedTasks.data, closed: closedTasks.data },
+    /** the catalogue's triggers, for the timeline's filter */
+    triggers,
   };
 }
 
 export type AccountPageData = NonNullable<Awaited<ReturnType<typeof accountPage>>>;
+
+/** A page of the account's timeline as the account page asks for it (null: no such account). */
+export async function accountPageTimeline(db: Store, id: string, options: { types?: string[]; q?: string; cursor?: string | null; asOf?: string } = {}) {
+  const pk = await findAccountPk(db, id);
+  if (pk === null) return null;
+  const day = historyDayOf(options.asOf, Date.now());
+  return accountTimelinePage(db, pk, { types: options.types, q: options.q, cursor: options.cursor, before: day === null ? undefined : (day + 1) * DAY_MS });
+}

@@ -20,6 +20,10 @@ export interface AccountFilters {
   belowTarget?: boolean;
   /** include accounts that have churned (left out by default) */
   includeChurned?: boolean;
+  /** only accounts with at least one overdue cadence item (due before now, whatever `asOf` says) */
+  overdue?: boolean;
+  /** "now" for `overdue` (tests) */
+  now?: number;
   sort?: AccountSort;
   /** `YYYY-MM-DD`: the scores at the end of that UTC day, from the daily history (today or later: current) */
   asOf?: string;
@@ -55,10 +59,14 @@ export interface AccountListItem {
   flags: { key: string; severity: 'red' | 'yellow' }[];
 }
 
+/** An account's earliest cadence due time; accounts without cadence items sort after every real time. */
+const EARLIEST_DUE = '(SELECT coalesce(min(cs.due_at), 9000000000000000) FROM cadence_status cs WHERE cs.account_pk = a.pk)';
+
 // Sort keys never null, so keyset comparisons work: accounts without a value sort last.
 function sortExpr(sort: AccountSort, col: ScoreSource['col']): string {
   const last = sort.startsWith('-') ? '-1e9' : '1e9';
   switch (sort.replace(/^-/, '')) {
+    case 'overdue': return EARLIEST_DUE;
     case 'score': return `coalesce(${col.score}, ${last})`;
     case 'velocity': return `coalesce(${col.velocity}, ${last})`;
     case 'scoreChange': return `coalesce(${col.scoreChange}, ${last})`;
@@ -67,7 +75,7 @@ function sortExpr(sort: AccountSort, col: ScoreSource['col']): string {
   }
 }
 
-const sortKind = (sort: AccountSort): 'number' | 'string' => (['score', 'velocity', 'scoreChange', 'arr'].includes(sort.replace(/^-/, '')) ? 'number' : 'string');
+const sortKind = (sort: AccountSort): 'number' | 'string' => (['score', 'velocity', 'scoreChange', 'arr', 'overdue'].includes(sort.replace(/^-/, '')) ? 'number' : 'string');
 
 function encodeCursor(value: number | string, pk: number): string {
   return Buffer.from(JSON.stringify([value, pk])).toString('base64url');
@@ -87,7 +95,7 @@ function decodeCursor(cursor: string, kind: 'number' | 'string'): [number | stri
 }
 
 /** A LIKE pattern for text containing `text` (its wildcards and backslashes taken literally). */
-const containing = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+export const containing = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 function inList(column: string, values: string[] | undefined, where: string[], params: SqlParam[]) {
   if (!values?.length) return;
@@ -130,6 +138,10 @@ export function accountWhere(db: Store, filters: AccountFilters, options: { skip
     params.push(like, like);
   }
   if (filters.belowTarget) where.push(`${col.belowTarget} = 1`);
+  if (filters.overdue) {
+    where.push('EXISTS (SELECT 1 FROM cadence_status cs WHERE cs.account_pk = a.pk AND cs.due_at < ?)');
+    params.push(filters.now ?? Date.now());
+  }
   if (source.asOfDay === null) {
     // Unary + keeps SQLite's planner off the churned index: most accounts are current customers,
     // and scanning them in the order asked for (e.g. the ARR index) stops after one page.
@@ -255,8 +267,9 @@ const countsCache = new ReadCache<BandCount[]>(30_000, 200, dataStamp, { ms: BAN
 /** Accounts and ARR per band (and `no_data`) under the filters other than the band itself. */
 export async function bandCounts(db: Store, filters: AccountFilters): Promise<BandCount[]> {
   const f = filters;
-  const key = JSON.stringify([f.tier, f.owner, f.stage, f.flag, f.q?.trim(), f.belowTarget, f.includeChurned, historyDayOf(f.asOf)]);
-  return countsCache.get(db, key, () => countBands(db, filters));
+  const key = JSON.stringify([f.tier, f.owner, f.stage, f.flag, f.q?.trim(), f.belowTarget, f.includeChurned, f.overdue, historyDayOf(f.asOf)]);
+  // Overdue-ness changes with the clock, not only with writes: those counts are not kept.
+  return f.overdue ? countBands(db, filters) : countsCache.get(db, key, () => countBands(db, filters));
 }
 
 async function countBands(db: Store, filters: AccountFilters): Promise<BandCount[]> {

@@ -1,5 +1,6 @@
 /** Cadence items per account, and compliance (share of accounts on cadence) per CSM and tier. */
 import { everyLabel } from '@/lib/programme/cadence';
+import { MEETING_ATTRIBUTES } from '@/lib/programme/touchpoints';
 import type { Store } from '@/lib/server/store';
 import { liveCadence } from '../commands/cadence';
 
@@ -12,6 +13,8 @@ export interface AccountCadenceItem {
   lastAt: string | null;
   /** what fulfilled it last: a trigger key, or trigger#property */
   lastTouch: string | null;
+  /** the same in words: the trigger's label, and the property's ("Meeting held (executive attended)") */
+  lastTouchLabel: string | null;
   dueAt: string;
   overdue: boolean;
 }
@@ -28,15 +31,35 @@ export async function accountCadence(db: Store, accountPk: number, now = Date.no
       [accountPk],
     ),
   ]);
-  const items = tier && tier in cadence.tiers ? cadence.tiers[tier as keyof typeof cadence.tiers] : [];
+  const items = tier && Object.hasOwn(cadence.tiers, tier) ? cadence.tiers[tier as keyof typeof cadence.tiers] : [];
   const order = new Map(items.map((item, i) => [item.key, i]));
   const labels = new Map(items.map((item) => [item.key, item.label]));
+  const touchLabels = await touchLabelsOf(db, rows.map((r) => r.last_touch).filter((t): t is string => t !== null));
   return rows
     .sort((a, b) => (order.get(a.item_key) ?? 99) - (order.get(b.item_key) ?? 99))
     .map((r) => ({
       key: r.item_key, label: labels.get(r.item_key) ?? r.item_key, everyDays: r.every_days, every: everyLabel(r.every_days),
-      lastAt: iso(r.last_at), lastTouch: r.last_touch, dueAt: iso(r.due_at)!, overdue: r.due_at < now,
+      lastAt: iso(r.last_at), lastTouch: r.last_touch, lastTouchLabel: r.last_touch === null ? null : (touchLabels.get(r.last_touch) ?? r.last_touch),
+      dueAt: iso(r.due_at)!, overdue: r.due_at < now,
     }));
+}
+
+const ATTRIBUTE_LABELS = new Map<string, string>(MEETING_ATTRIBUTES.map((a) => [a.key, a.label]));
+
+/** Touches (`trigger` or `trigger#property`) in words, from the trigger catalogue. */
+async function touchLabelsOf(db: Store, touches: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!touches.length) return out;
+  const triggers = [...new Set(touches.map((t) => t.split('#')[0]!))];
+  const labels = new Map(
+    (await db.all<{ key: string; label: string }>(`SELECT key, label FROM triggers WHERE ${db.dialect.inJsonArray('key', 'text')}`, [JSON.stringify(triggers)])).map((r) => [r.key, r.label]),
+  );
+  for (const touch of touches) {
+    const [trigger, property] = touch.split('#') as [string, string | undefined];
+    const label = labels.get(trigger) ?? trigger;
+    out.set(touch, property ? `${label} (${(ATTRIBUTE_LABELS.get(property) ?? property).toLowerCase()})` : label);
+  }
+  return out;
 }
 
 export interface ComplianceRow {

@@ -25,6 +25,16 @@ export interface Dialect {
   toReal(expr: string): string;
   /** the values of `expr` in a group joined by `separator` (a literal) */
   groupConcat(expr: string, separator: string): string;
+  /**
+   * The text of top-level property `key` of the JSON object held as text in `expr` (NULL when
+   * absent). `key` is a literal of letters, digits and "_" (never outside input).
+   */
+  jsonText(expr: string, key: string): string;
+}
+
+function jsonKey(key: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`Not a JSON property name for SQL: ${key}`);
+  return key;
 }
 
 const list = (count: number) => Array.from({ length: count }, () => '?').join(', ');
@@ -38,6 +48,7 @@ const sqlite: Dialect = {
   toInt: (expr) => `CAST(${expr} AS INTEGER)`,
   toReal: (expr) => `CAST(${expr} AS REAL)`,
   groupConcat: (expr, separator) => `group_concat(${expr}, '${separator.replace(/'/g, "''")}')`,
+  jsonText: (expr, key) => `json_extract(${expr}, '$.${jsonKey(key)}')`,
 };
 
 const postgres: Dialect = {
@@ -52,6 +63,7 @@ const postgres: Dialect = {
   toInt: (expr) => `CAST(${expr} AS bigint)`,
   toReal: (expr) => `CAST(${expr} AS double precision)`,
   groupConcat: (expr, separator) => `string_agg(CAST(${expr} AS text), '${separator.replace(/'/g, "''")}')`,
+  jsonText: (expr, key) => `(CAST(${expr} AS jsonb) ->> '${jsonKey(key)}')`,
 };
 
 export function dialectOf(engine: Engine): Dialect {

@@ -3,10 +3,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useState } from 'react';
+import { AccountTimeline } from '@/components/accounts/account-timeline';
 import { formatDay } from '@/components/accounts/as-of';
+import { CadencePanel } from '@/components/accounts/cadence-panel';
 import { DimensionBreakdown } from '@/components/accounts/dimension-breakdown';
 import { OverrideForm } from '@/components/accounts/override-form';
+import { TasksPanel } from '@/components/accounts/tasks-panel';
+import { TouchpointDialog } from '@/components/accounts/touchpoint-dialog';
 import { AlertActions } from '@/components/alerts/alert-actions';
 import { ScoreTrend } from '@/components/charts/score-trend';
 import { BandBadge } from '@/components/ui/band-badge';
@@ -14,7 +17,6 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { NO_DATA, type BandInfo } from '@/lib/bands';
 import { formatChangePercent, formatChangePoints, formatMoney, formatScore } from '@/lib/format';
 import { accountQueryOptions } from '@/lib/queries/account';
-import { SERVER_ROWS, useHydrated } from '@/lib/use-hydrated';
 
 const ROLE_LABELS: Record<string, string> = { executive_sponsor: 'Executive sponsor', champion: 'Champion', power_user: 'Power user', user: 'User' };
 
@@ -28,11 +30,8 @@ function Card({ title, children, className = '' }: { title: string; children: Re
 }
 
 export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) {
-  const [types, setTypes] = useState('');
   const asOfParam = useSearchParams().get('asOf') ?? '';
-  const { data, error, refetch } = useQuery({ ...accountQueryOptions(id, types, asOfParam), placeholderData: keepPreviousData });
-  // The server's HTML holds the newest events of the timeline; the rest render after hydration.
-  const hydrated = useHydrated();
+  const { data, error, refetch } = useQuery({ ...accountQueryOptions(id, '', asOfParam), placeholderData: keepPreviousData });
   if (!data) {
     return error ? (
       <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
@@ -44,7 +43,6 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
   const effectiveKey = data.override?.band ?? data.band?.key ?? null;
   const rank = bands.findIndex((b) => b.key === effectiveKey);
   const band = bands[rank] ?? computed;
-  const eventTypes = [...new Set(data.timeline.map((e) => e.type))].sort();
   const asOf = data.asOf;
   return (
     <div className="space-y-5">
@@ -80,10 +78,20 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
           </p>
           <p className="mt-1 max-w-md text-sm font-medium text-gray-900" data-testid="band-action">Next: {band.action}</p>
         </div>
-        <div className="w-full">
+        <div className="flex w-full flex-wrap items-start gap-3">
+          <TouchpointDialog accountId={data.id} contacts={data.stakeholders} />
           <OverrideForm accountId={data.id} bands={bands} override={data.currentOverride} computedBand={data.band?.key ?? null} />
         </div>
       </header>
+
+      <div className="grid gap-5 lg:grid-cols-2">
+        <Card title="Touchpoint cadence">
+          <CadencePanel items={data.cadence} tier={data.tier} />
+        </Card>
+        <Card title="Tasks">
+          <TasksPanel accountId={data.id} tasks={data.tasks} />
+        </Card>
+      </div>
 
       <div className="grid gap-5 lg:grid-cols-2">
         <Card title="Why this score">
@@ -148,26 +156,7 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
       </div>
 
       <Card title="Timeline">
-        <div className="mb-3">
-          <label htmlFor="timeline-type" className="mr-2 text-sm text-gray-700">Show</label>
-          <select id="timeline-type" value={types} onChange={(e) => setTypes(e.target.value)} className="rounded-md border border-gray-300 px-2 py-1 text-sm">
-            <option value="">All events</option>
-            {[...new Set([...eventTypes, ...(types ? [types] : [])])].map((t) => <option key={t} value={t}>{t}</option>)}
-          </select>
-        </div>
-        <ol className="divide-y divide-gray-100 text-sm">
-          {(hydrated ? data.timeline : data.timeline.slice(0, SERVER_ROWS)).map((e, i) => (
-            <li key={e.id ?? i} className="flex flex-wrap items-baseline justify-between gap-2 py-1.5">
-              <span>
-                <span className="font-medium">{e.type}</span>
-                {e.count > 1 ? <span className="tabular"> ×{e.count}</span> : null}
-                {e.contact ? <span className="text-gray-700"> · {e.contact}</span> : null}
-                {e.properties ? <span className="text-gray-600"> · {Object.entries(e.properties).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}</span> : null}
-              </span>
-              <span className="text-gray-600"><RelativeTime iso={e.occurredAt} /></span>
-            </li>
-          ))}
-        </ol>
+        <AccountTimeline accountId={data.id} asOf={asOfParam} first={data.timeline} triggers={data.triggers} />
       </Card>
     </div>
   );

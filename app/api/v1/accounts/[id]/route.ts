@@ -1,9 +1,12 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { apiRoute } from '@/lib/server/api';
-import { accountDetailJson } from '@/lib/server/api-shapes';
+import { accountDetailJson, cadenceJson, taskJson } from '@/lib/server/api-shapes';
 import { AppError } from '@/lib/server/errors';
-import { getAccountDetail } from '@/lib/server/queries/account-detail';
+import { accountDetailOf } from '@/lib/server/queries/account-detail';
+import { findAccountPk } from '@/lib/server/queries/accounts';
+import { accountCadence } from '@/lib/server/queries/cadence';
+import { listTasks, MAX_TASKS_PAGE } from '@/lib/server/queries/tasks';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
@@ -12,7 +15,14 @@ const querySchema = z.object({ asOf: z.iso.datetime({ offset: true, message: 'as
 
 export const GET = apiRoute<{ id: string }>('read', async ({ db, request }, { id }) => {
   const query = querySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  const detail = await getAccountDetail(db, decodeURIComponent(id), { asOf: query.asOf ? Date.parse(query.asOf) : undefined });
-  if (!detail) throw new AppError('not_found', `No account with id "${id}"`);
-  return NextResponse.json(accountDetailJson(detail));
+  const pk = await findAccountPk(db, decodeURIComponent(id));
+  if (pk === null) throw new AppError('not_found', `No account with id "${id}"`);
+  const now = Date.now();
+  // The cadence and the open tasks are today's, whatever `asOf` says of the score.
+  const [detail, cadence, tasks] = await Promise.all([
+    accountDetailOf(db, pk, { asOf: query.asOf ? Date.parse(query.asOf) : undefined }),
+    accountCadence(db, pk, now),
+    listTasks(db, { accountPk: pk, state: 'open', now, limit: MAX_TASKS_PAGE }),
+  ]);
+  return NextResponse.json({ ...accountDetailJson(detail), cadence: cadence.map(cadenceJson), tasks: tasks.data.map(taskJson) });
 });

@@ -1,0 +1,42 @@
+'use client';
+
+import { useState } from 'react';
+import { formatDay } from './as-of';
+
+const DAY_MS = 86_400_000;
+
+/** "12 Mar 2026" for an ISO instant (UTC, as the rest of the page). */
+export function dayOf(iso: string): string {
+  return formatDay(iso.slice(0, 10));
+}
+
+/** Whole days from now to `iso` (negative: past). */
+function daysFrom(iso: string, now: number): number {
+  return (Date.parse(iso) - now) / DAY_MS;
+}
+
+/**
+ * When something is due, in words: "Overdue by 3 days" (a badge: said, not only coloured),
+ * "Due today", "Due in 5 days", with the exact day beside it.
+ */
+export function DueLabel({ iso, testId }: { iso: string; testId?: string }) {
+  const [now] = useState(() => Date.now());
+  const days = daysFrom(iso, now);
+  if (days < 0) {
+    const late = Math.floor(-days);
+    return (
+      <span className="inline-flex flex-wrap items-baseline gap-1.5">
+        <span data-testid={testId} suppressHydrationWarning className="rounded-full border border-red-300 bg-red-50 px-2 py-0.5 text-xs font-semibold text-red-800">
+          {late === 0 ? 'Overdue since today' : `Overdue by ${late} day${late === 1 ? '' : 's'}`}
+        </span>
+        <span className="text-xs text-gray-600">was due {dayOf(iso)}</span>
+      </span>
+    );
+  }
+  const ahead = Math.floor(days);
+  return (
+    <span className="text-xs text-gray-700" data-testid={testId} suppressHydrationWarning>
+      {ahead === 0 ? 'Due today' : `Due in ${ahead} day${ahead === 1 ? '' : 's'}`} · {dayOf(iso)}
+    </span>
+  );
+}
