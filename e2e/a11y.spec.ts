@@ -16,7 +16,7 @@ test('the sign-in page has no serious accessibility violations', async ({ page }
 test('the CSM pages have no serious accessibility violations', async ({ page }) => {
   await signInAs(page, 'csm@example.com');
   const asOf = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
-  for (const path of ['/accounts', '/accounts?band=red', `/accounts?asOf=${asOf}`, '/alerts']) {
+  for (const path of ['/accounts', '/accounts?band=red', '/accounts?overdue=true&sort=overdue', `/accounts?asOf=${asOf}`, '/alerts']) {
     await page.goto(path);
     await expect(page.locator('main')).toBeVisible();
     await page.waitForLoadState('networkidle');
@@ -27,6 +27,10 @@ test('the CSM pages have no serious accessibility violations', async ({ page }) 
   await expect(page.getByTestId('account-score')).toBeVisible();
   await page.getByRole('region', { name: 'Why this score' }).locator('summary').first().click();
   await expectNoSeriousViolations(page, 'account page');
+  // The touchpoint form, open as a dialog.
+  await page.getByRole('button', { name: 'Log touchpoint…' }).click();
+  await expect(page.getByRole('dialog', { name: 'Log a touchpoint' })).toBeVisible();
+  await expectNoSeriousViolations(page, 'account page, touchpoint form open');
 });
 
 test('the admin pages have no serious accessibility violations', async ({ page }) => {

@@ -30,7 +30,7 @@ test('an event sent through the API shows up in the list and on the account page
 
   // No reload: the page refreshes itself.
   await expect(page.getByTestId('account-score')).toHaveText(expected);
-  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('meeting.held');
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Meeting held');
   await page.getByRole('link', { name: 'Accounts' }).first().click();
   await expect(accounts.rows.filter({ hasText: 'Livewire Testing Co' })).toContainText(expected);
 });

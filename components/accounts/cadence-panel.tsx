@@ -1,8 +1,15 @@
 'use client';
 
+import { useState } from 'react';
 import type { AccountCadenceItem } from '@/lib/server/queries/cadence';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { dayOf, DueLabel } from './due';
+
+/** " (9 days ago)" after a date within the last 45 days (RelativeTime writes older ones as the date itself). */
+function Recent({ iso }: { iso: string }) {
+  const [now] = useState(() => Date.now());
+  return now - Date.parse(iso) < 45 * 86_400_000 ? <> (<RelativeTime iso={iso} />)</> : null;
+}
 
 /** The touchpoints the account's tier calls for: how often, when last done and by what, when next due. */
 export function CadencePanel({ items, tier }: { items: AccountCadenceItem[]; tier: string | null }) {
@@ -30,7 +37,7 @@ export function CadencePanel({ items, tier }: { items: AccountCadenceItem[]; tie
             </div>
             <p className="mt-0.5 text-xs text-gray-700">
               {item.lastAt ? (
-                <>Last done {dayOf(item.lastAt)} (<RelativeTime iso={item.lastAt} />){item.lastTouchLabel ? <>: {item.lastTouchLabel}</> : null}</>
+                <>Last done {dayOf(item.lastAt)}<Recent iso={item.lastAt} />{item.lastTouchLabel ? <>: {item.lastTouchLabel}</> : null}</>
               ) : (
                 'Never done yet'
               )}
