@@ -47,6 +47,12 @@ test('a CSM logs a call on an account with an overdue touchpoint: cadence, score
 
   await account.openLogDialog();
   const dialog = account.dialog;
+  // A note needs its text: refused, named at the field, the kind kept as chosen.
+  await dialog.getByLabel('Kind').selectOption('note');
+  await dialog.getByRole('button', { name: 'Log note' }).click();
+  await expect(dialog.getByText('Write the note')).toBeVisible();
+  await expect(dialog.getByLabel('Kind')).toHaveValue('note');
+  await expect(dialog.getByLabel('Note', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await dialog.getByLabel('Kind').selectOption('call');
   await dialog.getByLabel('Minutes spent (optional)').fill('25');
   await dialog.getByLabel('Executive attended').check();

@@ -1,9 +1,9 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { useActionState, useRef, useState } from 'react';
+import { startTransition, useActionState, useRef, useState } from 'react';
 import { logTouchpointAction } from '@/app/(dashboard)/accounts/[id]/actions';
-import { firstErrors, submittedValue, type ActionResult } from '@/lib/action-result';
+import { firstErrors, type ActionResult } from '@/lib/action-result';
 import { MAX_TOUCHPOINT_NOTE, MEETING_ATTRIBUTES, TOUCHPOINT_KINDS, TOUCHPOINT_LABELS, type TouchpointKind } from '@/lib/programme/touchpoints';
 
 const inputClass = 'mt-1 block w-full rounded-md border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-accent focus:outline-none focus:ring-1 focus:ring-accent aria-[invalid=true]:border-red-600';
@@ -34,7 +34,8 @@ export function TouchpointDialog({ accountId, contacts }: { accountId: string; c
   const [state, formAction, pending] = useActionState(async (prev: ActionResult<unknown> | null, form: FormData) => {
     const result = await logTouchpointAction(prev, form);
     if (result.ok) {
-      setLogged(`${TOUCHPOINT_LABELS[kind]} logged. The score, cadence and tasks are updated.`);
+      const sent = TOUCHPOINT_KINDS.find((k) => k === form.get('kind')) ?? kind;
+      setLogged(`${TOUCHPOINT_LABELS[sent]} logged. The score, cadence and tasks are updated.`);
       dialog.current?.close();
       setGeneration((g) => g + 1);
       await queryClient.invalidateQueries({ queryKey: ['account', accountId] });
@@ -45,6 +46,13 @@ export function TouchpointDialog({ accountId, contacts }: { accountId: string; c
   }, null);
   const errors = firstErrors(state);
   const meeting = kind === 'call' || kind === 'meeting';
+  // Submitted by hand rather than through the form's `action`, which would reset every field
+  // (the kind included) when the server refuses; after a success the form is made anew.
+  const submit = (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    startTransition(() => formAction(form));
+  };
   const open = () => {
     setLogged(null);
     setOpenedAt(utcNow());
@@ -60,7 +68,7 @@ export function TouchpointDialog({ accountId, contacts }: { accountId: string; c
         <p role="status" className="text-sm text-green-900">{logged}</p>
       </div>
       <dialog ref={dialog} aria-labelledby="touchpoint-title" className="m-auto w-full max-w-lg rounded-lg border border-gray-200 bg-white p-0 shadow-xl backdrop:bg-gray-900/40">
-        <form key={generation} action={formAction} className="space-y-3 p-5 text-sm" noValidate>
+        <form key={generation} onSubmit={submit} className="space-y-3 p-5 text-sm" noValidate>
           <h2 id="touchpoint-title" className="text-base font-semibold text-gray-900">Log a touchpoint</h2>
           <input type="hidden" name="accountId" value={accountId} />
           <div className="grid gap-3 sm:grid-cols-2">
@@ -73,17 +81,17 @@ export function TouchpointDialog({ accountId, contacts }: { accountId: string; c
             </div>
             <div>
               <label htmlFor="tp-when" className="block text-xs font-medium text-gray-700">When (UTC)</label>
-              <input id="tp-when" name="occurredAt" type="datetime-local" defaultValue={submittedValue(state, 'occurredAt', openedAt)} max={utcNow()} className={inputClass} {...described('tp-when', errors.occurredAt)} />
+              <input id="tp-when" name="occurredAt" type="datetime-local" defaultValue={openedAt} max={utcNow()} className={inputClass} {...described('tp-when', errors.occurredAt)} />
               <FieldError id="tp-when" error={errors.occurredAt} />
             </div>
             <div>
               <label htmlFor="tp-minutes" className="block text-xs font-medium text-gray-700">Minutes spent (optional)</label>
-              <input id="tp-minutes" name="minutes" type="number" inputMode="numeric" min={0} max={1440} step={1} defaultValue={submittedValue(state, 'minutes')} className={inputClass} {...described('tp-minutes', errors.minutes)} />
+              <input id="tp-minutes" name="minutes" type="number" inputMode="numeric" min={0} max={1440} step={1} className={inputClass} {...described('tp-minutes', errors.minutes)} />
               <FieldError id="tp-minutes" error={errors.minutes} />
             </div>
             <div>
               <label htmlFor="tp-contact" className="block text-xs font-medium text-gray-700">Contact (optional)</label>
-              <select id="tp-contact" name="contactId" defaultValue={submittedValue(state, 'contactId')} className={inputClass} {...described('tp-contact', errors.contactId)}>
+              <select id="tp-contact" name="contactId" defaultValue="" className={inputClass} {...described('tp-contact', errors.contactId)}>
                 <option value="">Nobody in particular</option>
                 {contacts.map((c) => <option key={c.id} value={c.id}>{c.name ?? c.id}</option>)}
               </select>
@@ -96,7 +104,7 @@ export function TouchpointDialog({ accountId, contacts }: { accountId: string; c
               <div className="grid gap-1.5 sm:grid-cols-2">
                 {MEETING_ATTRIBUTES.map((a) => (
                   <label key={a.key} className="flex items-center gap-2 text-sm text-gray-800">
-                    <input type="checkbox" name={a.key} defaultChecked={submittedValue(state, a.key) === 'on'} className="h-4 w-4 rounded border-gray-300" />
+                    <input type="checkbox" name={a.key} className="h-4 w-4 rounded border-gray-300" />
                     {a.label}
                   </label>
                 ))}
@@ -105,7 +113,7 @@ export function TouchpointDialog({ accountId, contacts }: { accountId: string; c
           ) : null}
           <div>
             <label htmlFor="tp-note" className="block text-xs font-medium text-gray-700">Note{kind === 'note' ? '' : ' (optional)'}</label>
-            <textarea id="tp-note" name="note" rows={3} maxLength={MAX_TOUCHPOINT_NOTE} defaultValue={submittedValue(state, 'note')} className={inputClass} {...described('tp-note', errors.note)} />
+            <textarea id="tp-note" name="note" rows={3} maxLength={MAX_TOUCHPOINT_NOTE} className={inputClass} {...described('tp-note', errors.note)} />
             <FieldError id="tp-note" error={errors.note} />
           </div>
           {state && !state.ok && !Object.keys(errors).length ? <p role="alert" className="text-sm text-red-800">{state.message}</p> : null}
