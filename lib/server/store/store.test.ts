@@ -138,5 +138,9 @@ describeEngines('the store', (t) => {
     const flags = JSON.stringify([{ key: 'no_login', severity: 'red' }]);
     expect(await t.store.value(`SELECT CASE WHEN ${d.jsonArrayHasKeyIn('?', 2)} THEN 1 ELSE 0 END`, [flags, 'x', 'no_login'])).toBe(1);
     expect(await t.store.value(`SELECT CASE WHEN ${d.jsonArrayHasKeyIn('?', 1)} THEN 1 ELSE 0 END`, [flags, 'x'])).toBe(0);
+    const props = JSON.stringify({ text: 'Said "yes" – 100%', n: 3 });
+    expect(await t.store.value(`SELECT ${d.jsonText('?', 'text')}`, [props])).toBe('Said "yes" – 100%');
+    expect(await t.store.value(`SELECT ${d.jsonText('?', 'missing')}`, [props])).toBeNull();
+    expect(() => d.jsonText('x', "text') OR ('1")).toThrow();
   });
 });
