@@ -54,7 +54,7 @@ test('an event sent to one web process is rescored by the worker and shown by th
   await page.goto(`${web[1]}/accounts?q=Pioneers`);
   await accounts.rows.filter({ hasText: 'Postgres Pioneers' }).getByRole('link').click();
   await expect(page.getByTestId('account-score')).toHaveText(expected);
-  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('meeting.held');
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Meeting held');
 });
 
 test('a model published through one web process is applied by the worker and live on the other', async () => {
