@@ -100,8 +100,11 @@ function closedInWords(task: TaskItem): string {
   return 'Done';
 }
 
-/** The account's open tasks with Done and Snooze, a form to add one, and the recently closed ones. */
-export function TasksPanel({ accountId, tasks }: { accountId: string; tasks: AccountTasks }) {
+/**
+ * The account's open tasks with Done and Snooze, a form to add one, and the recently closed ones.
+ * `mayAct(task)`: whether the viewer may act on a task (null: add one); the server checks again.
+ */
+export function TasksPanel({ accountId, tasks, mayAct }: { accountId: string; tasks: AccountTasks; mayAct: (task: TaskItem | null) => boolean }) {
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState(0);
   const later = [...tasks.snoozed, ...tasks.closed];
@@ -119,12 +122,12 @@ export function TasksPanel({ accountId, tasks }: { accountId: string; tasks: Acc
               </div>
               {t.reason ? <p className="mt-0.5 text-xs text-gray-700">{t.reason}</p> : null}
               <p className="mt-0.5 text-xs text-gray-600">{t.playbookName ? `Playbook: ${t.playbookName}` : 'Added by hand'} · {t.owner ?? 'no owner'}</p>
-              <div className="mt-1.5"><TaskActions task={t} accountId={accountId} /></div>
+              {mayAct(t) ? <div className="mt-1.5"><TaskActions task={t} accountId={accountId} /></div> : null}
             </li>
           ))}
         </ul>
       )}
-      {adding ? (
+      {!mayAct(null) ? null : adding ? (
         <AddTaskForm key={added} accountId={accountId} onDone={() => { setAdding(false); setAdded((n) => n + 1); }} />
       ) : (
         <button type="button" onClick={() => setAdding(true)} className="mt-3 rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-800 hover:bg-gray-50">

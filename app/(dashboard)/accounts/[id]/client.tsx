@@ -29,7 +29,10 @@ function Card({ title, children, className = '' }: { title: string; children: Re
   );
 }
 
-export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) {
+/** Who is looking: a CSM logs touchpoints and acts on tasks of their own accounts, a manager on any. */
+export interface Viewer { email: string; manager: boolean }
+
+export function AccountClient({ id, bands, me }: { id: string; bands: BandInfo[]; me: Viewer }) {
   const asOfParam = useSearchParams().get('asOf') ?? '';
   const { data, error, refetch } = useQuery({ ...accountQueryOptions(id, '', asOfParam), placeholderData: keepPreviousData });
   if (!data) {
@@ -44,6 +47,7 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
   const rank = bands.findIndex((b) => b.key === effectiveKey);
   const band = bands[rank] ?? computed;
   const asOf = data.asOf;
+  const mayAct = me.manager || data.owner === me.email;
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-gray-600">
@@ -79,7 +83,11 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
           <p className="mt-1 max-w-md text-sm font-medium text-gray-900" data-testid="band-action">Next: {band.action}</p>
         </div>
         <div className="flex w-full flex-wrap items-start gap-3">
-          <TouchpointDialog accountId={data.id} contacts={data.stakeholders} />
+          {mayAct ? (
+            <TouchpointDialog accountId={data.id} contacts={data.stakeholders} />
+          ) : (
+            <p className="py-1.5 text-sm text-gray-700">{data.owner ? `${data.owner} owns this account` : 'This account has no owner'}: touchpoints are logged by its owner or a manager.</p>
+          )}
           <OverrideForm accountId={data.id} bands={bands} override={data.currentOverride} computedBand={data.band?.key ?? null} />
         </div>
       </header>
@@ -89,7 +97,7 @@ export function AccountClient({ id, bands }: { id: string; bands: BandInfo[] }) 
           <CadencePanel items={data.cadence} tier={data.tier} />
         </Card>
         <Card title="Tasks">
-          <TasksPanel accountId={data.id} tasks={data.tasks} />
+          <TasksPanel accountId={data.id} tasks={data.tasks} mayAct={(task) => mayAct || (task !== null && task.owner === me.email)} />
         </Card>
       </div>
 
