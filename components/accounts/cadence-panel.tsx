@@ -33,7 +33,7 @@ export function CadencePanel({ items, tier }: { items: AccountCadenceItem[]; tie
               <span>
                 <span className="font-medium text-gray-900">{item.label}</span> <span className="text-gray-700">· {item.every}</span>
               </span>
-              <DueLabel iso={item.dueAt} />
+              <DueLabel iso={item.dueAt} neverDone={item.lastAt === null} />
             </div>
             <p className="mt-0.5 text-xs text-gray-700">
               {item.lastAt ? (

@@ -17,9 +17,10 @@ function daysFrom(iso: string, now: number): number {
 
 /**
  * When something is due, in words: "Overdue by 3 days" (a badge: said, not only coloured),
- * "Due today", "Due in 5 days", with the exact day beside it.
+ * "Due today", "Due in 5 days", with the exact day beside it. Something never done is "Overdue:
+ * never done" (its due day counts from the account's start, which can be years back).
  */
-export function DueLabel({ iso, testId }: { iso: string; testId?: string }) {
+export function DueLabel({ iso, testId, neverDone = false }: { iso: string; testId?: string; neverDone?: boolean }) {
   const [now] = useState(() => Date.now());
   const days = daysFrom(iso, now);
   if (days < 0) {
@@ -27,7 +28,7 @@ export function DueLabel({ iso, testId }: { iso: string; testId?: string }) {
     return (
       <span className="inline-flex flex-wrap items-baseline gap-1.5">
         <span data-testid={testId} suppressHydrationWarning className="rounded-full border border-red-300 bg-red-50 px-2 py-0.5 text-xs font-semibold text-red-800">
-          {late === 0 ? 'Overdue since today' : `Overdue by ${late} day${late === 1 ? '' : 's'}`}
+          {neverDone ? 'Overdue: never done' : late === 0 ? 'Overdue since today' : `Overdue by ${late} day${late === 1 ? '' : 's'}`}
         </span>
         <span className="text-xs text-gray-600">was due {dayOf(iso)}</span>
       </span>
