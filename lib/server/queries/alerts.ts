@@ -1,5 +1,6 @@
 /** Alerts for the Alerts page and the account page: open, snoozed or acknowledged. */
 import { ALERT_STATES, type AlertState } from '@/lib/alert-state';
+import { rankByPriority } from '@/lib/programme/priority';
 import type { SqlParam, Store } from '@/lib/server/store';
 
 export { ALERT_STATES, type AlertState };
@@ -15,7 +16,7 @@ export interface AlertItem {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   snoozedUntil: string | null;
-  account: { id: string; name: string; owner: string | null; arr: number; score: number | null; band: string | null };
+  account: { id: string; name: string; owner: string | null; arr: number; score: number | null; band: string | null; renewalDate: string | null };
 }
 
 const STATE_SQL: Record<AlertState, string> = {
@@ -27,14 +28,19 @@ const STATE_SQL: Record<AlertState, string> = {
 interface Row {
   pk: number; kind: 'flag' | 'band_drop'; key: string; severity: 'red' | 'yellow'; title: string; evidence: string | null; created_at: number;
   acknowledged_at: number | null; acked_by: string | null; snoozed_until: number | null;
-  id: string; name: string; owner_email: string | null; arr: number; score: number | null; band: string | null;
+  id: string; name: string; owner_email: string | null; arr: number; score: number | null; band: string | null; renewal_date: number | null;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export async function listAlerts(db: Store, options: { state: AlertState; owner?: string | null; accountPk?: number; limit?: number; now?: number }): Promise<AlertItem[]> {
+/** The most alerts one list shows (the Alerts page says when there are more). */
+export const MAX_ALERTS = 500;
+
+/** Alerts, red first then newest; `limit: null` reads them all (My day groups every open one). */
+export async function listAlerts(db: Store, options: { state: AlertState; owner?: string | null; accountPk?: number; limit?: number | null; now?: number }): Promise<AlertItem[]> {
   const where = [STATE_SQL[options.state], 'a.churned_at IS NULL'];
-  const params: Record<string, SqlParam> = { now: options.now ?? Date.now(), limit: Math.min(options.limit ?? 200, 500) };
+  const params: Record<string, SqlParam> = { now: options.now ?? Date.now() };
+  if (options.limit !== null) params.limit = Math.min(options.limit ?? 200, MAX_ALERTS);
   if (options.owner) {
     where.push('a.owner_email = @owner');
     params.owner = options.owner;
@@ -45,16 +51,16 @@ export async function listAlerts(db: Store, options: { state: AlertState; owner?
   }
   const rows = await db.all<Row>(
     `SELECT al.pk, al.kind, al.key, al.severity, al.title, al.evidence, al.created_at, al.acknowledged_at, u.email AS acked_by, al.snoozed_until,
-       a.id, a.name, a.owner_email, a.arr, s.score, s.band
+       a.id, a.name, a.owner_email, a.arr, s.score, s.band, a.renewal_date
      FROM alerts al JOIN accounts a ON a.pk = al.account_pk LEFT JOIN scores s ON s.account_pk = a.pk LEFT JOIN users u ON u.pk = al.acknowledged_by_user_pk
      WHERE ${where.join(' AND ')}
-     ORDER BY CASE al.severity WHEN 'red' THEN 0 ELSE 1 END, al.created_at DESC, al.pk DESC LIMIT @limit`,
+     ORDER BY CASE al.severity WHEN 'red' THEN 0 ELSE 1 END, al.created_at DESC, al.pk DESC${options.limit === null ? '' : ' LIMIT @limit'}`,
     params,
   );
   return rows.map<AlertItem>((r) => ({
     pk: r.pk, kind: r.kind, key: r.key, severity: r.severity, title: r.title, evidence: r.evidence, createdAt: iso(r.created_at)!,
     acknowledgedAt: iso(r.acknowledged_at), acknowledgedBy: r.acked_by, snoozedUntil: iso(r.snoozed_until),
-    account: { id: r.id, name: r.name, owner: r.owner_email, arr: r.arr, score: r.score, band: r.band },
+    account: { id: r.id, name: r.name, owner: r.owner_email, arr: r.arr, score: r.score, band: r.band, renewalDate: iso(r.renewal_date) },
   }));
 }
 
@@ -76,4 +82,37 @@ export function alertOwner(owner: string | undefined, user: { role: string; emai
   if (owner === '*') return null;
   if (owner) return owner;
   return user.role === 'csm' ? user.email : null;
+}
+
+export interface AlertGroup {
+  account: AlertItem['account'];
+  /** why the account ranks where it does ("$120K ARR, renews in 21 days, red flag") */
+  why: string;
+  severity: 'red' | 'yellow';
+  alerts: AlertItem[];
+}
+
+/** One group per account, its alerts inside (as listed), ranked by what is at stake (lib/programme/priority.ts). */
+export function groupAlertsByAccount(alerts: readonly AlertItem[], now = Date.now()): AlertGroup[] {
+  const byAccount = new Map<string, AlertItem[]>();
+  for (const a of alerts) {
+    const list = byAccount.get(a.account.id);
+    if (list) list.push(a);
+    else byAccount.set(a.account.id, [a]);
+  }
+  const groups = [...byAccount.values()];
+  return rankByPriority(
+    groups,
+    (list) => {
+      const account = list[0]!.account;
+      return { arr: account.arr, band: account.band, renewalDate: account.renewalDate ? Date.parse(account.renewalDate) : null, alerts: list, tasks: [], cadence: [] };
+    },
+    (list) => list[0]!.account.id,
+    now,
+  ).map(({ entry, priority }) => ({
+    account: entry[0]!.account,
+    why: priority.why,
+    severity: entry.some((a) => a.severity === 'red') ? 'red' : 'yellow',
+    alerts: entry,
+  }));
 }

@@ -4,6 +4,7 @@
  */
 import type { SqlParam, Store } from '@/lib/server/store';
 import type { TaskState } from '../commands/tasks';
+import { AppError } from '../errors';
 
 export interface TaskItem {
   id: number;
@@ -82,11 +83,10 @@ export async function listTasks(db: Store, filters: TaskFilters): Promise<{ data
   const key = done ? 'coalesce(t.done_at, 0)' : 't.due_at';
   if (filters.cursor) {
     const c = decodeCursor(filters.cursor);
-    if (c) {
-      where.push(done ? `(${key} < @c1 OR (${key} = @c1 AND t.pk < @c2))` : `(${key} > @c1 OR (${key} = @c1 AND t.pk > @c2))`);
-      params.c1 = c[0];
-      params.c2 = c[1];
-    }
+    if (!c) throw new AppError('invalid', 'The cursor is not one this list gave', [{ path: 'cursor', message: 'pass back the nextCursor of the previous page' }]);
+    where.push(done ? `(${key} < @c1 OR (${key} = @c1 AND t.pk < @c2))` : `(${key} > @c1 OR (${key} = @c1 AND t.pk > @c2))`);
+    params.c1 = c[0];
+    params.c2 = c[1];
   }
   const rows = await db.all<Row>(
     `SELECT t.pk, a.id AS account_id, a.name AS account_name, t.owner_email, t.title, t.reason, p.key AS playbook_key, p.name AS playbook_name,
@@ -103,6 +103,29 @@ export async function listTasks(db: Store, filters: TaskFilters): Promise<{ data
     data: page.map((r) => toItem(r, now, notes.get(r.pk) ?? [])),
     nextCursor: rows.length > limit && last ? encodeCursor(done ? (last.done_at ?? 0) : last.due_at, last.pk) : null,
   };
+}
+
+/**
+ * Every open task (a snooze that has ended reads as open), of one owner or everyone's, by due
+ * date: for "My day", which groups them by account and ranks them, and must not page them away.
+ */
+export async function allOpenTasks(db: Store, options: { owner?: string | null; now?: number } = {}): Promise<TaskItem[]> {
+  const now = options.now ?? Date.now();
+  const params: Record<string, SqlParam> = { now };
+  const where = [STATE_SQL.open, 'a.churned_at IS NULL'];
+  if (options.owner) {
+    where.push('t.owner_email = @owner');
+    params.owner = options.owner;
+  }
+  const rows = await db.all<Row>(
+    `SELECT t.pk, a.id AS account_id, a.name AS account_name, t.owner_email, t.title, t.reason, p.key AS playbook_key, p.name AS playbook_name,
+       t.due_at, t.state, t.snoozed_until, t.created_at, t.done_at, t.closed_reason
+     FROM tasks t JOIN accounts a ON a.pk = t.account_pk LEFT JOIN playbooks p ON p.pk = t.playbook_pk
+     WHERE ${where.join(' AND ')} ORDER BY t.due_at, t.pk`,
+    params,
+  );
+  const notes = await notesOf(db, rows.map((r) => r.pk));
+  return rows.map((r) => toItem(r, now, notes.get(r.pk) ?? []));
 }
 
 async function notesOf(db: Store, pks: number[]): Promise<Map<number, TaskItem['notes']>> {
