@@ -18,7 +18,7 @@ export interface PageAccess {
 
 export interface RouteAccess {
   route: string;
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   path: string;
   /** `session:<role>` for routes the signed-in UI calls, `key:<scope>` for the public API, `metrics-token` (TRELLIS_METRICS_TOKEN), `anyone` */
   guard: `session:${Role}` | `key:${Scope}` | 'anyone' | 'segment-key' | 'metrics-token';
@@ -81,6 +81,8 @@ export const ROUTES: RouteAccess[] = [
   { route: '/api/v1/model/preview', method: 'POST', path: '/api/v1/model/preview', guard: 'key:admin' },
   { route: '/api/v1/cohorts', method: 'GET', path: '/api/v1/cohorts', guard: 'key:read' },
   { route: '/api/v1/jobs/[id]', method: 'GET', path: '/api/v1/jobs/1', guard: 'key:read' },
+  { route: '/api/v1/tasks', method: 'GET', path: '/api/v1/tasks', guard: 'key:read' },
+  { route: '/api/v1/tasks/[id]', method: 'PATCH', path: '/api/v1/tasks/1', guard: 'key:ingest' },
   { route: '/api/v1/triggers', method: 'GET', path: '/api/v1/triggers', guard: 'key:read' },
   { route: '/api/v1/triggers', method: 'POST', path: '/api/v1/triggers', guard: 'key:admin' },
   { route: '/api/v1/features', method: 'GET', path: '/api/v1/features', guard: 'key:read' },

@@ -4,7 +4,7 @@ import type { RouteDoc } from './routes';
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function curlExample(route: RouteDoc, base: string): string {
-  const path = route.path.replace('{id}', 'acme');
+  const path = route.path.replace('{id}', route.idExample ?? 'acme');
   const url = `${base}${path}`;
   const lines = [`curl${route.method === 'get' ? '' : ` -X ${route.method.toUpperCase()}`} ${quote(url)}`];
   if (route.auth === 'bearer') lines.push(`-H "Authorization: Bearer $TRELLIS_KEY"`);

@@ -23,6 +23,7 @@ describe('the OpenAPI document', () => {
       'GET /api/v1/accounts', 'GET /api/v1/accounts/{id}', 'GET /api/v1/accounts/{id}/history',
       'GET /api/v1/model', 'PUT /api/v1/model', 'POST /api/v1/model/preview', 'GET /api/v1/cohorts', 'GET /api/v1/jobs/{id}',
       'GET /api/v1/triggers', 'POST /api/v1/triggers', 'GET /api/v1/features', 'POST /api/v1/features', 'GET /api/v1/trigger-aliases', 'POST /api/v1/trigger-aliases',
+      'GET /api/v1/tasks', 'PATCH /api/v1/tasks/{id}',
       'GET /api/v1/openapi.json', 'GET /api/health',
       'POST /api/segment/v1/batch', 'POST /api/segment/v1/track', 'POST /api/segment/v1/identify', 'POST /api/segment/v1/group',
     ]));
@@ -39,5 +40,15 @@ describe('the OpenAPI document', () => {
     expect(doc.components.schemas.Feature!.required).toEqual(['key', 'label', 'tier']);
     expect(doc.components.schemas.TriggerAlias!.required).toEqual(['name', 'trigger']);
     expect(doc.components.schemas.TriggerBatch!.maxItems).toBe(500);
+    expect(doc.components.schemas.TaskChange!.additionalProperties).toBe(false);
+    expect(Object.keys((doc.components.schemas.TaskChange as { properties: object }).properties)).toEqual(['state', 'snoozeUntil', 'note']);
+  });
+
+  it('documents the cadence and tasks of an account and the overdue filter of the list', () => {
+    const doc = buildOpenApi() as { paths: Record<string, Record<string, { parameters?: { name: string }[] }>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    expect(doc.paths['/api/v1/accounts']!.get!.parameters!.map((p) => p.name)).toContain('overdue');
+    expect(Object.keys(doc.components.schemas.AccountDetail!.properties!)).toEqual(expect.arrayContaining(['cadence', 'tasks']));
+    expect(Object.keys(doc.components.schemas.CadenceItem!.properties!)).toEqual(['key', 'label', 'everyDays', 'lastAt', 'dueAt', 'overdue']);
+    expect(doc.paths['/api/v1/tasks/{id}']!.patch!.parameters!.map((p) => p.name)).toEqual(['id']);
   });
 });

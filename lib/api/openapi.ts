@@ -7,6 +7,7 @@ import { accountSchema, contactSchema, eventSchema, outcomeSchema } from '@/lib/
 import { CATALOGUE_LIMITS, featureItemSchema, triggerAliasItemSchema, triggerItemSchema } from '@/lib/catalogue-schemas';
 import { INGEST_LIMITS } from '@/lib/ingest/limits';
 import { modelSchema } from '@/lib/scoring/schema';
+import { taskChangeSchema } from '@/lib/task-schemas';
 import { API_ROUTES, type RouteDoc } from './routes';
 
 type Schema = Record<string, unknown>;
@@ -99,9 +100,38 @@ function components(): Record<string, Schema> {
         id: { type: 'string' }, name: { type: 'string' }, score, band: { type: ['object', 'null'] }, state: { type: 'string' },
         dimensions: { type: 'array', items: { type: 'object' } }, flags: { type: 'array', items: { type: 'object' } },
         velocity: { type: ['number', 'null'] }, stakeholders: { type: 'array', items: { type: 'object' } },
+        cadence: { type: 'array', description: 'the touchpoints the account\'s tier calls for, in the cadence\'s order', items: { $ref: '#/components/schemas/CadenceItem' } },
+        tasks: { type: 'array', description: 'the account\'s open tasks, by due date', items: { $ref: '#/components/schemas/Task' } },
       },
       required: ['id', 'name', 'state'],
     },
+    CadenceItem: object({
+      key: { type: 'string', description: 'the cadence item, e.g. touchpoint, business-review, executive-checkin' },
+      label: { type: 'string' },
+      everyDays: { type: 'integer', description: 'how often the tier calls for it' },
+      lastAt: { type: ['string', 'null'], format: 'date-time', description: 'when it was last done (null: never)' },
+      dueAt: { type: 'string', format: 'date-time', description: 'when it is next due' },
+      overdue: { type: 'boolean', description: 'dueAt has passed' },
+    }),
+    Task: object({
+      id: { type: 'integer' },
+      accountId: { type: 'string' },
+      accountName: { type: 'string' },
+      owner: { type: ['string', 'null'], description: 'the email of the CSM the task is given to' },
+      title: { type: 'string' },
+      reason: { type: ['string', 'null'], description: 'why it was created, in words' },
+      playbook: { type: ['string', 'null'], description: 'the key of the playbook that created it (null: added by hand)' },
+      playbookName: { type: ['string', 'null'] },
+      dueAt: { type: 'string', format: 'date-time' },
+      state: { type: 'string', enum: ['open', 'snoozed', 'done'], description: 'a task snoozed until a time that has passed reads as open' },
+      snoozedUntil: { type: ['string', 'null'], format: 'date-time' },
+      createdAt: { type: 'string', format: 'date-time' },
+      doneAt: { type: ['string', 'null'], format: 'date-time' },
+      closedReason: { type: ['string', 'null'], enum: ['done', 'condition_ended', null], description: 'done by someone, or closed by its playbook when the condition ended' },
+      notes: { type: 'array', items: object({ author: { type: ['string', 'null'] }, body: { type: 'string' }, at: { type: 'string', format: 'date-time' } }) },
+    }, ['id', 'accountId', 'owner', 'title', 'reason', 'playbook', 'dueAt', 'state', 'createdAt', 'doneAt']),
+    TaskList: object({ data: { type: 'array', items: { $ref: '#/components/schemas/Task' } }, nextCursor: { type: ['string', 'null'] } }),
+    TaskChange: jsonSchema(taskChangeSchema),
     History: { type: 'array', items: object({ date: { type: 'string', format: 'date' }, score, band, dimensions: { type: ['object', 'null'] }, modelVersion: { type: 'integer' } }) },
     ModelVersion: object({ version: { type: 'integer' }, publishedAt: { type: 'string', format: 'date-time' }, author: { type: 'string' }, note: { type: ['string', 'null'] }, model: { $ref: '#/components/schemas/Model' } }),
     PublishedModel: { allOf: [{ $ref: '#/components/schemas/ModelVersion' }, object({ job: object({ id: { type: 'string', description: 'poll GET /api/v1/jobs/{id}' } }, ['id']) }, ['job'])] },

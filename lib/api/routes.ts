@@ -4,6 +4,7 @@
  */
 import { CATALOGUE_LIMITS } from '@/lib/catalogue-schemas';
 import { INGEST_LIMITS } from '@/lib/ingest/limits';
+import { MAX_TASKS_PAGE } from '@/lib/server/queries/tasks';
 
 export type Scope = 'ingest' | 'read' | 'admin' | 'none';
 export type Auth = 'bearer' | 'basic' | 'none';
@@ -17,7 +18,7 @@ export interface QueryParam {
 
 export interface RouteDoc {
   id: string;
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch';
   path: string;
   scope: Scope;
   auth: Auth;
@@ -33,6 +34,8 @@ export interface RouteDoc {
   accepted?: string;
   /** what the `{id}` of the path names (default: the account id) */
   idDescription?: string;
+  /** an `{id}` for examples (default: acme) */
+  idExample?: string;
   /** error statuses this route can answer besides 401/403/429 for authenticated routes */
   errors: number[];
 }
@@ -42,6 +45,34 @@ const list = (description: string): QueryParam['schema'] => ({ type: 'string', d
 
 const catalogueLimit = `at most ${CATALOGUE_LIMITS.maxItems.toLocaleString('en')} items (${CATALOGUE_LIMITS.maxBytes / 1024 / 1024} MiB)`;
 const atomic = 'Atomic: one refused item and nothing is written; the answer lists every refused item with its index and field (a key repeated in the batch is refused too). Items that change nothing write nothing, so sending the same batch again is harmless. Each change is audited (actor `apikey:<name>`), as on the Triggers page.';
+
+/** The CSM's tasks (from playbooks or added by hand), for task tools and automations. */
+function taskRoutes(): RouteDoc[] {
+  return [
+    {
+      id: 'listTasks', method: 'get', path: '/api/v1/tasks', scope: 'read', auth: 'bearer', group: 'Read',
+      summary: 'List tasks',
+      description: 'Tasks by due date (done ones: the most recently done first), paged with a cursor (pass `nextCursor` back as `cursor`). A snoozed task whose snooze has ended is listed as `open`. `playbook` is the key of the playbook that created the task (null: added by hand), `reason` why it was created. Unknown query parameters are refused (400, each named).',
+      query: [
+        { name: 'owner', description: 'the email of the CSM the task is given to', schema: { type: 'string', maxLength: 320 } },
+        { name: 'accountId', description: 'the account id', schema: { type: 'string', maxLength: 200 } },
+        { name: 'state', description: 'open (the default: open, or snoozed until a time that has passed), snoozed (still snoozed) or done', schema: { type: 'string', enum: ['open', 'snoozed', 'done'] } },
+        { name: 'limit', description: `page size, 1 to ${MAX_TASKS_PAGE} (default 50)`, schema: { type: 'integer', minimum: 1, maximum: MAX_TASKS_PAGE } },
+        { name: 'cursor', description: 'the nextCursor of the previous page', schema: { type: 'string' } },
+      ],
+      response: 'TaskList', errors: [400],
+    },
+    {
+      id: 'updateTask', method: 'patch', path: '/api/v1/tasks/{id}', scope: 'ingest', auth: 'bearer', group: 'Ingest',
+      summary: 'Mark a task done, snooze it, reopen it or add a note',
+      description: '`{ "state": "done" }` closes the task; `{ "state": "snoozed", "snoozeUntil": "…" }` hides it until then (default: a day; at most 90 days ahead); `{ "state": "open" }` reopens it; `note` adds a note, alone or with a state. Answers the task as it now is. Each change is audited (actor `api key <name>`). Unknown fields are refused (400, each named); an id that names no task is a 404.',
+      idDescription: 'the task id (a number, as the tasks list answers it)',
+      idExample: '42',
+      body: { schema: 'TaskChange', description: 'the change', example: { state: 'done', note: 'Renewal call held; signed for two years' } },
+      response: 'Task', errors: [400, 404, 413],
+    },
+  ];
+}
 
 /** The trigger and feature catalogues and the event-name mappings: what the Triggers page edits. */
 function catalogueRoutes(): RouteDoc[] {
@@ -130,8 +161,9 @@ export const API_ROUTES: RouteDoc[] = [
       { name: 'flag', description: 'early-warning flag keys', schema: list('comma-separated flag keys') },
       { name: 'q', description: 'case-insensitive part of the name or id', schema: { type: 'string', maxLength: 200 } },
       { name: 'belowTarget', description: 'only accounts below their tier target', schema: { type: 'string', enum: ['true', 'false'] } },
+      { name: 'overdue', description: 'only accounts with at least one overdue touchpoint of their tier’s cadence', schema: { type: 'string', enum: ['true', 'false'] } },
       { name: 'includeChurned', description: 'include churned accounts', schema: { type: 'string', enum: ['true', 'false'] } },
-      { name: 'sort', description: 'score, -score, velocity, -velocity, arr, -arr, name, -name, scoreChange, -scoreChange', schema: { type: 'string' } },
+      { name: 'sort', description: 'score, -score, velocity, -velocity, arr, -arr, name, -name, scoreChange, -scoreChange, overdue (the longest overdue touchpoint first)', schema: { type: 'string' } },
       { name: 'asOf', description: 'a past day, e.g. 2026-03-01: the list as of the end of that UTC day (today: the current scores)', schema: { type: 'string', format: 'date' } },
       { name: 'limit', description: 'page size, 1 to 500', schema: { type: 'integer', minimum: 1, maximum: 500 } },
       { name: 'cursor', description: 'the nextCursor of the previous page', schema: { type: 'string' } },
@@ -141,7 +173,7 @@ export const API_ROUTES: RouteDoc[] = [
   {
     id: 'getAccount', method: 'get', path: '/api/v1/accounts/{id}', scope: 'read', auth: 'bearer', group: 'Read',
     summary: 'One account with its explained score',
-    description: 'The account, its score with the breakdown per dimension and measure (inputs, points, max), flags with evidence, velocity and stakeholders. `asOf` scores it as of an earlier instant.',
+    description: 'The account, its score with the breakdown per dimension and measure (inputs, points, max), flags with evidence, velocity and stakeholders; `cadence`, the touchpoints its tier calls for (when each was last done, when it is due, whether it is overdue); and `tasks`, its open tasks (as `GET /api/v1/tasks` lists them). `asOf` scores it as of an earlier instant.',
     query: [{ name: 'asOf', description: 'an ISO 8601 instant', schema: { type: 'string', format: 'date-time' } }],
     response: 'AccountDetail', errors: [400, 404],
   },
@@ -187,6 +219,7 @@ export const API_ROUTES: RouteDoc[] = [
     response: 'Job', errors: [404],
   },
   ...catalogueRoutes(),
+  ...taskRoutes(),
   {
     id: 'previewModel', method: 'post', path: '/api/v1/model/preview', scope: 'admin', auth: 'bearer', group: 'Model',
     summary: 'Preview a draft model',

@@ -74,7 +74,14 @@ export function cadenceJson(c: AccountCadenceItem) {
   return { key: c.key, label: c.label, everyDays: c.everyDays, lastAt: c.lastAt, dueAt: c.dueAt, overdue: c.overdue };
 }
 
-/** A task as API.md's "Cadence and tasks" names it. */
+/**
+ * A task as `GET /api/v1/tasks` and `PATCH /api/v1/tasks/{id}` answer it (and the open tasks of
+ * `GET /api/v1/accounts/{id}`): `playbook` is the playbook's key (null: added by hand).
+ */
 export function taskJson(t: TaskItem) {
-  return { id: t.id, accountId: t.accountId, owner: t.owner, title: t.title, reason: t.reason, playbook: t.playbook, dueAt: t.dueAt, state: t.state, createdAt: t.createdAt, doneAt: t.doneAt };
+  return {
+    id: t.id, accountId: t.accountId, accountName: t.accountName, owner: t.owner, title: t.title, reason: t.reason,
+    playbook: t.playbook, playbookName: t.playbookName, dueAt: t.dueAt, state: t.state, snoozedUntil: t.snoozedUntil,
+    createdAt: t.createdAt, doneAt: t.doneAt, closedReason: t.closedReason, notes: t.notes,
+  };
 }

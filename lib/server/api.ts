@@ -124,6 +124,22 @@ export function checkBatch<T extends z.ZodType>(body: unknown, schema: T, maxIte
   return checked.items;
 }
 
+/**
+ * Parses a query or a body with a strict zod schema, or throws a 400 whose details name each bad
+ * field, unknown ones included (one detail per unknown field, its name as the path).
+ */
+export function parseStrict<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path.map(String), key].join('.'), message: 'unknown field' }))
+      : [{ path: issue.path.map(String).join('.') || '(root)', message: issue.message }],
+  );
+  const fields = [...new Set(details.map((d) => d.path))].join(', ');
+  throw new AppError('invalid', `Invalid ${fields}`, details);
+}
+
 /** The answer for a path under /api/ that no route serves: 404 in the API's error shape. */
 export function noApiRoute(request: NextRequest): AppError {
   const path = request.nextUrl.pathname;
@@ -139,12 +155,15 @@ export function booleanParam(request: NextRequest, name: string): boolean {
   throw new AppError('invalid', `?${name} must be true or false`, [{ path: name, message: `must be true or false, got "${value.slice(0, 50)}"` }]);
 }
 
-/** Reads a JSON body, refusing more than `maxBytes` (413), malformed JSON and deep nesting (400). */
-export async function readJsonBody(request: NextRequest, maxBytes: number): Promise<unknown> {
+/**
+ * Reads a JSON body, refusing more than `maxBytes` (413), malformed JSON and deep nesting (400).
+ * `expected` names what an empty body should have held.
+ */
+export async function readJsonBody(request: NextRequest, maxBytes: number, expected = 'a JSON array'): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new AppError('too_large', `The body is ${declared} bytes; the limit is ${maxBytes}`);
   const reader = request.body?.getReader();
-  if (!reader) throw new AppError('invalid', 'The body is empty; send a JSON array');
+  if (!reader) throw new AppError('invalid', `The body is empty; send ${expected}`);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -158,7 +177,7 @@ export async function readJsonBody(request: NextRequest, maxBytes: number): Prom
     chunks.push(value);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (!text.trim()) throw new AppError('invalid', 'The body is empty; send a JSON array');
+  if (!text.trim()) throw new AppError('invalid', `The body is empty; send ${expected}`);
   const depth = jsonDepth(text);
   if (depth > MAX_JSON_DEPTH) throw new AppError('invalid', `The body nests arrays and objects ${depth} levels deep; the limit is ${MAX_JSON_DEPTH}`);
   try {
