@@ -33,6 +33,7 @@ export interface ActionAccess {
 
 export const PAGES: PageAccess[] = [
   { route: '/login', path: '/login', minRole: 'anyone' },
+  { route: '/my-day', path: '/my-day', minRole: 'csm' },
   { route: '/accounts', path: '/accounts', minRole: 'csm' },
   { route: '/accounts/[id]', path: '/accounts/ACC-000001', minRole: 'csm' },
   { route: '/alerts', path: '/alerts', minRole: 'csm' },
@@ -59,6 +60,7 @@ export const ROUTES: RouteAccess[] = [
   { route: '/api/app/accounts/[id]', method: 'GET', path: '/api/app/accounts/ACC-000001', guard: 'session:csm' },
   { route: '/api/app/accounts/[id]/timeline', method: 'GET', path: '/api/app/accounts/ACC-000001/timeline', guard: 'session:csm' },
   { route: '/api/app/alerts', method: 'GET', path: '/api/app/alerts', guard: 'session:csm' },
+  { route: '/api/app/my-day', method: 'GET', path: '/api/app/my-day', guard: 'session:csm' },
   { route: '/api/app/trends', method: 'GET', path: '/api/app/trends', guard: 'session:manager' },
   { route: '/api/app/cohorts', method: 'GET', path: '/api/app/cohorts', guard: 'session:manager' },
   { route: '/api/app/cohorts/companions', method: 'GET', path: '/api/app/cohorts/companions', guard: 'session:manager' },
@@ -102,6 +104,11 @@ export const ACTIONS: ActionAccess[] = [
   { file: 'app/(dashboard)/alerts/actions.ts', name: 'acknowledgeAlertAction', minRole: 'csm' },
   { file: 'app/(dashboard)/alerts/actions.ts', name: 'snoozeAlertAction', minRole: 'csm' },
   { file: 'app/(dashboard)/alerts/actions.ts', name: 'reopenAlertAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/my-day/actions.ts', name: 'completeTaskAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/my-day/actions.ts', name: 'snoozeTaskAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/my-day/actions.ts', name: 'addTaskNoteAction', minRole: 'csm' },
+  { file: 'app/(dashboard)/my-day/actions.ts', name: 'reassignTaskAction', minRole: 'manager' },
+  { file: 'app/(dashboard)/my-day/actions.ts', name: 'setMyDayBudgetAction', minRole: 'admin' },
   { file: 'app/(dashboard)/admin/users/actions.ts', name: 'createUserAction', minRole: 'admin' },
   { file: 'app/(dashboard)/admin/users/actions.ts', name: 'updateUserAction', minRole: 'admin' },
   { file: 'app/(dashboard)/admin/api-keys/actions.ts', name: 'createApiKeyAction', minRole: 'admin' },

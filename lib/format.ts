@@ -41,3 +41,15 @@ export function formatPercent(fraction: number | null | undefined, digits = 1): 
   if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return '—';
   return `${(fraction * 100).toFixed(digits)}%`;
 }
+
+const DAY = 86_400_000;
+
+/** When a task is due, from now: "overdue by 3 days", "due earlier today", "due today", "due tomorrow", "due in 5 days". */
+export function formatDue(dueAt: number, now: number): string {
+  if (dueAt < now) {
+    const late = Math.floor((now - dueAt) / DAY);
+    return late === 0 ? 'due earlier today' : `overdue by ${late} day${late === 1 ? '' : 's'}`;
+  }
+  const ahead = Math.round((dueAt - now) / DAY);
+  return ahead === 0 ? 'due today' : ahead === 1 ? 'due tomorrow' : `due in ${ahead} days`;
+}

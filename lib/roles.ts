@@ -23,6 +23,7 @@ export interface NavItem {
 }
 
 export const NAV_ITEMS: NavItem[] = [
+  { href: '/my-day', label: 'My day', minRole: 'csm', group: 'workspace' },
   { href: '/accounts', label: 'Accounts', minRole: 'csm', group: 'workspace' },
   { href: '/alerts', label: 'Alerts', minRole: 'csm', group: 'workspace' },
   { href: '/trends', label: 'Trends', minRole: 'manager', group: 'analytics' },
@@ -41,4 +42,9 @@ export const NAV_ITEMS: NavItem[] = [
 
 export function navFor(role: Role): NavItem[] {
   return NAV_ITEMS.filter((item) => hasRole(role, item.minRole));
+}
+
+/** Where a user lands after signing in (or on `/`): a CSM on their day, the others on the accounts. */
+export function landingPath(role: Role): string {
+  return role === 'csm' ? '/my-day' : '/accounts';
 }

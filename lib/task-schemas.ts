@@ -21,3 +21,6 @@ export const taskChangeSchema = z.strictObject({
     .describe(`with state "snoozed": until when (in the future, at most ${MAX_SNOOZE_DAYS} days ahead; default a day)`),
   note: z.string({ error: 'text' }).max(MAX_NOTE_LENGTH, `at most ${MAX_NOTE_LENGTH} characters`).optional().describe('a note added to the task (alone or with a state)'),
 });
+
+/** The snoozes the app offers on a task (days). */
+export const TASK_SNOOZE_DAYS = [1, 3, 7] as const;

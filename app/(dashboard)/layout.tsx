@@ -19,7 +19,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
     <Providers>
       <div className="flex min-h-screen">
         <aside className="hidden w-56 shrink-0 border-r border-gray-200 bg-white px-3 py-5 md:block">
-          <Link href="/accounts" className="mb-6 block px-3 text-lg font-semibold tracking-tight">Trellis</Link>
+          <Link href="/" className="mb-6 block px-3 text-lg font-semibold tracking-tight">Trellis</Link>
           <NavLinks items={navFor(user.role)} />
         </aside>
         <div className="flex min-w-0 flex-1 flex-col">

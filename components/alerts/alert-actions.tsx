@@ -17,6 +17,7 @@ export function AlertActions({ pk, state, label }: { pk: number; state: 'open' |
       setError(result.ok ? null : (result.message ?? 'That did not work'));
       await queryClient.invalidateQueries({ queryKey: ['alerts'] });
       await queryClient.invalidateQueries({ queryKey: ['account'] });
+      await queryClient.invalidateQueries({ queryKey: ['my-day'] });
     });
   return (
     <div className="flex flex-wrap items-center gap-2">

@@ -12,6 +12,10 @@
  */
 import { DAY_MS } from './cadence';
 
+/** How many accounts a day shows in full unless an admin sets otherwise, and the most it may show. */
+export const DEFAULT_DAILY_BUDGET = 10;
+export const MAX_DAILY_BUDGET = 100;
+
 /** The renewal window the rank and the "renews in" words look at. */
 export const RENEWAL_WINDOW_DAYS = 90;
 

@@ -28,7 +28,8 @@ const GENERIC_ERROR = 'Sign-in failed. Try again.';
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackPath = safeCallbackPath(params.callbackUrl);
+  // Without a callback, `/` picks the landing page by role (a CSM's day, the accounts for others).
+  const callbackPath = safeCallbackPath(params.callbackUrl, '/');
   if (await getCurrentUser()) redirect(callbackPath);
   const errorKey = typeof params.error === 'string' ? params.error : undefined;
   return (

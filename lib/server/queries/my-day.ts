@@ -9,15 +9,16 @@
  * A renewal alone is not an item: it weighs on the rank and has its own section.
  */
 import { DAY_MS, everyLabel } from '@/lib/programme/cadence';
-import { applyBudget, daysToRenewal, rankByPriority, RENEWAL_WINDOW_DAYS, restSentence, type RestSummary } from '@/lib/programme/priority';
+import { applyBudget, DEFAULT_DAILY_BUDGET, MAX_DAILY_BUDGET, daysToRenewal, rankByPriority, RENEWAL_WINDOW_DAYS, restSentence, type RestSummary } from '@/lib/programme/priority';
 import type { SqlParam, Store } from '@/lib/server/store';
 import { liveCadence } from '../commands/cadence';
 import { listAlerts, type AlertItem } from './alerts';
+import { liveBands } from './model';
 import { allOpenTasks, type TaskItem } from './tasks';
 
 export const MY_DAY_BUDGET_SETTING = 'myDay.budget';
-export const DEFAULT_MY_DAY_BUDGET = 10;
-export const MAX_MY_DAY_BUDGET = 100;
+export const DEFAULT_MY_DAY_BUDGET = DEFAULT_DAILY_BUDGET;
+export const MAX_MY_DAY_BUDGET = MAX_DAILY_BUDGET;
 
 export interface MyDayAccount {
   id: string;
@@ -75,6 +76,8 @@ export interface MyDay {
   /** "34 more accounts with 51 items: ..." (null when the budget holds everything) */
   summarySentence: string | null;
   renewals: MyDayRenewal[];
+  /** the live model's bands, best first, for their labels */
+  bands: { key: string; label: string }[];
 }
 
 /** The daily budget (settings `myDay.budget`), within 1..MAX_MY_DAY_BUDGET; the default when unset or unreadable. */
@@ -108,8 +111,9 @@ export async function myDay(db: Store, options: { owner: string | null; budget?:
   const owner = options.owner;
   const ownerSql = owner ? ' AND a.owner_email = ?' : '';
   const ownerParams: SqlParam[] = owner ? [owner] : [];
-  const [budget, live, cadenceRows, tasks, alerts] = await Promise.all([
+  const [budget, bands, live, cadenceRows, tasks, alerts] = await Promise.all([
     options.budget ?? myDayBudget(db),
+    liveBands(db),
     liveCadence(db),
     db.all<CadenceRow>(
       `SELECT cs.account_pk, cs.item_key, cs.every_days, cs.last_at, cs.due_at FROM cadence_status cs JOIN accounts a ON a.pk = cs.account_pk
@@ -195,5 +199,6 @@ export async function myDay(db: Store, options: { owner: string | null; budget?:
     summary,
     summarySentence: restSentence(summary),
     renewals,
+    bands: bands.map((b) => ({ key: b.key, label: b.label })),
   };
 }
