@@ -1,12 +1,9 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { AlertState } from '@/lib/alert-state';
-import type { AlertItem } from '@/lib/server/queries/alerts';
+import type { AlertsPageData } from '@/lib/server/queries/alerts';
 import { LIVE_REFRESH_MS } from './accounts';
 
-export interface AlertsPage {
-  counts: Record<AlertState, number>;
-  alerts: AlertItem[];
-}
+export type AlertsPage = AlertsPageData;
 
 export const alertsKey = (state: string, owner: string) => ['alerts', state, owner] as const;
 

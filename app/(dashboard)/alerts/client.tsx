@@ -7,7 +7,7 @@ import { AlertActions } from '@/components/alerts/alert-actions';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { RelativeTime } from '@/components/ui/relative-time';
-import { formatMoney, formatScore } from '@/lib/format';
+import { formatCount, formatScore } from '@/lib/format';
 import { alertsQueryOptions } from '@/lib/queries/alerts';
 import type { Role } from '@/lib/roles';
 import { parseAlertState, type AlertState } from '@/lib/alert-state';
@@ -36,7 +36,7 @@ export function AlertsClient({ owners, me, role }: { owners: string[]; me: strin
   };
   return (
     <div className="space-y-5">
-      <PageHeader title="Alerts" description="New red and yellow flags and band drops. Acknowledge what you have handled; snooze what can wait." />
+      <PageHeader title="Alerts" description="New red and yellow flags and band drops, grouped by account, the most at stake first. Acknowledge what you have handled; snooze what can wait." />
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div role="tablist" aria-label="Alert state" className="flex gap-1 rounded-lg bg-gray-100 p-1">
           {TABS.map((t) => (
@@ -57,32 +57,50 @@ export function AlertsClient({ owners, me, role }: { owners: string[]; me: strin
         </div>
       </div>
       {error ? <p role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">{(error as Error).message}</p> : null}
-      {data && data.alerts.length === 0 ? (
+      {data && data.groups.length === 0 ? (
         <EmptyState title={state === 'open' ? 'No open alerts. Nice.' : state === 'snoozed' ? 'Nothing snoozed.' : 'Nothing acknowledged yet.'}>
           {state === 'open' ? <p>New red and yellow flags and band drops of your accounts will show up here.</p> : null}
         </EmptyState>
       ) : null}
-      <ul className="space-y-2" aria-label={`${state} alerts`}>
-        {data?.alerts.map((a) => (
-          <li key={a.pk} className={`rounded-lg border-l-4 bg-white p-3 shadow-sm ${a.severity === 'red' ? 'border-band-red-solid' : 'border-band-yellow-solid'}`}>
-            <div className="flex flex-wrap items-start justify-between gap-3">
-              <div className="min-w-0">
-                <p className="text-sm">
-                  <span className={`mr-2 rounded px-1.5 py-0.5 text-xs font-semibold ${a.severity === 'red' ? 'bg-band-red text-band-red-fg' : 'bg-band-yellow text-band-yellow-fg'}`}>
-                    {a.severity === 'red' ? 'Red' : 'Yellow'}
-                  </span>
-                  <Link href={`/accounts/${encodeURIComponent(a.account.id)}`} className="font-semibold text-gray-900 hover:underline">{a.account.name}</Link>
-                  <span className="text-gray-700"> · {a.title}</span>
-                </p>
-                {a.evidence ? <p className="mt-1 text-sm text-gray-800">{a.evidence}</p> : null}
-                <p className="mt-1 text-xs text-gray-600">
-                  <RelativeTime iso={a.createdAt} /> · score {formatScore(a.account.score)} · {formatMoney(a.account.arr)} ARR · {a.account.owner ?? 'no owner'}
-                  {a.acknowledgedAt ? <> · acknowledged by {a.acknowledgedBy ?? 'someone'} <RelativeTime iso={a.acknowledgedAt} /></> : null}
-                  {a.snoozedUntil && state === 'snoozed' ? <> · snoozed until <RelativeTime iso={a.snoozedUntil} /></> : null}
-                </p>
-              </div>
-              <AlertActions pk={a.pk} state={state} label={`${a.title} on ${a.account.name}`} />
+      {data && data.groups.length ? (
+        <p className="text-xs text-gray-600" data-testid="alerts-summary">
+          {formatCount(data.shown)} alert{data.shown === 1 ? '' : 's'} on {formatCount(data.groups.length)} account{data.groups.length === 1 ? '' : 's'}, the most at stake first (ARR, renewal, severity)
+          {data.shown < data.counts[state] ? `; the first ${formatCount(data.shown)} of ${formatCount(data.counts[state])} by severity and date are shown` : ''}.
+        </p>
+      ) : null}
+      <ul className="space-y-3" aria-label={`${state} alerts`}>
+        {data?.groups.map((g) => (
+          <li key={g.account.id} data-testid="alert-group" className={`rounded-lg border-l-4 bg-white p-3 shadow-sm ${g.severity === 'red' ? 'border-band-red-solid' : 'border-band-yellow-solid'}`}>
+            <div className="flex flex-wrap items-baseline justify-between gap-2">
+              <h2 className="text-sm font-semibold text-gray-900">
+                <Link href={`/accounts/${encodeURIComponent(g.account.id)}`} className="hover:underline">{g.account.name}</Link>
+                <span className="ml-2 text-sm font-normal text-gray-800">{g.why}</span>
+              </h2>
+              <p className="text-xs text-gray-600">
+                {g.alerts.length} alert{g.alerts.length === 1 ? '' : 's'} · score {formatScore(g.account.score)} · {g.account.owner ?? 'no owner'}
+              </p>
             </div>
+            <ul className="mt-2 divide-y divide-gray-100" aria-label={`Alerts on ${g.account.name}`}>
+              {g.alerts.map((a) => (
+                <li key={a.pk} className="flex flex-wrap items-start justify-between gap-3 py-2 first:pt-0 last:pb-0">
+                  <div className="min-w-0">
+                    <p className="text-sm">
+                      <span className={`mr-2 rounded px-1.5 py-0.5 text-xs font-semibold ${a.severity === 'red' ? 'bg-band-red text-band-red-fg' : 'bg-band-yellow text-band-yellow-fg'}`}>
+                        {a.severity === 'red' ? 'Red' : 'Yellow'}
+                      </span>
+                      <span className="font-medium text-gray-900">{a.title}</span>
+                    </p>
+                    {a.evidence ? <p className="mt-1 text-sm text-gray-800">{a.evidence}</p> : null}
+                    <p className="mt-1 text-xs text-gray-600">
+                      <RelativeTime iso={a.createdAt} />
+                      {a.acknowledgedAt ? <> · acknowledged by {a.acknowledgedBy ?? 'someone'} <RelativeTime iso={a.acknowledgedAt} /></> : null}
+                      {a.snoozedUntil && state === 'snoozed' ? <> · snoozed until <RelativeTime iso={a.snoozedUntil} /></> : null}
+                    </p>
+                  </div>
+                  <AlertActions pk={a.pk} state={state} label={`${a.title} on ${a.account.name}`} />
+                </li>
+              ))}
+            </ul>
           </li>
         ))}
       </ul>

@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import { getStore } from '@/db/client';
 import { alertsKey } from '@/lib/queries/alerts';
 import { parseAlertState } from '@/lib/alert-state';
-import { alertCounts, alertOwner, listAlerts } from '@/lib/server/queries/alerts';
+import { alertOwner, alertsPage } from '@/lib/server/queries/alerts';
 import { listOwners } from '@/lib/server/queries/accounts';
 import { requirePageRole } from '@/lib/server/session';
 import { AlertsClient } from './client';
@@ -17,9 +17,9 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const ownerParam = params.owner ?? '';
   const owner = alertOwner(ownerParam || undefined, user);
   const db = await getStore();
-  const [counts, alerts, owners] = await Promise.all([alertCounts(db, { owner }), listAlerts(db, { state, owner }), listOwners(db)]);
+  const [data, owners] = await Promise.all([alertsPage(db, { state, owner }), listOwners(db)]);
   const queryClient = new QueryClient();
-  queryClient.setQueryData(alertsKey(state, ownerParam), { counts, alerts });
+  queryClient.setQueryData(alertsKey(state, ownerParam), data);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <AlertsClient owners={owners} me={user.email} role={user.role} />

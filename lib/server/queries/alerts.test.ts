@@ -1,10 +1,11 @@
 /** The Alerts page's lists and counts by state, on both engines. */
 import { beforeEach, expect, it } from 'vitest';
 import { describeEngines } from '@/lib/testing/engines';
-import { alertCounts, listAlerts } from './alerts';
+import { alertCounts, alertsPage, listAlerts } from './alerts';
 
 const NOW = Date.UTC(2026, 5, 15, 12);
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 describeEngines('alerts', (t) => {
   beforeEach(async () => {
@@ -44,5 +45,25 @@ describeEngines('alerts', (t) => {
     expect(await alertCounts(t.store, { now: NOW })).toEqual({ open: 4, snoozed: 1, acknowledged: 1 });
     expect(await alertCounts(t.store, { owner: 'bob@example.com', now: NOW })).toEqual({ open: 0, snoozed: 0, acknowledged: 1 });
     expect(await alertCounts(t.store, { owner: 'nobody@example.com', now: NOW })).toEqual({ open: 0, snoozed: 0, acknowledged: 0 });
+  });
+
+  it('groups the alerts by account, each account once, the most at stake first', async () => {
+    const db = t.store;
+    const big = (await db.value<number>("INSERT INTO accounts (id, name, owner_email, arr, renewal_date) VALUES ('BIG', 'Big Co', 'bob@example.com', 400000, ?) RETURNING pk", [NOW + 30 * DAY]))!;
+    const small = (await db.value<number>("INSERT INTO accounts (id, name, owner_email, arr) VALUES ('SMALL', 'Small Co', 'bob@example.com', 1000) RETURNING pk"))!;
+    for (const [pk, key, severity] of [[big, 'usage_drop', 'yellow'], [small, 'champion_left', 'red'], [big, 'no_exec', 'red']] as const) {
+      await db.run("INSERT INTO alerts (account_pk, kind, key, severity, title, created_at) VALUES (?, 'flag', ?, ?, ?, ?)", [pk, key, severity, key, NOW - HOUR]);
+    }
+    const page = await alertsPage(db, { state: 'open', owner: null, now: NOW });
+    expect(page.counts.open).toBe(7);
+    expect(page.shown).toBe(7);
+    expect(page.groups.map((g) => [g.account.id, g.severity, g.alerts.map((a) => a.key)])).toEqual([
+      ['BIG', 'red', ['no_exec', 'usage_drop']],
+      ['MINE', 'red', ['red_new', 'red_old', 'snooze_over', 'yellow_old']],
+      ['SMALL', 'red', ['champion_left']],
+    ]);
+    expect(page.groups[0]!.why).toBe('$400K ARR, renews in 30 days, red flag');
+    expect((await alertsPage(db, { state: 'open', owner: 'bob@example.com', now: NOW })).groups.map((g) => g.account.id)).toEqual(['BIG', 'SMALL']);
+    expect((await alertsPage(db, { state: 'snoozed', owner: null, now: NOW })).groups.map((g) => [g.account.id, g.alerts.length])).toEqual([['MINE', 1]]);
   });
 });

@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { sessionRoute } from '@/lib/server/api';
-import { ALERT_STATES, alertCounts, alertOwner, listAlerts } from '@/lib/server/queries/alerts';
+import { ALERT_STATES, alertOwner, alertsPage } from '@/lib/server/queries/alerts';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
@@ -11,6 +11,5 @@ const querySchema = z.object({ state: z.enum(ALERT_STATES).default('open'), owne
 export const GET = sessionRoute('csm', async ({ db, user, request }) => {
   const query = querySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
   const owner = alertOwner(query.owner, user);
-  const [counts, alerts] = await Promise.all([alertCounts(db, { owner }), listAlerts(db, { state: query.state, owner })]);
-  return NextResponse.json({ counts, alerts });
+  return NextResponse.json(await alertsPage(db, { state: query.state, owner }));
 });
