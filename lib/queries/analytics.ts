@@ -1,7 +1,7 @@
 /** Query keys and fetchers of the Trends and Cohorts pages, shared by the server prefetch and the client. */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { CohortPageData, CompanionAnswer } from '@/lib/server/queries/cohorts';
-import type { TrendsAnswer } from '@/lib/server/queries/trends';
+import type { TrendsPageAnswer } from '@/lib/server/queries/trends';
 
 export const cohortsKey = (search: string) => ['cohorts', search] as const;
 export const trendsKey = (search: string) => ['trends', search] as const;
@@ -36,7 +36,7 @@ export function companionsQueryOptions(search: string) {
 export function trendsQueryOptions(search: string) {
   return queryOptions({
     queryKey: trendsKey(search),
-    queryFn: () => getJson<TrendsAnswer>(`/api/app/trends?${search}`, 'the trends'),
+    queryFn: () => getJson<TrendsPageAnswer>(`/api/app/trends?${search}`, 'the trends'),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });

@@ -6,13 +6,15 @@ import { Select, selectClass } from '@/components/accounts/account-filters';
 import { ChartCard } from '@/components/analytics/chart-card';
 import { CsvButton, DataTable, type TableColumn } from '@/components/analytics/data-table';
 import { bandLegend, BandShareChart, MeanScoreChart } from '@/components/analytics/trend-charts';
+import { COMPLIANCE_COLOR, ComplianceChart, complianceHeight } from '@/components/analytics/compliance-chart';
+import { complianceSentence, type ComplianceGroup } from '@/lib/analytics/compliance';
 import { BandBadge } from '@/components/ui/band-badge';
 import { ErrorAlert } from '@/components/ui/error-alert';
 import { PageHeader } from '@/components/ui/page-header';
 import { parseLenient, toSearch, trendQuerySchema, type TrendQuery } from '@/lib/analytics/params';
 import { bandShareSentence, meanTrendSentence, migrationSentence, type MigrationRow, type TrendPoint } from '@/lib/analytics/trends';
 import { NO_DATA } from '@/lib/bands';
-import { formatCount, formatMoney, formatScore } from '@/lib/format';
+import { formatCount, formatMoney, formatPercent, formatScore } from '@/lib/format';
 import { trendsQueryOptions } from '@/lib/queries/analytics';
 
 const TIERS = ['strategic', 'growth', 'core', 'nurture'];
@@ -40,7 +42,7 @@ export function TrendsClient() {
     );
   }
 
-  const { bands, points, migration } = data;
+  const { bands, points, migration, compliance } = data;
   const file = (what: string) => `trellis-${what}-${data.from}-${data.to}`;
   const every = data.step === 1 ? 'each day' : `every ${data.step} days`;
   const pointColumns: TableColumn<TrendPoint>[] = [
@@ -117,6 +119,21 @@ export function TrendsClient() {
         <BandShareChart points={points} bands={bands} versions={data.versions} title="Band distribution over time" />
       </ChartCard>
 
+      <div className="grid gap-5 xl:grid-cols-2">
+        {(['owner', 'tier'] as const).map((by) => {
+          const groups = by === 'owner' ? compliance.byOwner : compliance.byTier;
+          return (
+            <ChartCard key={by} id={`compliance-${by}`} question={by === 'owner' ? 'Which CSMs keep their accounts on cadence today?' : 'Which tiers are kept on cadence today?'}
+              sentence={complianceSentence(compliance, groups, by === 'owner' ? 'CSM' : 'tier')}
+              legend={[{ label: 'Share of accounts with no touchpoint overdue', color: COMPLIANCE_COLOR }]}
+              height={complianceHeight(groups.length)} filename={`trellis-cadence-compliance-by-${by}`}
+              columns={by === 'owner' ? complianceColumns('CSM') : complianceColumns('Tier')} rows={groups} rowKey={(g) => g.key ?? '(none)'}>
+              <ComplianceChart groups={groups} title={by === 'owner' ? 'Cadence compliance by CSM' : 'Cadence compliance by tier'} />
+            </ChartCard>
+          );
+        })}
+      </div>
+
       <section aria-labelledby="migration-title" className="rounded-lg border border-gray-200 bg-white p-4">
         <div className="mb-2 flex flex-wrap items-start justify-between gap-2">
           <h2 id="migration-title" className="text-sm font-semibold text-gray-900">Where did the accounts of {data.from} end up on {data.to}?</h2>
@@ -128,6 +145,15 @@ export function TrendsClient() {
       </section>
     </div>
   );
+}
+
+function complianceColumns(first: string): TableColumn<ComplianceGroup>[] {
+  return [
+    { key: 'label', label: first },
+    { key: 'accounts', label: 'Accounts with a cadence', numeric: true },
+    { key: 'onCadence', label: 'On cadence', numeric: true },
+    { key: 'share', label: 'Share on cadence', numeric: true, render: (g) => formatPercent(g.share), csv: (g) => g.share.toFixed(3) },
+  ];
 }
 
 function bandRank(bands: { key: string }[], key: string): number | undefined {

@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import { getStore } from '@/db/client';
 import { parseLenient, toSearch, trendQuerySchema } from '@/lib/analytics/params';
 import { trendsKey } from '@/lib/queries/analytics';
-import { portfolioTrends } from '@/lib/server/queries/trends';
+import { trendsPage } from '@/lib/server/queries/trends';
 import { requirePageRole } from '@/lib/server/session';
 import { TrendsClient } from './client';
 
@@ -15,7 +15,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   const query = parseLenient(trendQuerySchema, await searchParams);
   const queryClient = new QueryClient();
   // A failure ("from" after "to") is left to the client, which shows it with a retry.
-  await queryClient.prefetchQuery({ queryKey: trendsKey(toSearch(query)), queryFn: async () => portfolioTrends(db, query) });
+  await queryClient.prefetchQuery({ queryKey: trendsKey(toSearch(query)), queryFn: async () => trendsPage(db, query) });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <TrendsClient />

@@ -3,6 +3,7 @@ import { everyLabel } from '@/lib/programme/cadence';
 import { MEETING_ATTRIBUTES } from '@/lib/programme/touchpoints';
 import type { Store } from '@/lib/server/store';
 import { liveCadence } from '../commands/cadence';
+import { accountWhere } from './accounts';
 
 export interface AccountCadenceItem {
   key: string;
@@ -72,14 +73,18 @@ export interface ComplianceRow {
   share: number;
 }
 
-/** Share of accounts (customers, on a tier with cadence items) with no item overdue, per owner and tier. */
-export async function cadenceCompliance(db: Store, now = Date.now()): Promise<ComplianceRow[]> {
+/**
+ * Share of accounts (customers, on a tier with cadence items) with no item overdue, per owner and
+ * tier; `filters` narrows the accounts as the Trends page's filters do (tier, owner, stage).
+ */
+export async function cadenceCompliance(db: Store, now = Date.now(), filters: { tier?: string[]; owner?: string[]; stage?: string[] } = {}): Promise<ComplianceRow[]> {
+  const where = accountWhere(db, { tier: filters.tier, owner: filters.owner, stage: filters.stage, includeChurned: true });
   const rows = await db.all<{ owner_email: string | null; tier: string; accounts: number; on_cadence: number }>(
     `SELECT a.owner_email, a.tier, count(*) AS accounts, sum(CASE WHEN s.overdue = 0 THEN 1 ELSE 0 END) AS on_cadence
      FROM accounts a JOIN (SELECT account_pk, max(CASE WHEN due_at < ? THEN 1 ELSE 0 END) AS overdue FROM cadence_status GROUP BY account_pk) s ON s.account_pk = a.pk
-     WHERE a.churned_at IS NULL AND a.tier IS NOT NULL
+     WHERE a.churned_at IS NULL AND a.tier IS NOT NULL${where.sql ? ` AND ${where.sql.slice('WHERE '.length)}` : ''}
      GROUP BY a.owner_email, a.tier ORDER BY a.owner_email, a.tier`,
-    [now],
+    [now, ...where.params],
   );
   return rows.map((r) => ({ owner: r.owner_email, tier: r.tier, accounts: Number(r.accounts), onCadence: Number(r.on_cadence), share: Number(r.accounts) ? Number(r.on_cadence) / Number(r.accounts) : 0 }));
 }

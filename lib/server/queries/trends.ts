@@ -10,7 +10,9 @@ import { MAX_TREND_DAYS, type TrendQuery } from '@/lib/analytics/params';
 import type { SqlParam, Store } from '@/lib/server/store';
 import { DAY_MS, dayOf } from '../aggregates';
 import { AppError } from '../errors';
+import { complianceView, type ComplianceView } from '@/lib/analytics/compliance';
 import { accountWhere, listOwners } from './accounts';
+import { cadenceCompliance } from './cadence';
 import { liveBands } from './model';
 import { modelVersionMarkers } from './timeline';
 
@@ -91,4 +93,15 @@ export async function portfolioTrends(db: Store, query: TrendQuery): Promise<Tre
     bands,
     owners,
   };
+}
+
+export interface TrendsPageAnswer extends TrendsAnswer {
+  /** cadence compliance today, of the accounts the filters select */
+  compliance: ComplianceView;
+}
+
+/** The Trends page: the trends over the period, and how the accounts keep their cadence today. */
+export async function trendsPage(db: Store, query: TrendQuery, now = Date.now()): Promise<TrendsPageAnswer> {
+  const [trends, cells] = await Promise.all([portfolioTrends(db, query), cadenceCompliance(db, now, { tier: query.tier, owner: query.owner, stage: query.stage })]);
+  return { ...trends, compliance: complianceView(cells) };
 }

@@ -1,12 +1,12 @@
 import { NextResponse } from 'next/server';
 import { trendQuerySchema } from '@/lib/analytics/params';
 import { sessionRoute } from '@/lib/server/api';
-import { portfolioTrends } from '@/lib/server/queries/trends';
+import { trendsPage } from '@/lib/server/queries/trends';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
 
 export const GET = sessionRoute('manager', async ({ db, request }) => {
   const query = trendQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  return NextResponse.json(await portfolioTrends(db, query));
+  return NextResponse.json(await trendsPage(db, query));
 });
