@@ -2,9 +2,9 @@ import { expect, test } from '@playwright/test';
 import { LoginPage, signInAs } from './pages/login-page';
 
 const NAV_BY_ROLE = {
-  'csm@example.com': ['Accounts', 'Alerts'],
-  'manager@example.com': ['Accounts', 'Alerts', 'Trends', 'Cohorts', 'Cadence', 'Playbooks'],
-  'admin@example.com': ['Accounts', 'Alerts', 'Trends', 'Cohorts', 'Model', 'Cadence', 'Playbooks', 'Triggers', 'Users', 'API keys', 'API', 'Import', 'Webhooks', 'Audit log'],
+  'csm@example.com': ['My day', 'Accounts', 'Alerts'],
+  'manager@example.com': ['My day', 'Accounts', 'Alerts', 'Trends', 'Cohorts', 'Cadence', 'Playbooks'],
+  'admin@example.com': ['My day', 'Accounts', 'Alerts', 'Trends', 'Cohorts', 'Model', 'Cadence', 'Playbooks', 'Triggers', 'Users', 'API keys', 'API', 'Import', 'Webhooks', 'Audit log'],
 } as const;
 const ALL_LINKS = NAV_BY_ROLE['admin@example.com'];
 
@@ -17,6 +17,8 @@ test.describe('sign-in and role navigation', () => {
       for (const name of ALL_LINKS.filter((l) => !(links as readonly string[]).includes(l))) {
         await expect(nav.getByRole('link', { name, exact: true })).toHaveCount(0);
       }
+      // My day comes first.
+      await expect(nav.getByRole('link').first()).toHaveText('My day');
       await expect(page.locator('header').getByText(email)).toBeVisible();
       // The shell shows the size of the portfolio the user sees.
       await expect(page.getByTestId('portfolio-size')).toContainText(/\d+ (of your )?accounts/);

@@ -10,7 +10,7 @@ import { LoginPage, signInAs } from './pages/login-page';
 import { auditCount } from './support/db';
 import { OIDC_ACCOUNTS } from './support/oidc';
 
-const CSM_LINKS = ['Accounts', 'Alerts'];
+const CSM_LINKS = ['My day', 'Accounts', 'Alerts'];
 const NOT_FOR_CSM = ['Trends', 'Cohorts', 'Model', 'Users', 'API keys', 'Audit log'];
 
 test.describe('single sign-on through an OpenID provider', () => {

@@ -15,7 +15,7 @@ export function BudgetForm({ budget, max }: { budget: number; max: number }) {
   }, null);
   const error = fieldError(state, 'budget') ?? (state && !state.ok ? state.message : undefined);
   return (
-    <form action={formAction} aria-label="Daily budget" className="flex flex-wrap items-end gap-2 rounded-lg border border-gray-200 bg-white p-3">
+    <form action={formAction} aria-label="Daily budget" noValidate className="flex flex-wrap items-end gap-2 rounded-lg border border-gray-200 bg-white p-3">
       <div>
         <label htmlFor="my-day-budget" className="block text-xs font-medium text-gray-700">Daily budget (accounts shown in full, for everyone)</label>
         <input id="my-day-budget" name="budget" type="number" min={1} max={max} step={1} required key={budget} defaultValue={submittedValue(state, 'budget', String(budget))}

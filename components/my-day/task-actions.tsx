@@ -86,7 +86,7 @@ function NoteForm({ id, pk, label, onDone }: { id: string; pk: number; label: st
   }, null);
   const error = fieldError(state, 'note') ?? (state && !state.ok ? state.message : undefined);
   return (
-    <form id={id} action={formAction} className="space-y-1" aria-label={`Note on ${label}`}>
+    <form id={id} action={formAction} noValidate className="space-y-1" aria-label={`Note on ${label}`}>
       <input type="hidden" name="pk" value={pk} />
       <label htmlFor={`${id}-body`} className="block text-xs font-medium text-gray-700">Note</label>
       <textarea id={`${id}-body`} name="note" rows={2} maxLength={2000} required aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}
