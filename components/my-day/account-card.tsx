@@ -73,26 +73,28 @@ export function AccountCard({ entry, bands, showOwner, assignees }: { entry: MyD
         {entry.tasks.length ? (
           <section aria-label={`Tasks on ${account.name}`} className="space-y-1.5">
             <GroupHeading>Tasks</GroupHeading>
-            <ul className="space-y-3">
+            <ul className="space-y-2.5">
               {entry.tasks.map((t) => {
                 const due = Date.parse(t.dueAt);
                 const last = t.notes[t.notes.length - 1];
                 return (
-                  <li key={t.id} data-testid="day-task" className="space-y-1">
-                    <p className="text-sm">
-                      <span className="font-medium text-gray-900">{t.title}</span>
-                      <span className={`ml-2 text-xs ${due < now ? 'font-semibold text-red-800' : 'text-gray-600'}`} title={exactDay(t.dueAt)} suppressHydrationWarning>{formatDue(due, now)}</span>
-                    </p>
-                    <p className="text-xs text-gray-600">
-                      {t.playbookName ? `${t.playbookName} · ` : 'Added by hand · '}
-                      {t.reason ?? ''}
-                      {showOwner || (t.owner && t.owner !== account.owner) ? ` · for ${t.owner ?? 'nobody'}` : ''}
-                    </p>
-                    {last ? (
-                      <p className="text-xs text-gray-700">
-                        Note{t.notes.length > 1 ? ` (latest of ${t.notes.length})` : ''}: “{last.body}” — {last.author ?? 'someone'}, <RelativeTime iso={last.at} />
+                  <li key={t.id} data-testid="day-task" className="flex flex-wrap items-start justify-between gap-2">
+                    <div className="min-w-0 space-y-0.5">
+                      <p className="text-sm">
+                        <span className="font-medium text-gray-900">{t.title}</span>
+                        <span className={`ml-2 text-xs ${due < now ? 'font-semibold text-red-800' : 'text-gray-600'}`} title={exactDay(t.dueAt)} suppressHydrationWarning>{formatDue(due, now)}</span>
                       </p>
-                    ) : null}
+                      <p className="text-xs text-gray-600">
+                        {t.playbookName ? `${t.playbookName} · ` : 'Added by hand · '}
+                        {t.reason ?? ''}
+                        {showOwner || (t.owner && t.owner !== account.owner) ? ` · for ${t.owner ?? 'nobody'}` : ''}
+                      </p>
+                      {last ? (
+                        <p className="text-xs text-gray-700">
+                          Note{t.notes.length > 1 ? ` (latest of ${t.notes.length})` : ''}: “{last.body}” — {last.author ?? 'someone'}, <RelativeTime iso={last.at} />
+                        </p>
+                      ) : null}
+                    </div>
                     <TaskActions pk={t.id} label={`${t.title} on ${account.name}`} owner={t.owner} assignees={assignees} />
                   </li>
                 );

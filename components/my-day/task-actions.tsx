@@ -38,7 +38,7 @@ export function TaskActions({ pk, label, owner, assignees }: { pk: number; label
     });
   return (
     <div className="space-y-2">
-      <div className="flex flex-wrap items-center gap-2">
+      <div className="flex flex-wrap items-center justify-end gap-2">
         <button type="button" className={buttonClass} disabled={pending} onClick={() => run(() => completeTaskAction({ pk }))} aria-label={`Done: ${label}`}>
           Done
         </button>
@@ -51,16 +51,16 @@ export function TaskActions({ pk, label, owner, assignees }: { pk: number; label
             <option value="7">1 week</option>
           </select>
         </label>
-        <button type="button" className={buttonClass} aria-expanded={noting} aria-controls={`${id}-note`} onClick={() => setNoting((v) => !v)} aria-label={`Add note: ${label}`}>
+        <button type="button" className={buttonClass} aria-expanded={noting} aria-controls={noting ? `${id}-note` : undefined} onClick={() => setNoting((v) => !v)} aria-label={`Add note: ${label}`}>
           Add note
         </button>
         {assignees ? (
           <form className="flex items-center gap-1" onSubmit={(e) => { e.preventDefault(); if (to) run(() => reassignTaskAction({ pk, owner: to })); }}>
             <label className="text-xs text-gray-700">
               <span className="sr-only">Reassign {label} to</span>
-              <select className={selectClass} value={to} disabled={pending} onChange={(e) => setTo(e.target.value)}>
+              <select className={`${selectClass} max-w-[11rem]`} value={to} disabled={pending} onChange={(e) => setTo(e.target.value)}>
                 <option value="">Reassign to…</option>
-                {assignees.filter((a) => a.email !== owner).map((a) => <option key={a.email} value={a.email}>{a.name ? `${a.name} (${a.email})` : a.email}</option>)}
+                {assignees.filter((a) => a.email !== owner).map((a) => <option key={a.email} value={a.email}>{a.name ?? a.email}</option>)}
               </select>
             </label>
             <button type="submit" className={buttonClass} disabled={pending || !to} aria-label={`Reassign: ${label}`}>Reassign</button>
@@ -86,10 +86,10 @@ function NoteForm({ id, pk, label, onDone }: { id: string; pk: number; label: st
   }, null);
   const error = fieldError(state, 'note') ?? (state && !state.ok ? state.message : undefined);
   return (
-    <form id={id} action={formAction} noValidate className="space-y-1" aria-label={`Note on ${label}`}>
+    <form id={id} action={formAction} noValidate className="ml-auto w-80 max-w-full space-y-1" aria-label={`Note on ${label}`}>
       <input type="hidden" name="pk" value={pk} />
       <label htmlFor={`${id}-body`} className="block text-xs font-medium text-gray-700">Note</label>
-      <textarea id={`${id}-body`} name="note" rows={2} maxLength={2000} required aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}
+      <textarea id={`${id}-body`} name="note" rows={2} maxLength={2000} required autoFocus aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}
         className="block w-full rounded-md border border-gray-300 px-2 py-1 text-sm focus:border-accent focus:outline-none focus:ring-1 focus:ring-accent" />
       {error ? <p id={`${id}-error`} className="text-xs font-medium text-red-800">{error}</p> : null}
       <div className="flex gap-2">

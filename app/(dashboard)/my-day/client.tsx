@@ -138,7 +138,7 @@ export function MyDayClient({ me, role, owners, assignees }: { me: string; role:
               <div className="rounded-lg border border-dashed border-gray-300 bg-white px-4 py-3" data-testid="day-rest">
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <p className="text-sm text-gray-800"><span className="font-medium">{data.summarySentence}</span>, after today’s {data.top.length}.</p>
-                  <button type="button" aria-expanded={all} aria-controls="day-rest-list" onClick={() => go({ all: !all })}
+                  <button type="button" aria-expanded={all} aria-controls={all ? 'day-rest-list' : undefined} onClick={() => go({ all: !all })}
                     className="rounded-md border border-gray-300 bg-white px-2.5 py-1 text-xs font-medium text-gray-800 hover:bg-gray-50">
                     {all ? 'Show only today’s' : `Show all ${formatCount(data.summary.accounts)}`}
                   </button>
