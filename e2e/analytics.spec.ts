@@ -38,11 +38,29 @@ test.describe('manager analytics', () => {
     expect(everyone).toMatch(/^Of the \d+ accounts active on/);
     expect(await seriousViolations(page)).toEqual([]);
 
-    await page.getByLabel('Tier').selectOption({ label: 'Nurture' });
+    await page.getByLabel('Tier', { exact: true }).selectOption({ label: 'Nurture' });
     await expect(page).toHaveURL(/tier=nurture/);
     await expect(page.getByTestId('migration-sentence')).not.toHaveText(everyone);
     const count = (s: string) => Number(/^Of the (\d+)/.exec(s)![1]);
     expect(count(await page.getByTestId('migration-sentence').innerText())).toBeLessThan(count(everyone));
+  });
+
+  test('a manager sees how the accounts keep their cadence, by CSM and by tier', async ({ page }) => {
+    await signInAs(page, 'manager@example.com');
+    await page.goto('/trends');
+    const byCsm = page.getByRole('region', { name: 'Which CSMs keep their accounts on cadence today?' });
+    const byTier = page.getByRole('region', { name: 'Which tiers are kept on cadence today?' });
+    await expect(byCsm.getByTestId('compliance-owner-sentence')).toHaveText(/^\d+\.\d% of the \d+ accounts with a cadence have no touchpoint overdue; most on cadence: .+ \(\d+%\); furthest behind: .+ \(\d+%\)\.$/);
+    await byCsm.getByText('Show the numbers as a table').click();
+    const rows = byCsm.getByRole('table').locator('tbody tr');
+    await expect(rows.filter({ hasText: 'csm@example.com' })).toHaveCount(1);
+    expect(await rows.count()).toBeGreaterThan(2);
+    await byTier.getByText('Show the numbers as a table').click();
+    await expect(byTier.getByRole('table').getByRole('rowheader')).toHaveText(['Strategic', 'Growth', 'Core']);
+    // The page's filters narrow it: one tier, one row.
+    await page.getByLabel('Tier', { exact: true }).selectOption({ label: 'Growth' });
+    await expect(page).toHaveURL(/tier=growth/);
+    await expect(byTier.getByRole('table').getByRole('rowheader')).toHaveText(['Growth']);
   });
 
   test('a manager reads the cohorts, changes the grouping, and the API returns the same figures', async ({ page, baseURL }) => {
