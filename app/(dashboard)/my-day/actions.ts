@@ -20,7 +20,7 @@ export const snoozeTaskAction = action(
 
 export const addTaskNoteAction = action(
   'csm',
-  z.object({ pk: taskPk, note: z.string({ error: 'Write the note' }).trim().min(1, 'Write the note').max(MAX_NOTE_LENGTH, `At most ${MAX_NOTE_LENGTH} characters`) }),
+  z.object({ pk: taskPk, note: z.string({ error: 'Write the note' }).trim().min(1, 'Write the note').max(MAX_NOTE_LENGTH, `At most ${MAX_NOTE_LENGTH} characters`).regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'No control characters') }),
   async ({ pk, note }, { db, user, ip }) => updateTask(db, pk, { note }, { kind: 'user', user, ip }),
 );
 

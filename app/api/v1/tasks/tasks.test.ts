@@ -104,6 +104,8 @@ describeEngines('the tasks API', (t) => {
       ['?limit=1.5', 'limit'],
       ['?cursor=bm90LWEtY3Vyc29y', 'cursor'],
       ['?__proto__=1', '__proto__'],
+      ['?owner=a%00b', 'owner'],
+      ['?cursor=%22%3E', 'cursor'],
     ];
     for (const [query, field] of cases) {
       const answer = await get(query);
@@ -149,6 +151,7 @@ describeEngines('the tasks API', (t) => {
       [{ note: '   ' }, 'note'],
       [{ note: 42 }, 'note'],
       [{ note: 'x'.repeat(2001) }, 'note'],
+      [{ note: 'nul\u0000' }, 'note'],
       [{}, 'state'],
       [[{ state: 'done' }], '(root)'],
     ];
