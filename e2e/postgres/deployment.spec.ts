@@ -57,6 +57,25 @@ test('an event sent to one web process is rescored by the worker and shown by th
   await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Meeting held');
 });
 
+test('a touchpoint sent to one web process fulfils the cadence and closes the playbook task on the other', async () => {
+  const ingest = await apiClient(web[0], keys().ingest);
+  const read = await apiClient(web[1], keys().read);
+  expect((await ingest.post('/api/v1/accounts', { data: [{ id: 'PG-2', name: 'Cadence Corp', tier: 'strategic', ownerEmail: 'csm@example.com', startedAt: daysAgo(300) }] })).status()).toBe(200);
+  expect((await ingest.post('/api/v1/events', { data: [{ accountId: 'PG-2', type: 'product.login', occurredAt: daysAgo(2) }] })).status()).toBe(200);
+  type Detail = { cadence: { key: string; overdue: boolean }[]; tasks: { title: string; playbook: string | null }[] };
+  const detail = async () => (await (await read.get('/api/v1/accounts/PG-2')).json()) as Detail;
+  const touchpoint = async () => (await detail()).cadence.find((c) => c.key === 'touchpoint')?.overdue;
+  // No touchpoint in 300 days: overdue, and the demo's "Touchpoint overdue" playbook gave the owner a task.
+  await expect.poll(touchpoint).toBe(true);
+  await expect.poll(async () => (await detail()).tasks.map((t) => t.playbook)).toContain('overdue-touchpoint');
+
+  expect((await ingest.post('/api/v1/events', { data: [{ accountId: 'PG-2', type: 'meeting.held', occurredAt: daysAgo(0) }] })).status()).toBe(200);
+  await expect.poll(touchpoint, { intervals: [50] }).toBe(false);
+  await expect.poll(async () => (await detail()).tasks.map((t) => t.playbook)).not.toContain('overdue-touchpoint');
+  const done = (await (await read.get('/api/v1/tasks?accountId=PG-2&state=done')).json()) as { data: { playbook: string | null }[] };
+  expect(done.data.map((t) => t.playbook)).toContain('overdue-touchpoint');
+});
+
 test('a model published through one web process is applied by the worker and live on the other', async () => {
   const admin = await apiClient(web[0], keys().admin);
   const read = await apiClient(web[1], keys().read);

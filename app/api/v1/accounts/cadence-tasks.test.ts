@@ -59,6 +59,8 @@ describeEngines('the accounts API with cadence and tasks', (t) => {
     expect(body.tasks).toContainEqual({
       id: expect.any(Number), accountId: 'old', owner: 'csm@example.com', title: 'Schedule a check-in call', reason: expect.stringMatching(/^Created because/),
       playbook: 'overdue-touchpoint', dueAt: expect.any(String), state: 'open', createdAt: expect.any(String), doneAt: null,
+      // The tasks API's item, as GET /api/v1/tasks answers it.
+      accountName: 'Account old', playbookName: 'Touchpoint overdue', snoozedUntil: null, closedReason: null, notes: [],
     });
     // A tier without cadence: empty lists, not missing ones; `asOf` still answers the score then.
     const plain = await callRoute(detail.GET, { path: `/api/v1/accounts/plain?asOf=${new Date(Date.now() - DAY).toISOString()}`, key: read, params: { id: 'plain' } });
