@@ -37,9 +37,10 @@ test.describe('My day', () => {
     for (const why of await day.cards().getByTestId('day-why').allInnerTexts()) expect(why).toMatch(/^\$[\d.]+[KM]? ARR/);
 
     // The rest is summarised, and one click lists it: nothing is dropped, no account twice.
-    await expect(day.rest).toContainText(/\d+ more accounts? with \d+ items?/);
-    const more = Number(/(\d+) more account/.exec(await day.rest.innerText())![1]);
-    await day.rest.getByRole('button', { name: `Show all ${more}` }).click();
+    await expect(day.rest).toContainText(/[\d,]+ more accounts? with [\d,]+ items?/);
+    const moreText = /([\d,]+) more account/.exec(await day.rest.innerText())![1]!;
+    const more = Number(moreText.replace(/,/g, ''));
+    await day.rest.getByRole('button', { name: `Show all ${moreText}` }).click();
     await expect(page).toHaveURL(/all=true/);
     await expect(day.cards(day.more)).toHaveCount(more);
     const everyone = [...names, ...(await day.names(day.more))];

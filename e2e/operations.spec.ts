@@ -36,7 +36,11 @@ test.describe('public files', () => {
 
   for (const [who, path] of [['an anonymous visitor', '/login'], ['a signed-in CSM', '/accounts']] as const) {
     test(`a page load of ${path} by ${who} fails no request and links the icons and the manifest`, async ({ page }) => {
-      if (path !== '/login') await signInAs(page, 'csm@example.com');
+      if (path !== '/login') {
+        await signInAs(page, 'csm@example.com');
+        // Whatever the landing page was still loading is not this page load's.
+        await page.waitForLoadState('networkidle');
+      }
       const failed: string[] = [];
       const icons: string[] = [];
       page.on('request', (r) => {

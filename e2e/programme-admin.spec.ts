@@ -22,7 +22,7 @@ async function publishGrowthTouchpoint(page: Page, days: string, note: string) {
   await item.getByLabel('Every (days)').fill(days);
   await page.getByLabel(/^Note/).fill(note);
   await page.getByRole('button', { name: /^Publish as version \d+$/ }).click();
-  await expect(page.getByRole('status').filter({ hasText: /^Version \d+ is live\. Cadence recomputed for \d+ accounts/ })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('status').filter({ hasText: /^Version \d+ is live\. Cadence recomputed for [\d,]+ accounts/ })).toBeVisible({ timeout: 60_000 });
 }
 
 test.describe.configure({ mode: 'serial' });
@@ -57,7 +57,7 @@ test.describe('programme administration', () => {
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/cadence-editor.png`, fullPage: true });
     await page.getByLabel(/^Note/).fill('Weekly touchpoints for growth accounts');
     await page.getByRole('button', { name: 'Publish as version 1' }).click();
-    await expect(page.getByRole('status').filter({ hasText: /^Version 1 is live\. Cadence recomputed for \d+ accounts/ })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole('status').filter({ hasText: /^Version 1 is live\. Cadence recomputed for [\d,]+ accounts/ })).toBeVisible({ timeout: 60_000 });
 
     await expect(growth.getByRole('row', { name: /CSM touchpoint/ })).toContainText('every 7 days (weekly)');
     const history = page.getByRole('table', { name: /Published cadence versions/ });

@@ -66,7 +66,7 @@ export interface Priority {
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const money = (v: number) => `$${compact.format(Math.max(0, v))}`;
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 /** "Touchpoint" -> "touchpoint" inside a sentence; acronyms ("QBR") stay as they are. */
 const inSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label);
 const daysLate = (dueAt: number, now: number) => Math.max(0, Math.floor((now - dueAt) / DAY_MS));
