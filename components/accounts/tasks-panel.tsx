@@ -1,15 +1,14 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { useActionState, useState, useTransition } from 'react';
-import { addTaskAction, completeTaskAction, snoozeTaskAction } from '@/app/(dashboard)/accounts/[id]/actions';
+import { useActionState, useState } from 'react';
+import { addTaskAction } from '@/app/(dashboard)/accounts/[id]/actions';
+import { TaskActions } from '@/components/tasks/task-actions';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { firstErrors, submittedValue, type ActionResult } from '@/lib/action-result';
-import { TASK_SNOOZE_DAYS } from '@/lib/programme/task-snooze';
 import type { TaskItem } from '@/lib/server/queries/tasks';
 import { dayOf, DueLabel } from './due';
 
-const buttonClass = 'rounded-md border border-gray-300 bg-white px-2.5 py-1 text-xs font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60';
 const inputClass = 'mt-1 block w-full rounded-md border border-gray-300 px-2 py-1.5 text-sm focus:border-accent focus:outline-none focus:ring-1 focus:ring-accent';
 
 export interface AccountTasks {
@@ -24,34 +23,6 @@ function useRefresh(accountId: string) {
     await queryClient.invalidateQueries({ queryKey: ['account', accountId] });
     await queryClient.invalidateQueries({ queryKey: ['accounts'] });
   };
-}
-
-function TaskActions({ task, accountId }: { task: TaskItem; accountId: string }) {
-  const refresh = useRefresh(accountId);
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  const run = (fn: () => Promise<{ ok: boolean; message?: string }>) =>
-    start(async () => {
-      const result = await fn();
-      setError(result.ok ? null : (result.message ?? 'That did not work'));
-      await refresh();
-    });
-  return (
-    <div className="flex flex-wrap items-center gap-2">
-      <button type="button" className={buttonClass} disabled={pending} onClick={() => run(() => completeTaskAction({ pk: task.id }))} aria-label={`Done: ${task.title}`}>
-        Done
-      </button>
-      <label className="text-xs text-gray-700">
-        <span className="sr-only">Snooze “{task.title}” for</span>
-        <select className="rounded-md border border-gray-300 bg-white px-1.5 py-1 text-xs" value="" disabled={pending}
-          onChange={(e) => e.target.value && run(() => snoozeTaskAction({ pk: task.id, days: Number(e.target.value) }))}>
-          <option value="">Snooze…</option>
-          {TASK_SNOOZE_DAYS.map((d) => <option key={d} value={d}>{d === 7 ? '1 week' : `${d} day${d === 1 ? '' : 's'}`}</option>)}
-        </select>
-      </label>
-      {error ? <span role="alert" className="text-xs text-red-800">{error}</span> : null}
-    </div>
-  );
 }
 
 function inDays(days: number): string {
@@ -122,7 +93,7 @@ export function TasksPanel({ accountId, tasks, mayAct }: { accountId: string; ta
               </div>
               {t.reason ? <p className="mt-0.5 text-xs text-gray-700">{t.reason}</p> : null}
               <p className="mt-0.5 text-xs text-gray-600">{t.playbookName ? `Playbook: ${t.playbookName}` : 'Added by hand'} · {t.owner ?? 'no owner'}</p>
-              {mayAct(t) ? <div className="mt-1.5"><TaskActions task={t} accountId={accountId} /></div> : null}
+              {mayAct(t) ? <div className="mt-1.5"><TaskActions pk={t.id} label={t.title} owner={t.owner} assignees={null} align="start" /></div> : null}
             </li>
           ))}
         </ul>

@@ -7,7 +7,7 @@ import { BandBadge } from '@/components/ui/band-badge';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { formatDue, formatScore } from '@/lib/format';
 import type { MyDayEntry } from '@/lib/server/queries/my-day';
-import { TaskActions, type Assignee } from './task-actions';
+import { TaskActions, type Assignee } from '@/components/tasks/task-actions';
 
 const SEVERITY_BORDER: Record<MyDayEntry['severity'], string> = {
   red: 'border-band-red-solid',

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { AccountCard } from '@/components/my-day/account-card';
 import { BudgetForm } from '@/components/my-day/budget-form';
-import type { Assignee } from '@/components/my-day/task-actions';
+import type { Assignee } from '@/components/tasks/task-actions';
 import { BandBadge } from '@/components/ui/band-badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorAlert } from '@/components/ui/error-alert';

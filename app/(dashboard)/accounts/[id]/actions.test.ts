@@ -20,7 +20,7 @@ vi.mock('@/lib/server/session', () => ({ getCurrentUser: async () => state.user 
 vi.mock('next/headers', () => ({ headers: async () => new Headers() }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
-const a = await import('./actions');
+const a = { ...(await import('./actions')), ...(await import('../../my-day/actions')) };
 
 const DAY = 86_400_000;
 

@@ -1,25 +1,13 @@
 'use server';
 
 import { z } from 'zod';
-import { DAY_MS } from '@/lib/programme/cadence';
 import { touchpointSchema } from '@/lib/programme/touchpoints';
 import { action } from '@/lib/server/action';
-import { createTask, updateTask } from '@/lib/server/commands/tasks';
+import { createTask } from '@/lib/server/commands/tasks';
 import { logTouchpoint } from '@/lib/server/commands/touchpoints';
-import { TASK_SNOOZE_DAYS } from '@/lib/programme/task-snooze';
-
-const taskPk = z.coerce.number({ error: 'Unknown task' }).int().positive('Unknown task');
 
 /** Logs a call, meeting, email, business review or note on an account (its owner, or a manager). */
 export const logTouchpointAction = action('csm', touchpointSchema, async (input, { db, user }) => logTouchpoint(db, input, user));
-
-export const completeTaskAction = action('csm', z.object({ pk: taskPk }), async ({ pk }, { db, user, ip }) => updateTask(db, pk, { state: 'done' }, { kind: 'user', user, ip }));
-
-export const snoozeTaskAction = action(
-  'csm',
-  z.object({ pk: taskPk, days: z.coerce.number().refine((d) => (TASK_SNOOZE_DAYS as readonly number[]).includes(d), `Snooze for ${TASK_SNOOZE_DAYS.join(', ')} days`) }),
-  async ({ pk, days }, { db, user, ip }) => updateTask(db, pk, { state: 'snoozed', snoozeUntil: Date.now() + days * DAY_MS }, { kind: 'user', user, ip }),
-);
 
 export const addTaskAction = action(
   'csm',

@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useActionState, useId, useState, useTransition } from 'react';
 import { addTaskNoteAction, completeTaskAction, reassignTaskAction, snoozeTaskAction } from '@/app/(dashboard)/my-day/actions';
 import { fieldError } from '@/lib/action-result';
+import { TASK_SNOOZE_DAYS } from '@/lib/task-schemas';
 
 const buttonClass = 'rounded-md border border-gray-300 bg-white px-2.5 py-1 text-xs font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60';
 const selectClass = 'rounded-md border border-gray-300 bg-white px-1.5 py-1 text-xs';
@@ -13,17 +14,18 @@ export interface Assignee {
   name: string | null;
 }
 
-/** Refreshes what shows tasks after a change. */
+/** Refreshes what shows tasks after a change: My day, the account pages, the accounts list. */
 function useRefresh() {
   const queryClient = useQueryClient();
   return async () => {
     await queryClient.invalidateQueries({ queryKey: ['my-day'] });
     await queryClient.invalidateQueries({ queryKey: ['account'] });
+    await queryClient.invalidateQueries({ queryKey: ['accounts'] });
   };
 }
 
 /** Done, snooze, add a note; managers also reassign. The task leaves the list once done or snoozed. */
-export function TaskActions({ pk, label, owner, assignees }: { pk: number; label: string; owner: string | null; assignees: Assignee[] | null }) {
+export function TaskActions({ pk, label, owner, assignees, align = 'end' }: { pk: number; label: string; owner: string | null; assignees: Assignee[] | null; align?: 'start' | 'end' }) {
   const refresh = useRefresh();
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +40,7 @@ export function TaskActions({ pk, label, owner, assignees }: { pk: number; label
     });
   return (
     <div className="space-y-2">
-      <div className="flex flex-wrap items-center justify-end gap-2">
+      <div className={`flex flex-wrap items-center gap-2 ${align === 'end' ? 'justify-end' : ''}`}>
         <button type="button" className={buttonClass} disabled={pending} onClick={() => run(() => completeTaskAction({ pk }))} aria-label={`Done: ${label}`}>
           Done
         </button>
@@ -46,9 +48,7 @@ export function TaskActions({ pk, label, owner, assignees }: { pk: number; label
           <span className="sr-only">Snooze {label} for</span>
           <select className={selectClass} value="" disabled={pending} onChange={(e) => e.target.value && run(() => snoozeTaskAction({ pk, days: Number(e.target.value) }))}>
             <option value="">Snooze…</option>
-            <option value="1">1 day</option>
-            <option value="3">3 days</option>
-            <option value="7">1 week</option>
+            {TASK_SNOOZE_DAYS.map((d) => <option key={d} value={d}>{d === 7 ? '1 week' : `${d} day${d === 1 ? '' : 's'}`}</option>)}
           </select>
         </label>
         <button type="button" className={buttonClass} aria-expanded={noting} aria-controls={noting ? `${id}-note` : undefined} onClick={() => setNoting((v) => !v)} aria-label={`Add note: ${label}`}>
