@@ -98,8 +98,6 @@ export const ACTIONS: ActionAccess[] = [
   { file: 'app/(dashboard)/accounts/actions.ts', name: 'createOverrideAction', minRole: 'csm' },
   { file: 'app/(dashboard)/accounts/actions.ts', name: 'revokeOverrideAction', minRole: 'csm' },
   { file: 'app/(dashboard)/accounts/[id]/actions.ts', name: 'logTouchpointAction', minRole: 'csm' },
-  { file: 'app/(dashboard)/accounts/[id]/actions.ts', name: 'completeTaskAction', minRole: 'csm' },
-  { file: 'app/(dashboard)/accounts/[id]/actions.ts', name: 'snoozeTaskAction', minRole: 'csm' },
   { file: 'app/(dashboard)/accounts/[id]/actions.ts', name: 'addTaskAction', minRole: 'csm' },
   { file: 'app/(dashboard)/alerts/actions.ts', name: 'acknowledgeAlertAction', minRole: 'csm' },
   { file: 'app/(dashboard)/alerts/actions.ts', name: 'snoozeAlertAction', minRole: 'csm' },
