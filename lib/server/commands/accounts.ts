@@ -74,6 +74,15 @@ export async function upsertAccounts(db: Store, items: AccountInput[]): Promise<
       const pk = pks.get(item.id);
       if (pk === undefined) continue;
       const given = givenOf(item);
+      // A new owner takes over the open tasks the previous owner had on the account (tasks given
+      // to someone else stay theirs).
+      if (item.ownerEmail) {
+        await tx.run(
+          `UPDATE tasks SET owner_email = ?, updated_at = ? WHERE account_pk = ? AND state <> 'done'
+             AND owner_email = (SELECT owner_email FROM accounts WHERE pk = ?) AND owner_email <> ?`,
+          [item.ownerEmail, Date.now(), pk, pk, item.ownerEmail],
+        );
+      }
       await tx.run(`UPDATE accounts SET ${[...given.map(([, col]) => `${col} = ?`), 'updated_at = ?'].join(', ')} WHERE pk = ?`, [
         ...given.map(([k]) => dbValue(k, item[k])), Date.now(), pk,
       ]);

@@ -222,3 +222,23 @@ describeEngines('the programme sweep', (t) => {
     expect(await sweepProgrammeIfDue(t.store, NOW + PROGRAMME_SWEEP_MS)).toBe(true);
   });
 });
+
+describeEngines('tasks when an account changes hands', (t) => {
+  it('a new owner takes over the previous owner’s open tasks; tasks given to someone else and done ones stay', async () => {
+    const db = t.store;
+    await prepareDatabase(db);
+    await upsertAccounts(db, [{ id: 'A', name: 'A', tier: 'core', ownerEmail: 'old@example.com' }]);
+    const manager = await insertActionUser(db, 'manager');
+    const mine = await createTask(db, { accountId: 'A', title: 'Mine', dueAt: NOW }, manager, null, NOW);
+    const done = await createTask(db, { accountId: 'A', title: 'Done', dueAt: NOW }, manager, null, NOW);
+    const other = await createTask(db, { accountId: 'A', title: 'Other', dueAt: NOW, owner: 'manager@example.com' }, manager, null, NOW);
+    await updateTask(db, done.pk, { state: 'done' }, { kind: 'user', user: manager }, NOW);
+    await upsertAccounts(db, [{ id: 'A', name: 'A', ownerEmail: 'new@example.com' }]);
+    const owners = await db.all<{ pk: number; owner_email: string }>('SELECT pk, owner_email FROM tasks ORDER BY pk');
+    expect(owners).toEqual([
+      { pk: mine.pk, owner_email: 'new@example.com' },
+      { pk: done.pk, owner_email: 'old@example.com' },
+      { pk: other.pk, owner_email: 'manager@example.com' },
+    ]);
+  });
+});
