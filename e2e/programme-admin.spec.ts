@@ -101,7 +101,7 @@ test.describe('programme administration', () => {
     await expect(row).toContainText('Active');
 
     await page.getByRole('button', { name: 'Run now' }).click();
-    await expect(page.getByRole('status').filter({ hasText: /^Checked \d+ accounts: \d+ playbook runs? started, \d+ ended; \d+ tasks? created, \d+ closed\.$/ })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole('status').filter({ hasText: /^Checked [\d,]+ accounts: \d+ playbook runs? started, \d+ ended; \d+ tasks? created, \d+ closed\.$/ })).toBeVisible({ timeout: 60_000 });
     await expectNoSeriousViolations(page, '/admin/playbooks');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/playbooks.png`, fullPage: true });
 

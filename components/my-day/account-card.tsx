@@ -111,8 +111,8 @@ export function AccountCard({ entry, bands, showOwner, assignees }: { entry: MyD
                 <li key={c.key}>
                   <span className="font-medium text-gray-900">{c.label}</span>
                   <span className="text-xs text-gray-700">
-                    {' '}({c.every}) · <span className="font-semibold text-red-800">{c.daysOverdue === 0 ? 'due today' : `${c.daysOverdue} day${c.daysOverdue === 1 ? '' : 's'} overdue`}</span>
-                    {' '}· last done {c.lastAt ? <RelativeTime iso={c.lastAt} /> : 'never'}
+                    {' '}({c.every}) · <span className="font-semibold text-red-800">{c.lastAt === null ? 'never done' : c.daysOverdue === 0 ? 'due today' : `${c.daysOverdue} day${c.daysOverdue === 1 ? '' : 's'} overdue`}</span>
+                    {c.lastAt ? <>{' '}· last done <RelativeTime iso={c.lastAt} /></> : null}
                   </span>
                 </li>
               ))}

@@ -55,6 +55,7 @@ describe('accountPriority', () => {
     expect(accountPriority({ ...base, band: 'red', cadence: [{ dueAt: days(-12), label: 'Executive check-in' }] }, NOW).why).toBe('$50K ARR, red band, executive check-in 12 days overdue');
     expect(accountPriority({ ...base, renewalDate: days(1), tasks: [{ dueAt: days(-1) }, { dueAt: days(-4) }], cadence: [{ dueAt: days(-2), label: 'Touchpoint' }, { dueAt: days(-9), label: 'QBR' }] }, NOW).why)
       .toBe('$50K ARR, renews tomorrow, 2 tasks overdue (by 4 days), QBR 9 days overdue (+1 more)');
+    expect(accountPriority({ ...base, band: 'red', cadence: [{ dueAt: days(-1172), label: 'Executive check-in', neverDone: true }] }, NOW).why).toBe('$50K ARR, red band, executive check-in never done');
     expect(accountPriority({ ...base, alerts: [yellowFlag, yellowFlag] }, NOW).why).toBe('$50K ARR, 2 yellow alerts');
     expect(accountPriority({ ...base, tasks: [{ dueAt: days(5) }] }, NOW)).toMatchObject({ why: '$50K ARR, 1 open task', severity: 'task', items: 1, renewsInDays: null });
     expect(accountPriority({ ...base, renewalDate: days(0.2), alerts: [redFlag, redFlag] }, NOW).why).toBe('$50K ARR, renews today, 2 red flags');

@@ -47,7 +47,7 @@ export interface PriorityInput {
   /** open tasks */
   tasks: readonly { dueAt: number }[];
   /** overdue cadence items (due before now) */
-  cadence: readonly { dueAt: number; label: string }[];
+  cadence: readonly { dueAt: number; label: string; neverDone?: boolean }[];
 }
 
 export interface Priority {
@@ -125,6 +125,8 @@ export function accountPriority(input: PriorityInput, now: number): Priority {
     const worst = [...overdueCadence].sort((a, b) => a.dueAt - b.dueAt)[0]!;
     const late = daysLate(worst.dueAt, now);
     const more = overdueCadence.length > 1 ? ` (+${overdueCadence.length - 1} more)` : '';
+    // Never done: its due day counts from the account's start, which may be years back.
+    if (worst.neverDone) return `${inSentence(worst.label)} never done${more}`;
     return `${inSentence(worst.label)} ${late > 0 ? `${plural(late, 'day')} overdue` : 'due'}${more}`;
   };
   if (severity === 'red') {

@@ -75,6 +75,11 @@ function Renewals({ day }: { day: MyDay }) {
               })}
             </tbody>
           </table>
+          {day.counts.renewals > day.renewals.length ? (
+            <p className="mt-2 text-xs text-gray-700" data-testid="renewals-more">
+              The soonest {day.renewals.length} of {day.counts.renewals.toLocaleString('en-US')} renewals in the next 90 days.
+            </p>
+          ) : null}
         </div>
       )}
     </section>

@@ -4,7 +4,7 @@ import { DAY_MS } from '@/lib/programme/cadence';
 import type { Store } from '@/lib/server/store';
 import { describeEngines } from '@/lib/testing/engines';
 import { setMyDayBudget } from '../commands/my-day';
-import { DEFAULT_MY_DAY_BUDGET, myDay, myDayBudget, myDayOwner, type MyDayEntry } from './my-day';
+import { DEFAULT_MY_DAY_BUDGET, MY_DAY_RENEWALS, myDay, myDayBudget, myDayOwner, type MyDayEntry } from './my-day';
 
 const NOW = Date.UTC(2026, 5, 15, 9);
 const ANN = 'ann@example.com';
@@ -158,5 +158,14 @@ describeEngines('my day', (t) => {
     expect(day.top).toHaveLength(3);
     expect(day.summary.accounts).toBe(expectedAnn.length - 3);
     expect(await t.store.get("SELECT action, details FROM audit_log WHERE target_id = 'myDay.budget'")).toEqual({ action: 'setting.updated', details: JSON.stringify({ from: 10, to: 3 }) });
+  });
+
+  it('lists the soonest renewals and counts them all', async () => {
+    const db = t.store;
+    for (let i = 0; i < MY_DAY_RENEWALS + 5; i++) await account(db, `R${String(i).padStart(2, '0')}`, { owner: 'cara@example.com', renewalIn: 80 - i });
+    const day = await myDay(db, { owner: 'cara@example.com', now: NOW });
+    expect(day.counts.renewals).toBe(MY_DAY_RENEWALS + 5);
+    expect(day.renewals).toHaveLength(MY_DAY_RENEWALS);
+    expect(day.renewals[0]!.account).toMatchObject({ id: `R${MY_DAY_RENEWALS + 4}`, renewsInDays: 80 - MY_DAY_RENEWALS - 4 });
   });
 });

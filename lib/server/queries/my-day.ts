@@ -17,6 +17,8 @@ import { liveBands } from './model';
 import { allOpenTasks, type TaskItem } from './tasks';
 
 export const MY_DAY_BUDGET_SETTING = 'myDay.budget';
+/** The renewals listed (soonest first); `counts.renewals` counts them all. */
+export const MY_DAY_RENEWALS = 25;
 export const DEFAULT_MY_DAY_BUDGET = DEFAULT_DAILY_BUDGET;
 export const MAX_MY_DAY_BUDGET = MAX_DAILY_BUDGET;
 
@@ -75,6 +77,7 @@ export interface MyDay {
   summary: RestSummary;
   /** "34 more accounts with 51 items: ..." (null when the budget holds everything) */
   summarySentence: string | null;
+  /** the soonest MY_DAY_RENEWALS renewals (`counts.renewals`: how many there are) */
   renewals: MyDayRenewal[];
   /** the live model's bands, best first, for their labels */
   bands: { key: string; label: string }[];
@@ -169,16 +172,18 @@ export async function myDay(db: Store, options: { owner: string | null; budget?:
     [...entries.values()],
     (e) => ({
       arr: e.account.arr, band: e.account.band, renewalDate: e.account.renewalDate ? Date.parse(e.account.renewalDate) : null,
-      alerts: e.alerts, tasks: e.tasks.map((t) => ({ dueAt: Date.parse(t.dueAt) })), cadence: e.cadence.map((c) => ({ dueAt: Date.parse(c.dueAt), label: c.label })),
+      alerts: e.alerts, tasks: e.tasks.map((t) => ({ dueAt: Date.parse(t.dueAt) })), cadence: e.cadence.map((c) => ({ dueAt: Date.parse(c.dueAt), label: c.label, neverDone: c.lastAt === null })),
     }),
     (e) => e.account.id,
     now,
   ).map(({ entry, priority }, i): MyDayEntry => ({ ...entry, rank: i + 1, severity: priority.severity, why: priority.why }));
   const { top, rest, summary } = applyBudget(ranked, budget);
 
-  const renewals = accounts
+  const renewing = accounts
     .filter((a) => (!owner || a.owner_email === owner) && daysToRenewal(a.renewal_date, now) !== null)
-    .sort((a, b) => a.renewal_date! - b.renewal_date! || b.arr - a.arr)
+    .sort((a, b) => a.renewal_date! - b.renewal_date! || b.arr - a.arr);
+  const renewals = renewing
+    .slice(0, MY_DAY_RENEWALS)
     .map((a) => {
       const e = entries.get(a.id);
       return { account: accountOf(a), items: e ? e.cadence.length + e.tasks.length + e.alerts.length : 0 };
@@ -190,7 +195,7 @@ export async function myDay(db: Store, options: { owner: string | null; budget?:
     counts: {
       overdueTouchpoints: cadenceRows.filter((c) => byPk.has(c.account_pk)).length,
       openTasks: tasks.length,
-      renewals: renewals.length,
+      renewals: renewing.length,
       newRedFlags: alerts.filter((a) => a.severity === 'red' && a.kind === 'flag').length,
       accounts: ranked.length,
     },
