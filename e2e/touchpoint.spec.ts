@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { AccountPage } from './pages/account-page';
 import { signInAs } from './pages/login-page';
-import { apiClient, apiKeys } from './support/api';
+import { apiClient, apiKeys, daysAgo } from './support/api';
 
 interface Detail {
   id: string;
@@ -18,19 +18,18 @@ test('a CSM logs a call on an account with an overdue touchpoint: cadence, score
   const read = await apiClient(baseURL!, apiKeys('demo').read);
   const detail = async (id: string) => (await (await read.get(`/api/v1/accounts/${encodeURIComponent(id)}`)).json()) as Detail;
 
-  // One of the CSM's accounts whose regular touchpoint is overdue, found through the API's filter.
-  const listed = await read.get('/api/v1/accounts?overdue=true&owner=csm@example.com&sort=overdue&limit=100');
+  // An account of the CSM whose weekly touchpoint is overdue: a strategic account whose last
+  // meeting was 20 days ago, found through the API's filter.
+  const ingest = await apiClient(baseURL!, apiKeys('demo').ingest);
+  const id = `TP-${Date.now()}`;
+  const name = `Touchpoint Trial ${id.slice(-6)}`;
+  expect((await ingest.post('/api/v1/accounts', { data: [{ id, name, tier: 'strategic', ownerEmail: 'csm@example.com', startedAt: daysAgo(200) }] })).status()).toBe(200);
+  expect((await ingest.post('/api/v1/events', { data: [{ accountId: id, type: 'meeting.held', occurredAt: daysAgo(20) }, { accountId: id, type: 'product.login', occurredAt: daysAgo(2) }] })).status()).toBe(200);
+  await expect.poll(async () => (await detail(id)).cadence.find((i) => i.key === 'touchpoint')?.overdue).toBe(true);
+  const listed = await read.get(`/api/v1/accounts?overdue=true&owner=csm@example.com&sort=overdue&q=${encodeURIComponent(name)}`);
   expect(listed.status()).toBe(200);
-  const candidates = ((await listed.json()) as { data: { id: string }[] }).data;
-  expect(candidates.length).toBeGreaterThan(0);
-  let target: Detail | null = null;
-  for (const c of candidates) {
-    const d = await detail(c.id);
-    if (d.cadence.some((i) => i.key === 'touchpoint' && i.overdue)) {
-      target = d;
-      break;
-    }
-  }
+  expect(((await listed.json()) as { data: { id: string }[] }).data.map((a) => a.id)).toEqual([id]);
+  const target: Detail | null = await detail(id);
   expect(target, 'an account of csm@example.com with an overdue touchpoint').not.toBeNull();
   const before = meetingsOf(target!);
 
