@@ -113,6 +113,11 @@ export function triggersOf(cadence: Cadence): { trigger: string; path: string }[
   return out;
 }
 
+/** The items a tier calls for; none for no tier or a name that is not a tier. */
+export function itemsOfTier(cadence: Cadence, tier: string | null): CadenceItem[] {
+  return tier !== null && Object.hasOwn(cadence.tiers, tier) ? cadence.tiers[tier as Tier] : [];
+}
+
 export interface CadenceStatusItem {
   key: string;
   label: string;

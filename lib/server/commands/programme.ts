@@ -11,6 +11,7 @@
  */
 import { cadenceStatus, DAY_MS, type CadenceStatusItem } from '@/lib/programme/cadence';
 import { judge, playbookSchema, type AccountSituation, type PlaybookDefinition } from '@/lib/programme/playbooks';
+import { hasKey } from '@/lib/dict';
 import { FLAG_LABELS } from '@/lib/scoring/flag-labels';
 import type { Model } from '@/lib/scoring';
 import type { Tier } from '@/lib/scoring/types';
@@ -146,7 +147,7 @@ async function situations(db: Store, model: Model, accounts: readonly AccountRow
       bandSince: null,
       target: a.tier ? (targets[a.tier] ?? null) : null,
       belowTarget: a.below_target === 1,
-      flags: (flags.get(a.pk) ?? []).map((f) => ({ key: f.key, label: (FLAG_LABELS as Record<string, string>)[f.key] ?? f.key, severity: f.severity, raisedAt: f.raised_at, evidence: f.evidence })),
+      flags: (flags.get(a.pk) ?? []).map((f) => ({ key: f.key, label: hasKey(FLAG_LABELS, f.key) ? FLAG_LABELS[f.key as keyof typeof FLAG_LABELS] : f.key, severity: f.severity, raisedAt: f.raised_at, evidence: f.evidence })),
       renewalDate: a.renewal_date,
       cadence: cadence.get(a.pk) ?? [],
     });

@@ -1,5 +1,5 @@
 /** Cadence items per account, and compliance (share of accounts on cadence) per CSM and tier. */
-import { everyLabel } from '@/lib/programme/cadence';
+import { everyLabel, itemsOfTier } from '@/lib/programme/cadence';
 import { MEETING_ATTRIBUTES } from '@/lib/programme/touchpoints';
 import type { Store } from '@/lib/server/store';
 import { liveCadence } from '../commands/cadence';
@@ -32,7 +32,7 @@ export async function accountCadence(db: Store, accountPk: number, now = Date.no
       [accountPk],
     ),
   ]);
-  const items = tier && Object.hasOwn(cadence.tiers, tier) ? cadence.tiers[tier as keyof typeof cadence.tiers] : [];
+  const items = itemsOfTier(cadence, tier ?? null);
   const order = new Map(items.map((item, i) => [item.key, i]));
   const labels = new Map(items.map((item) => [item.key, item.label]));
   const touchLabels = await touchLabelsOf(db, rows.map((r) => r.last_touch).filter((t): t is string => t !== null));

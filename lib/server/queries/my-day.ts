@@ -8,7 +8,7 @@
  * task given to the owner (a task reassigned to another CSM moves to their day, with its account).
  * A renewal alone is not an item: it weighs on the rank and has its own section.
  */
-import { DAY_MS, everyLabel } from '@/lib/programme/cadence';
+import { DAY_MS, everyLabel, itemsOfTier } from '@/lib/programme/cadence';
 import { applyBudget, DEFAULT_DAILY_BUDGET, MAX_DAILY_BUDGET, daysToRenewal, rankByPriority, RENEWAL_WINDOW_DAYS, restSentence, type RestSummary } from '@/lib/programme/priority';
 import type { SqlParam, Store } from '@/lib/server/store';
 import { liveCadence } from '../commands/cadence';
@@ -153,7 +153,7 @@ export async function myDay(db: Store, options: { owner: string | null; budget?:
   for (const c of cadenceRows) {
     const row = byPk.get(c.account_pk);
     if (!row) continue;
-    const items = row.tier && row.tier in live.cadence.tiers ? live.cadence.tiers[row.tier as keyof typeof live.cadence.tiers] : [];
+    const items = itemsOfTier(live.cadence, row.tier);
     const label = items.find((i) => i.key === c.item_key)?.label ?? c.item_key;
     entryOf(row).cadence.push({
       key: c.item_key, label, every: everyLabel(c.every_days), lastAt: iso(c.last_at), dueAt: iso(c.due_at)!, daysOverdue: Math.max(0, Math.floor((now - c.due_at) / DAY_MS)),

@@ -2,6 +2,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { sessionRoute } from '@/lib/server/api';
 import { ALERT_STATES, alertOwner, alertsPage } from '@/lib/server/queries/alerts';
+import { dictFrom } from '@/lib/dict';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
@@ -9,7 +10,7 @@ export * from '@/lib/server/method-not-allowed';
 const querySchema = z.object({ state: z.enum(ALERT_STATES).default('open'), owner: z.string().max(300).optional() }).strict();
 
 export const GET = sessionRoute('csm', async ({ db, user, request }) => {
-  const query = querySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  const query = querySchema.parse(dictFrom(request.nextUrl.searchParams));
   const owner = alertOwner(query.owner, user);
   return NextResponse.json(await alertsPage(db, { state: query.state, owner }));
 });

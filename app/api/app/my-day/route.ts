@@ -2,6 +2,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { sessionRoute } from '@/lib/server/api';
 import { myDay, myDayOwner } from '@/lib/server/queries/my-day';
+import { dictFrom } from '@/lib/dict';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
@@ -10,6 +11,6 @@ const querySchema = z.object({ owner: z.string().max(320).regex(/^[^\u0000-\u001
 
 /** "My day" for the page's refreshes: the top of the day, and the rest when asked for (`all=true`). */
 export const GET = sessionRoute('csm', async ({ db, user, request }) => {
-  const query = querySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  const query = querySchema.parse(dictFrom(request.nextUrl.searchParams));
   return NextResponse.json(await myDay(db, { owner: myDayOwner(query.owner, user), includeRest: query.all === 'true' }));
 });

@@ -6,12 +6,13 @@ import { upsertAccounts } from '@/lib/server/commands/accounts';
 import { listAccounts } from '@/lib/server/queries/accounts';
 import { accountQuerySchema } from '@/lib/account-filters';
 import { historyDayOf, isoDay } from '@/lib/server/queries/score-source';
+import { dictFrom } from '@/lib/dict';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
 
 export const GET = apiRoute('read', async ({ db, request }) => {
-  const query = accountQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  const query = accountQuerySchema.parse(dictFrom(request.nextUrl.searchParams));
   const day = historyDayOf(query.asOf);
   return NextResponse.json({ asOf: day === null ? null : isoDay(day), ...(await listAccounts(db, query)) });
 });

@@ -4,6 +4,7 @@ import { sessionRoute } from '@/lib/server/api';
 import { effectiveFilters } from '@/lib/server/queries/account-view';
 import { listAccounts } from '@/lib/server/queries/accounts';
 import { historyDayOf, isoDay } from '@/lib/server/queries/score-source';
+import { dictFrom } from '@/lib/dict';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
@@ -16,7 +17,7 @@ const COLUMNS = ['asOf', 'id', 'name', 'tier', 'lifecycleStage', 'owner', 'arr',
  * every row; velocity and flags are not in the history and stay empty.
  */
 export const GET = sessionRoute('csm', async ({ db, user, request }) => {
-  const query = accountQuerySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  const query = accountQuerySchema.parse(dictFrom(request.nextUrl.searchParams));
   const filters = { ...query, ...effectiveFilters(query, user) };
   const day = historyDayOf(filters.asOf);
   const asOf = day === null ? '' : isoDay(day);

@@ -7,6 +7,7 @@ import { accountDetailOf } from '@/lib/server/queries/account-detail';
 import { findAccountPk } from '@/lib/server/queries/accounts';
 import { accountCadence } from '@/lib/server/queries/cadence';
 import { listTasks, MAX_TASKS_PAGE } from '@/lib/server/queries/tasks';
+import { dictFrom } from '@/lib/dict';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
@@ -14,7 +15,7 @@ export * from '@/lib/server/method-not-allowed';
 const querySchema = z.object({ asOf: z.iso.datetime({ offset: true, message: 'asOf must be an ISO 8601 instant, e.g. 2026-03-01T00:00:00Z' }).optional() }).strict();
 
 export const GET = apiRoute<{ id: string }>('read', async ({ db, request }, { id }) => {
-  const query = querySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  const query = querySchema.parse(dictFrom(request.nextUrl.searchParams));
   const pk = await findAccountPk(db, decodeURIComponent(id));
   if (pk === null) throw new AppError('not_found', `No account with id "${id}"`);
   const now = Date.now();

@@ -5,6 +5,7 @@ import { sessionRoute } from '@/lib/server/api';
 import { AppError } from '@/lib/server/errors';
 import { accountPageTimeline } from '@/lib/server/queries/account-page';
 import { MAX_TIMELINE_SEARCH } from '@/lib/server/queries/timeline';
+import { dictFrom } from '@/lib/dict';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
@@ -18,7 +19,7 @@ const querySchema = z.object({
 
 /** A page of an account's timeline (25 events), filtered by type and searched in the notes. */
 export const GET = sessionRoute<{ id: string }>('csm', async ({ db, request }, { id }) => {
-  const query = querySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  const query = querySchema.parse(dictFrom(request.nextUrl.searchParams));
   const types = query.types?.split(',').filter(Boolean).slice(0, 50);
   const { asOf } = parseViewFilters({ asOf: query.asOf });
   const page = await accountPageTimeline(db, decodeURIComponent(id), { types, q: query.q, cursor: query.cursor, asOf });

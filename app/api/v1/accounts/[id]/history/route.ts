@@ -5,6 +5,7 @@ import { apiRoute } from '@/lib/server/api';
 import { AppError } from '@/lib/server/errors';
 import { findAccountPk } from '@/lib/server/queries/accounts';
 import { getAccountHistory } from '@/lib/server/queries/account-detail';
+import { dictFrom } from '@/lib/dict';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
@@ -13,7 +14,7 @@ const date = z.iso.date({ message: 'Use a date like 2026-03-01' }).or(z.iso.date
 const querySchema = z.object({ from: date.optional(), to: date.optional() }).strict();
 
 export const GET = apiRoute<{ id: string }>('read', async ({ db, request }, { id }) => {
-  const query = querySchema.parse(Object.fromEntries(request.nextUrl.searchParams));
+  const query = querySchema.parse(dictFrom(request.nextUrl.searchParams));
   const pk = await findAccountPk(db, decodeURIComponent(id));
   if (pk === null) throw new AppError('not_found', `No account with id "${id}"`);
   const day = (s: string) => Math.floor(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s) / DAY_MS);
