@@ -6,6 +6,7 @@
  * is a weighted sum of the same 0..100 dimension scores. Dimensions whose coefficient is positive
  * (more of it, more churn) get no weight: a score cannot reward them without predicting backwards.
  */
+import { fitLogistic } from './logistic';
 
 export interface FitSample {
   /** one value per dimension, in the order of `keys`; null when the dimension had no data */
@@ -22,30 +23,6 @@ export interface FitResult {
   iterations: number;
   samples: number;
   churned: number;
-}
-
-const RIDGE = 1e-3;
-const MAX_ITERATIONS = 50;
-const TOLERANCE = 1e-8;
-
-/** Solves A x = b (A symmetric positive definite, small) by Gaussian elimination with pivoting. */
-function solve(a: number[][], b: number[]): number[] {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]!]);
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
-    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
-    const p = m[col]![col]!;
-    if (Math.abs(p) < 1e-12) continue;
-    for (let r = 0; r < n; r++) {
-      if (r === col) continue;
-      const f = m[r]![col]! / p;
-      if (f === 0) continue;
-      for (let c = col; c <= n; c++) m[r]![c]! -= f * m[col]![c]!;
-    }
-  }
-  return m.map((row, i) => (Math.abs(row[i]!) < 1e-12 ? 0 : row[n]! / row[i]!));
 }
 
 /** Rounds shares to integers that sum to `total` (largest remainder); equal shares when all are 0. */
@@ -69,54 +46,16 @@ export function toWholeWeights(shares: readonly number[], total = 100): number[]
  * standardised for the fit and the coefficients brought back to the 0..100 scale.
  */
 export function fitWeights(samples: readonly FitSample[], dimensions: number): FitResult {
-  const n = samples.length;
-  const churned = samples.filter((s) => s.churned).length;
-  if (n === 0 || churned === 0 || churned === n) {
-    return { coefficients: new Array(dimensions).fill(0), intercept: 0, weights: toWholeWeights(new Array(dimensions).fill(0)), iterations: 0, samples: n, churned };
+  const fit = fitLogistic(samples.map((s) => ({ x: s.x, y: s.churned })), dimensions);
+  if (fit.positives === 0 || fit.positives === fit.samples) {
+    return { coefficients: new Array(dimensions).fill(0), intercept: 0, weights: toWholeWeights(new Array(dimensions).fill(0)), iterations: 0, samples: fit.samples, churned: fit.positives };
   }
-  const means: number[] = [];
-  const sds: number[] = [];
-  for (let j = 0; j < dimensions; j++) {
-    const values = samples.flatMap((s) => (s.x[j] === null || s.x[j] === undefined ? [] : [s.x[j]!]));
-    const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
-    const variance = values.length ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length : 0;
-    means.push(mean);
-    sds.push(Math.sqrt(variance) || 1);
-  }
-  // Design rows: [1, z_1 .. z_d]
-  const rows = samples.map((s) => [1, ...Array.from({ length: dimensions }, (_, j) => ((s.x[j] ?? means[j]!) - means[j]!) / sds[j]!)]);
-  const y = samples.map((s) => (s.churned ? 1 : 0));
-  const k = dimensions + 1;
-  let beta = new Array(k).fill(0);
-  beta[0] = Math.log(churned / (n - churned));
-  let iterations = 0;
-  for (; iterations < MAX_ITERATIONS; iterations++) {
-    const grad = new Array(k).fill(0);
-    const hess = Array.from({ length: k }, () => new Array(k).fill(0));
-    for (let i = 0; i < n; i++) {
-      const row = rows[i]!;
-      let eta = 0;
-      for (let j = 0; j < k; j++) eta += row[j]! * beta[j]!;
-      const p = 1 / (1 + Math.exp(-eta));
-      const w = Math.max(p * (1 - p), 1e-10);
-      for (let a = 0; a < k; a++) {
-        grad[a] += (y[i]! - p) * row[a]!;
-        for (let b = a; b < k; b++) hess[a]![b] += w * row[a]! * row[b]!;
-      }
-    }
-    for (let a = 0; a < k; a++) {
-      for (let b = 0; b < a; b++) hess[a]![b] = hess[b]![a]!;
-      // The intercept is not penalised.
-      if (a > 0) {
-        hess[a]![a] += RIDGE * n;
-        grad[a] -= RIDGE * n * beta[a]!;
-      }
-    }
-    const step = solve(hess, grad);
-    beta = beta.map((v, j) => v + step[j]!);
-    if (Math.max(...step.map(Math.abs)) < TOLERANCE) break;
-  }
-  const coefficients = beta.slice(1).map((b, j) => b / sds[j]!);
-  const intercept = beta[0]! - coefficients.reduce((a, c, j) => a + c * means[j]!, 0);
-  return { coefficients, intercept, weights: toWholeWeights(coefficients.map((c) => -c)), iterations, samples: n, churned };
+  return {
+    coefficients: fit.coefficients,
+    intercept: fit.intercept,
+    weights: toWholeWeights(fit.coefficients.map((c) => -c)),
+    iterations: fit.iterations,
+    samples: fit.samples,
+    churned: fit.positives,
+  };
 }
