@@ -3,7 +3,8 @@
  *
  * Imports the OULAD module DDD files (e.g. /work/shared/data/oulad-ddd) as docs/oulad.md
  * describes: accounts (enrolments), one contact each, 2.1 M click events streamed from the gzip
- * file in batches, churned outcomes for withdrawals; publishes the OULAD trigger model and scores
+ * file in batches, met and missed milestones from the assessments, churned outcomes for
+ * withdrawals; publishes the OULAD trigger model and scores
  * everything with it. Idempotent: ids make a second run add nothing.
  */
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
-import { activityLabel, cells, cohortStart, DAY_MS, enrolmentId, OULAD_MODEL, studentContactId } from '@/lib/ingest/oulad';
+import { activityLabel, cells, cohortStart, DAY_MS, enrolmentId, milestoneOf, MILESTONE_TRIGGERS, OULAD_MODEL, studentContactId, type AssessmentDue } from '@/lib/ingest/oulad';
 import type { AccountInput, ContactInput, EventInput, OutcomeInput } from '@/lib/ingest/schemas';
 import { modelSchema } from '@/lib/scoring/schema';
 import { triggerKeysOf } from '@/lib/scoring/trigger-refs';
@@ -26,7 +27,7 @@ import { openMigratedStore, run, UsageError } from './cli';
 
 const EVENT_BATCH = 10_000;
 const ROW_BATCH = 5_000;
-const FILES = ['studentInfo.csv.gz', 'studentRegistration.csv.gz', 'vle.csv.gz', 'courses.csv.gz', 'studentVle.csv.gz'];
+const FILES = ['studentInfo.csv.gz', 'studentRegistration.csv.gz', 'vle.csv.gz', 'courses.csv.gz', 'studentVle.csv.gz', 'assessments.csv.gz', 'studentAssessment.csv.gz'];
 
 /** Rows of a gzip CSV file as cells, with the share of the compressed file read so far. */
 async function* rows(file: string): AsyncGenerator<{ cells: string[]; read: number }> {
@@ -81,6 +82,43 @@ run(async () => {
   }
 });
 
+/** Assessments (not the exam) as met or missed milestones of each enrolment (`milestoneOf`). */
+async function importMilestones(
+  db: Store,
+  file: (name: string) => string,
+  accounts: readonly AccountInput[],
+  registration: ReadonlyMap<string, { registered: number | null; unregistered: number | null }>,
+): Promise<number> {
+  const dueBy = new Map<string, AssessmentDue[]>();
+  for (const [, presentation, id, type, date] of await all(file('assessments.csv.gz'))) {
+    const day = int(date);
+    if (type === 'Exam' || day === null) continue;
+    dueBy.set(presentation!, [...(dueBy.get(presentation!) ?? []), { id: id!, date: day }]);
+  }
+  const submitted = new Map<string, { day: number | null; banked: boolean }>();
+  for (const [assessment, student, day, banked] of await all(file('studentAssessment.csv.gz'))) {
+    submitted.set(`${assessment}|${student}`, { day: int(day), banked: banked === '1' });
+  }
+  const events: EventInput[] = [];
+  const counts = { met: 0, missed: 0 };
+  for (const a of accounts) {
+    const { presentation, student } = a.attributes as { presentation: string; student: string };
+    const start = cohortStart(presentation);
+    for (const due of dueBy.get(presentation) ?? []) {
+      const m = milestoneOf(due, submitted.get(`${due.id}|${student}`), registration.get(a.id)?.unregistered ?? null);
+      if (!m) continue;
+      counts[m.type === 'milestone.met' ? 'met' : 'missed'] += 1;
+      events.push({ id: `oulad-${a.id}-assessment-${due.id}`, accountId: a.id, contactId: studentContactId(a.id), type: m.type, occurredAt: start + m.day * DAY_MS, count: 1 });
+    }
+  }
+  let accepted = 0;
+  await inBatches(events, EVENT_BATCH, async (b) => {
+    accepted += (await ingestEvents(db, b, { score: false, source: 'oulad' })).accepted;
+  });
+  say(`Milestones: ${counts.met.toLocaleString('en')} assessments met, ${counts.missed.toLocaleString('en')} missed (${accepted.toLocaleString('en')} new events)`);
+  return accepted;
+}
+
 /** Imports the files of `folder` as the module's comment says, then publishes the model and scores. */
 async function importFolder(db: Store, folder: string, incompleteAsChurn: boolean, started: number): Promise<void> {
   const file = (name: string) => path.join(folder, name);
@@ -92,6 +130,10 @@ async function importFolder(db: Store, folder: string, incompleteAsChurn: boolea
   for (const c of await all(file('vle.csv.gz'))) siteType.set(c[0]!, c[3]!);
   const types = [...new Set([...siteType.values(), ...triggerKeysOf(OULAD_MODEL)])].sort();
   await registerTriggers(db, types);
+  await db.runMany(
+    "INSERT INTO triggers (key, label, description, properties) VALUES (?, ?, ?, '[]') ON CONFLICT (key) DO UPDATE SET retired_at = NULL",
+    MILESTONE_TRIGGERS.map((t) => [t.key, t.label, t.description]),
+  );
   say(`Triggers: ${types.length} activity types (${types.join(', ')})`);
 
   // Accounts, contacts and outcomes from the enrolments.
@@ -185,6 +227,7 @@ async function importFolder(db: Store, folder: string, incompleteAsChurn: boolea
     }
   }
   await flush();
+  accepted += await importMilestones(db, file, accounts, registration);
   say(`Events: ${read.toLocaleString('en')} rows, ${accepted.toLocaleString('en')} new, ${duplicates.toLocaleString('en')} already there${bad ? `, ${bad} unreadable rows skipped` : ''} in ${((performance.now() - eventsStarted) / 1000).toFixed(0)} s`);
   await finishImportRun(db, runPk, { status: 'done', writtenRows: accepted, skipped: [], skippedRows: bad, message: `${read} rows read, ${accepted} events new, ${duplicates} already imported` });
   await db.run('UPDATE import_runs SET total_rows = ? WHERE pk = ?', [read, runPk]);

@@ -3,7 +3,8 @@
  * importer is scripts/import-oulad.ts, the choices are explained in docs/oulad.md):
  * account = one enrolment (presentation, student); one contact per account; an event per
  * studentVle row (type = the site's activity type, count = clicks, time = cohort start + date);
- * a churned outcome at the unregistration date of withdrawn enrolments.
+ * a churned outcome at the unregistration date of withdrawn enrolments; assessments (tutor- and
+ * computer-marked, not the exam) become met or missed milestones.
  */
 import { DEFAULT_MODEL } from '@/lib/scoring/default-model';
 import type { ModelInput } from '@/lib/scoring/schema';
@@ -43,6 +44,35 @@ export const ACTIVITY_LABELS: Record<string, string> = {
   repeatactivity: 'Repeat activity (VLE)',
   sharedsubpage: 'Shared sub-page (VLE)',
 };
+
+/** The milestone triggers assessments become (the framework's penalty trigger and its opposite). */
+export const MILESTONE_TRIGGERS = [
+  { key: 'milestone.met', label: 'Milestone met', description: 'An assessment submitted by its deadline (OULAD)' },
+  { key: 'milestone.missed', label: 'Milestone missed', description: 'An assessment submitted after its deadline or not at all while still registered (OULAD)' },
+] as const;
+
+export interface AssessmentDue {
+  id: string;
+  /** deadline, in days from the presentation's start */
+  date: number;
+}
+
+/**
+ * One enrolment's assessment as a milestone event, or null: submitted by the deadline, met on the
+ * day it was submitted; submitted late or not at all, missed on the deadline day (when the miss is
+ * known), unless the student had unregistered by then. Banked results (carried from an earlier
+ * attempt) are neither.
+ */
+export function milestoneOf(
+  due: AssessmentDue,
+  submission: { day: number | null; banked: boolean } | undefined,
+  unregisteredDay: number | null,
+): { type: 'milestone.met' | 'milestone.missed'; day: number } | null {
+  if (submission?.banked) return null;
+  if (submission && submission.day !== null && submission.day <= due.date) return { type: 'milestone.met', day: submission.day };
+  if (unregisteredDay !== null && unregisteredDay <= due.date) return null;
+  return { type: 'milestone.missed', day: due.date };
+}
 
 export const activityLabel = (type: string) => ACTIVITY_LABELS[type] ?? `${type} (VLE)`;
 
