@@ -21,7 +21,7 @@ describe('the OpenAPI document', () => {
     expect(operations).toEqual(expect.arrayContaining([
       'POST /api/v1/accounts', 'POST /api/v1/contacts', 'POST /api/v1/events', 'POST /api/v1/outcomes',
       'GET /api/v1/accounts', 'GET /api/v1/accounts/{id}', 'GET /api/v1/accounts/{id}/history',
-      'GET /api/v1/model', 'PUT /api/v1/model', 'POST /api/v1/model/preview', 'GET /api/v1/cohorts', 'GET /api/v1/jobs/{id}',
+      'GET /api/v1/model', 'PUT /api/v1/model', 'POST /api/v1/model/preview', 'POST /api/v1/model/suggest', 'GET /api/v1/cohorts', 'GET /api/v1/jobs/{id}',
       'GET /api/v1/triggers', 'POST /api/v1/triggers', 'GET /api/v1/features', 'POST /api/v1/features', 'GET /api/v1/trigger-aliases', 'POST /api/v1/trigger-aliases',
       'GET /api/v1/tasks', 'PATCH /api/v1/tasks/{id}',
       'GET /api/v1/openapi.json', 'GET /api/health',

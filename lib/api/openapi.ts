@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { accountSchema, contactSchema, eventSchema, outcomeSchema } from '@/lib/ingest/schemas';
 import { CATALOGUE_LIMITS, featureItemSchema, triggerAliasItemSchema, triggerItemSchema } from '@/lib/catalogue-schemas';
 import { INGEST_LIMITS } from '@/lib/ingest/limits';
+import { suggestModelSchema } from '@/lib/model/suggest-request';
 import { modelSchema } from '@/lib/scoring/schema';
 import { taskChangeSchema } from '@/lib/task-schemas';
 import { API_ROUTES, type RouteDoc } from './routes';
@@ -166,6 +167,27 @@ function components(): Record<string, Schema> {
       }),
       description: 'distribution of scores (draft and live), accounts that change band, validation metrics of draft and live',
     },
+    ModelSuggestRequest: describeFields(jsonSchema(suggestModelSchema), {
+      outcome: 'what the model should warn of within the horizon: churned; not_renewed (churned, or no renewal); not_expanded',
+      horizonDays: 'days after each sample date in which the outcome counts',
+      trainFrom: 'first training sample date', trainTo: 'last training sample date',
+      testFrom: 'first test sample date: at least horizonDays after trainTo, so the fit never sees the test outcomes', testTo: 'last test sample date: at least horizonDays before today',
+      everyDays: 'days between sample dates (default 14)',
+    }),
+    SuggestJudgement: object({
+      auc: { type: ['number', 'null'], description: 'how well the score separates the outcome (0.5: chance)' },
+      lift: { type: ['number', 'null'], description: 'the outcome rate of the bottom score quartile over the top quartile' },
+      topDecileLift: { type: ['number', 'null'], description: 'the outcome rate of the lowest-scored tenth over the overall rate' },
+      samples: { type: 'integer', description: 'account-dates judged' }, positives: { type: 'integer', description: 'of them, with the outcome' },
+    }),
+    SuggestedModel: object({
+      model: { $ref: '#/components/schemas/Model' },
+      outcome: { type: 'string' }, horizonDays: { type: 'integer' },
+      train: object({ auc: { type: ['number', 'null'] }, samples: { type: 'integer' }, positives: { type: 'integer' }, dates: { type: 'array', items: { type: 'string', format: 'date' } }, ridge: { type: 'number' }, validationAuc: { type: ['number', 'null'] } }),
+      test: { allOf: [{ $ref: '#/components/schemas/SuggestJudgement' }, object({ dates: { type: 'array', items: { type: 'string', format: 'date' } } })] },
+      live: object({ version: { type: 'integer' }, test: { $ref: '#/components/schemas/SuggestJudgement' } }),
+      triggers: { type: 'array', items: { type: 'string' }, description: 'the triggers the fit considered' },
+    }),
     ValidationFigures: object({
       auc: { type: ['number', 'null'] }, aucInterval: { type: ['array', 'null'], items: { type: 'number' } }, lift: { type: ['number', 'null'] }, correlation: { type: ['number', 'null'] },
       churnRates: { type: 'object' }, population: { type: 'object' },

@@ -227,6 +227,13 @@ export const API_ROUTES: RouteDoc[] = [
     body: { schema: 'ModelPreviewRequest', description: 'a draft model JSON (start from GET /api/v1/model), or { model, asOf, horizonDays }' },
     response: 'ModelPreview', errors: [400, 413],
   },
+  {
+    id: 'suggestModel', method: 'post', path: '/api/v1/model/suggest', scope: 'admin', auth: 'bearer', group: 'Model',
+    summary: 'Suggest a complete model fitted on outcomes',
+    description: 'Fits measures (event counts, active days and how recent the last event was, per trigger), their points and caps, and dimension weights on the outcomes of a training period (a ridge-penalised logistic regression, turned into points; triggers that move together share a dimension), then judges it on a later test period it never saw, beside the live model on the same dates: AUC, lift (bottom vs top quartile) and top-decile lift. Never published: load `model` as a draft or send it to `PUT /api/v1/model`. 400 with the field and reason when the periods overlap the horizon, the test outcomes are not known yet, or there are too few outcomes.',
+    body: { schema: 'ModelSuggestRequest', description: 'the outcome, horizon and periods', example: { outcome: 'churned', horizonDays: 90, trainFrom: '2025-01-06', trainTo: '2025-06-30', testFrom: '2025-09-29', testTo: '2026-03-30', everyDays: 14 } },
+    response: 'SuggestedModel', errors: [400, 413],
+  },
   ...(['batch', 'track', 'identify', 'group'] as const).map((call): RouteDoc => ({
     id: `segment${call[0]!.toUpperCase()}${call.slice(1)}`, method: 'post', path: `/api/segment/v1/${call}`, scope: 'ingest', auth: 'basic', group: 'Segment',
     summary: call === 'batch' ? 'Segment batch (what Segment libraries send)' : `Segment ${call} call`,

@@ -5,14 +5,16 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { JobProgress, useJob } from '@/components/model/job-progress';
 import { PreviewPanel } from '@/components/model/preview-panel';
 import { StructuredEditor } from '@/components/model/structured-editor';
+import { ModelSuggestion } from '@/components/model/model-suggestion';
 import { Suggestions } from '@/components/model/suggestions';
 import { VersionsList } from '@/components/model/versions-list';
 import { FormAlert, inputClass, primaryButton, secondaryButton } from '@/components/ui/form';
 import { unknownTriggerErrors, validateModel, type Model, type TriggerCatalogue, type ValidationError } from '@/lib/scoring';
 import type { VersionEntry } from '@/lib/server/queries/model-history';
 import type { ModelPreview } from '@/lib/server/queries/model-preview';
+import type { SuggestDefaults } from '@/lib/server/queries/suggested-model';
 import type { SuggestedWeights } from '@/lib/server/queries/suggested-weights';
-import { discardDraftAction, publishAction, rollbackAction, saveDraftAction, suggestWeightsAction } from './actions';
+import { discardDraftAction, publishAction, rollbackAction, saveDraftAction, suggestModelAction, suggestWeightsAction } from './actions';
 
 const PREVIEW_DEBOUNCE_MS = 400;
 const SAVE_DEBOUNCE_MS = 1000;
@@ -37,7 +39,7 @@ function parse(text: string, catalogue: TriggerCatalogue): { json: unknown; pars
   }
 }
 
-export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers, catalogue }: {
+export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers, catalogue, suggestDefaults }: {
   live: { version: number; model: Model };
   draft: { baseVersion: number | null; text: string; updatedAt: string } | null;
   versions: VersionEntry[];
@@ -46,6 +48,8 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers
   triggers: string[];
   /** every trigger key (retired ones too) and the event names mapped to triggers: what a model may read */
   catalogue: { keys: string[]; aliases: [string, string][] };
+  /** periods to fit a suggested model on (null: the history is too short to propose any) */
+  suggestDefaults: SuggestDefaults | null;
 }) {
   const router = useRouter();
   const liveText = useMemo(() => JSON.stringify(live.model, null, 2), [live.model]);
@@ -56,6 +60,7 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers
   const [preview, setPreview] = useState<ModelPreview | null>(null);
   const [previewState, setPreviewState] = useState<'idle' | 'loading' | 'error' | 'invalid'>('idle');
   const [suggestion, setSuggestion] = useState<SuggestedWeights | null>(null);
+  const [suggestingModel, setSuggestingModel] = useState(false);
   const [notice, setNotice] = useState<{ tone: 'error' | 'success' | 'info'; text: string } | null>(null);
   const [note, setNote] = useState('');
   const [noteError, setNoteError] = useState<string | null>(null);
@@ -185,6 +190,7 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers
         <span className="text-sm text-gray-700">Live: version {live.version}. {changed ? 'The draft differs from it.' : 'The draft is the live model.'}</span>
         <span className="text-xs text-gray-600" role="status">{saveMessage}</span>
         <span className="flex-1" />
+        <button type="button" className={secondaryButton} onClick={() => setSuggestingModel(true)} aria-expanded={suggestingModel}>Suggest a model…</button>
         <button type="button" className={secondaryButton} onClick={suggest}>Suggest weights</button>
         <button type="button" className={secondaryButton} onClick={exportJson}>Export JSON</button>
         <label className={`${secondaryButton} cursor-pointer`}>Import JSON<input type="file" accept="application/json,.json" className="sr-only" onChange={(e) => importFile(e.target.files?.[0])} /></label>
@@ -194,6 +200,10 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers
       {suggestion ? (
         <Suggestions suggestion={suggestion} onClose={() => setSuggestion(null)}
           onLoad={() => { setText(JSON.stringify(suggestion.model, null, 2)); setSuggestion(null); setNotice({ tone: 'info', text: 'Suggested weights loaded into the draft. Check the preview before publishing.' }); }} />
+      ) : null}
+      {suggestingModel ? (
+        <ModelSuggestion defaults={suggestDefaults} suggest={(input) => suggestModelAction(input)} onClose={() => setSuggestingModel(false)}
+          onLoad={(r) => { setText(JSON.stringify(r.model, null, 2)); setSuggestingModel(false); setNotice({ tone: 'info', text: 'The suggested model is loaded into the draft. The preview shows what it would change; publish it when it convinces you.' }); }} />
       ) : null}
 
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">

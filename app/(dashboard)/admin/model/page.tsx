@@ -6,6 +6,7 @@ import { getDraft } from '@/lib/server/commands/model-drafts';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { versionHistory } from '@/lib/server/queries/model-history';
 import { defaultPreviewAsOf, warmPreviewInputs } from '@/lib/server/queries/model-preview';
+import { suggestDefaults } from '@/lib/server/queries/suggested-model';
 import { listTriggerCatalogue } from '@/lib/server/commands/catalogue-admin';
 import { listActiveTriggers, listAliases } from '@/lib/server/queries/triggers';
 import { requirePageRole } from '@/lib/server/session';
@@ -17,8 +18,8 @@ export const dynamic = 'force-dynamic';
 export default async function Page() {
   const user = await requirePageRole('admin', '/admin/model');
   const db = await getStore();
-  const [live, draft, versions, triggers, catalogue, aliases] = await Promise.all([
-    ensureLiveModel(db), getDraft(db, user.pk), versionHistory(db), listActiveTriggers(db), listTriggerCatalogue(db), listAliases(db),
+  const [live, draft, versions, triggers, catalogue, aliases, defaults] = await Promise.all([
+    ensureLiveModel(db), getDraft(db, user.pk), versionHistory(db), listActiveTriggers(db), listTriggerCatalogue(db), listAliases(db), suggestDefaults(db),
   ]);
   // The first preview would otherwise load every account's inputs while the admin waits.
   after(() => warmPreviewInputs(db));
@@ -35,6 +36,7 @@ export default async function Page() {
         defaultAsOf={defaultPreviewAsOf()}
         triggers={triggers.map((t) => t.key)}
         catalogue={{ keys: catalogue.map((t) => t.key), aliases: aliases.map((a) => [a.name, a.triggerKey]) }}
+        suggestDefaults={defaults}
       />
     </>
   );

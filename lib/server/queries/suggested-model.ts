@@ -1,0 +1,209 @@
+/**
+ * A suggested model (POST /api/v1/model/suggest, Admin → Model): fitted on outcomes of a training
+ * period (`suggestModel`, lib/analytics/suggest-model.ts) from the stored per-day aggregates, then
+ * judged on a later test period it never saw, beside the live model judged the same way (both
+ * scored by the engine as of each test date). Never published by itself: the editor loads it as a
+ * draft.
+ */
+import { selectCohort, type CohortMember } from '@/lib/analytics/cohort';
+import { auc, round } from '@/lib/analytics/stats';
+import { RECENCY_BEYOND, suggestModel, triggerInputs, type DayCount, type ModelSample, type TriggerInfo } from '@/lib/analytics/suggest-model';
+import { suggestModelSchema, type SuggestOutcome } from '@/lib/model/suggest-request';
+import { DAY_MS, validateModel, type Model } from '@/lib/scoring';
+import type { Store } from '@/lib/server/store';
+import { AppError } from '../errors';
+import { ensureLiveModel } from '../commands/model';
+import { loadCohortAccounts } from './cohorts';
+import { scoreEveryAccount } from './model-preview';
+import { loadScoringInputs } from './scoring-inputs';
+
+export interface Judgement {
+  auc: number | null;
+  /** the bad outcome's rate in the bottom score quartile over the top one */
+  lift: number | null;
+  /** the bad outcome's rate among the lowest-scored tenth over the overall rate */
+  topDecileLift: number | null;
+  samples: number;
+  positives: number;
+}
+
+export interface SuggestedModel {
+  model: Model;
+  outcome: SuggestOutcome;
+  horizonDays: number;
+  train: { auc: number | null; samples: number; positives: number; dates: string[]; ridge: number; validationAuc: number | null };
+  test: Judgement & { dates: string[] };
+  live: { version: number; test: Judgement };
+  /** what the dimensions are made of, in words */
+  triggers: string[];
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Whether the member had the outcome the model should warn of, within the horizon. */
+export function badOutcome(m: CohortMember, outcome: SuggestOutcome): boolean {
+  if (outcome === 'churned') return m.churnedAt !== null;
+  if (outcome === 'not_renewed') return m.churnedAt !== null || !m.renewed;
+  return !m.expanded;
+}
+
+/** Every `everyDays` from `from` to `to` (whole UTC days). */
+export function sampleDates(from: string, to: string, everyDays: number): number[] {
+  const out: number[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += everyDays * DAY_MS) out.push(t);
+  return out;
+}
+
+/** The cohort of `asOf` (SCORING.md §5) with its outcome, optionally narrowed. */
+async function labelled(db: Store, asOf: number, horizonDays: number, outcome: SuggestOutcome, include?: (pk: number) => boolean) {
+  const cohort = await loadCohortAccounts(db, asOf, horizonDays);
+  return selectCohort(cohort, asOf, horizonDays)
+    .members.filter((m) => include === undefined || include(m.id as number))
+    .map((m) => ({ pk: m.id as number, y: badOutcome(m, outcome) }));
+}
+
+/** Training samples: each cohort member of each date, its triggers' inputs from the day aggregates. */
+export async function modelSamples(
+  db: Store,
+  dates: readonly number[],
+  triggers: readonly TriggerInfo[],
+  options: { windowDays: number; horizonDays: number; outcome: SuggestOutcome; include?: (pk: number) => boolean },
+): Promise<ModelSample[]> {
+  const index = new Map(triggers.map((t, i) => [t.key, i]));
+  const lookback = Math.max(options.windowDays, RECENCY_BEYOND) + 1;
+  const samples: ModelSample[] = [];
+  for (const [group, asOf] of dates.entries()) {
+    const members = await labelled(db, asOf, options.horizonDays, options.outcome, options.include);
+    if (!members.length) continue;
+    const toDay = Math.ceil(asOf / DAY_MS);
+    const inputs = await loadScoringInputs(db, { accountPks: members.map((m) => m.pk), fromDay: toDay - lookback, toDay, propTypes: [], types: triggers.map((t) => t.key) });
+    for (const m of members) {
+      const byType: DayCount[][] = triggers.map(() => []);
+      for (const b of inputs.get(m.pk)?.activity.types ?? []) {
+        const i = index.get(b.type);
+        if (i !== undefined) byType[i]!.push({ t: b.t, n: b.n });
+      }
+      samples.push({ inputs: byType.map((buckets) => triggerInputs(buckets, asOf, options.windowDays)), y: m.y, group });
+    }
+  }
+  return samples;
+}
+
+/** AUC and lifts of scores (higher: safer) against the bad outcome. */
+export function judge(pairs: readonly { score: number; y: boolean }[]): Judgement {
+  const positives = pairs.filter((p) => p.y).length;
+  const retained = pairs.filter((p) => !p.y).map((p) => p.score);
+  const churned = pairs.filter((p) => p.y).map((p) => p.score);
+  const sorted = [...pairs].sort((a, b) => a.score - b.score);
+  const rate = (xs: readonly { y: boolean }[]) => (xs.length ? xs.filter((x) => x.y).length / xs.length : null);
+  const q = Math.floor(sorted.length / 4);
+  const bottom = rate(sorted.slice(0, q));
+  const top = rate(sorted.slice(sorted.length - q));
+  const decile = rate(sorted.slice(0, Math.max(1, Math.floor(sorted.length / 10))));
+  const overall = rate(sorted);
+  return {
+    auc: round(auc(retained, churned)),
+    lift: q > 0 && bottom !== null && top ? round(bottom / top, 2) : null,
+    topDecileLift: decile !== null && overall ? round(decile / overall, 2) : null,
+    samples: pairs.length,
+    positives,
+  };
+}
+
+/** Scores of a model as of each date against each cohort member's outcome. */
+export async function judgeModel(
+  db: Store,
+  model: Model,
+  dates: readonly number[],
+  options: { horizonDays: number; outcome: SuggestOutcome; include?: (pk: number) => boolean },
+): Promise<Judgement> {
+  const pairs: { score: number; y: boolean }[] = [];
+  for (const asOf of dates) {
+    const members = await labelled(db, asOf, options.horizonDays, options.outcome, options.include);
+    const scores = await scoreEveryAccount(db, model, asOf, members.map((m) => m.pk));
+    for (const m of members) {
+      const s = scores.get(m.pk)?.score;
+      if (s !== null && s !== undefined) pairs.push({ score: s, y: m.y });
+    }
+  }
+  return judge(pairs);
+}
+
+async function catalogueTriggers(db: Store): Promise<TriggerInfo[]> {
+  return db.all<TriggerInfo>('SELECT key, label FROM triggers WHERE retired_at IS NULL ORDER BY key');
+}
+
+/** The live model with the fitted dimensions (bands, flags and the rest kept; overrides name old measures, so they go). */
+export function modelOf(live: Model, dimensions: Model['dimensions']): Model {
+  return { ...live, dimensions, overrides: [] };
+}
+
+export interface SuggestDefaults {
+  horizonDays: number;
+  trainFrom: string;
+  trainTo: string;
+  testFrom: string;
+  testTo: string;
+  everyDays: number;
+}
+
+/**
+ * Periods to start from: the history that counts (from the first activity plus a window, to the
+ * last activity or outcome, not past today) split in two, training dates in the earlier half with
+ * their horizon, test dates in the later half with theirs. Null when the history is too short.
+ */
+export async function suggestDefaults(db: Store, now = Date.now()): Promise<SuggestDefaults | null> {
+  const { model: live } = await ensureLiveModel(db);
+  const span = await db.get<{ first: number | null; last: number | null; outcome: number | null }>(
+    'SELECT (SELECT min(first_at) FROM account_activity) AS first, (SELECT max(last_at) FROM account_activity) AS last, (SELECT max(occurred_at) FROM outcomes) AS outcome',
+  );
+  if (!span || span.first === null || span.last === null) return null;
+  const first = Math.floor(span.first / DAY_MS) + live.windowDays;
+  const last = Math.min(Math.floor(now / DAY_MS), Math.max(Math.floor(span.last / DAY_MS), span.outcome === null ? 0 : Math.floor(span.outcome / DAY_MS)));
+  const horizonDays = Math.min(90, Math.floor((last - first) / 4));
+  if (horizonDays < 14) return null;
+  const mid = Math.floor((first + last) / 2);
+  const everyDays = Math.max(1, Math.min(14, Math.floor((mid - horizonDays - first) / 4)));
+  const day = (d: number) => isoDay(d * DAY_MS);
+  return { horizonDays, trainFrom: day(first), trainTo: day(mid - horizonDays), testFrom: day(mid), testTo: day(last - horizonDays), everyDays };
+}
+
+export async function suggestFullModel(db: Store, body: unknown, now = Date.now()): Promise<SuggestedModel> {
+  const parsed = suggestModelSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new AppError('invalid', 'Invalid suggestion request', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  const input = parsed.data;
+  const { model: live, version } = await ensureLiveModel(db);
+  const trainDates = sampleDates(input.trainFrom, input.trainTo, input.everyDays);
+  const testDates = sampleDates(input.testFrom, input.testTo, input.everyDays);
+  if (testDates[testDates.length - 1]! + input.horizonDays * DAY_MS > now) {
+    throw new AppError('invalid', 'The test period’s outcomes are not all known yet', [{ path: 'testTo', message: `must be at least horizonDays (${input.horizonDays}) before today` }]);
+  }
+  const triggers = await catalogueTriggers(db);
+  const options = { windowDays: live.windowDays, horizonDays: input.horizonDays, outcome: input.outcome };
+  const samples = await modelSamples(db, trainDates, triggers, options);
+  const positives = samples.filter((s) => s.y).length;
+  if (samples.length < 30 || positives < 5 || samples.length - positives < 5) {
+    throw new AppError('invalid', `Too few outcomes to learn from in the training period (${samples.length} account-dates, ${positives} with the outcome): at least 30, with 5 of each`);
+  }
+  let fit;
+  try {
+    fit = suggestModel(samples, triggers, live.windowDays);
+  } catch (e) {
+    throw new AppError('invalid', e instanceof Error ? `No model to suggest: ${e.message}` : 'No model to suggest');
+  }
+  const model = modelOf(live, fit.dimensions as Model['dimensions']);
+  const checked = validateModel(model);
+  if (!checked.ok) throw new AppError('invalid', `The fitted model is not valid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  const [test, liveTest] = [await judgeModel(db, checked.model, testDates, input), await judgeModel(db, live, testDates, input)];
+  return {
+    model: checked.model,
+    outcome: input.outcome,
+    horizonDays: input.horizonDays,
+    train: { auc: round(fit.trainAuc), samples: fit.samples, positives: fit.positives, dates: trainDates.map(isoDay), ridge: fit.ridge, validationAuc: round(fit.validationAuc) },
+    test: { ...test, dates: testDates.map(isoDay) },
+    live: { version, test: liveTest },
+    triggers: fit.triggers,
+  };
+}
