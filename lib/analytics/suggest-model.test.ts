@@ -14,8 +14,9 @@ describe('triggerInputs', () => {
       { t: day(28), n: 4 }, // exactly at the window's start: in
       { t: day(29), n: 7 }, // before the window: only recency sees it
     ];
-    expect(triggerInputs(buckets, T, 28)).toEqual({ n: 7, days: 2, since: 1 });
-    expect(triggerInputs([{ t: day(40), n: 1 }], T, 28)).toEqual({ n: 0, days: 0, since: 40 });
+    expect(triggerInputs(buckets, T, 28)).toEqual({ n: 7, days: 2, since: 0 });
+    expect(triggerInputs([{ t: day(40), n: 1 }], T, 28)).toEqual({ n: 0, days: 0, since: 39 });
+    expect(triggerInputs([{ t: day(1) + 5 * 3_600_000, n: 1 }], T, 28).since).toBe(0);
     expect(triggerInputs([], T, 28)).toEqual({ n: 0, days: 0, since: null });
     expect(triggerInputs([{ t: day(3), n: 0 }], T, 28).since).toBeNull();
   });

@@ -36,7 +36,7 @@ export interface TriggerInputs {
   n: number;
   /** distinct UTC days with such an event in the window */
   days: number;
-  /** whole days from the last such event (before the instant, within the lookback) to the instant; null: none */
+  /** whole UTC days from the last such event's day (before the instant, within the lookback) to the last day before the instant (0: that day); null: none */
   since: number | null;
 }
 
@@ -75,7 +75,8 @@ export function triggerInputs(buckets: readonly DayCount[], asOf: number, window
       days.add(Math.floor(b.t / DAY_MS));
     }
   }
-  return { n, days: days.size, since: last === -Infinity ? null : Math.floor((asOf - last) / DAY_MS) };
+  // As the engine's recency counts: whole UTC days from the last event's day to the last day before the instant.
+  return { n, days: days.size, since: last === -Infinity ? null : Math.floor((asOf - 1) / DAY_MS) - Math.floor(last / DAY_MS) };
 }
 
 /** The recency bin of `since` days: 0..edges-1, or the baseline (edges.length). */
