@@ -13,6 +13,7 @@ import { DEFAULT_MODEL, endOfUtcDay, type Model } from '@/lib/scoring';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { ingestEvents } from '@/lib/server/commands/events';
 import { defaultPreviewAsOf, previewModel, scoreEveryAccount, warmPreviewInputs } from '@/lib/server/queries/model-preview';
+import { suggestDefaults, suggestFullModel } from '@/lib/server/queries/suggested-model';
 import { suggestWeights } from '@/lib/server/queries/suggested-weights';
 import { benchDatabaseFromArgs, timeRuns } from './bench-support';
 import { run } from './cli';
@@ -62,6 +63,17 @@ run(async () => {
     } catch (error) {
       console.log(`suggestWeights: ${(error as Error).message}`);
     }
+    const defaults = await suggestDefaults(db);
+    if (defaults) {
+      const t2 = performance.now();
+      try {
+        const m = await suggestFullModel(db, { outcome: 'churned', ...defaults });
+        console.log(`suggestFullModel (defaults: every ${defaults.everyDays} days, ${m.train.dates.length} training and ${m.test.dates.length} test dates)  ${(performance.now() - t2).toFixed(0)} ms` +
+          `  (${m.train.samples} samples, ${m.model.dimensions.flatMap((d) => d.measures).length} measures; test AUC ${m.test.auc} vs live ${m.live.test.auc})`);
+      } catch (error) {
+        console.log(`suggestFullModel: ${(error as Error).message}`);
+      }
+    } else console.log('suggestFullModel: the history is too short for default periods');
   } finally {
     await db.close();
   }
