@@ -17,6 +17,9 @@ const KINDS: { kind: MeasureDef['kind']; label: string }[] = [
   { kind: 'stakeholders', label: 'Engaged contacts with a role' },
   { kind: 'departments', label: 'Departments engaged' },
   { kind: 'adoption', label: 'Feature adoption' },
+  { kind: 'active_days', label: 'Active days' },
+  { kind: 'recency', label: 'Days since the last event' },
+  { kind: 'trend', label: 'Trend against the window before' },
 ];
 const ROLES = ['executive_sponsor', 'champion', 'power_user', 'user'] as const;
 
@@ -42,6 +45,12 @@ function newMeasure(kind: MeasureDef['kind'], key: string, label: string, event:
       return { key, label, kind, min: 3, points: 20 };
     case 'adoption':
       return { key, label, kind, event, property: 'feature' };
+    case 'active_days':
+      return { key, label, kind, event, points: 1, cap: 20 };
+    case 'recency':
+      return { key, label, kind, event, tiers: [{ maxDays: 7, points: 20 }, { maxDays: 30, points: 10 }, { maxDays: 90, points: 0 }] };
+    case 'trend':
+      return { key, label, kind, event, tiers: [{ min: 1.1, points: 10 }, { min: 0.8, points: 5 }, { min: 0, points: 0 }] };
   }
 }
 
@@ -61,7 +70,7 @@ export function AddMeasure({ model, dimension, triggers, onAdd }: { model: Model
       </button>
     );
   }
-  const needsEvent = kind === 'count' || kind === 'ratio' || kind === 'attributes' || kind === 'adoption';
+  const needsEvent = kind !== 'stakeholders' && kind !== 'departments';
   const select = (value: string, set: (v: string) => void, name: string) => (
     <label className="inline-flex flex-col text-xs text-gray-600">
       {name}

@@ -40,5 +40,35 @@ export function MeasureFields({ measure, path, errors, onChange }: { measure: Me
       );
     case 'adoption':
       return <span className="text-xs text-gray-600">Weighted by the tiers of the feature catalogue (Triggers page)</span>;
+    case 'active_days':
+      return <>{num('points', measure.points, 'Points per active day')}{num('cap', measure.cap, 'Cap')}</>;
+    case 'recency':
+      return (
+        <span className="flex flex-wrap gap-2">
+          {measure.tiers.map((t, k) => (
+            <span key={k} className="flex gap-1 rounded bg-gray-50 p-1">
+              <NumberField path={`${path}.tiers[${k}].maxDays`} label="≤ days ago" value={t.maxDays} min={0} errors={errors}
+                onChange={(v) => set({ tiers: measure.tiers.map((x, n) => (n === k ? { ...x, maxDays: v ?? 0 } : x)) })} />
+              <NumberField path={`${path}.tiers[${k}].points`} label="points" value={t.points} min={0} errors={errors}
+                onChange={(v) => set({ tiers: measure.tiers.map((x, n) => (n === k ? { ...x, points: v ?? 0 } : x)) })} />
+            </span>
+          ))}
+          <span className="self-end text-xs text-gray-600">older or never: the last tier&apos;s points</span>
+        </span>
+      );
+    case 'trend':
+      return (
+        <span className="flex flex-wrap gap-2">
+          {measure.tiers.map((t, k) => (
+            <span key={k} className="flex gap-1 rounded bg-gray-50 p-1">
+              <NumberField path={`${path}.tiers[${k}].min`} label="≥ ratio" value={t.min} min={0} step={0.05} errors={errors}
+                onChange={(v) => set({ tiers: measure.tiers.map((x, n) => (n === k ? { ...x, min: v ?? 0 } : x)) })} />
+              <NumberField path={`${path}.tiers[${k}].points`} label="points" value={t.points} min={0} errors={errors}
+                onChange={(v) => set({ tiers: measure.tiers.map((x, n) => (n === k ? { ...x, points: v ?? 0 } : x)) })} />
+            </span>
+          ))}
+          <span className="self-end text-xs text-gray-600">ratio = this window&apos;s count / the window before&apos;s</span>
+        </span>
+      );
   }
 }

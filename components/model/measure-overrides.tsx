@@ -12,6 +12,7 @@ const FIELDS: Record<string, readonly ('points' | 'per' | 'cap')[]> = {
   count: ['points', 'per', 'cap'],
   stakeholders: ['points', 'cap'],
   departments: ['points'],
+  active_days: ['points', 'cap'],
 };
 const NAMES = { points: 'points', per: 'per N', cap: 'cap' } as const;
 

@@ -14,7 +14,7 @@ export const ONBOARDING_DAYS = 90;
 export interface CompiledMeasure {
   /** the measure with the matching overrides merged in */
   def: MeasureDef;
-  /** event types: `event` (count, attributes, adoption, stakeholders filter) or the numerator */
+  /** event types: `event` (every kind but ratio and departments; the stakeholders filter) or the numerator */
   types: readonly string[];
   /** the ratio's denominator types (empty for other kinds) */
   denominator: readonly string[];
@@ -65,6 +65,11 @@ function measureMax(m: MeasureDef): number {
       return m.cap;
     case 'departments':
       return m.points;
+    case 'active_days':
+      return m.cap;
+    case 'recency':
+    case 'trend':
+      return Math.max(...m.tiers.map((t) => t.points));
   }
 }
 

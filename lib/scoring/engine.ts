@@ -8,6 +8,7 @@ import { measureResult, noHistorySnapshot, snapshot } from './explain';
 import { computeFlags } from './flags';
 import { SlidingWindow } from './sliding-window';
 import { accountRefs, evaluateMeasure, WindowContext, type AccountRefs } from './measures';
+import { activityNeeds } from './needs';
 import type { Model } from './schema';
 import type {
   AccountActivity,
@@ -20,7 +21,7 @@ import type {
   ScoreResult,
   ScoreState,
 } from './types';
-import { countOf, DAY_MS, summarizeWindows, type WindowSummary } from './window';
+import { countOf, DAY_MS, summarizeWindowsInto, windowBounds, type WindowSummary } from './window';
 
 export type ScoreDetail = 'full' | 'lean' | 'score';
 
@@ -67,10 +68,11 @@ type MeasureKeep = 'text' | 'points' | 'none';
 
 const NO_MEASURES: MeasureSnapshot[] = [];
 
-/** Score one window with a resolved model. `hasHistory`: was anything recorded before its end? */
-function scoreWindow(cm: CompiledModel, w: WindowSummary, refs: AccountRefs, hasHistory: boolean, keep: MeasureKeep): WindowScore {
+/** Score one window with a resolved model. `hasHistory`: was anything recorded before its end?
+ * `before`: the window before it (read by trend measures only). */
+function scoreWindow(cm: CompiledModel, w: WindowSummary, before: WindowSummary | null, refs: AccountRefs, hasHistory: boolean, keep: MeasureKeep): WindowScore {
   const detail = keep === 'text';
-  const x = new WindowContext(w, refs, detail);
+  const x = new WindowContext(w, refs, detail, before);
   const dims: WindowScore['dims'] = [];
   let weighted = 0;
   let available = 0;
@@ -121,18 +123,22 @@ export function scoreAccount(input: ScoreInput): ScoreResult {
   const d = model.windowDays;
   const prevAsOf = asOf - d * DAY_MS;
   const refs = accountRefs(input.contacts, input.catalogue);
-  const { current, previous } = summarizeWindows(activity, asOf, d);
+  const b = windowBounds(asOf, d);
+  // A trend measure compares each window with the one before it: the previous score's needs a third.
+  const trend = activityNeeds(model).trendTypes.length > 0;
+  const bounds = trend && detail !== 'score' ? [b.current, b.previous, { from: b.previous.from - d * DAY_MS, to: b.previous.from }] : [b.current, b.previous];
+  const [current, previous, beforePrevious] = summarizeWindowsInto(activity, bounds);
   const keep: MeasureKeep = detail === 'full' ? 'text' : detail === 'lean' ? 'none' : 'points';
 
   const { stage, derived } = resolveStage(profile, asOf);
   const cm = compileModel(model, profile.tier, stage);
-  const now = scoreWindow(cm, current, refs, hasHistoryBefore(activity, asOf), keep);
+  const now = scoreWindow(cm, current, trend ? previous : null, refs, hasHistoryBefore(activity, asOf), keep);
 
   // The previous score is what history shows one window earlier, so the stage is resolved then.
   let then: WindowScore | null = null;
   if (detail !== 'score') {
     const cmPrev = compileModel(model, profile.tier, resolveStage(profile, prevAsOf).stage);
-    then = scoreWindow(cmPrev, previous, refs, hasHistoryBefore(activity, prevAsOf), keep);
+    then = scoreWindow(cmPrev, previous, beforePrevious ?? null, refs, hasHistoryBefore(activity, prevAsOf), keep);
   }
 
   const dimensions: DimensionResult[] = cm.dimensions.map((dim, i) => {
@@ -203,13 +209,16 @@ export interface SeriesPoint {
 export function scoreSeries(input: Omit<ScoreInput, 'asOf' | 'detail'>, asOfs: readonly number[]): SeriesPoint[] {
   const { model, profile, activity } = input;
   const refs = accountRefs(input.contacts, input.catalogue);
-  const window = new SlidingWindow(activity, model.windowDays * DAY_MS);
+  const len = model.windowDays * DAY_MS;
+  const window = new SlidingWindow(activity, len);
+  // Only a model with a trend measure reads the window before (a second window sliding behind).
+  const before = activityNeeds(model).trendTypes.length ? new SlidingWindow(activity, len) : null;
   const out: SeriesPoint[] = [];
   let cm: CompiledModel | null = null;
   for (const asOf of asOfs) {
     const stage = resolveStage(profile, asOf).stage;
     if (cm?.stage !== stage) cm = compileModel(model, profile.tier, stage);
-    const now = scoreWindow(cm, window.at(asOf), refs, hasHistoryBefore(activity, asOf), 'none');
+    const now = scoreWindow(cm, window.at(asOf), before ? before.at(asOf - len) : null, refs, hasHistoryBefore(activity, asOf), 'none');
     const scored = now.state === 'scored';
     out.push({ asOf, state: now.state, score: now.score, band: bandFor(cm, now.score), dimensions: now.dims.map((d) => (scored ? d.score : null)) });
   }

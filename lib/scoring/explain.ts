@@ -59,6 +59,15 @@ function nounOf(types: readonly string[]): string {
   return types.length === 1 && NOUNS[types[0]] ? NOUNS[types[0]][1] : `${types.join(', ')} events`;
 }
 
+function singularOf(types: readonly string[]): string {
+  return types.length === 1 && NOUNS[types[0]] ? NOUNS[types[0]][0] : `${types.join(', ')} event`;
+}
+
+/** "today", "1 day ago", "12 days ago" (days counted back from the window's last day). */
+function daysAgo(days: number): string {
+  return days === 0 ? 'today' : `${days} ${days === 1 ? 'day' : 'days'} ago`;
+}
+
 export function describeMeasure(cm: CompiledMeasure, v: MeasureValue): string {
   const m = cm.def;
   const i = v.inputs ?? {};
@@ -92,6 +101,18 @@ export function describeMeasure(cm: CompiledMeasure, v: MeasureValue): string {
         .filter((t) => i[`${t}Total`] > 0)
         .map((t) => `${i[`${t}Used`]} of ${i[`${t}Total`]} ${t}`);
       return `${parts.join(', ')} features used → ${pct(i.share)}`;
+    }
+    case 'active_days': {
+      const capped = i.days * m.points > m.cap ? ', capped' : '';
+      return `${nounOf(cm.types)} on ${fmt(i.days)} of the last ${fmt(i.windowDays)} days → ${fmt(v.points ?? 0)} of ${fmt(cm.max)} points (${fmt(m.points)} per day${capped})`;
+    }
+    case 'recency': {
+      const when = i.daysSince === undefined ? `no ${singularOf(cm.types)} on record` : `last ${singularOf(cm.types)} ${daysAgo(i.daysSince)}`;
+      return `${when} → ${fmt(v.points ?? 0)} of ${fmt(cm.max)} points`;
+    }
+    case 'trend': {
+      if (v.points === null) return `${countPhrase(i.current, cm.types)}, none the window before → no data`;
+      return `${countPhrase(i.current, cm.types)} vs ${fmt(i.previous)} the window before (×${Math.round(i.ratio * 100) / 100}) → ${fmt(v.points)} of ${fmt(cm.max)} points`;
     }
   }
 }

@@ -29,6 +29,8 @@ export {
   summarizeWindow,
   summarizeWindows,
   countOf,
+  activeDaysOf,
+  daysSinceLast,
   propOf,
   trueCountOf,
   medianOf,
@@ -47,3 +49,4 @@ export { computeFlags, FLAG_RULES, FLAG_LABELS, FLAG_PROP_TYPES, FLAG_TYPES, typ
 export { describeMeasure } from './explain';
 export { buildActivity, featureSourcesOf, propTypesOf, typesReadBy, type RawEvent, type FeatureSource, type BuildActivityOptions } from './activity';
 export { WindowedActivityBuilder } from './windowed-activity';
+export { activityDays, activityNeeds, type ActivityNeeds } from './needs';

@@ -1,12 +1,13 @@
 /**
- * The six measure kinds of SCORING.md §2, each yielding points and max for one window.
+ * The measure kinds of SCORING.md §2 (and active_days, recency, trend), each yielding points and
+ * max for one window.
  * "No data is not zero": a measure that cannot be observed returns `points: null`.
  */
 import type { CompiledMeasure } from './compile';
 import { DEFAULT_FEATURE_WEIGHTS } from './default-model';
 import type { ContactInfo, ContactRole, FeatureInfo, FeatureTier, MeasureInputs } from './types';
 import type { ContactIndex, FeatureIndex } from './activity-index';
-import { contactsOfTypes, countOf, trueCountOf, type WindowSummary } from './window';
+import { activeDaysOf, contactsOfTypes, countOf, DAY_MS, daysSinceLast, trueCountOf, type WindowSummary } from './window';
 
 export interface MeasureValue {
   points: number | null;
@@ -101,6 +102,8 @@ export class WindowContext {
     readonly w: WindowSummary,
     readonly refs: AccountRefs,
     readonly detail: boolean,
+    /** the window just before `w`, for a trend (null when the model has none) */
+    readonly before: WindowSummary | null = null,
   ) {}
   get engagement(): Engagement {
     return this.eng ?? (this.eng = engagementOf(this.w, this.refs));
@@ -166,6 +169,38 @@ export function evaluateMeasure(cm: CompiledMeasure, x: WindowContext): MeasureV
     }
     case 'adoption':
       return evaluateAdoption(cm, x);
+    case 'active_days': {
+      const days = activeDaysOf(w, cm.types);
+      return { points: Math.min(days * m.points, m.cap), max: cm.max, inputs: detail ? { days, windowDays: Math.round((w.to - w.from) / DAY_MS) } : null };
+    }
+    case 'recency': {
+      const daysSince = daysSinceLast(w, cm.types);
+      // Never seen, or older than every tier: the last tier's points.
+      let points = m.tiers[m.tiers.length - 1].points;
+      if (daysSince !== null) {
+        for (const tier of m.tiers) {
+          if (daysSince <= tier.maxDays) {
+            points = tier.points;
+            break;
+          }
+        }
+      }
+      return { points, max: cm.max, inputs: detail ? (daysSince === null ? {} : { daysSince }) : null };
+    }
+    case 'trend': {
+      const current = countOf(w, cm.types);
+      const previous = x.before ? countOf(x.before, cm.types) : 0;
+      if (previous === 0) return { points: null, max: cm.max, inputs: detail ? { current, previous: 0 } : null };
+      const ratio = current / previous;
+      let points = 0;
+      for (const tier of m.tiers) {
+        if (ratio >= tier.min) {
+          points = tier.points;
+          break;
+        }
+      }
+      return { points, max: cm.max, inputs: detail ? { current, previous, ratio } : null };
+    }
   }
 }
 

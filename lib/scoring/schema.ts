@@ -16,6 +16,10 @@ export const MODEL_LIMITS = {
   measuresPerDimension: 50,
   bands: 20,
   ratioTiers: 20,
+  /** tiers of a recency or trend measure */
+  tiers: 20,
+  /** the largest recency `maxDays`: scoring reads activity this far back */
+  recencyDays: 730,
   attributes: 50,
   eventTypes: 50,
   overrides: 50,
@@ -56,6 +60,35 @@ const ratioTiers = z
   .array(ratioTierSchema)
   .min(1)
   .max(MODEL_LIMITS.ratioTiers, `at most ${MODEL_LIMITS.ratioTiers} tiers`)
+  .superRefine((tiers, ctx) => {
+    for (let i = 1; i < tiers.length; i++) {
+      if (tiers[i].min >= tiers[i - 1].min) {
+        ctx.addIssue({ code: 'custom', path: [i, 'min'], message: 'tiers must be ordered by descending min' });
+      }
+    }
+  });
+
+/** Recency tiers are read top-down ("first tier with daysSince <= maxDays"): ascending maxDays. */
+const recencyTiers = z
+  .array(z.strictObject({
+    maxDays: z.number().int().min(0).max(MODEL_LIMITS.recencyDays, `must be at most ${MODEL_LIMITS.recencyDays}`),
+    points: bounded.min(0),
+  }))
+  .min(1)
+  .max(MODEL_LIMITS.tiers, `at most ${MODEL_LIMITS.tiers} tiers`)
+  .superRefine((tiers, ctx) => {
+    for (let i = 1; i < tiers.length; i++) {
+      if (tiers[i].maxDays <= tiers[i - 1].maxDays) {
+        ctx.addIssue({ code: 'custom', path: [i, 'maxDays'], message: 'tiers must be ordered by ascending maxDays' });
+      }
+    }
+  });
+
+/** Trend tiers are read like ratio tiers ("first tier with ratio >= min"): descending min. */
+const trendTiers = z
+  .array(z.strictObject({ min: bounded.min(0), points: bounded.min(0) }))
+  .min(1)
+  .max(MODEL_LIMITS.tiers, `at most ${MODEL_LIMITS.tiers} tiers`)
   .superRefine((tiers, ctx) => {
     for (let i = 1; i < tiers.length; i++) {
       if (tiers[i].min >= tiers[i - 1].min) {
@@ -109,6 +142,27 @@ export const adoptionMeasureSchema = z.strictObject({
   property: property.default('feature'),
 });
 
+export const activeDaysMeasureSchema = z.strictObject({
+  ...base,
+  kind: z.literal('active_days'),
+  event: eventTypes,
+  /** points per distinct UTC day in the window with at least one such event */
+  points: bounded.positive(),
+  cap: bounded.positive(),
+});
+export const recencyMeasureSchema = z.strictObject({
+  ...base,
+  kind: z.literal('recency'),
+  event: eventTypes,
+  tiers: recencyTiers,
+});
+export const trendMeasureSchema = z.strictObject({
+  ...base,
+  kind: z.literal('trend'),
+  event: eventTypes,
+  tiers: trendTiers,
+});
+
 export const measureSchema = z.discriminatedUnion('kind', [
   countMeasureSchema,
   ratioMeasureSchema,
@@ -116,6 +170,9 @@ export const measureSchema = z.discriminatedUnion('kind', [
   stakeholdersMeasureSchema,
   departmentsMeasureSchema,
   adoptionMeasureSchema,
+  activeDaysMeasureSchema,
+  recencyMeasureSchema,
+  trendMeasureSchema,
 ]);
 
 export const dimensionSchema = z.strictObject({
@@ -158,6 +215,9 @@ const OVERRIDABLE: Record<string, readonly string[]> = {
   stakeholders: ['points', 'cap'],
   departments: ['points'],
   adoption: [],
+  active_days: ['points', 'cap'],
+  recency: [],
+  trend: [],
 };
 
 type Ctx = z.core.$RefinementCtx;
@@ -196,12 +256,15 @@ function checkOverride(o: z.infer<typeof overrideSchema>, dims: Dimension[], i: 
     }
     for (const field of Object.keys(mo)) {
       if (!OVERRIDABLE[m.kind].includes(field)) {
-        ctx.addIssue({ code: 'custom', path: [...path, field], message: `a ${m.kind} measure has no "${field}" to override` });
+        const message = Object.prototype.hasOwnProperty.call(m, field)
+          ? `the "${field}" of a ${m.kind} measure cannot be overridden (edit the measure itself)`
+          : `a ${m.kind} measure has no "${field}" to override`;
+        ctx.addIssue({ code: 'custom', path: [...path, field], message });
       }
     }
     if (m.kind === 'count') checkPointsCap('count', mo.points ?? m.points, mo.cap ?? m.cap, ctx, [...path, mo.cap !== undefined ? 'cap' : 'points']);
     if (mo.points !== undefined && m.kind !== 'count' && mo.points <= 0) ctx.addIssue({ code: 'custom', path: [...path, 'points'], message: 'points must be above 0' });
-    if (mo.cap !== undefined && m.kind === 'stakeholders' && mo.cap <= 0) ctx.addIssue({ code: 'custom', path: [...path, 'cap'], message: 'cap must be above 0' });
+    if (mo.cap !== undefined && (m.kind === 'stakeholders' || m.kind === 'active_days') && mo.cap <= 0) ctx.addIssue({ code: 'custom', path: [...path, 'cap'], message: 'cap must be above 0' });
   }
 }
 
@@ -231,6 +294,9 @@ export const modelSchema = z
         if (m.kind === 'count') checkPointsCap('count', m.points, m.cap, ctx, [...path, 'cap']);
         if (m.kind === 'attributes' && m.attributes.every((a) => a.points === 0)) {
           ctx.addIssue({ code: 'custom', path: [...path, 'attributes'], message: 'at least one attribute must be worth points' });
+        }
+        if ((m.kind === 'recency' || m.kind === 'trend') && m.tiers.every((t) => t.points === 0)) {
+          ctx.addIssue({ code: 'custom', path: [...path, 'tiers'], message: 'at least one tier must be worth points' });
         }
         if (m.kind !== 'count' || m.points > 0) earns = true;
       });

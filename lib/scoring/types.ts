@@ -109,7 +109,7 @@ export interface MeasureSnapshot {
 export interface MeasureResult extends MeasureSnapshot {
   key: string;
   label: string;
-  kind: 'count' | 'ratio' | 'attributes' | 'stakeholders' | 'departments' | 'adoption';
+  kind: 'count' | 'ratio' | 'attributes' | 'stakeholders' | 'departments' | 'adoption' | 'active_days' | 'recency' | 'trend';
   /** the same measure in the previous window (null when the previous score was not computed) */
   previous: MeasureSnapshot | null;
   /** points now minus points then; null when either has no data */

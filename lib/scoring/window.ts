@@ -174,6 +174,85 @@ export function countOf(w: WindowSummary, types: readonly string[]): number {
   return n;
 }
 
+/** Calls `visit` with each bucket of the given types in `[from, to)` (of any age when sorted: the
+ * positions of each type are binary-searched; unsorted activity is scanned whole). */
+function eachBucketOf(w: WindowSummary, types: readonly string[], from: number, to: number, visit: (t: number, n: number) => void): void {
+  const buckets = w.activity.types;
+  if (w.ti.sorted) {
+    for (let i = 0; i < types.length; i++) {
+      const id = w.ti.index.get(types[i]);
+      if (id === undefined) continue;
+      const positions = positionsOf(w.ti, id);
+      for (let k = firstPositionFrom(buckets, positions, from); k < positions.length; k++) {
+        const b = buckets[positions[k]];
+        if (b.t >= to) break;
+        visit(b.t, b.n);
+      }
+    }
+    return;
+  }
+  const ids = types.map((t) => w.ti.index.get(t) ?? -1);
+  for (let j = 0; j < buckets.length; j++) {
+    const b = buckets[j];
+    if (b.t >= from && b.t < to && ids.includes(w.ti.ids[j])) visit(b.t, b.n);
+  }
+}
+
+/** The UTC day of an instant (days since the epoch). */
+export const utcDay = (ms: number) => Math.floor(ms / DAY_MS);
+
+/**
+ * Distinct UTC days with at least one event of the given types in the window. Day buckets are one
+ * day each; raw events count by the UTC day of their instant (a window that does not start at
+ * midnight touches `windowDays + 1` days, each of which can count).
+ */
+export function activeDaysOf(w: WindowSummary, types: readonly string[]): number {
+  const first = utcDay(w.from);
+  const span = utcDay(w.to - 1) - first + 1;
+  if (span <= 0) return 0;
+  const seen = new Uint8Array(span);
+  let days = 0;
+  eachBucketOf(w, types, w.from, w.to, (t, n) => {
+    const d = utcDay(t) - first;
+    if (n > 0 && seen[d] === 0) {
+      seen[d] = 1;
+      days++;
+    }
+  });
+  return days;
+}
+
+/**
+ * Whole UTC days from the last event of the given types before the window's end (of any age the
+ * activity holds) to the window's last day: 0 for an event on the day of `to - 1ms` (today, for a
+ * live score as of the end of today), 1 the day before, and so on; null when there is none.
+ * Calendar days, so day buckets and raw events give the same number.
+ */
+export function daysSinceLast(w: WindowSummary, types: readonly string[]): number | null {
+  let last = -Infinity;
+  const to = w.to;
+  const buckets = w.activity.types;
+  if (w.ti.sorted) {
+    for (let i = 0; i < types.length; i++) {
+      const id = w.ti.index.get(types[i]);
+      if (id === undefined) continue;
+      const positions = positionsOf(w.ti, id);
+      for (let k = firstPositionFrom(buckets, positions, to) - 1; k >= 0; k--) {
+        const b = buckets[positions[k]];
+        if (b.n > 0) {
+          if (b.t > last) last = b.t;
+          break;
+        }
+      }
+    }
+  } else {
+    eachBucketOf(w, types, -Infinity, to, (t, n) => {
+      if (n > 0 && t > last) last = t;
+    });
+  }
+  return last === -Infinity ? null : utcDay(to - 1) - utcDay(last);
+}
+
 /** Statistics of one property of one type over the window. All properties of a type are merged
  * in one scan on the first read (a measure reads several), then cached on the summary. */
 export function propOf(w: WindowSummary, type: string, prop: string): PropAgg | undefined {

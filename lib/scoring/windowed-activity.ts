@@ -9,12 +9,18 @@
  * order (so that sums of decimals come out bit for bit as the engine would add them). Outreach
  * buckets stay per day: the unanswered-outreach run depends on the day of the last reply, which
  * may lie before both windows. Buckets outside both windows are dropped.
+ *
+ * What a model reads day by day (`activityNeeds`) is kept as it is read: the buckets of the types
+ * of active_days and recency measures stay per day, with the last one before the windows for a
+ * recency; the types of trend measures get a third summed bucket for the window before the
+ * previous one (the previous score's trend compares with it).
  */
 import { OUTREACH_REPLIED, OUTREACH_SENT } from './activity-index';
 import { dict } from '@/lib/dict';
 import { appendValues } from './prop-values';
 import type { AccountActivity, ContactBucket, FeatureBucket, PropStat, TypeBucket } from './types';
-import { windowBounds } from './window';
+import type { ActivityNeeds } from './needs';
+import { DAY_MS, windowBounds } from './window';
 
 /** Adds one bucket's statistics to merged ones, as the engine merges a window's buckets. */
 function mergeInto(target: Record<string, PropStat>, source: Record<string, PropStat>): void {
@@ -28,33 +34,55 @@ function mergeInto(target: Record<string, PropStat>, source: Record<string, Prop
   }
 }
 
-/** Previous window = 0, current = 1. */
-type WindowIndex = 0 | 1;
+const NONE: Pick<ActivityNeeds, 'dayTypes' | 'recencyTypes' | 'trendTypes'> = { dayTypes: [], recencyTypes: [], trendTypes: [] };
 
 export class WindowedActivityBuilder {
-  private readonly starts: readonly [number, number];
+  /** window starts, ascending: [before previous (trend types only),] previous, current */
+  private readonly starts: number[];
   private readonly to: number;
-  private readonly types: [Map<string, TypeBucket>, Map<string, TypeBucket>] = [new Map(), new Map()];
-  private readonly outreach: TypeBucket[] = [];
-  private readonly contacts: [Map<string, ContactBucket>, Map<string, ContactBucket>] = [new Map(), new Map()];
-  private readonly features: [Map<string, Map<string, FeatureBucket>>, Map<string, Map<string, FeatureBucket>>] = [new Map(), new Map()];
+  /** the first window other types than trend types use */
+  private readonly first: number;
+  private readonly types: Map<string, TypeBucket>[];
+  /** buckets kept per day: outreach (replies of any age) and the types read day by day, in the windows */
+  private readonly days: TypeBucket[] = [];
+  /** the last bucket before the windows, per recency type */
+  private readonly lastBefore = new Map<string, TypeBucket>();
+  private readonly contacts: Map<string, ContactBucket>[];
+  private readonly features: Map<string, Map<string, FeatureBucket>>[];
+  private readonly dayTypes: ReadonlySet<string>;
+  private readonly recencyTypes: ReadonlySet<string>;
+  private readonly trendTypes: ReadonlySet<string>;
 
-  constructor(asOf: number, windowDays: number) {
+  constructor(asOf: number, windowDays: number, needs: Pick<ActivityNeeds, 'dayTypes' | 'recencyTypes' | 'trendTypes'> = NONE) {
     const b = windowBounds(asOf, windowDays);
-    this.starts = [b.previous.from, b.current.from];
+    const trend = needs.trendTypes.length > 0;
+    this.starts = trend ? [b.previous.from - windowDays * DAY_MS, b.previous.from, b.current.from] : [b.previous.from, b.current.from];
+    this.first = trend ? 1 : 0;
     this.to = b.current.to;
+    this.types = this.starts.map(() => new Map());
+    this.contacts = this.starts.map(() => new Map());
+    this.features = this.starts.map(() => new Map());
+    this.dayTypes = new Set(needs.dayTypes);
+    this.recencyTypes = new Set(needs.recencyTypes);
+    this.trendTypes = new Set(needs.trendTypes);
   }
 
-  private windowOf(t: number): WindowIndex | -1 {
-    if (t >= this.to || t < this.starts[0]) return -1;
-    return t >= this.starts[1] ? 1 : 0;
+  /** The index of the window holding `t` (from `first` on), or -1. */
+  private windowOf(t: number, first: number): number {
+    if (t >= this.to || t < this.starts[first]) return -1;
+    let w = this.starts.length - 1;
+    while (t < this.starts[w]) w--;
+    return w;
   }
 
   /** A type bucket. Buckets of one type must come in ascending `t`. */
   type(t: number, type: string, n: number, props?: Record<string, PropStat>): void {
-    const w = this.windowOf(t);
-    if (type === OUTREACH_SENT || type === OUTREACH_REPLIED) {
-      if (w >= 0 || (type === OUTREACH_REPLIED && t < this.to)) this.outreach.push(props ? { t, type, n, props } : { t, type, n });
+    const w = this.windowOf(t, this.trendTypes.has(type) ? 0 : this.first);
+    const outreach = type === OUTREACH_SENT || type === OUTREACH_REPLIED;
+    if (outreach || this.dayTypes.has(type)) {
+      const b = props ? { t, type, n, props } : { t, type, n };
+      if (w >= 0 || (type === OUTREACH_REPLIED && t < this.to)) this.days.push(b);
+      else if (t < this.to && this.recencyTypes.has(type)) this.lastBefore.set(type, b);
       return;
     }
     if (w === -1) return;
@@ -66,7 +94,7 @@ export class WindowedActivityBuilder {
 
   /** A contact bucket. Contact buckets must come in ascending `t` (first appearance is kept). */
   contact(t: number, contactId: string, n: number, type?: string): void {
-    const w = this.windowOf(t);
+    const w = this.windowOf(t, this.first);
     if (w === -1) return;
     const key = type === undefined ? contactId : `${contactId}\u0000${type}`;
     const b = this.contacts[w].get(key);
@@ -75,7 +103,7 @@ export class WindowedActivityBuilder {
   }
 
   feature(t: number, type: string, feature: string, n: number): void {
-    const w = this.windowOf(t);
+    const w = this.windowOf(t, this.first);
     if (w === -1) return;
     let byFeature = this.features[w].get(type);
     if (!byFeature) this.features[w].set(type, (byFeature = new Map()));
@@ -93,11 +121,15 @@ export class WindowedActivityBuilder {
   }
 
   build(firstActivityAt: number | null): AccountActivity {
-    const types = [...this.types[0].values(), ...this.types[1].values(), ...this.outreach];
-    // Stable: the window buckets keep their order, the outreach days fall in between.
+    const types = [...this.lastBefore.values()];
+    for (const w of this.types) types.push(...w.values());
+    types.push(...this.days);
+    // Stable: the window buckets keep their order, the days kept as they are fall in between.
     types.sort((a, b) => a.t - b.t);
     const features: FeatureBucket[] = [];
     for (const w of this.features) for (const m of w.values()) for (const f of m.values()) features.push(f);
-    return { types, contacts: [...this.contacts[0].values(), ...this.contacts[1].values()], features, firstActivityAt };
+    const contacts: ContactBucket[] = [];
+    for (const w of this.contacts) contacts.push(...w.values());
+    return { types, contacts, features, firstActivityAt };
   }
 }

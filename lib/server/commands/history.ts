@@ -2,7 +2,7 @@
  * Daily score history: one snapshot per account per day, the score as of the end of that UTC
  * day. Rebuilt for the whole event history by `npm run rescore` and after every model publish.
  */
-import { propTypesOf, scoreSeries, typesReadBy, type FeatureInfo, type Model, type SeriesPoint } from '@/lib/scoring';
+import { activityDays, propTypesOf, scoreSeries, typesReadBy, type FeatureInfo, type Model, type SeriesPoint } from '@/lib/scoring';
 import type { SqlParam, Store } from '@/lib/server/store';
 import { DAY_MS, dayOf } from '../aggregates';
 import { dimensionsJson, lockScores, SNAPSHOT_COLUMNS, upsertRowsSql } from './score-writer';
@@ -56,8 +56,14 @@ export async function historyContext(db: Store, options: Pick<HistoryOptions, 'f
 export async function historyBatch(db: Store, ctx: HistoryContext, part: readonly number[]): Promise<HistoryBatch> {
   const { model, catalogue, fromDay, toDay } = ctx;
   const toJson = dimensionsJson(model.dimensions.map((d) => d.key));
-  // A history point needs its own window only (no previous window, no flags).
-  const inputs = await loadScoringInputs(db, { accountPks: part, fromDay: fromDay - model.windowDays, toDay: toDay + 1, propTypes: propTypesOf(model), types: typesReadBy(model) });
+  // A history point needs its own window only (no previous score, no flags), and what its measures reach back for.
+  const inputs = await loadScoringInputs(db, {
+    accountPks: part,
+    fromDay: fromDay - activityDays(model, { previous: false }),
+    toDay: toDay + 1,
+    propTypes: propTypesOf(model),
+    types: typesReadBy(model),
+  });
   const series: { pk: number; first: number; points: SeriesPoint[] }[] = [];
   let snapshots = 0;
   for (const pk of part) {

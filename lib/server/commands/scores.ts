@@ -75,7 +75,7 @@ export async function scoreAccounts(db: Store, ctx: RescoreContext, accountPks: 
   const { model, asOf, catalogue } = ctx;
   const propTypes = propTypesOf(model, { flags: true });
   const types = typesReadBy(model, { flags: true });
-  const { inputs } = await inputsAsOf(db, { accountPks, asOf, windowDays: model.windowDays, propTypes, types });
+  const { inputs } = await inputsAsOf(db, { accountPks, asOf, model, propTypes, types });
   lap?.('loadMs');
   const scored: ScoredAccount[] = [];
   for (const input of inputs) {

@@ -4,7 +4,7 @@
  * from the raw events, so that any instant is exact.
  */
 import type { Store } from '@/lib/server/store';
-import { buildActivity, endOfUtcDay, featureSourcesOf, scoreAccount, type ScoreResult } from '@/lib/scoring';
+import { activityDays, buildActivity, endOfUtcDay, featureSourcesOf, scoreAccount, type ScoreResult } from '@/lib/scoring';
 import { contactActivity, DAY_MS } from '../aggregates';
 import { ensureLiveModel } from '../commands/model';
 import { loadCatalogue, loadScoringInputs } from './scoring-inputs';
@@ -50,7 +50,7 @@ export async function accountDetailOf(db: Store, pk: number, options: { asOf?: n
   const model = live.model;
   const exact = options.asOf !== undefined;
   const asOf = options.asOf ?? endOfUtcDay(options.now ?? Date.now());
-  const span = 2 * model.windowDays * DAY_MS;
+  const span = activityDays(model) * DAY_MS;
   // Independent reads, asked together (on PostgreSQL they run side by side).
   const [inputsByPk, catalogue, accountRow, contacts, events] = await Promise.all([
     loadScoringInputs(db, { accountPks: [pk], fromDay: Math.floor((asOf - span) / DAY_MS) - 1, toDay: Math.ceil(asOf / DAY_MS) }),

@@ -6,7 +6,7 @@
  * the daily snapshots, rebuilt with the live model on every publish).
  */
 import { analyzeCohort, selectCohort, type CohortAccount, type CohortAnalysis } from '@/lib/analytics/cohort';
-import { bandFor, DAY_MS, endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, type Model } from '@/lib/scoring';
+import { activityDays, activityNeeds, bandFor, DAY_MS, endOfUtcDay, propTypesOf, scoreAccount, typesReadBy, type FeatureInfo, type Model } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { dayOf } from '../aggregates';
 import { AppError } from '../errors';
@@ -113,11 +113,19 @@ const sameData = (a: DataStamp, b: DataStamp) =>
 interface Reads {
   types: string[];
   propTypes: string[];
+  /** the model: what `inputsAsOf` loads for it (window, days, types kept per day) is the same for every model with the same `readsKey` */
+  model: Model;
 }
 
-async function loadInputs(db: Store, asOf: number, windowDays: number, reads: Reads, accountPks?: number[]): Promise<Map<number, AccountInputs>> {
+/** Everything about a model that decides what `inputsAsOf` loads for it. */
+function readsKey(asOf: number, reads: Reads): string {
+  const needs = activityNeeds(reads.model);
+  return [asOf, reads.model.windowDays, activityDays(reads.model), reads.types, reads.propTypes, needs.dayTypes, needs.recencyTypes, needs.trendTypes].map(String).join('|');
+}
+
+async function loadInputs(db: Store, asOf: number, reads: Reads, accountPks?: number[]): Promise<Map<number, AccountInputs>> {
   const out = new Map<number, AccountInputs>();
-  for (const input of (await inputsAsOf(db, { asOf, windowDays, accountPks, ...reads })).inputs) out.set(input.pk, input);
+  for (const input of (await inputsAsOf(db, { asOf, accountPks, ...reads })).inputs) out.set(input.pk, input);
   return out;
 }
 
@@ -150,7 +158,7 @@ async function recentWrites(db: Store): Promise<Map<string, number>> {
 }
 
 /** Brings an entry up to date with the data: false when the feature catalogue changed (load it all again). */
-async function refresh(db: Store, entry: CachedInputs, asOf: number, windowDays: number, reads: Reads): Promise<boolean> {
+async function refresh(db: Store, entry: CachedInputs, asOf: number, reads: Reads): Promise<boolean> {
   const stamp = await dataStamp(db);
   if (stamp.catalogue !== entry.stamp.catalogue) return false;
   if (sameData(stamp, entry.stamp)) return true;
@@ -163,23 +171,22 @@ async function refresh(db: Store, entry: CachedInputs, asOf: number, windowDays:
   } else {
     touched = await touchedSince(db, entry.stamp);
   }
-  if (touched.length) for (const [pk, input] of await loadInputs(db, asOf, windowDays, reads, touched)) entry.inputs.set(pk, input);
+  if (touched.length) for (const [pk, input] of await loadInputs(db, asOf, reads, touched)) entry.inputs.set(pk, input);
   entry.stamp = stamp;
   entry.seen = seen;
   return true;
 }
 
 async function windowInputs(db: Store, asOf: number, model: Model): Promise<CachedInputs> {
-  const { windowDays } = model;
-  const reads: Reads = { types: typesReadBy(model).sort(), propTypes: propTypesOf(model).sort() };
-  const key = `${asOf}|${windowDays}|${reads.types.join(',')}|${reads.propTypes.join(',')}`;
+  const reads: Reads = { types: typesReadBy(model).sort(), propTypes: propTypesOf(model).sort(), model };
+  const key = readsKey(asOf, reads);
   let inputCache = inputCaches.get(db);
   if (!inputCache) inputCaches.set(db, (inputCache = new Map()));
   const now = Date.now();
   for (const [k, v] of inputCache) if (now - v.at > INPUT_TTL_MS) inputCache.delete(k);
   const hit = inputCache.get(key);
   if (hit) {
-    const current = hit.refreshed.then(() => refresh(db, hit, asOf, windowDays, reads));
+    const current = hit.refreshed.then(() => refresh(db, hit, asOf, reads));
     hit.refreshed = current.catch(() => undefined);
     if (await current) {
       hit.at = now;
@@ -189,7 +196,7 @@ async function windowInputs(db: Store, asOf: number, model: Model): Promise<Cach
   // Stamped before loading: what commits meanwhile is loaded again by the next refresh.
   const stamp = await dataStamp(db);
   const seen = db.engine === 'postgres' ? new Set((await recentWrites(db)).keys()) : new Set<string>();
-  const [inputs, catalogue] = await Promise.all([loadInputs(db, asOf, windowDays, reads), loadCatalogue(db)]);
+  const [inputs, catalogue] = await Promise.all([loadInputs(db, asOf, reads), loadCatalogue(db)]);
   const entry: CachedInputs = { at: now, stamp, seen, inputs, catalogue, refreshed: Promise.resolve() };
   inputCache.delete(key);
   inputCache.set(key, entry);

@@ -15,11 +15,12 @@ import type {
   FeatureInfo,
   FeatureTier,
   LifecycleStage,
+  Model,
   PropStat,
   Tier,
   TypeBucket,
 } from '@/lib/scoring';
-import { DAY_MS, WindowedActivityBuilder } from '@/lib/scoring';
+import { activityDays, activityNeeds, DAY_MS, WindowedActivityBuilder } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { AggregateReader, type AggregateSink } from '../aggregates';
 
@@ -135,18 +136,19 @@ export async function loadScoringInputs(db: Store, options: ScoringInputsOptions
  * Inputs for scoring as of one instant (bulk rescoring, previews), in the order asked for:
  * profiles and contacts are read first, then each account's activity, summarised per window as it
  * is read (`WindowedActivityBuilder`, which scores exactly like the day buckets at that instant),
- * so only the summaries are kept.
+ * so only the summaries are kept. The days read are those the model needs (`activityDays`).
  */
 export async function inputsAsOf(
   db: Store,
-  options: { accountPks?: readonly number[]; asOf: number; windowDays: number; propTypes?: readonly string[]; types?: readonly string[] },
+  options: { accountPks?: readonly number[]; asOf: number; model: Model; propTypes?: readonly string[]; types?: readonly string[] },
 ): Promise<{ total: number; inputs: AccountInputs[] }> {
-  const { asOf, windowDays } = options;
+  const { asOf, model } = options;
   const toDay = Math.ceil(asOf / DAY_MS);
+  const needs = activityNeeds(model);
   const { accounts, contactIds } = await loadProfiles(db, options.accountPks);
-  const reader = new AggregateReader(db, { fromDay: toDay - 2 * windowDays - 1, toDay, propTypes: options.propTypes, types: options.types });
+  const reader = new AggregateReader(db, { fromDay: toDay - activityDays(model) - 1, toDay, propTypes: options.propTypes, types: options.types });
   const builders: WindowedActivityBuilder[] = [];
-  await reader.readMany(accounts.map((a) => a.pk), contactIds, (_pk, i) => (builders[i] = new WindowedActivityBuilder(asOf, windowDays)));
+  await reader.readMany(accounts.map((a) => a.pk), contactIds, (_pk, i) => (builders[i] = new WindowedActivityBuilder(asOf, model.windowDays, needs)));
   const inputs: AccountInputs[] = accounts.map((a, i) => ({ pk: a.pk, profile: a.profile, contacts: a.contacts, activity: builders[i]!.build(a.firstAt) }));
   return { total: accounts.length, inputs };
 }
