@@ -107,7 +107,8 @@ export function describeMeasure(cm: CompiledMeasure, v: MeasureValue): string {
       return `${nounOf(cm.types)} on ${fmt(i.days)} of the last ${fmt(i.windowDays)} days → ${fmt(v.points ?? 0)} of ${fmt(cm.max)} points (${fmt(m.points)} per day${capped})`;
     }
     case 'recency': {
-      const when = i.daysSince === undefined ? `no ${singularOf(cm.types)} on record` : `last ${singularOf(cm.types)} ${daysAgo(i.daysSince)}`;
+      const within = m.tiers[m.tiers.length - 1].maxDays;
+      const when = i.daysSince === undefined ? `no ${singularOf(cm.types)} within the last ${plural(within, ['day', 'days'])}` : `last ${singularOf(cm.types)} ${daysAgo(i.daysSince)}`;
       return `${when} → ${fmt(v.points ?? 0)} of ${fmt(cm.max)} points`;
     }
     case 'trend': {

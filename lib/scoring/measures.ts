@@ -174,9 +174,12 @@ export function evaluateMeasure(cm: CompiledMeasure, x: WindowContext): MeasureV
       return { points: Math.min(days * m.points, m.cap), max: cm.max, inputs: detail ? { days, windowDays: Math.round((w.to - w.from) / DAY_MS) } : null };
     }
     case 'recency': {
-      const daysSince = daysSinceLast(w, cm.types);
-      // Never seen, or older than every tier: the last tier's points.
-      let points = m.tiers[m.tiers.length - 1].points;
+      const last = m.tiers[m.tiers.length - 1];
+      // Older than every tier reads as never seen (the last tier's points, no daysSince): the
+      // result does not depend on how far back the activity was loaded.
+      let daysSince = daysSinceLast(w, cm.types);
+      if (daysSince !== null && daysSince > last.maxDays) daysSince = null;
+      let points = last.points;
       if (daysSince !== null) {
         for (const tier of m.tiers) {
           if (daysSince <= tier.maxDays) {

@@ -1,7 +1,8 @@
 /** The model schema: strict, with errors an admin can act on. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from './default-model';
-import { modelSchema, validateModel } from './schema';
+import { MODEL_LIMITS, modelSchema, validateModel } from './schema';
+import { KINDS_MODEL } from './test-helpers';
 
 const clone = () => JSON.parse(JSON.stringify(DEFAULT_MODEL));
 const errorsOf = (json: unknown) => {
@@ -134,5 +135,59 @@ describe('validateModel', () => {
     const m = clone();
     m.tierTargets.enterprise = 90;
     expect(errorsOf(m)[0].path).toBe('tierTargets.enterprise');
+  });
+});
+
+describe('active_days, recency and trend measures', () => {
+  /** The default model with one more measure in its first dimension. */
+  const withMeasure = (m: Record<string, unknown>) => {
+    const model = clone();
+    model.dimensions[0].measures.push({ key: 'new', label: 'New', ...m });
+    return model;
+  };
+  const at = 'dimensions[0].measures[5]';
+
+  it('accepts each kind, and the model of the tests that uses all three with an override', () => {
+    expect(validateModel(withMeasure({ kind: 'active_days', event: 'product.login', points: 3, cap: 30 })).ok).toBe(true);
+    expect(validateModel(withMeasure({ kind: 'recency', event: ['product.login', 'feature.used'], tiers: [{ maxDays: 0, points: 5 }, { maxDays: 730, points: 0 }] })).ok).toBe(true);
+    expect(validateModel(withMeasure({ kind: 'trend', event: 'product.login', tiers: [{ min: 1.2, points: 10 }, { min: 0, points: 0 }] })).ok).toBe(true);
+    expect(validateModel(JSON.parse(JSON.stringify(KINDS_MODEL)))).toEqual({ ok: true, model: KINDS_MODEL });
+  });
+
+  it('refuses active days without positive points and cap, naming the field', () => {
+    expect(errorsOf(withMeasure({ kind: 'active_days', event: 'product.login', points: 0, cap: 30 }))).toEqual([{ path: `${at}.points`, message: 'Too small: expected number to be >0' }]);
+    expect(errorsOf(withMeasure({ kind: 'active_days', event: 'product.login', points: 2, cap: -1 })).map((e) => e.path)).toEqual([`${at}.cap`]);
+    expect(errorsOf(withMeasure({ kind: 'active_days', event: 'product.login', points: 2 })).map((e) => e.path)).toEqual([`${at}.cap`]);
+  });
+
+  it('refuses recency tiers out of order, beyond the day limit, fractional or all worth 0, naming the tier', () => {
+    const recency = (tiers: unknown) => errorsOf(withMeasure({ kind: 'recency', event: 'product.login', tiers }));
+    expect(recency([{ maxDays: 30, points: 10 }, { maxDays: 7, points: 20 }])).toEqual([{ path: `${at}.tiers[1].maxDays`, message: 'tiers must be ordered by ascending maxDays' }]);
+    expect(recency([{ maxDays: 7, points: 10 }, { maxDays: 7, points: 5 }])[0].path).toBe(`${at}.tiers[1].maxDays`);
+    expect(recency([{ maxDays: MODEL_LIMITS.recencyDays + 1, points: 10 }])).toEqual([{ path: `${at}.tiers[0].maxDays`, message: `must be at most ${MODEL_LIMITS.recencyDays}` }]);
+    expect(recency([{ maxDays: 1.5, points: 10 }])[0].path).toBe(`${at}.tiers[0].maxDays`);
+    expect(recency([{ maxDays: 7, points: -1 }])[0].path).toBe(`${at}.tiers[0].points`);
+    expect(recency([{ maxDays: 7, points: 0 }])).toEqual([{ path: `${at}.tiers`, message: 'at least one tier must be worth points' }]);
+    expect(recency([])[0].path).toBe(`${at}.tiers`);
+    expect(recency(Array.from({ length: MODEL_LIMITS.tiers + 1 }, (_, i) => ({ maxDays: i, points: 1 })))).toEqual([{ path: `${at}.tiers`, message: `at most ${MODEL_LIMITS.tiers} tiers` }]);
+  });
+
+  it('refuses trend tiers out of order or all worth 0, and a negative min', () => {
+    const trend = (tiers: unknown) => errorsOf(withMeasure({ kind: 'trend', event: 'product.login', tiers }));
+    expect(trend([{ min: 1, points: 5 }, { min: 1.5, points: 10 }])).toEqual([{ path: `${at}.tiers[1].min`, message: 'tiers must be ordered by descending min' }]);
+    expect(trend([{ min: 1, points: 0 }, { min: 0, points: 0 }])).toEqual([{ path: `${at}.tiers`, message: 'at least one tier must be worth points' }]);
+    expect(trend([{ min: -1, points: 5 }])[0].path).toBe(`${at}.tiers[0].min`);
+  });
+
+  it('lets overrides set the points and cap of active days only, with positive numbers', () => {
+    const m = withMeasure({ kind: 'active_days', event: 'product.login', points: 3, cap: 30 });
+    m.dimensions[0].measures.push({ key: 'last', label: 'Last', kind: 'recency', event: 'product.login', tiers: [{ maxDays: 7, points: 5 }] });
+    m.overrides = [{ match: { tier: 'core' }, measures: { new: { points: 4, cap: 0 }, last: { tiers: [{ min: 0, points: 1 }] } } }];
+    expect(errorsOf(m)).toEqual([
+      { path: 'overrides[0].measures.new.cap', message: 'cap must be above 0' },
+      { path: 'overrides[0].measures.last.tiers', message: 'the "tiers" of a recency measure cannot be overridden (edit the measure itself)' },
+    ]);
+    m.overrides = [{ match: { tier: 'core' }, measures: { new: { points: 4, cap: 40 } } }];
+    expect(validateModel(m).ok).toBe(true);
   });
 });

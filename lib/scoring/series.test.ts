@@ -4,9 +4,9 @@ import { buildActivity } from './activity';
 import { DEFAULT_MODEL } from './default-model';
 import { scoreAccount, scoreSeries } from './engine';
 import { SlidingWindow } from './sliding-window';
-import { ev, RANDOM_CONTACTS, RANDOM_FEATURES, randomEvents, rng, T } from './test-helpers';
+import { ev, KINDS_MODEL, RANDOM_CONTACTS, RANDOM_FEATURES, randomEvents, rng, T } from './test-helpers';
 import type { AccountProfile } from './types';
-import { DAY_MS, summarizeWindow } from './window';
+import { activeDaysOf, DAY_MS, daysSinceLast, summarizeWindow } from './window';
 
 const days = (n: number, last = T) => Array.from({ length: n }, (_, i) => last - (n - 1 - i) * DAY_MS);
 
@@ -34,6 +34,23 @@ describe('scoreSeries', () => {
   });
 });
 
+describe('scoreSeries with active_days, recency and trend measures', () => {
+  it("equals scoreAccount with detail 'score' on every day, day buckets and raw events", () => {
+    const rand = rng(2024);
+    for (let i = 0; i < 30; i++) {
+      const activity = buildActivity(randomEvents(rand), { resolution: i % 3 === 2 ? 'instant' : 'day' });
+      const profile: AccountProfile = { id: `a${i}`, tier: i % 2 ? 'strategic' : 'core', lifecycleStage: null, startedAt: T - 50 * DAY_MS };
+      const input = { model: KINDS_MODEL, profile, contacts: RANDOM_CONTACTS, catalogue: RANDOM_FEATURES, activity };
+      const asOfs = days(120, T + 20 * DAY_MS);
+      const series = scoreSeries(input, asOfs);
+      asOfs.forEach((asOf, k) => {
+        const r = scoreAccount({ ...input, asOf, detail: 'score' });
+        expect(series[k], `activity ${i}, day ${k}`).toEqual({ asOf, state: r.state, score: r.score, band: r.band, dimensions: r.dimensions.map((d) => d.score) });
+      });
+    }
+  });
+});
+
 describe('SlidingWindow', () => {
   it('gives the summary of a fresh window as it slides, and starts over when moved back', () => {
     const activity = buildActivity(randomEvents(rng(5)), { resolution: 'day' });
@@ -49,6 +66,37 @@ describe('SlidingWindow', () => {
     });
     for (const to of [...days(80), T - 40 * DAY_MS, T]) {
       expect(fields(sliding.at(to))).toEqual(fields(summarizeWindow(activity, to - 30 * DAY_MS, to)));
+    }
+  });
+
+  it('gives the active days and the days since the last event of a fresh window, day buckets and raw events', () => {
+    const typeSets = [['product.login'], ['meeting.held', 'email.exchanged'], ['nope'], ['outreach.replied']];
+    for (const resolution of ['day', 'instant'] as const) {
+      const activity = buildActivity(randomEvents(rng(8)), { resolution });
+      const sliding = new SlidingWindow(activity, 30 * DAY_MS);
+      let active = 0;
+      for (const to of [...days(100, T + 10 * DAY_MS), T - 5 * DAY_MS + 3_600_000]) {
+        const slid = sliding.at(to);
+        const fresh = summarizeWindow(activity, to - 30 * DAY_MS, to);
+        for (const types of typeSets) {
+          expect([activeDaysOf(slid, types), daysSinceLast(slid, types)], `${resolution} ${to} ${types}`).toEqual([activeDaysOf(fresh, types), daysSinceLast(fresh, types)]);
+          active += activeDaysOf(fresh, types);
+        }
+      }
+      expect(active).toBeGreaterThan(100);
+    }
+  });
+
+  it('reads active days and the last event of unsorted buckets as of sorted ones', () => {
+    const activity = buildActivity(randomEvents(rng(12)), { resolution: 'instant' });
+    const shuffled = { ...activity, types: [...activity.types].reverse() };
+    for (const to of days(40)) {
+      const a = summarizeWindow(activity, to - 30 * DAY_MS, to);
+      const b = summarizeWindow(shuffled, to - 30 * DAY_MS, to);
+      expect(b.ti.sorted).toBe(false);
+      for (const types of [['product.login'], ['meeting.held', 'feature.used']]) {
+        expect([activeDaysOf(b, types), daysSinceLast(b, types)]).toEqual([activeDaysOf(a, types), daysSinceLast(a, types)]);
+      }
     }
   });
 

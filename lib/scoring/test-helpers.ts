@@ -106,3 +106,32 @@ export function randomEvents(rand: () => number): RawEvent[] {
   }
   return events;
 }
+
+/**
+ * The default model with a fifth dimension of the kinds that read activity day by day or beyond
+ * the window: active days (over two types, one of them read by an attributes measure too),
+ * recency (one reaching back 100 days, past both 30-day windows; one on outreach), trend (one on a
+ * type also read day by day).
+ */
+export const KINDS_MODEL: Model = {
+  ...DEFAULT_MODEL,
+  dimensions: [
+    ...DEFAULT_MODEL.dimensions.map((d) => ({ ...d, weight: ({ frequency: 25, quality: 30, breadth: 15, product: 10 } as Record<string, number>)[d.key]! })),
+    {
+      key: 'momentum',
+      label: 'Momentum',
+      weight: 20,
+      measures: [
+        { key: 'active_days', label: 'Active days', kind: 'active_days', event: ['product.login', 'meeting.held'], points: 2, cap: 30 },
+        { key: 'last_meeting', label: 'Last meeting', kind: 'recency', event: 'meeting.held', tiers: [{ maxDays: 7, points: 20 }, { maxDays: 45, points: 10 }, { maxDays: 100, points: 5 }] },
+        { key: 'last_outreach', label: 'Last outreach', kind: 'recency', event: 'outreach.sent', tiers: [{ maxDays: 3, points: 5 }, { maxDays: 20, points: 0 }] },
+        { key: 'email_trend', label: 'Email trend', kind: 'trend', event: 'email.exchanged', tiers: [{ min: 1.2, points: 10 }, { min: 0.8, points: 5 }, { min: 0, points: 0 }] },
+        { key: 'login_trend', label: 'Login trend', kind: 'trend', event: 'product.login', tiers: [{ min: 1, points: 10 }, { min: 0, points: 2 }] },
+      ],
+    },
+  ],
+  overrides: [
+    { match: { lifecycleStage: 'onboarding' }, dimensionWeights: { frequency: 35, quality: 25, breadth: 10, product: 10, momentum: 20 } },
+    { match: { tier: 'strategic' }, measures: { active_days: { points: 3, cap: 45 } } },
+  ],
+};

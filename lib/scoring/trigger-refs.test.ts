@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, DEFAULT_TRIGGERS, MODEL_LIMITS } from '.';
+import { KINDS_MODEL } from './test-helpers';
 import { triggerKeysOf, triggerRefs, unknownTriggerErrors } from './trigger-refs';
 
 const catalogue = { keys: new Set(DEFAULT_TRIGGERS.map((t) => t.key)) };
@@ -20,6 +21,19 @@ describe('the triggers a model reads', () => {
       { path: 'dimensions[1].measures[1].event[0]', key: 'e' },
     ]);
     expect(triggerKeysOf({ dimensions: [{ measures: [{ event: 'a' }, { event: ['a', 'b'] }] }] })).toEqual(['a', 'b']);
+  });
+
+  it('names the keys of active_days, recency and trend measures, so the catalogue check covers them', () => {
+    const model = structuredClone(KINDS_MODEL) as unknown as { dimensions: { measures: Record<string, unknown>[] }[] };
+    expect(unknownTriggerErrors(model, catalogue)).toEqual([]);
+    model.dimensions[4]!.measures[0]!.event = ['product.login', 'product.lgin'];
+    model.dimensions[4]!.measures[1]!.event = 'meeting.hld';
+    model.dimensions[4]!.measures[3]!.event = 'email.exchangd';
+    expect(unknownTriggerErrors(model, catalogue).map((e) => e.path)).toEqual([
+      'dimensions[4].measures[0].event[1]',
+      'dimensions[4].measures[1].event',
+      'dimensions[4].measures[3].event',
+    ]);
   });
 
   it('finds nothing unknown in the default model against the default catalogue', () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { buildActivity, typesReadBy } from './activity';
 import { DEFAULT_MODEL } from './default-model';
 import { scoreAccount, type ScoreInput } from './engine';
-import { ev, many, RANDOM_CONTACTS, RANDOM_FEATURES, randomEvents, rng, T } from './test-helpers';
+import { activityDays, activityNeeds } from './needs';
+import { ev, KINDS_MODEL, many, RANDOM_CONTACTS, RANDOM_FEATURES, randomEvents, rng, T } from './test-helpers';
 import { DAY_MS } from './window';
 import { WindowedActivityBuilder } from './windowed-activity';
 
@@ -54,6 +55,61 @@ describe('WindowedActivityBuilder', () => {
       flags += full.flags.length;
     }
     expect(flags).toBeGreaterThan(50);
+  });
+
+  it('with a model of active days, recency and trend: the full result of the day buckets, from only the days activityDays names', () => {
+    const rand = rng(7);
+    const needs = activityNeeds(KINDS_MODEL);
+    expect(needs).toEqual({
+      dayTypes: ['meeting.held', 'outreach.sent', 'product.login'],
+      recencyTypes: ['meeting.held', 'outreach.sent'],
+      trendTypes: ['email.exchanged', 'product.login'],
+      recencyDays: 100,
+    });
+    // Recency reaches 100 days back from the previous window's end: 131 days, more than three windows.
+    expect(activityDays(KINDS_MODEL)).toBe(131);
+    let seen = 0;
+    for (let i = 0; i < 200; i++) {
+      const events = randomEvents(rand);
+      // meetings up to 140 days back, so that the 100-day recency tier is reached from beyond the windows
+      if (i % 2) events.push({ type: 'meeting.held', occurredAt: T - Math.floor(rand() * 140) * DAY_MS - 3_600_000, properties: { onTime: rand() < 0.5 } });
+      const day = buildActivity(events, { resolution: 'day' });
+      const asOf = i % 4 === 0 ? T - 7 * 3_600_000 : T - (i % 3) * DAY_MS;
+      // What a loader reads: the days [toDay - activityDays - 1, toDay), with the account's first activity of all time.
+      const toDay = Math.ceil(asOf / DAY_MS);
+      const from = (toDay - activityDays(KINDS_MODEL) - 1) * DAY_MS;
+      const loaded = buildActivity(events.filter((e) => (e.occurredAt as number) >= from), { resolution: 'day' });
+      const input: ScoreInput = {
+        model: KINDS_MODEL,
+        profile: { id: `a${i}`, tier: i % 3 ? 'strategic' : 'growth', lifecycleStage: null, startedAt: T - 100 * DAY_MS },
+        contacts: RANDOM_CONTACTS,
+        catalogue: RANDOM_FEATURES,
+        activity: day,
+        asOf,
+      };
+      const windowed = new WindowedActivityBuilder(asOf, KINDS_MODEL.windowDays, needs).addActivity(loaded).build(day.firstActivityAt);
+      const full = scoreAccount(input);
+      expect(scoreAccount({ ...input, activity: windowed }), `activity ${i}`).toEqual(full);
+      const last = full.dimensions[4].measures[1];
+      if (last.inputs.daysSince > 60 || (last.previous?.inputs.daysSince ?? 0) > 30) seen++;
+    }
+    expect(seen).toBeGreaterThan(20);
+  });
+
+  it('keeps the buckets of the types read day by day, with the last one before the windows for a recency', () => {
+    const day = buildActivity(
+      [ev('meeting.held', T - 120 * DAY_MS), ev('meeting.held', T - 100 * DAY_MS), ...many(3, 'meeting.held', T - 40 * DAY_MS), ev('meeting.held', T - 2 * DAY_MS), ev('product.login', T - 70 * DAY_MS), ev('product.login', T - 50 * DAY_MS), ev('product.login', T - 3 * DAY_MS)],
+      { resolution: 'day' },
+    );
+    const w = new WindowedActivityBuilder(T, 30, { dayTypes: ['meeting.held'], recencyTypes: ['meeting.held'], trendTypes: ['product.login'] }).addActivity(day).build(day.firstActivityAt);
+    expect(w.types.map((b) => [b.type, (T - b.t) / DAY_MS, b.n])).toEqual([
+      ['meeting.held', 100, 1],
+      ['product.login', 90, 1],
+      ['product.login', 60, 1],
+      ['meeting.held', 40, 3],
+      ['product.login', 30, 1],
+      ['meeting.held', 2, 1],
+    ]);
   });
 
   it('keeps outreach per day, replies before both windows included', () => {
