@@ -131,6 +131,45 @@ test.describe('model editor', () => {
     await expect(page.getByText('The draft is the live model.')).toBeVisible();
   });
 
+  test('an admin adds active days, recency and trend measures in the form, fixes a misordered tier and previews them', async ({ page }) => {
+    await signInAs(page, 'admin@example.com');
+    await page.goto('/admin/model');
+    const preview = await waitForPreview(page);
+    const json = page.getByLabel(/^The whole model/);
+    const add = async (kind: string, label: string, event: string) => {
+      await page.getByRole('button', { name: 'Add a measure to Interaction frequency' }).click();
+      const form = page.getByRole('group', { name: 'New measure in Interaction frequency' });
+      await form.getByLabel('Kind').selectOption(kind);
+      await form.getByLabel('Label').fill(label);
+      await form.getByRole('combobox', { name: 'Event', exact: true }).selectOption(event);
+      await form.getByRole('button', { name: 'Add measure' }).click();
+    };
+    await add('active_days', 'Login days', 'product.login');
+    await add('recency', 'Last meeting', 'meeting.held');
+    await add('trend', 'Email trend', 'email.exchanged');
+    await expect(page.getByText('Login days (active_days)')).toBeVisible();
+    await expect(page.getByText('Last meeting (recency)')).toBeVisible();
+    await expect(page.getByText('Email trend (trend)')).toBeVisible();
+    await expect(json).toHaveValue(/"key": "login_days",\s*"label": "Login days",\s*"kind": "active_days",\s*"event": "product.login",\s*"points": 1,\s*"cap": 20/);
+    await page.getByLabel('Points per active day').fill('2');
+
+    // A recency tier out of order is refused at the field, with the reason.
+    const maxDays = page.locator('#f-dimensions-0-measures-6-tiers-1-maxDays');
+    await maxDays.fill('3');
+    await expect(page.getByTestId('model-errors')).toContainText('dimensions[0].measures[6].tiers[1].maxDays');
+    await expect(maxDays).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByText('tiers must be ordered by ascending maxDays').first()).toBeVisible();
+    await maxDays.fill('30');
+    await expect(page.getByTestId('model-errors')).toHaveCount(0);
+
+    // The draft is previewed with the new measures: the frequency dimension now earns from them.
+    await expect(preview.getByRole('heading', { name: /^\d+ accounts? would change band/ })).toBeVisible({ timeout: 30_000 });
+    await expect(preview.getByText(/^Computed in \d+ ms$/)).toBeVisible({ timeout: 30_000 });
+    if (SHOTS) await page.getByRole('group', { name: 'Measures' }).screenshot({ path: `${SHOTS}/model-editor-new-kinds.png` });
+    await page.getByRole('button', { name: 'Discard draft' }).click();
+    await expect(page.getByText('The draft is the live model.')).toBeVisible();
+  });
+
   test('a measure reading a key that is not a trigger is refused, at the measure, until it is fixed', async ({ page }) => {
     await signInAs(page, 'admin@example.com');
     const editor = new ModelEditorPage(page);
