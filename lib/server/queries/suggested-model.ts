@@ -47,11 +47,11 @@ export function badOutcome(m: CohortMember, outcome: SuggestOutcome): boolean {
   return !m.expanded;
 }
 
-/** Every `everyDays` from `from` to `to` (whole UTC days). */
+/** Every `everyDays` back from `to` as far as `from` (whole UTC days), ascending: the latest date is `to`. */
 export function sampleDates(from: string, to: string, everyDays: number): number[] {
   const out: number[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += everyDays * DAY_MS) out.push(t);
-  return out;
+  for (let t = Date.parse(`${to}T00:00:00Z`); t >= Date.parse(`${from}T00:00:00Z`); t -= everyDays * DAY_MS) out.push(t);
+  return out.reverse();
 }
 
 /** The cohort of `asOf` (SCORING.md §5) with its outcome, optionally narrowed. */
