@@ -3,7 +3,7 @@
 The outside baseline of docs/oulad.md: a plain logistic regression on per-activity-type click
 counts, computed from the OULAD files alone (no Trellis code, no database), with numpy.
 
-  python3 scripts/oulad-baseline.py /work/shared/data/oulad-ddd [--day 56] [--train 2013B,2013J] [--test 2014B,2014J]
+  python3 scripts/oulad-baseline.py /work/shared/data/oulad-ddd [--day 56] [--train 2013B,2013J] [--test 2014B,2014J] [--log]
 
 For each enrolment still registered at the given day of its presentation: the clicks of each
 activity type before that day (all of them, from before the start on), and whether it did not
@@ -73,6 +73,7 @@ def main():
     ap.add_argument('--day', type=int, default=56)
     ap.add_argument('--train', default='2013B,2013J')
     ap.add_argument('--test', default='2014B,2014J')
+    ap.add_argument('--log', action='store_true', help='log(1 + clicks) instead of clicks')
     a = ap.parse_args()
     train, test = a.train.split(','), a.test.split(',')
 
@@ -100,13 +101,13 @@ def main():
         keys = [k for k in enrolments if k[0] in presentations]
         x = np.array([clicks[k] if k in clicks else np.zeros(len(types)) for k in keys])
         y = np.array([enrolments[k] for k in keys], dtype=float)
-        return keys, x, y
+        return keys, (np.log1p(x) if a.log else x), y
 
     _, x, y = data(train)
     mean, sd = x.mean(axis=0), x.std(axis=0)
     sd[sd == 0] = 1
     beta = fit((x - mean) / sd, y)
-    print(f'trained on {"+".join(train)} at day {a.day}: {len(y)} enrolments, {int(y.sum())} did not complete; {len(types)} activity types')
+    print(f'trained on {"+".join(train)} at day {a.day}: {len(y)} enrolments, {int(y.sum())} did not complete; {len(types)} activity types{", log(1 + clicks)" if a.log else ""}')
     for p in test:
         _, xt, yt = data([p])
         eta = beta[0] + ((xt - mean) / sd) @ beta[1:]
