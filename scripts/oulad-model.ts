@@ -1,5 +1,5 @@
 /**
- * npx tsx scripts/oulad-model.ts [--train 2013B,2013J] [--test 2014B,2014J] [--train-days 28,42,56,70,84] [--day 56] [--without milestone.met,milestone.missed]
+ * npx tsx scripts/oulad-model.ts [--train 2013B,2013J] [--test 2014B,2014J] [--train-days 28,42,56,70,84] [--day 56] [--without milestone.met,milestone.missed] [--out model.json]
  *
  * The real-data check of "Suggest a model" (docs/oulad.md), on a database made by
  * `npm run import:oulad -- <folder> --incomplete-as-churn` (DATABASE_URL): the model is fitted
@@ -13,6 +13,7 @@
  * The outside baseline (a logistic regression on per-type clicks, from the files alone) is
  * `python3 scripts/oulad-baseline.py <folder>`.
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { suggestModel, type ModelSample, type TriggerInfo } from '@/lib/analytics/suggest-model';
 import { DAY_MS, validateModel } from '@/lib/scoring';
@@ -33,7 +34,7 @@ const days = (raw: string[], flag: string) =>
   });
 
 run(async () => {
-  const { values } = parseArgs({ options: { train: { type: 'string' }, test: { type: 'string' }, 'train-days': { type: 'string' }, day: { type: 'string' }, without: { type: 'string' } } });
+  const { values } = parseArgs({ options: { train: { type: 'string' }, test: { type: 'string' }, 'train-days': { type: 'string' }, day: { type: 'string' }, without: { type: 'string' }, out: { type: 'string' } } });
   await withMigratedStore((db) =>
     compare(db, {
       train: list(values.train, '2013B,2013J'),
@@ -41,11 +42,12 @@ run(async () => {
       trainDays: days(list(values['train-days'], '28,42,56,70,84'), '--train-days'),
       day: days([values.day ?? '56'], '--day')[0]!,
       without: new Set(list(values.without, '')),
+      out: values.out,
     }),
   );
 });
 
-async function compare(db: Store, o: { train: string[]; test: string[]; trainDays: number[]; day: number; without: Set<string> }): Promise<void> {
+async function compare(db: Store, o: { train: string[]; test: string[]; trainDays: number[]; day: number; without: Set<string>; out?: string }): Promise<void> {
   const { model: live, version } = await ensureLiveModel(db);
   const presentationOf = new Map<number, string>();
   const starts = new Map<string, number>();
@@ -73,6 +75,7 @@ async function compare(db: Store, o: { train: string[]; test: string[]; trainDay
   const checked = validateModel(modelOf(live, fit.dimensions as never));
   if (!checked.ok) throw new Error(`the fitted model is not valid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   const suggested = checked.model;
+  if (o.out) fs.writeFileSync(o.out, `${JSON.stringify(suggested, null, 2)}\n`);
   console.log(`import model: version ${version}; fitted on ${o.train.join(' + ')} at days ${o.trainDays.join(', ')}: ${fit.samples} enrolment-days, ${fit.positives} did not complete` +
     (o.without.size ? ` (without ${[...o.without].join(', ')})` : '') + ` in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(`penalty ${fit.ridge}; training AUC ${fit.trainAuc?.toFixed(3)}; AUC on the latest training dates when fitted on the earlier ones ${fit.validationAuc?.toFixed(3)}`);

@@ -205,9 +205,16 @@ export function suggestModel(samples: readonly ModelSample[], triggers: readonly
     const v = samples.map((s) => s.inputs[t]!.days).filter((n) => n > 0).sort((a, b) => a - b);
     return Math.max(1, Math.min(windowDays, Math.ceil(quantile(v, 0.9))));
   });
+  // A trigger whose events go with more of the outcome (on their own) is a risk: its count alone,
+  // as a penalty. Any other protects: its count, days and recency, none of them a penalty. A score
+  // that rewarded the days of a trigger and took points off for its events would be hard to read.
+  const ys = samples.map((s) => (s.y ? 1 : 0));
+  const risky = new Set(used.filter((t) => correlation(samples.map((s) => Math.min(s.inputs[t]!.n, capN[t]!)), ys) > 0));
   const design: Design = { signals: [], capN, capD };
   for (const t of used) {
-    design.signals.push({ trigger: t, kind: 'count' }, { trigger: t, kind: 'days' });
+    design.signals.push({ trigger: t, kind: 'count' });
+    if (risky.has(t)) continue;
+    design.signals.push({ trigger: t, kind: 'days' });
     for (let bin = 0; bin < RECENCY_EDGES.length; bin++) design.signals.push({ trigger: t, kind: 'recency', bin });
   }
 
@@ -235,7 +242,12 @@ export function suggestModel(samples: readonly ModelSample[], triggers: readonly
   let signals = design.signals;
   let fit = fitLogistic(rows(samples, design, signals), signals.length, { ridge, maxIterations: 30 });
   for (let round = 0; round < 3; round++) {
-    const keep = signals.filter((s, j) => !(s.kind === 'days' && fit.coefficients[j]! > 0));
+    const keep = signals.filter((s, j) => {
+      const c = fit.coefficients[j]!;
+      if (s.kind === 'recency') return true;
+      // A protective trigger's count or days that came out risk-raising, or a risk's count that came out protective.
+      return risky.has(s.trigger) ? c >= 0 : c <= 0;
+    });
     if (keep.length === signals.length) break;
     signals = keep;
     fit = fitLogistic(rows(samples, design, signals), signals.length, { ridge, maxIterations: 30 });
@@ -326,12 +338,15 @@ export function suggestModel(samples: readonly ModelSample[], triggers: readonly
   for (const t of kept) clusters.set(find(t), [...(clusters.get(find(t)) ?? []), t]);
   const maxOf = (m: SuggestedMeasure) => (m.kind === 'recency' ? Math.max(...m.tiers!.map((x) => x.points)) : Math.max(0, m.cap!));
   let groupsOut = [...clusters.values()].map((ts) => ({ ts, measures: ts.flatMap((t) => measuresOf.get(t)!) }));
-  // A dimension of penalties only has no maximum: its measures join the largest dimension.
-  const positive = groupsOut.filter((g) => g.measures.some((m) => maxOf(m) > 0));
-  const penaltiesOnly = groupsOut.filter((g) => !g.measures.some((m) => maxOf(m) > 0));
+  // Penalties join the largest dimension: a dimension's score cannot fall below 0, so a penalty in a
+  // small one would stop counting after its first few points (and one of penalties alone has no maximum).
+  const penalties = groupsOut.flatMap((g) => g.measures.filter((m) => maxOf(m) <= 0));
+  const positive = groupsOut
+    .map((g) => ({ ts: g.ts.filter((t) => measuresOf.get(t)!.some((m) => maxOf(m) > 0)), measures: g.measures.filter((m) => maxOf(m) > 0) }))
+    .filter((g) => g.measures.length > 0);
   if (positive.length === 0) throw new RangeError('no signal protects against the outcome: nothing to score');
   positive.sort((a, b) => b.measures.reduce((x, m) => x + maxOf(m), 0) - a.measures.reduce((x, m) => x + maxOf(m), 0));
-  for (const g of penaltiesOnly) positive[0]!.measures.push(...g.measures);
+  positive[0]!.measures.push(...penalties);
   groupsOut = positive;
   const weights = toWholeWeights(groupsOut.map((g) => g.measures.reduce((x, m) => x + maxOf(m), 0)));
   const dimensions = groupsOut.map((g, i) => {
