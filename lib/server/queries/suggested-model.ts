@@ -9,13 +9,12 @@ import { selectCohort, type CohortMember } from '@/lib/analytics/cohort';
 import { auc, round } from '@/lib/analytics/stats';
 import { RECENCY_BEYOND, suggestModel, triggerInputs, type DayCount, type ModelSample, type TriggerInfo } from '@/lib/analytics/suggest-model';
 import { suggestModelSchema, type SuggestOutcome } from '@/lib/model/suggest-request';
-import { DAY_MS, validateModel, type Model } from '@/lib/scoring';
+import { activityDays, DAY_MS, propTypesOf, scoreSeries, typesReadBy, validateModel, type Model } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { AppError } from '../errors';
 import { ensureLiveModel } from '../commands/model';
 import { loadCohortAccounts } from './cohorts';
-import { scoreEveryAccount } from './model-preview';
-import { loadScoringInputs } from './scoring-inputs';
+import { loadCatalogue, loadScoringInputs } from './scoring-inputs';
 
 export interface Judgement {
   auc: number | null;
@@ -62,6 +61,23 @@ async function labelled(db: Store, asOf: number, horizonDays: number, outcome: S
     .map((m) => ({ pk: m.id as number, y: badOutcome(m, outcome) }));
 }
 
+/** Accounts read per query while sampling or judging: bounds the memory of a long period. */
+const CHUNK = 500;
+
+/** Each date's cohort with its outcome, and every account in any of them. */
+async function cohortsOf(db: Store, dates: readonly number[], horizonDays: number, outcome: SuggestOutcome, include?: (pk: number) => boolean) {
+  const byDate = await Promise.all(dates.map((asOf) => labelled(db, asOf, horizonDays, outcome, include)));
+  const memberOf = new Map<number, { date: number; y: boolean }[]>();
+  byDate.forEach((members, date) => {
+    for (const m of members) {
+      const list = memberOf.get(m.pk);
+      if (list) list.push({ date, y: m.y });
+      else memberOf.set(m.pk, [{ date, y: m.y }]);
+    }
+  });
+  return memberOf;
+}
+
 /** Training samples: each cohort member of each date, its triggers' inputs from the day aggregates. */
 export async function modelSamples(
   db: Store,
@@ -69,21 +85,28 @@ export async function modelSamples(
   triggers: readonly TriggerInfo[],
   options: { windowDays: number; horizonDays: number; outcome: SuggestOutcome; include?: (pk: number) => boolean },
 ): Promise<ModelSample[]> {
+  if (!dates.length) return [];
   const index = new Map(triggers.map((t, i) => [t.key, i]));
   const lookback = Math.max(options.windowDays, RECENCY_BEYOND) + 1;
+  const memberOf = await cohortsOf(db, dates, options.horizonDays, options.outcome, options.include);
+  const pks = [...memberOf.keys()].sort((a, b) => a - b);
+  // One read per chunk of accounts over the whole period, every date sampled from it.
+  const fromDay = Math.ceil(dates[0]! / DAY_MS) - lookback;
+  const toDay = Math.ceil(dates[dates.length - 1]! / DAY_MS);
   const samples: ModelSample[] = [];
-  for (const [group, asOf] of dates.entries()) {
-    const members = await labelled(db, asOf, options.horizonDays, options.outcome, options.include);
-    if (!members.length) continue;
-    const toDay = Math.ceil(asOf / DAY_MS);
-    const inputs = await loadScoringInputs(db, { accountPks: members.map((m) => m.pk), fromDay: toDay - lookback, toDay, propTypes: [], types: triggers.map((t) => t.key) });
-    for (const m of members) {
+  for (let i = 0; i < pks.length; i += CHUNK) {
+    const chunk = pks.slice(i, i + CHUNK);
+    const inputs = await loadScoringInputs(db, { accountPks: chunk, fromDay, toDay, propTypes: [], types: triggers.map((t) => t.key) });
+    for (const pk of chunk) {
       const byType: DayCount[][] = triggers.map(() => []);
-      for (const b of inputs.get(m.pk)?.activity.types ?? []) {
-        const i = index.get(b.type);
-        if (i !== undefined) byType[i]!.push({ t: b.t, n: b.n });
+      for (const b of inputs.get(pk)?.activity.types ?? []) {
+        const k = index.get(b.type);
+        if (k !== undefined) byType[k]!.push({ t: b.t, n: b.n });
       }
-      samples.push({ inputs: byType.map((buckets) => triggerInputs(buckets, asOf, options.windowDays)), y: m.y, group });
+      for (const { date, y } of memberOf.get(pk)!) {
+        const asOf = dates[date]!;
+        samples.push({ inputs: byType.map((buckets) => triggerInputs(buckets, asOf, options.windowDays)), y, group: date });
+      }
     }
   }
   return samples;
@@ -110,20 +133,35 @@ export function judge(pairs: readonly { score: number; y: boolean }[]): Judgemen
   };
 }
 
-/** Scores of a model as of each date against each cohort member's outcome. */
+/**
+ * Scores of a model as of each date against each cohort member's outcome: each chunk of accounts
+ * read once over the whole period and scored at its dates by the history path of the engine
+ * (`scoreSeries`, what `scoreAccount` gives one instant at a time).
+ */
 export async function judgeModel(
   db: Store,
   model: Model,
   dates: readonly number[],
   options: { horizonDays: number; outcome: SuggestOutcome; include?: (pk: number) => boolean },
 ): Promise<Judgement> {
+  if (!dates.length) return judge([]);
+  const memberOf = await cohortsOf(db, dates, options.horizonDays, options.outcome, options.include);
+  const pks = [...memberOf.keys()].sort((a, b) => a - b);
+  const fromDay = Math.ceil(dates[0]! / DAY_MS) - activityDays(model, { previous: false }) - 1;
+  const toDay = Math.ceil(dates[dates.length - 1]! / DAY_MS);
+  const catalogue = await loadCatalogue(db);
   const pairs: { score: number; y: boolean }[] = [];
-  for (const asOf of dates) {
-    const members = await labelled(db, asOf, options.horizonDays, options.outcome, options.include);
-    const scores = await scoreEveryAccount(db, model, asOf, members.map((m) => m.pk));
-    for (const m of members) {
-      const s = scores.get(m.pk)?.score;
-      if (s !== null && s !== undefined) pairs.push({ score: s, y: m.y });
+  for (let i = 0; i < pks.length; i += CHUNK) {
+    const chunk = pks.slice(i, i + CHUNK);
+    const inputs = await loadScoringInputs(db, { accountPks: chunk, fromDay, toDay, propTypes: propTypesOf(model), types: typesReadBy(model) });
+    for (const pk of chunk) {
+      const input = inputs.get(pk);
+      if (!input) continue;
+      const at = memberOf.get(pk)!;
+      const series = scoreSeries({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity }, at.map((m) => dates[m.date]!));
+      series.forEach((p, k) => {
+        if (p.score !== null) pairs.push({ score: p.score, y: at[k]!.y });
+      });
     }
   }
   return judge(pairs);
