@@ -238,10 +238,12 @@ export const scores = pgTable('scores', {
   flagCount: int('flag_count').notNull().default(0),
   redFlagCount: int('red_flag_count').notNull().default(0),
   computedAt: int('computed_at').notNull(),
+  churnRisk: doublePrecision('churn_risk'),
 }, (t) => [
   index('scores_band_score_idx').on(t.band, t.score),
   index('scores_score_idx').on(t.score),
   index('scores_velocity_idx').on(t.velocity),
+  index('scores_churn_risk_idx').on(t.churnRisk),
 ]);
 
 export const scoreSnapshots = pgTable('score_snapshots', {
@@ -378,6 +380,23 @@ export const jobs = pgTable('jobs', {
   startedAt: int('started_at').notNull(),
   finishedAt: int('finished_at'),
 }, (t) => [index('jobs_kind_started_idx').on(t.kind, t.startedAt)]);
+
+export const riskModels = pgTable('risk_models', {
+  pk: identity('pk'),
+  modelVersion: int('model_version').notNull(),
+  horizonDays: int('horizon_days').notNull(),
+  fittedAt: int('fitted_at').notNull(),
+  features: json('features').notNull(),
+  coefficients: json('coefficients').notNull(),
+  intercept: doublePrecision('intercept').notNull(),
+  means: json('means').notNull(),
+  calibration: json('calibration').notNull(),
+  samples: int('samples').notNull(),
+  accounts: int('accounts').notNull(),
+  churned: int('churned').notNull(),
+  training: json('training').notNull(),
+  heldOut: json('held_out').notNull(),
+}, (t) => [index('risk_models_version_idx').on(t.modelVersion, t.pk)]);
 
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),

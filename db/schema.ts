@@ -238,10 +238,13 @@ export const scores = sqliteTable('scores', {
   flagCount: integer('flag_count').notNull().default(0),
   redFlagCount: integer('red_flag_count').notNull().default(0),
   computedAt: integer('computed_at').notNull(),
+  /** the probability of churning within the risk model's horizon (null: no risk model for this version) */
+  churnRisk: real('churn_risk'),
 }, (t) => [
   index('scores_band_score_idx').on(t.band, t.score),
   index('scores_score_idx').on(t.score),
   index('scores_velocity_idx').on(t.velocity),
+  index('scores_churn_risk_idx').on(t.churnRisk),
 ]);
 
 /** One row per account per day: the trend charts and cohort analyses read these. */
@@ -404,6 +407,34 @@ export const jobs = sqliteTable('jobs', {
   startedAt: integer('started_at').notNull(),
   finishedAt: integer('finished_at'),
 }, (t) => [index('jobs_kind_started_idx').on(t.kind, t.startedAt)]);
+
+/**
+ * Fitted churn-risk models (lib/analytics/risk.ts): a logistic regression of churn within the
+ * horizon on the live model's dimension scores (and the score change), fitted on earlier dates of
+ * the daily history and judged on later ones it never saw. The newest row for the live model
+ * version is the one in use.
+ */
+export const riskModels = sqliteTable('risk_models', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  modelVersion: integer('model_version').notNull(),
+  horizonDays: integer('horizon_days').notNull(),
+  fittedAt: integer('fitted_at').notNull(),
+  /** [{ key, label }] in the order of the coefficients */
+  features: text('features', { mode: 'json' }).notNull(),
+  coefficients: text('coefficients', { mode: 'json' }).notNull(),
+  intercept: real('intercept').notNull(),
+  /** the training means: what a missing value stands for, and the "typical" of the reasons */
+  means: text('means', { mode: 'json' }).notNull(),
+  /** { method: 'none' } or { method: 'platt', a, b } applied to the fitted log-odds */
+  calibration: text('calibration', { mode: 'json' }).notNull(),
+  samples: integer('samples').notNull(),
+  accounts: integer('accounts').notNull(),
+  churned: integer('churned').notNull(),
+  /** { dates, samples, churned } of the training part */
+  training: text('training', { mode: 'json' }).notNull(),
+  /** { dates, samples, churned, auc, brier, deciles: [{ decile, samples, predicted, observed }], before? } */
+  heldOut: text('held_out', { mode: 'json' }).notNull(),
+}, (t) => [index('risk_models_version_idx').on(t.modelVersion, t.pk)]);
 
 /** Small key/value settings (e.g. when the daily refresh last ran). */
 export const settings = sqliteTable('settings', {
