@@ -4,8 +4,11 @@
  */
 import { z } from 'zod';
 
-/** `overdue`: most overdue touchpoints first (the earliest due date among the account's cadence items). */
-export const ACCOUNT_SORTS = ['score', '-score', 'velocity', '-velocity', 'arr', '-arr', 'name', '-name', 'scoreChange', '-scoreChange', 'overdue'] as const;
+/**
+ * `overdue`: most overdue touchpoints first (the earliest due date among the account's cadence items).
+ * `risk`: by churn risk, `arrAtRisk`: by churn risk x ARR (`-` first: highest first); accounts without a risk last.
+ */
+export const ACCOUNT_SORTS = ['score', '-score', 'velocity', '-velocity', 'arr', '-arr', 'name', '-name', 'scoreChange', '-scoreChange', 'overdue', 'risk', '-risk', 'arrAtRisk', '-arrAtRisk'] as const;
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
 
 const list = z

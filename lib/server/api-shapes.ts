@@ -56,7 +56,7 @@ export function scoreJson(r: ScoreResult) {
 }
 
 export function accountDetailJson(d: AccountDetail) {
-  return { ...d.account, modelVersion: d.modelVersion, ...scoreJson(d.result), stakeholders: d.stakeholders };
+  return { ...d.account, modelVersion: d.modelVersion, ...scoreJson(d.result), churnRisk: d.churnRisk, stakeholders: d.stakeholders };
 }
 
 /** A trigger as `GET /api/v1/triggers` answers it: what `POST /api/v1/triggers` takes back. */

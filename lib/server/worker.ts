@@ -15,6 +15,7 @@ import { AppError } from './errors';
 import { loggedStep, logger } from './log';
 import { processHistoryQueue } from './commands/history-queue';
 import { resumeInterruptedJobs, runOpenPublishJobs } from './commands/model-job';
+import { runRiskJobs } from './commands/risk';
 import { deliverDueWebhooks } from './commands/webhooks';
 import { resumeImports } from './imports/csv-import';
 import { drainIfPending, refreshIfStale, startScheduler, sweepProgrammeIfDue } from './jobs/scheduler';
@@ -60,7 +61,10 @@ export function startWorker(db: Store, options: { dedicated?: boolean } = {}): (
     drainIfPending(db).catch((error: unknown) => {
       if (storeIsOpen(db)) logger.error({ err: error, job: 'rescore' }, 'Looking for accounts waiting for a rescore failed');
     });
-    if (options.dedicated) void publishJobs(db);
+    if (options.dedicated) {
+      void publishJobs(db);
+      void riskJobs(db);
+    }
   });
   return () => {
     stopWatching();
@@ -71,6 +75,12 @@ export function startWorker(db: Store, options: { dedicated?: boolean } = {}): (
 function publishJobs(db: Store): Promise<unknown> {
   return runOpenPublishJobs(db).catch((error: unknown) => {
     if (storeIsOpen(db)) logger.error({ err: error, job: 'publish' }, 'Looking for publish jobs to run failed');
+  });
+}
+
+function riskJobs(db: Store): Promise<unknown> {
+  return runRiskJobs(db).catch((error: unknown) => {
+    if (storeIsOpen(db)) logger.error({ err: error, job: 'risk' }, 'Looking for churn-risk fits to run failed');
   });
 }
 
@@ -106,6 +116,9 @@ function startQueueWork(db: PostgresStore): () => void {
     },
     programme: async () => {
       await sweepProgrammeIfDue(db);
+    },
+    risk: async () => {
+      await runRiskJobs(db);
     },
   };
   let runner: Runner | null = null;

@@ -18,6 +18,7 @@ import { PUBLISH_JOB_KIND } from '../queries/jobs';
 import { failJob, finishJob, getJob, startJob } from './jobs';
 import { rebuildHistory } from './history';
 import { ensureLiveModel } from './model';
+import { recordRiskFit, RISK_JOB_KIND, runRiskJobs } from './risk';
 import { rescore } from './scores';
 import { logStep, logger } from '../log';
 import { announce } from '../queue';
@@ -130,6 +131,8 @@ export async function publishStep(db: Store, jobPk: number, stepAccounts = STEP_
     const pks = await tx.column<number>('SELECT pk FROM accounts WHERE pk > ? ORDER BY pk LIMIT ?', [after, stepAccounts]);
     if (!pks.length) {
       await finishJob(tx, jobPk, `Version ${job.modelVersion} is live: ${count(job.doneItems)} accounts rescored and their daily history rebuilt`);
+      // The history is the new version's now: the churn risk is fitted for it (with the finish, so never lost).
+      await recordRiskFit(tx, job.createdByUserPk, `version ${job.modelVersion} published`);
       return { finished: true, version: job.modelVersion, accounts: 0, done: job.doneItems, total: job.doneItems };
     }
     await rescore(tx, { accountPks: pks });
@@ -178,7 +181,11 @@ export async function runPublishJob(db: Store, jobPk: number): Promise<void> {
         await failJob(db, jobPk, `Recomputing failed: ${(error as Error).message}`).catch((again: unknown) => logger.error({ err: again, job: 'publish', id: jobPk }, 'Could not record the failure of a publish job'));
         return;
       }
-      if (!more) return;
+      if (!more) {
+        // This process does the background work (it ran the publish): the fit recorded with the finish is done here.
+        await runRiskJobs(db).catch((error: unknown) => logger.error({ err: error, job: 'risk' }, 'Fitting the churn risk after a publish failed'));
+        return;
+      }
       await nextTurn();
     }
   } finally {
@@ -202,6 +209,9 @@ export async function resumeInterruptedJobs(db: Store): Promise<number[]> {
       resumed.push(j.pk);
     } else if (j.kind === PUBLISH_JOB_KIND) {
       await failJob(db, j.pk, `Stopped by a server restart; version ${live ?? '?'} is live and applied instead`);
+    } else if (j.kind === RISK_JOB_KIND) {
+      // A fit waiting is run by whichever process claims it; one claimed by a dead process times out (`runRiskJobs`).
+      continue;
     } else {
       await failJob(db, j.pk, 'Interrupted: the server stopped while this job ran; start it again');
     }

@@ -2,14 +2,16 @@ import type { Store } from '@/lib/server/store';
 import { refreshChurnStatus } from './accounts';
 import { rebuildHistory } from './history';
 import { markRescorePending, settlePending } from './rescore-pending';
+import { fitChurnRisk } from './risk';
 import { rescore } from './scores';
 
 export type Progress = (phase: 'current scores' | 'daily history', done: number, total: number) => void;
 
 /**
  * After bulk loads (seed, imports) or with `npm run rescore`: churn status from outcomes, every
- * current score, and the daily history, all with the live model. `toDay` bounds the history
- * for data that ended long ago (otherwise it runs to today).
+ * current score, and the daily history, all with the live model, then the churn risk fitted on
+ * that history (when it holds enough outcomes). `toDay` bounds the history for data that ended
+ * long ago (otherwise it runs to today).
  */
 export async function rescoreEverything(db: Store, options: { onProgress?: Progress; fromDay?: number; toDay?: number; history?: boolean; writeChunk?: number } = {}) {
   const lastEvent = (await db.value<number | null>('SELECT max(pk) FROM events')) ?? 0;
@@ -25,5 +27,6 @@ export async function rescoreEverything(db: Store, options: { onProgress?: Progr
   const history = options.history === false
     ? null
     : await rebuildHistory(db, { fromDay: options.fromDay, toDay: options.toDay, onProgress: (d, t) => options.onProgress?.('daily history', d, t) });
-  return { current, history };
+  const risk = history === null ? null : await fitChurnRisk(db);
+  return { current, history, risk };
 }

@@ -9,7 +9,9 @@
  */
 import type { Flag, Model, ScoreResult } from '@/lib/scoring';
 import type { SqlParam, Store } from '@/lib/server/store';
+import { riskProbability } from '@/lib/analytics/risk';
 import { dayOf } from '../aggregates';
+import { currentRiskModel, featureVector } from '../queries/risk';
 import { enqueueWebhookDeliveries } from './webhooks';
 
 /** Dimension scores kept with two decimals: enough for charts, compact in JSON. */
@@ -53,7 +55,7 @@ interface Snapshot { account_pk: number; model_version: number; score: number | 
 
 const SCORE_COLUMNS = [
   'account_pk', 'model_version', 'as_of', 'state', 'score', 'band', 'partial', 'dimensions', 'velocity', 'touchpoints',
-  'previous_touchpoints', 'previous_score', 'score_change', 'below_target', 'flags', 'flag_count', 'red_flag_count', 'computed_at',
+  'previous_touchpoints', 'previous_score', 'score_change', 'below_target', 'flags', 'flag_count', 'red_flag_count', 'computed_at', 'churn_risk',
 ] as const;
 export const SNAPSHOT_COLUMNS = ['account_pk', 'day', 'model_version', 'score', 'band', 'dimensions'] as const;
 
@@ -69,7 +71,7 @@ function sameScore(stored: readonly unknown[], row: readonly unknown[]): boolean
   return true;
 }
 
-/** Rows per multi-row statement: 18 columns x 64 rows stays far below either engine's parameter limit. */
+/** Rows per multi-row statement: 19 columns x 64 rows stays far below either engine's parameter limit. */
 const ROWS_PER_STATEMENT = 64;
 
 /** A multi-row `INSERT ... ON CONFLICT (conflict) DO UPDATE` of every other column. */
@@ -163,6 +165,8 @@ export class ScoreWriter {
       if (skipped.length) storedScores = new Map([...storedScores].filter(([pk]) => !skipped.includes(pk)));
     }
     const pks = JSON.stringify(chunk.map((a) => a.pk));
+    // The churn risk fitted for this model version (read in this transaction: a fit stored meanwhile is used).
+    const risk = await currentRiskModel(db, this.version);
     const day = dayOf(chunk[0].result.asOf - 1);
     const { asOf } = chunk[0].result;
     const snapshots = new Map(
@@ -186,13 +190,15 @@ export class ScoreWriter {
     const drops: NewAlert[] = [];
     for (const { pk, result: r } of chunk) {
       const band = r.band?.key ?? null;
-      const dims = JSON.stringify(dimensionScores(r));
+      const dimScores = dimensionScores(r);
+      const dims = JSON.stringify(dimScores);
+      const churnRisk = risk && r.state === 'scored' ? riskProbability(risk, featureVector(risk.features, dimScores, r.scoreChange)) : null;
       let red = 0;
       for (const f of r.flags) if (f.severity === 'red') red++;
       const row = [
         pk, this.version, r.asOf, r.state, r.score, band, r.partial ? 1 : 0, dims, r.velocity, r.touchpoints.current,
         r.touchpoints.previous, r.previousScore, r.scoreChange, r.belowTarget ? 1 : 0,
-        JSON.stringify(r.flags.map((f) => ({ key: f.key, severity: f.severity }))), r.flags.length, red, this.now,
+        JSON.stringify(r.flags.map((f) => ({ key: f.key, severity: f.severity }))), r.flags.length, red, this.now, churnRisk,
       ];
       const stored = storedScores.get(pk);
       // A row whose values are all as stored only gets its times moved: an UPDATE of unindexed

@@ -3,13 +3,15 @@
  * between an event commit and its rescore, or by another process) are rescored; as days pass the
  * scoring windows move, so current scores are refreshed once the stored ones are as of an earlier
  * day; stale daily snapshots (events that arrived for past days) are rebuilt in small steps;
- * webhooks are delivered; a model publish a crash interrupted resumes where it stopped.
+ * webhooks are delivered; a model publish a crash interrupted resumes where it stopped; a churn-risk
+ * fit recorded while no process ran it is done.
  */
 import { endOfUtcDay } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { processHistoryQueue } from '../commands/history-queue';
 import { resumeInterruptedJobs } from '../commands/model-job';
 import { refreshAllProgramme } from '../commands/programme';
+import { recordRiskFit, runRiskJobs } from '../commands/risk';
 import { rescore } from '../commands/scores';
 import { deliverDueWebhooks } from '../commands/webhooks';
 import { ingestIsBusy } from '../ingest-queue';
@@ -44,6 +46,9 @@ export async function refreshIfStale(db: Store, now = Date.now()): Promise<boole
   const clock = performance.now();
   const summary = await rescore(db, { now });
   logStep('daily', clock, { accounts: summary.accounts });
+  // A day more of outcomes: the churn risk is fitted again (by this process, which does the background work).
+  await recordRiskFit(db, null, 'daily refresh');
+  await runRiskJobs(db);
   return true;
 }
 
@@ -123,6 +128,7 @@ export function startScheduler(db: Store): () => void {
     } catch (error) {
       if (storeIsOpen(db)) logger.error({ err: error, job: 'publish' }, 'Resuming the jobs a stopped server left running failed');
     }
+    await guard('risk', () => runRiskJobs(db))();
     await refresh();
   })();
   return () => timers.forEach(clearInterval);

@@ -9,6 +9,8 @@ import { contactActivity, DAY_MS } from '../aggregates';
 import { ensureLiveModel } from '../commands/model';
 import { loadCatalogue, loadScoringInputs } from './scoring-inputs';
 import { findAccountPk } from './accounts';
+import { churnRiskOf, currentRiskModel, type ChurnRisk } from './risk';
+import { dimensionScores } from '../commands/score-writer';
 
 interface AccountRow {
   pk: number; id: string; name: string; tier: string | null; lifecycle_stage: string | null; arr: number; owner_email: string | null;
@@ -34,6 +36,8 @@ export interface AccountDetail {
   churnedAt: number | null;
   modelVersion: number;
   result: ScoreResult;
+  /** the probability of churning within the risk model's horizon, with its reasons; null without a risk model for this version or a score */
+  churnRisk: ChurnRisk | null;
   stakeholders: Stakeholder[];
 }
 
@@ -52,7 +56,7 @@ export async function accountDetailOf(db: Store, pk: number, options: { asOf?: n
   const asOf = options.asOf ?? endOfUtcDay(options.now ?? Date.now());
   const span = activityDays(model) * DAY_MS;
   // Independent reads, asked together (on PostgreSQL they run side by side).
-  const [inputsByPk, catalogue, accountRow, contacts, events] = await Promise.all([
+  const [inputsByPk, catalogue, accountRow, contacts, events, risk] = await Promise.all([
     loadScoringInputs(db, { accountPks: [pk], fromDay: Math.floor((asOf - span) / DAY_MS) - 1, toDay: Math.ceil(asOf / DAY_MS) }),
     loadCatalogue(db),
     db.get<AccountRow>(
@@ -65,6 +69,7 @@ export async function accountDetailOf(db: Store, pk: number, options: { asOf?: n
       [pk],
     ),
     exact ? exactEvents(db, pk, asOf - span, asOf) : null,
+    currentRiskModel(db, live.version),
   ]);
   const a = accountRow!;
   const inputs = inputsByPk.get(pk)!;
@@ -92,6 +97,8 @@ export async function accountDetailOf(db: Store, pk: number, options: { asOf?: n
     churnedAt: a.churned_at,
     modelVersion: live.version,
     result,
+    // From the figures shown (as the score writer computes the stored one): as of `asOf` when given.
+    churnRisk: risk && result.state === 'scored' ? churnRiskOf(risk, dimensionScores(result), result.scoreChange) : null,
     stakeholders: stakeholders.map((s) => ({
       id: s.id, name: s.name, email: s.email, role: s.role, department: s.department,
       lastActiveAt: s.last_day === null ? null : iso(s.last_day * DAY_MS), interactionsInWindow: s.in_window,

@@ -57,6 +57,8 @@ export interface AccountListItem {
   belowTarget: boolean;
   dimensions: Record<string, number | null>;
   flags: { key: string; severity: 'red' | 'yellow' }[];
+  /** the probability of churning within the risk model's horizon (null: no risk model, no score, or an earlier day) */
+  churnRisk: number | null;
 }
 
 /** An account's earliest cadence due time; accounts without cadence items sort after every real time. */
@@ -71,11 +73,13 @@ function sortExpr(sort: AccountSort, col: ScoreSource['col']): string {
     case 'velocity': return `coalesce(${col.velocity}, ${last})`;
     case 'scoreChange': return `coalesce(${col.scoreChange}, ${last})`;
     case 'arr': return 'a.arr';
+    case 'risk': return `coalesce(${col.churnRisk}, ${last})`;
+    case 'arrAtRisk': return `coalesce(${col.churnRisk} * a.arr, ${last})`;
     default: return 'a.name';
   }
 }
 
-const sortKind = (sort: AccountSort): 'number' | 'string' => (['score', 'velocity', 'scoreChange', 'arr', 'overdue'].includes(sort.replace(/^-/, '')) ? 'number' : 'string');
+const sortKind = (sort: AccountSort): 'number' | 'string' => (['score', 'velocity', 'scoreChange', 'arr', 'overdue', 'risk', 'arrAtRisk'].includes(sort.replace(/^-/, '')) ? 'number' : 'string');
 
 function encodeCursor(value: number | string, pk: number): string {
   return Buffer.from(JSON.stringify([value, pk])).toString('base64url');
@@ -177,6 +181,7 @@ interface Row {
   below_target: number | null;
   dimensions: string | null;
   flags: string | null;
+  churn_risk: number | null;
   override_band: string | null;
   override_expires: number | null;
   sort_key: number | string;
@@ -202,7 +207,7 @@ export async function listAccounts(db: Store, filters: AccountFilters): Promise<
   const rows = await db.all<Row>(
     `SELECT a.pk, a.id, a.name, a.tier, a.lifecycle_stage, a.arr, a.owner_email, a.renewal_date, ${col.score} AS score, ${col.band} AS band,
        ${col.state} AS state, ${col.partial} AS partial, ${col.velocity} AS velocity, ${col.scoreChange} AS score_change,
-       ${col.belowTarget} AS below_target, ${col.dimensions} AS dimensions, ${col.flags} AS flags, o.band AS override_band, o.expires_at AS override_expires,
+       ${col.belowTarget} AS below_target, ${col.dimensions} AS dimensions, ${col.flags} AS flags, ${col.churnRisk} AS churn_risk, o.band AS override_band, o.expires_at AS override_expires,
        ${expr} AS sort_key
      FROM ${source.from}
      ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
@@ -243,6 +248,7 @@ function toItem(r: Row): AccountListItem {
     belowTarget: !!r.below_target,
     dimensions: r.dimensions ? (JSON.parse(r.dimensions) as Record<string, number | null>) : {},
     flags: r.flags ? (JSON.parse(r.flags) as AccountListItem['flags']) : [],
+    churnRisk: r.churn_risk === null ? null : Math.round(r.churn_risk * 10_000) / 10_000,
   };
 }
 

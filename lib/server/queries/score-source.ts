@@ -29,6 +29,8 @@ export interface ScoreSource {
     belowTarget: string;
     dimensions: string;
     flags: string;
+    /** the stored churn risk (current scores only: the history keeps none) */
+    churnRisk: string;
   };
 }
 
@@ -42,7 +44,7 @@ export function liveSource(now = Date.now()): ScoreSource {
     at: now,
     col: {
       score: 's.score', band: 's.band', state: 's.state', partial: 's.partial', velocity: 's.velocity', scoreChange: 's.score_change',
-      belowTarget: 's.below_target', dimensions: 's.dimensions', flags: 's.flags',
+      belowTarget: 's.below_target', dimensions: 's.dimensions', flags: 's.flags', churnRisk: 's.churn_risk',
     },
   };
 }
@@ -76,6 +78,7 @@ export function historySource(engine: Engine, day: number, windowDays: number, p
       belowTarget: '0',
       dimensions: 'NULL',
       flags: 'NULL',
+      churnRisk: 'NULL',
     },
   };
 }

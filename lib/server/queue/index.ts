@@ -24,10 +24,10 @@ import { logger } from '../log';
 /**
  * The kinds of background work, each a graphile-worker task of the same name: accounts waiting
  * for a rescore, stale daily history, webhook deliveries, publish jobs, CSV imports left running,
- * the daily refresh (scores as of an earlier day are recomputed), and the programme sweep (cadence
- * items falling due, renewals coming near: the playbooks they fire).
+ * the daily refresh (scores as of an earlier day are recomputed), the programme sweep (cadence
+ * items falling due, renewals coming near: the playbooks they fire), and churn-risk fits.
  */
-export const TASKS = ['rescore', 'history', 'webhooks', 'publish', 'imports', 'daily', 'programme'] as const;
+export const TASKS = ['rescore', 'history', 'webhooks', 'publish', 'imports', 'daily', 'programme', 'risk'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 /** What a task does when woken: drain its table. */
