@@ -212,12 +212,18 @@ async function claimRiskJob(db: Store, now: number): Promise<number | null> {
   return claimed.changes > 0 ? pk : claimRiskJob(db, now);
 }
 
-const holder = globalThis as unknown as { trellisRiskFitting?: boolean };
+// On globalThis: route handlers, server actions and the scheduler may be bundled apart, each with
+// its own copy of this module, and must still know which stores this process is fitting for.
+const holder = globalThis as unknown as { trellisRiskFitting?: WeakSet<Store> };
+const fitting = (holder.trellisRiskFitting ??= new WeakSet());
 
-/** Fits every waiting risk job, one after the other (a fit another process claimed is left to it). */
+/**
+ * Fits every waiting risk job, one after the other (a fit another process claimed is left to it).
+ * Never rejects: a failure is logged (and recorded on the job), a closed store ends the run.
+ */
 export async function runRiskJobs(db: Store): Promise<number[]> {
-  if (holder.trellisRiskFitting) return [];
-  holder.trellisRiskFitting = true;
+  if (fitting.has(db)) return [];
+  fitting.add(db);
   const done: number[] = [];
   try {
     await db.run("UPDATE jobs SET status = 'failed', message = 'The process fitting it stopped; a later fit replaces it', finished_at = ? WHERE kind = ? AND status = 'running' AND progress > 0 AND started_at < ?", [
@@ -237,8 +243,10 @@ export async function runRiskJobs(db: Store): Promise<number[]> {
       }
       done.push(pk);
     }
+  } catch (error) {
+    if (storeIsOpen(db)) logger.error({ err: error, job: 'risk' }, 'Looking for churn-risk fits to run failed');
   } finally {
-    holder.trellisRiskFitting = false;
+    fitting.delete(db);
   }
   return done;
 }
