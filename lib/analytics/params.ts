@@ -40,6 +40,28 @@ export const cohortQuerySchema = z
 
 export type CohortQuery = z.infer<typeof cohortQuerySchema>;
 
+const signalKey = z.string().max(200).regex(/^[a-z0-9][a-z0-9_.-]*$/, 'use a key of lower-case letters, digits, "_", "-" or "."');
+
+/**
+ * Metric cohorts: a measure of the live model (`measure=<dimension key>/<measure key>`) or a raw
+ * trigger (`trigger=<key>`), an as-of date and a horizon. Without either, the model's first measure.
+ */
+export const metricCohortQuerySchema = z
+  .object({
+    asOf: cohortQuerySchema.shape.asOf,
+    horizonDays: cohortQuerySchema.shape.horizonDays,
+    measure: z
+      .string()
+      .max(401)
+      .regex(/^[a-z0-9][a-z0-9_.-]*\/[a-z0-9][a-z0-9_.-]*$/, 'measure must be "<dimension key>/<measure key>"')
+      .optional(),
+    trigger: signalKey.optional(),
+  })
+  .strict()
+  .refine((q) => !(q.measure && q.trigger), { message: 'Give a measure or a trigger, not both', path: ['trigger'] });
+
+export type MetricCohortQuery = z.infer<typeof metricCohortQuerySchema>;
+
 export interface CohortParams {
   asOf: string;
   horizonDays: number;

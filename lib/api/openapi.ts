@@ -89,6 +89,7 @@ function components(): Record<string, Schema> {
       scoreChange: { type: ['number', 'null'] },
       dimensions: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
       flags: { type: 'array', items: object({ key: { type: 'string' }, severity: { type: 'string', enum: ['red', 'yellow'] } }) },
+      churnRisk: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'the probability of churning within the churn-risk horizon (null: no risk model fitted for the live version, no score, or a list as of an earlier day)' },
     }, ['id', 'name', 'score', 'band', 'state']),
     AccountList: object({
       asOf: { type: ['string', 'null'], format: 'date', description: 'the day the scores stand at when `asOf` was given (from the daily history), null for the current scores' },
@@ -101,11 +102,39 @@ function components(): Record<string, Schema> {
         id: { type: 'string' }, name: { type: 'string' }, score, band: { type: ['object', 'null'] }, state: { type: 'string' },
         dimensions: { type: 'array', items: { type: 'object' } }, flags: { type: 'array', items: { type: 'object' } },
         velocity: { type: ['number', 'null'] }, stakeholders: { type: 'array', items: { type: 'object' } },
+        churnRisk: { oneOf: [{ $ref: '#/components/schemas/ChurnRisk' }, { type: 'null' }], description: 'null until enough outcomes exist to fit the churn risk for the live model version' },
         cadence: { type: 'array', description: 'the touchpoints the account\'s tier calls for, in the cadence\'s order', items: { $ref: '#/components/schemas/CadenceItem' } },
         tasks: { type: 'array', description: 'the account\'s open tasks, by due date', items: { $ref: '#/components/schemas/Task' } },
       },
       required: ['id', 'name', 'state'],
     },
+    ChurnRisk: object({
+      probability: { type: 'number', minimum: 0, maximum: 1, description: 'calibrated probability of churning within horizonDays' },
+      horizonDays: { type: 'integer' },
+      model: object({
+        id: { type: 'integer' }, modelVersion: { type: 'integer', description: 'the scoring model version it was fitted for' }, fittedAt: { type: 'string', format: 'date-time' },
+        accounts: { type: 'integer' }, samples: { type: 'integer', description: '(account, as-of date) pairs it was fitted and judged on' },
+        heldOutAuc: { type: ['number', 'null'], description: 'AUC on later dates the fit never saw' }, heldOutBrier: { type: ['number', 'null'] },
+        calibration: { type: 'string', enum: ['none', 'platt'] },
+      }),
+      reasons: {
+        type: 'array', description: 'extension: the features that move this account\'s risk most against a typical account, strongest first',
+        items: object({
+          key: { type: 'string' }, label: { type: 'string' }, value: { type: 'number' }, typical: { type: 'number' },
+          effect: { type: 'number', description: 'log-odds of churn added against a typical account' }, direction: { type: 'string', enum: ['raises', 'lowers'] },
+          text: { type: 'string', description: 'e.g. "Engagement 12 (typical 54) raises the risk most"' },
+        }),
+      },
+    }, ['probability', 'horizonDays', 'model']),
+    MetricCohort: object({
+      asOf: { type: 'string', format: 'date' }, horizonDays: { type: 'integer' }, horizonEnd: { type: 'string', format: 'date' }, complete: { type: 'boolean', description: 'false while the horizon reaches past today' },
+      signal: object({ kind: { type: 'string', enum: ['measure', 'trigger'] }, key: { type: 'string' }, label: { type: 'string' }, unit: { type: 'string' } }),
+      accounts: { type: 'integer' }, noValue: { type: 'integer', description: 'accounts without a value (a measure without data), left out of the deciles' }, churned: { type: 'integer' },
+      distinctValues: { type: 'integer' }, fewValues: { type: 'boolean', description: 'fewer distinct values than deciles: tied values are never split, so some deciles are empty' },
+      deciles: { type: 'array', items: object({ decile: { type: 'integer' }, samples: { type: 'integer' }, churned: { type: 'integer' }, from: { type: 'number' }, to: { type: 'number' }, observed: { type: 'number', description: 'churn rate' } }) },
+      auc: { type: ['number', 'null'], description: 'P(value of a retained account > value of a churned one), ties half' },
+      direction: { type: 'string', enum: ['higher_stays', 'higher_churns', 'unclear'] },
+    }, ['asOf', 'horizonDays', 'signal', 'deciles']),
     CadenceItem: object({
       key: { type: 'string', description: 'the cadence item, e.g. touchpoint, business-review, executive-checkin' },
       label: { type: 'string' },

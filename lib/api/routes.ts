@@ -163,7 +163,7 @@ export const API_ROUTES: RouteDoc[] = [
       { name: 'belowTarget', description: 'only accounts below their tier target', schema: { type: 'string', enum: ['true', 'false'] } },
       { name: 'overdue', description: 'only accounts with at least one overdue touchpoint of their tier’s cadence', schema: { type: 'string', enum: ['true', 'false'] } },
       { name: 'includeChurned', description: 'include churned accounts', schema: { type: 'string', enum: ['true', 'false'] } },
-      { name: 'sort', description: 'score, -score, velocity, -velocity, arr, -arr, name, -name, scoreChange, -scoreChange, overdue (the longest overdue touchpoint first)', schema: { type: 'string' } },
+      { name: 'sort', description: 'score, -score, velocity, -velocity, arr, -arr, name, -name, scoreChange, -scoreChange, overdue (the longest overdue touchpoint first), risk, -risk (churn risk), arrAtRisk, -arrAtRisk (churn risk x ARR); accounts without a churn risk sort last', schema: { type: 'string' } },
       { name: 'asOf', description: 'a past day, e.g. 2026-03-01: the list as of the end of that UTC day (today: the current scores)', schema: { type: 'string', format: 'date' } },
       { name: 'limit', description: 'page size, 1 to 500', schema: { type: 'integer', minimum: 1, maximum: 500 } },
       { name: 'cursor', description: 'the nextCursor of the previous page', schema: { type: 'string' } },
@@ -173,7 +173,7 @@ export const API_ROUTES: RouteDoc[] = [
   {
     id: 'getAccount', method: 'get', path: '/api/v1/accounts/{id}', scope: 'read', auth: 'bearer', group: 'Read',
     summary: 'One account with its explained score',
-    description: 'The account, its score with the breakdown per dimension and measure (inputs, points, max), flags with evidence, velocity and stakeholders; `cadence`, the touchpoints its tier calls for (when each was last done, when it is due, whether it is overdue); and `tasks`, its open tasks (as `GET /api/v1/tasks` lists them). `asOf` scores it as of an earlier instant.',
+    description: 'The account, its score with the breakdown per dimension and measure (inputs, points, max), flags with evidence, velocity and stakeholders; `churnRisk`, the calibrated probability of churning within the churn-risk horizon with the reasons behind it (null until enough outcomes exist to fit it); `cadence`, the touchpoints its tier calls for (when each was last done, when it is due, whether it is overdue); and `tasks`, its open tasks (as `GET /api/v1/tasks` lists them). `asOf` scores it as of an earlier instant.',
     query: [{ name: 'asOf', description: 'an ISO 8601 instant', schema: { type: 'string', format: 'date-time' } }],
     response: 'AccountDetail', errors: [400, 404],
   },
@@ -197,6 +197,18 @@ export const API_ROUTES: RouteDoc[] = [
       { name: 'groupBy', description: 'quartile, band, tier or startMonth', schema: { type: 'string', enum: ['quartile', 'band', 'tier', 'startMonth'] } },
     ],
     response: 'Cohorts', errors: [400],
+  },
+  {
+    id: 'getMetricCohort', method: 'get', path: '/api/v1/cohorts/metric', scope: 'read', auth: 'bearer', group: 'Read',
+    summary: 'Churn by decile of one signal',
+    description: 'The accounts active at `asOf` split into deciles of one signal as of then (a measure of the live model: its points; or a trigger: its count in the model\'s window before `asOf`), with the churn rate within `horizonDays` of each decile (tied values are never split) and the AUC of the value alone. Give `measure` or `trigger` (default: the model\'s first measure).',
+    query: [
+      { name: 'measure', description: '<dimension key>/<measure key> of the live model, e.g. frequency/meetings', schema: { type: 'string' } },
+      { name: 'trigger', description: 'a trigger key, e.g. product.login', schema: { type: 'string' } },
+      { name: 'asOf', description: 'a date, e.g. 2026-01-01 (default: as on the Cohorts page)', schema: { type: 'string' } },
+      { name: 'horizonDays', description: 'how far after asOf churn counts', schema: { type: 'integer', minimum: 1 } },
+    ],
+    response: 'MetricCohort', errors: [400],
   },
   {
     id: 'getModel', method: 'get', path: '/api/v1/model', scope: 'read', auth: 'bearer', group: 'Model',

@@ -21,9 +21,14 @@ import { logger, logStep } from '../log';
 import { announce, enqueue } from '../queue';
 import { loadCohortAccounts } from '../queries/cohorts';
 import {
-  currentRiskModel, featureVector, MIN_CHURNED, MIN_RETAINED, RISK_STATUS_SETTING, riskFeaturesOf, riskHorizon, type RiskStatus, type StoredRiskModel,
+  currentRiskModel, featureVector, MAX_RISK_HORIZON, MIN_CHURNED, MIN_RETAINED, MIN_RISK_HORIZON, RISK_HORIZON_SETTING, RISK_STATUS_SETTING, riskFeaturesOf, riskHorizon,
+  type RiskStatus, type StoredRiskModel,
 } from '../queries/risk';
+import { hasRole } from '@/lib/roles';
+import { AppError } from '../errors';
+import type { CurrentUser } from '../session';
 import { backgroundWorkHere, storeIsOpen } from '../worker-mode';
+import { recordAudit } from './audit';
 import { failJob, finishJob, startJob } from './jobs';
 import { ensureLiveModel } from './model';
 
@@ -196,11 +201,16 @@ export async function recordRiskFit(db: Store, userPk: number | null, why: strin
   });
 }
 
-/** Records a fit and has it done soon: here when this process does the background work, else by a worker. */
-export async function requestRiskFit(db: Store, userPk: number | null, why: string): Promise<number> {
-  const pk = await recordRiskFit(db, userPk, why);
+/** Has the recorded fits done soon: here when this process does the background work, else by a worker. */
+function fitSoon(db: Store): void {
   if (backgroundWorkHere()) setImmediate(() => void runRiskJobs(db));
   else announce(db, 'risk');
+}
+
+/** Records a fit and has it done soon. */
+export async function requestRiskFit(db: Store, userPk: number | null, why: string): Promise<number> {
+  const pk = await recordRiskFit(db, userPk, why);
+  fitSoon(db);
   return pk;
 }
 
@@ -249,4 +259,36 @@ export async function runRiskJobs(db: Store): Promise<number[]> {
     fitting.delete(db);
   }
   return done;
+}
+
+/** An admin asks for a fit now (the Cohorts page's button): the job's pk. */
+export async function refitRisk(db: Store, user: CurrentUser, ip: string | null = null): Promise<{ job: number }> {
+  if (!hasRole(user.role, 'admin')) throw new AppError('forbidden', 'Only admins refit the churn risk');
+  const job = await db.tx(async (tx) => {
+    const pk = await recordRiskFit(tx, user.pk, `asked for by ${user.email}`);
+    await recordAudit(tx, { actor: user.email, actorUserPk: user.pk, action: 'risk.refit', targetType: 'job', targetId: String(pk), ip });
+    return pk;
+  });
+  fitSoon(db);
+  return { job };
+}
+
+/** An admin sets the horizon of the churn risk; a fit with it follows. */
+export async function setRiskHorizon(db: Store, horizonDays: number, user: CurrentUser, ip: string | null = null): Promise<{ job: number }> {
+  if (!hasRole(user.role, 'admin')) throw new AppError('forbidden', 'Only admins set the churn-risk horizon');
+  if (!Number.isInteger(horizonDays) || horizonDays < MIN_RISK_HORIZON || horizonDays > MAX_RISK_HORIZON) {
+    const message = `a whole number of days from ${MIN_RISK_HORIZON} to ${MAX_RISK_HORIZON}`;
+    throw new AppError('invalid', `The horizon is ${message}`, [{ path: 'horizonDays', message }]);
+  }
+  const job = await db.tx(async (tx) => {
+    const before = await riskHorizon(tx);
+    await tx.run(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      [RISK_HORIZON_SETTING, JSON.stringify(horizonDays), Date.now()],
+    );
+    await recordAudit(tx, { actor: user.email, actorUserPk: user.pk, action: 'setting.updated', targetType: 'setting', targetId: RISK_HORIZON_SETTING, details: { from: before, to: horizonDays }, ip });
+    return recordRiskFit(tx, user.pk, `horizon set to ${horizonDays} days`);
+  });
+  fitSoon(db);
+  return { job };
 }
