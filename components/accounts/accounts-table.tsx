@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useMemo } from 'react';
 import type { AccountSort } from '@/lib/account-filters';
 import { NO_DATA, type BandInfo } from '@/lib/bands';
-import { formatChangePercent, formatChangePoints, formatMoney, formatScore } from '@/lib/format';
+import { formatChangePercent, formatChangePoints, formatMoney, formatPercent, formatScore } from '@/lib/format';
 import { FLAG_LABELS } from '@/lib/scoring/flag-labels';
 import type { FlagKey } from '@/lib/scoring/types';
 import { BandBadge } from '@/components/ui/band-badge';
@@ -28,6 +28,8 @@ export interface AccountRow {
   scoreChange: number | null;
   belowTarget: boolean;
   flags: { key: string; severity: 'red' | 'yellow' }[];
+  /** probability of churning within the churn-risk horizon (null: none fitted, or an earlier day) */
+  churnRisk: number | null;
 }
 
 const SORTABLE: Record<string, [AccountSort, AccountSort]> = {
@@ -36,6 +38,8 @@ const SORTABLE: Record<string, [AccountSort, AccountSort]> = {
   score: ['score', '-score'],
   velocity: ['velocity', '-velocity'],
   scoreChange: ['scoreChange', '-scoreChange'],
+  churnRisk: ['-risk', 'risk'],
+  arrAtRisk: ['-arrAtRisk', 'arrAtRisk'],
 };
 
 function strongestFlag(flags: AccountRow['flags']): string | null {
@@ -48,7 +52,7 @@ function strongestFlag(flags: AccountRow['flags']): string | null {
 const col = createColumnHelper<AccountRow>();
 
 /**
- * `asOf`: the rows come from the daily history, which has no velocity or flags (those columns go).
+ * `asOf`: the rows come from the daily history, which has no velocity, flags or churn risk (those columns go).
  * The server's HTML holds the first rows only; the others render right after hydration.
  */
 export function AccountsTable({ rows, bands, sort, asOf, onSort }: { rows: AccountRow[]; bands: BandInfo[]; sort: AccountSort; asOf?: string; onSort: (sort: AccountSort) => void }) {
@@ -103,6 +107,15 @@ export function AccountsTable({ rows, bands, sort, asOf, onSort }: { rows: Accou
         header: 'Change',
         cell: (c) => <span className={`tabular ${(c.getValue() ?? 0) < 0 ? 'text-red-800' : 'text-gray-800'}`}>{formatChangePoints(c.getValue())}</span>,
       }),
+      col.accessor('churnRisk', {
+        header: 'Risk',
+        cell: (c) => <span className="tabular" title="Probability of churning within the churn-risk horizon">{formatPercent(c.getValue(), 0)}</span>,
+      }),
+      col.accessor((r) => (r.churnRisk === null ? null : r.churnRisk * r.arr), {
+        id: 'arrAtRisk',
+        header: 'ARR at risk',
+        cell: (c) => <span className="tabular">{c.getValue() === null ? '—' : formatMoney(c.getValue()!)}</span>,
+      }),
       col.accessor('flags', {
         header: 'Flags',
         cell: (c) => {
@@ -119,7 +132,7 @@ export function AccountsTable({ rows, bands, sort, asOf, onSort }: { rows: Accou
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
     data: shown, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id,
-    state: { columnVisibility: asOf ? { velocity: false, flags: false } : {} },
+    state: { columnVisibility: asOf ? { velocity: false, flags: false, churnRisk: false, arrAtRisk: false } : {} },
   });
 
   return (

@@ -1,6 +1,8 @@
 /** Query keys and fetchers of the Trends and Cohorts pages, shared by the server prefetch and the client. */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { CohortPageData, CompanionAnswer } from '@/lib/server/queries/cohorts';
+import type { MetricCohortAnswer } from '@/lib/server/queries/metric-cohorts';
+import type { RiskOverview } from '@/lib/server/queries/risk';
 import type { TrendsPageAnswer } from '@/lib/server/queries/trends';
 
 export const cohortsKey = (search: string) => ['cohorts', search] as const;
@@ -37,6 +39,25 @@ export function trendsQueryOptions(search: string) {
   return queryOptions({
     queryKey: trendsKey(search),
     queryFn: () => getJson<TrendsPageAnswer>(`/api/app/trends?${search}`, 'the trends'),
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}
+
+export const riskKey = ['cohort-risk'] as const;
+
+export function riskQueryOptions() {
+  return queryOptions({
+    queryKey: riskKey,
+    queryFn: () => getJson<RiskOverview>('/api/app/cohorts/risk', 'the churn risk'),
+    staleTime: 60_000,
+  });
+}
+
+export function metricCohortQueryOptions(search: string) {
+  return queryOptions({
+    queryKey: ['cohort-metric', search] as const,
+    queryFn: () => getJson<MetricCohortAnswer>(`/api/app/cohorts/metric?${search}`, 'the metric cohorts'),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });

@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { ChartCard } from '@/components/analytics/chart-card';
 import { curveGroups, curveLegend, RetentionCurves, TIER_AUC_LEGEND, TierAucChart } from '@/components/analytics/cohort-charts';
 import { CompanionTable, GroupTable, MetricCards, TIER_COLUMNS } from '@/components/analytics/cohort-sections';
+import { MetricSection, RiskSection } from '@/components/analytics/risk-sections';
 import type { TableColumn } from '@/components/analytics/data-table';
 import { Select, selectClass } from '@/components/accounts/account-filters';
 import { ErrorAlert } from '@/components/ui/error-alert';
@@ -19,7 +20,7 @@ import { cohortsQueryOptions } from '@/lib/queries/analytics';
 const HORIZONS = [30, 60, 90, 180, 270, 365, 730];
 const GROUP_NAMES: Record<GroupBy, string> = { quartile: 'quartile', band: 'band', tier: 'tier', startMonth: 'start month' };
 
-export function CohortsClient({ bands }: { bands: BandInfo[] }) {
+export function CohortsClient({ bands, admin }: { bands: BandInfo[]; admin: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
   const query = parseLenient(cohortQuerySchema, Object.fromEntries(useSearchParams()));
@@ -104,6 +105,12 @@ export function CohortsClient({ bands }: { bands: BandInfo[] }) {
       <GroupTable groups={cohorts.groups} groupLabel={groupLabel} filename={file(`groups-by-${params.groupBy}`)} />
       <CompanionTable asOf={params.asOf} horizonDays={params.horizonDays} bands={bands} filename={file('companion-metrics')} />
 
+      <h2 className="pt-2 text-base font-semibold text-gray-900">Churn risk</h2>
+      <RiskSection admin={admin} />
+
+      <h2 className="pt-2 text-base font-semibold text-gray-900">Metric cohorts</h2>
+      <MetricSection asOf={params.asOf} horizonDays={params.horizonDays} filePrefix={`trellis-${params.asOf}-${params.horizonDays}d`} />
+
       <details className="rounded-lg border border-gray-200 bg-white p-4 text-sm text-gray-700">
         <summary className="cursor-pointer font-medium text-gray-900">How these figures are computed</summary>
         <ul className="mt-2 list-disc space-y-1 pl-5">
@@ -112,6 +119,8 @@ export function CohortsClient({ bands }: { bands: BandInfo[] }) {
           <li>AUC: the chance that an account that stayed scored higher than one that churned (ties count half); 0.5 is a coin toss. Significant when its 95% interval leaves out 0.5.</li>
           <li>Lift: churn rate of the bottom score quartile over the top one. Quartiles never split tied scores. Correlation: point-biserial, score against stayed (1) or churned (0).</li>
           <li>Retention curves: share of the group not yet churned every 30 days after the as-of date; the last point is the end of the horizon.</li>
+          <li>Churn risk: a logistic regression of churn within its horizon on the live model’s dimension scores and the score change, fitted on earlier dates of the daily history and judged on the latest dates, whose outcomes it never saw. The calibration chart groups those held-out accounts into deciles of predicted risk.</li>
+          <li>Metric cohorts: the accounts active on the as-of date split into deciles of one signal then (tied values kept together), with the churn rate of each and the AUC of the value alone.</li>
         </ul>
       </details>
     </div>

@@ -5,13 +5,14 @@ import { cohortQuerySchema, parseLenient, toSearch } from '@/lib/analytics/param
 import { cohortsKey } from '@/lib/queries/analytics';
 import { cohortPage } from '@/lib/server/queries/cohorts';
 import { liveBands } from '@/lib/server/queries/model';
+import { hasRole } from '@/lib/roles';
 import { requirePageRole } from '@/lib/server/session';
 import { CohortsClient } from './client';
 
 export const metadata: Metadata = { title: 'Cohorts' };
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requirePageRole('manager', '/cohorts');
+  const user = await requirePageRole('manager', '/cohorts');
   const db = await getStore();
   const query = parseLenient(cohortQuerySchema, await searchParams);
   const queryClient = new QueryClient();
@@ -22,7 +23,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   ]);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <CohortsClient bands={bands} />
+      <CohortsClient bands={bands} admin={hasRole(user.role, 'admin')} />
     </HydrationBoundary>
   );
 }

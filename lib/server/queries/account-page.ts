@@ -11,6 +11,7 @@ import { accountCadence } from './cadence';
 import { listTasks } from './tasks';
 import { accountOutcomes, accountTimelinePage, modelVersionMarkers } from './timeline';
 import { listActiveTriggers } from './triggers';
+import { MIN_CHURNED, MIN_RETAINED, riskStatus } from './risk';
 
 export const HISTORY_DAYS = 180;
 /** Closed and snoozed tasks the page lists under the open ones. */
@@ -53,6 +54,15 @@ export async function accountPage(db: Store, id: string, options: { types?: stri
     modelVersion: h.model_version,
   }));
   const churnedAt = detail.churnedAt !== null && detail.churnedAt < at ? detail.churnedAt : null;
+  // Why there is no churn risk: what the last fit said, or that none was tried for this version.
+  const status = detail.churnRisk ? null : await riskStatus(db);
+  const riskNote = detail.churnRisk
+    ? null
+    : detail.result.state !== 'scored'
+      ? 'No churn risk without a score.'
+      : status && !status.fitted
+        ? status.message
+        : `No churn risk is fitted for model version ${detail.modelVersion} yet: it needs at least ${MIN_CHURNED} accounts that churned and ${MIN_RETAINED} that stayed in the score history.`;
   return {
     ...accountDetailJson(detail),
     asOf: day === null ? null : isoDay(day),
@@ -68,6 +78,8 @@ export async function accountPage(db: Store, id: string, options: { types?: stri
     tasks: { open: openTasks.data, snoozed: snoozedTasks.data, closed: closedTasks.data },
     /** the catalogue's triggers, for the timeline's filter */
     triggers,
+    /** why `churnRisk` is null, in words */
+    riskNote,
   };
 }
 

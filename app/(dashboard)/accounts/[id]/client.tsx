@@ -15,8 +15,9 @@ import { ScoreTrend } from '@/components/charts/score-trend';
 import { BandBadge } from '@/components/ui/band-badge';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { NO_DATA, type BandInfo } from '@/lib/bands';
-import { formatChangePercent, formatChangePoints, formatMoney, formatScore } from '@/lib/format';
+import { formatChangePercent, formatChangePoints, formatMoney, formatPercent, formatScore } from '@/lib/format';
 import { accountQueryOptions } from '@/lib/queries/account';
+import type { AccountPageData } from '@/lib/server/queries/account-page';
 
 const ROLE_LABELS: Record<string, string> = { executive_sponsor: 'Executive sponsor', champion: 'Champion', power_user: 'Power user', user: 'User' };
 
@@ -25,6 +26,38 @@ function Card({ title, children, className = '' }: { title: string; children: Re
     <section aria-label={title} className={`rounded-lg border border-gray-200 bg-white p-4 ${className}`}>
       <h2 className="mb-3 text-sm font-semibold text-gray-900">{title}</h2>
       {children}
+    </section>
+  );
+}
+
+/** The churn risk beside the score: the probability, its horizon, the reasons and how well the fit did on data it never saw. */
+function ChurnRiskPanel({ risk, note, asOf }: { risk: AccountPageData['churnRisk']; note: string | null; asOf: string | null }) {
+  if (!risk) {
+    return (
+      <section aria-label="Churn risk" data-testid="churn-risk" className="mt-2 max-w-md text-left text-sm text-gray-700">
+        <h2 className="font-semibold text-gray-900">Churn risk</h2>
+        <p>{note ?? 'Not available.'}</p>
+      </section>
+    );
+  }
+  const m = risk.model;
+  return (
+    <section aria-label="Churn risk" data-testid="churn-risk" className="mt-2 max-w-md rounded-md border border-gray-200 bg-gray-50 px-3 py-2 text-left text-sm text-gray-800">
+      <h2 className="font-semibold text-gray-900">
+        Churn risk <span className="tabular text-lg" data-testid="churn-risk-probability">{formatPercent(risk.probability, 0)}</span>{' '}
+        <span className="font-normal text-gray-700">within {risk.horizonDays} days{asOf ? ` as of ${formatDay(asOf)}` : ''}</span>
+      </h2>
+      {risk.reasons.length ? (
+        <ul className="mt-1 list-disc space-y-0.5 pl-5" aria-label="Why this risk">
+          {risk.reasons.map((r) => <li key={r.key}>{r.text}</li>)}
+        </ul>
+      ) : (
+        <p className="mt-1">About as likely to churn as a typical account.</p>
+      )}
+      <p className="mt-1 text-xs text-gray-700">
+        Fitted on {m.accounts.toLocaleString('en')} accounts{m.heldOutAuc === null ? '' : `, held-out AUC ${m.heldOutAuc.toFixed(2)}`}
+        {m.calibration === 'platt' ? ', calibrated (Platt scaling)' : ''} · <RelativeTime iso={m.fittedAt} />
+      </p>
     </section>
   );
 }
@@ -81,6 +114,7 @@ export function AccountClient({ id, bands, me }: { id: string; bands: BandInfo[]
             velocity {data.newActivity ? 'new activity' : formatChangePercent(data.velocity)} · {formatChangePoints(data.scoreChange)} vs {data.window.days} days ago
           </p>
           <p className="mt-1 max-w-md text-sm font-medium text-gray-900" data-testid="band-action">Next: {band.action}</p>
+          <ChurnRiskPanel risk={data.churnRisk} note={data.riskNote} asOf={asOf} />
         </div>
         <div className="flex w-full flex-wrap items-start gap-3">
           {mayAct ? (
