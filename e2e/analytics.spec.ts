@@ -14,7 +14,7 @@ import { apiClient, apiKeys } from './support/api';
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-// The demo fixture holds 6 months of history: a cohort as of 150 days ago, followed up to today.
+// The demo fixture holds 15 months of history: a cohort as of 150 days ago, followed up to today.
 const AS_OF = isoDay(Math.floor(Date.now() / DAY) * DAY - 150 * DAY);
 const HORIZON = 150;
 

@@ -56,7 +56,8 @@ run(async () => {
   const db = await openMigratedSqlite(file);
   try {
     if (fixture === 'demo') {
-      await ensureDemoData(db, { accounts: 150, months: 6, seed: 7 });
+      // 15 months and 600 accounts: enough churn on earlier dates to fit the churn risk (e2e/churn-risk.spec.ts).
+      await ensureDemoData(db, { accounts: 600, months: 15, seed: 7 });
       await ensureDemoUsers(db);
     } else if (fixture === 'fuzz') {
       await ensureDemoData(db, { accounts: 30, months: 3, seed: 11 });

@@ -167,7 +167,7 @@ function components(): Record<string, Schema> {
     PublishedModel: { allOf: [{ $ref: '#/components/schemas/ModelVersion' }, object({ job: object({ id: { type: 'string', description: 'poll GET /api/v1/jobs/{id}' } }, ['id']) }, ['job'])] },
     Job: object({
       id: { type: 'string' },
-      kind: { type: 'string', description: 'model.publish (a publish, or the recompute after a feature catalogue change), or import.<kind> (accounts, contacts, events, outcomes, oulad)' },
+      kind: { type: 'string', description: 'model.publish (a publish, or the recompute after a feature catalogue change), risk (a churn-risk fit), or import.<kind> (accounts, contacts, events, outcomes, oulad)' },
       state: { type: 'string', enum: ['queued', 'running', 'done', 'failed'], description: 'queued: recorded, its first step not done yet' },
       progress: { type: 'number', minimum: 0, maximum: 1 },
       error: { type: ['string', 'null'], description: 'why it failed; null unless failed' },

@@ -1,0 +1,35 @@
+import { chromium } from 'playwright';
+const base = 'http://localhost:4410';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+async function as(email: string) {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('trellis-demo');
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  return page;
+}
+const csm = await as('csm@example.com');
+await csm.goto(`${base}/accounts?sort=-arrAtRisk`);
+await csm.waitForTimeout(2500);
+await csm.screenshot({ path: '/tmp/risk/shots/list.png' });
+const first = csm.locator('tbody a').first();
+await first.click();
+await csm.waitForSelector('[data-testid=churn-risk]');
+await csm.waitForTimeout(1000);
+await csm.screenshot({ path: '/tmp/risk/shots/account.png' });
+const mgr = await as('manager@example.com');
+await mgr.goto(`${base}/cohorts`);
+await mgr.waitForSelector('#risk-calibration-title', { timeout: 30000 });
+await mgr.waitForSelector('#metric-cohort-title', { timeout: 30000 });
+await mgr.waitForTimeout(1500);
+await mgr.locator('#risk-calibration-title').scrollIntoViewIfNeeded();
+await mgr.screenshot({ path: '/tmp/risk/shots/cohorts-risk.png' });
+await mgr.locator('#metric-cohort-title').scrollIntoViewIfNeeded();
+await mgr.screenshot({ path: '/tmp/risk/shots/cohorts-metric.png' });
+await mgr.selectOption('#metric-signal', 'trigger:product.login');
+await mgr.waitForTimeout(3000);
+await mgr.screenshot({ path: '/tmp/risk/shots/cohorts-metric-login.png' });
+await browser.close();
