@@ -110,7 +110,7 @@ export function CompanionTable({ asOf, horizonDays, bands, filename }: { asOf: s
         {error ? (
           <ErrorAlert message={(error as Error).message} onRetry={() => refetch()} />
         ) : (
-          <div className="h-40 animate-pulse rounded bg-gray-200" aria-busy="true" aria-label="Loading the companion metrics" />
+          <div role="status" className="h-40 animate-pulse rounded bg-gray-200" aria-busy="true" aria-label="Loading the companion metrics" />
         )}
       </section>
     );

@@ -64,7 +64,7 @@ function RiskAdmin({ horizonDays }: { horizonDays: number }) {
 export function RiskSection({ admin }: { admin: boolean }) {
   const { data, error, refetch } = useQuery(riskQueryOptions());
   if (error) return <ErrorAlert message={(error as Error).message} onRetry={() => refetch()} />;
-  if (!data) return <div className="h-40 animate-pulse rounded-lg bg-gray-200" aria-busy="true" aria-label="Loading the churn risk" />;
+  if (!data) return <div role="status" className="h-40 animate-pulse rounded-lg bg-gray-200" aria-busy="true" aria-label="Loading the churn risk" />;
   const model = data.model;
   const admins = admin ? <RiskAdmin horizonDays={data.horizonDays} /> : null;
   if (!model) {
@@ -141,7 +141,7 @@ export function MetricSection({ asOf, horizonDays, filePrefix }: { asOf: string;
           filename={`${filePrefix}-metric-${data.signal.key.replace(/[^a-z0-9_.-]/g, '-')}`} columns={columns} rows={data.deciles} rowKey={(d) => String(d.decile)}>
           <DecileChurnChart deciles={data.deciles} title={question} format={format} />
         </ChartCard>
-      ) : !error ? <div className="h-64 animate-pulse rounded-lg bg-gray-200" aria-busy="true" aria-label="Loading the metric cohorts" /> : null}
+      ) : !error ? <div role="status" className="h-64 animate-pulse rounded-lg bg-gray-200" aria-busy="true" aria-label="Loading the metric cohorts" /> : null}
     </div>
   );
 }

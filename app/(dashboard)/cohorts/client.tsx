@@ -43,7 +43,7 @@ export function CohortsClient({ bands, admin }: { bands: BandInfo[]; admin: bool
     return (
       <div className="space-y-5">
         {header}
-        {error ? <ErrorAlert message={(error as Error).message} onRetry={() => refetch()} /> : <div className="h-64 animate-pulse rounded-lg bg-gray-200" aria-busy="true" aria-label="Loading the cohorts" />}
+        {error ? <ErrorAlert message={(error as Error).message} onRetry={() => refetch()} /> : <div role="status" className="h-64 animate-pulse rounded-lg bg-gray-200" aria-busy="true" aria-label="Loading the cohorts" />}
       </div>
     );
   }
