@@ -49,7 +49,7 @@ export function oneMeasureModel(model: Model, dimensionKey: string, measureKey: 
 
 async function measureValues(db: Store, model: Model, pks: number[], asOf: number): Promise<Map<number, number | null>> {
   const catalogue = await loadCatalogue(db);
-  const { inputs } = await inputsAsOf(db, { accountPks: pks, asOf, windowDays: model.windowDays, propTypes: propTypesOf(model), types: typesReadBy(model) });
+  const { inputs } = await inputsAsOf(db, { accountPks: pks, asOf, model, propTypes: propTypesOf(model), types: typesReadBy(model) });
   const out = new Map<number, number | null>();
   for (const input of inputs) {
     const result = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'score' });
