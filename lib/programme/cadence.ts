@@ -134,8 +134,12 @@ export interface CadenceStatusItem {
  * the account started (`since`), so a new account is not overdue on its first day.
  */
 export function cadenceStatus(cadence: Cadence, tier: Tier | null, touches: ReadonlyMap<string, number>, since: number): CadenceStatusItem[] {
-  if (!tier) return [];
-  return cadence.tiers[tier].map((item) => {
+  return tier ? statusOfItems(cadence.tiers[tier], touches, since) : [];
+}
+
+/** `cadenceStatus` of a list of items (a tier's, or a tier's under an experiment arm's programme). */
+export function statusOfItems(items: readonly CadenceItem[], touches: ReadonlyMap<string, number>, since: number): CadenceStatusItem[] {
+  return items.map((item) => {
     let lastAt: number | null = null;
     let lastTouch: string | null = null;
     for (const f of item.fulfilledBy) {
