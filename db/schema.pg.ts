@@ -510,3 +510,48 @@ export const taskNotes = pgTable('task_notes', {
   body: text('body').notNull(),
   createdAt: int('created_at').notNull(),
 }, (t) => [index('task_notes_task_idx').on(t.taskPk, t.createdAt)]);
+
+// ---------------------------------------------------------------- experiments (A/B tests of the programme)
+
+/**
+ * Experiments: a population assigned at random to arms, each arm with its own programme (cadence
+ * intervals, playbooks on or off) while the experiment runs (lib/experiments/definition.ts).
+ */
+export const experiments = pgTable('experiments', {
+  pk: identity('pk'),
+  key: text('key').notNull(),
+  name: text('name').notNull(),
+  hypothesis: text('hypothesis'),
+  /** { tier?, band?, owner?, accountIds? } */
+  population: json('population').notNull(),
+  /** [{ key, label, weight, cadence: [{ item, everyDays }], playbooks: { on, off } }]; the first is the baseline */
+  arms: json('arms').notNull(),
+  /** ["tier", "band"] */
+  stratifyBy: json('stratify_by').notNull(),
+  seed: int('seed').notNull(),
+  startAt: int('start_at').notNull(),
+  endAt: int('end_at'),
+  /** accounts joining the population later: assigned as they come, or left out */
+  lateJoiners: text('late_joiners', { enum: ['assign', 'exclude'] }).notNull(),
+  createdAt: int('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  /** ended early by someone (end_at is then when) */
+  stoppedBy: text('stopped_by'),
+}, (t) => [uniqueIndex('experiments_key_uq').on(t.key), index('experiments_end_idx').on(t.endAt)]);
+
+/** Each account's arm in an experiment: drawn once, never again. */
+export const experimentAssignments = pgTable('experiment_assignments', {
+  experimentPk: int('experiment_pk').notNull().references(() => experiments.pk, { onDelete: 'cascade' }),
+  accountPk: int('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  arm: text('arm').notNull(),
+  /** "tier=growth|band=yellow" */
+  stratum: text('stratum').notNull(),
+  /** its place in the stratum's sequence of arms */
+  position: int('position').notNull(),
+  assignedAt: int('assigned_at').notNull(),
+  /** joined the population after the experiment was created */
+  late: int('late').notNull().default(0),
+}, (t) => [
+  primaryKey({ name: 'experiment_assignments_pk', columns: [t.experimentPk, t.accountPk] }),
+  index('experiment_assignments_account_idx').on(t.accountPk),
+]);

@@ -549,3 +549,48 @@ export const taskNotes = sqliteTable('task_notes', {
   body: text('body').notNull(),
   createdAt: integer('created_at').notNull(),
 }, (t) => [index('task_notes_task_idx').on(t.taskPk, t.createdAt)]);
+
+// ---------------------------------------------------------------- experiments (A/B tests of the programme)
+
+/**
+ * Experiments: a population assigned at random to arms, each arm with its own programme (cadence
+ * intervals, playbooks on or off) while the experiment runs (lib/experiments/definition.ts).
+ */
+export const experiments = sqliteTable('experiments', {
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  key: text('key').notNull(),
+  name: text('name').notNull(),
+  hypothesis: text('hypothesis'),
+  /** { tier?, band?, owner?, accountIds? } */
+  population: text('population', { mode: 'json' }).notNull(),
+  /** [{ key, label, weight, cadence: [{ item, everyDays }], playbooks: { on, off } }]; the first is the baseline */
+  arms: text('arms', { mode: 'json' }).notNull(),
+  /** ["tier", "band"] */
+  stratifyBy: text('stratify_by', { mode: 'json' }).notNull(),
+  seed: integer('seed').notNull(),
+  startAt: integer('start_at').notNull(),
+  endAt: integer('end_at'),
+  /** accounts joining the population later: assigned as they come, or left out */
+  lateJoiners: text('late_joiners', { enum: ['assign', 'exclude'] }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  /** ended early by someone (end_at is then when) */
+  stoppedBy: text('stopped_by'),
+}, (t) => [uniqueIndex('experiments_key_uq').on(t.key), index('experiments_end_idx').on(t.endAt)]);
+
+/** Each account's arm in an experiment: drawn once, never again. */
+export const experimentAssignments = sqliteTable('experiment_assignments', {
+  experimentPk: integer('experiment_pk').notNull().references(() => experiments.pk, { onDelete: 'cascade' }),
+  accountPk: integer('account_pk').notNull().references(() => accounts.pk, { onDelete: 'cascade' }),
+  arm: text('arm').notNull(),
+  /** "tier=growth|band=yellow" */
+  stratum: text('stratum').notNull(),
+  /** its place in the stratum's sequence of arms */
+  position: integer('position').notNull(),
+  assignedAt: integer('assigned_at').notNull(),
+  /** joined the population after the experiment was created */
+  late: integer('late', { mode: 'boolean' }).notNull().default(false),
+}, (t) => [
+  primaryKey({ name: 'experiment_assignments_pk', columns: [t.experimentPk, t.accountPk] }),
+  index('experiment_assignments_account_idx').on(t.accountPk),
+]);
