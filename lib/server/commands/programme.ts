@@ -9,7 +9,8 @@
  * playbook and account): it creates its steps as tasks for the account's owner; when the
  * condition ends, the run ends and, if the playbook says so, its open tasks close themselves.
  */
-import { cadenceStatus, DAY_MS, type CadenceStatusItem } from '@/lib/programme/cadence';
+import { DAY_MS, statusOfItems, type CadenceStatusItem } from '@/lib/programme/cadence';
+import { armItems, playbookRuns, type ArmProgramme } from '@/lib/experiments/programme';
 import { judge, playbookSchema, type AccountSituation, type PlaybookDefinition } from '@/lib/programme/playbooks';
 import { hasKey } from '@/lib/dict';
 import { FLAG_LABELS } from '@/lib/scoring/flag-labels';
@@ -17,6 +18,7 @@ import type { Model } from '@/lib/scoring';
 import type { Tier } from '@/lib/scoring/types';
 import type { SqlParam, Store } from '@/lib/server/store';
 import { liveCadence } from './cadence';
+import { armProgrammes, assignLateJoiners, openExperiments } from './experiment-arms';
 import { ensureLiveModel } from './model';
 import { insertRows } from './row-writer';
 import { lockScores } from './score-writer';
@@ -30,6 +32,7 @@ export interface ProgrammeOutcome {
 
 interface AccountRow {
   pk: number;
+  id: string;
   tier: Tier | null;
   owner_email: string | null;
   started_at: number | null;
@@ -45,16 +48,21 @@ interface StoredPlaybook extends PlaybookDefinition {
   pk: number;
 }
 
-/** Active playbooks, checked again (a row that no longer reads as a playbook is left out, not fatal). */
-export async function activePlaybooks(db: Store): Promise<StoredPlaybook[]> {
+/**
+ * Active playbooks, and those an experiment's arm switches on (`alsoKeys`), checked again (a row
+ * that no longer reads as a playbook is left out, not fatal).
+ */
+export async function activePlaybooks(db: Store, alsoKeys: readonly string[] = []): Promise<StoredPlaybook[]> {
   const rows = await db.all<{ pk: number; key: string; name: string; description: string | null; condition: string; tiers: string | null; steps: string; auto_close: number; active: number }>(
-    'SELECT pk, key, name, description, condition, tiers, steps, auto_close, active FROM playbooks WHERE active = 1 ORDER BY pk',
+    `SELECT pk, key, name, description, condition, tiers, steps, auto_close, active FROM playbooks
+     WHERE active = 1${alsoKeys.length ? ` OR ${db.dialect.inJsonArray('key', 'text')}` : ''} ORDER BY pk`,
+    alsoKeys.length ? [JSON.stringify(alsoKeys)] : [],
   );
   const out: StoredPlaybook[] = [];
   for (const r of rows) {
     const parsed = playbookSchema.safeParse({
       key: r.key, name: r.name, description: r.description, condition: JSON.parse(r.condition), tiers: r.tiers ? JSON.parse(r.tiers) : null,
-      steps: JSON.parse(r.steps), autoClose: r.auto_close === 1, active: true,
+      steps: JSON.parse(r.steps), autoClose: r.auto_close === 1, active: r.active === 1,
     });
     if (parsed.success) out.push({ ...parsed.data, pk: r.pk });
   }
@@ -65,7 +73,7 @@ const list = (pks: readonly number[]) => JSON.stringify(pks);
 
 async function loadAccounts(db: Store, pks: readonly number[]): Promise<AccountRow[]> {
   return db.all<AccountRow>(
-    `SELECT a.pk, a.tier, a.owner_email, a.started_at, a.created_at, a.renewal_date, a.churned_at, s.score, s.band, s.below_target
+    `SELECT a.pk, a.id, a.tier, a.owner_email, a.started_at, a.created_at, a.renewal_date, a.churned_at, s.score, s.band, s.below_target
      FROM accounts a LEFT JOIN scores s ON s.account_pk = a.pk WHERE ${db.dialect.inJsonArray('a.pk', 'int')} ORDER BY a.pk`,
     [list(pks)],
   );
@@ -81,8 +89,11 @@ function groupBy<T extends { account_pk: number }>(rows: T[]): Map<number, T[]> 
   return out;
 }
 
-/** Recomputes the cadence items of these accounts; writes only what changed. Answers them by account. */
-async function refreshCadence(db: Store, accounts: readonly AccountRow[]): Promise<Map<number, CadenceStatusItem[]>> {
+/**
+ * Recomputes the cadence items of these accounts (under their experiment arm's programme, when
+ * they have one); writes only what changed. Answers them by account.
+ */
+async function refreshCadence(db: Store, accounts: readonly AccountRow[], arms: ReadonlyMap<number, ArmProgramme>): Promise<Map<number, CadenceStatusItem[]>> {
   const { cadence, version } = await liveCadence(db);
   const pks = accounts.map((a) => a.pk);
   const touches = groupBy(await db.all<{ account_pk: number; touch: string; last_at: number }>(`SELECT account_pk, touch, last_at FROM account_touches WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [list(pks)]));
@@ -98,7 +109,7 @@ async function refreshCadence(db: Store, accounts: readonly AccountRow[]): Promi
   for (const a of accounts) {
     const byTouch = new Map((touches.get(a.pk) ?? []).map((t) => [t.touch, t.last_at]));
     // A churned account is no longer on a cadence.
-    const items = a.churned_at === null ? cadenceStatus(cadence, a.tier, byTouch, a.started_at ?? a.created_at) : [];
+    const items = a.churned_at === null ? statusOfItems(armItems(cadence, a.tier, arms.get(a.pk)), byTouch, a.started_at ?? a.created_at) : [];
     out.set(a.pk, items);
     const before = new Map((stored.get(a.pk) ?? []).map((r) => [r.item_key, r]));
     for (const item of items) {
@@ -171,9 +182,18 @@ async function bandEntries(db: Store, accounts: readonly AccountRow[]): Promise<
 }
 
 /** Opens and ends playbook runs on these accounts, with their tasks. */
-async function runPlaybooks(db: Store, model: Model, accounts: readonly AccountRow[], cadence: Map<number, CadenceStatusItem[]>, now: number): Promise<ProgrammeOutcome> {
+async function runPlaybooks(
+  db: Store,
+  model: Model,
+  accounts: readonly AccountRow[],
+  cadence: Map<number, CadenceStatusItem[]>,
+  now: number,
+  arms: ReadonlyMap<number, ArmProgramme>,
+): Promise<ProgrammeOutcome> {
   const outcome: ProgrammeOutcome = { runsStarted: 0, runsEnded: 0, tasksCreated: 0, tasksClosed: 0 };
-  const playbooks = await activePlaybooks(db);
+  const switchedOn = new Set<string>();
+  for (const arm of arms.values()) for (const key of arm.playbooks.on) switchedOn.add(key);
+  const playbooks = await activePlaybooks(db, [...switchedOn]);
   const pks = list(accounts.map((a) => a.pk));
   const open = await db.all<{ pk: number; playbook_pk: number; account_pk: number; auto_close: number; active: number }>(
     `SELECT r.pk, r.playbook_pk, r.account_pk, p.auto_close, p.active FROM playbook_runs r JOIN playbooks p ON p.pk = r.playbook_pk
@@ -187,7 +207,10 @@ async function runPlaybooks(db: Store, model: Model, accounts: readonly AccountR
   const started: { playbook: StoredPlaybook; account: AccountRow; reason: string }[] = [];
   for (const a of accounts) {
     const s = facts.get(a.pk)!;
+    const arm = arms.get(a.pk);
     for (const p of playbooks) {
+      // Off for this account's experiment arm (or on only for other arms): an open run ends below.
+      if (!playbookRuns(p.key, p.active, arm)) continue;
       const key = `${p.pk}:${a.pk}`;
       const run = openRuns.get(key);
       const verdict = a.churned_at === null ? judge(p.condition, p.tiers, s, now) : { holds: false, reason: '' };
@@ -196,7 +219,8 @@ async function runPlaybooks(db: Store, model: Model, accounts: readonly AccountR
       openRuns.delete(key);
     }
   }
-  // Runs of playbooks switched off or removed end too (their tasks stay, unless they close themselves).
+  // Runs of playbooks switched off, removed or off for the account's arm end too (their tasks stay,
+  // unless they close themselves).
   for (const run of openRuns.values()) ended.push({ pk: run.pk, autoClose: run.auto_close === 1 && run.active === 1 });
 
   if (ended.length) {
@@ -254,8 +278,14 @@ export async function refreshProgramme(db: Store, accountPks: readonly number[],
   if (!accountPks.length) return none;
   const accounts = await loadAccounts(db, accountPks);
   if (!accounts.length) return none;
-  const cadence = await refreshCadence(db, accounts);
-  return runPlaybooks(db, model ?? (await ensureLiveModel(db)).model, accounts, cadence, now);
+  const open = await openExperiments(db, now);
+  let arms = new Map<number, ArmProgramme>();
+  if (open.length) {
+    await assignLateJoiners(db, accounts, now, open);
+    arms = await armProgrammes(db, accountPks, now, open);
+  }
+  const cadence = await refreshCadence(db, accounts, arms);
+  return runPlaybooks(db, model ?? (await ensureLiveModel(db)).model, accounts, cadence, now, arms);
 }
 
 /** Accounts per transaction of `refreshAllProgramme`. */

@@ -30,6 +30,11 @@ export interface Dialect {
    * absent). `key` is a literal of letters, digits and "_" (never outside input).
    */
   jsonText(expr: string, key: string): string;
+  /**
+   * Top-level property `key` of the JSON object in `expr` as a number when it is a JSON number,
+   * else NULL (text, absent, no object): safe to sum over values sent from outside.
+   */
+  jsonNumber(expr: string, key: string): string;
 }
 
 function jsonKey(key: string): string {
@@ -49,6 +54,8 @@ const sqlite: Dialect = {
   toReal: (expr) => `CAST(${expr} AS REAL)`,
   groupConcat: (expr, separator) => `group_concat(${expr}, '${separator.replace(/'/g, "''")}')`,
   jsonText: (expr, key) => `json_extract(${expr}, '$.${jsonKey(key)}')`,
+  jsonNumber: (expr, key) =>
+    `(CASE WHEN json_valid(${expr}) AND json_type(${expr}, '$.${jsonKey(key)}') IN ('integer', 'real') THEN json_extract(${expr}, '$.${jsonKey(key)}') END)`,
 };
 
 const postgres: Dialect = {
@@ -64,6 +71,8 @@ const postgres: Dialect = {
   toReal: (expr) => `CAST(${expr} AS double precision)`,
   groupConcat: (expr, separator) => `string_agg(CAST(${expr} AS text), '${separator.replace(/'/g, "''")}')`,
   jsonText: (expr, key) => `(CAST(${expr} AS jsonb) ->> '${jsonKey(key)}')`,
+  jsonNumber: (expr, key) =>
+    `(CASE WHEN jsonb_typeof(CAST(${expr} AS jsonb) -> '${jsonKey(key)}') = 'number' THEN CAST(CAST(${expr} AS jsonb) ->> '${jsonKey(key)}' AS double precision) END)`,
 };
 
 export function dialectOf(engine: Engine): Dialect {

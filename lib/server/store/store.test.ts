@@ -142,5 +142,12 @@ describeEngines('the store', (t) => {
     expect(await t.store.value(`SELECT ${d.jsonText('?', 'text')}`, [props])).toBe('Said "yes" – 100%');
     expect(await t.store.value(`SELECT ${d.jsonText('?', 'missing')}`, [props])).toBeNull();
     expect(() => d.jsonText('x', "text') OR ('1")).toThrow();
+    const num = (json: string, key: string) => t.store.value(`SELECT ${d.jsonNumber('x.p', key)} FROM (SELECT CAST(? AS text) AS p) x`, [json]);
+    expect(await num(props, 'n')).toBe(3);
+    expect(await num(JSON.stringify({ n: 2.5 }), 'n')).toBe(2.5);
+    expect(await num(props, 'text')).toBeNull();
+    expect(await num(JSON.stringify({ n: '30' }), 'n')).toBeNull();
+    expect(await num(JSON.stringify([1]), 'n')).toBeNull();
+    expect(await num(props, 'missing')).toBeNull();
   });
 });
