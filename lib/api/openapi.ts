@@ -9,6 +9,7 @@ import { INGEST_LIMITS } from '@/lib/ingest/limits';
 import { suggestModelSchema } from '@/lib/model/suggest-request';
 import { modelSchema } from '@/lib/scoring/schema';
 import { taskChangeSchema } from '@/lib/task-schemas';
+import { experimentSchema } from '@/lib/experiments/definition';
 import { API_ROUTES, type RouteDoc } from './routes';
 
 type Schema = Record<string, unknown>;
@@ -103,7 +104,8 @@ function components(): Record<string, Schema> {
         dimensions: { type: 'array', items: { type: 'object' } }, flags: { type: 'array', items: { type: 'object' } },
         velocity: { type: ['number', 'null'] }, stakeholders: { type: 'array', items: { type: 'object' } },
         churnRisk: { oneOf: [{ $ref: '#/components/schemas/ChurnRisk' }, { type: 'null' }], description: 'null until enough outcomes exist to fit the churn risk for the live model version' },
-        cadence: { type: 'array', description: 'the touchpoints the account\'s tier calls for, in the cadence\'s order', items: { $ref: '#/components/schemas/CadenceItem' } },
+        cadence: { type: 'array', description: 'the touchpoints the account\'s tier calls for, in the cadence\'s order (under its experiment arm\'s programme while one runs)', items: { $ref: '#/components/schemas/CadenceItem' } },
+        experiments: { type: 'array', description: 'the experiments the account is in, newest first', items: object({ id: { type: 'integer' }, key: { type: 'string' }, name: { type: 'string' }, state: { type: 'string', enum: ['planned', 'running', 'finished'] }, arm: { type: 'string' }, armLabel: { type: 'string' } }) },
         tasks: { type: 'array', description: 'the account\'s open tasks, by due date', items: { $ref: '#/components/schemas/Task' } },
       },
       required: ['id', 'name', 'state'],
@@ -243,6 +245,67 @@ function components(): Record<string, Schema> {
       accounts: { type: 'integer' }, contacts: { type: 'integer' }, events: { type: 'integer' }, duplicates: { type: 'integer' },
       skipped: { type: 'array', items: object({ index: { type: 'integer' }, type: { type: 'string' }, reason: { type: 'string' }, event: { type: 'string' } }, ['index', 'type', 'reason']) },
     }),
+    ExperimentDefinition: describeFields(jsonSchema(experimentSchema), {
+      key: 'starts with a lower-case letter; letters, digits, "_" or "-"; unique',
+      population: 'customers (not churned) matching every filter given; tier, band and owner take one value or a list',
+      arms: 'two to six; the first is the baseline; weights are whole numbers (the split within each stratum)',
+      seed: 'the random assignment is the same for the same seed (default: drawn and kept)',
+      startAt: 'ISO 8601 date-time; now or later (a day back at most)',
+      endAt: 'ISO 8601 date-time after startAt (at most two years); left out: runs until stopped',
+      lateJoiners: 'accounts joining the population later: assigned on their next rescore or sweep, or left out',
+    }),
+    ExperimentCreated: object({
+      id: { type: 'integer' }, key: { type: 'string' }, assigned: { type: 'integer', description: 'accounts assigned' },
+      arms: { type: 'array', items: object({ key: { type: 'string' }, accounts: { type: 'integer' } }) },
+    }),
+    ExperimentSummary: object({
+      id: { type: 'integer' }, key: { type: 'string' }, name: { type: 'string' }, hypothesis: { type: ['string', 'null'] },
+      state: { type: 'string', enum: ['planned', 'running', 'finished'] },
+      population: { type: 'object' },
+      arms: { type: 'array', items: object({ key: { type: 'string' }, label: { type: 'string' }, weight: { type: 'integer' }, baseline: { type: 'boolean' }, accounts: { type: 'integer' }, cadence: { type: 'array', items: { type: 'object' } }, playbooks: { type: 'object' } }) },
+      stratifyBy: { type: 'array', items: { type: 'string' } }, seed: { type: 'integer' },
+      startAt: { type: 'string', format: 'date-time' }, endAt: { type: ['string', 'null'], format: 'date-time' },
+      lateJoiners: { type: 'string', enum: ['assign', 'exclude'] }, assigned: { type: 'integer' },
+      createdAt: { type: 'string', format: 'date-time' }, createdBy: { type: 'string' }, stoppedBy: { type: ['string', 'null'] },
+    }, ['id', 'key', 'name', 'state', 'arms', 'startAt', 'endAt', 'assigned']),
+    ExperimentList: object({ data: { type: 'array', items: { $ref: '#/components/schemas/ExperimentSummary' } } }),
+    ExperimentDetail: {
+      allOf: [
+        { $ref: '#/components/schemas/ExperimentSummary' },
+        object({
+          strata: { type: 'array', description: 'accounts per stratum and arm', items: object({ stratum: { type: 'string', description: 'e.g. tier=growth|band=yellow' }, arms: { type: 'object', additionalProperties: { type: 'integer' } }, total: { type: 'integer' } }) },
+          lateAssigned: { type: 'integer', description: 'accounts assigned after the experiment was defined' },
+        }),
+      ],
+    },
+    AssignmentList: object({
+      data: { type: 'array', items: object({ accountId: { type: 'string' }, accountName: { type: 'string' }, arm: { type: 'string' }, stratum: { type: 'string' }, assignedAt: { type: 'string', format: 'date-time' }, late: { type: 'boolean' } }) },
+      nextCursor: { type: ['string', 'null'] },
+    }),
+    ExperimentReport: object({
+      id: { type: 'integer' }, key: { type: 'string' }, state: { type: 'string', enum: ['planned', 'running', 'finished'] },
+      startAt: { type: 'string', format: 'date-time' }, asOf: { type: 'string', format: 'date-time' },
+      arms: {
+        type: 'array',
+        items: object({
+          key: { type: 'string' }, label: { type: 'string' }, accounts: { type: 'integer' },
+          metrics: object(Object.fromEntries(['scoreChange', 'churnRate', 'expansionRate', 'nps', 'csmMinutes'].map((m) => [m, object({ value: { type: ['number', 'null'] }, n: { type: 'integer' }, sd: { type: ['number', 'null'] } }, ['value', 'n'])]))),
+          pointsPerHour: { type: ['number', 'null'], description: 'mean score change per hour of logged CSM time' },
+        }),
+      },
+      comparisons: {
+        type: 'array',
+        items: object({
+          arm: { type: 'string' }, baseline: { type: 'string' }, metric: { type: 'string', enum: ['scoreChange', 'churnRate', 'expansionRate', 'nps', 'csmMinutes'] },
+          method: { type: 'string', enum: ['welch-t', 'two-proportion-z-wald', 'welch-t-on-nps-points'] },
+          difference: { type: ['number', 'null'], description: 'arm minus baseline (rates as shares: -0.05 is five points less)' },
+          ci: { type: ['array', 'null'], items: { type: 'number' }, minItems: 2, maxItems: 2, description: '95% confidence interval' },
+          pValue: { type: ['number', 'null'] },
+          significant: { type: 'boolean', description: 'false while the interval holds 0' },
+        }),
+      },
+      series: { type: 'array', items: object({ day: { type: 'integer', description: 'days since the day before the start' }, date: { type: 'string', format: 'date' }, values: { type: 'object', additionalProperties: { type: ['number', 'null'] } }, counts: { type: 'object', additionalProperties: { type: 'integer' } } }) },
+    }),
     OpenApiDocument: { type: 'object' },
     Health: object({ ok: { type: 'boolean' } }),
   };
@@ -253,6 +316,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'No API key, or a key that is not valid or revoked.',
   403: 'The key\'s scope does not allow this call.',
   404: 'Not found.',
+  409: 'Conflict: the change clashes with what exists (the message says with what).',
   413: 'The body is over the size limit.',
   429: 'Too many requests for this key; retry after the seconds in Retry-After.',
   503: 'The database does not answer.',
@@ -280,7 +344,7 @@ function operation(route: RouteDoc): Schema {
       ? { requestBody: { required: true, description: route.body.description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.body.schema}` }, ...(route.body.example !== undefined ? { example: route.body.example } : {}) } } } }
       : {}),
     responses: {
-      200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.response}` } } } },
+      [route.created ? 201 : 200]: { description: route.created ? 'Created' : 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.response}` } } } },
       ...(route.accepted ? { 202: { description: 'Accepted: the rest is done in the background', content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.accepted}` } } } } } : {}),
       ...Object.fromEntries([...new Set(statuses)].sort().map((s) => [String(s), errorResponse(s)])),
     },
@@ -299,7 +363,7 @@ export function buildOpenApi(serverUrl?: string): Schema {
       license: { name: 'MIT', identifier: 'MIT' },
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
-    tags: ['Ingest', 'Read', 'Model', 'Catalogue', 'Segment', 'Service'].map((name) => ({ name })),
+    tags: ['Ingest', 'Read', 'Model', 'Catalogue', 'Experiments', 'Segment', 'Service'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

@@ -5,6 +5,7 @@
 import { CATALOGUE_LIMITS } from '@/lib/catalogue-schemas';
 import { INGEST_LIMITS } from '@/lib/ingest/limits';
 import { MAX_TASKS_PAGE } from '@/lib/server/queries/tasks';
+import { MAX_ASSIGNMENTS_PAGE } from '@/lib/experiments/definition';
 
 export type Scope = 'ingest' | 'read' | 'admin' | 'none';
 export type Auth = 'bearer' | 'basic' | 'none';
@@ -24,12 +25,14 @@ export interface RouteDoc {
   auth: Auth;
   summary: string;
   description: string;
-  group: 'Ingest' | 'Read' | 'Model' | 'Catalogue' | 'Segment' | 'Service';
+  group: 'Ingest' | 'Read' | 'Model' | 'Catalogue' | 'Experiments' | 'Segment' | 'Service';
   query?: QueryParam[];
   /** component name of the request body schema, and an example body */
   body?: { schema: string; example?: unknown; description: string };
-  /** component name of the 200 answer's schema */
+  /** component name of the 200 answer's schema (201 when `created`) */
   response: string;
+  /** the answer is 201 Created */
+  created?: boolean;
   /** component name of a 202 answer's schema (accepted, finished in the background) */
   accepted?: string;
   /** what the `{id}` of the path names (default: the account id) */
@@ -70,6 +73,72 @@ function taskRoutes(): RouteDoc[] {
       idExample: '42',
       body: { schema: 'TaskChange', description: 'the change', example: { state: 'done', note: 'Renewal call held; signed for two years' } },
       response: 'Task', errors: [400, 404, 413],
+    },
+  ];
+}
+
+/** Experiments: A/B tests of the engagement programme, defined, read, stopped and reported on. */
+function experimentRoutes(): RouteDoc[] {
+  const idDescription = 'the experiment id (a number) or its key';
+  return [
+    {
+      id: 'createExperiment', method: 'post', path: '/api/v1/experiments', scope: 'admin', auth: 'bearer', group: 'Experiments', created: true,
+      summary: 'Define an experiment',
+      description: 'Draws the population now (customers matching every filter given: `tier`, `band`, `owner`, `accountIds`) and assigns every account to one arm at random, stratified by `stratifyBy` (default tier and band: within each stratum, permuted blocks by the arms\' weights) and reproducible from `seed` (default: drawn and kept); each assignment is recorded once and never drawn again. The first arm is the baseline. While the experiment runs (`startAt` ≤ now < `endAt`), each arm\'s accounts follow its programme: `cadence` sets a cadence item\'s interval (`everyDays`, null: none) and `playbooks` switches playbooks `on` or `off` (`"all"`: none, e.g. a holdout). `lateJoiners`: accounts joining the population later are assigned on their next rescore or sweep (`assign`, the default) or left out (`exclude`). Refused with 409 when the key is taken, or when the population overlaps an experiment running at the same time that changes the same cadence item or playbook (the answer names it). Unknown fields are refused (400, each named). Audited.',
+      body: {
+        schema: 'ExperimentDefinition',
+        description: 'the definition',
+        example: {
+          key: 'weekly-calls', name: 'Weekly vs monthly calls for growth accounts', hypothesis: 'Weekly calls halve churn of growth accounts',
+          population: { tier: ['growth'] },
+          arms: [
+            { key: 'monthly', label: 'Monthly calls', weight: 1, cadence: [{ item: 'touchpoint', everyDays: 30 }] },
+            { key: 'weekly', label: 'Weekly calls', weight: 1, cadence: [{ item: 'touchpoint', everyDays: 7 }] },
+          ],
+          startAt: '2026-03-01T00:00:00Z', endAt: '2026-06-01T00:00:00Z',
+        },
+      },
+      response: 'ExperimentCreated', errors: [400, 409, 413],
+    },
+    {
+      id: 'listExperiments', method: 'get', path: '/api/v1/experiments', scope: 'read', auth: 'bearer', group: 'Experiments',
+      summary: 'List experiments',
+      description: 'Every experiment with its definition, its state (`planned`, `running`, `finished`) and its accounts per arm: running first, then planned, then finished.',
+      response: 'ExperimentList', errors: [],
+    },
+    {
+      id: 'getExperiment', method: 'get', path: '/api/v1/experiments/{id}', scope: 'read', auth: 'bearer', group: 'Experiments',
+      summary: 'One experiment',
+      description: 'The definition, its state, its accounts per arm and per stratum and arm, and how many joined after it was defined.',
+      idDescription, idExample: 'weekly-calls',
+      response: 'ExperimentDetail', errors: [404],
+    },
+    {
+      id: 'listExperimentAssignments', method: 'get', path: '/api/v1/experiments/{id}/assignments', scope: 'read', auth: 'bearer', group: 'Experiments',
+      summary: 'The accounts of an experiment and their arms',
+      description: 'In account order, paged with a cursor (pass `nextCursor` back as `cursor`).',
+      idDescription, idExample: 'weekly-calls',
+      query: [
+        { name: 'arm', description: 'only this arm', schema: { type: 'string', maxLength: 40 } },
+        { name: 'limit', description: `page size, 1 to ${MAX_ASSIGNMENTS_PAGE} (default 100)`, schema: { type: 'integer', minimum: 1, maximum: MAX_ASSIGNMENTS_PAGE } },
+        { name: 'cursor', description: 'the nextCursor of the previous page', schema: { type: 'string' } },
+      ],
+      response: 'AssignmentList', errors: [400, 404],
+    },
+    {
+      id: 'getExperimentReport', method: 'get', path: '/api/v1/experiments/{id}/report', scope: 'read', auth: 'bearer', group: 'Experiments',
+      summary: 'What the experiment shows so far',
+      description: 'Per arm: accounts and `metrics`, each `{ value, n }`: `scoreChange` (mean change of the score from the start to `asOf`, from the daily history; n: accounts with a score at both ends), `churnRate` and `expansionRate` (share of the arm\'s accounts with such an outcome in the period), `nps` (% promoters − % detractors of the `nps.response` answers in the period; n: answers), `csmMinutes` (mean of the minutes logged on touchpoints per account); and `pointsPerHour` (score points gained per CSM hour). `comparisons`: each arm against the first (the baseline) on each metric: `difference` (arm − baseline), a 95% interval `ci`, `pValue` and `significant` (false while the interval holds 0); `method` is `welch-t` for means, `two-proportion-z-wald` for rates (unpooled standard error, the Wald interval), `welch-t-on-nps-points` for NPS. `series`: each arm\'s mean score by day since the start (weekly past 200 days). An account that joined later counts from when it joined.',
+      idDescription, idExample: 'weekly-calls',
+      query: [{ name: 'asOf', description: 'an ISO 8601 instant between the start and now (default: now, or the end of a finished experiment; later than the end reads as the end)', schema: { type: 'string', format: 'date-time' } }],
+      response: 'ExperimentReport', errors: [400, 404],
+    },
+    {
+      id: 'stopExperiment', method: 'post', path: '/api/v1/experiments/{id}/stop', scope: 'admin', auth: 'bearer', group: 'Experiments',
+      summary: 'End an experiment now',
+      description: 'Its accounts go back to the programme everyone has; the assignments and the report stay. A planned experiment ends before it starts. 409 when it has finished already. Audited.',
+      idDescription, idExample: 'weekly-calls',
+      response: 'ExperimentSummary', errors: [404, 409],
     },
   ];
 }
@@ -232,6 +301,7 @@ export const API_ROUTES: RouteDoc[] = [
   },
   ...catalogueRoutes(),
   ...taskRoutes(),
+  ...experimentRoutes(),
   {
     id: 'previewModel', method: 'post', path: '/api/v1/model/preview', scope: 'admin', auth: 'bearer', group: 'Model',
     summary: 'Preview a draft model',

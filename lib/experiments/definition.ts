@@ -13,6 +13,8 @@ export const MAX_WEIGHT = 100;
 export const MAX_POPULATION_IDS = 10_000;
 export const MAX_OWNERS = 100;
 export const MAX_DURATION_DAYS = 730;
+/** The largest page of an experiment's assignments. */
+export const MAX_ASSIGNMENTS_PAGE = 500;
 /** How far back a start may be given (a form sent a minute after it was filled in is not refused). */
 export const START_GRACE_MS = 24 * 3_600_000;
 export const STRATA = ['tier', 'band', 'owner'] as const;

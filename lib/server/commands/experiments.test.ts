@@ -170,9 +170,9 @@ describeEngines('experiments', (t) => {
       arms: [{ key: 'a', label: 'A', weight: 1, cadence: [{ item: 'smoke-signals', everyDays: 3 }] }, { key: 'b', label: 'B', weight: 1, playbooks: { off: ['nope'] } }],
     }), ADMIN, { now: NOW }));
     expect(e.code).toBe('invalid');
-    expect(e.details.map((d) => d.path)).toEqual(['arms[0].cadence[0].item', 'arms[1].playbooks.off[0]', 'population.band[0]']);
+    expect(e.details.map((d) => d.path)).toEqual(['arms.0.cadence.0.item', 'arms.1.playbooks.off.0', 'population.band.0']);
     const bad = await failure(createExperiment(db, { ...weeklyVsMonthly(), arms: [{ key: 'a', label: 'A', weight: 1, colour: 'red' }] }, ADMIN, { now: NOW }));
-    expect(bad.details).toEqual(expect.arrayContaining([{ path: 'arms[0].colour', message: 'unknown field' }, { path: 'arms', message: 'At least two arms: a baseline and a treatment' }]));
+    expect(bad.details).toEqual(expect.arrayContaining([{ path: 'arms.0.colour', message: 'unknown field' }, { path: 'arms', message: 'At least two arms: a baseline and a treatment' }]));
     await createExperiment(db, weeklyVsMonthly(), ADMIN, { now: NOW });
     expect((await failure(createExperiment(db, weeklyVsMonthly({ population: { tier: ['core'] } }), ADMIN, { now: NOW }))).details).toEqual([{ path: 'key', message: 'This key is taken: choose another' }]);
     expect((await failure(createExperiment(db, weeklyVsMonthly({ key: 'old', startAt: new Date(NOW - 3 * DAY).toISOString() }), ADMIN, { now: NOW }))).details[0]!.path).toBe('startAt');

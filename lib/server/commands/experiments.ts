@@ -6,7 +6,6 @@
 import { assign, randomSeed, stratumOf } from '@/lib/experiments/assign';
 import { commonChanges, experimentSchema, populationsMayOverlap, programmeChanges, START_GRACE_MS, stateOf, type ExperimentDefinition, type Population } from '@/lib/experiments/definition';
 import { findItem } from '@/lib/experiments/programme';
-import { issuePath } from '@/lib/programme/describe';
 import type { SqlParam, Store } from '@/lib/server/store';
 import { AppError, type ErrorDetail } from '../errors';
 import { liveBands } from '../queries/model';
@@ -19,14 +18,17 @@ import { lockScores } from './score-writer';
 
 type Actor = Pick<AuditEntry, 'actor' | 'actorUserPk' | 'ip'>;
 
+/** A field's path as the API names it: `arms.1.cadence.0.item`; the body itself is `(root)`. */
+const pathOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(root)';
+
 /** A definition checked against the schema; every problem named by its field. */
 export function checkDefinition(input: unknown): ExperimentDefinition {
   const parsed = experimentSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const details: ErrorDetail[] = parsed.error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: issuePath([...issue.path, key]), message: 'unknown field' }))
-      : [{ path: issuePath(issue.path), message: issue.message }],
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
   );
   throw new AppError('invalid', `The experiment is not valid: ${[...new Set(details.map((d) => d.path))].join(', ')}`, details);
 }
@@ -72,21 +74,21 @@ async function checkReferences(db: Store, d: ExperimentDefinition): Promise<void
   const playbooks = new Set(await db.column<string>('SELECT key FROM playbooks'));
   d.arms.forEach((arm, i) => {
     arm.cadence.forEach((c, j) => {
-      if (!findItem(cadence, c.item)) details.push({ path: `arms[${i}].cadence[${j}].item`, message: `the live cadence has no item "${c.item}"` });
+      if (!findItem(cadence, c.item)) details.push({ path: `arms.${i}.cadence.${j}.item`, message: `the live cadence has no item "${c.item}"` });
     });
     arm.playbooks.on.forEach((k, j) => {
-      if (!playbooks.has(k)) details.push({ path: `arms[${i}].playbooks.on[${j}]`, message: `no playbook "${k}"` });
+      if (!playbooks.has(k)) details.push({ path: `arms.${i}.playbooks.on.${j}`, message: `no playbook "${k}"` });
     });
     if (arm.playbooks.off !== 'all') {
       arm.playbooks.off.forEach((k, j) => {
-        if (!playbooks.has(k)) details.push({ path: `arms[${i}].playbooks.off[${j}]`, message: `no playbook "${k}"` });
+        if (!playbooks.has(k)) details.push({ path: `arms.${i}.playbooks.off.${j}`, message: `no playbook "${k}"` });
       });
     }
   });
   if (d.population.band) {
     const bands = new Set((await liveBands(db)).map((b) => b.key));
     d.population.band.forEach((b, i) => {
-      if (!bands.has(b)) details.push({ path: `population.band[${i}]`, message: `the model has no band "${b}"` });
+      if (!bands.has(b)) details.push({ path: `population.band.${i}`, message: `the model has no band "${b}"` });
     });
   }
   if (details.length) throw new AppError('invalid', `The experiment names ${details.length === 1 ? 'something' : 'things'} that do not exist`, details);

@@ -4,7 +4,7 @@
  * in, a population's size before it is defined, and the report (each arm's metrics from the
  * stored scores, outcomes and events, compared with the baseline by lib/experiments/report.ts).
  */
-import { stateOf, type ExperimentState, type Population } from '@/lib/experiments/definition';
+import { MAX_ASSIGNMENTS_PAGE, stateOf, type ExperimentState, type Population } from '@/lib/experiments/definition';
 import { buildReport, type ArmData, type ArmReport, type ComparisonReport } from '@/lib/experiments/report';
 import { TOUCHPOINT_TRIGGERS } from '@/lib/programme/touchpoints';
 import type { SqlParam, Store } from '@/lib/server/store';
@@ -101,7 +101,6 @@ export async function getExperiment(db: Store, idOrKey: string, now = Date.now()
   };
 }
 
-export const MAX_ASSIGNMENTS_PAGE = 500;
 
 export interface AssignmentItem {
   accountId: string;

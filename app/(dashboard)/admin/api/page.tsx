@@ -13,7 +13,7 @@ import { requirePageRole } from '@/lib/server/session';
 export const metadata: Metadata = { title: 'API' };
 
 const METHOD_STYLE: Record<RouteDoc['method'], string> = { get: 'bg-gray-100 text-gray-800', post: 'bg-blue-50 text-blue-900', put: 'bg-amber-50 text-amber-900', patch: 'bg-violet-50 text-violet-900' };
-const GROUPS: RouteDoc['group'][] = ['Ingest', 'Segment', 'Read', 'Model', 'Catalogue', 'Service'];
+const GROUPS: RouteDoc['group'][] = ['Ingest', 'Segment', 'Read', 'Model', 'Catalogue', 'Experiments', 'Service'];
 const mb = (bytes: number) => `${bytes / 1024 / 1024} MB`;
 
 function Code({ children, label }: { children: string; label: string }) {
