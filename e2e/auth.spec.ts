@@ -2,9 +2,9 @@ import { expect, test } from '@playwright/test';
 import { LoginPage, signInAs } from './pages/login-page';
 
 const NAV_BY_ROLE = {
-  'csm@example.com': ['My day', 'Accounts', 'Alerts'],
-  'manager@example.com': ['My day', 'Accounts', 'Alerts', 'Trends', 'Cohorts', 'Cadence', 'Playbooks'],
-  'admin@example.com': ['My day', 'Accounts', 'Alerts', 'Trends', 'Cohorts', 'Model', 'Cadence', 'Playbooks', 'Triggers', 'Users', 'API keys', 'API', 'Import', 'Webhooks', 'Audit log'],
+  'csm@example.com': ['My day', 'Accounts', 'Alerts', 'Experiments'],
+  'manager@example.com': ['My day', 'Accounts', 'Alerts', 'Trends', 'Cohorts', 'Experiments', 'Cadence', 'Playbooks'],
+  'admin@example.com': ['My day', 'Accounts', 'Alerts', 'Trends', 'Cohorts', 'Experiments', 'Model', 'Cadence', 'Playbooks', 'Triggers', 'Users', 'API keys', 'API', 'Import', 'Webhooks', 'Audit log'],
 } as const;
 const ALL_LINKS = NAV_BY_ROLE['admin@example.com'];
 

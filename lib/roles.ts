@@ -28,6 +28,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/alerts', label: 'Alerts', minRole: 'csm', group: 'workspace' },
   { href: '/trends', label: 'Trends', minRole: 'manager', group: 'analytics' },
   { href: '/cohorts', label: 'Cohorts', minRole: 'manager', group: 'analytics' },
+  { href: '/experiments', label: 'Experiments', minRole: 'csm', group: 'analytics' },
   { href: '/admin/model', label: 'Model', minRole: 'admin', group: 'admin' },
   { href: '/admin/cadence', label: 'Cadence', minRole: 'manager', group: 'admin' },
   { href: '/admin/playbooks', label: 'Playbooks', minRole: 'manager', group: 'admin' },

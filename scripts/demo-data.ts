@@ -1,5 +1,6 @@
 /** The demo portfolio and demo users, shared by `npm run demo` and the end-to-end test server. */
-import { seedDemo } from '@/db/seed';
+import { defaultEnd, seedDemo } from '@/db/seed';
+import { seedFinishedExperiment, seedRunningExperiment } from '@/db/seed/experiments';
 import { rebuildAggregates } from '@/lib/server/aggregates';
 import { rescoreEverything } from '@/lib/server/commands/rescore-all';
 import { upsertUser } from '@/lib/server/commands/users';
@@ -33,15 +34,22 @@ function progressPrinter(label: string) {
 export async function ensureDemoData(db: Store, options: { accounts: number; months: number; seed: number; end?: Date }): Promise<boolean> {
   if (await hasAccounts(db)) return false;
   console.log(`Seeding a demo portfolio of ${options.accounts} accounts over ${options.months} months…`);
+  const end = (options.end ?? defaultEnd()).getTime();
   const summary = await seedDemo(db, {
     ...options,
     onProgress: progressPrinter('accounts'),
-    aggregate: (d) => rebuildAggregates(d, { onProgress: progressPrinter('aggregates') }),
+    aggregate: async (d) => {
+      // The finished experiment's calls and churn are part of the raw data the aggregates read.
+      await seedFinishedExperiment(d, { end, seed: options.seed });
+      await rebuildAggregates(d, { onProgress: progressPrinter('aggregates') });
+    },
   });
   console.log(`  ${summary.accounts} accounts, ${summary.contacts} contacts, ${summary.events} events, ${summary.outcomes} outcomes.`);
   console.log('Scoring every account and building the daily history…');
   const printers = { 'current scores': progressPrinter('current scores'), 'daily history': progressPrinter('daily history') };
   await rescoreEverything(db, { onProgress: (phase, done, total) => printers[phase](done, total) });
+  await seedRunningExperiment(db, { end, seed: options.seed });
+  console.log('  Experiments: one finished (weekly vs monthly calls), one running (quarterly reviews).');
   return true;
 }
 

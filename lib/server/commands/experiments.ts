@@ -184,7 +184,7 @@ export async function createExperiment(db: Store, input: unknown, actor: Actor, 
       targetId: d.key,
       details: { name: d.name, population: d.population, arms: d.arms, stratifyBy: d.stratifyBy, seed, startAt: d.startAt, endAt: d.endAt ?? null, lateJoiners: d.lateJoiners, assigned: placed.length },
     });
-    if (startAt <= now && programmeChanges(d.arms).size) {
+    if (startAt <= now && (endAt === null || endAt > now) && programmeChanges(d.arms).size) {
       // PostgreSQL: the lock a rescore of these accounts takes, so the two take turns.
       await lockScores(tx, pks);
       await refreshProgramme(tx, pks, now);

@@ -8,6 +8,7 @@ import { listAlerts } from './alerts';
 import { activeOverride } from './overrides';
 import { historyDayOf, isoDay } from './score-source';
 import { accountCadence } from './cadence';
+import { experimentsOfAccount } from './experiments';
 import { listTasks } from './tasks';
 import { accountOutcomes, accountTimelinePage, modelVersionMarkers } from './timeline';
 import { listActiveTriggers } from './triggers';
@@ -32,7 +33,7 @@ export async function accountPage(db: Store, id: string, options: { types?: stri
   const at = day === null ? now : (day + 1) * DAY_MS;
   const lastDay = day ?? Math.floor(now / DAY_MS);
   // Independent reads, asked together (on PostgreSQL they run side by side).
-  const [detail, historyRows, currentOverride, overrideThen, versions, timeline, outcomes, alerts, cadence, openTasks, snoozedTasks, closedTasks, triggers] = await Promise.all([
+  const [detail, historyRows, currentOverride, overrideThen, versions, timeline, outcomes, alerts, cadence, openTasks, snoozedTasks, closedTasks, triggers, experiments] = await Promise.all([
     accountDetailOf(db, pk, day === null ? { now } : { asOf: at }),
     getAccountHistory(db, pk, lastDay - HISTORY_DAYS, lastDay),
     activeOverride(db, pk, now),
@@ -46,6 +47,7 @@ export async function accountPage(db: Store, id: string, options: { types?: stri
     listTasks(db, { accountPk: pk, state: 'snoozed', now, limit: RECENT_TASKS }),
     listTasks(db, { accountPk: pk, state: 'done', now, limit: RECENT_TASKS }),
     listActiveTriggers(db),
+    experimentsOfAccount(db, pk, now),
   ]);
   const history = historyRows.map((h) => ({
     date: isoDay(h.day),
@@ -80,6 +82,8 @@ export async function accountPage(db: Store, id: string, options: { types?: stri
     triggers,
     /** why `churnRisk` is null, in words */
     riskNote,
+    /** the experiments the account is in, with its arm */
+    experiments,
   };
 }
 

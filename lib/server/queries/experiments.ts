@@ -12,6 +12,8 @@ import { DAY_MS, dayOf } from '../aggregates';
 import { EXPERIMENT_COLUMNS, experimentOf, type ExperimentRow, type StoredExperiment } from '../commands/experiment-arms';
 import { findExperiment, populationAccounts } from '../commands/experiments';
 import { AppError } from '../errors';
+import { liveCadence } from '../commands/cadence';
+import { liveBands } from './model';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -316,4 +318,42 @@ async function scoreSeries(db: Store, e: StoredExperiment, asOf: number): Promis
         counts: Object.fromEntries(e.arms.map((a) => [a.key, m.get(a.key)?.n ?? 0])),
       };
     });
+}
+
+export interface ExperimentFormOptions {
+  bands: { key: string; label: string }[];
+  owners: string[];
+  /** every cadence item of the live cadence, with each tier's interval */
+  cadenceItems: { key: string; label: string; everyDays: Record<string, number> }[];
+  playbooks: { key: string; name: string; active: boolean }[];
+}
+
+/** What the definition form offers: bands, owners, cadence items and playbooks. */
+export async function experimentFormOptions(db: Store): Promise<ExperimentFormOptions> {
+  const [bands, owners, { cadence }, playbooks] = await Promise.all([
+    liveBands(db),
+    db.column<string>('SELECT DISTINCT owner_email FROM accounts WHERE owner_email IS NOT NULL AND churned_at IS NULL ORDER BY owner_email LIMIT 500'),
+    liveCadence(db),
+    db.all<{ key: string; name: string; active: number }>('SELECT key, name, active FROM playbooks ORDER BY name'),
+  ]);
+  const items = new Map<string, { key: string; label: string; everyDays: Record<string, number> }>();
+  for (const [tier, list] of Object.entries(cadence.tiers)) {
+    for (const item of list) {
+      const entry = items.get(item.key) ?? { key: item.key, label: item.label, everyDays: {} };
+      entry.everyDays[tier] = item.everyDays;
+      items.set(item.key, entry);
+    }
+  }
+  return {
+    bands: bands.map((b) => ({ key: b.key, label: b.label })),
+    owners,
+    cadenceItems: [...items.values()],
+    playbooks: playbooks.map((p) => ({ key: p.key, name: p.name, active: p.active === 1 })),
+  };
+}
+
+/** The report as of the end of a day (`YYYY-MM-DD`, kept within the start and now), or as of now. */
+export async function experimentReportForDay(db: Store, e: Pick<ExperimentSummary, 'id' | 'startAt'>, day: string | null, now = Date.now()): Promise<ExperimentReport> {
+  const asOf = day === null ? undefined : Math.min(now, Math.max(Date.parse(e.startAt), Date.parse(`${day}T00:00:00Z`) + DAY_MS));
+  return experimentReport(db, String(e.id), { asOf, now });
 }

@@ -101,6 +101,17 @@ export function AccountClient({ id, bands, me }: { id: string; bands: BandInfo[]
             {data.renewalDate ? <> · renews <RelativeTime iso={data.renewalDate} /></> : null}
             {data.churnedAt ? <> · <strong className="text-red-800">churned <RelativeTime iso={data.churnedAt} /></strong></> : null}
           </p>
+          {data.experiments.length ? (
+            <ul className="mt-1 space-y-0.5 text-sm text-gray-700" aria-label="Experiments" data-testid="account-experiments">
+              {data.experiments.map((x) => (
+                <li key={x.id}>
+                  {x.state === 'finished' ? 'Was in' : x.state === 'planned' ? 'Will be in' : 'In'} experiment{' '}
+                  <Link href={`/experiments/${encodeURIComponent(x.key)}`} className="font-medium text-accent-strong underline">{x.name}</Link>, arm <strong className="font-medium text-gray-900">{x.armLabel}</strong>
+                  {x.baseline ? ' (the baseline)' : ''}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
         <div className="text-right">
           <div className="flex items-center justify-end gap-3">
