@@ -217,4 +217,15 @@ describeEngines('experiments', (t) => {
     expect(report.comparisons.find((c) => c.metric === 'churnRate')).toMatchObject({ difference: 0, significant: false });
     expect((await failure(experimentReport(db, 'weekly-calls', { now: NOW, asOf: NOW - DAY }))).details[0]!.path).toBe('asOf');
   });
+
+  it('takes arm keys that objects treat specially as plain names', async () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort();
+    await createExperiment(db, weeklyVsMonthly({ key: 'odd-names', arms: [{ key: 'constructor', label: 'A', weight: 1 }, { key: 'prototype', label: 'B', weight: 1 }] }), ADMIN, { now: NOW });
+    const detail = (await getExperiment(db, 'odd-names', NOW))!;
+    expect(detail.arms.map((a) => [a.key, a.accounts])).toEqual([['constructor', 20], ['prototype', 20]]);
+    expect(detail.strata[0]!.arms).toEqual({ constructor: 20, prototype: 20 });
+    const report = await experimentReport(db, 'odd-names', { now: NOW + DAY });
+    expect(report.arms.map((a) => a.accounts)).toEqual([20, 20]);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
+  });
 });
