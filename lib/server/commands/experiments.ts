@@ -211,13 +211,14 @@ export async function stopExperiment(db: Store, idOrKey: string, actor: Actor, n
     const state = stateOf(e, now);
     if (state === 'finished') throw new AppError('conflict', `The experiment "${e.key}" has finished already`, [{ path: 'id', message: 'finished' }]);
     const startAt = state === 'planned' ? now : e.startAt;
+    const changes = programmeChanges(e.arms).size > 0;
+    const pks = changes ? await tx.column<number>('SELECT account_pk FROM experiment_assignments WHERE experiment_pk = ? ORDER BY account_pk', [e.pk]) : [];
+    // PostgreSQL: the accounts' locks first, then the experiment's row, in the order a rescore
+    // assigning late joiners takes them.
+    await lockScores(tx, pks);
     await tx.run('UPDATE experiments SET end_at = ?, start_at = ?, stopped_by = ? WHERE pk = ?', [now, startAt, actor.actor, e.pk]);
     await recordAudit(tx, { ...actor, action: 'experiment.stopped', targetType: 'experiment', targetId: e.key, details: { state, endAt: new Date(now).toISOString() } });
-    if (programmeChanges(e.arms).size) {
-      const pks = await tx.column<number>('SELECT account_pk FROM experiment_assignments WHERE experiment_pk = ? ORDER BY account_pk', [e.pk]);
-      await lockScores(tx, pks);
-      await refreshProgramme(tx, pks, now);
-    }
+    if (changes) await refreshProgramme(tx, pks, now);
     return { ...e, startAt, endAt: now, stoppedBy: actor.actor };
   });
 }
