@@ -105,7 +105,7 @@ test.describe('experiments', () => {
     const power = page.getByRole('region', { name: 'How many accounts would it take?' });
     await power.getByLabel('Metric').selectOption('churnRate');
     await power.getByLabel(/Difference to detect/).fill('5');
-    await expect(power.getByTestId('power-answer')).toHaveText(/^About [\d,]+ accounts per arm are needed to detect 5 percentage points; the smallest arm has [\d,]+: [\d,]+ more per arm\.$/);
+    await expect(power.getByTestId('power-answer')).toHaveText(/^About [\d,]+ accounts per arm are needed to detect 5 percentage points from the baseline’s [\d.]+%; the smallest arm has [\d,]+: [\d,]+ more per arm\.$/);
     await expectNoSeriousViolations(page, 'finished experiment');
   });
 

@@ -22,7 +22,7 @@ export function ArmScoreChart({ series, arms, title }: { series: { day: number; 
       <LineChart data={data} margin={{ top: 16, right: 16, bottom: 12, left: -12 }} title={title}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
         <XAxis dataKey="day" type="number" domain={['dataMin', 'dataMax']} tick={TICK} label={{ value: 'days since the start', position: 'insideBottom', offset: -6, fontSize: 11, fill: '#4b5563' }} />
-        <YAxis domain={[lo, hi]} tick={TICK} allowDataOverflow />
+        <YAxis domain={[lo, hi]} ticks={Array.from({ length: (hi - lo) / 5 + 1 }, (_, i) => lo + 5 * i)} tick={TICK} allowDataOverflow />
         <Tooltip labelFormatter={(d) => `Day ${d}`} formatter={(v, name) => [typeof v === 'number' ? v.toFixed(1) : '—', arms.find((a) => a.key === name)?.label ?? String(name)]} />
         {arms.map((a, i) => (
           <Line key={a.key} type="monotone" dataKey={a.key} name={a.key} stroke={ARM_COLOURS[i % ARM_COLOURS.length]} strokeWidth={2} strokeDasharray={i === 0 ? '6 4' : undefined} dot={false} isAnimationActive={false} connectNulls />

@@ -34,6 +34,8 @@ function PowerCalculator({ report }: { report: ExperimentReport }) {
   const answer = Number.isFinite(value) && value > 0 ? powerFor(report, metric, value) : null;
   const unit = EFFECT_UNITS[metric];
   const what = METRIC_KIND[metric] === 'nps' ? 'answers' : 'accounts';
+  const baseRate = METRIC_KIND[metric] === 'rate' ? report.arms[0]?.metrics[metric].value ?? 0 : null;
+  const from = baseRate === null ? '' : ` from the baseline’s ${(baseRate * 100).toFixed(1)}%`;
   return (
     <Card id="power-title" title="How many accounts would it take?" description="The number of accounts each arm needs for an 80% chance of seeing a difference of the size you choose, if it is real (5% significance level).">
       <div className="flex flex-wrap items-end gap-3">
@@ -54,8 +56,8 @@ function PowerCalculator({ report }: { report: ExperimentReport }) {
         {answer === null
           ? 'Not enough data in this experiment yet to estimate the spread of this metric, or no difference entered.'
           : answer.more === 0
-            ? `About ${formatCount(answer.needed)} ${what} per arm are needed to detect ${effect} ${unit}; the smallest arm has ${formatCount(answer.have)}: enough.`
-            : `About ${formatCount(answer.needed)} ${what} per arm are needed to detect ${effect} ${unit}; the smallest arm has ${formatCount(answer.have)}: ${formatCount(answer.more)} more per arm.`}
+            ? `About ${formatCount(answer.needed)} ${what} per arm are needed to detect ${effect} ${unit}${from}; the smallest arm has ${formatCount(answer.have)}: enough.`
+            : `About ${formatCount(answer.needed)} ${what} per arm are needed to detect ${effect} ${unit}${from}; the smallest arm has ${formatCount(answer.have)}: ${formatCount(answer.more)} more per arm.`}
       </p>
     </Card>
   );
