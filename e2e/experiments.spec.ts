@@ -58,7 +58,7 @@ test.describe('experiments', () => {
     await expect(page.getByTestId('report-headline')).toContainText('Not significant yet');
 
     // An account of the experiment says so on its page, with its arm.
-    await page.getByText('Accounts and their arms').click();
+    await page.locator('summary', { hasText: 'Accounts and their arms' }).click();
     const listed = page.getByRole('table', { name: 'Accounts and their arms' }).getByRole('row').nth(1);
     const arm = (await listed.getByRole('cell').first().textContent())!;
     const experimentUrl = page.url();

@@ -254,6 +254,7 @@ function components(): Record<string, Schema> {
       endAt: 'ISO 8601 date-time after startAt (at most two years); left out: runs until stopped',
       lateJoiners: 'accounts joining the population later: assigned on their next rescore or sweep, or left out',
     }),
+    ExperimentStop: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500, description: 'why it is stopped (kept in the audit log)' } } },
     ExperimentCreated: object({
       id: { type: 'integer' }, key: { type: 'string' }, assigned: { type: 'integer', description: 'accounts assigned' },
       arms: { type: 'array', items: object({ key: { type: 'string' }, accounts: { type: 'integer' } }) },

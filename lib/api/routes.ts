@@ -136,9 +136,10 @@ function experimentRoutes(): RouteDoc[] {
     {
       id: 'stopExperiment', method: 'post', path: '/api/v1/experiments/{id}/stop', scope: 'admin', auth: 'bearer', group: 'Experiments',
       summary: 'End an experiment now',
-      description: 'Its accounts go back to the programme everyone has; the assignments and the report stay. A planned experiment ends before it starts. 409 when it has finished already. Audited.',
+      description: 'Its accounts go back to the programme everyone has; the assignments and the report stay. A planned experiment ends before it starts. 409 when it has finished already. The body is an object, `{}` or with a `reason`; unknown fields are refused. Audited, with the reason.',
       idDescription, idExample: 'weekly-calls',
-      response: 'ExperimentSummary', errors: [404, 409],
+      body: { schema: 'ExperimentStop', description: 'why (optional)', example: { reason: 'The pilot budget ran out' } },
+      response: 'ExperimentSummary', errors: [400, 404, 409, 413],
     },
   ];
 }

@@ -204,7 +204,7 @@ export async function findExperiment(db: Store, idOrKey: string): Promise<Stored
  * Ends an experiment now (a planned one ends before it starts): its accounts go back to the
  * programme everyone has; the assignments and the report stay. Audited.
  */
-export async function stopExperiment(db: Store, idOrKey: string, actor: Actor, now = Date.now()): Promise<StoredExperiment> {
+export async function stopExperiment(db: Store, idOrKey: string, actor: Actor, now = Date.now(), reason: string | null = null): Promise<StoredExperiment> {
   return db.tx(async (tx) => {
     const e = await findExperiment(tx, idOrKey);
     if (!e) throw new AppError('not_found', `There is no experiment "${idOrKey.slice(0, 60)}"`);
@@ -217,7 +217,7 @@ export async function stopExperiment(db: Store, idOrKey: string, actor: Actor, n
     // assigning late joiners takes them.
     await lockScores(tx, pks);
     await tx.run('UPDATE experiments SET end_at = ?, start_at = ?, stopped_by = ? WHERE pk = ?', [now, startAt, actor.actor, e.pk]);
-    await recordAudit(tx, { ...actor, action: 'experiment.stopped', targetType: 'experiment', targetId: e.key, details: { state, endAt: new Date(now).toISOString() } });
+    await recordAudit(tx, { ...actor, action: 'experiment.stopped', targetType: 'experiment', targetId: e.key, details: { state, endAt: new Date(now).toISOString(), reason } });
     if (changes) await refreshProgramme(tx, pks, now);
     return { ...e, startAt, endAt: now, stoppedBy: actor.actor };
   });

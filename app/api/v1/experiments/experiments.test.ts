@@ -113,12 +113,15 @@ describeEngines('the experiments API', (t) => {
 
   it('stops an experiment with an admin key, once', async () => {
     await post(definition());
-    expect((await callRoute(stop.POST, { path: '/api/v1/experiments/weekly-calls/stop', method: 'POST', key: read, params: { id: 'weekly-calls' } })).status).toBe(403);
-    const stopped = await callRoute(stop.POST, { path: '/api/v1/experiments/weekly-calls/stop', method: 'POST', key: admin, params: { id: 'weekly-calls' } });
+    const stopCall = (body: unknown, key = admin) => callRoute(stop.POST, { path: '/api/v1/experiments/weekly-calls/stop', method: 'POST', key, body, params: { id: 'weekly-calls' } });
+    expect((await stopCall({}, read)).status).toBe(403);
+    // Not an object, or an unknown field: refused, nothing stopped.
+    expect((await stopCall([])).status).toBe(400);
+    expect((await stopCall({ now: true })).body.error.details).toEqual([{ path: 'now', message: 'unknown field' }]);
+    const stopped = await stopCall({ reason: 'The pilot budget ran out' });
     expect(stopped.status).toBe(200);
     expect(stopped.body).toMatchObject({ key: 'weekly-calls', state: 'finished', stoppedBy: 'apikey:Ops' });
-    const again = await callRoute(stop.POST, { path: '/api/v1/experiments/weekly-calls/stop', method: 'POST', key: admin, params: { id: 'weekly-calls' } });
-    expect(again.status).toBe(409);
+    expect((await stopCall({})).status).toBe(409);
     // Its accounts are back on the tier's cadence.
     const acc = await get(account.GET, '/api/v1/accounts/acc-0', { id: 'acc-0' });
     expect(acc.body.cadence.find((c: { key: string }) => c.key === 'touchpoint').everyDays).toBe(14);
