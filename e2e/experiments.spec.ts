@@ -60,7 +60,7 @@ test.describe('experiments', () => {
     // An account of the experiment says so on its page, with its arm.
     await page.locator('summary', { hasText: 'Accounts and their arms' }).click();
     const listed = page.getByRole('table', { name: 'Accounts and their arms' }).getByRole('row').nth(1);
-    const arm = (await listed.getByRole('cell').first().textContent())!;
+    const arm = (await listed.getByRole('rowheader').textContent())!;
     const experimentUrl = page.url();
     await listed.getByRole('link').click();
     await expect(page.getByTestId('account-experiments')).toHaveText(`In experiment ${name}, arm ${arm}${arm === 'Monthly calls' ? ' (the baseline)' : ''}`);

@@ -45,7 +45,8 @@ interface Draft {
 
 const arm = (key: string, label: string): ArmDraft => ({ key, label, weight: '1', cadence: {}, playbooks: 'usual', off: [], on: [] });
 const slug = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').replace(/^[^a-z]+/, '').slice(0, 60);
-const nowLocal = () => new Date(Math.ceil(Date.now() / 60_000) * 60_000).toISOString().slice(0, 16);
+/** This minute (UTC), so that an experiment defined now runs at once. */
+const nowLocal = () => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString().slice(0, 16);
 
 /** The definition the draft stands for (checked by the same schema the server uses). */
 function definitionOf(d: Draft): ExperimentInput {
