@@ -33,7 +33,7 @@ export interface SuggestedModel {
   train: { auc: number | null; samples: number; positives: number; dates: string[]; ridge: number; validationAuc: number | null };
   test: Judgement & { dates: string[] };
   live: { version: number; test: Judgement };
-  /** what the dimensions are made of, in words */
+  /** the trigger keys the fit considered (seen in the window of at least 1% of the training samples) */
   triggers: string[];
 }
 
