@@ -222,6 +222,42 @@ test.describe('model editor', () => {
     });
   }
 
+  test('an admin fits a suggested model, reads it against the live one on the test period, and loads it as a draft', async ({ page }) => {
+    await signInAs(page, 'admin@example.com');
+    await page.goto('/admin/model');
+    // Start from the live model (an earlier test may have left a draft).
+    const discard = page.getByRole('button', { name: 'Discard draft' });
+    if (await discard.isEnabled()) await discard.click();
+    await waitForPreview(page);
+    await page.getByRole('button', { name: 'Suggest a model…' }).click();
+    const panel = page.getByRole('region', { name: 'Suggest a model' });
+    // The periods come filled in from the history: a training period, and a test period after its horizon.
+    await expect(panel.getByLabel('Training from')).not.toHaveValue('');
+    await expect(panel.getByLabel('Test to')).not.toHaveValue('');
+    // A test period the fit could see through is refused at its field.
+    const testFrom = await panel.getByLabel('Test from').inputValue();
+    await panel.getByLabel('Test from').fill(await panel.getByLabel('Training to').inputValue());
+    await panel.getByRole('button', { name: 'Fit a model' }).click();
+    await expect(panel.getByText(/so that the fit never sees the test period/)).toBeVisible({ timeout: 60_000 });
+    await panel.getByLabel('Test from').fill(testFrom);
+    await panel.getByRole('button', { name: 'Fit a model' }).click();
+
+    const result = panel.getByTestId('model-suggestion-result');
+    await expect(result).toBeVisible({ timeout: 120_000 });
+    await expect(result.getByText(/^On the test period.*AUC \d\.\d\d against \d\.\d\d/)).toBeVisible();
+    const table = result.getByRole('table', { name: 'The suggested and the live model on the test period' });
+    await expect(table.getByRole('row', { name: /^AUC \(0\.5 is chance\) \d\.\d\d \d\.\d\d$/ })).toBeVisible();
+    await expect(result.getByText(/^Fitted on [\d,]+ account-dates/)).toBeVisible();
+    await result.getByRole('button', { name: 'Load the suggested model into the draft' }).click();
+    await expect(page.getByText('The suggested model is loaded into the draft.', { exact: false })).toBeVisible();
+    // The draft now reads active days and recency, and the preview compares it with the live model.
+    await expect(page.locator('#model-json')).toHaveValue(/"kind": "active_days"/);
+    await expect(page.locator('#model-json')).toHaveValue(/"kind": "recency"/);
+    await waitForPreview(page);
+    await page.getByRole('button', { name: 'Discard draft' }).click();
+    await expect(page.getByText('The draft is the live model.')).toBeVisible();
+  });
+
   test('the preview API answers admin keys only', async ({ baseURL }) => {
     const keys = apiKeys('demo');
     for (const scope of ['read', 'ingest'] as const) {
