@@ -10,6 +10,7 @@ import { useEffect, useRef, useState, useTransition } from 'react';
 import { Field, FormAlert, inputClass, primaryButton, secondaryButton } from '@/components/ui/form';
 import { createExperimentAction, previewPopulationAction } from '@/app/(dashboard)/experiments/actions';
 import { experimentSchema, MAX_ARMS, STRATA, type ExperimentInput } from '@/lib/experiments/definition';
+import { hasKey } from '@/lib/dict';
 import { formatCount } from '@/lib/format';
 import { TIER_NAMES } from '@/lib/programme/describe';
 import { TIERS, type Tier } from '@/lib/scoring/types';
@@ -237,7 +238,7 @@ export function ExperimentForm({ options, onCancel }: { options: ExperimentFormO
                       <legend className="text-sm font-medium text-gray-700">Cadence in this arm</legend>
                       <div className="mt-1 grid gap-3 sm:grid-cols-3">
                         {options.cadenceItems.map((item, k) => {
-                          const value = a.cadence[item.key] ?? '';
+                          const value = hasKey(a.cadence, item.key) ? a.cadence[item.key]! : '';
                           const fid = `${id}-cadence-${item.key}`;
                           const index = Object.entries(a.cadence).filter(([, v]) => v !== '').findIndex(([key]) => key === item.key);
                           const error = index >= 0 ? err(`arms.${i}.cadence.${index}.everyDays`) ?? err(`arms.${i}.cadence.${index}.item`) : undefined;
