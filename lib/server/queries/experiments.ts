@@ -4,7 +4,6 @@
  * in, a population's size before it is defined, and the report (each arm's metrics from the
  * stored scores, outcomes and events, compared with the baseline by lib/experiments/report.ts).
  */
-import { dict, dictFrom } from '@/lib/dict';
 import { MAX_ASSIGNMENTS_PAGE, stateOf, type ExperimentState, type Population } from '@/lib/experiments/definition';
 import { buildReport, type ArmData, type ArmReport, type ComparisonReport } from '@/lib/experiments/report';
 import { TOUCHPOINT_TRIGGERS } from '@/lib/programme/touchpoints';
@@ -97,7 +96,7 @@ export async function getExperiment(db: Store, idOrKey: string, now = Date.now()
     ...summaryOf(e, counts, now),
     strata: [...strata].map(([stratum, arms]) => ({
       stratum,
-      arms: dictFrom(e.arms.map((a) => [a.key, arms.get(a.key) ?? 0] as const)),
+      arms: Object.fromEntries(e.arms.map((a) => [a.key, arms.get(a.key) ?? 0])),
       total: [...arms.values()].reduce((s, n) => s + n, 0),
     })),
     lateAssigned: late,
@@ -171,7 +170,7 @@ export async function previewPopulation(db: Store, population: Population): Prom
   const accounts = await populationAccounts(db, population);
   const byTier = new Map<string, number>();
   for (const a of accounts) byTier.set(a.tier ?? 'none', (byTier.get(a.tier ?? 'none') ?? 0) + 1);
-  return { accounts: accounts.length, byTier: dictFrom(byTier) };
+  return { accounts: accounts.length, byTier: Object.fromEntries(byTier) };
 }
 
 export interface ExperimentReport {
@@ -315,8 +314,8 @@ async function scoreSeries(db: Store, e: StoredExperiment, asOf: number): Promis
       return {
         day: d - first,
         date: new Date(d * DAY_MS).toISOString().slice(0, 10),
-        values: dictFrom(e.arms.map((a) => [a.key, m.has(a.key) ? Math.round(m.get(a.key)!.mean * 10) / 10 : null] as const)),
-        counts: dictFrom(e.arms.map((a) => [a.key, m.get(a.key)?.n ?? 0] as const)),
+        values: Object.fromEntries(e.arms.map((a) => [a.key, m.has(a.key) ? Math.round(m.get(a.key)!.mean * 10) / 10 : null])),
+        counts: Object.fromEntries(e.arms.map((a) => [a.key, m.get(a.key)?.n ?? 0])),
       };
     });
 }
@@ -340,7 +339,7 @@ export async function experimentFormOptions(db: Store): Promise<ExperimentFormOp
   const items = new Map<string, { key: string; label: string; everyDays: Record<string, number> }>();
   for (const [tier, list] of Object.entries(cadence.tiers)) {
     for (const item of list) {
-      const entry = items.get(item.key) ?? { key: item.key, label: item.label, everyDays: dict<number>() };
+      const entry = items.get(item.key) ?? { key: item.key, label: item.label, everyDays: {} };
       entry.everyDays[tier] = item.everyDays;
       items.set(item.key, entry);
     }
