@@ -1,6 +1,6 @@
 import 'server-only';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
-import { openStore, type Store } from '@/lib/server/store';
+import { openStore, SqliteStore, type Store } from '@/lib/server/store';
 
 export type { Store } from '@/lib/server/store';
 
@@ -13,7 +13,12 @@ const globalForStore = globalThis as unknown as { trellisStore?: Promise<Store> 
  */
 export function getStore(): Promise<Store> {
   if (!globalForStore.trellisStore) {
-    const opening = openStore().then(prepareDatabase);
+    const opening = openStore()
+      .then((store) => {
+        if (store instanceof SqliteStore) store.checkpointInThread();
+        return store;
+      })
+      .then(prepareDatabase);
     globalForStore.trellisStore = opening;
     opening.catch(() => {
       if (globalForStore.trellisStore === opening) globalForStore.trellisStore = undefined;

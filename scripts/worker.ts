@@ -23,7 +23,10 @@ run(async () => {
   const { resumeImports } = await import('@/lib/server/imports/csv-import');
   await resumeImports(db);
   // The scheduler's waits are short: the web processes hold the write lock for short transactions.
-  if (db instanceof SqliteStore) db.client.pragma('busy_timeout = 5000');
+  if (db instanceof SqliteStore) {
+    db.client.pragma('busy_timeout = 5000');
+    db.checkpointInThread();
+  }
   const stop = await startWorker(db, { dedicated: true });
   logger.info(`Trellis worker started (pid ${process.pid}); stop it with Ctrl-C.`);
   await new Promise<void>((resolve) => {

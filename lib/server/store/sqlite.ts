@@ -6,15 +6,26 @@
  * connection to the same file (WAL: readers never wait for the writer) answers the statements
  * that only read and are made outside a transaction, so page reads do not wait for an event batch
  * or a rescore to commit; each sees what was committed when it ran.
+ *
+ * The file's write lock is waited for without blocking the thread: `BEGIN IMMEDIATE` is tried
+ * without SQLite's busy handler (which sleeps in the thread, 1 to 100 ms at a time, up to its
+ * busy_timeout) and, while another process holds the lock, tried again on a timer, so this
+ * process's page reads and requests go on meanwhile. It gives up with SQLITE_BUSY after the
+ * connection's busy_timeout, as the busy handler would.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
+import { checkpointInThread, type Checkpointer } from './checkpointer';
 import { dialectOf } from './dialect';
 import type { Row, SqlParam, SqlParams, Store, TxOptions } from './types';
 
 type Statement = Database.Statement<unknown[], unknown>;
 
 const STATEMENT_LIMIT = 1000;
+/** How often a transaction waiting for another process's write lock tries again (ms). */
+const LOCK_RETRY_MS = 1;
+
+const isBusy = (error: unknown) => typeof (error as { code?: unknown } | null)?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
 
 function bind(params: SqlParams | undefined): unknown[] {
   if (params === undefined) return [];
@@ -122,6 +133,7 @@ export class SqliteStore implements Store {
   private readonly reading: Runner | null;
   /** statements the reader found to write: they go to the writer */
   private readonly writes = new Set<string>();
+  private checkpointer: Checkpointer | null = null;
 
   /** `reader`: a read-only connection to the same file (none: the one connection does everything) */
   constructor(
@@ -130,6 +142,28 @@ export class SqliteStore implements Store {
   ) {
     this.runner = new Runner(client);
     this.reading = reader ? new Runner(reader) : null;
+  }
+
+  /**
+   * `BEGIN IMMEDIATE`, waiting for another process's write lock on a timer instead of in
+   * SQLite's busy handler, which would hold the thread (and every request of this process) while
+   * it sleeps.
+   */
+  private async beginImmediate(): Promise<void> {
+    const waitMs = Number(this.client.pragma('busy_timeout', { simple: true })) || 0;
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      this.client.exec('PRAGMA busy_timeout = 0');
+      try {
+        this.client.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+      } finally {
+        this.client.exec(`PRAGMA busy_timeout = ${waitMs}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    }
   }
 
   /** The reader's runner when `sql` only reads, else null (it goes to the writer). */
@@ -199,7 +233,8 @@ export class SqliteStore implements Store {
     this.held = new Promise<void>((resolve) => (release = resolve));
     const tx = new SqliteTx(this.runner);
     try {
-      this.client.exec(options.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
+      if (options.readOnly) this.client.exec('BEGIN');
+      else await this.beginImmediate();
       try {
         const result = await this.current.run(tx, () => fn(tx));
         this.client.exec('COMMIT');
@@ -214,7 +249,17 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * For server processes (web and worker): the write-ahead log is checkpointed on a thread of
+   * its own instead of inside this connection's commits (see checkpointer.ts).
+   */
+  checkpointInThread(): Checkpointer | null {
+    if (!this.checkpointer && !this.client.memory && !this.client.readonly) this.checkpointer = checkpointInThread(this.client);
+    return this.checkpointer;
+  }
+
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.reader?.open) this.reader.close();
     if (this.client.open) this.client.close();
   }

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '@/db/open';
+import { SqliteStore } from './index';
+
+describe('a SQLite transaction waiting for another process', () => {
+  const open: SqliteStore[] = [];
+  let dir = '';
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function setUp(busyTimeoutMs?: number) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-lock-'));
+    const file = path.join(dir, 'trellis.db');
+    const client = openDatabase(file).$client;
+    if (busyTimeoutMs !== undefined) client.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    const store = new SqliteStore(client, openDatabase(file, { readonly: true }).$client);
+    open.push(store);
+    // Another process's connection, holding the write lock.
+    const other = openDatabase(file).$client;
+    return { store, other };
+  }
+
+  it('waits for the write lock without holding the thread: reads and timers run meanwhile, then it commits', async () => {
+    const { store, other } = setUp();
+    await store.run('CREATE TABLE t (x integer)');
+    other.exec('BEGIN IMMEDIATE');
+    other.exec('INSERT INTO t VALUES (1)');
+
+    const ticks: number[] = [];
+    const timer = setInterval(() => ticks.push(Date.now()), 5);
+    const started = Date.now();
+    const write = store.tx(async (tx) => {
+      await tx.run('INSERT INTO t VALUES (2)');
+      return (await tx.value<number>('SELECT count(*) FROM t')) ?? 0;
+    });
+    // While the transaction waits: the thread is free, and reads answer with what is committed.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await store.value('SELECT count(*) FROM t')).toBe(0);
+    const ticksWhileWaiting = ticks.length;
+    other.exec('COMMIT');
+    const seen = await write;
+    clearInterval(timer);
+    other.close();
+
+    expect(ticksWhileWaiting).toBeGreaterThanOrEqual(10);
+    expect(seen).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(await store.column('SELECT x FROM t ORDER BY x')).toEqual([1, 2]);
+  });
+
+  it("gives up with SQLITE_BUSY after the connection's busy_timeout, writing nothing, and the store works again after", async () => {
+    const { store, other } = setUp(200);
+    await store.run('CREATE TABLE t (x integer)');
+    other.exec('BEGIN IMMEDIATE');
+    const started = Date.now();
+    await expect(store.tx((tx) => tx.run('INSERT INTO t VALUES (1)'))).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    other.exec('ROLLBACK');
+    other.close();
+    expect(store.client.pragma('busy_timeout', { simple: true })).toBe(200);
+    await store.tx((tx) => tx.run('INSERT INTO t VALUES (3)'));
+    expect(await store.column('SELECT x FROM t')).toEqual([3]);
+  });
+});
