@@ -9,11 +9,18 @@
  *   (or DATABASE_URL=postgres://...: the server gets it as it is)
  *
  * `--only TEXT` times only the routes whose title contains TEXT (e.g. `--only HTML` for the rendered pages).
+ * `--profile DIR`: a CPU profile of the server (node --cpu-prof), written to DIR when it stops.
+ * `--web N`: N web processes (ports --port, --port + 1, ...) with the background work off and a
+ * worker process beside them (`npm run worker`), as behind a load balancer: the clients are split
+ * between them; reported are the sum of their requests, the worst of their latencies and their
+ * CPU time together.
  *
  * Use a database with a scored portfolio and its daily history (e.g. `npm run db:seed -- --accounts 10000 --months 18`).
  */
+import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { upsertUser } from '@/lib/server/commands/users';
 import { cpuSeconds, signInCookie } from './bench-support';
@@ -40,23 +47,47 @@ async function single(url: string, cookie: string, runs: number) {
   return `alone: min ${times[0]!.toFixed(0)} / median ${at(0.5).toFixed(0)} / p90 ${at(0.9).toFixed(0)} ms`;
 }
 
-async function measure(title: string, url: string, cookie: string, options: { connections: number; seconds: number; runs: number; pid: number }) {
-  const alone = await single(url, cookie, options.runs);
-  const cpuBefore = cpuSeconds(options.pid);
+async function measure(title: string, path: string, cookie: string, options: { connections: number; seconds: number; runs: number; pids: number[]; bases: string[] }) {
+  const { bases, pids } = options;
+  const alone = await single(`${bases[0]}${path}`, cookie, options.runs);
+  const cpuOf = () => {
+    let sum = 0;
+    for (const pid of pids) {
+      const c = cpuSeconds(pid);
+      if (c === null) return null;
+      sum += c;
+    }
+    return sum;
+  };
+  const cpuBefore = cpuOf();
   const loadBefore = load();
-  const result = await autocannon({ url, connections: options.connections, duration: options.seconds, headers: { cookie } });
-  const cpu = cpuBefore === null ? null : cpuSeconds(options.pid)! - cpuBefore;
-  const l = result.latency;
-  // autocannon reports p90/p97.5/p99; p95 is interpolated between p90 and p97.5.
-  const p95 = l.p90 + ((l.p97_5 - l.p90) * (95 - 90)) / (97.5 - 90);
-  const errors = result.errors + result.non2xx;
-  const perRequest = cpu === null || !result.requests.total ? '' : `  server CPU ${((cpu * 1000) / result.requests.total).toFixed(1)} ms/request`;
-  console.log(`${title}\n  ${alone}\n  ${options.connections} clients: ${Math.round(result.requests.average)} req/s  p50 ${l.p50} ms  ~p95 ${p95.toFixed(0)} ms  p99 ${l.p99} ms  errors ${errors}${perRequest}  load ${loadBefore} -> ${load()}`);
+  const results = await Promise.all(
+    bases.map((base, i) =>
+      autocannon({
+        url: `${base}${path}`,
+        connections: Math.floor(options.connections / bases.length) + (i < options.connections % bases.length ? 1 : 0),
+        duration: options.seconds,
+        headers: { cookie },
+      }),
+    ),
+  );
+  const cpuAfter = cpuOf();
+  const cpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+  const total = results.reduce((sum, r) => sum + r.requests.total, 0);
+  const perSecond = results.reduce((sum, r) => sum + r.requests.average, 0);
+  const worst = (f: (r: autocannon.Result) => number) => Math.max(...results.map(f));
+  // autocannon reports p90/p97.5/p99; p95 is interpolated between p90 and p97.5 (the worst server's).
+  const p95 = worst((r) => r.latency.p90 + ((r.latency.p97_5 - r.latency.p90) * (95 - 90)) / (97.5 - 90));
+  const errors = results.reduce((sum, r) => sum + r.errors + r.non2xx, 0);
+  const perRequest = cpu === null || !total ? '' : `  server CPU ${((cpu * 1000) / total).toFixed(1)} ms/request`;
+  console.log(
+    `${title}\n  ${alone}\n  ${options.connections} clients: ${Math.round(perSecond)} req/s  p50 ${worst((r) => r.latency.p50)} ms  ~p95 ${p95.toFixed(0)} ms  p99 ${worst((r) => r.latency.p99)} ms  errors ${errors}${perRequest}  load ${loadBefore} -> ${load()}`,
+  );
 }
 
 run(async () => {
   const { values } = parseArgs({
-    options: { connections: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' }, single: { type: 'string', default: '30' }, port: { type: 'string', default: '3900' }, only: { type: 'string' } },
+    options: { connections: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' }, single: { type: 'string', default: '30' }, port: { type: 'string', default: '3900' }, only: { type: 'string' }, profile: { type: 'string' }, web: { type: 'string', default: '1' } },
   });
   const options = { connections: Number(values.connections), seconds: Number(values.seconds), runs: Number(values.single) };
   const port = Number(values.port);
@@ -75,22 +106,44 @@ run(async () => {
 
   buildIfNeeded();
   const database = serverDatabase();
-  const server = startServer({ port, databaseFile: database.databaseFile, env: { ...database.env, NEXTAUTH_SECRET: 'bench-secret' } });
+  const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : [];
+  const webCount = Math.max(1, Number(values.web));
+  const servers = Array.from({ length: webCount }, (_, i) =>
+    startServer({
+      port: port + i,
+      databaseFile: database.databaseFile,
+      env: { ...database.env, NEXTAUTH_SECRET: 'bench-secret', ...(webCount > 1 ? { TRELLIS_WORKER: 'off' } : {}) },
+      nodeArgs,
+    }),
+  );
+  const worker =
+    webCount > 1
+      ? spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+          env: { ...process.env, DATABASE_URL: database.env.DATABASE_URL ?? `file:${database.databaseFile}` },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        })
+      : null;
+  const bases = servers.map((_, i) => `http://localhost:${port + i}`);
   try {
-    const base = `http://localhost:${port}`;
-    await waitForHealth(base);
-    const cookie = await signInCookie(base, EMAIL, PASSWORD);
+    for (const base of bases) await waitForHealth(base);
+    const cookie = await signInCookie(bases[0]!, EMAIL, PASSWORD);
+    console.log(`${webCount} web process${webCount > 1 ? 'es with the background work off, and a worker process' : ''}\n`);
     const id = encodeURIComponent(sample);
     const runs = [
-      ['accounts list JSON: red, most ARR first', `${base}/api/app/accounts?band=red&sort=-arr&limit=100&owner=*`],
-      ['accounts list JSON: search "port", lowest score first', `${base}/api/app/accounts?q=port&sort=score&limit=100&owner=*`],
-      [`accounts list JSON as of ${asOf}: red, lowest score first`, `${base}/api/app/accounts?band=red&limit=100&owner=*&asOf=${asOf}`],
-      ['account page JSON', `${base}/api/app/accounts/${id}`],
-      ['accounts page HTML (server-rendered): red, most ARR first', `${base}/accounts?band=red&sort=-arr&owner=*`],
-      ['account page HTML (server-rendered)', `${base}/accounts/${id}`],
+      ['accounts list JSON: red, most ARR first', '/api/app/accounts?band=red&sort=-arr&limit=100&owner=*'],
+      ['accounts list JSON: search "port", lowest score first', '/api/app/accounts?q=port&sort=score&limit=100&owner=*'],
+      [`accounts list JSON as of ${asOf}: red, lowest score first`, `/api/app/accounts?band=red&limit=100&owner=*&asOf=${asOf}`],
+      ['account page JSON', `/api/app/accounts/${id}`],
+      ['accounts page HTML (server-rendered): red, most ARR first', '/accounts?band=red&sort=-arr&owner=*'],
+      ['account page HTML (server-rendered)', `/accounts/${id}`],
     ] as const;
-    for (const [title, url] of runs.filter(([title]) => !values.only || title.includes(values.only))) await measure(title, url, cookie, { ...options, pid: server.pid! });
+    const pids = servers.map((s) => s.pid!);
+    for (const [title, url] of runs.filter(([title]) => !values.only || title.includes(values.only))) await measure(title, url, cookie, { ...options, pids, bases });
   } finally {
-    server.kill('SIGTERM');
+    const exited = servers.map((server) => new Promise((resolve) => server.once('exit', resolve)));
+    for (const server of servers) server.kill('SIGTERM');
+    worker?.kill('SIGTERM');
+    // A profile is written as each server exits.
+    if (values.profile) await Promise.all(exited);
   }
 });
