@@ -94,7 +94,8 @@ export function AccountClient({ id, bands, me }: { id: string; bands: BandInfo[]
         </div>
       ) : null}
       <header className="flex flex-wrap items-start justify-between gap-4 rounded-lg border border-gray-200 bg-white p-4">
-        <div>
+        {/* The name and facts take the room left beside the score (their lines wrap), so the score stays on the right whatever their length. */}
+        <div className="min-w-0 flex-1 basis-80">
           <h1 className="text-xl font-semibold text-gray-900">{data.name}</h1>
           <p className="mt-1 text-sm text-gray-700">
             <span className="capitalize">{data.tier ?? 'No tier'}</span> · {data.lifecycleStage} · owner {data.owner ?? 'none'} · {formatMoney(data.arr)} ARR
@@ -113,7 +114,7 @@ export function AccountClient({ id, bands, me }: { id: string; bands: BandInfo[]
             </ul>
           ) : null}
         </div>
-        <div className="text-right">
+        <div className="ml-auto text-right">
           <div className="flex items-center justify-end gap-3">
             <span className="text-3xl font-semibold tabular" data-testid="account-score">{formatScore(data.score)}</span>
             <BandBadge band={effectiveKey} label={band.label} rank={rank < 0 ? undefined : rank} />
