@@ -10,6 +10,7 @@
  *
  * Several processes on one file may each run one: a checkpoint finding another under way does
  * nothing. When the thread cannot start or stops, the connection checkpoints by itself again.
+ * Command-line tools keep SQLite's automatic checkpoint.
  */
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
@@ -58,19 +59,16 @@ export interface Checkpointer {
 }
 
 /**
- * Moves the checkpoints of `client`'s file to a thread; `client` (and any other connection of this
- * process given in `others`) stops checkpointing by itself once the thread runs.
+ * Moves the checkpoints of `client`'s file (its writing connection) to a thread: `client` stops
+ * checkpointing by itself once the thread runs, and again checkpoints by itself when it stops.
  */
-export function checkpointInThread(client: Database.Database, options: { others?: Database.Database[]; everyMs?: number; limitPages?: number } = {}): Checkpointer {
-  const connections = [client, ...(options.others ?? [])];
-  const pageSize = Number(client.pragma('page_size', { simple: true }));
-  const limitBytes = (options.limitPages ?? AUTOCHECKPOINT_PAGES) * pageSize;
+export function checkpointInThread(client: Database.Database, options: { everyMs?: number; limitPages?: number } = {}): Checkpointer {
+  const limitPages = options.limitPages ?? AUTOCHECKPOINT_PAGES;
+  const limitBytes = limitPages * Number(client.pragma('page_size', { simple: true }));
   const selfCheckpoint = (on: boolean) => {
-    for (const c of connections) {
-      if (!c.open || c.readonly) continue;
-      c.pragma(`wal_autocheckpoint = ${on ? (options.limitPages ?? AUTOCHECKPOINT_PAGES) : 0}`);
-      c.pragma(`journal_size_limit = ${limitBytes}`);
-    }
+    if (!client.open) return;
+    client.pragma(`wal_autocheckpoint = ${on ? limitPages : 0}`);
+    client.pragma(`journal_size_limit = ${limitBytes}`);
   };
   const state = { checkpoints: 0, stopped: false };
   const worker = new Worker(THREAD, { eval: true, workerData: { file: client.name, limitBytes, everyMs: options.everyMs ?? 250 } });
@@ -85,10 +83,10 @@ export function checkpointInThread(client: Database.Database, options: { others?
   });
   const fallBack = (error?: unknown) => {
     if (!state.stopped) {
-      logger.warn({ err: error, job: 'checkpoint' }, 'The SQLite checkpoint thread stopped; connections checkpoint by themselves again');
+      logger.warn({ err: error, job: 'checkpoint' }, 'The SQLite checkpoint thread stopped; the connection checkpoints by itself again');
       state.stopped = true;
     }
-    if (connections.every((c) => c.open)) selfCheckpoint(true);
+    selfCheckpoint(true);
   };
   worker.on('error', fallBack);
   worker.on('exit', () => fallBack());
@@ -99,7 +97,7 @@ export function checkpointInThread(client: Database.Database, options: { others?
     async stop() {
       if (state.stopped) return;
       state.stopped = true;
-      if (connections.every((c) => c.open)) selfCheckpoint(true);
+      selfCheckpoint(true);
       const exited = new Promise((resolve) => worker.once('exit', resolve));
       worker.postMessage('stop');
       await exited;
