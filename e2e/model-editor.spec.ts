@@ -241,6 +241,8 @@ test.describe('model editor', () => {
     await expect(panel.getByText(/so that the fit never sees the test period/)).toBeVisible({ timeout: 60_000 });
     await panel.getByLabel('Test from').fill(testFrom);
     await panel.getByRole('button', { name: 'Fit a model' }).click();
+    // While the server reads and fits, a progress bar says how far it has come.
+    await expect(panel.getByRole('progressbar', { name: 'Fitting the suggested model' })).toBeVisible();
 
     const result = panel.getByTestId('model-suggestion-result');
     await expect(result).toBeVisible({ timeout: 120_000 });

@@ -71,7 +71,7 @@ async function compare(db: Store, o: { train: string[]; test: string[]; trainDay
       for (const s of await modelSamples(db, [at], triggers, { windowDays: live.windowDays, horizonDays: HORIZON_DAYS, outcome: 'churned', include: of(p) })) samples.push({ ...s, group });
     }
   }
-  const fit = suggestModel(samples, triggers, live.windowDays);
+  const fit = await suggestModel(samples, triggers, live.windowDays);
   const checked = validateModel(modelOf(live, fit.dimensions as never));
   if (!checked.ok) throw new Error(`the fitted model is not valid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   const suggested = checked.model;

@@ -1,10 +1,11 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { ProgressBar } from '@/components/import/progress-bar';
 import { Field, FormAlert, inputClass, primaryButton, secondaryButton } from '@/components/ui/form';
-import type { ActionResult } from '@/lib/action-result';
 import type { SuggestOutcome } from '@/lib/model/suggest-request';
-import type { Judgement, SuggestDefaults, SuggestedModel } from '@/lib/server/queries/suggested-model';
+import { suggestModelWithProgress } from '@/lib/queries/suggest-model';
+import type { Judgement, SuggestDefaults, SuggestedModel, SuggestProgress } from '@/lib/server/queries/suggested-model';
 
 const OUTCOMES: { value: SuggestOutcome; label: string }[] = [
   { value: 'churned', label: 'Churned' },
@@ -25,11 +26,11 @@ function verdict(s: Judgement, l: Judgement): string {
 
 /**
  * "Suggest a model": the outcome, horizon and periods to fit on, then the fitted model judged on
- * the later period beside the live model, to load as a draft.
+ * the later period beside the live model, to load as a draft. While the server reads and fits (a
+ * minute on a large portfolio) a progress bar says how far it has come; closing the panel stops it.
  */
-export function ModelSuggestion({ defaults, suggest, onLoad, onClose }: {
+export function ModelSuggestion({ defaults, onLoad, onClose }: {
   defaults: SuggestDefaults | null;
-  suggest: (input: Record<string, unknown>) => Promise<ActionResult<SuggestedModel>>;
   onLoad: (result: SuggestedModel) => void;
   onClose: () => void;
 }) {
@@ -38,6 +39,10 @@ export function ModelSuggestion({ defaults, suggest, onLoad, onClose }: {
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [result, setResult] = useState<SuggestedModel | null>(null);
+  const [progress, setProgress] = useState<SuggestProgress | null>(null);
+  const running = useRef<AbortController | null>(null);
+  // A panel closed while fitting stops the server's work.
+  useEffect(() => () => running.current?.abort(), []);
   const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setForm((f) => ({ ...f, [k]: k === 'horizonDays' || k === 'everyDays' ? Number(e.target.value) : e.target.value }));
 
@@ -47,8 +52,15 @@ export function ModelSuggestion({ defaults, suggest, onLoad, onClose }: {
     setMessage(null);
     setErrors({});
     setResult(null);
-    const r = await suggest(form);
+    setProgress({ fraction: 0, message: 'Starting' });
+    running.current?.abort();
+    const controller = new AbortController();
+    running.current = controller;
+    const r = await suggestModelWithProgress(form, setProgress, controller.signal);
+    if (controller.signal.aborted) return;
+    running.current = null;
     setState('idle');
+    setProgress(null);
     if (!r.ok) {
       setErrors(r.fieldErrors);
       setMessage(r.message);
@@ -94,8 +106,13 @@ export function ModelSuggestion({ defaults, suggest, onLoad, onClose }: {
           <button type="button" className="text-sm text-gray-700 underline" onClick={onClose}>Close</button>
         </div>
       </form>
-      <div role="status" aria-live="polite" className="mt-2 text-sm text-gray-700">
-        {state === 'fitting' ? 'Reading every account at each sample date and fitting: this can take a minute on a large portfolio.' : null}
+      {state === 'fitting' && progress ? (
+        <div className="mt-3 max-w-2xl">
+          <ProgressBar label="Fitting the suggested model" done={Math.round(progress.fraction * 1000)} total={1000} detail={progress.message} />
+        </div>
+      ) : null}
+      <div role="status" aria-live="polite" className="mt-1 text-sm text-gray-700">
+        {state === 'fitting' ? 'This can take a minute on a large portfolio; closing the panel stops it.' : null}
       </div>
       {message ? <div className="mt-2"><FormAlert>{message}</FormAlert></div> : null}
       {result ? <SuggestionResult result={result} onLoad={() => onLoad(result)} /> : null}

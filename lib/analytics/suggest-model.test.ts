@@ -68,8 +68,8 @@ const TRIGGERS = [
 ];
 
 describe('suggestModel', () => {
-  it('rewards what protects, penalises what raises the risk, and ranks like the fit', () => {
-    const fit = suggestModel(portfolio(1, 4000), TRIGGERS, 28);
+  it('rewards what protects, penalises what raises the risk, and ranks like the fit', async () => {
+    const fit = await suggestModel(portfolio(1, 4000), TRIGGERS, 28);
     const measures = fit.dimensions.flatMap((d) => d.measures);
     const loginDays = measures.find((m) => m.key === 'login.days');
     expect(loginDays?.kind).toBe('active_days');
@@ -85,8 +85,8 @@ describe('suggestModel', () => {
     expect(fit.samples).toBe(4000);
   });
 
-  it('gives recency tiers that never reward an older event more than a newer one', () => {
-    const fit = suggestModel(portfolio(2, 3000), TRIGGERS, 28);
+  it('gives recency tiers that never reward an older event more than a newer one', async () => {
+    const fit = await suggestModel(portfolio(2, 3000), TRIGGERS, 28);
     for (const m of fit.dimensions.flatMap((d) => d.measures).filter((m) => m.kind === 'recency')) {
       const points = m.tiers!.map((t) => t.points);
       for (let i = 1; i < points.length; i++) expect(points[i]).toBeLessThanOrEqual(points[i - 1]!);
@@ -95,8 +95,8 @@ describe('suggestModel', () => {
     }
   });
 
-  it('refuses samples with one outcome only', () => {
+  it('refuses samples with one outcome only', async () => {
     const samples = portfolio(3, 100).map((s) => ({ ...s, y: false }));
-    expect(() => suggestModel(samples, TRIGGERS, 28)).toThrow(/both outcomes/);
+    await expect(suggestModel(samples, TRIGGERS, 28)).rejects.toThrow(/both outcomes/);
   });
 });

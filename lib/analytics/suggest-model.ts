@@ -184,8 +184,22 @@ function slugs(keys: readonly string[]): string[] {
   });
 }
 
-/** Fits a model on `samples` (their inputs in the order of `triggers`). */
-export function suggestModel(samples: readonly ModelSample[], triggers: readonly TriggerInfo[], windowDays: number): ModelFit {
+/**
+ * Fits a model on `samples` (their inputs in the order of `triggers`). The work is a series of
+ * regressions (one per candidate penalty, then on every sample): `afterFit` is awaited after
+ * each, told how many are done of about how many, so a caller can report progress and let its
+ * event loop run between them.
+ */
+export async function suggestModel(
+  samples: readonly ModelSample[],
+  triggers: readonly TriggerInfo[],
+  windowDays: number,
+  options: { afterFit?: (done: number, expected: number) => Promise<void> | void } = {},
+): Promise<ModelFit> {
+  // The penalties tried, the fit on every sample and usually one fit again without dropped signals.
+  const expected = RIDGES.length + 2;
+  let fits = 0;
+  const fitted = async () => options.afterFit?.(++fits, Math.max(expected, fits));
   const positives = samples.filter((s) => s.y).length;
   if (samples.length === 0 || positives === 0 || positives === samples.length) {
     throw new RangeError('both outcomes must occur in the training samples');
@@ -230,6 +244,7 @@ export function suggestModel(samples: readonly ModelSample[], triggers: readonly
     const earlyRows = rows(early, design, design.signals);
     for (const r of RIDGES) {
       const fit = fitLogistic(earlyRows, design.signals.length, { ridge: r, maxIterations: 30 });
+      await fitted();
       const a = aucOf(lateRows.map((row) => safety(fit, row.x)), lateRows.map((row) => row.y));
       if (a !== null && (validationAuc === null || a > validationAuc + 1e-4)) {
         validationAuc = a;
@@ -241,6 +256,7 @@ export function suggestModel(samples: readonly ModelSample[], triggers: readonly
   // Fit on everything; signals the engine cannot express with their sign are dropped and the rest fitted again.
   let signals = design.signals;
   let fit = fitLogistic(rows(samples, design, signals), signals.length, { ridge, maxIterations: 30 });
+  await fitted();
   for (let round = 0; round < 3; round++) {
     const keep = signals.filter((s, j) => {
       const c = fit.coefficients[j]!;
@@ -251,6 +267,7 @@ export function suggestModel(samples: readonly ModelSample[], triggers: readonly
     if (keep.length === signals.length) break;
     signals = keep;
     fit = fitLogistic(rows(samples, design, signals), signals.length, { ridge, maxIterations: 30 });
+    await fitted();
   }
   const all = rows(samples, design, signals);
   const trainAuc = aucOf(all.map((r) => safety(fit, r.x)), all.map((r) => r.y));

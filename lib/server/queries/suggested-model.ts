@@ -8,6 +8,7 @@
 import { selectCohort, type CohortMember } from '@/lib/analytics/cohort';
 import { auc, round } from '@/lib/analytics/stats';
 import { RECENCY_BEYOND, suggestModel, triggerInputs, type DayCount, type ModelSample, type TriggerInfo } from '@/lib/analytics/suggest-model';
+import type { z } from 'zod';
 import { suggestModelSchema, type SuggestOutcome } from '@/lib/model/suggest-request';
 import { activityDays, DAY_MS, propTypesOf, scoreSeries, typesReadBy, validateModel, type Model } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
@@ -39,6 +40,26 @@ export interface SuggestedModel {
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** How far a suggestion has come: a fraction from 0 to 1 and what it is doing, in words. */
+export interface SuggestProgress {
+  fraction: number;
+  message: string;
+}
+
+/** Told after each chunk of accounts read; it may throw to stop the work (the asker went away). */
+type OnChunk = (done: number, total: number) => void;
+
+/**
+ * Between two steps: lets the event loop go round a few times (on SQLite every read is synchronous,
+ * so a suggestion over a large portfolio would otherwise hold the process's requests for its
+ * minute). A request needs several rounds (reading it, its handler's steps, writing the answer):
+ * with one round per step it would wait for several steps.
+ */
+const BREATHS = 20;
+const breathe = async () => {
+  for (let i = 0; i < BREATHS; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
 /** Whether the member had the outcome the model should warn of, within the horizon. */
 export function badOutcome(m: CohortMember, outcome: SuggestOutcome): boolean {
   if (outcome === 'churned') return m.churnedAt !== null;
@@ -64,10 +85,18 @@ async function labelled(db: Store, asOf: number, horizonDays: number, outcome: S
 /** Accounts read per query while sampling or judging: bounds the memory of a long period. */
 const CHUNK = 500;
 
-/** Each date's cohort with its outcome, and every account in any of them. */
-async function cohortsOf(db: Store, dates: readonly number[], horizonDays: number, outcome: SuggestOutcome, include?: (pk: number) => boolean) {
-  const byDate = await Promise.all(dates.map((asOf) => labelled(db, asOf, horizonDays, outcome, include)));
-  const memberOf = new Map<number, { date: number; y: boolean }[]>();
+/** Per account of any date's cohort: the dates (indexes) it is a member at, with its outcome. */
+type Cohorts = Map<number, { date: number; y: boolean }[]>;
+
+/** Each date's cohort with its outcome, and every account in any of them; `onDate` is told after each date. */
+async function cohortsOf(db: Store, dates: readonly number[], horizonDays: number, outcome: SuggestOutcome, include?: (pk: number) => boolean, onDate?: OnChunk) {
+  const byDate: Awaited<ReturnType<typeof labelled>>[] = [];
+  for (const asOf of dates) {
+    byDate.push(await labelled(db, asOf, horizonDays, outcome, include));
+    onDate?.(byDate.length, dates.length);
+    await breathe();
+  }
+  const memberOf: Cohorts = new Map();
   byDate.forEach((members, date) => {
     for (const m of members) {
       const list = memberOf.get(m.pk);
@@ -83,12 +112,12 @@ export async function modelSamples(
   db: Store,
   dates: readonly number[],
   triggers: readonly TriggerInfo[],
-  options: { windowDays: number; horizonDays: number; outcome: SuggestOutcome; include?: (pk: number) => boolean },
+  options: { windowDays: number; horizonDays: number; outcome: SuggestOutcome; include?: (pk: number) => boolean; onDate?: OnChunk; onChunk?: OnChunk },
 ): Promise<ModelSample[]> {
   if (!dates.length) return [];
   const index = new Map(triggers.map((t, i) => [t.key, i]));
   const lookback = Math.max(options.windowDays, RECENCY_BEYOND) + 1;
-  const memberOf = await cohortsOf(db, dates, options.horizonDays, options.outcome, options.include);
+  const memberOf = await cohortsOf(db, dates, options.horizonDays, options.outcome, options.include, options.onDate);
   const pks = [...memberOf.keys()].sort((a, b) => a - b);
   // One read per chunk of accounts over the whole period, every date sampled from it.
   const fromDay = Math.ceil(dates[0]! / DAY_MS) - lookback;
@@ -108,6 +137,8 @@ export async function modelSamples(
         samples.push({ inputs: byType.map((buckets) => triggerInputs(buckets, asOf, options.windowDays)), y, group: date });
       }
     }
+    options.onChunk?.(i + chunk.length, pks.length);
+    await breathe();
   }
   return samples;
 }
@@ -134,7 +165,8 @@ export function judge(pairs: readonly { score: number; y: boolean }[]): Judgemen
 }
 
 /**
- * Scores of a model as of each date against each cohort member's outcome: each chunk of accounts
+ * Scores of a model as of each date against each cohort member's outcome (`cohorts`: the dates'
+ * cohorts when the caller has them already): each chunk of accounts
  * read once over the whole period and scored at its dates by the history path of the engine
  * (`scoreSeries`, what `scoreAccount` gives one instant at a time).
  */
@@ -142,10 +174,10 @@ export async function judgeModel(
   db: Store,
   model: Model,
   dates: readonly number[],
-  options: { horizonDays: number; outcome: SuggestOutcome; include?: (pk: number) => boolean },
+  options: { horizonDays: number; outcome: SuggestOutcome; include?: (pk: number) => boolean; onChunk?: OnChunk; cohorts?: Cohorts },
 ): Promise<Judgement> {
   if (!dates.length) return judge([]);
-  const memberOf = await cohortsOf(db, dates, options.horizonDays, options.outcome, options.include);
+  const memberOf = options.cohorts ?? (await cohortsOf(db, dates, options.horizonDays, options.outcome, options.include));
   const pks = [...memberOf.keys()].sort((a, b) => a - b);
   const fromDay = Math.ceil(dates[0]! / DAY_MS) - activityDays(model, { previous: false }) - 1;
   const toDay = Math.ceil(dates[dates.length - 1]! / DAY_MS);
@@ -163,6 +195,8 @@ export async function judgeModel(
         if (p.score !== null) pairs.push({ score: p.score, y: at[k]!.y });
       });
     }
+    options.onChunk?.(i + chunk.length, pks.length);
+    await breathe();
   }
   return judge(pairs);
 }
@@ -206,12 +240,23 @@ export async function suggestDefaults(db: Store, now = Date.now()): Promise<Sugg
   return { horizonDays, trainFrom: day(first), trainTo: day(mid - horizonDays), testFrom: day(mid), testTo: day(last - horizonDays), everyDays };
 }
 
-export async function suggestFullModel(db: Store, body: unknown, now = Date.now()): Promise<SuggestedModel> {
+/** The request, checked; refused with the fields that are wrong. */
+export function parseSuggestRequest(body: unknown): z.output<typeof suggestModelSchema> {
   const parsed = suggestModelSchema.safeParse(body);
   if (!parsed.success) {
     throw new AppError('invalid', 'Invalid suggestion request', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   }
-  const input = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * Fits and judges a suggested model (see the top of this file). `onProgress` is told how far it
+ * has come after each date's accounts found, each chunk of accounts read and each regression
+ * fitted (reading the training period and fitting count for 30% each, reading the test period 10%,
+ * judging each model 15%); it may throw to stop the work. The event loop runs between those steps.
+ */
+export async function suggestFullModel(db: Store, body: unknown, now = Date.now(), onProgress?: (progress: SuggestProgress) => void): Promise<SuggestedModel> {
+  const input = parseSuggestRequest(body);
   const { model: live, version } = await ensureLiveModel(db);
   const trainDates = sampleDates(input.trainFrom, input.trainTo, input.everyDays);
   const testDates = sampleDates(input.testFrom, input.testTo, input.everyDays);
@@ -220,21 +265,42 @@ export async function suggestFullModel(db: Store, body: unknown, now = Date.now(
   }
   const triggers = await catalogueTriggers(db);
   const options = { windowDays: live.windowDays, horizonDays: input.horizonDays, outcome: input.outcome };
-  const samples = await modelSamples(db, trainDates, triggers, options);
+  // Progress from `from` to `to` over a step's dates or accounts.
+  const report = (from: number, to: number, what: string, unit: 'dates' | 'accounts'): OnChunk => (done, total) =>
+    onProgress?.({ fraction: from + ((to - from) * done) / Math.max(1, total), message: `${what}: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} ${unit}` });
+  onProgress?.({ fraction: 0, message: 'Reading the training period' });
+  const samples = await modelSamples(db, trainDates, triggers, {
+    ...options,
+    onDate: report(0, 0.15, 'Reading the training period', 'dates'),
+    onChunk: report(0.15, 0.3, 'Reading the training period', 'accounts'),
+  });
   const positives = samples.filter((s) => s.y).length;
   if (samples.length < 30 || positives < 5 || samples.length - positives < 5) {
     throw new AppError('invalid', `Too few outcomes to learn from in the training period (${samples.length} account-dates, ${positives} with the outcome): at least 30, with 5 of each`);
   }
+  const fitting = `Fitting on ${samples.length.toLocaleString('en')} account-dates`;
+  onProgress?.({ fraction: 0.3, message: fitting });
+  await breathe();
   let fit;
   try {
-    fit = suggestModel(samples, triggers, live.windowDays);
+    fit = await suggestModel(samples, triggers, live.windowDays, {
+      afterFit: async (done, expected) => {
+        onProgress?.({ fraction: 0.3 + (0.3 * Math.min(done, expected)) / expected, message: `${fitting} (${done} of about ${expected} regressions)` });
+        await breathe();
+      },
+    });
   } catch (e) {
-    throw new AppError('invalid', e instanceof Error ? `No model to suggest: ${e.message}` : 'No model to suggest');
+    // The fit's own refusals (RangeError); anything else (a progress report that stops the work) goes on up.
+    if (!(e instanceof RangeError)) throw e;
+    throw new AppError('invalid', `No model to suggest: ${e.message}`);
   }
   const model = modelOf(live, fit.dimensions as Model['dimensions']);
   const checked = validateModel(model);
   if (!checked.ok) throw new AppError('invalid', `The fitted model is not valid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  const [test, liveTest] = [await judgeModel(db, checked.model, testDates, input), await judgeModel(db, live, testDates, input)];
+  // The test dates' cohorts once, for both models.
+  const cohorts = await cohortsOf(db, testDates, input.horizonDays, input.outcome, undefined, report(0.6, 0.7, 'Reading the test period', 'dates'));
+  const test = await judgeModel(db, checked.model, testDates, { ...input, cohorts, onChunk: report(0.7, 0.85, 'Judging the suggested model on the test period', 'accounts') });
+  const liveTest = await judgeModel(db, live, testDates, { ...input, cohorts, onChunk: report(0.85, 1, 'Judging the live model on the test period', 'accounts') });
   return {
     model: checked.model,
     outcome: input.outcome,

@@ -9,8 +9,6 @@ import { AppError } from '@/lib/server/errors';
 import { getModelVersion } from '@/lib/server/queries/model';
 import { checkModel } from '@/lib/server/queries/model-check';
 import { suggestWeights } from '@/lib/server/queries/suggested-weights';
-import { suggestFullModel } from '@/lib/server/queries/suggested-model';
-import { suggestModelSchema } from '@/lib/model/suggest-request';
 
 const PATH = '/admin/model';
 const modelText = z.string().min(1, 'the model is empty').max(1024 * 1024, 'the model is over 1 MB');
@@ -61,6 +59,3 @@ export const rollbackAction = action('admin', z.object({ version: z.coerce.numbe
 
 /** Weights fitted on earlier outcomes, for the editor to load as a draft (never published here). */
 export const suggestWeightsAction = action('admin', z.object({}), async (_input, { db }) => suggestWeights(db));
-
-/** A complete model fitted on a training period and judged on a later one, for the editor to load as a draft. */
-export const suggestModelAction = action('admin', suggestModelSchema, async (input, { db }) => suggestFullModel(db, input));

@@ -14,7 +14,7 @@ import type { VersionEntry } from '@/lib/server/queries/model-history';
 import type { ModelPreview } from '@/lib/server/queries/model-preview';
 import type { SuggestDefaults } from '@/lib/server/queries/suggested-model';
 import type { SuggestedWeights } from '@/lib/server/queries/suggested-weights';
-import { discardDraftAction, publishAction, rollbackAction, saveDraftAction, suggestModelAction, suggestWeightsAction } from './actions';
+import { discardDraftAction, publishAction, rollbackAction, saveDraftAction, suggestWeightsAction } from './actions';
 
 const PREVIEW_DEBOUNCE_MS = 400;
 const SAVE_DEBOUNCE_MS = 1000;
@@ -202,7 +202,7 @@ export function ModelEditorClient({ live, draft, versions, defaultAsOf, triggers
           onLoad={() => { setText(JSON.stringify(suggestion.model, null, 2)); setSuggestion(null); setNotice({ tone: 'info', text: 'Suggested weights loaded into the draft. Check the preview before publishing.' }); }} />
       ) : null}
       {suggestingModel ? (
-        <ModelSuggestion defaults={suggestDefaults} suggest={(input) => suggestModelAction(input)} onClose={() => setSuggestingModel(false)}
+        <ModelSuggestion defaults={suggestDefaults} onClose={() => setSuggestingModel(false)}
           onLoad={(r) => { setText(JSON.stringify(r.model, null, 2)); setSuggestingModel(false); setNotice({ tone: 'info', text: 'The suggested model is loaded into the draft. The preview shows what it would change; publish it when it convinces you.' }); }} />
       ) : null}
 

@@ -5,6 +5,7 @@
  * the live model on the later test period, and be publishable as it is; bad periods are refused
  * with the field that is wrong.
  */
+import { NextRequest } from 'next/server';
 import { beforeEach, expect, it, vi } from 'vitest';
 import { Rng } from '@/db/seed/random';
 import type { Model } from '@/lib/scoring';
@@ -12,15 +13,35 @@ import { upsertAccounts, insertOutcomes } from '@/lib/server/commands/accounts';
 import { createApiKey } from '@/lib/server/commands/api-keys';
 import { prepareDatabase } from '@/lib/server/commands/catalogue';
 import { ingestEvents } from '@/lib/server/commands/events';
+import { AppError } from '@/lib/server/errors';
+import { suggestFullModel } from '@/lib/server/queries/suggested-model';
 import type { EventInput } from '@/lib/ingest/schemas';
 import { callRoute } from '@/lib/testing/api-route';
 import { describeEngines } from '@/lib/testing/engines';
 
-const state = vi.hoisted(() => ({ store: null as unknown }));
+const state = vi.hoisted(() => ({ store: null as unknown, role: 'admin' as 'csm' | 'manager' | 'admin' }));
 vi.mock('@/db/client', () => ({ getStore: async () => state.store }));
+vi.mock('@/lib/server/session', () => ({
+  requireApiRole: async (minRole: 'csm' | 'manager' | 'admin') => {
+    const rank = { csm: 0, manager: 1, admin: 2 };
+    if (rank[state.role] < rank[minRole]) throw new AppError('forbidden', 'Your role does not allow this');
+    return { pk: 1, email: `${state.role}@example.com`, name: null, role: state.role };
+  },
+}));
 
 const suggest = await import('./route');
 const model = await import('../route');
+/** The model editor's streamed suggestion (a session route). */
+const streamed = await import('../../../app/model/suggest/route');
+
+/** Posts to the editor's route as the given role; answers the status and every line of the answer, parsed. */
+async function postStreamed(body: unknown, role: 'csm' | 'manager' | 'admin' = 'admin') {
+  state.role = role;
+  const request = new NextRequest('http://localhost:3000/api/app/model/suggest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await streamed.POST(request, { params: Promise.resolve({}) });
+  const text = await response.text();
+  return { status: response.status, type: response.headers.get('content-type'), lines: response.ok ? text.trim().split('\n').map((l) => JSON.parse(l)) : [JSON.parse(text)] };
+}
 
 const DAY = 86_400_000;
 const today = Math.floor(Date.now() / DAY);
@@ -77,8 +98,45 @@ describeEngines('POST /api/v1/model/suggest', (t) => {
     expect(r.body.test.lift).toBeGreaterThan(1);
     // Never published by itself; publishable as it stands.
     expect(await t.store.value('SELECT count(*) FROM model_versions')).toBe(1);
+
+    // The editor's route streams how far it has come, then the same suggestion.
+    const stream = await postStreamed(body);
+    expect(stream.status).toBe(200);
+    expect(stream.type).toContain('application/x-ndjson');
+    const progress = stream.lines.slice(0, -1);
+    expect(progress.length).toBeGreaterThanOrEqual(4);
+    const fractions = progress.map((l) => l.progress as number);
+    expect(fractions[0]).toBe(0);
+    expect(fractions[fractions.length - 1]).toBe(1);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!)).toBe(true);
+    expect(progress.map((l) => l.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^Reading the training period: [\d,]+ of [\d,]+ accounts$/), expect.stringMatching(/^Fitting on [\d,]+ account-dates$/), expect.stringMatching(/^Fitting on [\d,]+ account-dates \(\d+ of about \d+ regressions\)$/), expect.stringMatching(/^Judging the live model on the test period: /)]));
+    expect(stream.lines[stream.lines.length - 1]).toEqual({ result: r.body });
+    // A progress report that throws (the asker went away) stops the work with its own error, at any step.
+    const firstRegression = progress.findIndex((l) => /regressions\)$/.test(l.message)) + 1;
+    expect(firstRegression).toBeGreaterThan(2);
+    for (const stopAt of [2, firstRegression, progress.length - 1]) {
+      const gone = new Error('gone');
+      let reports = 0;
+      const stopped = suggestFullModel(t.store, body, Date.now(), () => {
+        if (++reports === stopAt) throw gone;
+      });
+      await expect(stopped).rejects.toBe(gone);
+      expect(reports).toBe(stopAt);
+    }
+
     const put = await callRoute(model.PUT, { path: '/api/v1/model', body: r.body.model, key: keys.admin });
     expect([200, 202]).toContain(put.status);
+  });
+
+  it("the editor's route: admins only, bad fields refused before anything is streamed, and a refusal found while working as the last line", async () => {
+    expect((await postStreamed(body, 'manager')).status).toBe(403);
+    const bad = await postStreamed({ ...body, outcome: 'left' });
+    expect(bad.status).toBe(400);
+    expect(bad.lines[0].error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'outcome' })]));
+    // An empty portfolio: the reading streams its progress, then the refusal.
+    const empty = await postStreamed(body);
+    expect(empty.status).toBe(200);
+    expect(empty.lines[empty.lines.length - 1]).toEqual({ error: { code: 'invalid', message: expect.stringContaining('Too few outcomes') } });
   });
 
   it('refuses periods the fit could see through, outcomes not known yet, bad fields and other keys', async () => {
