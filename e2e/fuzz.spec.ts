@@ -533,7 +533,53 @@ test('PUT /api/v1/model and POST /api/v1/model/preview', async () => {
   }, Math.max(1, Math.ceil(RUNS / 2)));
 });
 
+/** A suggestion request: periods mostly in order in the portfolio's past, sometimes hostile fields. */
+const suggestBody = () => {
+  const iso = (ago: number) => daysAgo(ago).slice(0, 10);
+  const periods = fc
+    .record({ horizon: fc.integer({ min: 14, max: 90 }), testTo: fc.integer({ min: 100, max: 200 }), test: fc.integer({ min: 0, max: 60 }), gap: fc.integer({ min: 0, max: 30 }), train: fc.integer({ min: 0, max: 150 }) })
+    .map(({ horizon, testTo, test, gap, train }) => ({ horizon, testTo: iso(testTo), testFrom: iso(testTo + test), trainTo: iso(testTo + test + horizon + gap), trainFrom: iso(testTo + test + horizon + gap + train) }));
+  return bodyOf(
+    withExtraField(
+      fc.tuple(periods, fc.integer({ min: 7, max: 60 })).chain(([p, every]) =>
+        fc.record({
+          outcome: mostly(fc.constantFrom('churned', 'not_renewed', 'not_expanded'), wrongType),
+          horizonDays: mostly(fc.constant(p.horizon), fc.oneof(hostileNumber, wrongType)),
+          trainFrom: mostly(fc.constant(p.trainFrom), hostileDate),
+          trainTo: mostly(fc.constant(p.trainTo), hostileDate),
+          testFrom: mostly(fc.constant(p.testFrom), hostileDate),
+          testTo: mostly(fc.constant(p.testTo), hostileDate),
+          everyDays: maybe(mostly(fc.constant(every), fc.oneof(hostileNumber, wrongType))),
+        }),
+      ),
+    ),
+  );
+};
+
+test('POST /api/v1/model/suggest', async () => {
+  test.setTimeout(300_000);
+  await check('POST /api/v1/model/suggest', suggestBody(), async (body) => {
+    await exercise('POST /api/v1/model/suggest', () => post(admin, '/api/v1/model/suggest', body));
+  }, Math.max(1, Math.ceil(RUNS / 4)));
+});
+
 // ----------------------------------------------------------------------------- the UI's JSON routes (signed in)
+
+test('POST /api/app/model/suggest with a session: streamed lines, each JSON, the last a result or an error', async () => {
+  test.setTimeout(300_000);
+  await check('POST /api/app/model/suggest (session)', suggestBody(), async (body) => {
+    await exercise('POST /api/app/model/suggest (session)', async () => {
+      const res = await post(session, '/api/app/model/suggest', body);
+      if (res.ok()) {
+        const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        const last = lines[lines.length - 1]!;
+        expect('result' in last || 'error' in last, `the last line: ${JSON.stringify(last).slice(0, 300)}`).toBe(true);
+        if ('error' in last) expect((last.error as { code: string }).code, 'a refusal, not a failure').not.toBe('internal');
+      }
+      return res;
+    });
+  }, Math.max(1, Math.ceil(RUNS / 4)));
+});
 
 test('POST /api/app/model/preview with a session', async () => {
   test.setTimeout(300_000);
