@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@/db/seed/random';
-import { fitLogistic, predictLogistic, solveLinear } from './logistic';
+import { fitLogistic, fitLogisticStepwise, predictLogistic, solveLinear } from './logistic';
 
 describe('fitLogistic', () => {
   it('recovers the coefficients of data drawn from a known logistic model', () => {
@@ -19,6 +19,20 @@ describe('fitLogistic', () => {
     expect(fit.coefficients[0]).toBeCloseTo(1.5, 1);
     expect(fit.coefficients[1]).toBeCloseTo(-2, 1);
     expect(predictLogistic(fit, [0, 0])).toBeCloseTo(1 / (1 + Math.exp(-fit.intercept)), 10);
+  });
+
+  it('fits the same step by step, handing back control after each iteration', async () => {
+    const rng = new Rng(3);
+    const samples = Array.from({ length: 2000 }, () => {
+      const x = [rng.next() * 2 - 1, rng.next() < 0.2 ? null : rng.next()];
+      return { x, y: rng.next() < 1 / (1 + Math.exp(-(2 * x[0]! - 1))) };
+    });
+    let handedBack = 0;
+    const stepwise = await fitLogisticStepwise(samples, 2, { ridge: 1e-2, between: async () => void handedBack++ });
+    expect(stepwise).toEqual(fitLogistic(samples, 2, { ridge: 1e-2 }));
+    // One hand-back per iteration that did not converge yet.
+    expect(handedBack).toBe(stepwise.iterations);
+    expect(handedBack).toBeGreaterThan(1);
   });
 
   it('stays finite on separable data and fills missing values with the mean', () => {

@@ -62,6 +62,28 @@ export function predictLogistic(fit: Pick<LogisticFit, 'coefficients' | 'interce
 }
 
 export function fitLogistic(samples: readonly LogisticSample[], features: number, options: LogisticOptions = {}): LogisticFit {
+  const steps = newtonSteps(samples, features, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `fitLogistic`, awaiting `between` after each Newton iteration: a long fit in a server lets its
+ * event loop run between them. The same fit, step for step.
+ */
+export async function fitLogisticStepwise(samples: readonly LogisticSample[], features: number, options: LogisticOptions & { between: () => Promise<void> }): Promise<LogisticFit> {
+  const steps = newtonSteps(samples, features, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await options.between();
+  }
+}
+
+/** The fit as steps: yields after each Newton iteration, returns the fit. */
+function* newtonSteps(samples: readonly LogisticSample[], features: number, options: LogisticOptions): Generator<number, LogisticFit> {
   const ridge = options.ridge ?? 1e-3;
   const maxIterations = options.maxIterations ?? 50;
   const n = samples.length;
@@ -130,6 +152,7 @@ export function fitLogistic(samples: readonly LogisticSample[], features: number
     const step = solveLinear(hess, grad);
     beta = beta.map((v, j) => v + step[j]!);
     if (Math.max(...step.map(Math.abs)) < TOLERANCE) break;
+    yield iterations;
   }
   const coefficients = beta.slice(1).map((b, j) => b / sds[j]!);
   const intercept = beta[0]! - coefficients.reduce((a, c, j) => a + c * means[j]!, 0);

@@ -12,7 +12,7 @@
  * together are grouped into one dimension, and each dimension weighs what its measures can give,
  * so the grouping explains the score without changing it.
  */
-import { fitLogistic, type LogisticFit } from './logistic';
+import { fitLogistic, fitLogisticStepwise, type LogisticFit, type LogisticSample } from './logistic';
 import { toWholeWeights } from './fit-weights';
 import { auc } from './stats';
 
@@ -187,15 +187,17 @@ function slugs(keys: readonly string[]): string[] {
 /**
  * Fits a model on `samples` (their inputs in the order of `triggers`). The work is a series of
  * regressions (one per candidate penalty, then on every sample): `afterFit` is awaited after
- * each, told how many are done of about how many, so a caller can report progress and let its
- * event loop run between them.
+ * each, told how many are done of about how many, so a caller can report progress; `between`, if
+ * given, is awaited after each iteration of each regression, so a caller's event loop runs.
  */
 export async function suggestModel(
   samples: readonly ModelSample[],
   triggers: readonly TriggerInfo[],
   windowDays: number,
-  options: { afterFit?: (done: number, expected: number) => Promise<void> | void } = {},
+  options: { afterFit?: (done: number, expected: number) => Promise<void> | void; between?: () => Promise<void> } = {},
 ): Promise<ModelFit> {
+  const fitRows = (data: readonly LogisticSample[], features: number, ridge: number) =>
+    options.between ? fitLogisticStepwise(data, features, { ridge, maxIterations: 30, between: options.between }) : Promise.resolve(fitLogistic(data, features, { ridge, maxIterations: 30 }));
   // The penalties tried, the fit on every sample and usually one fit again without dropped signals.
   const expected = RIDGES.length + 2;
   let fits = 0;
@@ -243,7 +245,7 @@ export async function suggestModel(
   if (early.some((s) => s.y) && early.some((s) => !s.y) && late.some((s) => s.y) && late.some((s) => !s.y)) {
     const earlyRows = rows(early, design, design.signals);
     for (const r of RIDGES) {
-      const fit = fitLogistic(earlyRows, design.signals.length, { ridge: r, maxIterations: 30 });
+      const fit = await fitRows(earlyRows, design.signals.length, r);
       await fitted();
       const a = aucOf(lateRows.map((row) => safety(fit, row.x)), lateRows.map((row) => row.y));
       if (a !== null && (validationAuc === null || a > validationAuc + 1e-4)) {
@@ -255,7 +257,7 @@ export async function suggestModel(
 
   // Fit on everything; signals the engine cannot express with their sign are dropped and the rest fitted again.
   let signals = design.signals;
-  let fit = fitLogistic(rows(samples, design, signals), signals.length, { ridge, maxIterations: 30 });
+  let fit = await fitRows(rows(samples, design, signals), signals.length, ridge);
   await fitted();
   for (let round = 0; round < 3; round++) {
     const keep = signals.filter((s, j) => {
@@ -266,7 +268,7 @@ export async function suggestModel(
     });
     if (keep.length === signals.length) break;
     signals = keep;
-    fit = fitLogistic(rows(samples, design, signals), signals.length, { ridge, maxIterations: 30 });
+    fit = await fitRows(rows(samples, design, signals), signals.length, ridge);
     await fitted();
   }
   const all = rows(samples, design, signals);

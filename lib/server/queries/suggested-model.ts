@@ -50,7 +50,7 @@ export interface SuggestProgress {
 type OnChunk = (done: number, total: number) => void;
 
 /**
- * Between two steps: lets the event loop go round a few times (on SQLite every read is synchronous,
+ * Between two steps (and two iterations of a regression): lets the event loop go round a few times (on SQLite every read is synchronous,
  * so a suggestion over a large portfolio would otherwise hold the process's requests for its
  * minute). A request needs several rounds (reading it, its handler's steps, writing the answer):
  * with one round per step it would wait for several steps.
@@ -284,10 +284,8 @@ export async function suggestFullModel(db: Store, body: unknown, now = Date.now(
   let fit;
   try {
     fit = await suggestModel(samples, triggers, live.windowDays, {
-      afterFit: async (done, expected) => {
-        onProgress?.({ fraction: 0.3 + (0.3 * Math.min(done, expected)) / expected, message: `${fitting} (${done} of about ${expected} regressions)` });
-        await breathe();
-      },
+      afterFit: (done, expected) => onProgress?.({ fraction: 0.3 + (0.3 * Math.min(done, expected)) / expected, message: `${fitting} (${done} of about ${expected} regressions)` }),
+      between: breathe,
     });
   } catch (e) {
     // The fit's own refusals (RangeError); anything else (a progress report that stops the work) goes on up.
