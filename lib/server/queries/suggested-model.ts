@@ -50,10 +50,10 @@ export interface SuggestProgress {
 type OnChunk = (done: number, total: number) => void;
 
 /**
- * Between two steps (and two iterations of a regression): lets the event loop go round a few times (on SQLite every read is synchronous,
- * so a suggestion over a large portfolio would otherwise hold the process's requests for its
- * minute). A request needs several rounds (reading it, its handler's steps, writing the answer):
- * with one round per step it would wait for several steps.
+ * Between two steps (and two iterations of a regression): lets the event loop go round a few
+ * times (on SQLite every read is synchronous, so a suggestion over a large portfolio would
+ * otherwise hold the process's requests until it ends). A request needs several rounds (reading
+ * it, its handler's steps, writing the answer): with one round per step it would wait for several.
  */
 const BREATHS = 20;
 const breathe = async () => {
