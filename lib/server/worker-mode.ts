@@ -1,4 +1,4 @@
-import { PostgresStore, SqliteStore, type Store } from '@/lib/server/store';
+import { isSqliteBusy, PostgresStore, SqliteStore, type Store } from '@/lib/server/store';
 
 /** Whether this process does the background work (web processes skip it with TRELLIS_WORKER=off). */
 export function backgroundWorkHere(env: Record<string, string | undefined> = process.env): boolean {
@@ -19,7 +19,7 @@ export function storeIsOpen(db: Store): boolean {
  */
 export function isBusyError(error: unknown): boolean {
   const code = String((error as { code?: unknown } | null)?.code);
-  return code.startsWith('SQLITE_BUSY') || code === '40P01' || code === '40001' || code === '55P03';
+  return isSqliteBusy(error) || code === '40P01' || code === '40001' || code === '55P03';
 }
 
 /** Attempts of a transaction that lost to another writer (see `retryWhenBusy`). */

@@ -14,7 +14,7 @@ import type { Store } from './types';
 
 export type { Engine, Row, SqlParam, SqlParams, Store, TxOptions } from './types';
 export type { Dialect } from './dialect';
-export { SqliteStore } from './sqlite';
+export { isSqliteBusy, SqliteStore } from './sqlite';
 export { PostgresStore } from './postgres';
 
 export interface OpenOptions {

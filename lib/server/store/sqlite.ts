@@ -25,7 +25,8 @@ const STATEMENT_LIMIT = 1000;
 /** How often a transaction waiting for another process's write lock tries again (ms). */
 const LOCK_RETRY_MS = 1;
 
-const isBusy = (error: unknown) => typeof (error as { code?: unknown } | null)?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
+/** SQLite's "another connection holds the lock" (SQLITE_BUSY and its extended codes). */
+export const isSqliteBusy = (error: unknown): boolean => String((error as { code?: unknown } | null)?.code).startsWith('SQLITE_BUSY');
 
 function bind(params: SqlParams | undefined): unknown[] {
   if (params === undefined) return [];
@@ -158,7 +159,7 @@ export class SqliteStore implements Store {
         this.client.exec('BEGIN IMMEDIATE');
         return;
       } catch (error) {
-        if (!isBusy(error) || Date.now() >= deadline) throw error;
+        if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
       } finally {
         this.client.exec(`PRAGMA busy_timeout = ${waitMs}`);
       }
