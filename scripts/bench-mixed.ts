@@ -55,7 +55,7 @@ run(async () => {
   });
 
   buildIfNeeded();
-  // --profile DIR: a CPU profile of the server (node --cpu-prof), written when it stops.
+  // --profile DIR: CPU profiles of the servers and the worker (node --cpu-prof), written when they stop.
   const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : [];
   const database = serverDatabase();
   const servers = Array.from({ length: webCount }, (_, i) =>
@@ -67,7 +67,7 @@ run(async () => {
     }),
   );
   const worker = values.worker
-    ? spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+    ? spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'scripts/worker.ts'], {
         env: { ...process.env, DATABASE_URL: database.env.DATABASE_URL ?? `file:${database.databaseFile}` },
         stdio: ['ignore', 'ignore', 'inherit'],
       })

@@ -79,12 +79,13 @@ async function loadAccounts(db: Store, pks: readonly number[]): Promise<AccountR
   );
 }
 
-function groupBy<T extends { account_pk: number }>(rows: T[]): Map<number, T[]> {
+/** Rows by account: `accountOf` names a row's account. */
+function groupBy<T>(rows: T[], accountOf: (row: T) => number): Map<number, T[]> {
   const out = new Map<number, T[]>();
   for (const r of rows) {
-    const l = out.get(r.account_pk);
+    const l = out.get(accountOf(r));
     if (l) l.push(r);
-    else out.set(r.account_pk, [r]);
+    else out.set(accountOf(r), [r]);
   }
   return out;
 }
@@ -96,26 +97,28 @@ function groupBy<T extends { account_pk: number }>(rows: T[]): Map<number, T[]> 
 async function refreshCadence(db: Store, accounts: readonly AccountRow[], arms: ReadonlyMap<number, ArmProgramme>): Promise<Map<number, CadenceStatusItem[]>> {
   const { cadence, version } = await liveCadence(db);
   const pks = accounts.map((a) => a.pk);
-  const touches = groupBy(await db.all<{ account_pk: number; touch: string; last_at: number }>(`SELECT account_pk, touch, last_at FROM account_touches WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [list(pks)]));
+  // As arrays (`rows`): a full rescore reads every account's touches and items.
+  const touches = groupBy(await db.rows<[number, string, number]>(`SELECT account_pk, touch, last_at FROM account_touches WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [list(pks)]), (r) => r[0]);
   const stored = groupBy(
-    await db.all<{ account_pk: number; item_key: string; every_days: number; last_at: number | null; last_touch: string | null; due_at: number; cadence_version: number }>(
+    await db.rows<[account: number, item: string, everyDays: number, lastAt: number | null, lastTouch: string | null, dueAt: number, version: number]>(
       `SELECT account_pk, item_key, every_days, last_at, last_touch, due_at, cadence_version FROM cadence_status WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`,
       [list(pks)],
     ),
+    (r) => r[0],
   );
   const out = new Map<number, CadenceStatusItem[]>();
   const upserts: SqlParam[][] = [];
   const removed: [number, string][] = [];
   for (const a of accounts) {
-    const byTouch = new Map((touches.get(a.pk) ?? []).map((t) => [t.touch, t.last_at]));
+    const byTouch = new Map((touches.get(a.pk) ?? []).map(([, touch, lastAt]) => [touch, lastAt]));
     // A churned account is no longer on a cadence.
     const items = a.churned_at === null ? statusOfItems(armItems(cadence, a.tier, arms.get(a.pk)), byTouch, a.started_at ?? a.created_at) : [];
     out.set(a.pk, items);
-    const before = new Map((stored.get(a.pk) ?? []).map((r) => [r.item_key, r]));
+    const before = new Map((stored.get(a.pk) ?? []).map((r) => [r[1], r]));
     for (const item of items) {
       const old = before.get(item.key);
       before.delete(item.key);
-      if (old && old.every_days === item.everyDays && old.last_at === item.lastAt && old.last_touch === item.lastTouch && old.due_at === item.dueAt && old.cadence_version === version) continue;
+      if (old && old[2] === item.everyDays && old[3] === item.lastAt && old[4] === item.lastTouch && old[5] === item.dueAt && old[6] === version) continue;
       upserts.push([a.pk, item.key, item.everyDays, item.lastAt, item.lastTouch, item.dueAt, version]);
     }
     for (const key of before.keys()) removed.push([a.pk, key]);
@@ -144,6 +147,7 @@ async function situations(db: Store, model: Model, accounts: readonly AccountRow
           `SELECT account_pk, key, severity, raised_at, evidence FROM flags WHERE cleared_at IS NULL AND ${db.dialect.inJsonArray('account_pk', 'int')} ORDER BY raised_at`,
           [pks],
         ),
+        (f) => f.account_pk,
       )
     : new Map<number, never[]>();
   const bands = model.bands.map((b) => ({ key: b.key, label: b.label }));

@@ -112,9 +112,9 @@ describeEngines('rescoring the accounts events touched, after the commit', (t) =
 
   /** Runs `during` once, after the next rescore has read its figures and before it writes. */
   const betweenReadAndWrite = (during: () => Promise<unknown>) => {
-    const real = scoringInputs.inputsAsOf;
+    const real = scoringInputs.eachInputAsOf;
     let done = false;
-    vi.spyOn(scoringInputs, 'inputsAsOf').mockImplementation(async (...args) => {
+    vi.spyOn(scoringInputs, 'eachInputAsOf').mockImplementation(async (...args) => {
       const out = await real(...args);
       if (!done) {
         done = true;

@@ -138,8 +138,8 @@ export class ScoreWriter {
 
   /** The stored score rows of these accounts, as arrays in SCORE_COLUMNS order. */
   private async storedScores(db: Store, pks: string): Promise<Map<number, unknown[]>> {
-    const rows = await db.all<Record<string, unknown>>(`SELECT ${SCORE_COLUMNS.join(', ')} FROM scores WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [pks]);
-    return new Map(rows.map((r) => [r.account_pk as number, SCORE_COLUMNS.map((c) => r[c])]));
+    const rows = await db.rows(`SELECT ${SCORE_COLUMNS.join(', ')} FROM scores WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [pks]);
+    return new Map(rows.map((r) => [r[0] as number, r])); // account_pk comes first
   }
 
   /**

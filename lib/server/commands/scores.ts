@@ -10,7 +10,7 @@ import { ensureLiveModel } from './model';
 import { refreshProgramme } from './programme';
 import { markRescorePending } from './rescore-pending';
 import { lockScores, ScoreWriter, type ScoredAccount } from './score-writer';
-import { inputsAsOf, loadCatalogue } from '../queries/scoring-inputs';
+import { eachInputAsOf, loadCatalogue } from '../queries/scoring-inputs';
 
 export { dimensionScores } from './score-writer';
 
@@ -68,21 +68,31 @@ export async function rescoreContext(db: Store, options: Pick<RescoreOptions, 'a
   return { model: live.model, version: live.version, asOf, catalogue: await loadCatalogue(db) };
 }
 
-type Lap = (phase: 'loadMs' | 'scoreMs') => void;
+/** Where loading and scoring a chunk spent its time (ms), added to by `scoreAccounts`. */
+export interface ScoringPhases { loadMs: number; scoreMs: number }
 
-/** Loads and scores these accounts (those that exist, in this order); `lap` is told when each step ends. */
-export async function scoreAccounts(db: Store, ctx: RescoreContext, accountPks: readonly number[], lap?: Lap): Promise<ScoredAccount[]> {
+/**
+ * Loads and scores these accounts (those that exist, in this order). Each account is scored as
+ * soon as its activity is read, so only the results of a chunk are held at once. `phases`: the
+ * time spent is added to it.
+ */
+export async function scoreAccounts(db: Store, ctx: RescoreContext, accountPks: readonly number[], phases?: ScoringPhases): Promise<ScoredAccount[]> {
+  const started = performance.now();
   const { model, asOf, catalogue } = ctx;
   const propTypes = propTypesOf(model, { flags: true });
   const types = typesReadBy(model, { flags: true });
-  const { inputs } = await inputsAsOf(db, { accountPks, asOf, model, propTypes, types });
-  lap?.('loadMs');
   const scored: ScoredAccount[] = [];
-  for (const input of inputs) {
+  let scoreMs = 0;
+  await eachInputAsOf(db, { accountPks, asOf, model, propTypes, types }, (input) => {
+    const t0 = performance.now();
     const result = scoreAccount({ model, profile: input.profile, contacts: input.contacts, catalogue, activity: input.activity, asOf, detail: 'lean' });
     scored.push({ pk: input.pk, result });
+    scoreMs += performance.now() - t0;
+  });
+  if (phases) {
+    phases.scoreMs += scoreMs;
+    phases.loadMs += performance.now() - started - scoreMs;
   }
-  lap?.('scoreMs');
   return scored;
 }
 
@@ -127,6 +137,13 @@ export async function rescore(db: Store, options: RescoreOptions = {}): Promise<
     phases[phase] += t1 - t;
     t = t1;
   };
+  // Scoring adds its own load and score times; the clock goes on after it.
+  const scoreChunk = async (part: readonly number[]) => {
+    lap('loadMs');
+    const chunk = await scoreAccounts(db, ctx, part, phases);
+    t = performance.now();
+    return chunk;
+  };
   const settle = options.settle ?? (async (tx: Store, { skipped }: { skipped: number[] }) => markRescorePending(tx, skipped, now));
 
   const pks = options.accountPks ? [...new Set(options.accountPks)] : await db.column<number>('SELECT pk FROM accounts ORDER BY pk');
@@ -144,7 +161,7 @@ export async function rescore(db: Store, options: RescoreOptions = {}): Promise<
     let written: { accounts: number; out: { bandChanges: number; flagsRaised: number } };
     if (inCallersTx) {
       await lockScores(db, part);
-      const chunk = await scoreAccounts(db, ctx, part, lap);
+      const chunk = await scoreChunk(part);
       const out = await writer.write(db, chunk);
       await refreshProgramme(db, out.written, now, ctx.model);
       await settle(db, out);
@@ -152,7 +169,7 @@ export async function rescore(db: Store, options: RescoreOptions = {}): Promise<
       written = { accounts: chunk.length, out };
     } else {
       const seen = await storedAt(db, part);
-      const chunk = await scoreAccounts(db, ctx, part, lap);
+      const chunk = await scoreChunk(part);
       const writeChunk = () =>
         db.tx(async (tx) => {
           // PostgreSQL: the score locks every writer of scores and snapshots takes, not the

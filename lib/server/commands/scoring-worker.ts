@@ -17,13 +17,7 @@ async function run(task: WorkerTask): Promise<unknown> {
   const t0 = performance.now();
   if (task.kind === 'rescore') {
     const phases = { loadMs: 0, scoreMs: 0 };
-    let t = t0;
-    const lap = (phase: keyof typeof phases) => {
-      const t1 = performance.now();
-      phases[phase] += t1 - t;
-      t = t1;
-    };
-    const accounts = await scoreAccounts(db, task.ctx, task.pks, lap);
+    const accounts = await scoreAccounts(db, task.ctx, task.pks, phases);
     return { accounts, phases };
   }
   return { batch: await historyBatch(db, task.ctx, task.pks), ms: performance.now() - t0 };

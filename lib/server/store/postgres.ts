@@ -54,6 +54,10 @@ abstract class PgRunner implements Store {
     return (await this.exec(sql, params)).rows as T[];
   }
 
+  async rows<T extends unknown[] = unknown[]>(sql: string, params?: SqlParams): Promise<T[]> {
+    return (await this.exec(sql, params, 'array')).rows as T[];
+  }
+
   async get<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
     return (await this.exec(sql, params)).rows[0] as T | undefined;
   }

@@ -39,17 +39,18 @@ function bind(params: SqlParams | undefined): unknown[] {
 
 /** Runs statements on the connection, no questions asked: the root store decides when it may. */
 class Runner {
-  private readonly statements = new Map<string, Statement>();
-  private readonly plucking = new Map<string, Statement>();
+  /** prepared statements by what they answer: row objects, the first column, rows as arrays */
+  private readonly cached = { objects: new Map<string, Statement>(), pluck: new Map<string, Statement>(), raw: new Map<string, Statement>() };
   constructor(readonly client: Database.Database) {}
 
-  prepare(sql: string, pluck = false): Statement {
-    const cache = pluck ? this.plucking : this.statements;
+  prepare(sql: string, mode: keyof Runner['cached'] = 'objects'): Statement {
+    const cache = this.cached[mode];
     let statement = cache.get(sql);
     if (!statement) {
       if (cache.size >= STATEMENT_LIMIT) cache.clear();
       statement = this.client.prepare(sql);
-      if (pluck) statement.pluck(true);
+      if (mode === 'pluck') statement.pluck(true);
+      if (mode === 'raw' && statement.reader) statement.raw(true);
       cache.set(sql, statement);
     }
     return statement;
@@ -57,6 +58,11 @@ class Runner {
 
   all<T>(sql: string, params?: SqlParams): T[] {
     const statement = this.prepare(sql);
+    return (statement.reader ? statement.all(...bind(params)) : (statement.run(...bind(params)), [])) as T[];
+  }
+
+  rows<T>(sql: string, params?: SqlParams): T[] {
+    const statement = this.prepare(sql, 'raw');
     return (statement.reader ? statement.all(...bind(params)) : (statement.run(...bind(params)), [])) as T[];
   }
 
@@ -70,7 +76,7 @@ class Runner {
   }
 
   column<T>(sql: string, params?: SqlParams): T[] {
-    return this.prepare(sql, true).all(...bind(params)) as T[];
+    return this.prepare(sql, 'pluck').all(...bind(params)) as T[];
   }
 
   run(sql: string, params?: SqlParams): { changes: number } {
@@ -91,6 +97,7 @@ class SqliteTx implements Store {
   constructor(private readonly runner: Runner) {}
 
   async all<T = Row>(sql: string, params?: SqlParams) { return this.runner.all<T>(sql, params); }
+  async rows<T extends unknown[] = unknown[]>(sql: string, params?: SqlParams) { return this.runner.rows<T>(sql, params); }
   async get<T = Row>(sql: string, params?: SqlParams) { return this.runner.get<T>(sql, params); }
   async column<T = unknown>(sql: string, params?: SqlParams) { return this.runner.column<T>(sql, params); }
   async value<T = unknown>(sql: string, params?: SqlParams) { return this.runner.column<T>(sql, params)[0]; }
@@ -191,6 +198,15 @@ export class SqliteStore implements Store {
     if (reader) return reader.all<T>(sql, params);
     while (this.held) await this.held;
     return this.runner.all<T>(sql, params);
+  }
+
+  async rows<T extends unknown[] = unknown[]>(sql: string, params?: SqlParams): Promise<T[]> {
+    const own = this.current.getStore();
+    if (own) return own.rows<T>(sql, params);
+    const reader = this.readerFor(sql);
+    if (reader) return reader.rows<T>(sql, params);
+    while (this.held) await this.held;
+    return this.runner.rows<T>(sql, params);
   }
 
   async get<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {

@@ -41,6 +41,21 @@ describeEngines('the store', (t) => {
     expect(row).toEqual({ pk: 1, name: 'a', big: 1_700_000_000_123, ratio: 0.25, flag: 1, data: Buffer.from([1, 2, 255]), total: 1, summed: 1_700_000_000_123 });
   });
 
+  it('reads rows as arrays of their columns in the order selected, in and out of a transaction', async () => {
+    await table();
+    await t.store.run('INSERT INTO things (pk, name, big, ratio, flag, data) VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)', [1, 'a', 1_700_000_000_123, 0.25, true, Buffer.from([1]), 2, 'b', null, null, false, null]);
+    const sql = 'SELECT data, flag, ratio, big, name, pk FROM things ORDER BY pk DESC';
+    expect(await t.store.rows(sql)).toEqual([[null, 0, null, null, 'b', 2], [Buffer.from([1]), 1, 0.25, 1_700_000_000_123, 'a', 1]]);
+    // The same text asked for as objects keeps answering objects: each form has its own statement.
+    expect(await t.store.all('SELECT pk, name FROM things WHERE pk = ?', [1])).toEqual([{ pk: 1, name: 'a' }]);
+    expect(await t.store.rows('SELECT pk, name FROM things WHERE pk = ?', [1])).toEqual([[1, 'a']]);
+    expect(await t.store.all('SELECT pk, name FROM things WHERE pk = ?', [1])).toEqual([{ pk: 1, name: 'a' }]);
+    await t.store.tx(async (tx) => {
+      await tx.run('UPDATE things SET name = ? WHERE pk = ?', ['c', 2]);
+      expect(await tx.rows('SELECT name FROM things WHERE pk = @pk', { pk: 2 })).toEqual([['c']]);
+    });
+  });
+
   it('keeps the case of aliases and takes named parameters', async () => {
     await table();
     await t.store.run('INSERT INTO things (pk, name) VALUES (@pk, @name)', { pk: 7, name: 'seven' });

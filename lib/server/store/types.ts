@@ -34,6 +34,11 @@ export interface Store {
   /** true inside `tx` */
   readonly inTransaction: boolean;
   all<T = Row>(sql: string, params?: SqlParams): Promise<T[]>;
+  /**
+   * every row as an array of its columns, in the order selected: for reads of many rows on hot
+   * paths, where building an object per row costs more than the query
+   */
+  rows<T extends unknown[] = unknown[]>(sql: string, params?: SqlParams): Promise<T[]>;
   /** the first row, or undefined */
   get<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined>;
   /** the first column of every row */
