@@ -10,7 +10,7 @@
  * Normally the list is empty again well within a second of the commit.
  */
 import type { Store } from '@/lib/server/store';
-import { rescorePendingChunk, rescorePendingOneByOne } from './commands/rescore-pending';
+import { releaseClaim, rescorePendingAhead, rescorePendingOneByOne, type ClaimAhead } from './commands/rescore-pending';
 import { logStep, logger } from './log';
 import { announce } from './queue';
 import { backgroundWorkHere, storeIsOpen } from './worker-mode';
@@ -48,6 +48,8 @@ interface DrainerState {
   passStartedAt: number;
   /** what the pass under way has done so far (logged as one step when it ends) */
   pass: { clock: number; accounts: number; chunks: number; setAside: number };
+  /** the pass's next chunk, claimed by the transaction that stored the chunk before */
+  ahead: ClaimAhead | null;
 }
 
 // On globalThis: the route handlers and the scheduler may be bundled apart, each with its own
@@ -60,7 +62,7 @@ export function drainAsDedicatedWorker(): void {
 }
 
 function state(db: Store): DrainerState {
-  if (!holder.trellisRescoreDrainer || holder.trellisRescoreDrainer.db !== db) holder.trellisRescoreDrainer = { db, scheduled: false, passStartedAt: 0, pass: newPass() };
+  if (!holder.trellisRescoreDrainer || holder.trellisRescoreDrainer.db !== db) holder.trellisRescoreDrainer = { db, scheduled: false, passStartedAt: 0, pass: newPass(), ahead: null };
   return holder.trellisRescoreDrainer;
 }
 
@@ -91,7 +93,12 @@ async function step(s: DrainerState, passStart: number): Promise<void> {
     const slice = !dedicated && started - passStart > BEHIND_AFTER_MS ? BEHIND_SLICE_MS : 0;
     let last: number;
     do {
-      last = await rescorePendingChunk(s.db, { queuedUpTo: passStart, limit: dedicated ? DEDICATED_CHUNK : undefined });
+      // Taken out of the state first: a failure gives the chunk in hand back to the list.
+      const ahead = s.ahead;
+      s.ahead = null;
+      const chunk = await rescorePendingAhead(s.db, { queuedUpTo: passStart, limit: dedicated ? DEDICATED_CHUNK : undefined }, ahead);
+      s.ahead = chunk.next;
+      last = chunk.count;
       done += last;
       if (last > 0) s.pass.chunks += 1;
     } while (last > 0 && Date.now() - started < slice);
@@ -128,6 +135,18 @@ async function step(s: DrainerState, passStart: number): Promise<void> {
     logger.error({ err: error, job: 'rescore' }, 'Looking for accounts waiting for a rescore failed; trying again shortly');
     if (!s.scheduled) schedulePass(s, RETRY_MS);
   }
+}
+
+/**
+ * Gives back the chunk this process's drainer claimed ahead and has not rescored, so that another
+ * worker (or this one, started again) takes it at once rather than when its lease runs out.
+ */
+export async function releaseDrainerClaim(db: Store): Promise<void> {
+  const s = holder.trellisRescoreDrainer;
+  if (!s || s.db !== db || !s.ahead) return;
+  const ahead = s.ahead;
+  s.ahead = null;
+  await releaseClaim(db, ahead);
 }
 
 /**

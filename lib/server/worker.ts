@@ -20,7 +20,7 @@ import { deliverDueWebhooks } from './commands/webhooks';
 import { resumeImports } from './imports/csv-import';
 import { drainIfPending, refreshIfStale, startScheduler, sweepProgrammeIfDue } from './jobs/scheduler';
 import { enqueue, startQueueWorker, TASKS, type TaskHandlers } from './queue';
-import { drainAsDedicatedWorker, rescoreSoon } from './rescore-drainer';
+import { drainAsDedicatedWorker, releaseDrainerClaim, rescoreSoon } from './rescore-drainer';
 import { storeIsOpen } from './worker-mode';
 
 export { backgroundWorkHere } from './worker-mode';
@@ -48,14 +48,22 @@ export function watchCommits(db: Store, onCommit: () => void, everyMs = WATCH_MS
 }
 
 /**
- * Starts the background work on this store; answers a function that stops it. `dedicated`:
+ * Starts the background work on this store; answers a function that stops it (and gives back the
+ * accounts its rescoring had claimed and not rescored yet). `dedicated`:
  * this process does nothing else (`npm run worker`): it also runs the publish jobs that web
  * processes without the background work record, and pauses between rescore chunks so that their
  * event batches get the write lock.
  */
-export function startWorker(db: Store, options: { dedicated?: boolean } = {}): () => void {
+export function startWorker(db: Store, options: { dedicated?: boolean } = {}): () => Promise<void> {
   if (options.dedicated) drainAsDedicatedWorker();
-  if (db instanceof PostgresStore) return startQueueWork(db);
+  const release = () => releaseDrainerClaim(db).catch((error: unknown) => logger.error({ err: error, job: 'rescore' }, 'Giving back the accounts claimed for rescoring failed; they wait for their lease to run out'));
+  if (db instanceof PostgresStore) {
+    const stop = startQueueWork(db);
+    return async () => {
+      stop();
+      await release();
+    };
+  }
   const stopScheduler = startScheduler(db);
   const stopWatching = watchCommits(db, () => {
     drainIfPending(db).catch((error: unknown) => {
@@ -66,9 +74,10 @@ export function startWorker(db: Store, options: { dedicated?: boolean } = {}): (
       void riskJobs(db);
     }
   });
-  return () => {
+  return async () => {
     stopWatching();
     stopScheduler();
+    await release();
   };
 }
 

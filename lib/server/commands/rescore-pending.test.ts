@@ -8,7 +8,7 @@ import { upsertAccounts } from './accounts';
 import { prepareDatabase } from './catalogue';
 import { ingestEventGroup, ingestEvents } from './events';
 import { rescoreEverything } from './rescore-all';
-import { markRescorePending, pendingRescores, rescorePending, rescorePendingChunk, rescorePendingOneByOne } from './rescore-pending';
+import { markRescorePending, pendingRescores, releaseClaim, rescorePending, rescorePendingAhead, rescorePendingChunk, rescorePendingOneByOne } from './rescore-pending';
 import * as scoringInputs from '../queries/scoring-inputs';
 import * as scoreCommands from './scores';
 import { rescore } from './scores';
@@ -160,6 +160,49 @@ describeEngines('rescoring the accounts events touched, after the commit', (t) =
     expect(await pendingIds()).toEqual(['B']);
     await rescorePending(db, { now: NOW + 3 });
     expect(((await newer()) as { score: number }).score).toBe(kept.score);
+  });
+
+  it('claims the next chunk in the transaction that stores a chunk, and gives back a chunk claimed ahead', async () => {
+    const pk = async (id: string) => (await db.value<number>('SELECT pk FROM accounts WHERE id = ?', [id]))!;
+    await markRescorePending(db, [await pk('A'), await pk('B')], NOW);
+    await markRescorePending(db, [await pk('C')], NOW + 1);
+    const claimedIds = () => db.column<string>('SELECT a.id FROM rescore_pending p JOIN accounts a ON a.pk = p.account_pk WHERE p.claimed_until IS NOT NULL ORDER BY a.id');
+    const first = await rescorePendingAhead(db, { limit: 2, now: NOW }, null);
+    expect(first.count).toBe(2);
+    // A and B rescored and off the list; C claimed by the same transaction, for the next call.
+    expect(await pendingIds()).toEqual(['C']);
+    expect(await claimedIds()).toEqual(['C']);
+    expect(first.next?.entries.map((e) => e.account_pk)).toEqual([await pk('C')]);
+    // Nobody else takes a claimed chunk.
+    expect(await rescorePendingChunk(db, { now: NOW })).toBe(0);
+    const second = await rescorePendingAhead(db, { limit: 2, now: NOW }, first.next);
+    expect(second.count).toBe(1);
+    expect(await pendingIds()).toEqual([]);
+    expect(second.next?.entries).toEqual([]);
+    expect((await rescorePendingAhead(db, { limit: 2, now: NOW }, second.next)).count).toBe(0);
+
+    // A chunk claimed ahead and never rescored (the worker stopping) goes back to the list at once.
+    await markRescorePending(db, [await pk('D')], NOW + 2);
+    await markRescorePending(db, [await pk('E')], NOW + 3);
+    const third = await rescorePendingAhead(db, { limit: 1, now: NOW }, null);
+    expect(await claimedIds()).toEqual(['E']);
+    await releaseClaim(db, third.next!);
+    expect(await claimedIds()).toEqual([]);
+    expect(await rescorePendingChunk(db, { now: NOW })).toBe(1);
+    expect(await pendingIds()).toEqual([]);
+  });
+
+  it('claims nothing ahead when storing a chunk fails, and gives the chunk in hand back', async () => {
+    const pk = async (id: string) => (await db.value<number>('SELECT pk FROM accounts WHERE id = ?', [id]))!;
+    await markRescorePending(db, [await pk('A')], NOW);
+    await markRescorePending(db, [await pk('B')], NOW + 1);
+    const first = await rescorePendingAhead(db, { limit: 1, now: NOW }, null);
+    expect(first.next?.entries.map((e) => e.account_pk)).toEqual([await pk('B')]);
+    vi.spyOn(scoreCommands, 'rescore').mockRejectedValueOnce(new Error('the engine failed'));
+    await expect(rescorePendingAhead(db, { limit: 1, now: NOW }, first.next)).rejects.toThrow('the engine failed');
+    // B is listed and free for any worker again.
+    expect(await pendingIds()).toEqual(['B']);
+    expect(await db.value('SELECT count(*) FROM rescore_pending WHERE claimed_until IS NOT NULL')).toBe(0);
   });
 
   it('leaves accounts another worker holds to it until its lease runs out (a killed worker)', async () => {

@@ -56,6 +56,13 @@ export interface DrainOptions {
 interface Claimed { account_pk: number; queued_at: number; seq: number }
 
 /**
+ * A chunk claimed ahead: the transaction that stores one chunk's scores also claims the next, so
+ * that a worker working a list off takes the write lock (SQLite) or makes a transaction
+ * (PostgreSQL) once per chunk instead of twice. `at`: when it was claimed.
+ */
+export interface ClaimAhead { entries: Claimed[]; at: number }
+
+/**
  * Claims the oldest `limit` waiting accounts nobody else holds, oldest first (a committed lease).
  * PostgreSQL: entries another transaction holds (a batch still writing, another claim) are skipped.
  */
@@ -95,13 +102,18 @@ async function release(db: Store, pks: readonly number[], stored: { pks: readonl
   );
 }
 
-/** `rescorePendingChunk`, telling `claimed` which accounts it took before it rescored them. */
-async function rescoreChunk(db: Store, options: DrainOptions, claimed: number[]): Promise<number> {
-  const claimedAt = Date.now();
-  const entries = await claim(db, options, claimedAt);
-  if (!entries.length) return 0;
+/**
+ * `rescorePendingChunk`, telling `claimed` which accounts it took before it rescored them.
+ * `ahead`: the chunk to rescore, already claimed (else it claims one). `claimNext`: the
+ * transaction that stores the scores also claims the next chunk, answered as `next`.
+ */
+async function rescoreChunk(db: Store, options: DrainOptions, claimed: number[], ahead?: ClaimAhead | null, claimNext = false): Promise<{ count: number; next: ClaimAhead | null }> {
+  const claimedAt = ahead?.at ?? Date.now();
+  const entries = ahead?.entries ?? (await claim(db, options, claimedAt));
+  if (!entries.length) return { count: 0, next: null };
   const pks = entries.map((e) => e.account_pk);
   claimed.push(...pks);
+  let next: ClaimAhead | null = null;
   try {
     await rescore(db, {
       accountPks: pks,
@@ -119,13 +131,18 @@ async function rescoreChunk(db: Store, options: DrainOptions, claimed: number[])
           ]);
         }
         await release(tx, [...written, ...skipped], { pks: written, asOf: claimedAt });
+        if (claimNext) {
+          // Taken off this chunk's entries first: an account listed again since its claim can be in the next.
+          const at = Date.now();
+          next = { entries: await claim(tx, options, at), at };
+        }
       },
     });
   } catch (error) {
     await release(db, pks).catch(() => undefined);
     throw error;
   }
-  return pks.length;
+  return { count: pks.length, next };
 }
 
 /**
@@ -133,7 +150,24 @@ async function rescoreChunk(db: Store, options: DrainOptions, claimed: number[])
  * claimed (0: nothing was waiting).
  */
 export async function rescorePendingChunk(db: Store, options: DrainOptions = {}): Promise<number> {
-  return rescoreChunk(db, options, []);
+  return (await rescoreChunk(db, options, [])).count;
+}
+
+/**
+ * For a worker working the list off: rescores the chunk claimed `ahead` (none: it claims the
+ * oldest waiting accounts) and, in the transaction that stores their scores, claims the next
+ * chunk. Answers how many accounts it rescored (0: nothing was waiting) and the chunk claimed
+ * next, to hand to the following call. A failure gives the chunk in hand back to the list; a
+ * chunk claimed ahead and never rescored (the worker stopped) is given back by `releaseClaim`, or
+ * taken by any worker once its lease runs out.
+ */
+export async function rescorePendingAhead(db: Store, options: DrainOptions, ahead: ClaimAhead | null): Promise<{ count: number; next: ClaimAhead | null }> {
+  return rescoreChunk(db, options, [], ahead, true);
+}
+
+/** Gives the accounts of a chunk claimed ahead back to the list, for any worker to take at once. */
+export async function releaseClaim(db: Store, ahead: ClaimAhead): Promise<void> {
+  await release(db, ahead.entries.map((e) => e.account_pk));
 }
 
 /** A failure of the database (busy, a lock wait given up, a lost connection), not of one account's rescore. */
@@ -155,7 +189,7 @@ export async function rescorePendingOneByOne(db: Store, options: DrainOptions = 
   for (let i = 0; i < (options.limit ?? RESCORE_CHUNK); i++) {
     const claimed: number[] = [];
     try {
-      if (!(await rescoreChunk(db, { ...options, limit: 1 }, claimed))) break;
+      if (!(await rescoreChunk(db, { ...options, limit: 1 }, claimed)).count) break;
     } catch (error) {
       if (databaseFailed(error)) throw error;
       const pk = claimed[0];

@@ -25,6 +25,8 @@ export interface Dialect {
   toReal(expr: string): string;
   /** the values of `expr` in a group joined by `separator` (a literal) */
   groupConcat(expr: string, separator: string): string;
+  /** the blobs of `expr` in a group joined byte for byte into one blob, in the order of `orderBy` */
+  concatBlobs(expr: string, orderBy: string): string;
   /**
    * The text of top-level property `key` of the JSON object held as text in `expr` (NULL when
    * absent). `key` is a literal of letters, digits and "_" (never outside input).
@@ -53,6 +55,9 @@ const sqlite: Dialect = {
   toInt: (expr) => `CAST(${expr} AS INTEGER)`,
   toReal: (expr) => `CAST(${expr} AS REAL)`,
   groupConcat: (expr, separator) => `group_concat(${expr}, '${separator.replace(/'/g, "''")}')`,
+  // group_concat joins blobs as text; in a UTF-8 database (Trellis creates them so) text is the
+  // blob's bytes unchanged, and the cast back makes it a blob again.
+  concatBlobs: (expr, orderBy) => `CAST(group_concat(${expr}, '' ORDER BY ${orderBy}) AS BLOB)`,
   jsonText: (expr, key) => `json_extract(${expr}, '$.${jsonKey(key)}')`,
   jsonNumber: (expr, key) =>
     `(CASE WHEN json_valid(${expr}) AND json_type(${expr}, '$.${jsonKey(key)}') IN ('integer', 'real') THEN json_extract(${expr}, '$.${jsonKey(key)}') END)`,
@@ -70,6 +75,7 @@ const postgres: Dialect = {
   toInt: (expr) => `CAST(${expr} AS bigint)`,
   toReal: (expr) => `CAST(${expr} AS double precision)`,
   groupConcat: (expr, separator) => `string_agg(CAST(${expr} AS text), '${separator.replace(/'/g, "''")}')`,
+  concatBlobs: (expr, orderBy) => `string_agg(${expr}, CAST('' AS bytea) ORDER BY ${orderBy})`,
   jsonText: (expr, key) => `(CAST(${expr} AS jsonb) ->> '${jsonKey(key)}')`,
   jsonNumber: (expr, key) =>
     `(CASE WHEN jsonb_typeof(CAST(${expr} AS jsonb) -> '${jsonKey(key)}') = 'number' THEN CAST(CAST(${expr} AS jsonb) ->> '${jsonKey(key)}' AS double precision) END)`,
