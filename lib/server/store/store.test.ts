@@ -56,6 +56,19 @@ describeEngines('the store', (t) => {
     });
   });
 
+  it('joins the blobs of a group byte for byte, in the order asked for', async () => {
+    await table();
+    // Every byte value, including NUL and bytes that are not UTF-8 on their own.
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i));
+    const parts = [bytes.subarray(0, 1), bytes.subarray(1, 100), bytes.subarray(100, 101), bytes.subarray(101)];
+    await t.store.runMany('INSERT INTO things (pk, name, big, data) VALUES (?, ?, ?, ?)', parts.map((data, i) => [i + 1, i === 3 ? 'other' : 'one', parts.length - i, data]));
+    const sql = `SELECT name, ${t.store.dialect.concatBlobs('data', 'big')} FROM things GROUP BY name ORDER BY name`;
+    expect(await t.store.rows(sql)).toEqual([
+      ['one', Buffer.concat([parts[2]!, parts[1]!, parts[0]!])],
+      ['other', parts[3]],
+    ]);
+  });
+
   it('keeps the case of aliases and takes named parameters', async () => {
     await table();
     await t.store.run('INSERT INTO things (pk, name) VALUES (@pk, @name)', { pk: 7, name: 'seven' });
