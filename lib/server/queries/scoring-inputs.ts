@@ -135,13 +135,10 @@ export async function loadScoringInputs(db: Store, options: ScoringInputsOptions
   return out;
 }
 
-/** What `inputsAsOf` and `eachInputAsOf` are asked for. */
-export interface InputsAsOfOptions {
-  accountPks?: readonly number[];
+/** What `inputsAsOf` and `eachInputAsOf` are asked for: the days read follow from `asOf` and the model. */
+export interface InputsAsOfOptions extends Pick<ScoringInputsOptions, 'accountPks' | 'propTypes' | 'types'> {
   asOf: number;
   model: Model;
-  propTypes?: readonly string[];
-  types?: readonly string[];
 }
 
 /**

@@ -187,44 +187,34 @@ export class SqliteStore implements Store {
     return null;
   }
 
-  // Each method: inside the caller's own transaction, join it; else read on the reader, or wait
-  // while another caller's transaction holds the writer, then run at once (no await between the
-  // check and the run).
+  /**
+   * Runs a statement: inside the caller's own transaction, on it (`inTx`); else on the reader when
+   * it only reads, or on the writer once no other caller's transaction holds it, at once (no await
+   * between that check and the run).
+   */
+  private async on<T>(sql: string, inTx: (tx: SqliteTx) => Promise<T>, run: (runner: Runner) => T): Promise<T> {
+    const own = this.current.getStore();
+    if (own) return inTx(own);
+    const reader = this.readerFor(sql);
+    if (reader) return run(reader);
+    while (this.held) await this.held;
+    return run(this.runner);
+  }
 
   async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
-    const own = this.current.getStore();
-    if (own) return own.all<T>(sql, params);
-    const reader = this.readerFor(sql);
-    if (reader) return reader.all<T>(sql, params);
-    while (this.held) await this.held;
-    return this.runner.all<T>(sql, params);
+    return this.on(sql, (tx) => tx.all<T>(sql, params), (r) => r.all<T>(sql, params));
   }
 
   async rows<T extends unknown[] = unknown[]>(sql: string, params?: SqlParams): Promise<T[]> {
-    const own = this.current.getStore();
-    if (own) return own.rows<T>(sql, params);
-    const reader = this.readerFor(sql);
-    if (reader) return reader.rows<T>(sql, params);
-    while (this.held) await this.held;
-    return this.runner.rows<T>(sql, params);
+    return this.on(sql, (tx) => tx.rows<T>(sql, params), (r) => r.rows<T>(sql, params));
   }
 
   async get<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    const own = this.current.getStore();
-    if (own) return own.get<T>(sql, params);
-    const reader = this.readerFor(sql);
-    if (reader) return reader.get<T>(sql, params);
-    while (this.held) await this.held;
-    return this.runner.get<T>(sql, params);
+    return this.on(sql, (tx) => tx.get<T>(sql, params), (r) => r.get<T>(sql, params));
   }
 
   async column<T = unknown>(sql: string, params?: SqlParams): Promise<T[]> {
-    const own = this.current.getStore();
-    if (own) return own.column<T>(sql, params);
-    const reader = this.readerFor(sql);
-    if (reader) return reader.column<T>(sql, params);
-    while (this.held) await this.held;
-    return this.runner.column<T>(sql, params);
+    return this.on(sql, (tx) => tx.column<T>(sql, params), (r) => r.column<T>(sql, params));
   }
 
   async value<T = unknown>(sql: string, params?: SqlParams): Promise<T | undefined> {
