@@ -46,7 +46,11 @@ export function buildIfNeeded(): void {
 export function authSecret(databaseFile: string): string {
   if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
   const file = path.join(path.dirname(databaseFile), '.auth-secret');
-  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  if (!fs.existsSync(file)) {
+    // With PostgreSQL on a fresh checkout, ./data does not exist yet.
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
   return fs.readFileSync(file, 'utf8').trim();
 }
 
