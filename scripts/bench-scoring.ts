@@ -8,6 +8,8 @@
  *    as one query per window and as one query for both;
  *  - a full rescore of the current scores (`rescore`: load aggregates, score, write scores, flags
  *    and today's snapshot), with its phases;
+ *  - the rescore after events (`rescorePendingAhead`, as a worker process works the list off) of
+ *    every active account, as CPU time per account;
  *  - the same rescore on worker threads (`rescoreOnWorkers`, `--workers` threads; 1 skips it;
  *    SQLite only: the threads read the file);
  *  - the daily history of the last N days (`rebuildHistory`, or `rebuildHistoryOnWorkers` when
@@ -23,6 +25,7 @@ import { endOfUtcDay } from '@/lib/scoring';
 import { DAY_MS } from '@/lib/server/aggregates';
 import { ensureLiveModel } from '@/lib/server/commands/model';
 import { rebuildHistory } from '@/lib/server/commands/history';
+import { markRescorePending, rescorePendingAhead, type ClaimAhead } from '@/lib/server/commands/rescore-pending';
 import { rescore, type RescoreSummary } from '@/lib/server/commands/scores';
 import { rebuildHistoryOnWorkers, rescoreOnWorkers } from '@/lib/server/commands/scoring-workers';
 import { SqliteStore, type Store } from '@/lib/server/store';
@@ -123,6 +126,27 @@ async function bench(db: Store, file: string | null, options: { repeat: number; 
   const rescoreMedian = median(rescoreTimes);
   console.log(`rescore: median ${s(rescoreMedian)} (peak RSS so far ${peak()})`);
   for (const [label, ms] of Object.entries(naive)) console.log(`  ${(ms / rescoreMedian).toFixed(1)}x faster than the ${label}`);
+
+  // The rescore after events, as a worker process does it under a heavy stream: every active
+  // account listed, worked off in chunks of 1,000, each chunk's write claiming the next.
+  const active = await db.column<number>('SELECT pk FROM accounts WHERE churned_at IS NULL ORDER BY pk');
+  const drainTimes: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    await db.tx((tx) => markRescorePending(tx, active, now - 1));
+    const { value: n, cpuMs } = await timed(async () => {
+      let done = 0;
+      let ahead: ClaimAhead | null = null;
+      for (;;) {
+        const chunk = await rescorePendingAhead(db, { limit: 1000, now, queuedUpTo: now }, ahead);
+        if (!chunk.count) return done;
+        done += chunk.count;
+        ahead = chunk.next;
+      }
+    });
+    drainTimes.push(cpuMs / Math.max(1, n));
+    console.log(`drain #${i + 1}: ${n} listed accounts rescored, ${(cpuMs / Math.max(1, n) * 1000).toFixed(0)} µs of CPU per account (cpu ${s(cpuMs)})`);
+  }
+  console.log(`drain: median ${(median(drainTimes) * 1000).toFixed(0)} µs of CPU per account`);
 
   if (file && workers > 1) {
     // The workers' load and score phases are thread time summed over the threads; process CPU time includes the workers.
