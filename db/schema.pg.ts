@@ -551,6 +551,12 @@ export const experimentAssignments = pgTable('experiment_assignments', {
   assignedAt: int('assigned_at').notNull(),
   /** joined the population after the experiment was created */
   late: int('late').notNull().default(0),
+  /**
+   * The account's current score when its part in the experiment began, kept when that was the
+   * moment it was assigned (an experiment starting as it is created, an account joining one that
+   * runs); null: the report reads the score at the end of the day before from the daily history.
+   */
+  startScore: doublePrecision('start_score'),
 }, (t) => [
   primaryKey({ name: 'experiment_assignments_pk', columns: [t.experimentPk, t.accountPk] }),
   index('experiment_assignments_account_idx').on(t.accountPk),

@@ -590,6 +590,12 @@ export const experimentAssignments = sqliteTable('experiment_assignments', {
   assignedAt: integer('assigned_at').notNull(),
   /** joined the population after the experiment was created */
   late: integer('late', { mode: 'boolean' }).notNull().default(false),
+  /**
+   * The account's current score when its part in the experiment began, kept when that was the
+   * moment it was assigned (an experiment starting as it is created, an account joining one that
+   * runs); null: the report reads the score at the end of the day before from the daily history.
+   */
+  startScore: real('start_score'),
 }, (t) => [
   primaryKey({ name: 'experiment_assignments_pk', columns: [t.experimentPk, t.accountPk] }),
   index('experiment_assignments_account_idx').on(t.accountPk),

@@ -59,6 +59,19 @@ export function experimentOf(r: ExperimentRow): StoredExperiment {
   };
 }
 
+/** How near the assignment an account's start must be for its score then to count as its start score. */
+const START_SCORE_WINDOW_MS = 5 * 60_000;
+
+/**
+ * The start scores of accounts assigned now whose part in an experiment begins at `startAt`: their
+ * current scores when that is now (within a few minutes), else none (the report then reads the
+ * score at the end of the day before the start from the daily history).
+ */
+export async function startScores(db: Store, accountPks: readonly number[], startAt: number, now: number): Promise<Map<number, number | null>> {
+  if (Math.abs(startAt - now) > START_SCORE_WINDOW_MS || !accountPks.length) return new Map();
+  return new Map(await db.rows<[number, number | null]>(`SELECT account_pk, score FROM scores WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [list(accountPks)]));
+}
+
 /** Experiments not finished at `now` (planned or running). */
 export async function openExperiments(db: Store, now: number): Promise<StoredExperiment[]> {
   const rows = await db.all<ExperimentRow>(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE end_at IS NULL OR end_at > ? ORDER BY pk`, [now]);
@@ -161,11 +174,13 @@ export async function assignLateJoiners(db: Store, accounts: readonly JoiningAcc
       joining.map((a) => ({ account: a.pk, stratum: stratumOf(e.stratifyBy, { tier: a.tier, band: a.band, owner: a.owner_email }) })),
       taken,
     );
-    const rows: SqlParam[][] = placed.map((p) => [e.pk, p.account, e.arms[p.arm]!.key, p.stratum, p.position, now, 1]);
+    // A late joiner's part begins when it joins, or at the start of an experiment still planned.
+    const scores = await startScores(db, placed.map((p) => p.account), Math.max(e.startAt, now), now);
+    const rows: SqlParam[][] = placed.map((p) => [e.pk, p.account, e.arms[p.arm]!.key, p.stratum, p.position, now, 1, scores.get(p.account) ?? null]);
     const inserted = await insertRows(
       db,
-      'INSERT INTO experiment_assignments (experiment_pk, account_pk, arm, stratum, position, assigned_at, late)',
-      7,
+      'INSERT INTO experiment_assignments (experiment_pk, account_pk, arm, stratum, position, assigned_at, late, start_score)',
+      8,
       rows,
       'ON CONFLICT (experiment_pk, account_pk) DO NOTHING RETURNING account_pk',
     );

@@ -11,7 +11,7 @@ import { AppError, type ErrorDetail } from '../errors';
 import { liveBands } from '../queries/model';
 import { recordAudit, type AuditEntry } from './audit';
 import { liveCadence } from './cadence';
-import { EXPERIMENT_COLUMNS, experimentOf, openExperiments, type ExperimentRow, type StoredExperiment } from './experiment-arms';
+import { EXPERIMENT_COLUMNS, experimentOf, openExperiments, startScores, type ExperimentRow, type StoredExperiment } from './experiment-arms';
 import { refreshProgramme } from './programme';
 import { insertRows } from './row-writer';
 import { lockScores } from './score-writer';
@@ -170,11 +170,12 @@ export async function createExperiment(db: Store, input: unknown, actor: Actor, 
       d.arms.map((a) => a.weight),
       accounts.map((a) => ({ account: a.pk, stratum: stratumOf(d.stratifyBy, a) })),
     );
+    const scores = await startScores(tx, pks, startAt, now);
     await insertRows(
       tx,
-      'INSERT INTO experiment_assignments (experiment_pk, account_pk, arm, stratum, position, assigned_at, late)',
-      7,
-      placed.map((p) => [pk, p.account, d.arms[p.arm]!.key, p.stratum, p.position, now, 0]),
+      'INSERT INTO experiment_assignments (experiment_pk, account_pk, arm, stratum, position, assigned_at, late, start_score)',
+      8,
+      placed.map((p) => [pk, p.account, d.arms[p.arm]!.key, p.stratum, p.position, now, 0, scores.get(p.account) ?? null]),
     );
     const counts = d.arms.map((a, i) => ({ key: a.key, accounts: placed.filter((p) => p.arm === i).length }));
     await recordAudit(tx, {

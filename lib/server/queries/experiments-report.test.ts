@@ -16,6 +16,7 @@ import { ingestEvents } from '../commands/events';
 import { createExperiment } from '../commands/experiments';
 import { rebuildHistory } from '../commands/history';
 import { rescoreEverything } from '../commands/rescore-all';
+import { rescore } from '../commands/scores';
 import { experimentReport } from './experiments';
 
 const DAY = 86_400_000;
@@ -121,5 +122,43 @@ describeEngines('an experiment with a known effect', (t) => {
     expect(report.series[0]!.day).toBe(0);
     expect(report.series[report.series.length - 1]!.day).toBe(WEEKS * 7);
     expect(Object.keys(report.series[0]!.values)).toEqual(['monthly', 'weekly']);
+  });
+});
+
+describeEngines('the score change of an experiment that starts as it is created', (t) => {
+  it('counts from the scores at its start, not from the end of the day before', { timeout: 60_000 }, async () => {
+    const db = t.store;
+    await prepareDatabase(db);
+    const ids = Array.from({ length: 20 }, (_, i) => `S-${i}`);
+    await upsertAccounts(db, ids.map((id) => ({ id, name: id, tier: 'growth' as const, startedAt: NOW - 400 * DAY })));
+    const meetings = (list: string[], at: number) => list.flatMap((id) => [0, 1, 2].map(() => eventSchema.parse({ accountId: id, type: 'meeting.held', occurredAt: new Date(at).toISOString() })));
+    await ingestEvents(db, meetings(ids, NOW - 10 * DAY), { now: NOW });
+    await rescore(db, { now: NOW });
+    await rebuildHistory(db, { toDay: Math.floor(NOW / DAY) });
+    // This morning half the accounts met: their scores moved after yesterday's snapshot.
+    const movers = ids.filter((_, i) => i % 2 === 0);
+    await ingestEvents(db, meetings(movers, NOW - 2 * 3_600_000), { now: NOW });
+    await rescore(db, { now: NOW });
+    const actor = { actor: 'manager@example.com', actorUserPk: null, ip: null };
+    const define = (key: string, startAt: number) => ({
+      key, name: key, population: { tier: ['growth'] }, seed: 3, startAt: new Date(startAt).toISOString(),
+      arms: [{ key: 'a', label: 'A', weight: 1 }, { key: 'b', label: 'B', weight: 1 }],
+    });
+    await createExperiment(db, define('starts-now', NOW), actor, { now: NOW });
+    // Started hours ago: no score was kept at its start, so it counts from the end of the day before.
+    await createExperiment(db, define('started-earlier', NOW - 3 * 3_600_000), actor, { now: NOW, allowPast: true });
+    const changes = async (key: string) => (await experimentReport(db, key, { now: NOW + 60_000 })).arms.map((a) => a.metrics.scoreChange);
+
+    const atStart = await changes('starts-now');
+    expect(atStart.map((c) => c.n)).toEqual([10, 10]);
+    expect(atStart.map((c) => c.value)).toEqual([0, 0]);
+    const earlier = await changes('started-earlier');
+    expect(earlier.some((c) => (c.value ?? 0) > 0)).toBe(true);
+
+    // What happens after the start counts: the movers meet again and their scores rise.
+    await ingestEvents(db, meetings(movers, NOW + 30_000), { now: NOW + 30_000 });
+    await rescore(db, { now: NOW + 30_000 });
+    const later = await changes('starts-now');
+    expect(later.every((c) => (c.value ?? 0) > 0)).toBe(true);
   });
 });

@@ -194,8 +194,9 @@ const MINUTES_IN = MINUTES_TRIGGERS.map((t) => `'${t}'`).join(', ');
 /**
  * The report as of `asOf` (default: now, or the end of a finished experiment; later than the end
  * reads as the end). Each account counts from the start (an account that joined later, from when
- * it joined): its score change from the daily history (the score at the end of the day before its
- * start, and at the end of the day before `asOf`, or the current score when `asOf` is now), whether
+ * it joined): its score change (from its score when its part began, kept at assignment when that
+ * was the moment it began, else the score at the end of the day before from the daily history; to
+ * the score at the end of the day before `asOf`, or the current score when `asOf` is now), whether
  * it churned or expanded (an outcome in the period), NPS answers and logged CSM minutes.
  */
 export async function experimentReport(db: Store, idOrKey: string, options: { asOf?: number; now?: number } = {}): Promise<ExperimentReport> {
@@ -208,8 +209,8 @@ export async function experimentReport(db: Store, idOrKey: string, options: { as
   const asOf = Math.max(e.startAt, Math.min(options.asOf ?? last, last));
   const current = asOf >= now - 60_000;
 
-  const assignments = await db.all<{ account_pk: number; arm: string; assigned_at: number; late: number }>(
-    'SELECT account_pk, arm, assigned_at, late FROM experiment_assignments WHERE experiment_pk = ? ORDER BY account_pk',
+  const assignments = await db.all<{ account_pk: number; arm: string; assigned_at: number; late: number; start_score: number | null }>(
+    'SELECT account_pk, arm, assigned_at, late, start_score FROM experiment_assignments WHERE experiment_pk = ? ORDER BY account_pk',
     [e.pk],
   );
   // An account's own start: the experiment's, or when it joined.
@@ -257,6 +258,8 @@ export async function experimentReport(db: Store, idOrKey: string, options: { as
 
   const startScore = new Map<number, number>();
   for (const r of startScores) if (r.score !== null && r.day === scoreDay(startOf.get(r.account_pk)!)) startScore.set(r.account_pk, r.score);
+  // The score kept when the account's part began (assigned as it began) is its start score exactly.
+  for (const a of assignments) if (a.start_score !== null) startScore.set(a.account_pk, a.start_score);
   const endScore = new Map<number, number>();
   for (const r of endScores) if (r.score !== null) endScore.set(r.account_pk, r.score);
   const churned = new Set(outcomes.filter((o) => o.type === 'churned').map((o) => o.account_pk));

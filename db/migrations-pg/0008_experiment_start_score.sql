@@ -1,0 +1,1 @@
+ALTER TABLE "experiment_assignments" ADD COLUMN "start_score" double precision;

@@ -1,0 +1,1 @@
+ALTER TABLE `experiment_assignments` ADD `start_score` real;
