@@ -10,9 +10,9 @@ export function dayOf(iso: string): string {
   return formatDay(iso.slice(0, 10));
 }
 
-/** Whole days from now to `iso` (negative: past). */
+/** Calendar days (UTC, as the day shown beside) from now to `iso`: 0 the same day, 1 tomorrow, -1 yesterday. */
 function daysFrom(iso: string, now: number): number {
-  return (Date.parse(iso) - now) / DAY_MS;
+  return Math.floor(Date.parse(iso) / DAY_MS) - Math.floor(now / DAY_MS);
 }
 
 /**
@@ -22,9 +22,10 @@ function daysFrom(iso: string, now: number): number {
  */
 export function DueLabel({ iso, testId, neverDone = false }: { iso: string; testId?: string; neverDone?: boolean }) {
   const [now] = useState(() => Date.now());
+  const past = Date.parse(iso) < now;
   const days = daysFrom(iso, now);
-  if (days < 0) {
-    const late = Math.floor(-days);
+  if (past) {
+    const late = -days;
     return (
       <span className="inline-flex flex-wrap items-baseline gap-1.5">
         <span data-testid={testId} suppressHydrationWarning className="rounded-full border border-red-300 bg-red-50 px-2 py-0.5 text-xs font-semibold text-red-800">
@@ -34,10 +35,9 @@ export function DueLabel({ iso, testId, neverDone = false }: { iso: string; test
       </span>
     );
   }
-  const ahead = Math.floor(days);
   return (
     <span className="text-xs text-gray-700" data-testid={testId} suppressHydrationWarning>
-      {ahead === 0 ? 'Due today' : `Due in ${ahead} day${ahead === 1 ? '' : 's'}`} · {dayOf(iso)}
+      {days === 0 ? 'Due today' : `Due in ${days} day${days === 1 ? '' : 's'}`} · {dayOf(iso)}
     </span>
   );
 }
