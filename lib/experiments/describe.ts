@@ -86,9 +86,13 @@ export function comparisonSentence(c: ComparisonReport, armLabel: string, baseli
   const dir = (v: number) => (v < 0 ? 'lower' : v > 0 ? 'higher' : 'no different');
   const head = c.difference === 0 ? `${armLabel}: ${what} the same as ${baselineLabel}` : `${armLabel}: ${what} ${fmt(c.difference)} ${unit} ${dir(c.difference)} than ${baselineLabel}`;
   const [lo, hi] = c.ci;
-  const interval = Math.sign(lo) === Math.sign(hi) && lo !== 0
-    ? `${fmt(lo < 0 ? hi : lo)} to ${fmt(lo < 0 ? lo : hi)} ${unit} ${dir(lo)}`
-    : `from ${fmt(lo)} ${unit} ${dir(lo)} to ${fmt(hi)} ${unit} ${dir(hi)}`;
+  // An end at 0 is no difference; an interval of one point (every account alike) is that point.
+  const end = (v: number) => (v === 0 ? 'no difference' : `${fmt(v)} ${unit} ${dir(v)}`);
+  const interval = lo === hi
+    ? (lo === 0 ? 'no difference at all, every account alike' : `exactly ${end(lo)}, every account alike`)
+    : Math.sign(lo) === Math.sign(hi) && lo !== 0
+      ? `${fmt(lo < 0 ? hi : lo)} to ${fmt(lo < 0 ? lo : hi)} ${unit} ${dir(lo)}`
+      : `from ${end(lo)} to ${end(hi)}`;
   const tail = c.significant
     ? 'Significant: the interval leaves out no difference.'
     : 'Not significant yet: the interval still holds no difference at all.';
