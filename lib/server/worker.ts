@@ -56,28 +56,28 @@ export function watchCommits(db: Store, onCommit: () => void, everyMs = WATCH_MS
  */
 export function startWorker(db: Store, options: { dedicated?: boolean } = {}): () => Promise<void> {
   if (options.dedicated) drainAsDedicatedWorker();
-  const release = () => releaseDrainerClaim(db).catch((error: unknown) => logger.error({ err: error, job: 'rescore' }, 'Giving back the accounts claimed for rescoring failed; they wait for their lease to run out'));
-  if (db instanceof PostgresStore) {
-    const stop = startQueueWork(db);
-    return async () => {
-      stop();
-      await release();
-    };
-  }
+  const stopWork = db instanceof PostgresStore ? startQueueWork(db) : startFileWork(db, options.dedicated === true);
+  return async () => {
+    stopWork();
+    await releaseDrainerClaim(db).catch((error: unknown) => logger.error({ err: error, job: 'rescore' }, 'Giving back the accounts claimed for rescoring failed; they wait for their lease to run out'));
+  };
+}
+
+/** On SQLite: the scheduler, and the work other processes' commits call for (seen by watching the file). */
+function startFileWork(db: Store, dedicated: boolean): () => void {
   const stopScheduler = startScheduler(db);
   const stopWatching = watchCommits(db, () => {
     drainIfPending(db).catch((error: unknown) => {
       if (storeIsOpen(db)) logger.error({ err: error, job: 'rescore' }, 'Looking for accounts waiting for a rescore failed');
     });
-    if (options.dedicated) {
+    if (dedicated) {
       void publishJobs(db);
       void riskJobs(db);
     }
   });
-  return async () => {
+  return () => {
     stopWatching();
     stopScheduler();
-    await release();
   };
 }
 

@@ -217,16 +217,19 @@ export async function experimentReport(db: Store, idOrKey: string, options: { as
   const startOf = new Map(assignments.map((a) => [a.account_pk, a.late === 1 ? Math.max(e.startAt, a.assigned_at) : e.startAt]));
   const counted = assignments.filter((a) => startOf.get(a.account_pk)! <= asOf);
   const scoreDay = (t: number) => dayOf(t) - 1;
-  const startDays = [...new Set(counted.map((a) => scoreDay(startOf.get(a.account_pk)!)))];
+  // The history is read only for accounts whose score at their start was not kept at assignment.
+  const startDays = [...new Set(counted.filter((a) => a.start_score === null).map((a) => scoreDay(startOf.get(a.account_pk)!)))];
   const periodStart = `CASE WHEN x.late = 1 AND x.assigned_at > @start THEN x.assigned_at ELSE @start END`;
   const base = { e: e.pk, start: e.startAt, asOf };
 
   const [startScores, endScores, outcomes, answers, minutes] = await Promise.all([
-    db.all<{ account_pk: number; day: number; score: number | null }>(
-      `SELECT s.account_pk, s.day, s.score FROM score_snapshots s JOIN experiment_assignments x ON x.account_pk = s.account_pk AND x.experiment_pk = ?
-       WHERE ${db.dialect.inJsonArray('s.day', 'int')}`,
-      [e.pk, JSON.stringify(startDays)],
-    ),
+    startDays.length
+      ? db.all<{ account_pk: number; day: number; score: number | null }>(
+          `SELECT s.account_pk, s.day, s.score FROM score_snapshots s JOIN experiment_assignments x ON x.account_pk = s.account_pk AND x.experiment_pk = ?
+           WHERE x.start_score IS NULL AND ${db.dialect.inJsonArray('s.day', 'int')}`,
+          [e.pk, JSON.stringify(startDays)],
+        )
+      : [],
     current
       ? db.all<{ account_pk: number; score: number | null }>(
           'SELECT s.account_pk, s.score FROM scores s JOIN experiment_assignments x ON x.account_pk = s.account_pk AND x.experiment_pk = ?',
@@ -259,7 +262,7 @@ export async function experimentReport(db: Store, idOrKey: string, options: { as
   const startScore = new Map<number, number>();
   for (const r of startScores) if (r.score !== null && r.day === scoreDay(startOf.get(r.account_pk)!)) startScore.set(r.account_pk, r.score);
   // The score kept when the account's part began (assigned as it began) is its start score exactly.
-  for (const a of assignments) if (a.start_score !== null) startScore.set(a.account_pk, a.start_score);
+  for (const a of counted) if (a.start_score !== null) startScore.set(a.account_pk, a.start_score);
   const endScore = new Map<number, number>();
   for (const r of endScores) if (r.score !== null) endScore.set(r.account_pk, r.score);
   const churned = new Set(outcomes.filter((o) => o.type === 'churned').map((o) => o.account_pk));

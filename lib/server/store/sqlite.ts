@@ -56,14 +56,14 @@ class Runner {
     return statement;
   }
 
-  all<T>(sql: string, params?: SqlParams): T[] {
-    const statement = this.prepare(sql);
+  /** Every row, as objects or (`raw`) as arrays; a statement that returns none is run. */
+  all<T>(sql: string, params?: SqlParams, mode: 'objects' | 'raw' = 'objects'): T[] {
+    const statement = this.prepare(sql, mode);
     return (statement.reader ? statement.all(...bind(params)) : (statement.run(...bind(params)), [])) as T[];
   }
 
   rows<T>(sql: string, params?: SqlParams): T[] {
-    const statement = this.prepare(sql, 'raw');
-    return (statement.reader ? statement.all(...bind(params)) : (statement.run(...bind(params)), [])) as T[];
+    return this.all<T>(sql, params, 'raw');
   }
 
   get<T>(sql: string, params?: SqlParams): T | undefined {
