@@ -125,6 +125,11 @@ export async function upsertContacts(db: Store, items: ContactInput[]): Promise<
   if (errors.length) fail(errors);
   return db.tx(async (tx) => {
     const now = Date.now();
+    // A contact moved to another account leaves the breadth of the one it was in: both are rescored.
+    const previous = await tx.column<number>(
+      `SELECT DISTINCT account_pk FROM contacts WHERE ${tx.dialect.inJsonArray('id', 'text')}`,
+      [JSON.stringify(items.map((item) => item.id))],
+    );
     // Name and email left out keep their value; role and department too, but may be set to null.
     // Items that give the same of these two share a statement (in order, so contacts are created in order).
     const entries = items.map((item, i) => ({ item, accountPk: accountPks[i]! }));
@@ -146,7 +151,7 @@ export async function upsertContacts(db: Store, items: ContactInput[]): Promise<
       );
     }
     // Roles and departments feed the breadth measures.
-    await rescore(tx, { accountPks: [...new Set(accountPks as number[])] });
+    await rescore(tx, { accountPks: [...new Set([...(accountPks as number[]), ...previous])] });
     return { upserted: items.length };
   });
 }

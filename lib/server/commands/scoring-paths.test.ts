@@ -15,6 +15,7 @@ import { prepareDatabase } from './catalogue';
 import { rebuildHistory } from './history';
 import { ensureLiveModel } from './model';
 import { dimensionScores, dimensionsJson } from './score-writer';
+import { upsertContacts } from './accounts';
 import { rescore } from './scores';
 import { rebuildHistoryOnWorkers, rescoreOnWorkers } from './scoring-workers';
 
@@ -58,6 +59,45 @@ describeEngines('bulk rescore', (t) => {
     }
     expect(flagged).toBeGreaterThan(5);
     expect(new Set(rows.map((r) => r.band)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('rescores the account a contact leaves, which then scores as its page does, whichever accounts are rescored with it', async () => {
+    const db = t.store;
+    await seeded(db);
+    // The contact with the most interactions in the current window, and the account it is in.
+    const window = await Promise.all(
+      (await stored(db)).map(async (row) => ({ row, days: await readAccountDays(db, row.pk, TODAY - 29, TODAY + 1) })),
+    );
+    let best: { accountPk: number; contactPk: number; n: number } | null = null;
+    for (const { row, days } of window) {
+      const n = new Map<number, number>();
+      for (const d of days) for (const [c, k] of d.contacts) n.set(c, (n.get(c) ?? 0) + k);
+      for (const [c, k] of n) if (!best || k > best.n) best = { accountPk: row.pk, contactPk: c, n: k };
+    }
+    expect(best).not.toBeNull();
+    const { accountPk, contactPk } = best!;
+    const accountId = (await db.value<string>('SELECT id FROM accounts WHERE pk = ?', [accountPk]))!;
+    const contactId = (await db.value<string>('SELECT id FROM contacts WHERE pk = ?', [contactPk]))!;
+    const other = (await db.get<{ pk: number; id: string }>('SELECT pk, id FROM accounts WHERE pk <> ? ORDER BY pk LIMIT 1', [accountPk]))!;
+    const before = (await getAccountDetail(db, accountId, { now: NOW }))!.result;
+
+    const upsertedAt = Date.now();
+    await upsertContacts(db, [{ id: contactId, accountId: other.id }]);
+    // The account the contact left is rescored with the one it joined.
+    expect(await db.value<number>('SELECT computed_at FROM scores WHERE account_pk = ?', [accountPk])).toBeGreaterThanOrEqual(upsertedAt);
+
+    const after = (await getAccountDetail(db, accountId, { now: NOW }))!.result;
+    expect(JSON.stringify(after.dimensions), 'the moved contact no longer counts').not.toBe(JSON.stringify(before.dimensions));
+    const expected = { score: after.score, band: after.band?.key ?? null, dimensions: JSON.stringify(dimensionScores(after)) };
+    const storedScore = async () => {
+      const r = (await db.get<StoredScore>('SELECT * FROM scores WHERE account_pk = ?', [accountPk]))!;
+      return { score: r.score, band: r.band, dimensions: r.dimensions };
+    };
+    // Alone, beside the account the contact joined, and with every account: the same score.
+    for (const accountPks of [[accountPk], [other.pk, accountPk], undefined]) {
+      await rescore(db, { now: NOW, accountPks });
+      expect(await storedScore(), JSON.stringify(accountPks ?? 'all')).toEqual(expected);
+    }
   });
 
   it('keeps flag episodes and snapshots as they are when nothing changed', async () => {
