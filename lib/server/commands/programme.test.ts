@@ -180,6 +180,8 @@ describeEngines('cadence, playbooks and tasks', (t) => {
     expect(JSON.parse(row!.properties)).toMatchObject({ channel: 'call', minutes: 25, text: 'Talked renewal; 50% discount asked', executiveAttended: true, onTime: true, strategic: false, loggedBy: 'csm@example.com' });
     const after = (await db.value<number>("SELECT s.score FROM scores s JOIN accounts a ON a.pk = s.account_pk WHERE a.id = 'S'"))!;
     expect(after).toBeGreaterThan(before);
+    // Scored once: the background rescore has nothing left to do for it.
+    expect(await db.value("SELECT count(*) FROM rescore_pending p JOIN accounts a ON a.pk = p.account_pk WHERE a.id = 'S'")).toBe(0);
     const items = await cadenceOf('S');
     expect(items.find((i) => i.key === 'touchpoint')).toMatchObject({ overdue: false, lastTouch: 'meeting.held' });
     expect(items.find((i) => i.key === 'executive-checkin')).toMatchObject({ overdue: false, lastTouch: 'meeting.held#executiveAttended' });

@@ -103,6 +103,41 @@ async function release(db: Store, pks: readonly number[], stored: { pks: readonl
 }
 
 /**
+ * Takes the entries of the accounts just stored off the list, those still as they were read
+ * before their figures were (`entries`): one listed again since waits for the rescore of what
+ * came after.
+ */
+async function takeOff(tx: Store, written: readonly number[], entries: readonly { seq: number }[]): Promise<void> {
+  if (!written.length || !entries.length) return;
+  // Each write draws its own random seq: the seqs alone name the entries as they were read.
+  await tx.run(`DELETE FROM rescore_pending WHERE ${entriesOf(tx)} AND ${tx.dialect.inJsonArray('seq', 'int')}`, [
+    JSON.stringify(written),
+    JSON.stringify(entries.map((e) => e.seq)),
+  ]);
+}
+
+/**
+ * Rescores these accounts at once (a change made in the app, whose page shows the score next)
+ * and takes them off the list, so that the background rescore does not score them again from
+ * the same figures. An account listed again after its entry was read here stays listed.
+ */
+export async function rescoreListedNow(db: Store, accountPks: number[], now = Date.now()): Promise<void> {
+  const entries = await db.all<{ account_pk: number; seq: number }>(
+    `SELECT account_pk, seq FROM rescore_pending WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`,
+    [JSON.stringify(accountPks)],
+  );
+  await rescore(db, {
+    accountPks,
+    now,
+    settle: async (tx, { written, skipped }) => {
+      // As `rescore` does by default: an account another writer stored meanwhile is listed again.
+      await markRescorePending(tx, skipped, now);
+      await takeOff(tx, written, entries);
+    },
+  });
+}
+
+/**
  * `rescorePendingChunk`, telling `claimed` which accounts it took before it rescored them.
  * `ahead`: the chunk to rescore, already claimed (else it claims one). `claimNext`: the
  * transaction that stores the scores also claims the next chunk, answered as `next`.
@@ -123,13 +158,7 @@ async function rescoreChunk(db: Store, options: DrainOptions, claimed: number[],
       // In the transaction that stores the scores: the stored accounts whose entry is still as
       // claimed leave the list; the others (listed again since, or not stored) are given back.
       settle: async (tx, { written, skipped }) => {
-        if (written.length) {
-          // Each write draws its own random seq: the seqs alone name the entries as claimed.
-          await tx.run(`DELETE FROM rescore_pending WHERE ${entriesOf(tx)} AND ${tx.dialect.inJsonArray('seq', 'int')}`, [
-            JSON.stringify(written),
-            JSON.stringify(entries.map((e) => e.seq)),
-          ]);
-        }
+        await takeOff(tx, written, entries);
         await release(tx, [...written, ...skipped], { pks: written, asOf: claimedAt });
         if (claimNext) {
           // Taken off this chunk's entries first: an account listed again since its claim can be in the next.

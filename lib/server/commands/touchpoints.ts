@@ -1,7 +1,8 @@
 /**
  * Logging a touchpoint from the app: an event (source `app`) of the kind's trigger, written like an
  * API event (one transaction with its aggregates and touches), then the account is rescored at
- * once, so the score, cadence and tasks the page shows next already count it.
+ * once, so the score, cadence and tasks the page shows next already count it (and taken off the
+ * list of the background rescore, which would score it again from the same figures).
  */
 import { randomUUID } from 'node:crypto';
 import { hasRole } from '@/lib/roles';
@@ -10,7 +11,7 @@ import type { Store } from '@/lib/server/store';
 import { AppError } from '../errors';
 import type { CurrentUser } from '../session';
 import { ingestEvents } from './events';
-import { rescore } from './scores';
+import { rescoreListedNow } from './rescore-pending';
 
 const DAY_MS = 86_400_000;
 /** A clock a few minutes ahead of the server's is not an error. */
@@ -46,6 +47,6 @@ export async function logTouchpoint(db: Store, input: Touchpoint, user: CurrentU
     [{ id: eventId, accountId: input.accountId, type: TOUCHPOINT_TRIGGERS[input.kind], occurredAt, count: 1, contactId: input.contactId, properties: { ...properties } }],
     { source: 'app', now },
   );
-  await rescore(db, { accountPks: [account.pk], now });
+  await rescoreListedNow(db, [account.pk], now);
   return { eventId, occurredAt };
 }
