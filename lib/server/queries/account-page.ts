@@ -56,17 +56,22 @@ export async function accountPage(db: Store, id: string, options: { types?: stri
     modelVersion: h.model_version,
   }));
   const churnedAt = detail.churnedAt !== null && detail.churnedAt < at ? detail.churnedAt : null;
+  // An account that has churned by the day shown has no risk of churning left to estimate.
+  const churnRisk = churnedAt === null ? detail.churnRisk : null;
   // Why there is no churn risk: what the last fit said, or that none was tried for this version.
-  const status = detail.churnRisk ? null : await riskStatus(db);
-  const riskNote = detail.churnRisk
+  const status = churnRisk || churnedAt !== null ? null : await riskStatus(db);
+  const riskNote = churnRisk
     ? null
-    : detail.result.state !== 'scored'
-      ? 'No churn risk without a score.'
-      : status && !status.fitted
-        ? status.message
-        : `No churn risk is fitted for model version ${detail.modelVersion} yet: it needs at least ${MIN_CHURNED} accounts that churned and ${MIN_RETAINED} that stayed in the score history.`;
+    : churnedAt !== null
+      ? `Churned on ${isoDay(Math.floor(churnedAt / DAY_MS))}: no churn risk is estimated for a former customer.`
+      : detail.result.state !== 'scored'
+        ? 'No churn risk without a score.'
+        : status && !status.fitted
+          ? status.message
+          : `No churn risk is fitted for model version ${detail.modelVersion} yet: it needs at least ${MIN_CHURNED} accounts that churned and ${MIN_RETAINED} that stayed in the score history.`;
   return {
     ...accountDetailJson(detail),
+    churnRisk,
     asOf: day === null ? null : isoDay(day),
     churnedAt: churnedAt === null ? null : new Date(churnedAt).toISOString(),
     history,

@@ -102,7 +102,12 @@ describeEngines('as of an earlier day', (t) => {
       expect(then.asOf).toBe(isoDay(D));
       expect(then.churnedAt).toBeNull();
       expect(then.history.map((h) => h.date)).toEqual([isoDay(D)]);
-      expect((await accountPage(db, 'B'))!.churnedAt).not.toBeNull();
+      const now = (await accountPage(db, 'B'))!;
+      expect(now.churnedAt).not.toBeNull();
+      // A former customer has no churn risk left, and the page says why.
+      expect(now.churnRisk).toBeNull();
+      expect(now.riskNote).toBe(`Churned on ${isoDay(TODAY - 10)}: no churn risk is estimated for a former customer.`);
+      expect(then.riskNote).not.toContain('Churned');
       const a = (await accountPage(db, 'A', { asOf: isoDay(D) }))!;
       expect(a.override).toBeNull();
       expect(a.currentOverride?.band).toBe('yellow');
