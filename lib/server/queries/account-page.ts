@@ -25,6 +25,9 @@ export const RECENT_TASKS = 10;
  * today, so `openAlerts` and `currentOverride` stay current, and so do the cadence and the tasks.
  * The timeline is its first page (the rest through `accountTimelinePage`).
  */
+/** As the page shows days: "4 Jul 2026" (a UTC day). */
+const CHURN_DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
 export async function accountPage(db: Store, id: string, options: { types?: string[]; asOf?: string } = {}) {
   const pk = await findAccountPk(db, id);
   if (pk === null) return null;
@@ -63,7 +66,7 @@ export async function accountPage(db: Store, id: string, options: { types?: stri
   const riskNote = churnRisk
     ? null
     : churnedAt !== null
-      ? `Churned on ${isoDay(Math.floor(churnedAt / DAY_MS))}: no churn risk is estimated for a former customer.`
+      ? `Churned on ${CHURN_DAY.format(churnedAt)}: no churn risk is estimated for a former customer.`
       : detail.result.state !== 'scored'
         ? 'No churn risk without a score.'
         : status && !status.fitted
