@@ -18,6 +18,9 @@ export const HISTORY_DAYS = 180;
 /** Closed and snoozed tasks the page lists under the open ones. */
 export const RECENT_TASKS = 10;
 
+/** As the page shows days: "4 Jul 2026" (a UTC day). */
+const CHURN_DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
 /**
  * `asOf` (`YYYY-MM-DD`, before today): the page as of the end of that UTC day. The score, its
  * breakdown and flags are computed exactly from the raw events up to then; the trend, timeline,
@@ -25,9 +28,6 @@ export const RECENT_TASKS = 10;
  * today, so `openAlerts` and `currentOverride` stay current, and so do the cadence and the tasks.
  * The timeline is its first page (the rest through `accountTimelinePage`).
  */
-/** As the page shows days: "4 Jul 2026" (a UTC day). */
-const CHURN_DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-
 export async function accountPage(db: Store, id: string, options: { types?: string[]; asOf?: string } = {}) {
   const pk = await findAccountPk(db, id);
   if (pk === null) return null;
