@@ -65,11 +65,11 @@ describeEngines('bulk rescore', (t) => {
     const db = t.store;
     await seeded(db);
     // The contact with the most interactions in the current window, and the account it is in.
-    const window = await Promise.all(
+    const recent = await Promise.all(
       (await stored(db)).map(async (row) => ({ row, days: await readAccountDays(db, row.pk, TODAY - 29, TODAY + 1) })),
     );
     let best: { accountPk: number; contactPk: number; n: number } | null = null;
-    for (const { row, days } of window) {
+    for (const { row, days } of recent) {
       const n = new Map<number, number>();
       for (const d of days) for (const [c, k] of d.contacts) n.set(c, (n.get(c) ?? 0) + k);
       for (const [c, k] of n) if (!best || k > best.n) best = { accountPk: row.pk, contactPk: c, n: k };
