@@ -260,7 +260,7 @@ const paramValue = fc.oneof(
   recent,
 );
 const DATE_PARAMS = new Set(['asOf', 'from', 'to']);
-const NUMBER_PARAMS = new Set(['limit', 'horizonDays', 'version']);
+const NUMBER_PARAMS = new Set(['limit', 'horizonDays', 'version', 'shown']);
 /** Dates and numbers get mostly odd dates and numbers; every parameter can get anything. */
 const valueFor = (name: string) =>
   DATE_PARAMS.has(name)
@@ -459,7 +459,7 @@ const READS: [string, () => APIRequestContext, () => fc.Arbitrary<string>, (() =
     () => [...ODD_DATES.map((d) => `/api/app/accounts/${enc(ACCOUNTS[0]!)}${queryOf([['asOf', d]])}`), `/api/app/accounts/${enc(ACCOUNTS[0]!)}${queryOf([['types', '__proto__,constructor']])}`],
   ],
   ['GET /api/app/alerts (session)', () => session, () => paramsOf(['state', 'owner']).map((p) => `/api/app/alerts${queryOf(p)}`)],
-  ['GET /api/app/my-day (session)', () => session, () => paramsOf(['owner', 'all']).map((p) => `/api/app/my-day${queryOf(p)}`)],
+  ['GET /api/app/my-day (session)', () => session, () => paramsOf(['owner', 'all', 'shown']).map((p) => `/api/app/my-day${queryOf(p)}`)],
   ['GET /api/v1/tasks', () => read, () => paramsOf(['owner', 'accountId', 'state', 'limit', 'cursor']).map((p) => `/api/v1/tasks${queryOf(p)}`)],
   ['GET /api/app/cohorts, /cohorts/companions (session)', () => session, () => fc.tuple(fc.constantFrom('/api/app/cohorts', '/api/app/cohorts/companions'), paramsOf(['asOf', 'horizonDays', 'groupBy'])).map(([u, p]) => `${u}${queryOf(p)}`)],
   ['GET /api/app/trends (session)', () => session, () => paramsOf(['from', 'to', 'tier', 'owner', 'stage']).map((p) => `/api/app/trends${queryOf(p)}`), () => ODD_DATES.flatMap((d) => [`/api/app/trends${queryOf([['from', d]])}`, `/api/app/trends${queryOf([['to', d]])}`])],

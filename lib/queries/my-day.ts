@@ -5,13 +5,29 @@ import type { MyDay } from '@/lib/server/queries/my-day';
 /** My day changes with what the CSM does (refetched after each action) and with time: a slow refresh is enough. */
 export const MY_DAY_REFRESH_MS = 30_000;
 
-export const myDayKey = (owner: string, all: boolean) => ['my-day', owner, all] as const;
+/** The accounts past the daily budget are listed this many at a time ("Show all", then "Show … more"). */
+export const MY_DAY_REST_PAGE = 50;
+/** The most of them one request lists (more than any portfolio holds). */
+export const MAX_MY_DAY_SHOWN = 1_000_000;
 
-export function myDayQueryOptions(owner: string, all: boolean) {
+/**
+ * How many of the accounts past the budget a view lists, from its URL (`all=true&shown=N`): none without
+ * `all=true`, a page when `shown` is missing or not a whole number from 1 to MAX_MY_DAY_SHOWN.
+ */
+export function shownFromUrl(all: string | null | undefined, shown: string | null | undefined): number {
+  if (all !== 'true') return 0;
+  const n = shown && /^\d{1,7}$/.test(shown) ? Number(shown) : 0;
+  return n >= 1 && n <= MAX_MY_DAY_SHOWN ? n : MY_DAY_REST_PAGE;
+}
+
+/** `shown`: how many of the accounts past the budget to list (0: none). */
+export const myDayKey = (owner: string, shown: number) => ['my-day', owner, shown] as const;
+
+export function myDayQueryOptions(owner: string, shown: number) {
   return queryOptions({
-    queryKey: myDayKey(owner, all),
+    queryKey: myDayKey(owner, shown),
     queryFn: async (): Promise<MyDay> => {
-      const params = new URLSearchParams({ ...(owner ? { owner } : {}), ...(all ? { all: 'true' } : {}) });
+      const params = new URLSearchParams({ ...(owner ? { owner } : {}), ...(shown ? { all: 'true', shown: String(shown) } : {}) });
       const res = await fetch(`/api/app/my-day?${params}`);
       if (!res.ok) {
         const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;

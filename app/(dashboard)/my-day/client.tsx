@@ -12,7 +12,7 @@ import { ErrorAlert } from '@/components/ui/error-alert';
 import { PageHeader } from '@/components/ui/page-header';
 import { formatCount, formatMoney } from '@/lib/format';
 import { MAX_DAILY_BUDGET } from '@/lib/programme/priority';
-import { myDayQueryOptions } from '@/lib/queries/my-day';
+import { MY_DAY_REST_PAGE, myDayQueryOptions, shownFromUrl } from '@/lib/queries/my-day';
 import { hasRole, type Role } from '@/lib/roles';
 import type { MyDay } from '@/lib/server/queries/my-day';
 
@@ -86,26 +86,47 @@ function Renewals({ day }: { day: MyDay }) {
   );
 }
 
+/** Below the listed part of the rest: how much of it is listed, and the next page on request. */
+function MoreOfTheRest({ listed, total, loading, onMore }: { listed: number; total: number; loading: boolean; onMore: () => void }) {
+  const left = total - listed;
+  return (
+    <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-gray-700" data-testid="day-rest-more">
+      <p aria-live="polite">{left > 0 ? `${formatCount(listed)} of ${formatCount(total)} listed, the most at stake first.` : `All ${formatCount(total)} listed.`}</p>
+      {left > 0 ? (
+        // aria-disabled, not disabled: the button keeps the keyboard focus while the next page loads.
+        <button type="button" onClick={loading ? undefined : onMore} aria-disabled={loading} aria-controls="day-rest-list"
+          className="rounded-md border border-gray-300 bg-white px-2.5 py-1 text-xs font-medium text-gray-800 hover:bg-gray-50 aria-disabled:opacity-60">
+          {loading ? 'Loading…' : `Show ${formatCount(Math.min(MY_DAY_REST_PAGE, left))} more`}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
 export function MyDayClient({ me, role, owners, assignees }: { me: string; role: Role; owners: string[]; assignees: Assignee[] }) {
   const pathname = usePathname();
   const params = useSearchParams();
   const manager = hasRole(role, 'manager');
   const owner = manager ? (params.get('owner') ?? '') : '';
-  const all = params.get('all') === 'true';
-  const { data, error, refetch, isFetching } = useQuery(myDayQueryOptions(owner, all));
+  // How many of the accounts past the budget are listed: none until "Show all", then a page at a time.
+  const shown = shownFromUrl(params.get('all'), params.get('shown'));
+  const all = shown > 0;
+  const { data, error, refetch, isFetching } = useQuery(myDayQueryOptions(owner, shown));
   // The view lives in the URL (shareable, back button); the list is fetched by the client.
-  const go = (next: { owner?: string; all?: boolean }) => {
+  const go = (next: { owner?: string; shown?: number }) => {
     const out = new URLSearchParams();
     const o = next.owner ?? owner;
     if (o) out.set('owner', o);
-    if (next.all ?? all) out.set('all', 'true');
+    const n = next.shown ?? shown;
+    if (n > 0) out.set('all', 'true');
+    if (n > MY_DAY_REST_PAGE) out.set('shown', String(n));
     window.history.pushState(null, '', out.size ? `${pathname}?${out}` : pathname);
   };
   const whose = data?.owner === null ? 'Everyone’s accounts' : data?.owner && data.owner !== me ? `${data.owner}’s accounts` : 'Your accounts';
   const ownerPicker = manager ? (
     <div>
       <label htmlFor="day-owner" className="block text-xs font-medium text-gray-700">Whose day</label>
-      <select id="day-owner" value={owner} onChange={(e) => go({ owner: e.target.value, all: false })} className="mt-1 rounded-md border border-gray-300 bg-white px-2 py-1.5 text-sm">
+      <select id="day-owner" value={owner} onChange={(e) => go({ owner: e.target.value, shown: 0 })} className="mt-1 rounded-md border border-gray-300 bg-white px-2 py-1.5 text-sm">
         <option value="">My accounts</option>
         <option value="*">Everyone</option>
         {owners.filter((o) => o !== me).map((o) => <option key={o} value={o}>{o}</option>)}
@@ -143,7 +164,7 @@ export function MyDayClient({ me, role, owners, assignees }: { me: string; role:
               <div className="rounded-lg border border-dashed border-gray-300 bg-white px-4 py-3" data-testid="day-rest">
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <p className="text-sm text-gray-800"><span className="font-medium">{data.summarySentence}</span>, after today’s {data.top.length}.</p>
-                  <button type="button" aria-expanded={all} aria-controls={all ? 'day-rest-list' : undefined} onClick={() => go({ all: !all })}
+                  <button type="button" aria-expanded={all} aria-controls={all ? 'day-rest-list' : undefined} onClick={() => go({ shown: all ? 0 : MY_DAY_REST_PAGE })}
                     className="rounded-md border border-gray-300 bg-white px-2.5 py-1 text-xs font-medium text-gray-800 hover:bg-gray-50">
                     {all ? 'Show only today’s' : `Show all ${formatCount(data.summary.accounts)}`}
                   </button>
@@ -152,9 +173,12 @@ export function MyDayClient({ me, role, owners, assignees }: { me: string; role:
                   data.rest === null ? (
                     <div className="mt-3 h-24 animate-pulse rounded-lg bg-gray-200" aria-busy="true" aria-label="Loading the other accounts" />
                   ) : (
-                    <ol id="day-rest-list" className="mt-3 space-y-3" aria-label="More accounts that need attention">
-                      {data.rest.map((e) => <li key={e.account.id}><AccountCard entry={e} bands={data.bands} showOwner={data.owner === null} assignees={manager ? assignees : null} /></li>)}
-                    </ol>
+                    <div id="day-rest-list" className="mt-3 space-y-3">
+                      <ol className="space-y-3" aria-label="More accounts that need attention">
+                        {data.rest.map((e) => <li key={e.account.id}><AccountCard entry={e} bands={data.bands} showOwner={data.owner === null} assignees={manager ? assignees : null} /></li>)}
+                      </ol>
+                      <MoreOfTheRest listed={data.rest.length} total={data.summary.accounts} loading={isFetching && data.rest.length < shown} onMore={() => go({ shown: data.rest!.length + MY_DAY_REST_PAGE })} />
+                    </div>
                   )
                 ) : null}
               </div>

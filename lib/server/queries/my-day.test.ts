@@ -72,7 +72,7 @@ describeEngines('my day', (t) => {
   });
 
   it('lists every account that needs attention once, its items grouped, ranked by what is at stake', async () => {
-    const day = await myDay(t.store, { owner: ANN, budget: 100, includeRest: true, now: NOW });
+    const day = await myDay(t.store, { owner: ANN, budget: 100, rest: Infinity, now: NOW });
     const ids = day.top.map((e) => e.account.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...expectedAnn].sort());
@@ -102,8 +102,8 @@ describeEngines('my day', (t) => {
   });
 
   it('cuts the list at the budget and summarises the rest without dropping anything', async () => {
-    const full = await myDay(t.store, { owner: ANN, budget: 100, includeRest: true, now: NOW });
-    const day = await myDay(t.store, { owner: ANN, budget: 5, includeRest: true, now: NOW });
+    const full = await myDay(t.store, { owner: ANN, budget: 100, rest: Infinity, now: NOW });
+    const day = await myDay(t.store, { owner: ANN, budget: 5, rest: Infinity, now: NOW });
     expect(day.budget).toBe(5);
     expect(day.top).toHaveLength(5);
     expect(day.rest).toHaveLength(expectedAnn.length - 5);
@@ -125,6 +125,11 @@ describeEngines('my day', (t) => {
     expect(light.rest).toBeNull();
     expect(light.top).toEqual(day.top);
     expect(light.summary).toEqual(day.summary);
+    // A page of the rest: its highest ranked, the others still counted.
+    const page = await myDay(t.store, { owner: ANN, budget: 5, rest: 4, now: NOW });
+    expect(page.rest!.map((e) => e.account.id)).toEqual(rest.slice(0, 4).map((e) => e.account.id));
+    expect(page.summary).toEqual(day.summary);
+    expect(page.top).toEqual(day.top);
   });
 
   it('shows everyone’s day to a manager who asks, and each CSM only their own', async () => {

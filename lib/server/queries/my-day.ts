@@ -72,7 +72,7 @@ export interface MyDay {
   budget: number;
   counts: { overdueTouchpoints: number; openTasks: number; renewals: number; newRedFlags: number; accounts: number };
   top: MyDayEntry[];
-  /** the accounts past the budget, ranked; null when not asked for (`summary` still counts them) */
+  /** the first of the accounts past the budget, ranked (as many as asked for); null when not asked for (`summary` counts them all) */
   rest: MyDayEntry[] | null;
   summary: RestSummary;
   /** "34 more accounts with 51 items: ..." (null when the budget holds everything) */
@@ -109,7 +109,11 @@ interface CadenceRow { account_pk: number; item_key: string; every_days: number;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export async function myDay(db: Store, options: { owner: string | null; budget?: number; includeRest?: boolean; now?: number }): Promise<MyDay> {
+/**
+ * The day of `owner` (null: everyone's). `rest` is how many of the accounts past the budget to list,
+ * the highest ranked first (none when unset): a portfolio can have thousands, listed a page at a time.
+ */
+export async function myDay(db: Store, options: { owner: string | null; budget?: number; rest?: number; now?: number }): Promise<MyDay> {
   const now = options.now ?? Date.now();
   const owner = options.owner;
   const ownerSql = owner ? ' AND a.owner_email = ?' : '';
@@ -200,7 +204,7 @@ export async function myDay(db: Store, options: { owner: string | null; budget?:
       accounts: ranked.length,
     },
     top,
-    rest: options.includeRest ? rest : null,
+    rest: options.rest === undefined ? null : rest.slice(0, Math.max(0, Math.floor(options.rest))),
     summary,
     summarySentence: restSentence(summary),
     renewals,
