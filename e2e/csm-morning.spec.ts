@@ -107,4 +107,26 @@ test.describe('the CSM’s morning', () => {
       expect(new Set(owners).size).toBeGreaterThan(2);
     });
   }
+
+  test('the next accounts load from the keyboard, and the focus stays on the button', async ({ page }) => {
+    await signInAs(page, 'manager@example.com');
+    const accounts = new AccountsPage(page);
+    await accounts.goto('?sort=name');
+    const showing = page.getByText(/^Showing [\d,]+ of [\d,]+ accounts$/);
+    await expect(showing).toHaveText(/^Showing 100 of /);
+    const total = Number(/of ([\d,]+)/.exec(await showing.innerText())![1]!.replace(/,/g, ''));
+    expect(total).toBeGreaterThan(200); // the demo has 600
+    const more = page.getByRole('button', { name: 'Load more accounts' });
+    await more.focus();
+    await page.keyboard.press('Enter');
+    await expect(showing).toHaveText(/^Showing 200 of /);
+    await expect(accounts.rows).toHaveCount(200);
+    await expect(more).toBeFocused();
+    // Each account once across the two pages.
+    const names = await accounts.rows.locator('td:first-child').allInnerTexts();
+    expect(new Set(names).size).toBe(200);
+    await page.keyboard.press('Enter');
+    await expect(showing).toHaveText(/^Showing 300 of /);
+    await expect(more).toBeFocused();
+  });
 });

@@ -120,9 +120,11 @@ test.describe('My day', () => {
     await expect(day.cards(day.more)).toHaveCount(REST_PAGE);
     const status = day.rest.getByTestId('day-rest-more');
     await expect(status).toContainText(`${REST_PAGE} of ${moreText} listed, the most at stake first.`);
-    await status.getByRole('button', { name: `Show ${REST_PAGE} more` }).click();
+    const next = status.getByRole('button', { name: `Show ${REST_PAGE} more` });
+    await next.click();
     await expect(page).toHaveURL(new RegExp(`shown=${2 * REST_PAGE}$`));
     await expect(day.cards(day.more)).toHaveCount(2 * REST_PAGE);
+    await expect(next).toBeFocused(); // where the reader was, below the new cards
     await expect(status).toContainText(`${2 * REST_PAGE} of ${moreText} listed`);
     // The pages follow one another: the listed accounts are the rest's first, in its order, none of today's.
     const listed = await day.names(day.more);

@@ -7,6 +7,7 @@ import { AccountsTable } from '@/components/accounts/accounts-table';
 import { AsOfBanner, AsOfPicker, formatDay, StaleDataNotice } from '@/components/accounts/as-of';
 import { BandCards } from '@/components/accounts/band-cards';
 import { EmptyState } from '@/components/ui/empty-state';
+import { LoadMoreButton } from '@/components/ui/load-more-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { parseViewFilters, viewFiltersToSearch, type ViewFilters } from '@/lib/account-filters';
 import { NO_DATA, type BandInfo } from '@/lib/bands';
@@ -109,10 +110,7 @@ export function AccountsClient({ meta, role }: { meta: AccountsMeta; role: Role 
           <AccountsTable rows={rows} bands={meta.bands} sort={filters.sort ?? 'score'} asOf={asOf} onSort={(sort) => setFilters({ sort })} />
           {query.hasNextPage ? (
             <div className="flex justify-center">
-              <button type="button" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}
-                className="rounded-md border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60">
-                {query.isFetchingNextPage ? 'Loading…' : 'Load more accounts'}
-              </button>
+              <LoadMoreButton loading={query.isFetchingNextPage} onLoad={() => query.fetchNextPage()}>Load more accounts</LoadMoreButton>
             </div>
           ) : null}
         </>

@@ -9,6 +9,7 @@ import type { Assignee } from '@/components/tasks/task-actions';
 import { BandBadge } from '@/components/ui/band-badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorAlert } from '@/components/ui/error-alert';
+import { LoadMoreButton } from '@/components/ui/load-more-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { formatCount, formatMoney } from '@/lib/format';
 import { MAX_DAILY_BUDGET } from '@/lib/programme/priority';
@@ -93,11 +94,7 @@ function MoreOfTheRest({ listed, total, loading, onMore }: { listed: number; tot
     <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-gray-700" data-testid="day-rest-more">
       <p aria-live="polite">{left > 0 ? `${formatCount(listed)} of ${formatCount(total)} listed, the most at stake first.` : `All ${formatCount(total)} listed.`}</p>
       {left > 0 ? (
-        // aria-disabled, not disabled: the button keeps the keyboard focus while the next page loads.
-        <button type="button" onClick={loading ? undefined : onMore} aria-disabled={loading} aria-controls="day-rest-list"
-          className="rounded-md border border-gray-300 bg-white px-2.5 py-1 text-xs font-medium text-gray-800 hover:bg-gray-50 aria-disabled:opacity-60">
-          {loading ? 'Loading…' : `Show ${formatCount(Math.min(MY_DAY_REST_PAGE, left))} more`}
-        </button>
+        <LoadMoreButton loading={loading} onLoad={onMore} controls="day-rest-list" size="sm">Show {formatCount(Math.min(MY_DAY_REST_PAGE, left))} more</LoadMoreButton>
       ) : null}
     </div>
   );
