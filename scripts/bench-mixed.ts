@@ -26,6 +26,7 @@ import { aggregatedEventCount } from '@/lib/server/aggregates';
 import { createApiKey } from '@/lib/server/commands/api-keys';
 import { upsertUser } from '@/lib/server/commands/users';
 import { openStore } from '@/lib/server/store';
+import { sample } from '@/lib/testing/prometheus';
 import { cpuSeconds, signInCookie } from './bench-support';
 import { openMigratedStore, run, withMigratedStore } from './cli';
 import { buildIfNeeded, serverDatabase, startServer, waitForHealth } from './serve';
@@ -62,16 +63,45 @@ run(async () => {
     startServer({
       port: port + i,
       databaseFile: database.databaseFile,
-      env: { ...database.env, NEXTAUTH_SECRET: 'bench-secret', ...(values.worker ? { TRELLIS_WORKER: 'off' } : {}) },
+      env: { ...database.env, NEXTAUTH_SECRET: 'bench-secret', TRELLIS_METRICS: 'open', ...(values.worker ? { TRELLIS_WORKER: 'off' } : {}) },
       nodeArgs,
     }),
   );
   const worker = values.worker
     ? spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'scripts/worker.ts'], {
-        env: { ...process.env, DATABASE_URL: database.env.DATABASE_URL ?? `file:${database.databaseFile}` },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, DATABASE_URL: database.env.DATABASE_URL ?? `file:${database.databaseFile}`, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'inherit'],
       })
     : null;
+  // On SQLite the worker's rescore passes log how long they waited for the file's write lock and held it.
+  const workerLock = { waitMs: 0, heldMs: 0 };
+  let workerLog = '';
+  worker?.stdout!.on('data', (d: Buffer) => {
+    const lines = (workerLog + d.toString()).split('\n');
+    workerLog = lines.pop()!;
+    for (const line of lines) {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; lockWaitMs?: unknown; lockHeldMs?: unknown };
+        if (entry.msg === 'rescore step' && typeof entry.lockWaitMs === 'number' && typeof entry.lockHeldMs === 'number') {
+          workerLock.waitMs += entry.lockWaitMs;
+          workerLock.heldMs += entry.lockHeldMs;
+        }
+      } catch {
+        // not a log line
+      }
+    }
+  });
+  /** Each web process's use of the SQLite write lock so far (its metrics), summed. */
+  const webLock = async () => {
+    let wait = 0;
+    let held = 0;
+    for (const base of bases) {
+      const text = await (await fetch(`${base}/api/metrics`)).text();
+      wait += sample(text, 'trellis_sqlite_write_lock_wait_seconds_total') ?? 0;
+      held += sample(text, 'trellis_sqlite_write_lock_held_seconds_total') ?? 0;
+    }
+    return { wait, held };
+  };
   const bases = servers.map((_, i) => `http://localhost:${port + i}`);
   try {
     for (const base of bases) await waitForHealth(base);
@@ -96,6 +126,8 @@ run(async () => {
     };
     const cpuBefore = serversCpu();
     const workerCpuBefore = worker ? cpuSeconds(worker.pid!) : null;
+    const webLockBefore = await webLock();
+    const workerLockBefore = { ...workerLock };
     const loadBefore = os.loadavg();
 
     // Writers: a batch of 500 every 100 ms (5,000 events/s), never more than --in-flight batches
@@ -173,6 +205,8 @@ run(async () => {
     await sampler;
     const cpuUnderLoad = serversCpu();
     const workerCpuUnderLoad = worker ? cpuSeconds(worker.pid!) : null;
+    const webLockAfter = await webLock();
+    const workerLockAfter = { ...workerLock };
     const loadAfter = os.loadavg();
     // After the last batch: how long until every touched account has its new score.
     const drainStarted = performance.now();
@@ -212,6 +246,16 @@ run(async () => {
     console.log(`  rescore:  exit ${rescoreResult.code} after ${(rescoreResult.ms / 1000).toFixed(1)} s (another process, --current-only)`);
     console.log(`  events:   ${acknowledgedEvents} acknowledged, ${stored.size} stored; acknowledged but missing ${missing}; batches stored without an answer ${unacknowledgedStored}; aggregates ${counted === summed ? 'match' : `DIFFER (${counted} vs ${summed})`} the events`);
     console.log(`  web:      ${cpu} CPU during the run${workerCpu}; load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after (1 min)`);
+    if (!database.env.DATABASE_URL?.startsWith('postgres')) {
+      const web = { wait: webLockAfter.wait - webLockBefore.wait, held: webLockAfter.held - webLockBefore.held };
+      const byWorker = worker ? { wait: (workerLockAfter.waitMs - workerLockBefore.waitMs) / 1000, held: (workerLockAfter.heldMs - workerLockBefore.heldMs) / 1000 } : null;
+      const held = web.held + (byWorker?.held ?? 0);
+      console.log(
+        `  write lock: web waited ${web.wait.toFixed(1)} s for it and held it ${web.held.toFixed(1)} s` +
+          (byWorker ? `; worker (its finished passes) waited ${byWorker.wait.toFixed(1)} s, held ${byWorker.held.toFixed(1)} s` : '') +
+          `; held ${((100 * held) / seconds).toFixed(0)}% of the run, besides the full rescore's chunks`,
+      );
+    }
     for (const f of failed.slice(0, 5)) console.log(`  failed ${f}`);
     if (rescoreResult.code !== 0) console.log(`  rescore stderr: ${rescoreErr.trim().split('\n').slice(-5).join(' | ')}`);
     const ok = readErrors === 0 && failed.length === 0 && missing === 0 && counted === summed && rescoreResult.code === 0 && leftWaiting === 0;

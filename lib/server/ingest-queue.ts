@@ -50,17 +50,26 @@ export async function writeLockFree(db: Store, maxMs = 5_000): Promise<void> {
   if (!(db instanceof SqliteStore)) return;
   const c = db.client;
   const deadline = Date.now() + maxMs;
+  const asked = performance.now();
+  const waited = () => (db.writeLock.waitSeconds += (performance.now() - asked) / 1000);
   for (;;) {
     // A transaction of this process holds the connection: the write waits for it without blocking.
-    if (c.inTransaction) return;
+    if (c.inTransaction) {
+      waited();
+      return;
+    }
     const saved = c.pragma('busy_timeout', { simple: true }) as number;
     c.pragma('busy_timeout = 0');
     try {
       c.exec('BEGIN IMMEDIATE');
       c.exec('ROLLBACK');
+      waited();
       return;
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) return;
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) {
+        waited();
+        return;
+      }
     } finally {
       c.pragma(`busy_timeout = ${saved}`);
     }

@@ -8,6 +8,8 @@
  * - read from the database at scrape time (`renderMetrics`): the rescore and history queues, the
  *   background jobs by kind and state, the database's size. They describe the whole deployment,
  *   whichever process is scraped.
+ * - on SQLite, this process's waits for the file's one write lock and the time it held it
+ *   (`SqliteStore.writeLock`): the sign that a deployment has outgrown one file.
  */
 import fs from 'node:fs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -28,6 +30,8 @@ interface Metrics {
   historyOldest: Gauge;
   jobs: Gauge<'kind' | 'state'>;
   databaseSize: Gauge;
+  /** SQLite only, made when a SQLite store is first scraped */
+  writeLock?: { wait: Counter; held: Counter; transactions: Counter };
 }
 
 function createMetrics(): Metrics {
@@ -182,7 +186,25 @@ export async function renderMetrics(db: Store, now = Date.now()): Promise<{ cont
   m.jobs.reset();
   for (const j of g.jobs) m.jobs.set({ kind: j.kind, state: j.state }, j.count);
   m.databaseSize.set(g.databaseBytes);
+  if (db.engine === 'sqlite') setWriteLock(m, (db as SqliteStore).writeLock);
   return { contentType: m.registry.contentType, text: await m.registry.metrics() };
+}
+
+/** This process's use of SQLite's write lock (`SqliteStore.writeLock`), as counters since it started. */
+function setWriteLock(m: Metrics, lock: SqliteStore['writeLock']): void {
+  const registers = [m.registry];
+  m.writeLock ??= {
+    wait: new Counter({ name: 'trellis_sqlite_write_lock_wait_seconds_total', help: "Time this process waited for the SQLite file's write lock while another process held it", registers }),
+    held: new Counter({ name: 'trellis_sqlite_write_lock_held_seconds_total', help: "Time this process held the SQLite file's write lock (its write transactions, BEGIN to COMMIT)", registers }),
+    transactions: new Counter({ name: 'trellis_sqlite_write_transactions_total', help: 'Write transactions of this process on the SQLite file', registers }),
+  };
+  const set = (counter: Counter, value: number) => {
+    counter.reset();
+    counter.inc(value);
+  };
+  set(m.writeLock.wait, lock.waitSeconds);
+  set(m.writeLock.held, lock.heldSeconds);
+  set(m.writeLock.transactions, lock.transactions);
 }
 
 export type MetricsAccess = { kind: 'off' } | { kind: 'open' } | { kind: 'token'; token: string };

@@ -9,7 +9,7 @@
  * per account per second, whatever the event rate; after a lone batch the pass begins at once.
  * Normally the list is empty again well within a second of the commit.
  */
-import type { Store } from '@/lib/server/store';
+import type { SqliteStore, Store } from '@/lib/server/store';
 import { releaseClaim, rescorePendingAhead, rescorePendingOneByOne, type ClaimAhead } from './commands/rescore-pending';
 import { logStep, logger } from './log';
 import { announce } from './queue';
@@ -50,7 +50,7 @@ interface DrainerState {
   scheduled: boolean;
   passStartedAt: number;
   /** what the pass under way has done so far (logged as one step when it ends) */
-  pass: { clock: number; accounts: number; chunks: number; setAside: number };
+  pass: { clock: number; accounts: number; chunks: number; setAside: number; lock: LockUse | null };
   /** the pass's next chunk, claimed by the transaction that stored the chunk before */
   ahead: ClaimAhead | null;
 }
@@ -65,17 +65,21 @@ export function drainAsDedicatedWorker(): void {
 }
 
 function state(db: Store): DrainerState {
-  if (!holder.trellisRescoreDrainer || holder.trellisRescoreDrainer.db !== db) holder.trellisRescoreDrainer = { db, scheduled: false, passStartedAt: 0, pass: newPass(), ahead: null };
+  if (!holder.trellisRescoreDrainer || holder.trellisRescoreDrainer.db !== db) holder.trellisRescoreDrainer = { db, scheduled: false, passStartedAt: 0, pass: newPass(db), ahead: null };
   return holder.trellisRescoreDrainer;
 }
 
-const newPass = (): DrainerState['pass'] => ({ clock: performance.now(), accounts: 0, chunks: 0, setAside: 0 });
+/** On SQLite, this process's use of the write lock so far (`SqliteStore.writeLock`), to log a pass's share. */
+type LockUse = { waitSeconds: number; heldSeconds: number };
+const lockUse = (db: Store): LockUse | null => (db.engine === 'sqlite' ? { ...(db as SqliteStore).writeLock } : null);
+
+const newPass = (db: Store): DrainerState['pass'] => ({ clock: performance.now(), accounts: 0, chunks: 0, setAside: 0, lock: lockUse(db) });
 
 function schedulePass(s: DrainerState, delayMs: number): void {
   s.scheduled = true;
   const begin = () => {
     s.passStartedAt = Date.now();
-    s.pass = newPass();
+    s.pass = newPass(s.db);
     void step(s, s.passStartedAt);
   };
   if (delayMs > 0) setTimeout(begin, delayMs).unref();
@@ -128,8 +132,13 @@ async function step(s: DrainerState, passStart: number): Promise<void> {
     return;
   }
   s.scheduled = false;
-  const { clock, ...counts } = s.pass;
-  if (counts.accounts > 0 || counts.setAside > 0) logStep('rescore', clock, counts);
+  const { clock, lock, ...counts } = s.pass;
+  if (counts.accounts > 0 || counts.setAside > 0) {
+    // On SQLite, how long the pass waited for the write lock (held by other processes) and held it.
+    const now = lockUse(s.db);
+    const share: Record<string, number> = lock && now ? { lockWaitMs: Math.round((now.waitSeconds - lock.waitSeconds) * 1000), lockHeldMs: Math.round((now.heldSeconds - lock.heldSeconds) * 1000) } : {};
+    logStep('rescore', clock, { ...counts, ...share });
+  }
   // Accounts listed during this pass wait for the next one.
   try {
     if ((await s.db.value('SELECT 1 FROM rescore_pending LIMIT 1')) !== undefined) rescoreSoon(s.db);

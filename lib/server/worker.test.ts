@@ -65,7 +65,7 @@ describeEngines('background work in its own process', (t) => {
 
     const tsx = path.resolve('node_modules/.bin/tsx');
     const url = t.engine === 'sqlite' ? `file:${t.url}` : t.url;
-    const worker = spawn(tsx, ['scripts/worker.ts'], { env: { ...process.env, TRELLIS_WORKER: 'off', DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const worker = spawn(tsx, ['scripts/worker.ts'], { env: { ...process.env, TRELLIS_WORKER: 'off', DATABASE_URL: url, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     worker.stdout.on('data', (d: Buffer) => (output += d.toString()));
     worker.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -75,6 +75,18 @@ describeEngines('background work in its own process', (t) => {
       await until(() => `rescored by the worker (it printed: ${output})`, waiting, (n) => n === 0);
       const first = await score();
       expect(first).toBeGreaterThan(0);
+      // Its pass is logged; on SQLite with how long it waited for the file's write lock and held it.
+      const pass = await until(() => `a rescore step logged (it printed: ${output})`, () => output.split('\n').flatMap((line) => {
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          return entry.msg === 'rescore step' ? [entry] : [];
+        } catch {
+          return [];
+        }
+      })[0], (entry) => entry !== undefined);
+      expect(pass).toMatchObject({ job: 'rescore', accounts: 1 });
+      if (t.engine === 'sqlite') expect(pass).toMatchObject({ lockWaitMs: expect.any(Number), lockHeldMs: expect.any(Number) });
+      else expect(pass).not.toHaveProperty('lockWaitMs');
       await ingestEvents(t.store, [{ accountId: 'W-1', type: 'meeting.held', occurredAt: Date.now() - 86_400_000, count: 9 }]);
       expect(await waiting()).toBe(1);
       // as the API's ingest queue does after each commit: a no-op on SQLite (the worker watches the
