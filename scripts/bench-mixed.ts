@@ -74,17 +74,18 @@ run(async () => {
       })
     : null;
   // On SQLite the worker's rescore passes log how long they waited for the file's write lock and held it.
-  const workerLock = { waitMs: 0, heldMs: 0 };
+  const workerLock = { waitMs: 0, heldMs: 0, accounts: 0 };
   let workerLog = '';
   worker?.stdout!.on('data', (d: Buffer) => {
     const lines = (workerLog + d.toString()).split('\n');
     workerLog = lines.pop()!;
     for (const line of lines) {
       try {
-        const entry = JSON.parse(line) as { msg?: string; lockWaitMs?: unknown; lockHeldMs?: unknown };
-        if (entry.msg === 'rescore step' && typeof entry.lockWaitMs === 'number' && typeof entry.lockHeldMs === 'number') {
+        const entry = JSON.parse(line) as { msg?: string; lockWaitMs?: unknown; lockHeldMs?: unknown; accounts?: unknown };
+        if (entry.msg === 'rescore step' && typeof entry.lockWaitMs === 'number' && typeof entry.lockHeldMs === 'number' && typeof entry.accounts === 'number') {
           workerLock.waitMs += entry.lockWaitMs;
           workerLock.heldMs += entry.lockHeldMs;
+          workerLock.accounts += entry.accounts;
         }
       } catch {
         // not a log line
@@ -248,11 +249,15 @@ run(async () => {
     console.log(`  web:      ${cpu} CPU during the run${workerCpu}; load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after (1 min)`);
     if (!database.env.DATABASE_URL?.startsWith('postgres')) {
       const web = { wait: webLockAfter.wait - webLockBefore.wait, held: webLockAfter.held - webLockBefore.held };
-      const byWorker = worker ? { wait: (workerLockAfter.waitMs - workerLockBefore.waitMs) / 1000, held: (workerLockAfter.heldMs - workerLockBefore.heldMs) / 1000 } : null;
+      const byWorker = worker
+        ? { wait: (workerLockAfter.waitMs - workerLockBefore.waitMs) / 1000, held: (workerLockAfter.heldMs - workerLockBefore.heldMs) / 1000, accounts: workerLockAfter.accounts - workerLockBefore.accounts }
+        : null;
       const held = web.held + (byWorker?.held ?? 0);
       console.log(
         `  write lock: web waited ${web.wait.toFixed(1)} s for it and held it ${web.held.toFixed(1)} s` +
-          (byWorker ? `; worker (its finished passes) waited ${byWorker.wait.toFixed(1)} s, held ${byWorker.held.toFixed(1)} s` : '') +
+          (byWorker
+            ? `; worker (its passes that ended in the run) waited ${byWorker.wait.toFixed(1)} s, held ${byWorker.held.toFixed(1)} s for ${byWorker.accounts} rescores (${byWorker.accounts ? ((byWorker.held * 1e6) / byWorker.accounts).toFixed(0) : '-'} µs held per account)`
+            : '') +
           `; held ${((100 * held) / seconds).toFixed(0)}% of the run, besides the full rescore's chunks`,
       );
     }
