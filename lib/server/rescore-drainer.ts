@@ -134,7 +134,8 @@ async function step(s: DrainerState, passStart: number): Promise<void> {
   s.scheduled = false;
   const { clock, lock, ...counts } = s.pass;
   if (counts.accounts > 0 || counts.setAside > 0) {
-    // On SQLite, how long the pass waited for the write lock (held by other processes) and held it.
+    // On SQLite, how long this process waited for the write lock (held by other processes) and held
+    // it while the pass ran: the pass's chunks, and any other work of the process meanwhile.
     const now = lockUse(s.db);
     const share: Record<string, number> = lock && now ? { lockWaitMs: Math.round((now.waitSeconds - lock.waitSeconds) * 1000), lockHeldMs: Math.round((now.heldSeconds - lock.heldSeconds) * 1000) } : {};
     logStep('rescore', clock, { ...counts, ...share });
