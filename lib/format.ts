@@ -2,6 +2,12 @@
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const integer = new Intl.NumberFormat('en-US');
+const utcDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** A UTC day as the pages write it: "4 Jul 2026" (`at`: epoch ms or an ISO timestamp). */
+export function formatUtcDay(at: number | string): string {
+  return utcDay.format(typeof at === 'string' ? Date.parse(at) : at);
+}
 
 export function formatMoney(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';

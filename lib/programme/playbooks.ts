@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { TIERS, type Tier } from '@/lib/scoring/types';
 import { DAY_MS } from './cadence';
+import { formatUtcDay } from '@/lib/format';
 
 export const MAX_STEPS = 10;
 /** The longest renewal window a playbook may watch. */
@@ -101,11 +102,10 @@ const yes = (explain: () => string): Verdict => ({
 
 /** "4 Dec", with the year when it is not the current one. */
 const DAY_MONTH = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-const DAY_MONTH_YEAR = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 export function shortDate(ms: number, now: number): string {
   const sameYear = new Date(ms).getUTCFullYear() === new Date(now).getUTCFullYear();
-  return (sameYear ? DAY_MONTH : DAY_MONTH_YEAR).format(ms);
+  return sameYear ? DAY_MONTH.format(ms) : formatUtcDay(ms);
 }
 
 const one = (n: number) => n.toFixed(1);

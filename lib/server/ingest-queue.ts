@@ -51,29 +51,25 @@ export async function writeLockFree(db: Store, maxMs = 5_000): Promise<void> {
   const c = db.client;
   const deadline = Date.now() + maxMs;
   const asked = performance.now();
-  const waited = () => (db.writeLock.waitSeconds += (performance.now() - asked) / 1000);
-  for (;;) {
-    // A transaction of this process holds the connection: the write waits for it without blocking.
-    if (c.inTransaction) {
-      waited();
-      return;
-    }
-    const saved = c.pragma('busy_timeout', { simple: true }) as number;
-    c.pragma('busy_timeout = 0');
-    try {
-      c.exec('BEGIN IMMEDIATE');
-      c.exec('ROLLBACK');
-      waited();
-      return;
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) {
-        waited();
+  try {
+    for (;;) {
+      // A transaction of this process holds the connection: the write waits for it without blocking.
+      if (c.inTransaction) return;
+      const saved = c.pragma('busy_timeout', { simple: true }) as number;
+      c.pragma('busy_timeout = 0');
+      try {
+        c.exec('BEGIN IMMEDIATE');
+        c.exec('ROLLBACK');
         return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) return;
+      } finally {
+        c.pragma(`busy_timeout = ${saved}`);
       }
-    } finally {
-      c.pragma(`busy_timeout = ${saved}`);
+      await sleep(1);
     }
-    await sleep(1);
+  } finally {
+    db.writeLock.waitSeconds += (performance.now() - asked) / 1000;
   }
 }
 

@@ -6,11 +6,10 @@ import { ExperimentForm } from '@/components/experiments/experiment-form';
 import { StateBadge } from '@/components/experiments/state-badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { primaryButton } from '@/components/ui/form';
-import { formatCount } from '@/lib/format';
+import { formatCount, formatUtcDay } from '@/lib/format';
 import type { ExperimentFormOptions, ExperimentSummary } from '@/lib/server/queries/experiments';
 
-const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const dateText = (iso: string | null) => (iso ? day.format(Date.parse(iso)) : '—');
+const dateText = (iso: string | null) => (iso ? formatUtcDay(iso) : '—');
 
 export function ExperimentsClient({ experiments, options }: { experiments: ExperimentSummary[]; options: ExperimentFormOptions | null }) {
   const [creating, setCreating] = useState(false);

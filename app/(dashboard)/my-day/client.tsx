@@ -11,13 +11,11 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorAlert } from '@/components/ui/error-alert';
 import { LoadMoreButton } from '@/components/ui/load-more-button';
 import { PageHeader } from '@/components/ui/page-header';
-import { formatCount, formatMoney } from '@/lib/format';
+import { formatCount, formatMoney, formatUtcDay } from '@/lib/format';
 import { MAX_DAILY_BUDGET } from '@/lib/programme/priority';
 import { MY_DAY_REST_PAGE, myDayQueryOptions, shownFromUrl } from '@/lib/queries/my-day';
 import { hasRole, type Role } from '@/lib/roles';
 import type { MyDay } from '@/lib/server/queries/my-day';
-
-const exactDay = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 function Counts({ counts }: { counts: MyDay['counts'] }) {
   const tiles = [
@@ -66,7 +64,7 @@ function Renewals({ day }: { day: MyDay }) {
                       <Link href={`/accounts/${encodeURIComponent(account.id)}`} className="hover:underline">{account.name}</Link>
                     </th>
                     <td className="px-2 py-1.5 tabular">
-                      {exactDay(account.renewalDate!)} <span className="text-gray-600">({account.renewsInDays === 0 ? 'today' : `in ${account.renewsInDays} day${account.renewsInDays === 1 ? '' : 's'}`})</span>
+                      {formatUtcDay(account.renewalDate!)} <span className="text-gray-600">({account.renewsInDays === 0 ? 'today' : `in ${account.renewsInDays} day${account.renewsInDays === 1 ? '' : 's'}`})</span>
                     </td>
                     <td className="px-2 py-1.5 text-right tabular">{formatMoney(account.arr)}</td>
                     <td className="px-2 py-1.5">{account.band ? <BandBadge band={account.band} label={day.bands[rank]?.label ?? account.band} rank={rank < 0 ? undefined : rank} /> : <span className="text-gray-600">No data</span>}</td>

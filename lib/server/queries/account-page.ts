@@ -1,4 +1,5 @@
 /** Everything the account page shows, in one answer the page prefetches and then polls. */
+import { formatUtcDay } from '@/lib/format';
 import type { Store } from '@/lib/server/store';
 import { DAY_MS } from '../aggregates';
 import { accountDetailJson } from '../api-shapes';
@@ -17,9 +18,6 @@ import { MIN_CHURNED, MIN_RETAINED, riskStatus } from './risk';
 export const HISTORY_DAYS = 180;
 /** Closed and snoozed tasks the page lists under the open ones. */
 export const RECENT_TASKS = 10;
-
-/** As the page shows days: "4 Jul 2026" (a UTC day). */
-const CHURN_DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 /**
  * `asOf` (`YYYY-MM-DD`, before today): the page as of the end of that UTC day. The score, its
@@ -66,7 +64,7 @@ export async function accountPage(db: Store, id: string, options: { types?: stri
   const riskNote = churnRisk
     ? null
     : churnedAt !== null
-      ? `Churned on ${CHURN_DAY.format(churnedAt)}: no churn risk is estimated for a former customer.`
+      ? `Churned on ${formatUtcDay(churnedAt)}: no churn risk is estimated for a former customer.`
       : detail.result.state !== 'scored'
         ? 'No churn risk without a score.'
         : status && !status.fitted

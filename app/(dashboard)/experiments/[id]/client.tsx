@@ -10,12 +10,11 @@ import { StateBadge } from '@/components/experiments/state-badge';
 import { Card, dangerButton, Field, FormAlert, inputClass, secondaryButton } from '@/components/ui/form';
 import { armProgrammeText, comparisonSentence, intervalText, METHOD_WORDS, metricDifference, metricValue, populationText, pValueText, verdictText } from '@/lib/experiments/describe';
 import { METRIC_KIND, METRIC_LABELS, METRICS, powerFor, type ArmReport, type ComparisonReport, type MetricKey } from '@/lib/experiments/report';
-import { formatCount } from '@/lib/format';
+import { formatCount, formatUtcDay } from '@/lib/format';
 import type { AssignmentItem, ExperimentDetail, ExperimentFormOptions, ExperimentReport } from '@/lib/server/queries/experiments';
 import { stopExperimentAction } from '../actions';
 
-const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const dateText = (iso: string | null) => (iso ? day.format(Date.parse(iso)) : '—');
+const dateText = (iso: string | null) => (iso ? formatUtcDay(iso) : '—');
 
 /** The comparison a reader looks for first: churn when any churned, else the score change. */
 function headline(report: ExperimentReport): ComparisonReport[] {
