@@ -458,7 +458,7 @@ const READS: [string, () => APIRequestContext, () => fc.Arbitrary<string>, (() =
     () => fc.tuple(pathId(), paramsOf(['asOf', 'types'])).map(([id, p]) => `/api/app/accounts/${id}${queryOf(p)}`),
     () => [...ODD_DATES.map((d) => `/api/app/accounts/${enc(ACCOUNTS[0]!)}${queryOf([['asOf', d]])}`), `/api/app/accounts/${enc(ACCOUNTS[0]!)}${queryOf([['types', '__proto__,constructor']])}`],
   ],
-  ['GET /api/app/alerts (session)', () => session, () => paramsOf(['state', 'owner']).map((p) => `/api/app/alerts${queryOf(p)}`)],
+  ['GET /api/app/alerts (session)', () => session, () => paramsOf(['state', 'owner', 'shown']).map((p) => `/api/app/alerts${queryOf(p)}`)],
   ['GET /api/app/my-day (session)', () => session, () => paramsOf(['owner', 'all', 'shown']).map((p) => `/api/app/my-day${queryOf(p)}`)],
   ['GET /api/v1/tasks', () => read, () => paramsOf(['owner', 'accountId', 'state', 'limit', 'cursor']).map((p) => `/api/v1/tasks${queryOf(p)}`)],
   ['GET /api/app/cohorts, /cohorts/companions (session)', () => session, () => fc.tuple(fc.constantFrom('/api/app/cohorts', '/api/app/cohorts/companions'), paramsOf(['asOf', 'horizonDays', 'groupBy'])).map(([u, p]) => `${u}${queryOf(p)}`)],

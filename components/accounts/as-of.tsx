@@ -2,10 +2,11 @@
 
 import Link from 'next/link';
 import { useEffect, useEffectEvent, useState } from 'react';
+import { formatUtcDay } from '@/lib/format';
 
 /** "2014-03-01" -> "1 Mar 2014" (the date is a UTC day; formatted without the local time zone). */
 export function formatDay(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return formatUtcDay(`${day}T00:00:00Z`);
 }
 
 function daysBetween(from: string, to: string): number {

@@ -1,23 +1,19 @@
 /** The query key and fetcher of "My day", shared by the server prefetch and the client. */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { MyDay } from '@/lib/server/queries/my-day';
+import { shownOf } from './shown';
 
 /** My day changes with what the CSM does (refetched after each action) and with time: a slow refresh is enough. */
 export const MY_DAY_REFRESH_MS = 30_000;
 
 /** The accounts past the daily budget are listed this many at a time ("Show all", then "Show … more"). */
 export const MY_DAY_REST_PAGE = 50;
-/** The most of them one request lists (more than any portfolio holds). */
-export const MAX_MY_DAY_SHOWN = 1_000_000;
-
 /**
  * How many of the accounts past the budget a view lists, from its URL (`all=true&shown=N`): none without
- * `all=true`, a page when `shown` is missing or not a whole number from 1 to MAX_MY_DAY_SHOWN.
+ * `all=true`, a page when `shown` is missing or not a whole number from 1 to MAX_SHOWN.
  */
 export function shownFromUrl(all: string | null | undefined, shown: string | null | undefined): number {
-  if (all !== 'true') return 0;
-  const n = shown && /^\d{1,7}$/.test(shown) ? Number(shown) : 0;
-  return n >= 1 && n <= MAX_MY_DAY_SHOWN ? n : MY_DAY_REST_PAGE;
+  return all === 'true' ? shownOf(shown, MY_DAY_REST_PAGE) : 0;
 }
 
 /** `shown`: how many of the accounts past the budget to list (0: none). */

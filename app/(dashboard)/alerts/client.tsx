@@ -5,10 +5,12 @@ import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { AlertActions } from '@/components/alerts/alert-actions';
 import { EmptyState } from '@/components/ui/empty-state';
+import { MoreListed } from '@/components/ui/more-listed';
 import { PageHeader } from '@/components/ui/page-header';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { formatCount, formatScore } from '@/lib/format';
-import { alertsQueryOptions } from '@/lib/queries/alerts';
+import { ALERT_GROUPS_PAGE, alertsQueryOptions } from '@/lib/queries/alerts';
+import { shownOf } from '@/lib/queries/shown';
 import type { Role } from '@/lib/roles';
 import { parseAlertState, type AlertState } from '@/lib/alert-state';
 
@@ -23,15 +25,20 @@ export function AlertsClient({ owners, me, role }: { owners: string[]; me: strin
   const params = useSearchParams();
   const state = parseAlertState(params.get('state'));
   const owner = params.get('owner') ?? '';
-  const { data, error } = useQuery(alertsQueryOptions(state, owner));
-  // The list is fetched by the client; the URL changes through the history API (shareable, back button).
-  const go = (next: { state?: AlertState; owner?: string }) => {
+  // How many accounts' alerts are listed: a page, then a page more at a time.
+  const shown = shownOf(params.get('shown'), ALERT_GROUPS_PAGE);
+  const { data, error, isFetching } = useQuery(alertsQueryOptions(state, owner, shown));
+  // The list is fetched by the client; the URL changes through the history API (shareable, back
+  // button). Another state or owner starts again at the first page.
+  const go = (next: { state?: AlertState; owner?: string; shown?: number }) => {
     const url = new URLSearchParams(window.location.search);
     const s = next.state ?? parseAlertState(url.get('state'));
     const o = next.owner ?? url.get('owner') ?? '';
+    const n = next.shown ?? ALERT_GROUPS_PAGE;
     const out = new URLSearchParams();
     if (s !== 'open') out.set('state', s);
     if (o) out.set('owner', o);
+    if (n !== ALERT_GROUPS_PAGE) out.set('shown', String(n));
     window.history.pushState(null, '', out.size ? `${pathname}?${out}` : pathname);
   };
   return (
@@ -42,7 +49,7 @@ export function AlertsClient({ owners, me, role }: { owners: string[]; me: strin
           {TABS.map((t) => (
             <button key={t.state} role="tab" type="button" aria-selected={state === t.state} onClick={() => go({ state: t.state })}
               className={`rounded-md px-3 py-1.5 text-sm ${state === t.state ? 'bg-white font-medium text-gray-900 shadow-sm' : 'text-gray-700 hover:text-gray-900'}`}>
-              {t.label} <span className="tabular text-gray-600">{data?.counts[t.state] ?? ''}</span>
+              {t.label} <span className="tabular text-gray-600">{data ? formatCount(data.counts[t.state]) : ''}</span>
             </button>
           ))}
         </div>
@@ -64,11 +71,11 @@ export function AlertsClient({ owners, me, role }: { owners: string[]; me: strin
       ) : null}
       {data && data.groups.length ? (
         <p className="text-xs text-gray-600" data-testid="alerts-summary">
-          {formatCount(data.shown)} alert{data.shown === 1 ? '' : 's'} on {formatCount(data.groups.length)} account{data.groups.length === 1 ? '' : 's'}, the most at stake first (ARR, renewal, severity)
+          {formatCount(data.shown)} alert{data.shown === 1 ? '' : 's'} on {formatCount(data.accounts)} account{data.accounts === 1 ? '' : 's'}, the most at stake first (ARR, renewal, severity)
           {data.shown < data.counts[state] ? `; the first ${formatCount(data.shown)} of ${formatCount(data.counts[state])} by severity and date are shown` : ''}.
         </p>
       ) : null}
-      <ul className="space-y-3" aria-label={`${state} alerts`}>
+      <ul id="alert-groups" className="space-y-3" aria-label={`${state} alerts`}>
         {data?.groups.map((g) => (
           <li key={g.account.id} data-testid="alert-group" className={`rounded-lg border-l-4 bg-white p-3 shadow-sm ${g.severity === 'red' ? 'border-band-red-solid' : 'border-band-yellow-solid'}`}>
             <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -104,6 +111,10 @@ export function AlertsClient({ owners, me, role }: { owners: string[]; me: strin
           </li>
         ))}
       </ul>
+      {data && data.accounts > ALERT_GROUPS_PAGE ? (
+        <MoreListed listed={data.groups.length} total={data.accounts} page={ALERT_GROUPS_PAGE} noun="accounts" loading={isFetching && data.groups.length < Math.min(shown, data.accounts)}
+          onMore={() => go({ shown: data.groups.length + ALERT_GROUPS_PAGE })} controls="alert-groups" testId="alerts-more" />
+      ) : null}
     </div>
   );
 }

@@ -9,7 +9,7 @@ import type { Assignee } from '@/components/tasks/task-actions';
 import { BandBadge } from '@/components/ui/band-badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorAlert } from '@/components/ui/error-alert';
-import { LoadMoreButton } from '@/components/ui/load-more-button';
+import { MoreListed } from '@/components/ui/more-listed';
 import { PageHeader } from '@/components/ui/page-header';
 import { formatCount, formatMoney, formatUtcDay } from '@/lib/format';
 import { MAX_DAILY_BUDGET } from '@/lib/programme/priority';
@@ -82,19 +82,6 @@ function Renewals({ day }: { day: MyDay }) {
         </div>
       )}
     </section>
-  );
-}
-
-/** Below the listed part of the rest: how much of it is listed, and the next page on request. */
-function MoreOfTheRest({ listed, total, loading, onMore }: { listed: number; total: number; loading: boolean; onMore: () => void }) {
-  const left = total - listed;
-  return (
-    <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-gray-700" data-testid="day-rest-more">
-      <p aria-live="polite">{left > 0 ? `${formatCount(listed)} of ${formatCount(total)} listed, the most at stake first.` : `All ${formatCount(total)} listed.`}</p>
-      {left > 0 ? (
-        <LoadMoreButton loading={loading} onLoad={onMore} controls="day-rest-list" size="sm">Show {formatCount(Math.min(MY_DAY_REST_PAGE, left))} more</LoadMoreButton>
-      ) : null}
-    </div>
   );
 }
 
@@ -172,7 +159,8 @@ export function MyDayClient({ me, role, owners, assignees }: { me: string; role:
                       <ol className="space-y-3" aria-label="More accounts that need attention">
                         {data.rest.map((e) => <li key={e.account.id}><AccountCard entry={e} bands={data.bands} showOwner={data.owner === null} assignees={manager ? assignees : null} /></li>)}
                       </ol>
-                      <MoreOfTheRest listed={data.rest.length} total={data.summary.accounts} loading={isFetching && data.rest.length < shown} onMore={() => go({ shown: data.rest!.length + MY_DAY_REST_PAGE })} />
+                      <MoreListed listed={data.rest.length} total={data.summary.accounts} page={MY_DAY_REST_PAGE} loading={isFetching && data.rest.length < shown}
+                        onMore={() => go({ shown: data.rest!.length + MY_DAY_REST_PAGE })} controls="day-rest-list" testId="day-rest-more" />
                     </div>
                   )
                 ) : null}

@@ -54,16 +54,22 @@ describeEngines('alerts', (t) => {
     for (const [pk, key, severity] of [[big, 'usage_drop', 'yellow'], [small, 'champion_left', 'red'], [big, 'no_exec', 'red']] as const) {
       await db.run("INSERT INTO alerts (account_pk, kind, key, severity, title, created_at) VALUES (?, 'flag', ?, ?, ?, ?)", [pk, key, severity, key, NOW - HOUR]);
     }
-    const page = await alertsPage(db, { state: 'open', owner: null, now: NOW });
+    const page = await alertsPage(db, { state: 'open', owner: null, groups: 25, now: NOW });
     expect(page.counts.open).toBe(7);
     expect(page.shown).toBe(7);
+    expect(page.accounts).toBe(3);
     expect(page.groups.map((g) => [g.account.id, g.severity, g.alerts.map((a) => a.key)])).toEqual([
       ['BIG', 'red', ['no_exec', 'usage_drop']],
       ['MINE', 'red', ['red_new', 'red_old', 'snooze_over', 'yellow_old']],
       ['SMALL', 'red', ['champion_left']],
     ]);
     expect(page.groups[0]!.why).toBe('$400K ARR, renews in 30 days, red flag');
-    expect((await alertsPage(db, { state: 'open', owner: 'bob@example.com', now: NOW })).groups.map((g) => g.account.id)).toEqual(['BIG', 'SMALL']);
-    expect((await alertsPage(db, { state: 'snoozed', owner: null, now: NOW })).groups.map((g) => [g.account.id, g.alerts.length])).toEqual([['MINE', 1]]);
+    expect((await alertsPage(db, { state: 'open', owner: 'bob@example.com', groups: 25, now: NOW })).groups.map((g) => g.account.id)).toEqual(['BIG', 'SMALL']);
+    expect((await alertsPage(db, { state: 'snoozed', owner: null, groups: 25, now: NOW })).groups.map((g) => [g.account.id, g.alerts.length])).toEqual([['MINE', 1]]);
+    // A page of the groups: the first in the same order; the counts still cover them all.
+    const first = await alertsPage(db, { state: 'open', owner: null, groups: 2, now: NOW });
+    expect(first.groups.map((g) => g.account.id)).toEqual(['BIG', 'MINE']);
+    expect(first.groups[1]!.alerts).toHaveLength(4);
+    expect([first.accounts, first.shown, first.counts.open]).toEqual([3, 7, 7]);
   });
 });

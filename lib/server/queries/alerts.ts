@@ -119,15 +119,21 @@ export function groupAlertsByAccount(alerts: readonly AlertItem[], now = Date.no
 
 export interface AlertsPageData {
   counts: Record<AlertState, number>;
-  /** one per account, the most at stake first */
+  /** the first of the groups, one per account, the most at stake first */
   groups: AlertGroup[];
-  /** alerts in the groups (at most MAX_ALERTS: the count of the state says when there are more) */
+  /** the accounts the alerts read are on: the groups there are, listed or not */
+  accounts: number;
+  /** alerts read and grouped (at most MAX_ALERTS: the count of the state says when there are more) */
   shown: number;
 }
 
-/** The Alerts page: the counts of each state and the alerts of one, grouped by account and ranked. */
-export async function alertsPage(db: Store, options: { state: AlertState; owner: string | null; now?: number }): Promise<AlertsPageData> {
+/**
+ * The Alerts page: the counts of each state and the alerts of one, grouped by account and ranked;
+ * the first `groups` groups are listed (the page lists them a page at a time).
+ */
+export async function alertsPage(db: Store, options: { state: AlertState; owner: string | null; groups: number; now?: number }): Promise<AlertsPageData> {
   const now = options.now ?? Date.now();
   const [counts, alerts] = await Promise.all([alertCounts(db, { owner: options.owner, now }), listAlerts(db, { state: options.state, owner: options.owner, limit: MAX_ALERTS, now })]);
-  return { counts, groups: groupAlertsByAccount(alerts, now), shown: alerts.length };
+  const groups = groupAlertsByAccount(alerts, now);
+  return { counts, groups: groups.slice(0, Math.max(1, options.groups)), accounts: groups.length, shown: alerts.length };
 }

@@ -1,19 +1,18 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { sessionRoute } from '@/lib/server/api';
+import { sessionRoute, shownParam } from '@/lib/server/api';
 import { myDay, myDayOwner } from '@/lib/server/queries/my-day';
-import { MAX_MY_DAY_SHOWN, MY_DAY_REST_PAGE } from '@/lib/queries/my-day';
+import { MY_DAY_REST_PAGE } from '@/lib/queries/my-day';
 import { dictFrom } from '@/lib/dict';
 
 export const dynamic = 'force-dynamic';
 export * from '@/lib/server/method-not-allowed';
 
-const shownError = `a whole number from 1 to ${MAX_MY_DAY_SHOWN}`;
 const querySchema = z
   .object({
     owner: z.string().max(320).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters').optional(),
     all: z.enum(['true', 'false']).optional(),
-    shown: z.string().regex(/^\d{1,7}$/, shownError).transform(Number).pipe(z.number().min(1, shownError).max(MAX_MY_DAY_SHOWN, shownError)).optional(),
+    shown: shownParam.optional(),
   })
   .strict()
   .refine((q) => q.shown === undefined || q.all === 'true', { path: ['shown'], message: 'only with all=true' });
