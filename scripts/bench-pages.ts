@@ -15,6 +15,10 @@
  * between them; reported are the sum of their requests, the worst of their latencies and their
  * CPU time together.
  *
+ * `--every-page`: instead, every page of the app once as an admin (each `--single` times, one
+ * request at a time): the median time, the server's CPU per request and the size of the HTML.
+ * What a page costs to render, page by page, whatever the load.
+ *
  * Use a database with a scored portfolio and its daily history (e.g. `npm run db:seed -- --accounts 10000 --months 18`).
  */
 import { spawn } from 'node:child_process';
@@ -85,14 +89,48 @@ async function measure(title: string, path: string, cookie: string, options: { c
   );
 }
 
+/** Every page of the app, one request at a time: median time, server CPU and HTML size of each. */
+async function everyPage(base: string, cookie: string, pid: number, runs: number, sample: string) {
+  const pages = [
+    '/my-day', '/my-day?owner=*', '/my-day?owner=*&all=true', '/accounts', '/accounts?band=red&sort=-arr&owner=*', `/accounts/${encodeURIComponent(sample)}`,
+    '/alerts', '/alerts?shown=100', '/trends', '/cohorts', '/experiments',
+    '/admin/model', '/admin/triggers', '/admin/cadence', '/admin/playbooks', '/admin/users', '/admin/api-keys', '/admin/api', '/admin/import', '/admin/webhooks', '/admin/audit',
+  ];
+  console.log('| page | median | server CPU per request | HTML |\n|---|---|---|---|');
+  for (const page of pages) {
+    const get = async () => {
+      const res = await fetch(`${base}${page}`, { headers: { cookie } });
+      const body = await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${page} answered ${res.status}`);
+      return body.byteLength;
+    };
+    for (let i = 0; i < 3; i++) await get();
+    const cpuBefore = cpuSeconds(pid);
+    const times: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      bytes = await get();
+      times.push(performance.now() - started);
+    }
+    const cpuAfter = cpuSeconds(pid);
+    times.sort((a, b) => a - b);
+    const cpu = cpuBefore === null || cpuAfter === null ? '' : `${(((cpuAfter - cpuBefore) * 1000) / runs).toFixed(1)} ms`;
+    console.log(`| \`${page}\` | ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms | ${cpu} | ${(bytes / 1024).toFixed(0)} KB |`);
+  }
+}
+
 run(async () => {
   const { values } = parseArgs({
-    options: { connections: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' }, single: { type: 'string', default: '30' }, port: { type: 'string', default: '3900' }, only: { type: 'string' }, profile: { type: 'string' }, web: { type: 'string', default: '1' } },
+    options: {
+      connections: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' }, single: { type: 'string', default: '30' }, port: { type: 'string', default: '3900' },
+      only: { type: 'string' }, profile: { type: 'string' }, web: { type: 'string', default: '1' }, 'every-page': { type: 'boolean', default: false },
+    },
   });
   const options = { connections: Number(values.connections), seconds: Number(values.seconds), runs: Number(values.single) };
   const port = Number(values.port);
   const { accounts, events, sample, lastDay } = await withMigratedStore(async (db) => {
-    await upsertUser(db, { email: EMAIL, role: 'manager', password: PASSWORD }, { actor: 'bench' });
+    await upsertUser(db, { email: EMAIL, role: values['every-page'] ? 'admin' : 'manager', password: PASSWORD }, { actor: 'bench' });
     return {
       accounts: await db.value<number>('SELECT count(*) FROM accounts'),
       events: await db.value<number>('SELECT coalesce(sum(events), 0) FROM account_activity'),
@@ -128,6 +166,7 @@ run(async () => {
     for (const base of bases) await waitForHealth(base);
     const cookie = await signInCookie(bases[0]!, EMAIL, PASSWORD);
     console.log(`${webCount} web process${webCount > 1 ? 'es with the background work off, and a worker process' : ''}\n`);
+    if (values['every-page']) return await everyPage(bases[0]!, cookie, servers[0]!.pid!, options.runs, sample);
     const id = encodeURIComponent(sample);
     const runs = [
       ['accounts list JSON: red, most ARR first', '/api/app/accounts?band=red&sort=-arr&limit=100&owner=*'],
