@@ -1,4 +1,4 @@
-import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { AlertState } from '@/lib/alert-state';
 import type { AlertsPageData } from '@/lib/server/queries/alerts';
 import { LIVE_REFRESH_MS } from './accounts';
@@ -20,8 +20,8 @@ export function alertsQueryOptions(state: AlertState, owner: string, shown: numb
       if (!res.ok) throw new Error(`Loading alerts failed (${res.status})`);
       return res.json() as Promise<AlertsPage>;
     },
-    // A longer list is kept on screen while its next page loads.
-    placeholderData: keepPreviousData,
+    // While the next page of the same list loads, the list shown stays (another state or owner starts empty).
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === state && previousQuery.queryKey[2] === owner ? previous : undefined),
     refetchInterval: LIVE_REFRESH_MS,
   });
 }
