@@ -8,6 +8,7 @@ export const MY_DAY_REFRESH_MS = 30_000;
 
 /** The accounts past the daily budget are listed this many at a time ("Show all", then "Show … more"). */
 export const MY_DAY_REST_PAGE = 50;
+
 /**
  * How many of the accounts past the budget a view lists, from its URL (`all=true&shown=N`): none without
  * `all=true`, a page when `shown` is missing or not a whole number from 1 to MAX_SHOWN.
