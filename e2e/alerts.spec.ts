@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { signInAs } from './pages/login-page';
 import { ALERT_GROUPS_PAGE as PAGE } from '../lib/queries/alerts';
+import { formatCount as count } from '../lib/format';
 
 /** The accounts with alerts in a state, the most at stake first, all of them, through the page's data route. */
 async function accountsWithAlerts(page: Page, state = 'open'): Promise<{ names: string[]; accounts: number }> {
@@ -10,8 +11,6 @@ async function accountsWithAlerts(page: Page, state = 'open'): Promise<{ names: 
   expect(body.groups).toHaveLength(body.accounts);
   return { names: body.groups.map((g) => g.account.name), accounts: body.accounts };
 }
-
-const count = (n: number) => n.toLocaleString('en-US');
 
 test.describe('Alerts', () => {
   test('a manager sees the alerts of 25 accounts at a time, the most at stake first; the URL keeps how many', async ({ page }) => {

@@ -1,10 +1,9 @@
 import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
-import { z, ZodError } from 'zod';
+import { ZodError, type z } from 'zod';
 import { getStore } from '@/db/client';
 import { validateBatch } from '@/lib/ingest/schemas';
 import { jsonDepth, MAX_JSON_DEPTH } from '@/lib/ingest/json-depth';
-import { MAX_SHOWN, SHOWN_RULE } from '@/lib/queries/shown';
 import { REQUEST_ID_HEADER } from '@/lib/request-id';
 import { scopeAllows, authenticateApiKey, type ApiKeyScope } from './commands/api-keys';
 import type { Role } from '@/lib/roles';
@@ -147,9 +146,6 @@ export function noApiRoute(request: NextRequest): AppError {
   const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
   return new AppError('not_found', `There is no API route at ${request.method} ${shown}; the routes are listed in /api/v1/openapi.json`);
 }
-
-/** `shown` of a list listed a page at a time (lib/queries/shown.ts), as a query parameter. */
-export const shownParam = z.string().regex(/^\d{1,7}$/, SHOWN_RULE).transform(Number).pipe(z.number().min(1, SHOWN_RULE).max(MAX_SHOWN, SHOWN_RULE));
 
 /** A boolean query flag: absent is false, `true`/`false` as given, anything else a 400. */
 export function booleanParam(request: NextRequest, name: string): boolean {

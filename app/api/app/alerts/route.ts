@@ -1,7 +1,8 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { sessionRoute, shownParam } from '@/lib/server/api';
+import { sessionRoute } from '@/lib/server/api';
 import { ALERT_GROUPS_PAGE } from '@/lib/queries/alerts';
+import { shownParam } from '@/lib/queries/shown';
 import { ALERT_STATES, alertOwner, alertsPage } from '@/lib/server/queries/alerts';
 import { dictFrom } from '@/lib/dict';
 

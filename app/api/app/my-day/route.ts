@@ -1,8 +1,9 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { sessionRoute, shownParam } from '@/lib/server/api';
+import { sessionRoute } from '@/lib/server/api';
 import { myDay, myDayOwner } from '@/lib/server/queries/my-day';
 import { MY_DAY_REST_PAGE } from '@/lib/queries/my-day';
+import { shownParam } from '@/lib/queries/shown';
 import { dictFrom } from '@/lib/dict';
 
 export const dynamic = 'force-dynamic';
