@@ -39,6 +39,11 @@ function isSorted(a: readonly { t: number }[]): boolean {
   return true;
 }
 
+function isAscending(a: readonly number[]): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i] < a[i - 1]) return false;
+  return true;
+}
+
 function intern<B>(a: readonly B[], key: (b: B) => string): Interned {
   const ids = new Int32Array(a.length);
   const names: string[] = [];
@@ -64,7 +69,7 @@ export function typeIndexOf(a: readonly TypeBucket[]): TypeIndex {
   if (!x) {
     const replyTimes: number[] = [];
     for (const b of a) if (b.type === OUTREACH_REPLIED) replyTimes.push(b.t);
-    replyTimes.sort((p, q) => p - q);
+    if (!isAscending(replyTimes)) replyTimes.sort((p, q) => p - q);
     const { ids, names, index } = intern(a, (b) => b.type);
     x = { ids, names, index, sorted: isSorted(a), replyTimes, positions: null };
     typeCache.set(a, x);

@@ -49,4 +49,5 @@ export { computeFlags, FLAG_RULES, FLAG_LABELS, FLAG_PROP_TYPES, FLAG_TYPES, typ
 export { describeMeasure } from './explain';
 export { buildActivity, featureSourcesOf, propTypesOf, typesReadBy, type RawEvent, type FeatureSource, type BuildActivityOptions } from './activity';
 export { WindowedActivityBuilder } from './windowed-activity';
+export { lendRecord, recordOfLent, type LentProps } from './prop-values';
 export { activityDays, activityNeeds, type ActivityNeeds } from './needs';

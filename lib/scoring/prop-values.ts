@@ -79,3 +79,33 @@ const VALUE_PROPERTIES: ReadonlyMap<string, string> = new Map([
 export function keepsValues(type: string, property: string): boolean {
   return VALUE_PROPERTIES.get(type) === property;
 }
+
+/**
+ * One bucket's property statistics, lent for the length of a call: reading stored aggregates
+ * fills the same objects for every bucket, so a receiver that keeps them copies them
+ * (`recordOfLent`). Merging them into other statistics needs no copy.
+ */
+export interface LentProps {
+  readonly length: number;
+  name(i: number): string;
+  stat(i: number): PropStat;
+}
+
+/** A kept copy of lent statistics, keyed by property name. */
+export function recordOfLent(props: LentProps): Record<string, PropStat> {
+  const out = Object.create(null) as Record<string, PropStat>;
+  for (let i = 0; i < props.length; i++) {
+    const p = props.stat(i);
+    const copy: PropStat = { t: p.t, s: p.s, c: p.c };
+    if (p.w) copy.w = p.w.slice();
+    if (p.v) copy.v = p.v.slice();
+    out[props.name(i)] = copy;
+  }
+  return out;
+}
+
+/** Statistics kept by name, lent as `LentProps` (the objects themselves, not copies). */
+export function lendRecord(record: Readonly<Record<string, PropStat>>): LentProps {
+  const names = Object.keys(record);
+  return { length: names.length, name: (i) => names[i], stat: (i) => record[names[i]] };
+}

@@ -17,16 +17,16 @@
  */
 import { OUTREACH_REPLIED, OUTREACH_SENT } from './activity-index';
 import { dict } from '@/lib/dict';
-import { appendValues } from './prop-values';
+import { appendValues, lendRecord, recordOfLent, type LentProps } from './prop-values';
 import type { AccountActivity, ContactBucket, FeatureBucket, PropStat, TypeBucket } from './types';
 import type { ActivityNeeds } from './needs';
 import { DAY_MS, windowBounds } from './window';
 
 /** Adds one bucket's statistics to merged ones, as the engine merges a window's buckets. */
-function mergeInto(target: Record<string, PropStat>, source: Record<string, PropStat>): void {
-  for (const name in source) {
-    const p = source[name];
-    const a = (target[name] ??= { t: 0, s: 0, c: 0 });
+function mergeInto(target: Record<string, PropStat>, source: LentProps): void {
+  for (let i = 0; i < source.length; i++) {
+    const p = source.stat(i);
+    const a = (target[source.name(i)] ??= { t: 0, s: 0, c: 0 });
     a.t += p.t;
     a.s += p.s;
     a.c += p.c;
@@ -34,7 +34,40 @@ function mergeInto(target: Record<string, PropStat>, source: Record<string, Prop
   }
 }
 
-const NONE: Pick<ActivityNeeds, 'dayTypes' | 'recencyTypes' | 'trendTypes'> = { dayTypes: [], recencyTypes: [], trendTypes: [] };
+const byTime = (a: { t: number }, b: { t: number }) => a.t - b.t;
+
+/** `a` and `b` in time order, each kept in its order and `a`'s first on a tie (a stable sort of `a` then `b`). */
+function mergeByTime(a: TypeBucket[], b: TypeBucket[]): TypeBucket[] {
+  if (!b.length) return a;
+  if (!a.length && isInTimeOrder(b)) return b;
+  if (!isInTimeOrder(a) || !isInTimeOrder(b)) return [...a, ...b].sort(byTime);
+  const out = new Array<TypeBucket>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = b[j].t < a[i].t ? b[j++] : a[i++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
+function isInTimeOrder(a: readonly { t: number }[]): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i].t < a[i - 1].t) return false;
+  return true;
+}
+
+type TypeNeeds = Pick<ActivityNeeds, 'dayTypes' | 'recencyTypes' | 'trendTypes'>;
+type TypeSets = { [K in keyof TypeNeeds]: ReadonlySet<string> };
+
+const NONE: TypeNeeds = { dayTypes: [], recencyTypes: [], trendTypes: [] };
+
+/** The needs as sets, made once per needs object (a rescore builds one builder per account with the same needs). */
+const typeSets = new WeakMap<TypeNeeds, TypeSets>();
+function typeSetsOf(needs: TypeNeeds): TypeSets {
+  let sets = typeSets.get(needs);
+  if (!sets) typeSets.set(needs, (sets = { dayTypes: new Set(needs.dayTypes), recencyTypes: new Set(needs.recencyTypes), trendTypes: new Set(needs.trendTypes) }));
+  return sets;
+}
 
 export class WindowedActivityBuilder {
   /** window starts, ascending: [before previous (trend types only),] previous, current */
@@ -53,7 +86,7 @@ export class WindowedActivityBuilder {
   private readonly recencyTypes: ReadonlySet<string>;
   private readonly trendTypes: ReadonlySet<string>;
 
-  constructor(asOf: number, windowDays: number, needs: Pick<ActivityNeeds, 'dayTypes' | 'recencyTypes' | 'trendTypes'> = NONE) {
+  constructor(asOf: number, windowDays: number, needs: TypeNeeds = NONE) {
     const b = windowBounds(asOf, windowDays);
     const trend = needs.trendTypes.length > 0;
     this.starts = trend ? [b.previous.from - windowDays * DAY_MS, b.previous.from, b.current.from] : [b.previous.from, b.current.from];
@@ -62,9 +95,7 @@ export class WindowedActivityBuilder {
     this.types = this.starts.map(() => new Map());
     this.contacts = this.starts.map(() => new Map());
     this.features = this.starts.map(() => new Map());
-    this.dayTypes = new Set(needs.dayTypes);
-    this.recencyTypes = new Set(needs.recencyTypes);
-    this.trendTypes = new Set(needs.trendTypes);
+    ({ dayTypes: this.dayTypes, recencyTypes: this.recencyTypes, trendTypes: this.trendTypes } = typeSetsOf(needs));
   }
 
   /** The index of the window holding `t` (from `first` on), or -1. */
@@ -75,12 +106,12 @@ export class WindowedActivityBuilder {
     return w;
   }
 
-  /** A type bucket. Buckets of one type must come in ascending `t`. */
-  type(t: number, type: string, n: number, props?: Record<string, PropStat>): void {
+  /** A type bucket. Buckets of one type must come in ascending `t`. `props` is only read during the call. */
+  type(t: number, type: string, n: number, props?: LentProps): void {
     const w = this.windowOf(t, this.trendTypes.has(type) ? 0 : this.first);
     const outreach = type === OUTREACH_SENT || type === OUTREACH_REPLIED;
     if (outreach || this.dayTypes.has(type)) {
-      const b = props ? { t, type, n, props } : { t, type, n };
+      const b = props ? { t, type, n, props: recordOfLent(props) } : { t, type, n };
       if (w >= 0 || (type === OUTREACH_REPLIED && t < this.to)) this.days.push(b);
       else if (t < this.to && this.recencyTypes.has(type)) this.lastBefore.set(type, b);
       return;
@@ -114,22 +145,25 @@ export class WindowedActivityBuilder {
 
   /** Adds every bucket of a (day-resolution, time-sorted) activity. */
   addActivity(a: AccountActivity): this {
-    for (const b of a.types) this.type(b.t, b.type, b.n, b.props);
+    for (const b of a.types) this.type(b.t, b.type, b.n, b.props && lendRecord(b.props));
     for (const c of a.contacts) this.contact(c.t, c.contactId, c.n, c.type);
     for (const f of a.features) this.feature(f.t, f.type, f.feature, f.n);
     return this;
   }
 
   build(firstActivityAt: number | null): AccountActivity {
-    const types = [...this.lastBefore.values()];
-    for (const w of this.types) types.push(...w.values());
-    types.push(...this.days);
-    // Stable: the window buckets keep their order, the days kept as they are fall in between.
-    types.sort((a, b) => a.t - b.t);
+    // In time order, stably: the last buckets before the windows, then each window's buckets (all
+    // at the window's start), with the days kept as they are falling in between.
+    const before: TypeBucket[] = [];
+    this.lastBefore.forEach((b) => before.push(b));
+    if (before.length > 1) before.sort(byTime);
+    const windows: TypeBucket[] = [];
+    for (const w of this.types) w.forEach((b) => windows.push(b));
+    const types = mergeByTime(mergeByTime(before, windows), this.days);
     const features: FeatureBucket[] = [];
-    for (const w of this.features) for (const m of w.values()) for (const f of m.values()) features.push(f);
+    for (const w of this.features) w.forEach((m) => m.forEach((f) => features.push(f)));
     const contacts: ContactBucket[] = [];
-    for (const w of this.contacts) contacts.push(...w.values());
+    for (const w of this.contacts) w.forEach((c) => contacts.push(c));
     return { types, contacts, features, firstActivityAt };
   }
 }

@@ -254,6 +254,39 @@ export class Cursor {
     return stat;
   }
 
+  /**
+   * Reads a property statistic's fields after its name id into `stat`, its values into `v` and
+   * their weights into `w` (arrays reused from call to call): the same fields as `stat()` gives,
+   * without allocating.
+   */
+  statInto(stat: PropStat, v: number[], w: number[]): void {
+    stat.t = this.uint();
+    const kind = this.u8[this.i++];
+    stat.v = undefined;
+    stat.w = undefined;
+    if (kind === NOT_NUMERIC) {
+      stat.s = 0;
+      stat.c = 0;
+      return;
+    }
+    stat.s = this.f64();
+    stat.c = this.uint();
+    const vLen = this.uint();
+    if (vLen === 0) return;
+    v.length = vLen;
+    if (kind === WEIGHTED) {
+      w.length = vLen;
+      for (let k = 0; k < vLen; k++) {
+        v[k] = this.f64();
+        w[k] = this.uint();
+      }
+      stat.w = w;
+    } else {
+      for (let k = 0; k < vLen; k++) v[k] = this.f64();
+    }
+    stat.v = v;
+  }
+
   /** Skips a property statistic's fields after its name id. */
   skipStat(): void {
     this.uint();

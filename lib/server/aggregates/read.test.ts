@@ -1,7 +1,7 @@
 /** AggregateReader's streaming reads of the packed blocks against the blocks decoded whole, edge cases included. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedDemo } from '@/db/seed';
-import { DAY_MS } from '@/lib/scoring';
+import { DAY_MS, recordOfLent } from '@/lib/scoring';
 import { openStore, sqliteStore, type Store } from '@/lib/server/store';
 import { describeEngines } from '@/lib/testing/engines';
 import { upsertAccounts } from '../commands/accounts';
@@ -29,9 +29,9 @@ let db: Store;
 
 interface Rows { types: unknown[][]; contacts: unknown[][]; features: unknown[][] }
 
-/** A sink that records every row it is given into `out`. */
+/** A sink that records every row it is given into `out` (copying the lent statistics). */
 const sinkInto = (out: Rows): AggregateSink => ({
-  type: (t, type, n, props) => out.types.push([t / DAY_MS, type, n, props ?? null]),
+  type: (t, type, n, props) => out.types.push([t / DAY_MS, type, n, props ? recordOfLent(props) : null]),
   contact: (t, id, n) => out.contacts.push([t / DAY_MS, id, n]),
   feature: (t, type, feature, n) => out.features.push([t / DAY_MS, type, feature, n]),
 });
@@ -90,6 +90,42 @@ describeEngines('the aggregate reader', (t) => {
       expect(first.contacts).toContainEqual([TO_DAY - 2, 'far-away', 7]);
       expect(first.features).toContainEqual([TO_DAY - 2, 'feature.used', 'not-in-catalogue', 2]);
       expect(first.features).toContainEqual([TO_DAY - 2, 'custom.use', 'reports', 5]);
+    });
+
+    it('lends each row its own statistics: nothing of the row before shows through', async () => {
+      // One statistics buffer serves every row: a row with kept, weighted values and three
+      // properties, then a row without statistics, then one with a single value and no weights,
+      // must each read as decoded alone.
+      await db.tx((tx) =>
+        applyEventsToAggregates(tx, [
+          e('nps.response', TO_DAY - 9, { accountPk: 3, count: 2, properties: { score: 7, comment: 'fine', promoter: true } }),
+          e('nps.response', TO_DAY - 9, { accountPk: 3, properties: { score: 10 } }),
+          e('nps.response', TO_DAY - 8, { accountPk: 3, properties: { comment: 'no number' } }),
+          e('email.exchanged', TO_DAY - 8, { accountPk: 3, properties: { sentiment: 0.5 } }),
+          e('nps.response', TO_DAY - 7, { accountPk: 3, properties: { score: 3 } }),
+        ]),
+      );
+      const contactIds = await contactIdsOf();
+      const lent: unknown[] = [];
+      const copied: [string, unknown][] = [];
+      await new AggregateReader(db, { fromDay: TO_DAY - 9, toDay: TO_DAY - 6 }).read(3, contactIds, {
+        type: (_t, type, _n, props) => {
+          if (props) lent.push(props.stat(0));
+          copied.push([type, props ? recordOfLent(props) : null]);
+        },
+        contact() {},
+        feature() {},
+      });
+      const decoded = (await viaDecoded(3, contactIds)).types.filter((r) => (r[0] as number) >= TO_DAY - 9 && (r[0] as number) < TO_DAY - 6).map((r) => [r[1], r[3]]);
+      expect(copied).toEqual(decoded);
+      const nps = copied.filter((r) => r[0] === 'nps.response').map((r) => r[1]);
+      expect(nps[0]).toMatchObject({ score: { s: 24, c: 3, v: [7, 10], w: [2, 1] }, promoter: { t: 2 } });
+      expect(nps[1]).toBeNull(); // a text property keeps no statistics
+      expect(nps[2]).toEqual({ score: { t: 0, s: 3, c: 1, v: [3] } });
+      // Right after the row with weighted values: a mean's statistics, without values or weights.
+      expect(copied).toContainEqual(['email.exchanged', { sentiment: { t: 0, s: 0.5, c: 1 } }]);
+      // The objects lent are the reader's own, refilled for the next row.
+      expect(new Set(lent).size).toBe(1);
     });
 
     it('skips contacts it cannot name', async () => {

@@ -7,14 +7,16 @@
  * feature name); property statistics are built only for the types the caller asks for. The
  * functions below answer the few other questions pages and scripts ask of the aggregates.
  */
-import { dict } from '@/lib/dict';
-import { DAY_MS, type PropStat } from '@/lib/scoring';
+import { DAY_MS, type LentProps, type PropStat } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { blockOf, Cursor, decodeDays, NameIds, UnknownNameId, type DayAgg } from './format';
 
-/** Receives one account's rows, each kind in ascending time. */
+/**
+ * Receives one account's rows, each kind in ascending time. A type row's `props` are lent for
+ * the length of the call (the reader reuses them for the next row): `recordOfLent` keeps a copy.
+ */
 export interface AggregateSink {
-  type(t: number, type: string, n: number, props: Record<string, PropStat> | undefined): void;
+  type(t: number, type: string, n: number, props: LentProps | undefined): void;
   contact(t: number, contactId: string, n: number): void;
   feature(t: number, type: string, feature: string, n: number): void;
 }
@@ -32,6 +34,34 @@ export interface AggregateReaderOptions {
 /** Per name id: 0 = type not read, 1 = read without statistics, 2 = read with statistics. */
 type Wanted = Uint8Array;
 
+/** The statistics of the type row being walked, decoded into objects and arrays kept from row to row. */
+class RowProps implements LentProps {
+  length = 0;
+  private readonly names: string[] = [];
+  private readonly stats: PropStat[] = [];
+  private readonly values: number[][] = [];
+  private readonly weights: number[][] = [];
+
+  name(i: number): string {
+    return this.names[i]!;
+  }
+
+  stat(i: number): PropStat {
+    return this.stats[i]!;
+  }
+
+  /** Decodes the `i`th statistic of the row (its name id already read). */
+  read(i: number, name: string, r: Cursor): void {
+    if (i === this.stats.length) {
+      this.stats.push({ t: 0, s: 0, c: 0, v: undefined, w: undefined });
+      this.values.push([]);
+      this.weights.push([]);
+    }
+    this.names[i] = name;
+    r.statInto(this.stats[i]!, this.values[i]!, this.weights[i]!);
+  }
+}
+
 /** An account's blocks of days `fromDay`..`toDay` (exclusive), in ascending order. */
 const BLOCKS = 'SELECT data FROM agg_packed WHERE account_pk = ? AND block >= ? AND block <= ? ORDER BY block';
 /** Accounts whose blocks `readMany` reads per query. */
@@ -46,6 +76,7 @@ export class AggregateReader {
   /** sink calls made by the walk in progress, and how many of them were made before (a walk again after learning names) */
   private calls = 0;
   private skip = 0;
+  private readonly props = new RowProps();
 
   constructor(private readonly db: Store, private readonly options: AggregateReaderOptions) {
     this.typeSet = options.types ? new Set(options.types) : null;
@@ -149,14 +180,15 @@ export class AggregateReader {
         const np = r.uint();
         if (inRange && this.names[typeId] === undefined) throw new UnknownNameId(typeId);
         const want = inRange ? this.wanted[typeId] : 0;
-        let props: Record<string, PropStat> | undefined;
+        let props: RowProps | undefined;
         if (want === 2 && np > 0) {
-          props = dict();
+          props = this.props;
           for (let q = 0; q < np; q++) {
             const nameId = r.uint();
             if (this.names[nameId] === undefined) throw new UnknownNameId(nameId);
-            props[this.names[nameId]] = r.stat();
+            props.read(q, this.names[nameId], r);
           }
+          props.length = np;
         } else {
           for (let q = 0; q < np; q++) {
             r.uint();

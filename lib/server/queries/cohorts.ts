@@ -6,6 +6,7 @@
 import { analyzeCohort, isoDate, selectCohort, type CohortAccount, type CohortAnalysis, type OutcomeRecord } from '@/lib/analytics/cohort';
 import { addNpsAnswers, companionByBand, emptyNps, type AccountSignals, type CompanionRow } from '@/lib/analytics/companion';
 import type { CohortParams, CohortQuery } from '@/lib/analytics/params';
+import { recordOfLent } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { AggregateReader, DAY_MS, dayOf } from '../aggregates';
 import { AppError } from '../errors';
@@ -128,7 +129,8 @@ export async function companionMetrics(db: Store, params: CohortParams): Promise
     return {
       contact() {},
       feature() {},
-      type(_t, type, n, stats) {
+      type(_t, type, n, lent) {
+        const stats = lent && recordOfLent(lent);
         if (referralTriggers.includes(type)) s.referrals += n;
         if (type === RESPONSE_TRIGGER && stats?.responseHours) {
           s.responseHoursSum += stats.responseHours.s;

@@ -16,11 +16,10 @@ import type {
   FeatureTier,
   LifecycleStage,
   Model,
-  PropStat,
   Tier,
   TypeBucket,
 } from '@/lib/scoring';
-import { activityDays, activityNeeds, DAY_MS, WindowedActivityBuilder } from '@/lib/scoring';
+import { activityDays, activityNeeds, DAY_MS, recordOfLent, WindowedActivityBuilder, type LentProps } from '@/lib/scoring';
 import type { Store } from '@/lib/server/store';
 import { AggregateReader, type AggregateSink } from '../aggregates';
 
@@ -108,8 +107,8 @@ class DayBuckets implements AccountActivity, AggregateSink {
   contacts: ContactBucket[] = [];
   features: FeatureBucket[] = [];
   constructor(public firstActivityAt: number | null) {}
-  type(t: number, type: string, n: number, props: Record<string, PropStat> | undefined): void {
-    this.types.push(props ? { t, type, n, props } : { t, type, n });
+  type(t: number, type: string, n: number, props: LentProps | undefined): void {
+    this.types.push(props ? { t, type, n, props: recordOfLent(props) } : { t, type, n });
   }
   contact(t: number, contactId: string, n: number): void {
     this.contacts.push({ t, contactId, n });
