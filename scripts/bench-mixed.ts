@@ -68,7 +68,7 @@ run(async () => {
     }),
   );
   const worker = values.worker
-    ? spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'scripts/worker.ts'], {
+    ? spawn(process.execPath, [...nodeArgs, 'scripts/run-compiled.mjs', 'scripts/worker.ts'], {
         env: { ...process.env, DATABASE_URL: database.env.DATABASE_URL ?? `file:${database.databaseFile}`, LOG_LEVEL: 'info' },
         stdio: ['ignore', 'pipe', 'inherit'],
       })

@@ -156,7 +156,7 @@ run(async () => {
   );
   const worker =
     webCount > 1
-      ? spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+      ? spawn(process.execPath, ['scripts/run-compiled.mjs', 'scripts/worker.ts'], {
           env: { ...process.env, DATABASE_URL: database.env.DATABASE_URL ?? `file:${database.databaseFile}` },
           stdio: ['ignore', 'ignore', 'inherit'],
         })

@@ -62,7 +62,7 @@ run(async () => {
   const children: ChildProcess[] = [
     startServer({ port, databaseFile: path.join(FOLDER, 'unused.db'), env }),
     startServer({ port: port + 1, databaseFile: path.join(FOLDER, 'unused.db'), env }),
-    spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/worker.ts'], {
+    spawn(process.execPath, ['scripts/run-compiled.mjs', 'scripts/worker.ts'], {
       stdio: 'inherit',
       env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: logLevel },
     }),

@@ -5,7 +5,6 @@
  * announcement through the job queue) and rescores them.
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/open';
 import { describeEngines } from '@/lib/testing/engines';
@@ -63,9 +62,9 @@ describeEngines('background work in its own process', (t) => {
     expect(await waiting()).toBe(1);
     expect((await score()) ?? null).toBeNull();
 
-    const tsx = path.resolve('node_modules/.bin/tsx');
     const url = t.engine === 'sqlite' ? `file:${t.url}` : t.url;
-    const worker = spawn(tsx, ['scripts/worker.ts'], { env: { ...process.env, TRELLIS_WORKER: 'off', DATABASE_URL: url, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // As `npm run worker` starts it.
+    const worker = spawn(process.execPath, ['scripts/run-compiled.mjs', 'scripts/worker.ts'], { env: { ...process.env, TRELLIS_WORKER: 'off', DATABASE_URL: url, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     worker.stdout.on('data', (d: Buffer) => (output += d.toString()));
     worker.stderr.on('data', (d: Buffer) => (output += d.toString()));
