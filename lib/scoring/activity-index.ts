@@ -64,30 +64,35 @@ const featureCache = new WeakMap<readonly FeatureBucket[], FeatureIndex>();
 export const OUTREACH_SENT = 'outreach.sent';
 export const OUTREACH_REPLIED = 'outreach.replied';
 
-export function typeIndexOf(a: readonly TypeBucket[]): TypeIndex {
-  let x = typeCache.get(a);
+/**
+ * The index of a bucket array, kept for later calls unless `keep` is false (an array scored once:
+ * keeping costs the garbage collector more than building it again would).
+ */
+export function typeIndexOf(a: readonly TypeBucket[], keep = true): TypeIndex {
+  let x = keep ? typeCache.get(a) : undefined;
   if (!x) {
     const replyTimes: number[] = [];
     for (const b of a) if (b.type === OUTREACH_REPLIED) replyTimes.push(b.t);
     if (!isAscending(replyTimes)) replyTimes.sort((p, q) => p - q);
     const { ids, names, index } = intern(a, (b) => b.type);
     x = { ids, names, index, sorted: isSorted(a), replyTimes, positions: null };
-    typeCache.set(a, x);
+    if (keep) typeCache.set(a, x);
   }
   return x;
 }
 
-export function contactIndexOf(a: readonly ContactBucket[]): ContactIndex {
-  let x = contactCache.get(a);
+export function contactIndexOf(a: readonly ContactBucket[], keep = true): ContactIndex {
+  let x = keep ? contactCache.get(a) : undefined;
   if (!x) {
     const { ids, names, index } = intern(a, (b) => b.contactId);
-    contactCache.set(a, (x = { ids, names, index, sorted: isSorted(a) }));
+    x = { ids, names, index, sorted: isSorted(a) };
+    if (keep) contactCache.set(a, x);
   }
   return x;
 }
 
-export function featureIndexOf(a: readonly FeatureBucket[]): FeatureIndex {
-  let x = featureCache.get(a);
+export function featureIndexOf(a: readonly FeatureBucket[], keep = true): FeatureIndex {
+  let x = keep ? featureCache.get(a) : undefined;
   if (!x) {
     const ids = new Int32Array(a.length);
     const byType = new Map<string, Map<string, number>>();
@@ -99,7 +104,8 @@ export function featureIndexOf(a: readonly FeatureBucket[]): FeatureIndex {
       if (id === undefined) m.set(a[i].feature, (id = count++));
       ids[i] = id;
     }
-    featureCache.set(a, (x = { sorted: isSorted(a), ids, count, byType }));
+    x = { sorted: isSorted(a), ids, count, byType };
+    if (keep) featureCache.set(a, x);
   }
   return x;
 }

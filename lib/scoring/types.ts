@@ -65,6 +65,12 @@ export interface AccountActivity {
   features: FeatureBucket[];
   /** earliest `occurredAt` ever recorded for the account (epoch ms), or null when none */
   firstActivityAt: number | null;
+  /**
+   * True for an activity built to be scored once (a rescore's per-window summary): the engine
+   * then does not keep the indexes it builds over the buckets for later calls. Scoring it again
+   * is still right, only not faster.
+   */
+  scoredOnce?: boolean;
 }
 
 export interface AccountProfile {

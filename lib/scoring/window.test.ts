@@ -4,7 +4,7 @@ import { mulberry32 } from '@/lib/testing/random';
 import { addValue, appendValues, MAX_KEPT_VALUES, valueWeight, weightedMedian } from './prop-values';
 import { buildActivity } from './activity';
 import type { AccountActivity, PropStat } from './types';
-import { countOf, DAY_MS, endOfUtcDay, engagedContactIds, contactCountOf, medianOf, propOf, summarizeWindow, summarizeWindows } from './window';
+import { countOf, DAY_MS, endOfUtcDay, engagedContactIds, contactCountOf, featureUsedIn, medianOf, propOf, summarizeWindow, summarizeWindows } from './window';
 
 const D = Date.UTC(2026, 2, 1);
 
@@ -17,6 +17,28 @@ describe('endOfUtcDay', () => {
 });
 
 describe('summarizeWindow', () => {
+  it('keeps the indexes of an activity for the next summary, unless it is scored once', () => {
+    const events = [
+      { type: 'x', occurredAt: D, count: 2, contactId: 'c1', properties: { feature: 'f' } },
+      { type: 'outreach.replied', occurredAt: D + 5, properties: { responseHours: 4 } },
+    ];
+    const kept = buildActivity(events, { featureSources: [{ type: 'x', property: 'feature' }] });
+    expect(summarizeWindow(kept, D, D + DAY_MS).ti).toBe(summarizeWindow(kept, D, D + DAY_MS).ti);
+    const once: AccountActivity = { ...buildActivity(events, { featureSources: [{ type: 'x', property: 'feature' }] }), scoredOnce: true };
+    const [a, b] = [summarizeWindow(once, D, D + DAY_MS), summarizeWindow(once, D, D + DAY_MS)];
+    expect(a.ti).not.toBe(b.ti);
+    expect(a.ci).not.toBe(b.ci);
+    expect(a.fi).not.toBe(b.fi);
+    // The same summary either way.
+    const k = summarizeWindow(kept, D, D + DAY_MS);
+    for (const w of [a, b]) {
+      expect(countOf(w, ['x', 'outreach.replied'])).toBe(countOf(k, ['x', 'outreach.replied']));
+      expect(engagedContactIds(w)).toEqual(engagedContactIds(k));
+      expect(medianOf(propOf(w, 'outreach.replied', 'responseHours'))).toBe(4);
+      expect(featureUsedIn(w, 'x', 'f')).toBe(true);
+    }
+  });
+
   it('is half-open [from, to)', () => {
     const a = buildActivity([
       { type: 'x', occurredAt: D - 1 },

@@ -85,9 +85,10 @@ export function windowBounds(asOf: number, windowDays: number) {
  * `from` is in, one at exactly `to` is out.
  */
 export function summarizeWindowsInto(activity: AccountActivity, bounds: readonly { from: number; to: number }[]): WindowSummary[] {
-  const ti = typeIndexOf(activity.types);
-  const ci = contactIndexOf(activity.contacts);
-  const fi = featureIndexOf(activity.features);
+  const keep = activity.scoredOnce !== true;
+  const ti = typeIndexOf(activity.types, keep);
+  const ci = contactIndexOf(activity.contacts, keep);
+  const fi = featureIndexOf(activity.features, keep);
   let minFrom = Infinity;
   let maxTo = -Infinity;
   for (const b of bounds) {

@@ -151,7 +151,8 @@ export class WindowedActivityBuilder {
     return this;
   }
 
-  build(firstActivityAt: number | null): AccountActivity {
+  /** The activity; `scoredOnce` marks it as such (see `AccountActivity.scoredOnce`). */
+  build(firstActivityAt: number | null, scoredOnce = false): AccountActivity {
     // In time order, stably: the last buckets before the windows, then each window's buckets (all
     // at the window's start), with the days kept as they are falling in between.
     const before: TypeBucket[] = [];
@@ -164,6 +165,6 @@ export class WindowedActivityBuilder {
     for (const w of this.features) w.forEach((m) => m.forEach((f) => features.push(f)));
     const contacts: ContactBucket[] = [];
     for (const w of this.contacts) w.forEach((c) => contacts.push(c));
-    return { types, contacts, features, firstActivityAt };
+    return scoredOnce ? { types, contacts, features, firstActivityAt, scoredOnce } : { types, contacts, features, firstActivityAt };
   }
 }

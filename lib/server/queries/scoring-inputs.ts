@@ -147,9 +147,15 @@ export interface InputsAsOfOptions extends Pick<ScoringInputsOptions, 'accountPk
  * so only the summaries are kept. The days read are those the model needs (`activityDays`).
  * `each` gets each account's inputs as soon as its activity is read, before the next account's
  * is: a caller that scores them there and keeps only the results holds one account's summaries
- * at a time. Answers how many accounts there were.
+ * at a time. Each activity is marked `scoredOnce`: scoring one again gives the same scores but
+ * builds the engine's indexes over it again. Answers how many accounts there were.
  */
 export async function eachInputAsOf(db: Store, options: InputsAsOfOptions, each: (input: AccountInputs) => void): Promise<number> {
+  return readInputsAsOf(db, options, each, true);
+}
+
+/** `eachInputAsOf`; `scoredOnce`: each activity is scored once, then dropped (the engine keeps no index of it). */
+async function readInputsAsOf(db: Store, options: InputsAsOfOptions, each: (input: AccountInputs) => void, scoredOnce: boolean): Promise<number> {
   const { asOf, model } = options;
   const toDay = Math.ceil(asOf / DAY_MS);
   const needs = activityNeeds(model);
@@ -159,7 +165,7 @@ export async function eachInputAsOf(db: Store, options: InputsAsOfOptions, each:
   const finish = () => {
     if (!reading) return;
     const a = accounts[reading.index]!;
-    each({ pk: a.pk, profile: a.profile, contacts: a.contacts, activity: reading.builder.build(a.firstAt) });
+    each({ pk: a.pk, profile: a.profile, contacts: a.contacts, activity: reading.builder.build(a.firstAt, scoredOnce) });
     reading = null;
   };
   // The reader asks for an account's sink only once the one before has all of its rows.
@@ -176,6 +182,7 @@ export async function eachInputAsOf(db: Store, options: InputsAsOfOptions, each:
 /** `eachInputAsOf`, the inputs kept and answered together. */
 export async function inputsAsOf(db: Store, options: InputsAsOfOptions): Promise<{ total: number; inputs: AccountInputs[] }> {
   const inputs: AccountInputs[] = [];
-  const total = await eachInputAsOf(db, options, (input) => void inputs.push(input));
+  // Kept, and often scored again (previews): the engine keeps the indexes of their activities.
+  const total = await readInputsAsOf(db, options, (input) => void inputs.push(input), false);
   return { total, inputs };
 }
