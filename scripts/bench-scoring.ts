@@ -1,5 +1,5 @@
 /**
- * npx tsx scripts/bench-scoring.ts [--repeat 3] [--history-days 365] [--skip-history] [--skip-naive] [--workers 2]
+ * npx tsx scripts/bench-scoring.ts [--repeat 3] [--history-days 365] [--skip-history] [--skip-naive] [--skip-rescore] [--allocations] [--workers 2]
  *
  * Scoring at scale on the database of DATABASE_URL, SQLite or PostgreSQL (build one with
  * `npx tsx scripts/seed.ts --accounts 10000 --months 12 --skip-scores`):
@@ -9,16 +9,21 @@
  *  - a full rescore of the current scores (`rescore`: load aggregates, score, write scores, flags
  *    and today's snapshot), with its phases;
  *  - the rescore after events (`rescorePendingAhead`, as a worker process works the list off) of
- *    every active account, as CPU time per account;
+ *    every active account, as CPU time per account; with `--allocations`, also the memory each
+ *    drain allocated (V8's sampling heap profiler, counting the objects collected since: what the
+ *    garbage collector has to deal with), per account;
  *  - the same rescore on worker threads (`rescoreOnWorkers`, `--workers` threads; 1 skips it;
  *    SQLite only: the threads read the file);
  *  - the daily history of the last N days (`rebuildHistory`, or `rebuildHistoryOnWorkers` when
  *    `--workers` is above 1);
  *  - peak memory (RSS) of this process.
  * Each timed step runs `--repeat` times (history once); every run and the median are printed, with
- * the CPU time beside the wall time.
+ * the CPU time beside the wall time. `--skip-rescore` leaves out the full rescore. Run it as
+ * `node scripts/run-compiled.mjs scripts/bench-scoring.ts ...` to measure the code as
+ * `npm run worker` runs it (without tsx's per-closure name keeping).
  * It writes scores, flags and snapshots: use a scratch copy, not a database that matters.
  */
+import inspector from 'node:inspector';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { endOfUtcDay } from '@/lib/scoring';
@@ -60,6 +65,8 @@ run(async () => {
       'history-days': { type: 'string' },
       'skip-history': { type: 'boolean', default: false },
       'skip-naive': { type: 'boolean', default: false },
+      'skip-rescore': { type: 'boolean', default: false },
+      allocations: { type: 'boolean', default: false },
       workers: { type: 'string' },
     },
   });
@@ -69,11 +76,40 @@ run(async () => {
   await withMigratedStore(async (db) => {
     // The worker threads read the SQLite file; on PostgreSQL everything runs in this thread.
     const file = db instanceof SqliteStore ? db.client.name : null;
-    await bench(db, file, { repeat, historyDays, workers: file ? workers : 1, naive: !values['skip-naive'], history: !values['skip-history'] });
+    await bench(db, file, { repeat, historyDays, workers: file ? workers : 1, naive: !values['skip-naive'], history: !values['skip-history'], rescore: !values['skip-rescore'], allocations: values.allocations });
   });
 });
 
-async function bench(db: Store, file: string | null, options: { repeat: number; historyDays: number; workers: number; naive: boolean; history: boolean }): Promise<void> {
+/** Bytes allocated by `f`, sampled by V8's heap profiler with the objects collected meanwhile counted too. */
+async function allocatedBy<T>(f: () => Promise<T>): Promise<{ value: T; bytes: number }> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = <R>(method: string, params?: object) =>
+    new Promise<R>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as R))));
+  interface Node { selfSize: number; children: Node[] }
+  try {
+    await post('HeapProfiler.enable');
+    await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    const value = await f();
+    const { profile } = await post<{ profile: { head: Node } }>('HeapProfiler.stopSampling');
+    let bytes = 0;
+    const stack = [profile.head];
+    while (stack.length) {
+      const node = stack.pop()!;
+      bytes += node.selfSize;
+      stack.push(...node.children);
+    }
+    return { value, bytes };
+  } finally {
+    session.disconnect();
+  }
+}
+
+async function bench(
+  db: Store,
+  file: string | null,
+  options: { repeat: number; historyDays: number; workers: number; naive: boolean; history: boolean; rescore: boolean; allocations: boolean },
+): Promise<void> {
   const { repeat, historyDays, workers } = options;
   const model = (await ensureLiveModel(db)).model;
   const now = Date.now();
@@ -118,14 +154,16 @@ async function bench(db: Store, file: string | null, options: { repeat: number; 
     return `${s(r.ms)} (cpu ${s(cpuMs)}${cpuNote}) for ${r.accounts} accounts: load ${s(p.loadMs)}, score ${s(p.scoreMs)}, write ${s(p.writeMs)}; ${r.bandChanges} band changes, ${r.flagsRaised} flags raised`;
   };
   const rescoreTimes: number[] = [];
-  for (let i = 0; i < repeat; i++) {
+  for (let i = 0; i < (options.rescore ? repeat : 0); i++) {
     const { value: r, cpuMs } = await timed(() => rescore(db, { now, asOf }));
     rescoreTimes.push(r.ms);
     console.log(`rescore #${i + 1}: ${describe(r, cpuMs)}`);
   }
-  const rescoreMedian = median(rescoreTimes);
-  console.log(`rescore: median ${s(rescoreMedian)} (peak RSS so far ${peak()})`);
-  for (const [label, ms] of Object.entries(naive)) console.log(`  ${(ms / rescoreMedian).toFixed(1)}x faster than the ${label}`);
+  if (options.rescore) {
+    const rescoreMedian = median(rescoreTimes);
+    console.log(`rescore: median ${s(rescoreMedian)} (peak RSS so far ${peak()})`);
+    for (const [label, ms] of Object.entries(naive)) console.log(`  ${(ms / rescoreMedian).toFixed(1)}x faster than the ${label}`);
+  }
 
   // The rescore after events, as a worker process does it under a heavy stream: every active
   // account listed, worked off in chunks of 1,000, each chunk's write claiming the next.
@@ -135,19 +173,23 @@ async function bench(db: Store, file: string | null, options: { repeat: number; 
     await db.tx((tx) => markRescorePending(tx, active, now - 1));
     // On SQLite, how long the chunks' write transactions held the file's write lock.
     const heldBefore = db.engine === 'sqlite' ? (db as SqliteStore).writeLock.heldSeconds : null;
-    const { value: n, cpuMs } = await timed(async () => {
-      let done = 0;
-      let ahead: ClaimAhead | null = null;
-      for (;;) {
-        const chunk = await rescorePendingAhead(db, { limit: 1000, now, queuedUpTo: now }, ahead);
-        if (!chunk.count) return done;
-        done += chunk.count;
-        ahead = chunk.next;
-      }
-    });
+    const drain = () =>
+      timed(async () => {
+        let done = 0;
+        let ahead: ClaimAhead | null = null;
+        for (;;) {
+          const chunk = await rescorePendingAhead(db, { limit: 1000, now, queuedUpTo: now }, ahead);
+          if (!chunk.count) return done;
+          done += chunk.count;
+          ahead = chunk.next;
+        }
+      });
+    // The profiler's sampling costs CPU too: compare times with times measured the same way.
+    const { value: { value: n, cpuMs }, bytes } = options.allocations ? await allocatedBy(drain) : { value: await drain(), bytes: null };
     drainTimes.push(cpuMs / Math.max(1, n));
     const held = heldBefore === null ? '' : `; the write lock held ${((((db as SqliteStore).writeLock.heldSeconds - heldBefore) * 1e6) / Math.max(1, n)).toFixed(0)} µs per account`;
-    console.log(`drain #${i + 1}: ${n} listed accounts rescored, ${(cpuMs / Math.max(1, n) * 1000).toFixed(0)} µs of CPU per account (cpu ${s(cpuMs)})${held}`);
+    const allocated = bytes === null ? '' : `; allocated ${mb(bytes)}, ${(bytes / 1024 / Math.max(1, n)).toFixed(1)} KB per account`;
+    console.log(`drain #${i + 1}: ${n} listed accounts rescored, ${(cpuMs / Math.max(1, n) * 1000).toFixed(0)} µs of CPU per account (cpu ${s(cpuMs)})${held}${allocated}`);
   }
   console.log(`drain: median ${(median(drainTimes) * 1000).toFixed(0)} µs of CPU per account`);
 
