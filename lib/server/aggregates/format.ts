@@ -239,19 +239,24 @@ export class Cursor {
     const vLen = this.uint();
     if (vLen > 0) {
       const v = new Array<number>(vLen);
-      if (kind === WEIGHTED) {
-        const w = new Array<number>(vLen);
-        for (let k = 0; k < vLen; k++) {
-          v[k] = this.f64();
-          w[k] = this.uint();
-        }
-        stat.w = w;
-      } else {
-        for (let k = 0; k < vLen; k++) v[k] = this.f64();
-      }
+      const w = kind === WEIGHTED ? new Array<number>(vLen) : null;
+      this.values(vLen, v, w);
+      if (w) stat.w = w;
       stat.v = v;
     }
     return stat;
+  }
+
+  /** Reads `count` values into `v`, and their weights into `w` when the statistic has weights. */
+  private values(count: number, v: number[], w: number[] | null): void {
+    if (w) {
+      for (let k = 0; k < count; k++) {
+        v[k] = this.f64();
+        w[k] = this.uint();
+      }
+    } else {
+      for (let k = 0; k < count; k++) v[k] = this.f64();
+    }
   }
 
   /**
@@ -274,16 +279,9 @@ export class Cursor {
     const vLen = this.uint();
     if (vLen === 0) return;
     v.length = vLen;
-    if (kind === WEIGHTED) {
-      w.length = vLen;
-      for (let k = 0; k < vLen; k++) {
-        v[k] = this.f64();
-        w[k] = this.uint();
-      }
-      stat.w = w;
-    } else {
-      for (let k = 0; k < vLen; k++) v[k] = this.f64();
-    }
+    if (kind === WEIGHTED) w.length = vLen;
+    this.values(vLen, v, kind === WEIGHTED ? w : null);
+    if (kind === WEIGHTED) stat.w = w;
     stat.v = v;
   }
 
