@@ -13,10 +13,11 @@ import { prepareDatabase } from './commands/catalogue';
 import { ingestEvents } from './commands/events';
 import { getJob } from './commands/jobs';
 import { insertModelVersion } from './commands/model';
+import { RESCORE_LEASE_MS } from './commands/rescore-pending';
 import { startPublishJob } from './commands/model-job';
 import { DEFAULT_MODEL } from '@/lib/scoring';
 import { rescoreSoon } from './rescore-drainer';
-import { backgroundWorkHere, watchCommits } from './worker';
+import { backgroundWorkHere, startWorker, watchCommits } from './worker';
 
 const saved = process.env.TRELLIS_WORKER;
 
@@ -113,6 +114,21 @@ describeEngines('watching the SQLite file for commits', (t) => {
   beforeEach(async () => {
     await prepareDatabase(t.store);
     await upsertAccounts(t.store, [{ id: 'W-1', name: 'Worker one' }]);
+  });
+
+  it('a drainer that starts takes back at once what a killed one had claimed, instead of waiting for the lease', async () => {
+    await ingestEvents(t.store, [{ accountId: 'W-1', type: 'meeting.held', occurredAt: Date.now() - 86_400_000, count: 3 }]);
+    // As a drainer killed mid-chunk leaves it: the account claimed for the next 30 s, unscored.
+    const claimedUntil = Date.now() + RESCORE_LEASE_MS;
+    await t.store.run('UPDATE rescore_pending SET claimed_until = ?', [claimedUntil]);
+    expect(await t.store.value('SELECT claimed_until FROM rescore_pending')).toBe(claimedUntil);
+    const stop = startWorker(t.store);
+    try {
+      await until('accounts waiting', () => t.store.value<number>('SELECT count(*) FROM rescore_pending'), (n) => n === 0, 10_000);
+      expect(await t.store.value("SELECT s.score FROM scores s JOIN accounts a ON a.pk = s.account_pk WHERE a.id = 'W-1'")).toBeTypeOf('number');
+    } finally {
+      await stop();
+    }
   });
 
   it('a watcher hears commits of other connections, not of its own', async () => {

@@ -14,6 +14,7 @@ import { PostgresStore, SqliteStore, type Store } from '@/lib/server/store';
 import { AppError } from './errors';
 import { loggedStep, logger } from './log';
 import { processHistoryQueue } from './commands/history-queue';
+import { releaseAllClaims } from './commands/rescore-pending';
 import { resumeInterruptedJobs, runOpenPublishJobs } from './commands/model-job';
 import { runRiskJobs } from './commands/risk';
 import { deliverDueWebhooks } from './commands/webhooks';
@@ -65,6 +66,14 @@ export function startWorker(db: Store, options: { dedicated?: boolean } = {}): (
 
 /** On SQLite: the scheduler, and the work other processes' commits call for (seen by watching the file). */
 function startFileWork(db: Store, dedicated: boolean): () => void {
+  // Before the first drain: what a killed drainer claimed is rescored now, not after its lease.
+  void releaseAllClaims(db)
+    .then((released) => {
+      if (released) logger.info({ job: 'rescore', accounts: released }, 'Took back the accounts a stopped drainer had claimed');
+    })
+    .catch((error: unknown) => {
+      if (storeIsOpen(db)) logger.error({ err: error, job: 'rescore' }, 'Taking back the accounts a stopped drainer had claimed failed; they wait for their lease to run out');
+    });
   const stopScheduler = startScheduler(db);
   const stopWatching = watchCommits(db, () => {
     drainIfPending(db).catch((error: unknown) => {

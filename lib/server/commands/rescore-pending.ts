@@ -194,6 +194,18 @@ export async function rescorePendingAhead(db: Store, options: DrainOptions, ahea
   return rescoreChunk(db, options, [], ahead, true);
 }
 
+/**
+ * Ends every claim on the list; answers how many there were. For a drainer starting on SQLite,
+ * where one drainer works the list at a time (the web process, or `npm run worker` beside web
+ * processes started with TRELLIS_WORKER=off): the claims it finds are those of one that was
+ * killed, whose accounts would otherwise wait for the lease to run out. Were another drainer
+ * alive after all, both might rescore the same accounts: each stores only scores newer than the
+ * stored ones, so none is wrong. PostgreSQL's workers, any number on any machine, keep the lease.
+ */
+export async function releaseAllClaims(db: Store): Promise<number> {
+  return (await db.run('UPDATE rescore_pending SET claimed_until = NULL WHERE claimed_until IS NOT NULL')).changes;
+}
+
 /** Gives the accounts of a chunk claimed ahead back to the list, for any worker to take at once. */
 export async function releaseClaim(db: Store, ahead: ClaimAhead): Promise<void> {
   await release(db, ahead.entries.map((e) => e.account_pk));
