@@ -72,7 +72,7 @@ export function startServer(options: { port: number; databaseFile: string; env?:
   const url = `http://localhost:${options.port}`;
   // Node runs Next directly (not through npx), so that stopping this process stops the server.
   const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
-  return spawn(process.execPath, [...(options.nodeArgs ?? []), nextBin, 'start', '-p', String(options.port)], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), nextBin, 'start', '-p', String(options.port)], {
     stdio: 'inherit',
     env: {
       ...process.env,
@@ -83,6 +83,14 @@ export function startServer(options: { port: number; databaseFile: string; env?:
       ...options.env,
     },
   });
+  // However this process ends (a failed check's exit included), the server does not outlive it,
+  // holding its port for the next run.
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', stop);
+  child.once('exit', () => process.removeListener('exit', stop));
+  return child;
 }
 
 /**
