@@ -34,7 +34,8 @@ export interface FeatureIndex {
   byType: Map<string, Map<string, number>>;
 }
 
-function isSorted(a: readonly { t: number }[]): boolean {
+/** True when the buckets come in ascending `t`. */
+export function isSorted(a: readonly { t: number }[]): boolean {
   for (let i = 1; i < a.length; i++) if (a[i].t < a[i - 1].t) return false;
   return true;
 }

@@ -4,6 +4,7 @@
  * do not grow with its count. Medians are computed over the weighted values exactly as over the
  * values repeated.
  */
+import { dict } from '@/lib/dict';
 import type { PropStat } from './types';
 
 /**
@@ -93,7 +94,7 @@ export interface LentProps {
 
 /** A kept copy of lent statistics, keyed by property name. */
 export function recordOfLent(props: LentProps): Record<string, PropStat> {
-  const out = Object.create(null) as Record<string, PropStat>;
+  const out = dict<PropStat>();
   for (let i = 0; i < props.length; i++) {
     const p = props.stat(i);
     const copy: PropStat = { t: p.t, s: p.s, c: p.c };

@@ -15,7 +15,7 @@
  * recency; the types of trend measures get a third summed bucket for the window before the
  * previous one (the previous score's trend compares with it).
  */
-import { OUTREACH_REPLIED, OUTREACH_SENT } from './activity-index';
+import { isSorted, OUTREACH_REPLIED, OUTREACH_SENT } from './activity-index';
 import { dict } from '@/lib/dict';
 import { appendValues, lendRecord, recordOfLent, type LentProps } from './prop-values';
 import type { AccountActivity, ContactBucket, FeatureBucket, PropStat, TypeBucket } from './types';
@@ -39,8 +39,8 @@ const byTime = (a: { t: number }, b: { t: number }) => a.t - b.t;
 /** `a` and `b` in time order, each kept in its order and `a`'s first on a tie (a stable sort of `a` then `b`). */
 function mergeByTime(a: TypeBucket[], b: TypeBucket[]): TypeBucket[] {
   if (!b.length) return a;
-  if (!a.length && isInTimeOrder(b)) return b;
-  if (!isInTimeOrder(a) || !isInTimeOrder(b)) return [...a, ...b].sort(byTime);
+  if (!a.length && isSorted(b)) return b;
+  if (!isSorted(a) || !isSorted(b)) return [...a, ...b].sort(byTime);
   const out = new Array<TypeBucket>(a.length + b.length);
   let i = 0;
   let j = 0;
@@ -49,11 +49,6 @@ function mergeByTime(a: TypeBucket[], b: TypeBucket[]): TypeBucket[] {
   while (i < a.length) out[k++] = a[i++];
   while (j < b.length) out[k++] = b[j++];
   return out;
-}
-
-function isInTimeOrder(a: readonly { t: number }[]): boolean {
-  for (let i = 1; i < a.length; i++) if (a[i].t < a[i - 1].t) return false;
-  return true;
 }
 
 type TypeNeeds = Pick<ActivityNeeds, 'dayTypes' | 'recencyTypes' | 'trendTypes'>;
@@ -157,7 +152,6 @@ export class WindowedActivityBuilder {
     // at the window's start), with the days kept as they are falling in between.
     const before: TypeBucket[] = [];
     this.lastBefore.forEach((b) => before.push(b));
-    if (before.length > 1) before.sort(byTime);
     const windows: TypeBucket[] = [];
     for (const w of this.types) w.forEach((b) => windows.push(b));
     const types = mergeByTime(mergeByTime(before, windows), this.days);
