@@ -131,6 +131,26 @@ describeEngines('the accounts list', (t) => {
     ]);
   });
 
+  it('filters by the band shown: an override in force moves its account out of its computed band, one expired or revoked does not', async () => {
+    const db = t.store;
+    const override = (id: string, band: string, extra: { expiresAt?: number; revokedAt?: number | null } = {}) =>
+      db.run('INSERT INTO overrides (account_pk, band, reason, expires_at, created_at, revoked_at) VALUES ((SELECT pk FROM accounts WHERE id = ?), ?, ?, ?, ?, ?)', [
+        id, band, 'x', extra.expiresAt ?? NOW + DAY, NOW - 2 * DAY, extra.revokedAt ?? null,
+      ]);
+    await override('a3', 'red'); // computed green
+    await override('a4', 'orange'); // no score
+    await override('a1', 'green', { expiresAt: NOW - DAY }); // expired: a1 stays orange
+    await override('a2', 'red', { revokedAt: NOW - DAY }); // revoked: a2 stays orange
+    expect(await ids({ band: ['green'], sort: 'name' })).toEqual([]);
+    expect(await ids({ band: ['red'], sort: 'name' })).toEqual(['a3', 'a5']);
+    expect(await ids({ band: ['orange'], sort: 'name' })).toEqual(['a1', 'a2', 'a4']);
+    expect(await ids({ band: ['no_data'], sort: 'name' })).toEqual(['a6']);
+    expect(await ids({ band: ['green', 'no_data'], sort: '-arr' })).toEqual(['a6']);
+    expect(await ids({ band: ['red', 'no_data'], sort: '-arr' })).toEqual(['a3', 'a6', 'a5']);
+    // The counts agree with the lists.
+    expect(Object.fromEntries((await bandCounts(db, {})).map((c) => [c.band, c.accounts]))).toEqual({ orange: 3, red: 2, no_data: 1 });
+  });
+
   it('lists the owners, and sizes the portfolio of current customers', async () => {
     expect(await listOwners(t.store)).toEqual(['ann@example.com', 'bob@example.com']);
     expect(await portfolioSize(t.store, undefined, 0)).toEqual({ accounts: 6, arr: 3400, contacts: 0, events: 0 });

@@ -114,14 +114,16 @@ export function accountWhere(db: Store, filters: AccountFilters, options: { skip
   const where: string[] = [];
   const params: SqlParam[] = [];
   if (!options.skipBand && filters.band?.length) {
+    // The band shown: the override's in force, else the computed one (coalesce(o.band, band)),
+    // written so that PostgreSQL's planner can estimate it (see ScoreSource.noOverride).
     const bands = filters.band.filter((b) => b !== 'no_data');
-    const parts: string[] = [];
-    if (bands.length) {
-      parts.push(`coalesce(o.band, ${col.band}) IN (${bands.map(() => '?').join(',')})`);
-      params.push(...bands);
-    }
-    if (filters.band.includes('no_data')) parts.push(`(o.band IS NULL AND (${col.state} IS NULL OR ${col.state} = 'no_data'))`);
-    where.push(`(${parts.join(' OR ')})`);
+    const marks = bands.map(() => '?').join(',');
+    const computed: string[] = [];
+    if (bands.length) computed.push(`${col.band} IN (${marks})`);
+    if (filters.band.includes('no_data')) computed.push(`${col.state} IS NULL OR ${col.state} = 'no_data'`);
+    const { noOverride } = source;
+    where.push(`(((${computed.join(' OR ')}) AND ${noOverride.sql})${bands.length ? ` OR o.band IN (${marks})` : ''})`);
+    params.push(...bands, ...noOverride.params, ...bands);
   }
   inList('a.tier', filters.tier, where, params);
   inList('a.owner_email', filters.owner, where, params);

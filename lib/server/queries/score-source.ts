@@ -19,6 +19,15 @@ export interface ScoreSource {
   asOfDay: number | null;
   /** the instant the list stands at: overrides, churn and lifecycle stages are judged then */
   at: number;
+  /**
+   * A condition that holds when account `a` has no override in force (`o` is null), with its
+   * parameters. Band filters say "no override" with it rather than with `o.band IS NULL`: from
+   * `NOT EXISTS` PostgreSQL's planner estimates how many rows a band leaves (from the statistics
+   * of the band column), and walks the index of the sort key for a page instead of joining every
+   * account; of a column of an outer join it assumes almost none are null, as it does of a
+   * `coalesce` over it.
+   */
+  noOverride: { sql: string; params: number[] };
   col: {
     score: string;
     band: string;
@@ -34,7 +43,9 @@ export interface ScoreSource {
   };
 }
 
-const OVERRIDE_AT = `overrides o ON o.account_pk = a.pk AND o.created_at <= ? AND o.expires_at > ? AND (o.revoked_at IS NULL OR o.revoked_at > ?)`;
+const IN_FORCE = (o: string) => `${o}.account_pk = a.pk AND ${o}.created_at <= ? AND ${o}.expires_at > ? AND (${o}.revoked_at IS NULL OR ${o}.revoked_at > ?)`;
+const OVERRIDE_AT = `overrides o ON ${IN_FORCE('o')}`;
+const noOverrideAt = (at: number): ScoreSource['noOverride'] => ({ sql: `NOT EXISTS (SELECT 1 FROM overrides x WHERE ${IN_FORCE('x')})`, params: [at, at, at] });
 
 export function liveSource(now = Date.now()): ScoreSource {
   return {
@@ -42,6 +53,7 @@ export function liveSource(now = Date.now()): ScoreSource {
     params: [now, now, now],
     asOfDay: null,
     at: now,
+    noOverride: noOverrideAt(now),
     col: {
       score: 's.score', band: 's.band', state: 's.state', partial: 's.partial', velocity: 's.velocity', scoreChange: 's.score_change',
       belowTarget: 's.below_target', dimensions: 's.dimensions', flags: 's.flags', churnRisk: 's.churn_risk',
@@ -68,6 +80,7 @@ export function historySource(engine: Engine, day: number, windowDays: number, p
     params: previous ? [day, day - windowDays, at, at, at] : [day, at, at, at],
     asOfDay: day,
     at,
+    noOverride: noOverrideAt(at),
     col: {
       score: 's.score',
       band: 's.band',
