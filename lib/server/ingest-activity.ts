@@ -6,13 +6,25 @@
 
 // On globalThis: the route handlers and the background scheduler may be bundled apart, each with
 // its own copy of this module, and must still see the same moment.
-const activity = globalThis as unknown as { trellisLastIngestAt?: number };
+const activity = globalThis as unknown as { trellisLastIngestAt?: number; trellisIngestWriting?: number };
 
-export function markIngestActivity(now = Date.now()): void {
-  activity.trellisLastIngestAt = now;
+/**
+ * Runs `write` (a group of event batches) counted as ingest activity: from its start to its end,
+ * however long the transaction takes (on a busy PostgreSQL a group can wait seconds for its
+ * accounts' locks), and for a while after.
+ */
+export async function duringIngest<T>(write: () => Promise<T>, now = Date.now): Promise<T> {
+  activity.trellisLastIngestAt = now();
+  activity.trellisIngestWriting = (activity.trellisIngestWriting ?? 0) + 1;
+  try {
+    return await write();
+  } finally {
+    activity.trellisIngestWriting -= 1;
+    activity.trellisLastIngestAt = now();
+  }
 }
 
-/** True while event batches are arriving (one written in the last `ms`). */
+/** True while event batches are arriving (one being written, or one written in the last `ms`). */
 export function ingestIsBusy(ms = 3_000, now = Date.now()): boolean {
-  return now - (activity.trellisLastIngestAt ?? 0) < ms;
+  return (activity.trellisIngestWriting ?? 0) > 0 || now - (activity.trellisLastIngestAt ?? 0) < ms;
 }

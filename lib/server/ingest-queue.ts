@@ -12,7 +12,7 @@ import type { EventInput } from '@/lib/ingest/schemas';
 import { SqliteStore, type Store } from '@/lib/server/store';
 import { ingestEventGroup, type IngestOptions, type IngestResult } from './commands/events';
 import { rescoreSoon } from './rescore-drainer';
-import { markIngestActivity } from './ingest-activity';
+import { duringIngest } from './ingest-activity';
 import { retryWhenBusy } from './worker-mode';
 
 export { ingestIsBusy } from './ingest-activity';
@@ -131,9 +131,8 @@ class IngestQueue {
         let n = 0;
         while (n < this.jobs.length && (n === 0 || events + this.jobs[n]!.items.length <= max)) events += this.jobs[n++]!.items.length;
         const group = this.jobs.splice(0, n);
-        markIngestActivity();
         try {
-          const outcomes = await retryWhenBusy(() => ingestEventGroup(this.db, group.map((j) => ({ items: j.items, options: j.options }))));
+          const outcomes = await duringIngest(() => retryWhenBusy(() => ingestEventGroup(this.db, group.map((j) => ({ items: j.items, options: j.options })))));
           outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.result) : group[i]!.reject(o.error)));
         } catch (error) {
           for (const job of group) job.reject(error);

@@ -60,6 +60,46 @@ describeEngines('ReadCache', (t) => {
     expect(await cache.get(t.store, 'k', count, 1_300)).toBe(2);
   });
 
+  it('lets reads that miss while an answer is being computed wait for it, unless the data changed since it began', async () => {
+    await t.store.run('CREATE TABLE t (x INTEGER)');
+    const cache = new ReadCache<number>(30_000);
+    let computed = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = async () => {
+      computed++;
+      await gate;
+      return count();
+    };
+    const first = cache.get(t.store, 'k', slow, 0);
+    // On PostgreSQL a write in another database of the server moves the stamp too: then the
+    // second read computes its own answer, which is right but not what this test looks at.
+    const second = cache.get(t.store, 'k', slow, 10);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const shared = computed === 1;
+    release();
+    expect(await first).toBe(0);
+    expect(await second).toBe(0);
+    if (t.engine === 'sqlite') expect(shared).toBe(true);
+    // Written while an answer is computed: a read after the write does not take it.
+    let open!: () => void;
+    const held = new Promise<void>((resolve) => (open = resolve));
+    const before = computed;
+    const stale = cache.get(t.store, 'j', async () => {
+      computed++;
+      const n = await count();
+      await held;
+      return n;
+    }, 20);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await t.store.run('INSERT INTO t VALUES (1)');
+    const fresh = cache.get(t.store, 'j', async () => (computed++, count()), 30);
+    expect(await fresh).toBe(1);
+    open();
+    expect(await stale).toBe(0);
+    expect(computed).toBe(before + 2);
+  });
+
   it('does not answer a transaction that has written from the cache', async () => {
     await t.store.run('CREATE TABLE t (x INTEGER)');
     const cache = new ReadCache<number>(1_000);

@@ -29,6 +29,8 @@ export async function dataStamp(db: Store): Promise<string | null> {
 
 export class ReadCache<T> {
   private readonly perDb = new WeakMap<Store, Map<string, { stamp: string; at: number; value: T }>>();
+  /** answers being computed: a read that misses while one is under way waits for it instead of scanning too */
+  private readonly computing = new WeakMap<Store, Map<string, { stamp: string; value: Promise<T> }>>();
 
   /**
    * `stamp`: what must be unchanged for an entry to hold (default: any commit invalidates).
@@ -50,10 +52,22 @@ export class ReadCache<T> {
     const hit = entries.get(key);
     if (hit && hit.stamp === stamp && now - hit.at < this.ttlMs) return hit.value;
     if (hit && this.stale && now - hit.at < this.stale.ms && this.stale.when()) return hit.value;
-    const value = await compute();
-    entries.delete(key);
-    if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);
-    entries.set(key, { stamp, at: now, value });
-    return value;
+    let computing = this.computing.get(db);
+    if (!computing) this.computing.set(db, (computing = new Map()));
+    // Begun at this stamp (or, while a stale answer may do, at any): its answer is as good as a new one.
+    const under = computing.get(key);
+    if (under && (under.stamp === stamp || (this.stale && this.stale.when()))) return under.value;
+    const value = compute();
+    const mine = { stamp, value };
+    computing.set(key, mine);
+    try {
+      const answer = await value;
+      entries.delete(key);
+      if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);
+      entries.set(key, { stamp, at: now, value: answer });
+      return answer;
+    } finally {
+      if (computing.get(key) === mine) computing.delete(key);
+    }
   }
 }
