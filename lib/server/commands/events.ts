@@ -62,10 +62,11 @@ export interface EventPlan {
 export async function checkEvents(
   db: Store,
   items: EventInput[],
-  options: Pick<IngestOptions, 'createAccounts'> & { unknownAccountHint?: string } = {},
+  options: Pick<IngestOptions, 'createAccounts'> & { unknownAccountHint?: string; names?: Map<string, string> } = {},
 ): Promise<{ errors: ItemError[]; plan: EventPlan }> {
   const errors = duplicateIds(items);
-  const names = await triggerNames(db);
+  // `names`: the trigger names as the caller read them in this transaction (`triggerNames`).
+  const names = options.names ?? (await triggerNames(db));
   items.forEach((e, index) => {
     if (!names.has(e.type)) errors.push({ index, path: 'type', message: `unknown trigger "${e.type}": add it under Triggers or map the name to a trigger` });
   });
@@ -124,8 +125,12 @@ async function createAccounts(db: Store, accountPks: Map<string, number | null>)
   }
 }
 
-/** Writes one checked batch (events, created accounts, aggregates); returns what to rescore. */
-async function writeBatch(db: Store, items: EventInput[], plan: EventPlan, options: IngestOptions, now: number, staleFrom: Map<number, number>, locked: Set<number>): Promise<IngestResult> {
+/**
+ * Writes one checked batch's events (and the accounts it creates); answers its result, and the
+ * events it added for the aggregates and touches, which the group applies once for all its
+ * batches (`ingestEventGroup`).
+ */
+async function writeBatch(db: Store, items: EventInput[], plan: EventPlan, options: IngestOptions, now: number, staleFrom: Map<number, number>, locked: Set<number>): Promise<{ result: IngestResult; fresh: AggregatableEvent[] }> {
   const { names, accountPks, contactPks } = plan;
   await createAccounts(db, accountPks);
   const unlocked = [...new Set(items.map((e) => accountPks.get(e.accountId)!))].filter((pk) => !locked.has(pk));
@@ -157,9 +162,7 @@ async function writeBatch(db: Store, items: EventInput[], plan: EventPlan, optio
     const day = dayOf(e.occurredAt);
     staleFrom.set(e.accountPk, Math.min(staleFrom.get(e.accountPk) ?? Infinity, day));
   }
-  await applyEventsToAggregates(db, fresh);
-  await applyTouches(db, fresh);
-  return { accepted: fresh.length, duplicates: items.length - fresh.length, accounts: touched.size };
+  return { result: { accepted: fresh.length, duplicates: items.length - fresh.length, accounts: touched.size }, fresh };
 }
 
 /**
@@ -184,15 +187,23 @@ export async function ingestEventGroup(db: Store, batches: { items: EventInput[]
       const ids = JSON.stringify([...new Set(batches.flatMap((b) => b.items.map((e) => e.accountId)))]);
       for (const pk of await tx.column<number>(`SELECT pk FROM accounts WHERE ${tx.dialect.inJsonArray('id', 'text')} ORDER BY pk FOR NO KEY UPDATE`, [ids])) locked.add(pk);
     }
+    // The aggregates and touches of every batch's new events, applied once for the group: a
+    // statement per table, not per batch (on PostgreSQL each is a round trip with the locks held).
+    const fresh: AggregatableEvent[] = [];
+    const names = await triggerNames(tx);
     for (const { items, options = {} } of batches) {
-      const { errors, plan } = await checkEvents(tx, items, options);
+      const { errors, plan } = await checkEvents(tx, items, { ...options, names });
       if (errors.length) {
         outcomes.push({ ok: false, error: invalid(errors) });
         continue;
       }
       const own = options.score === false ? new Map<number, number>() : staleFrom;
-      outcomes.push({ ok: true, result: await writeBatch(tx, items, plan, options, options.now ?? now, own, locked) });
+      const written = await writeBatch(tx, items, plan, options, options.now ?? now, own, locked);
+      for (const e of written.fresh) fresh.push(e);
+      outcomes.push({ ok: true, result: written.result });
     }
+    await applyEventsToAggregates(tx, fresh);
+    await applyTouches(tx, fresh);
     if (staleFrom.size) {
       const when = batches.find((b) => b.options?.now !== undefined)?.options?.now ?? now;
       // In pk order, as the accounts were locked: two processes listing the same accounts never wait for each other.

@@ -4,21 +4,19 @@
  */
 import type { Store } from '@/lib/server/store';
 import { rebuildHistory } from './history';
-
-/** Accounts queued per statement (3 parameters each). */
-const ROWS_PER_STATEMENT = 500;
+import { insertRows } from './row-writer';
 
 export async function markHistoryStale(db: Store, fromDayByAccount: Map<number, number>, today: number): Promise<void> {
   const now = Date.now();
   // Today's snapshot is written with the current score; only earlier days need a rebuild.
-  const rows = [...fromDayByAccount].filter(([, day]) => day < today);
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const part = rows.slice(i, i + ROWS_PER_STATEMENT);
-    await db.run(
-      `INSERT INTO history_stale (account_pk, from_day, queued_at) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON CONFLICT (account_pk) DO UPDATE SET from_day = ${db.dialect.least('history_stale.from_day', 'excluded.from_day')}`,
-      part.flatMap(([pk, day]) => [pk, day, now]),
-    );
-  }
+  const rows = [...fromDayByAccount].flatMap(([pk, day]) => (day < today ? [[pk, day, now]] : []));
+  await insertRows(
+    db,
+    'INSERT INTO history_stale (account_pk, from_day, queued_at)',
+    3,
+    rows,
+    `ON CONFLICT (account_pk) DO UPDATE SET from_day = ${db.dialect.least('history_stale.from_day', 'excluded.from_day')}`,
+  );
 }
 
 /** Rebuilds the queued accounts' snapshots (up to `limit` accounts); returns how many were done. */

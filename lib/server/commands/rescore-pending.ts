@@ -17,6 +17,7 @@
 import { randomInt } from 'node:crypto';
 import type { Store } from '@/lib/server/store';
 import { logger } from '../log';
+import { insertRows } from './row-writer';
 import { rescore } from './scores';
 
 /** Accounts rescored per chunk: short enough that readers and new batches interleave. */
@@ -26,19 +27,17 @@ export const RESCORE_LEASE_MS = 30_000;
 
 /** Records accounts whose score is stale; call it in the transaction that wrote their events. */
 export async function markRescorePending(db: Store, accountPks: Iterable<number>, now = Date.now()): Promise<void> {
-  const pks = [...new Set(accountPks)];
   // One new seq per write: a rescore that claimed the entry before it sees that it changed.
   const seq = randomInt(1, 2 ** 48);
-  for (let i = 0; i < pks.length; i += 500) {
-    const part = pks.slice(i, i + 500);
-    // An account already waiting keeps its place in the line; a claim on it ends (the worker
-    // that holds it read older figures: it leaves the entry, and any worker may take it again).
-    await db.run(
-      `INSERT INTO rescore_pending (account_pk, queued_at, seq) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ` +
-        'ON CONFLICT (account_pk) DO UPDATE SET seq = excluded.seq, claimed_until = NULL',
-      part.flatMap((pk) => [pk, now, seq]),
-    );
-  }
+  // An account already waiting keeps its place in the line; a claim on it ends (the worker that
+  // holds it read older figures: it leaves the entry, and any worker may take it again).
+  await insertRows(
+    db,
+    'INSERT INTO rescore_pending (account_pk, queued_at, seq)',
+    3,
+    [...new Set(accountPks)].map((pk) => [pk, now, seq]),
+    'ON CONFLICT (account_pk) DO UPDATE SET seq = excluded.seq, claimed_until = NULL',
+  );
 }
 
 export async function pendingRescores(db: Store): Promise<number> {

@@ -1,5 +1,5 @@
-/** Multi-row INSERTs for bulk writes: event batches, aggregate rebuilds. */
-import type { Row, SqlParam, Store } from '@/lib/server/store';
+/** Multi-row INSERTs for bulk writes: event batches, aggregate rebuilds, score writes. */
+import type { Row, SqlParam, SqlValue, Store } from '@/lib/server/store';
 
 /** Most rows in one statement of `insertRows` (a power of two). */
 const MAX_ROWS = 256;
@@ -30,13 +30,68 @@ export async function inChunks<T = Row>(
 }
 
 /**
- * Inserts `rows` (each `width` values, in the order of the columns `head` names) with multi-row
- * statements `head VALUES (...), (...) tail`, in order, and answers the rows the statements
- * return (`tail` may end in RETURNING).
+ * Inserts `rows` (each `width` values, in the order of the columns `head` names) in order, and
+ * answers the rows the statements return (`tail` may end in RETURNING). `head` is
+ * `INSERT INTO table (column, ...)`.
+ *
+ * SQLite: multi-row statements `head VALUES (...), (...) tail`, a power of two of rows each.
+ * PostgreSQL: one statement for any number of rows, `head SELECT * FROM unnest(column arrays)
+ * tail`, one parameter per column: one round trip where a multi-row VALUES list takes one per few
+ * hundred rows. Inside a transaction that holds locks (an event batch holds its accounts') every
+ * round trip is a wait for the process's event loop, busy with other requests, while the locks
+ * stay held.
  */
 export function insertRows<T = Row>(db: Store, head: string, width: number, rows: readonly (readonly SqlParam[])[], tail = ''): Promise<T[]> {
+  if (db.engine === 'postgres') return insertRowsUnnest<T>(db, head, width, rows, tail);
   const tuple = `(${Array(width).fill('?').join(', ')})`;
   return inChunks<T>(rows, tuple, (values, params) => db.all<T>(`${head} VALUES ${values}${tail ? ` ${tail}` : ''}`, params));
+}
+
+/** Rows per statement of `insertRowsUnnest`: bounds the size of one message. */
+const UNNEST_ROWS = 20_000;
+
+async function insertRowsUnnest<T>(db: Store, head: string, width: number, rows: readonly (readonly SqlParam[])[], tail: string): Promise<T[]> {
+  if (!rows.length) return [];
+  const m = /^INSERT INTO (\w+) \(([\w, ]+)\)$/.exec(head.trim());
+  if (!m) throw new Error(`insertRows: "${head}" is not INSERT INTO table (columns)`);
+  const columns = m[2]!.split(',').map((c) => c.trim());
+  if (columns.length !== width) throw new Error(`insertRows: ${columns.length} columns named, rows of ${width} values`);
+  const types = await columnTypes(db, m[1]!, columns);
+  const sql = `${head} SELECT * FROM unnest(${types.map((t) => `CAST(? AS ${t}[])`).join(', ')})${tail ? ` ${tail}` : ''}`;
+  const out: T[] = [];
+  for (let at = 0; at < rows.length; at += UNNEST_ROWS) {
+    const end = Math.min(rows.length, at + UNNEST_ROWS);
+    const arrays: SqlValue[][] = columns.map(() => new Array<SqlValue>(end - at));
+    for (let r = at; r < end; r++) {
+      const row = rows[r]!;
+      for (let c = 0; c < width; c++) arrays[c]![r - at] = row[c] as SqlValue;
+    }
+    for (const row of await db.all<T>(sql, arrays)) out.push(row);
+  }
+  return out;
+}
+
+/** PostgreSQL's type of each column of a table, read from the catalogue once per table. */
+const typesOfTable = new Map<string, Promise<Map<string, string>>>();
+
+async function columnTypes(db: Store, table: string, columns: readonly string[]): Promise<string[]> {
+  let types = typesOfTable.get(table);
+  if (!types) {
+    types = db
+      .all<{ name: string; type: string }>(
+        'SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped',
+        [table],
+      )
+      .then((rows) => new Map(rows.map((r) => [r.name, r.type])));
+    typesOfTable.set(table, types);
+    types.catch(() => typesOfTable.delete(table));
+  }
+  const known = await types;
+  return columns.map((c) => {
+    const type = known.get(c);
+    if (!type) throw new Error(`insertRows: table ${table} has no column ${c}`);
+    return type;
+  });
 }
 
 /** Buffers rows of one table and writes them with multi-row INSERTs. */

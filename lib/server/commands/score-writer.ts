@@ -12,6 +12,7 @@ import type { SqlParam, Store } from '@/lib/server/store';
 import { riskProbability } from '@/lib/analytics/risk';
 import { dayOf } from '../aggregates';
 import { currentRiskModel, featureVector } from '../queries/risk';
+import { insertRows } from './row-writer';
 import { enqueueWebhookDeliveries } from './webhooks';
 
 /** Dimension scores kept with two decimals: enough for charts, compact in JSON. */
@@ -77,15 +78,18 @@ const ROWS_PER_STATEMENT = 64;
 /** A multi-row `INSERT ... ON CONFLICT (conflict) DO UPDATE` of every other column. */
 export function upsertRowsSql(table: string, columns: readonly string[], conflict: string, rows: number): string {
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const keys = new Set(conflict.split(', '));
-  const set = columns.filter((c) => !keys.has(c)).map((c) => `${c} = excluded.${c}`).join(', ');
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')} ON CONFLICT (${conflict}) DO UPDATE SET ${set}`;
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')} ${upsertTail(columns, conflict)}`;
 }
 
-/** A multi-row `INSERT` of `columns`, then `suffix` (e.g. `RETURNING pk`). */
-function insertRowsSql(table: string, columns: readonly string[], rows: number, suffix = ''): string {
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}${suffix ? ` ${suffix}` : ''}`;
+/** `ON CONFLICT (conflict) DO UPDATE` of every column of `columns` but the conflict's. */
+function upsertTail(columns: readonly string[], conflict: string): string {
+  const keys = new Set(conflict.split(', '));
+  return `ON CONFLICT (${conflict}) DO UPDATE SET ${columns.filter((c) => !keys.has(c)).map((c) => `${c} = excluded.${c}`).join(', ')}`;
+}
+
+/** Inserts `rows` into `table` (see insertRows: a statement per chunk on SQLite, one in all on PostgreSQL), then `tail`. */
+function insertInto<T = unknown>(db: Store, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], tail = ''): Promise<T[]> {
+  return insertRows<T>(db, `INSERT INTO ${table} (${columns.join(', ')})`, columns.length, rows as readonly (readonly SqlParam[])[], tail);
 }
 
 /** Runs a multi-row statement per slice of `rows` (each row a flat array of values); answers every row returned, in order. */
@@ -230,12 +234,12 @@ export class ScoreWriter {
       }
       if (d < drops.length && drops[d].accountPk === pk) alerts.push(drops[d++]);
     }
-    await runRows(db, bandRows, (n) => insertRowsSql('band_changes', BAND_CHANGE_COLUMNS, n));
+    await insertInto(db, 'band_changes', BAND_CHANGE_COLUMNS, bandRows);
     await this.insertAlerts(db, alerts, storedScores);
     await runRows(db, reworded, (n) => `UPDATE flags SET evidence = v.column2, data = v.column3, severity = v.column4, last_seen_at = ${this.now} FROM (VALUES ${Array(n).fill('(CAST(? AS bigint), CAST(? AS text), CAST(? AS text), CAST(? AS text))').join(', ')}) AS v WHERE flags.pk = v.column1`);
-    await runRows(db, scoreRows, (n) => upsertRowsSql('scores', SCORE_COLUMNS, 'account_pk', n));
+    await insertInto(db, 'scores', SCORE_COLUMNS, scoreRows, upsertTail(SCORE_COLUMNS, 'account_pk'));
     if (unchanged.length) await db.run(`UPDATE scores SET as_of = ${asOf}, computed_at = ${this.now} WHERE ${db.dialect.inJsonArray('account_pk', 'int')}`, [JSON.stringify(unchanged)]);
-    await runRows(db, snapshotRows, (n) => upsertRowsSql('score_snapshots', SNAPSHOT_COLUMNS, 'account_pk, day', n));
+    await insertInto(db, 'score_snapshots', SNAPSHOT_COLUMNS, snapshotRows, upsertTail(SNAPSHOT_COLUMNS, 'account_pk, day'));
     if (seen.length) await db.run(`UPDATE flags SET last_seen_at = ${this.now} WHERE ${db.dialect.inJsonArray('pk', 'int')}`, [JSON.stringify(seen)]);
     if (cleared.length) await db.run(`UPDATE flags SET cleared_at = ${this.now} WHERE ${db.dialect.inJsonArray('pk', 'int')}`, [JSON.stringify(cleared)]);
     return { bandChanges: bandRows.length, flagsRaised: raised.length, written: chunk.map((a) => a.pk), skipped };
@@ -266,7 +270,7 @@ export class ScoreWriter {
   /** Opens the new flag episodes; answers their pks, in order. */
   private async insertFlags(db: Store, raised: readonly NewFlag[]): Promise<number[]> {
     const rows = raised.map(({ accountPk, flag, data }) => [accountPk, flag.key, flag.severity, flag.evidence, data, this.now, this.now]);
-    const inserted = await runRows<{ pk: number; account_pk: number; key: string }>(db, rows, (n) => insertRowsSql('flags', FLAG_COLUMNS, n, 'RETURNING pk, account_pk, key'));
+    const inserted = await insertInto<{ pk: number; account_pk: number; key: string }>(db, 'flags', FLAG_COLUMNS, rows, 'RETURNING pk, account_pk, key');
     // Matched by account and key (one open episode per key), whatever order the rows come back in.
     const pkOf = new Map(inserted.map((r) => [`${r.account_pk}|${r.key}`, r.pk]));
     return raised.map((f) => pkOf.get(`${f.accountPk}|${f.flag.key}`)!);
@@ -279,7 +283,7 @@ export class ScoreWriter {
   private async insertAlerts(db: Store, alerts: readonly NewAlert[], storedScores: ReadonlyMap<number, unknown[]>): Promise<void> {
     if (!alerts.length) return;
     const rows = alerts.map((a) => [a.accountPk, a.kind, a.key, a.severity, a.title, a.evidence, a.flagPk, this.now]);
-    const inserted = await runRows<{ pk: number; account_pk: number; kind: string; key: string }>(db, rows, (n) => insertRowsSql('alerts', ALERT_COLUMNS, n, 'RETURNING pk, account_pk, kind, key'));
+    const inserted = await insertInto<{ pk: number; account_pk: number; kind: string; key: string }>(db, 'alerts', ALERT_COLUMNS, rows, 'RETURNING pk, account_pk, kind, key');
     this.hasWebhooks ??= ((await db.value<number>('SELECT count(*) FROM webhooks WHERE active = 1')) ?? 0) > 0;
     if (!this.hasWebhooks) return;
     const pkOf = new Map(inserted.map((r) => [`${r.account_pk}|${r.kind}|${r.key}`, r.pk]));

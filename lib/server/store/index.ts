@@ -12,7 +12,7 @@ import { PostgresStore, pgTypes } from './postgres';
 import { SqliteStore } from './sqlite';
 import type { Store } from './types';
 
-export type { Engine, Row, SqlParam, SqlParams, Store, TxOptions } from './types';
+export type { Engine, Row, SqlParam, SqlParams, SqlValue, Store, TxOptions } from './types';
 export type { Dialect } from './dialect';
 export { isSqliteBusy, SqliteStore } from './sqlite';
 export { PostgresStore } from './postgres';

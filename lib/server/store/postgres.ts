@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { dialectOf } from './dialect';
 import { toPostgres } from './sql-text';
-import type { Row, SqlParam, SqlParams, Store, TxOptions } from './types';
+import type { Row, SqlParam, SqlParams, SqlValue, Store, TxOptions } from './types';
 
 /** bigint (int8) and numeric read as JS numbers, as SQLite's integers and reals are. */
 export const pgTypes = {
@@ -24,6 +24,8 @@ interface Queryable {
 
 function fix(v: SqlParam | undefined): unknown {
   if (v === undefined) return null;
+  // An array parameter: node-postgres sends it as an array literal, each element as a value is sent.
+  if (Array.isArray(v)) return (v as readonly SqlValue[]).map(fix);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return v.toString();
   return v;

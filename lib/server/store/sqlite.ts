@@ -30,7 +30,10 @@ export const isSqliteBusy = (error: unknown): boolean => String((error as { code
 
 function bind(params: SqlParams | undefined): unknown[] {
   if (params === undefined) return [];
-  const fix = (v: SqlParam) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+  const fix = (v: SqlParam) => {
+    if (Array.isArray(v)) throw new TypeError('SQLite takes no array parameters (they are for PostgreSQL)');
+    return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  };
   if (Array.isArray(params)) return (params as readonly SqlParam[]).map(fix);
   const named: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(params)) named[k] = fix(v as SqlParam);

@@ -12,8 +12,13 @@ import type { Dialect } from './dialect';
 
 export type Engine = 'sqlite' | 'postgres';
 
-/** A parameter: booleans are stored as 1 or 0 on both engines. */
-export type SqlParam = string | number | bigint | boolean | Buffer | Uint8Array | null;
+/** A value: booleans are stored as 1 or 0 on both engines. */
+export type SqlValue = string | number | bigint | boolean | Buffer | Uint8Array | null;
+/**
+ * A parameter: a value, or on PostgreSQL only an array of values (for `unnest`, `= ANY`); SQLite
+ * refuses an array.
+ */
+export type SqlParam = SqlValue | readonly SqlValue[];
 /** `?` parameters in order, or `@name` parameters by name. */
 export type SqlParams = readonly SqlParam[] | Readonly<Record<string, SqlParam>>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
