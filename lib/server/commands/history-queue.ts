@@ -8,8 +8,9 @@ import { insertRows } from './row-writer';
 
 export async function markHistoryStale(db: Store, fromDayByAccount: Map<number, number>, today: number): Promise<void> {
   const now = Date.now();
-  // Today's snapshot is written with the current score; only earlier days need a rebuild.
-  const rows = [...fromDayByAccount].flatMap(([pk, day]) => (day < today ? [[pk, day, now]] : []));
+  // Today's snapshot is written with the current score; only earlier days need a rebuild. In pk
+  // order, so that two transactions queueing the same accounts take their locks in one order.
+  const rows = [...fromDayByAccount].sort((a, b) => a[0] - b[0]).flatMap(([pk, day]) => (day < today ? [[pk, day, now]] : []));
   await insertRows(
     db,
     'INSERT INTO history_stale (account_pk, from_day, queued_at)',

@@ -38,6 +38,35 @@ describeEngines('rescoring the accounts events touched, after the commit', (t) =
   /** Another connection to the same database: a restarted server, or a command-line tool beside it. */
   const connect = () => (t.engine === 'sqlite' ? Promise.resolve(sqliteStore(t.url)) : openStore(t.url));
 
+  it('lists accounts in pk order whatever order it is given them: two transactions listing the same accounts do not deadlock', async () => {
+    const pk = async (id: string) => (await db.value<number>('SELECT pk FROM accounts WHERE id = ?', [id]))!;
+    const [a, b] = [await pk('A'), await pk('B')];
+    const other = await connect();
+    try {
+      let secondStarted!: () => void;
+      const started = new Promise<void>((resolve) => (secondStarted = resolve));
+      let second: Promise<void> | null = null;
+      await db.tx(async (tx) => {
+        await markRescorePending(tx, [a], NOW);
+        // Another process lists B then A while this transaction holds A: in pk order it waits at
+        // A, holding nothing; in the order given it would hold B, and the listing of B below
+        // would wait for it while it waits for A.
+        second = other.tx(async (tx2) => {
+          secondStarted();
+          await markRescorePending(tx2, [b, a], NOW + 1);
+        });
+        // (SQLite: the other transaction waits for the write lock until this one commits.)
+        if (t.engine === 'postgres') await started;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await markRescorePending(tx, [b], NOW);
+      });
+      await second;
+    } finally {
+      await other.close();
+    }
+    expect(await pendingIds()).toEqual(['A', 'B']);
+  });
+
   it('lists each touched account once in the event transaction and leaves the score for the drain', async () => {
     const before = await scoreOf('A');
     await ingestEventGroup(db, [

@@ -30,12 +30,15 @@ export async function markRescorePending(db: Store, accountPks: Iterable<number>
   // One new seq per write: a rescore that claimed the entry before it sees that it changed.
   const seq = randomInt(1, 2 ** 48);
   // An account already waiting keeps its place in the line; a claim on it ends (the worker that
-  // holds it read older figures: it leaves the entry, and any worker may take it again).
+  // holds it read older figures: it leaves the entry, and any worker may take it again). In pk
+  // order, whatever order the caller has them in: two transactions listing the same accounts
+  // (PostgreSQL) then take their entries' locks in the same order, and never wait for each other
+  // in a circle.
   await insertRows(
     db,
     'INSERT INTO rescore_pending (account_pk, queued_at, seq)',
     3,
-    [...new Set(accountPks)].map((pk) => [pk, now, seq]),
+    [...new Set(accountPks)].sort((a, b) => a - b).map((pk) => [pk, now, seq]),
     'ON CONFLICT (account_pk) DO UPDATE SET seq = excluded.seq, claimed_until = NULL',
   );
 }
