@@ -21,11 +21,11 @@ export interface ScoreSource {
   at: number;
   /**
    * A condition that holds when account `a` has no override in force (`o` is null), with its
-   * parameters. Band filters say "no override" with it rather than with `o.band IS NULL`: from
-   * `NOT EXISTS` PostgreSQL's planner estimates how many rows a band leaves (from the statistics
-   * of the band column), and walks the index of the sort key for a page instead of joining every
-   * account; of a column of an outer join it assumes almost none are null, as it does of a
-   * `coalesce` over it.
+   * parameters. Band filters say "no override" with it rather than with `o.band IS NULL`: with
+   * `NOT EXISTS` PostgreSQL's planner estimates how many rows a band leaves from the statistics of
+   * the band column, and walks the index of the sort key for a page instead of joining every
+   * account. For `o.band IS NULL` it goes by the overrides table's own statistics (almost no null
+   * bands there), and for a `coalesce` over it by a fixed guess of 0.5%: both far too few.
    */
   noOverride: { sql: string; params: number[] };
   col: {
