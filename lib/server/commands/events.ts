@@ -206,10 +206,9 @@ export async function ingestEventGroup(db: Store, batches: { items: EventInput[]
     await applyTouches(tx, fresh);
     if (staleFrom.size) {
       const when = batches.find((b) => b.options?.now !== undefined)?.options?.now ?? now;
-      // In pk order, as the accounts were locked: two processes listing the same accounts never wait for each other.
-      const byPk = new Map([...staleFrom].sort((a, b) => a[0] - b[0]));
-      await markRescorePending(tx, byPk.keys(), now);
-      await markHistoryStale(tx, byPk, dayOf(when));
+      // Both list the accounts in pk order, as they were locked: two processes listing the same accounts never wait for each other.
+      await markRescorePending(tx, staleFrom.keys(), now);
+      await markHistoryStale(tx, staleFrom, dayOf(when));
     }
     return outcomes;
   });
