@@ -2,7 +2,8 @@
  * Mixed load on loopback: dashboards read by 20 clients, events arriving at 5,000 per second, and
  * a full rescore running in another process, for 60 seconds. Checks that nothing failed and that
  * every acknowledged event is stored exactly once; prints throughput, latencies, how long touched
- * accounts waited for their rescore, CPU time and the load of the machine.
+ * accounts waited for their rescore, CPU time (of the servers, the worker and this load generator)
+ * and the load of the machine.
  *
  *   DATABASE_URL=file:/tmp/mixed/trellis.db npx tsx scripts/bench-mixed.ts [--seconds 60] [--rate 5000] [--readers 20] [--in-flight 8] [--worker] [--profile DIR]
  *
@@ -130,6 +131,7 @@ run(async () => {
     const webLockBefore = await webLock();
     const workerLockBefore = { ...workerLock };
     const loadBefore = os.loadavg();
+    const generatorBefore = process.cpuUsage();
 
     // Writers: a batch of 500 every 100 ms (5,000 events/s), never more than --in-flight batches
     // waiting for their answer (a tick that finds them all waiting sends nothing).
@@ -209,6 +211,7 @@ run(async () => {
     const webLockAfter = await webLock();
     const workerLockAfter = { ...workerLock };
     const loadAfter = os.loadavg();
+    const generator = process.cpuUsage(generatorBefore);
     // After the last batch: how long until every touched account has its new score.
     const drainStarted = performance.now();
     while ((await oldest()).n > 0 && performance.now() - drainStarted < 60_000) await sleep(50);
@@ -246,7 +249,7 @@ run(async () => {
     console.log(`  freshness: oldest account waiting for its rescore (sampled every 250 ms): p50 ${pct(waits, 50)} ms, p95 ${pct(waits, 95)} ms, max ${pct(waits, 100)} ms; all rescored ${drainMs.toFixed(0)} ms after the last batch`);
     console.log(`  rescore:  exit ${rescoreResult.code} after ${(rescoreResult.ms / 1000).toFixed(1)} s (another process, --current-only)`);
     console.log(`  events:   ${acknowledgedEvents} acknowledged, ${stored.size} stored; acknowledged but missing ${missing}; batches stored without an answer ${unacknowledgedStored}; aggregates ${counted === summed ? 'match' : `DIFFER (${counted} vs ${summed})`} the events`);
-    console.log(`  web:      ${cpu} CPU during the run${workerCpu}; load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after (1 min)`);
+    console.log(`  web:      ${cpu} CPU during the run${workerCpu}; load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after (1 min); this load generator ${((generator.user + generator.system) / 1e6).toFixed(1)} s`);
     if (!database.env.DATABASE_URL?.startsWith('postgres')) {
       const web = { wait: webLockAfter.wait - webLockBefore.wait, held: webLockAfter.held - webLockBefore.held };
       const byWorker = worker
