@@ -42,22 +42,31 @@ export async function inChunks<T = Row>(
  * stay held.
  */
 export function insertRows<T = Row>(db: Store, head: string, width: number, rows: readonly (readonly SqlParam[])[], tail = ''): Promise<T[]> {
-  if (db.engine === 'postgres') return insertRowsUnnest<T>(db, head, width, rows, tail);
+  if (db.engine === 'postgres') {
+    const m = /^INSERT INTO (\w+) \(([\w, ]+)\)$/.exec(head.trim());
+    if (!m) return Promise.reject(new Error(`insertRows: "${head}" is not INSERT INTO table (columns)`));
+    const columns = m[2]!.split(',').map((c) => c.trim());
+    if (columns.length !== width) return Promise.reject(new Error(`insertRows: ${columns.length} columns named, rows of ${width} values`));
+    return insertRowsUnnest<T>(db, m[1]!, columns, rows, tail);
+  }
   const tuple = `(${Array(width).fill('?').join(', ')})`;
   return inChunks<T>(rows, tuple, (values, params) => db.all<T>(`${head} VALUES ${values}${tail ? ` ${tail}` : ''}`, params));
+}
+
+/** `insertRows` into `table`'s `columns`, for a caller that has them apart. */
+export function insertInto<T = Row>(db: Store, table: string, columns: readonly string[], rows: readonly (readonly SqlParam[])[], tail = ''): Promise<T[]> {
+  if (db.engine === 'postgres') return insertRowsUnnest<T>(db, table, columns, rows, tail);
+  return insertRows<T>(db, `INSERT INTO ${table} (${columns.join(', ')})`, columns.length, rows, tail);
 }
 
 /** Rows per statement of `insertRowsUnnest`: bounds the size of one message. */
 const UNNEST_ROWS = 20_000;
 
-async function insertRowsUnnest<T>(db: Store, head: string, width: number, rows: readonly (readonly SqlParam[])[], tail: string): Promise<T[]> {
+async function insertRowsUnnest<T>(db: Store, table: string, columns: readonly string[], rows: readonly (readonly SqlParam[])[], tail: string): Promise<T[]> {
   if (!rows.length) return [];
-  const m = /^INSERT INTO (\w+) \(([\w, ]+)\)$/.exec(head.trim());
-  if (!m) throw new Error(`insertRows: "${head}" is not INSERT INTO table (columns)`);
-  const columns = m[2]!.split(',').map((c) => c.trim());
-  if (columns.length !== width) throw new Error(`insertRows: ${columns.length} columns named, rows of ${width} values`);
-  const types = await columnTypes(db, m[1]!, columns);
-  const sql = `${head} SELECT * FROM unnest(${types.map((t) => `CAST(? AS ${t}[])`).join(', ')})${tail ? ` ${tail}` : ''}`;
+  const width = columns.length;
+  const types = await columnTypes(db, table, columns);
+  const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((t) => `CAST(? AS ${t}[])`).join(', ')})${tail ? ` ${tail}` : ''}`;
   const out: T[] = [];
   for (let at = 0; at < rows.length; at += UNNEST_ROWS) {
     const end = Math.min(rows.length, at + UNNEST_ROWS);

@@ -12,7 +12,7 @@ import type { SqlParam, Store } from '@/lib/server/store';
 import { riskProbability } from '@/lib/analytics/risk';
 import { dayOf } from '../aggregates';
 import { currentRiskModel, featureVector } from '../queries/risk';
-import { insertRows } from './row-writer';
+import { insertInto } from './row-writer';
 import { enqueueWebhookDeliveries } from './webhooks';
 
 /** Dimension scores kept with two decimals: enough for charts, compact in JSON. */
@@ -85,11 +85,6 @@ export function upsertRowsSql(table: string, columns: readonly string[], conflic
 function upsertTail(columns: readonly string[], conflict: string): string {
   const keys = new Set(conflict.split(', '));
   return `ON CONFLICT (${conflict}) DO UPDATE SET ${columns.filter((c) => !keys.has(c)).map((c) => `${c} = excluded.${c}`).join(', ')}`;
-}
-
-/** Inserts `rows` into `table` (see insertRows: a statement per chunk on SQLite, one in all on PostgreSQL), then `tail`. */
-function insertInto<T = unknown>(db: Store, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], tail = ''): Promise<T[]> {
-  return insertRows<T>(db, `INSERT INTO ${table} (${columns.join(', ')})`, columns.length, rows as readonly (readonly SqlParam[])[], tail);
 }
 
 /** Runs a multi-row statement per slice of `rows` (each row a flat array of values); answers every row returned, in order. */
@@ -183,14 +178,14 @@ export class ScoreWriter {
       else openFlags.set(f.account_pk, [f]);
     }
 
-    const scoreRows: unknown[][] = [];
+    const scoreRows: SqlParam[][] = [];
     const unchanged: number[] = [];
-    const snapshotRows: unknown[][] = [];
+    const snapshotRows: SqlParam[][] = [];
     const seen: number[] = [];
     const cleared: number[] = [];
     const reworded: unknown[][] = [];
     const raised: NewFlag[] = [];
-    const bandRows: unknown[][] = [];
+    const bandRows: SqlParam[][] = [];
     const drops: NewAlert[] = [];
     for (const { pk, result: r } of chunk) {
       const band = r.band?.key ?? null;
