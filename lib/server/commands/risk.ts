@@ -20,6 +20,7 @@ import type { Store } from '@/lib/server/store';
 import { logger, logStep } from '../log';
 import { announce, enqueue } from '../queue';
 import { loadCohortAccounts } from '../queries/cohorts';
+import { historyRange } from '../queries/score-source';
 import {
   currentRiskModel, featureVector, MAX_RISK_HORIZON, MIN_CHURNED, MIN_RETAINED, MIN_RISK_HORIZON, RISK_HORIZON_SETTING, RISK_STATUS_SETTING, riskFeaturesOf, riskHorizon,
   type RiskStatus, type StoredRiskModel,
@@ -92,7 +93,7 @@ export async function fitChurnRisk(db: Store, options: { now?: number; horizonDa
     return { fitted: false, message, churned, retained };
   };
 
-  const range = (await db.get<{ first: number | null; last: number | null }>('SELECT min(day) AS first, max(day) AS last FROM score_snapshots'))!;
+  const range = await historyRange(db);
   if (range.first === null || range.last === null) return refuse('There is no score history to learn from yet.');
   const lastKnown = (await db.value<number>(
     `SELECT ${db.dialect.greatest('coalesce((SELECT max(last_at) FROM account_activity), 0)', 'coalesce((SELECT max(occurred_at) FROM outcomes), 0)')}`,

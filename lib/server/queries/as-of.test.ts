@@ -7,7 +7,7 @@ import { prepareDatabase } from '../commands/catalogue';
 import { accountPage } from './account-page';
 import { accountsView } from './account-view';
 import { bandCounts, listAccounts } from './accounts';
-import { historyDayOf, isoDay } from './score-source';
+import { historyDayOf, historyRange, isoDay } from './score-source';
 
 const DAY = 86_400_000;
 const NOW = Date.now();
@@ -56,6 +56,15 @@ describeEngines('as of an earlier day', (t) => {
     await snapshot('E', D, null, null, '{"frequency":null,"quality":null}');
     // An override created now was not in force twenty days ago.
     await db.run('INSERT INTO overrides (account_pk, band, reason, expires_at) VALUES (?, ?, ?, ?)', [await pkOf('A'), 'yellow', 'x', NOW + 30 * DAY]);
+  });
+
+  it('gives the first and last day of the history, nulls when there is none', async () => {
+    await t.store.run('DELETE FROM score_snapshots');
+    expect(await historyRange(t.store)).toEqual({ first: null, last: null });
+    await snapshot('B', D - 3, 40, 'yellow', '{}');
+    await snapshot('A', D - 45, 50, 'yellow', '{}');
+    await snapshot('E', D - 7, 60, 'green', '{}');
+    expect(await historyRange(t.store)).toEqual({ first: D - 45, last: D - 3 });
   });
 
   describe('the accounts list as of an earlier day', () => {

@@ -11,6 +11,7 @@ import type { Store } from '@/lib/server/store';
 import { AggregateReader, DAY_MS, dayOf } from '../aggregates';
 import { AppError } from '../errors';
 import { getLiveModel, liveBands } from './model';
+import { historyRange } from './score-source';
 
 const toMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const toDate = (day: number) => isoDate(day * DAY_MS);
@@ -28,7 +29,7 @@ export interface CohortDefaults extends CohortParams {
  */
 export async function cohortDefaults(db: Store): Promise<CohortDefaults> {
   const [range, live] = await Promise.all([
-    db.get<{ first: number | null; last: number | null }>('SELECT min(day) AS first, max(day) AS last FROM score_snapshots').then((r) => r!),
+    historyRange(db),
     getLiveModel(db),
   ]);
   const today = dayOf(Date.now());

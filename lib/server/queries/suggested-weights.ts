@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import { ensureLiveModel } from '../commands/model';
 import { loadCohortAccounts } from './cohorts';
 import { snapshotScores, validateAt } from './model-preview';
+import { historyRange } from './score-source';
 
 const TRAINING_DATES = 4;
 const MIN_SAMPLES = 30;
@@ -65,7 +66,7 @@ export function withWeights(live: Model, weights: readonly number[]): { model: M
 
 export async function suggestWeights(db: Store, options: { horizonDays?: number; now?: number } = {}): Promise<SuggestedWeights> {
   const live = (await ensureLiveModel(db)).model;
-  const range = (await db.get<{ first: number | null; last: number | null }>('SELECT min(day) AS first, max(day) AS last FROM score_snapshots'))!;
+  const range = await historyRange(db);
   const today = Math.floor((options.now ?? Date.now()) / DAY_MS);
   if (range.first === null || range.last === null) throw new AppError('invalid', 'There is no score history to learn from yet');
   const first = range.first + live.windowDays + 1;

@@ -15,6 +15,7 @@ import { accountWhere, listOwners } from './accounts';
 import { cadenceCompliance } from './cadence';
 import { liveBands } from './model';
 import { modelVersionMarkers } from './timeline';
+import { historyRange } from './score-source';
 
 export interface TrendsAnswer {
   from: string;
@@ -45,7 +46,7 @@ const ACTIVE = (day: string) => `(a.started_at < (${day} + 1) * ${DAY_MS} OR a.s
 
 export async function portfolioTrends(db: Store, query: TrendQuery): Promise<TrendsAnswer> {
   const [range, bands] = await Promise.all([
-    db.get<{ first: number | null; last: number | null }>('SELECT min(day) AS first, max(day) AS last FROM score_snapshots').then((r) => r!),
+    historyRange(db),
     liveBands(db),
   ]);
   const lastDay = range.last ?? dayOf(Date.now());
