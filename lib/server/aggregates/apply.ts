@@ -4,7 +4,7 @@
  * the packed blocks it touches, and into the accounts' first/last activity.
  */
 import type { Store } from '@/lib/server/store';
-import { inChunks, insertRows } from '../commands/row-writer';
+import { inChunks, insertInto } from '../commands/row-writer';
 import { Accumulator, type AggregatableEvent } from './days';
 import { assembleDays, blockOf, dayRanges, decodeDayAt, emptyDay, mergeProps, NameIds, namesOf, type DayAgg, type PropMap } from './format';
 
@@ -29,10 +29,10 @@ async function flush(db: Store, acc: Accumulator): Promise<void> {
   // agg_packed first, then account_activity: the order a full rebuild locks them in.
   await applyToPacked(db, { daily: acc.daily.values(), contacts: acc.contacts.values(), features: acc.featureDays.values() });
   const rows = [...acc.activity].sort((a, b) => a[0] - b[0]).map(([accountPk, a]) => [accountPk, a.firstAt, a.lastAt, a.events]);
-  await insertRows(
+  await insertInto(
     db,
-    'INSERT INTO account_activity (account_pk, first_at, last_at, events)',
-    4,
+    'account_activity',
+    ['account_pk', 'first_at', 'last_at', 'events'],
     rows,
     `ON CONFLICT (account_pk) DO UPDATE SET first_at = ${db.dialect.least('account_activity.first_at', 'excluded.first_at')}, ` +
       `last_at = ${db.dialect.greatest('account_activity.last_at', 'excluded.last_at')}, events = account_activity.events + excluded.events`,
@@ -93,7 +93,7 @@ async function applyToPacked(db: Store, deltas: PackedDeltas): Promise<void> {
   // as a VALUES list; CROSS JOIN, so that SQLite walks the list and looks each pair up by primary
   // key (with a plain JOIN of bound values its planner scans the whole table instead: 68 ms
   // against 0.7 ms for 256 pairs on 365,000 blocks). PostgreSQL: the pairs as two arrays, one
-  // statement however many (see insertRows), and the blocks locked.
+  // statement however many (see insertInto), and the blocks locked.
   const keys = [...blocks.values()].map((b) => [b.accountPk, b.block]);
   type Stored = { account_pk: number; block: number; data: Buffer };
   const stored =
@@ -152,5 +152,5 @@ async function applyToPacked(db: Store, deltas: PackedDeltas): Promise<void> {
     });
     return [b.accountPk, b.block, assembleDays(parts, ids)];
   });
-  await insertRows(db, 'INSERT INTO agg_packed (account_pk, block, data)', 3, rows, 'ON CONFLICT (account_pk, block) DO UPDATE SET data = excluded.data');
+  await insertInto(db, 'agg_packed', ['account_pk', 'block', 'data'], rows, 'ON CONFLICT (account_pk, block) DO UPDATE SET data = excluded.data');
 }

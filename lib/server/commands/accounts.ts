@@ -4,7 +4,7 @@ import { duplicateIds } from '@/lib/ingest/schemas';
 import type { SqlParam, Store } from '@/lib/server/store';
 import { lockAccounts } from '../aggregates';
 import { AppError } from '../errors';
-import { insertRows } from './row-writer';
+import { insertInto } from './row-writer';
 import { rescore } from './scores';
 
 function fail(errors: ItemError[]): never {
@@ -59,7 +59,7 @@ export async function upsertAccounts(db: Store, items: AccountInput[]): Promise<
       const given = givenOf(run.items[0]!);
       const cols = ['id', ...given.map(([, col]) => col)];
       const rows = run.items.map((item) => [item.id, ...given.map(([k]) => dbValue(k, item[k]))]);
-      const inserted = await insertRows<{ id: string; pk: number }>(tx, `INSERT INTO accounts (${cols.join(', ')})`, cols.length, rows, 'ON CONFLICT (id) DO NOTHING RETURNING id, pk');
+      const inserted = await insertInto<{ id: string; pk: number }>(tx, 'accounts', cols, rows, 'ON CONFLICT (id) DO NOTHING RETURNING id, pk');
       const byId = new Map(inserted.map((r) => [r.id, r.pk]));
       for (const item of run.items) {
         const pk = byId.get(item.id);
@@ -138,10 +138,10 @@ export async function upsertContacts(db: Store, items: ContactInput[]): Promise<
       const rows = run.items.map(({ item, accountPk }) => [
         item.id, accountPk, item.name ?? null, item.email?.toLowerCase() ?? null, item.role ?? null, item.department ?? null, now,
       ]);
-      await insertRows(
+      await insertInto(
         tx,
-        'INSERT INTO contacts (id, account_pk, name, email, role, department, updated_at)',
-        7,
+        'contacts',
+        ['id', 'account_pk', 'name', 'email', 'role', 'department', 'updated_at'],
         rows,
         `ON CONFLICT (id) DO UPDATE SET account_pk = excluded.account_pk,
            name = coalesce(excluded.name, contacts.name), email = coalesce(excluded.email, contacts.email),
@@ -163,10 +163,10 @@ export async function insertOutcomes(db: Store, items: OutcomeInput[]): Promise<
   if (errors.length) fail(errors);
   return db.tx(async (tx) => {
     const rows = items.map((item, i) => [item.id ?? null, accountPks[i]!, item.type, item.occurredAt, item.arrDelta ?? null, item.reason ?? null]);
-    const inserted = await insertRows(
+    const inserted = await insertInto(
       tx,
-      'INSERT INTO outcomes (id, account_pk, type, occurred_at, arr_delta, reason)',
-      6,
+      'outcomes',
+      ['id', 'account_pk', 'type', 'occurred_at', 'arr_delta', 'reason'],
       rows,
       'ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING RETURNING pk',
     );

@@ -10,7 +10,7 @@ import { cadenceSchema, DEFAULT_CADENCE, touchesOf, touchOf, triggersOf, type Ca
 import type { SqlParam, Store } from '@/lib/server/store';
 import { AppError } from '../errors';
 import { recordAudit, type AuditEntry } from './audit';
-import { insertRows } from './row-writer';
+import { insertInto } from './row-writer';
 
 export interface LiveCadence {
   /** 0: nothing published yet (the defaults) */
@@ -92,10 +92,10 @@ export async function applyTouches(db: Store, events: Iterable<TouchEvent>): Pro
   if (!latest.size) return;
   const rows: SqlParam[][] = [];
   for (const pk of [...latest.keys()].sort((a, b) => a - b)) for (const [touch, at] of latest.get(pk)!) rows.push([pk, touch, at]);
-  await insertRows(
+  await insertInto(
     db,
-    'INSERT INTO account_touches (account_pk, touch, last_at)',
-    3,
+    'account_touches',
+    ['account_pk', 'touch', 'last_at'],
     rows,
     `ON CONFLICT (account_pk, touch) DO UPDATE SET last_at = ${db.dialect.greatest('account_touches.last_at', 'excluded.last_at')}`,
   );

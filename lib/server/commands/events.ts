@@ -13,7 +13,7 @@ import { AppError } from '../errors';
 import { applyTouches } from './cadence';
 import { markHistoryStale } from './history-queue';
 import { markRescorePending } from './rescore-pending';
-import { insertRows } from './row-writer';
+import { insertInto } from './row-writer';
 
 export interface IngestOptions {
   /** create accounts that do not exist yet (named by their id) instead of refusing the batch */
@@ -116,7 +116,7 @@ async function createAccounts(db: Store, accountPks: Map<string, number | null>)
   const missing = [...accountPks].flatMap(([id, pk]) => (pk === null ? [id] : []));
   if (!missing.length) return;
   if (db.engine === 'postgres') missing.sort();
-  const created = await insertRows<{ id: string; pk: number }>(db, 'INSERT INTO accounts (id, name)', 2, missing.map((id) => [id, id]), 'ON CONFLICT (id) DO NOTHING RETURNING id, pk');
+  const created = await insertInto<{ id: string; pk: number }>(db, 'accounts', ['id', 'name'], missing.map((id) => [id, id]), 'ON CONFLICT (id) DO NOTHING RETURNING id, pk');
   for (const r of created) accountPks.set(r.id, r.pk);
   // Created meanwhile by another process (PostgreSQL): that account is the one.
   const raced = missing.filter((id) => accountPks.get(id) === null);
@@ -147,10 +147,10 @@ async function writeBatch(db: Store, items: EventInput[], plan: EventPlan, optio
     written.push({ id: e.id ?? null, accountPk, contactPk, type, occurredAt: e.occurredAt, count: e.count, properties: props });
   }
   // A re-sent id is left out by the unique index on events.id; the ids returned are the new ones.
-  const inserted = await insertRows<{ id: string | null }>(
+  const inserted = await insertInto<{ id: string | null }>(
     db,
-    'INSERT INTO events (id, account_pk, contact_pk, type, occurred_at, count, properties, source, received_at)',
-    9,
+    'events',
+    ['id', 'account_pk', 'contact_pk', 'type', 'occurred_at', 'count', 'properties', 'source', 'received_at'],
     rows,
     'ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING RETURNING id',
   );

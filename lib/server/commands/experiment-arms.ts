@@ -8,7 +8,7 @@ import { assign, stratumOf } from '@/lib/experiments/assign';
 import { armSchema, commonChanges, inPopulation, populationSchema, programmeChanges, type Arm, type LateJoiners, type Population, type StratifyBy } from '@/lib/experiments/definition';
 import type { ArmProgramme } from '@/lib/experiments/programme';
 import type { SqlParam, Store } from '@/lib/server/store';
-import { insertRows } from './row-writer';
+import { insertInto } from './row-writer';
 
 export interface StoredExperiment {
   pk: number;
@@ -177,10 +177,10 @@ export async function assignLateJoiners(db: Store, accounts: readonly JoiningAcc
     // A late joiner's part begins when it joins, or at the start of an experiment still planned.
     const scores = await startScores(db, placed.map((p) => p.account), Math.max(e.startAt, now), now);
     const rows: SqlParam[][] = placed.map((p) => [e.pk, p.account, e.arms[p.arm]!.key, p.stratum, p.position, now, 1, scores.get(p.account) ?? null]);
-    const inserted = await insertRows(
+    const inserted = await insertInto(
       db,
-      'INSERT INTO experiment_assignments (experiment_pk, account_pk, arm, stratum, position, assigned_at, late, start_score)',
-      8,
+      'experiment_assignments',
+      ['experiment_pk', 'account_pk', 'arm', 'stratum', 'position', 'assigned_at', 'late', 'start_score'],
       rows,
       'ON CONFLICT (experiment_pk, account_pk) DO NOTHING RETURNING account_pk',
     );

@@ -13,7 +13,7 @@ import { recordAudit, type AuditEntry } from './audit';
 import { liveCadence } from './cadence';
 import { EXPERIMENT_COLUMNS, experimentOf, openExperiments, startScores, type ExperimentRow, type StoredExperiment } from './experiment-arms';
 import { refreshProgramme } from './programme';
-import { insertRows } from './row-writer';
+import { insertInto } from './row-writer';
 import { lockScores } from './score-writer';
 
 type Actor = Pick<AuditEntry, 'actor' | 'actorUserPk' | 'ip'>;
@@ -171,10 +171,10 @@ export async function createExperiment(db: Store, input: unknown, actor: Actor, 
       accounts.map((a) => ({ account: a.pk, stratum: stratumOf(d.stratifyBy, a) })),
     );
     const scores = await startScores(tx, pks, startAt, now);
-    await insertRows(
+    await insertInto(
       tx,
-      'INSERT INTO experiment_assignments (experiment_pk, account_pk, arm, stratum, position, assigned_at, late, start_score)',
-      8,
+      'experiment_assignments',
+      ['experiment_pk', 'account_pk', 'arm', 'stratum', 'position', 'assigned_at', 'late', 'start_score'],
       placed.map((p) => [pk, p.account, d.arms[p.arm]!.key, p.stratum, p.position, now, 0, scores.get(p.account) ?? null]),
     );
     const counts = d.arms.map((a, i) => ({ key: a.key, accounts: placed.filter((p) => p.arm === i).length }));

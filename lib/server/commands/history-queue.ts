@@ -4,17 +4,17 @@
  */
 import type { Store } from '@/lib/server/store';
 import { rebuildHistory } from './history';
-import { insertRows } from './row-writer';
+import { insertInto } from './row-writer';
 
 export async function markHistoryStale(db: Store, fromDayByAccount: Map<number, number>, today: number): Promise<void> {
   const now = Date.now();
   // Today's snapshot is written with the current score; only earlier days need a rebuild. In pk
   // order, so that two transactions queueing the same accounts take their locks in one order.
   const rows = [...fromDayByAccount].sort((a, b) => a[0] - b[0]).flatMap(([pk, day]) => (day < today ? [[pk, day, now]] : []));
-  await insertRows(
+  await insertInto(
     db,
-    'INSERT INTO history_stale (account_pk, from_day, queued_at)',
-    3,
+    'history_stale',
+    ['account_pk', 'from_day', 'queued_at'],
     rows,
     `ON CONFLICT (account_pk) DO UPDATE SET from_day = ${db.dialect.least('history_stale.from_day', 'excluded.from_day')}`,
   );

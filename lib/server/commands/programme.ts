@@ -20,7 +20,7 @@ import type { SqlParam, Store } from '@/lib/server/store';
 import { liveCadence } from './cadence';
 import { armProgrammes, assignLateJoiners, openExperiments } from './experiment-arms';
 import { ensureLiveModel } from './model';
-import { insertRows } from './row-writer';
+import { insertInto } from './row-writer';
 import { lockScores } from './score-writer';
 
 export interface ProgrammeOutcome {
@@ -124,10 +124,10 @@ async function refreshCadence(db: Store, accounts: readonly AccountRow[], arms: 
     for (const key of before.keys()) removed.push([a.pk, key]);
   }
   for (const [pk, key] of removed) await db.run('DELETE FROM cadence_status WHERE account_pk = ? AND item_key = ?', [pk, key]);
-  await insertRows(
+  await insertInto(
     db,
-    'INSERT INTO cadence_status (account_pk, item_key, every_days, last_at, last_touch, due_at, cadence_version)',
-    7,
+    'cadence_status',
+    ['account_pk', 'item_key', 'every_days', 'last_at', 'last_touch', 'due_at', 'cadence_version'],
     upserts,
     'ON CONFLICT (account_pk, item_key) DO UPDATE SET every_days = excluded.every_days, last_at = excluded.last_at, last_touch = excluded.last_touch, due_at = excluded.due_at, cadence_version = excluded.cadence_version',
   );
@@ -249,10 +249,10 @@ async function runPlaybooks(
         if (since) s.reason = judge(s.playbook.condition, s.playbook.tiers, { ...facts.get(s.account.pk)!, bandSince: since }, now).reason;
       }
     }
-    const runs = await insertRows<{ pk: number; playbook_pk: number; account_pk: number }>(
+    const runs = await insertInto<{ pk: number; playbook_pk: number; account_pk: number }>(
       db,
-      'INSERT INTO playbook_runs (playbook_pk, account_pk, reason, started_at)',
-      4,
+      'playbook_runs',
+      ['playbook_pk', 'account_pk', 'reason', 'started_at'],
       started.map((s) => [s.playbook.pk, s.account.pk, s.reason, now]),
       'ON CONFLICT (playbook_pk, account_pk) WHERE ended_at IS NULL DO NOTHING RETURNING pk, playbook_pk, account_pk',
     );
@@ -266,7 +266,7 @@ async function runPlaybooks(
         taskRows.push([s.account.pk, s.account.owner_email, step.title, s.reason, s.playbook.pk, pk, i, now + step.dueInDays * DAY_MS, now, now]);
       });
     }
-    await insertRows(db, 'INSERT INTO tasks (account_pk, owner_email, title, reason, playbook_pk, run_pk, step, due_at, created_at, updated_at)', 10, taskRows);
+    await insertInto(db, 'tasks', ['account_pk', 'owner_email', 'title', 'reason', 'playbook_pk', 'run_pk', 'step', 'due_at', 'created_at', 'updated_at'], taskRows);
     outcome.runsStarted += runs.length;
     outcome.tasksCreated += taskRows.length;
   }

@@ -17,7 +17,7 @@
 import { randomInt } from 'node:crypto';
 import type { Store } from '@/lib/server/store';
 import { logger } from '../log';
-import { insertRows } from './row-writer';
+import { insertInto } from './row-writer';
 import { rescore } from './scores';
 
 /** Accounts rescored per chunk: short enough that readers and new batches interleave. */
@@ -34,10 +34,10 @@ export async function markRescorePending(db: Store, accountPks: Iterable<number>
   // order, whatever order the caller has them in: two transactions listing the same accounts
   // (PostgreSQL) then take their entries' locks in the same order, and never wait for each other
   // in a circle.
-  await insertRows(
+  await insertInto(
     db,
-    'INSERT INTO rescore_pending (account_pk, queued_at, seq)',
-    3,
+    'rescore_pending',
+    ['account_pk', 'queued_at', 'seq'],
     [...new Set(accountPks)].sort((a, b) => a - b).map((pk) => [pk, now, seq]),
     'ON CONFLICT (account_pk) DO UPDATE SET seq = excluded.seq, claimed_until = NULL',
   );

@@ -1,7 +1,7 @@
 /** Multi-row INSERTs for bulk writes: event batches, aggregate rebuilds, score writes. */
 import type { Row, SqlParam, SqlValue, Store } from '@/lib/server/store';
 
-/** Most rows in one statement of `insertRows` (a power of two). */
+/** Most rows in one statement of `insertInto` on SQLite (a power of two). */
 const MAX_ROWS = 256;
 
 /**
@@ -30,33 +30,23 @@ export async function inChunks<T = Row>(
 }
 
 /**
- * Inserts `rows` (each `width` values, in the order of the columns `head` names) in order, and
- * answers the rows the statements return (`tail` may end in RETURNING). `head` is
- * `INSERT INTO table (column, ...)`.
+ * Inserts `rows` into `table`'s `columns` (each row one value per column, in their order), in
+ * order, and answers the rows the statements return (`tail` may end in RETURNING).
  *
- * SQLite: multi-row statements `head VALUES (...), (...) tail`, a power of two of rows each.
- * PostgreSQL: one statement for any number of rows, `head SELECT * FROM unnest(column arrays)
- * tail`, one parameter per column: one round trip where a multi-row VALUES list takes one per few
- * hundred rows. Inside a transaction that holds locks (an event batch holds its accounts') every
- * round trip is a wait for the process's event loop, busy with other requests, while the locks
- * stay held.
+ * SQLite: multi-row statements `INSERT INTO table (columns) VALUES (...), (...) tail`, a power of
+ * two of rows each. PostgreSQL: one statement for any number of rows, `INSERT INTO table (columns)
+ * SELECT * FROM unnest(column arrays) tail`, one parameter per column: one round trip where a
+ * multi-row VALUES list takes one per few hundred rows. Inside a transaction that holds locks (an
+ * event batch holds its accounts') every round trip is a wait for the process's event loop, busy
+ * with other requests, while the locks stay held.
  */
-export function insertRows<T = Row>(db: Store, head: string, width: number, rows: readonly (readonly SqlParam[])[], tail = ''): Promise<T[]> {
-  if (db.engine === 'postgres') {
-    const m = /^INSERT INTO (\w+) \(([\w, ]+)\)$/.exec(head.trim());
-    if (!m) return Promise.reject(new Error(`insertRows: "${head}" is not INSERT INTO table (columns)`));
-    const columns = m[2]!.split(',').map((c) => c.trim());
-    if (columns.length !== width) return Promise.reject(new Error(`insertRows: ${columns.length} columns named, rows of ${width} values`));
-    return insertRowsUnnest<T>(db, m[1]!, columns, rows, tail);
-  }
-  const tuple = `(${Array(width).fill('?').join(', ')})`;
-  return inChunks<T>(rows, tuple, (values, params) => db.all<T>(`${head} VALUES ${values}${tail ? ` ${tail}` : ''}`, params));
-}
-
-/** `insertRows` into `table`'s `columns`, for a caller that has them apart. */
 export function insertInto<T = Row>(db: Store, table: string, columns: readonly string[], rows: readonly (readonly SqlParam[])[], tail = ''): Promise<T[]> {
+  const odd = rows.findIndex((row) => row.length !== columns.length);
+  if (odd >= 0) return Promise.reject(new Error(`insertInto ${table}: row ${odd} has ${rows[odd]!.length} values for ${columns.length} columns`));
   if (db.engine === 'postgres') return insertRowsUnnest<T>(db, table, columns, rows, tail);
-  return insertRows<T>(db, `INSERT INTO ${table} (${columns.join(', ')})`, columns.length, rows, tail);
+  const head = `INSERT INTO ${table} (${columns.join(', ')})`;
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  return inChunks<T>(rows, tuple, (values, params) => db.all<T>(`${head} VALUES ${values}${tail ? ` ${tail}` : ''}`, params));
 }
 
 /** Rows per statement of `insertRowsUnnest`: bounds the size of one message. */
@@ -98,7 +88,7 @@ async function columnTypes(db: Store, table: string, columns: readonly string[])
   const known = await types;
   return columns.map((c) => {
     const type = known.get(c);
-    if (!type) throw new Error(`insertRows: table ${table} has no column ${c}`);
+    if (!type) throw new Error(`insertInto: table ${table} has no column ${c}`);
     return type;
   });
 }
