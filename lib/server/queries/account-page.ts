@@ -3,6 +3,7 @@ import { formatUtcDay } from '@/lib/format';
 import type { Store } from '@/lib/server/store';
 import { DAY_MS } from '../aggregates';
 import { accountDetailJson } from '../api-shapes';
+import { ensureLiveModel } from '../commands/model';
 import { accountDetailOf, getAccountHistory } from './account-detail';
 import { findAccountPk } from './accounts';
 import { listAlerts } from './alerts';
@@ -27,6 +28,16 @@ export const RECENT_TASKS = 10;
  * The timeline is its first page (the rest through `accountTimelinePage`).
  */
 export async function accountPage(db: Store, id: string, options: { types?: string[]; asOf?: string } = {}) {
+  // Read in one snapshot: the cadence, tasks and alerts one rescore commits together come from
+  // one side of that commit, with the aggregates the score is computed from, even when another
+  // process commits while the page reads.
+  // The live model first: on a database without one it is written, which a read-only
+  // transaction refuses.
+  await ensureLiveModel(db);
+  return db.tx(() => readAccountPage(db, id, options), { readOnly: true });
+}
+
+async function readAccountPage(db: Store, id: string, options: { types?: string[]; asOf?: string }) {
   const pk = await findAccountPk(db, id);
   if (pk === null) return null;
   const now = Date.now();

@@ -153,10 +153,12 @@ export class PostgresStore extends PgRunner {
   async tx<T>(fn: (tx: Store) => Promise<T>, options: TxOptions = {}): Promise<T> {
     const own = this.current.getStore();
     if (own) return own.tx(fn);
-    const client = await this.pool.connect();
+    // A read-only transaction reads one snapshot (REPEATABLE READ: every statement sees what was
+    // committed when its first began), from the readers' pool.
+    const client = await (options.readOnly ? (this.readers ?? this.pool) : this.pool).connect();
     let broken = false;
     try {
-      await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+      await client.query(options.readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' : 'BEGIN');
       const tx = new PgTx(client);
       try {
         const result = await this.current.run(tx, () => fn(tx));

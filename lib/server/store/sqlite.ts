@@ -5,7 +5,8 @@
  * transaction (on its store, or on this one from inside `fn`) join it. A second, read-only
  * connection to the same file (WAL: readers never wait for the writer) answers the statements
  * that only read and are made outside a transaction, so page reads do not wait for an event batch
- * or a rescore to commit; each sees what was committed when it ran.
+ * or a rescore to commit; each sees what was committed when it ran. A read-only transaction
+ * sees one snapshot for all of its statements, on a third connection.
  *
  * The file's write lock is waited for without blocking the thread: `BEGIN IMMEDIATE` is tried
  * without SQLite's busy handler (which sleeps in the thread, 1 to 100 ms at a time, up to its
@@ -15,6 +16,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
+import { openDatabase } from '@/db/open';
 import { checkpointInThread, type Checkpointer } from './checkpointer';
 import { dialectOf } from './dialect';
 import type { Row, SqlParam, SqlParams, Store, TxOptions } from './types';
@@ -140,6 +142,10 @@ export class SqliteStore implements Store {
   private readonly current = new AsyncLocalStorage<SqliteTx>();
   /** settles when the transaction holding the connection ends */
   private held: Promise<void> | null = null;
+  /** a third, read-only connection for read-only transactions, opened on first use */
+  private snapshots: Runner | null = null;
+  /** settles when the read-only transaction on it ends */
+  private readHeld: Promise<void> | null = null;
 
   private readonly reading: Runner | null;
   /** statements the reader found to write: they go to the writer */
@@ -181,6 +187,29 @@ export class SqliteStore implements Store {
         this.client.exec(`PRAGMA busy_timeout = ${waitMs}`);
       }
       await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    }
+  }
+
+  /**
+   * A read-only transaction on a connection of its own: its statements see one snapshot of the
+   * file, whatever other connections commit meanwhile; the writer stays free, and other callers'
+   * plain reads (on the reader) see each commit as before. One such transaction at a time.
+   */
+  private async snapshot<T>(reading: Runner, fn: (tx: Store) => Promise<T>): Promise<T> {
+    while (this.readHeld) await this.readHeld;
+    let release!: () => void;
+    this.readHeld = new Promise<void>((resolve) => (release = resolve));
+    const tx = new SqliteTx(reading);
+    try {
+      reading.client.exec('BEGIN');
+      try {
+        return await this.current.run(tx, () => fn(tx));
+      } finally {
+        if (reading.client.inTransaction) reading.client.exec('COMMIT');
+      }
+    } finally {
+      this.readHeld = null;
+      release();
     }
   }
 
@@ -245,6 +274,10 @@ export class SqliteStore implements Store {
   async tx<T>(fn: (tx: Store) => Promise<T>, options: TxOptions = {}): Promise<T> {
     const own = this.current.getStore();
     if (own) return own.tx(fn);
+    if (options.readOnly && this.reader) {
+      this.snapshots ??= new Runner(openDatabase(this.reader.name, { readonly: true }).$client);
+      return this.snapshot(this.snapshots, fn);
+    }
     while (this.held) await this.held;
     let release!: () => void;
     this.held = new Promise<void>((resolve) => (release = resolve));
@@ -292,6 +325,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.checkpointer?.stop();
     if (this.reader?.open) this.reader.close();
+    if (this.snapshots?.client.open) this.snapshots.client.close();
     if (this.client.open) this.client.close();
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeEngines } from '@/lib/testing/engines';
+import { postgresStore, sqliteStore } from './index';
 import { toPostgres } from './sql-text';
 
 describe('SQL text for PostgreSQL', () => {
@@ -150,6 +151,43 @@ describeEngines('the store', (t) => {
     // A write outside a transaction still goes to the writer.
     expect(await t.store.all("UPDATE things SET name = 'again' WHERE pk = 2 RETURNING pk")).toEqual([{ pk: 2 }]);
     expect(await t.store.value('SELECT name FROM things WHERE pk = 2')).toBe('again');
+  });
+
+  it('gives a read-only transaction one snapshot while others commit, leaves the writer free and refuses writes in it', async () => {
+    await table();
+    await t.store.run("INSERT INTO things (pk, name) VALUES (1, 'one')");
+    // Another process on the same database.
+    const other = t.engine === 'sqlite' ? sqliteStore(t.url, { migrate: false }) : await postgresStore(t.url, { migrate: false, poolSize: 2 });
+    try {
+      let reading!: () => void;
+      const began = new Promise<void>((resolve) => (reading = resolve));
+      let committed!: () => void;
+      const others = new Promise<void>((resolve) => (committed = resolve));
+      const seen = t.store.tx(
+        async (tx) => {
+          const first = await tx.value('SELECT count(*) FROM things');
+          reading();
+          await others;
+          const names = await tx.column('SELECT name FROM things ORDER BY pk');
+          // A plain read through the store, from inside: the same snapshot.
+          const count = await t.store.value('SELECT count(*) FROM things');
+          await expect(tx.run("INSERT INTO things (pk, name) VALUES (9, 'nine')")).rejects.toThrow();
+          return { first, names, count };
+        },
+        { readOnly: true },
+      );
+      await began;
+      // While the snapshot is open: the other process commits, and so does this store's own writer.
+      await other.run("INSERT INTO things (pk, name) VALUES (2, 'two')");
+      await t.store.tx((tx) => tx.run("UPDATE things SET name = 'uno' WHERE pk = 1"));
+      // A plain read from outside sees both commits at once.
+      expect(await t.store.column('SELECT name FROM things ORDER BY pk')).toEqual(['uno', 'two']);
+      committed();
+      expect(await seen).toEqual({ first: 1, names: ['one'], count: 1 });
+      expect(await t.store.column('SELECT name FROM things ORDER BY pk')).toEqual(['uno', 'two']);
+    } finally {
+      await other.close();
+    }
   });
 
   it("spells each engine's differences through the dialect", async () => {

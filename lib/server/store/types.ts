@@ -26,9 +26,12 @@ export type Row = Record<string, any>;
 
 export interface TxOptions {
   /**
-   * A transaction that only reads (a consistent view across several queries). Others take
-   * SQLite's write lock at the start (`BEGIN IMMEDIATE`), so that two processes that read and
-   * then write never deadlock on the upgrade; PostgreSQL locks rows as they are written.
+   * A transaction that only reads: its statements see one snapshot, whatever other connections
+   * and processes commit meanwhile (a page's several reads agree with each other). SQLite: a read
+   * transaction on the reader connection, the writer left free; PostgreSQL: REPEATABLE READ, READ
+   * ONLY. A write inside fails. Other transactions take SQLite's write lock at the start
+   * (`BEGIN IMMEDIATE`), so that two processes that read and then write never deadlock on the
+   * upgrade; PostgreSQL locks rows as they are written.
    */
   readOnly?: boolean;
 }
