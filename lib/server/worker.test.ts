@@ -106,7 +106,7 @@ describeEngines('background work in its own process', (t) => {
     } finally {
       worker.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect(await exited, `the worker's exit code (it printed: ${output.slice(-2000)})`).toBe(0);
   });
 });
 

@@ -59,7 +59,7 @@ export function startWorker(db: Store, options: { dedicated?: boolean } = {}): (
   if (options.dedicated) drainAsDedicatedWorker();
   const stopWork = db instanceof PostgresStore ? startQueueWork(db) : startFileWork(db, options.dedicated === true);
   return async () => {
-    stopWork();
+    await stopWork();
     await releaseDrainerClaim(db).catch((error: unknown) => logger.error({ err: error, job: 'rescore' }, 'Giving back the accounts claimed for rescoring failed; they wait for their lease to run out'));
   };
 }
@@ -102,6 +102,9 @@ function riskJobs(db: Store): Promise<unknown> {
   });
 }
 
+/** How long a stopping worker waits for its running jobs (PostgreSQL) before closing the pool. */
+const STOP_WAIT_MS = 5_000;
+
 /** Stale history rebuilt per step by the history task. */
 const HISTORY_STEP = 200;
 
@@ -110,7 +113,7 @@ const HISTORY_STEP = 200;
  * of other workers. Each task starts the work here and the claims in the database share it out:
  * rescoring runs through this process's drainer, publish jobs through their locked steps.
  */
-function startQueueWork(db: PostgresStore): () => void {
+function startQueueWork(db: PostgresStore): () => Promise<void> {
   const handlers: TaskHandlers = {
     rescore: async () => {
       rescoreSoon(db);
@@ -139,21 +142,34 @@ function startQueueWork(db: PostgresStore): () => void {
       await runRiskJobs(db);
     },
   };
-  let runner: Runner | null = null;
   let stopped = false;
-  void (async () => {
+  const started = (async (): Promise<Runner | null> => {
     try {
-      runner = await startQueueWorker(db.pool, handlers);
-      if (stopped) return void runner.stop();
+      const runner = await startQueueWorker(db.pool, handlers);
+      // The runner's own promise settles when it ends; a failure there is logged, never left unhandled.
+      runner.promise.catch((error: unknown) => {
+        if (storeIsOpen(db)) logger.error({ err: error }, 'The job queue worker stopped with an error');
+      });
+      if (stopped) return runner;
       // What a stopped process left: accounts waiting, a publish to resume, history, deliveries.
       await resumeInterruptedJobs(db);
       for (const task of TASKS) await enqueue(db, task);
+      return runner;
     } catch (error) {
       if (storeIsOpen(db)) logger.error({ err: error }, 'Starting the job queue worker failed');
+      return null;
     }
   })();
-  return () => {
+  // Stopping waits for the runner to end, so that the pool it uses is closed after it: its running
+  // jobs finish, for up to STOP_WAIT_MS (a longer one, a publish say, is cut short when the pool
+  // closes; the queue runs it again, and it resumes where its steps got to).
+  return async () => {
     stopped = true;
-    void runner?.stop().catch(() => undefined);
+    const runner = await started;
+    if (!runner) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)));
+    await Promise.race([runner.stop().catch((error: unknown) => logger.error({ err: error }, 'Stopping the job queue worker failed')), waited]);
+    clearTimeout(timer);
   };
 }
