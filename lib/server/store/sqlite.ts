@@ -144,8 +144,8 @@ export class SqliteStore implements Store {
   private held: Promise<void> | null = null;
   /** a third, read-only connection for read-only transactions, opened on first use */
   private snapshots: Runner | null = null;
-  /** settles when the read-only transaction on it ends */
-  private readHeld: Promise<void> | null = null;
+  /** settles when the last read-only transaction queued on it ends (each waits for the one before) */
+  private snapshotQueue: Promise<void> = Promise.resolve();
 
   private readonly reading: Runner | null;
   /** statements the reader found to write: they go to the writer */
@@ -196,9 +196,10 @@ export class SqliteStore implements Store {
    * plain reads (on the reader) see each commit as before. One such transaction at a time.
    */
   private async snapshot<T>(reading: Runner, fn: (tx: Store) => Promise<T>): Promise<T> {
-    while (this.readHeld) await this.readHeld;
     let release!: () => void;
-    this.readHeld = new Promise<void>((resolve) => (release = resolve));
+    const before = this.snapshotQueue;
+    this.snapshotQueue = new Promise<void>((resolve) => (release = resolve));
+    await before;
     const tx = new SqliteTx(reading);
     try {
       reading.client.exec('BEGIN');
@@ -208,7 +209,6 @@ export class SqliteStore implements Store {
         if (reading.client.inTransaction) reading.client.exec('COMMIT');
       }
     } finally {
-      this.readHeld = null;
       release();
     }
   }

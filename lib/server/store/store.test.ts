@@ -190,6 +190,27 @@ describeEngines('the store', (t) => {
     }
   });
 
+  it('runs many read-only transactions at once, each to its end, beside writes', async () => {
+    await table();
+    const reads = Array.from({ length: 8 }, (_, i) =>
+      t.store.tx(
+        async (tx) => {
+          const first = await tx.value<number>('SELECT count(*) FROM things');
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return [first, await tx.value<number>('SELECT count(*) FROM things'), i];
+        },
+        { readOnly: true },
+      ),
+    );
+    const writes = Array.from({ length: 8 }, (_, i) => t.store.run('INSERT INTO things (pk, name) VALUES (?, ?)', [i + 1, `w${i}`]));
+    const answers = await Promise.all(reads);
+    await Promise.all(writes);
+    // Each saw one count twice, whatever the writes committed meanwhile.
+    for (const [first, second] of answers) expect(second).toBe(first);
+    expect(answers.map((a) => a[2])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(await t.store.value('SELECT count(*) FROM things')).toBe(8);
+  });
+
   it("spells each engine's differences through the dialect", async () => {
     await table();
     const d = t.store.dialect;
