@@ -192,19 +192,25 @@ describeEngines('the store', (t) => {
 
   it('runs many read-only transactions at once, each to its end, beside writes', async () => {
     await table();
+    let firstRead!: () => void;
+    const readOnce = new Promise<void>((resolve) => (firstRead = resolve));
     const reads = Array.from({ length: 8 }, (_, i) =>
       t.store.tx(
         async (tx) => {
           const first = await tx.value<number>('SELECT count(*) FROM things');
+          if (i === 0) firstRead();
           await new Promise((resolve) => setTimeout(resolve, 5));
           return [first, await tx.value<number>('SELECT count(*) FROM things'), i];
         },
         { readOnly: true },
       ),
     );
+    // The writes commit after the first transaction's first read, before its second.
+    await readOnce;
     const writes = Array.from({ length: 8 }, (_, i) => t.store.run('INSERT INTO things (pk, name) VALUES (?, ?)', [i + 1, `w${i}`]));
-    const answers = await Promise.all(reads);
     await Promise.all(writes);
+    const answers = await Promise.all(reads);
+    expect(answers[0]).toEqual([0, 0, 0]);
     // Each saw one count twice, whatever the writes committed meanwhile.
     for (const [first, second] of answers) expect(second).toBe(first);
     expect(answers.map((a) => a[2])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
