@@ -5,9 +5,10 @@
  * announcement through the job queue) and rescores them.
  */
 import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/open';
-import { describeEngines } from '@/lib/testing/engines';
+import { describeEngines, type EngineTest } from '@/lib/testing/engines';
 import { upsertAccounts } from './commands/accounts';
 import { prepareDatabase } from './commands/catalogue';
 import { ingestEvents } from './commands/events';
@@ -17,7 +18,7 @@ import { RESCORE_LEASE_MS } from './commands/rescore-pending';
 import { startPublishJob } from './commands/model-job';
 import { DEFAULT_MODEL } from '@/lib/scoring';
 import { rescoreSoon } from './rescore-drainer';
-import { backgroundWorkHere, startWorker, watchCommits } from './worker';
+import { backgroundWorkHere, startWorker, stopWaitMs, watchCommits } from './worker';
 
 const saved = process.env.TRELLIS_WORKER;
 
@@ -39,6 +40,13 @@ describe('background work in its own process', () => {
     expect(backgroundWorkHere({ TRELLIS_WORKER: ' OFF ' })).toBe(false);
     expect(backgroundWorkHere({})).toBe(true);
     expect(backgroundWorkHere({ TRELLIS_WORKER: 'on' })).toBe(true);
+  });
+
+  it('TRELLIS_WORKER_STOP_WAIT_MS: how long a stopping worker waits for its jobs, checked', () => {
+    expect(stopWaitMs({})).toBe(5_000);
+    expect(stopWaitMs({ TRELLIS_WORKER_STOP_WAIT_MS: ' 250 ' })).toBe(250);
+    expect(stopWaitMs({ TRELLIS_WORKER_STOP_WAIT_MS: '0' })).toBe(0);
+    for (const bad of ['-1', '2.5', 'soon', '600001']) expect(() => stopWaitMs({ TRELLIS_WORKER_STOP_WAIT_MS: bad })).toThrow(`TRELLIS_WORKER_STOP_WAIT_MS must be a whole number of milliseconds from 0 to 600000, not "${bad}"`);
   });
 });
 
@@ -63,20 +71,14 @@ describeEngines('background work in its own process', (t) => {
     expect(await waiting()).toBe(1);
     expect((await score()) ?? null).toBeNull();
 
-    const url = t.engine === 'sqlite' ? `file:${t.url}` : t.url;
-    // As `npm run worker` starts it.
-    const worker = spawn(process.execPath, ['scripts/run-compiled.mjs', 'scripts/worker.ts'], { env: { ...process.env, TRELLIS_WORKER: 'off', DATABASE_URL: url, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    worker.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    worker.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => worker.on('exit', (code) => resolve(code)));
+    const { worker, exited, output: seen } = workerProcess(t);
     try {
       // What was listed before it started, then what a later commit lists.
-      await until(() => `rescored by the worker (it printed: ${output})`, waiting, (n) => n === 0);
+      await until(() => `rescored by the worker (it printed: ${seen()})`, waiting, (n) => n === 0);
       const first = await score();
       expect(first).toBeGreaterThan(0);
       // Its pass is logged; on SQLite with how long it waited for the file's write lock and held it.
-      const pass = await until(() => `a rescore step logged (it printed: ${output})`, () => output.split('\n').flatMap((line) => {
+      const pass = await until(() => `a rescore step logged (it printed: ${seen()})`, () => seen().split('\n').flatMap((line) => {
         try {
           const entry = JSON.parse(line) as Record<string, unknown>;
           return entry.msg === 'rescore step' ? [entry] : [];
@@ -106,9 +108,71 @@ describeEngines('background work in its own process', (t) => {
     } finally {
       worker.kill('SIGTERM');
     }
-    expect(await exited, `the worker's exit code (it printed: ${output.slice(-2000)})`).toBe(0);
+    expect(await exited, `the worker's exit code (it printed: ${seen().slice(-2000)})`).toBe(0);
   });
 });
+
+/** `npm run worker` on the test's database, as a real process; `env` adds to the environment. */
+function workerProcess(t: EngineTest, env: Record<string, string> = {}) {
+  const url = t.engine === 'sqlite' ? `file:${t.url}` : t.url;
+  const worker = spawn(process.execPath, ['scripts/run-compiled.mjs', 'scripts/worker.ts'], { env: { ...process.env, TRELLIS_WORKER: 'off', DATABASE_URL: url, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  worker.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  worker.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => worker.on('exit', (code) => resolve(code)));
+  return { worker, exited, output: () => output };
+}
+
+describeEngines('stopping a worker while a job of the queue runs', (t) => {
+  beforeEach(async () => {
+    await prepareDatabase(t.store);
+    await upsertAccounts(t.store, [{ id: 'W-1', name: 'Worker one' }]);
+  });
+
+  it('hands the job back to the queue and exits with 0; the next worker does it', async () => {
+    // Events of three days ago leave the account's daily history stale: a job for the queue.
+    await ingestEvents(t.store, [{ accountId: 'W-1', type: 'meeting.held', occurredAt: Date.now() - 3 * 86_400_000, count: 2 }]);
+    expect(await t.store.value('SELECT count(*) FROM history_stale')).toBe(1);
+    // Another connection holds the queued row, so the history job waits for it: a job that does not end.
+    const blocker = new pg.Client({ connectionString: t.url });
+    await blocker.connect();
+    // graphile-worker keeps one job per key: a job added while one runs replaces it, and the one
+    // running is then never run again (its attempts set to the most allowed).
+    // Read outside the blocker's transaction: PostgreSQL's activity view stays as it was at a transaction's first look.
+    const historyJob = () => t.store.all<{ retried: boolean; locked: boolean; last_error: string | null }>("SELECT attempts < max_attempts AS retried, locked_at IS NOT NULL AS locked, last_error FROM graphile_worker.jobs WHERE task_identifier = 'history'");
+    const handedBack = 'The worker stopped while this job ran; it is run again';
+    let first: ReturnType<typeof workerProcess> | null = null;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT * FROM history_stale FOR UPDATE');
+      first = workerProcess(t, { TRELLIS_WORKER_STOP_WAIT_MS: '300' });
+      const waitingOnLock = async () => Number(await t.store.value("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"));
+      await until(() => `the history job waiting on the lock (the worker printed: ${first!.output()})`, async () => [await historyJob(), await waitingOnLock()] as const, ([jobs, waiting]) => jobs.some((j) => j.locked) && waiting > 0);
+      first.worker.kill('SIGTERM');
+      // Closing the pool would wait for the blocked statement: the worker exits with its pool open.
+      expect(await first.exited, `the worker's exit code (it printed: ${first.output().slice(-2000)})`).toBe(0);
+      expect(first.output()).toContain('A job was still running when the worker stopped');
+      // Handed back: unlocked, failed with the reason; a history job waits to be run by any worker
+      // (the one handed back, or the one that replaced it).
+      const jobs = await historyJob();
+      expect(jobs.some((j) => j.last_error === handedBack), JSON.stringify(jobs)).toBe(true);
+      expect(jobs.some((j) => j.locked), JSON.stringify(jobs)).toBe(false);
+      expect(jobs.some((j) => j.retried), JSON.stringify(jobs)).toBe(true);
+    } finally {
+      first?.worker.kill('SIGKILL');
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+    }
+    // The next worker runs it again (after its retry delay) and it ends: the history is rebuilt.
+    const next = workerProcess(t);
+    try {
+      await until(() => `the history job done by the next worker (it printed: ${next.output()})`, async () => [await historyJob(), await t.store.value<number>('SELECT count(*) FROM history_stale')] as const, ([jobs, stale]) => stale === 0 && !jobs.some((j) => j.retried));
+    } finally {
+      next.worker.kill('SIGTERM');
+    }
+    expect(await next.exited, `the next worker's exit code (it printed: ${next.output().slice(-2000)})`).toBe(0);
+  });
+}, { engines: ['postgres'] });
 
 describeEngines('watching the SQLite file for commits', (t) => {
   beforeEach(async () => {

@@ -9,7 +9,6 @@
  * (lib/server/queue, graphile-worker: LISTEN/NOTIFY, so a worker wakes at once) and whichever
  * worker takes the job does it.
  */
-import type { Runner } from 'graphile-worker';
 import { PostgresStore, SqliteStore, type Store } from '@/lib/server/store';
 import { AppError } from './errors';
 import { loggedStep, logger } from './log';
@@ -20,7 +19,7 @@ import { runRiskJobs } from './commands/risk';
 import { deliverDueWebhooks } from './commands/webhooks';
 import { resumeImports } from './imports/csv-import';
 import { drainIfPending, refreshIfStale, startScheduler, sweepProgrammeIfDue } from './jobs/scheduler';
-import { enqueue, startQueueWorker, TASKS, type TaskHandlers } from './queue';
+import { enqueue, startQueueWorker, TASKS, type QueueWorker, type TaskHandlers } from './queue';
 import { drainAsDedicatedWorker, releaseDrainerClaim, rescoreSoon } from './rescore-drainer';
 import { storeIsOpen } from './worker-mode';
 
@@ -50,22 +49,25 @@ export function watchCommits(db: Store, onCommit: () => void, everyMs = WATCH_MS
 
 /**
  * Starts the background work on this store; answers a function that stops it (and gives back the
- * accounts its rescoring had claimed and not rescored yet). `dedicated`:
+ * accounts its rescoring had claimed and not rescored yet), which answers false when a job of the
+ * queue was still running after `stopWaitMs()` and was handed back to the queue instead: its
+ * process must then exit without closing the store (see `startQueueWork`). `dedicated`:
  * this process does nothing else (`npm run worker`): it also runs the publish jobs that web
  * processes without the background work record, and pauses between rescore chunks so that their
  * event batches get the write lock.
  */
-export function startWorker(db: Store, options: { dedicated?: boolean } = {}): () => Promise<void> {
+export function startWorker(db: Store, options: { dedicated?: boolean } = {}): () => Promise<boolean> {
   if (options.dedicated) drainAsDedicatedWorker();
   const stopWork = db instanceof PostgresStore ? startQueueWork(db) : startFileWork(db, options.dedicated === true);
   return async () => {
-    await stopWork();
+    const stopped = await stopWork();
     await releaseDrainerClaim(db).catch((error: unknown) => logger.error({ err: error, job: 'rescore' }, 'Giving back the accounts claimed for rescoring failed; they wait for their lease to run out'));
+    return stopped;
   };
 }
 
 /** On SQLite: the scheduler, and the work other processes' commits call for (seen by watching the file). */
-function startFileWork(db: Store, dedicated: boolean): () => void {
+function startFileWork(db: Store, dedicated: boolean): () => boolean {
   // Before the first drain: what a killed drainer claimed is rescored now, not after its lease.
   void releaseAllClaims(db)
     .then((released) => {
@@ -87,6 +89,7 @@ function startFileWork(db: Store, dedicated: boolean): () => void {
   return () => {
     stopWatching();
     stopScheduler();
+    return true;
   };
 }
 
@@ -102,8 +105,20 @@ function riskJobs(db: Store): Promise<unknown> {
   });
 }
 
-/** How long a stopping worker waits for its running jobs (PostgreSQL) before closing the pool. */
-const STOP_WAIT_MS = 5_000;
+/**
+ * How long a stopping worker waits for its running jobs (PostgreSQL) before handing them back to
+ * the queue: `TRELLIS_WORKER_STOP_WAIT_MS`, 5 s by default. Keep it below the time the process
+ * manager allows between SIGTERM and SIGKILL.
+ */
+export function stopWaitMs(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.TRELLIS_WORKER_STOP_WAIT_MS?.trim();
+  if (!raw) return 5_000;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) {
+    throw new AppError('invalid', `TRELLIS_WORKER_STOP_WAIT_MS must be a whole number of milliseconds from 0 to 600000, not "${raw}"`);
+  }
+  return ms;
+}
 
 /** Stale history rebuilt per step by the history task. */
 const HISTORY_STEP = 200;
@@ -113,7 +128,8 @@ const HISTORY_STEP = 200;
  * of other workers. Each task starts the work here and the claims in the database share it out:
  * rescoring runs through this process's drainer, publish jobs through their locked steps.
  */
-function startQueueWork(db: PostgresStore): () => Promise<void> {
+function startQueueWork(db: PostgresStore): () => Promise<boolean> {
+  const waitMs = stopWaitMs();
   const handlers: TaskHandlers = {
     rescore: async () => {
       rescoreSoon(db);
@@ -121,7 +137,8 @@ function startQueueWork(db: PostgresStore): () => Promise<void> {
       await enqueue(db, 'webhooks', { delayMs: 1_000 });
     },
     history: async () => {
-      while ((await loggedStep('history', async () => ({ accounts: await processHistoryQueue(db, HISTORY_STEP) }))).accounts > 0 && storeIsOpen(db));
+      // A stopping worker ends the job between two steps; the next one, here or elsewhere, goes on.
+      while (!stopped && (await loggedStep('history', async () => ({ accounts: await processHistoryQueue(db, HISTORY_STEP) }))).accounts > 0 && storeIsOpen(db));
     },
     webhooks: async () => {
       await loggedStep('webhooks', () => deliverDueWebhooks(db));
@@ -143,7 +160,7 @@ function startQueueWork(db: PostgresStore): () => Promise<void> {
     },
   };
   let stopped = false;
-  const started = (async (): Promise<Runner | null> => {
+  const started = (async (): Promise<QueueWorker | null> => {
     try {
       const runner = await startQueueWorker(db.pool, handlers);
       // The runner's own promise settles when it ends; a failure there is logged, never left unhandled.
@@ -161,15 +178,30 @@ function startQueueWork(db: PostgresStore): () => Promise<void> {
     }
   })();
   // Stopping waits for the runner to end, so that the pool it uses is closed after it: its running
-  // jobs finish, for up to STOP_WAIT_MS (a longer one, a publish say, is cut short when the pool
-  // closes; the queue runs it again, and it resumes where its steps got to).
+  // jobs finish, for up to `waitMs`. A job still running then (one blocked on a lock, say) is
+  // handed back: graphile-worker's forceful shutdown marks it failed, unlocked, to be run again
+  // after its retry delay by any worker. Its code cannot be interrupted: closing the pool under it
+  // would fail its next query and graphile-worker's own bookkeeping with it (an unhandled
+  // rejection, exit code 1), so the answer is false and the process exits with the pool open.
+  // PostgreSQL rolls back what the job had not committed when the connections drop.
   return async () => {
     stopped = true;
     const runner = await started;
-    if (!runner) return;
+    if (!runner) return true;
     let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)));
-    await Promise.race([runner.stop().catch((error: unknown) => logger.error({ err: error }, 'Stopping the job queue worker failed')), waited]);
+    const waited = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+    const ended = runner.stop().then(
+      () => true,
+      (error: unknown) => {
+        logger.error({ err: error }, 'Stopping the job queue worker failed');
+        return true;
+      },
+    );
+    const inTime = await Promise.race([ended, waited]);
     clearTimeout(timer);
+    if (inTime) return true;
+    logger.warn({ waitMs }, 'A job was still running when the worker stopped: it goes back to the queue, which runs it again');
+    await runner.handBack('The worker stopped while this job ran; it is run again').catch((error: unknown) => logger.error({ err: error }, 'Handing the running jobs back to the queue failed; they wait for their lock to expire'));
+    return false;
   };
 }

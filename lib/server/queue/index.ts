@@ -17,7 +17,8 @@
  * the file (lib/server/worker.ts) and `enqueue` does nothing.
  */
 import type pg from 'pg';
-import { Logger, run, runMigrations, type Runner, type Task } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger, run, runMigrations, type Runner, type Task, type WorkerEvents, type WorkerPool } from 'graphile-worker';
 import type { Store } from '@/lib/server/store';
 import { logger } from '../log';
 
@@ -77,10 +78,11 @@ export function announce(db: Store, task: TaskName, options: { delayMs?: number 
     });
 }
 
-function quietLogger() {
+function quietLogger(handingBack: () => boolean = () => false) {
   // graphile-worker's default logger prints every job to stdout; Trellis logs each step itself.
+  // Handing jobs back cuts its graceful shutdown short, which it reports as errors: expected then.
   return new Logger(() => (level: string, message: string) => {
-    if (level === 'error') logger.error({ queue: true }, message);
+    if (level === 'error' && !handingBack()) logger.error({ queue: true }, message);
     else if (level === 'warning') logger.warn({ queue: true }, message);
     else logger.debug({ queue: true }, message);
   });
@@ -92,7 +94,16 @@ function quietLogger() {
  * records each run). Two runs of one kind may overlap (one waiting job per kind; a job added
  * while one runs is a new job): the work they drain is claimed row by row, never done twice.
  */
-export async function startQueueWorker(pool: pg.Pool, handlers: TaskHandlers, options: { concurrency?: number } = {}): Promise<Runner> {
+export interface QueueWorker extends Runner {
+  /**
+   * Hands the jobs still running back to the queue (graphile-worker's forceful shutdown: each is
+   * marked failed and unlocked, to be run again after its retry delay by any worker), for a
+   * process that is about to exit while they run. Their code goes on until the process exits.
+   */
+  handBack(reason: string): Promise<void>;
+}
+
+export async function startQueueWorker(pool: pg.Pool, handlers: TaskHandlers, options: { concurrency?: number } = {}): Promise<QueueWorker> {
   const taskList = Object.fromEntries(
     TASKS.map((name): [string, Task] => [
       name,
@@ -104,13 +115,27 @@ export async function startQueueWorker(pool: pg.Pool, handlers: TaskHandlers, op
   taskList.sweep = async (_payload, helpers) => {
     for (const name of TASKS) await helpers.addJob(name, {}, { jobKey: `trellis:${name}`, jobKeyMode: 'preserve_run_at', maxAttempts: 5 });
   };
-  return run({
+  // The runner does not expose its pool of workers, which alone can hand running jobs back: it is
+  // announced on the events given to `run`, before `run` answers.
+  const events: WorkerEvents = new EventEmitter();
+  let workers: WorkerPool | null = null;
+  let handingBack = false;
+  events.on('pool:create', ({ workerPool }) => (workers = workerPool));
+  const runner = await run({
     pgPool: pool,
     concurrency: options.concurrency ?? 4,
     noHandleSignals: true,
     pollInterval: 1000,
-    logger: quietLogger(),
+    logger: quietLogger(() => handingBack),
     taskList,
     crontab: '* * * * * sweep ?jobKey=trellis:sweep',
+    events,
   });
+  return {
+    ...runner,
+    async handBack(reason) {
+      handingBack = true;
+      if (workers) await workers.forcefulShutdown(reason);
+    },
+  };
 }
