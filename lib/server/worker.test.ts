@@ -129,25 +129,42 @@ describeEngines('stopping a worker while a job of the queue runs', (t) => {
     await upsertAccounts(t.store, [{ id: 'W-1', name: 'Worker one' }]);
   });
 
-  it('hands the job back to the queue and exits with 0; the next worker does it', async () => {
-    // Events of three days ago leave the account's daily history stale: a job for the queue.
+  // graphile-worker keeps one job per key: a job added while one runs replaces it, and the one
+  // running is then never run again (its attempts set to the most allowed). Read outside the
+  // blocker's transaction: PostgreSQL's activity view stays as it was at a transaction's first look.
+  const historyJob = () => t.store.all<{ retried: boolean; locked: boolean; last_error: string | null }>("SELECT attempts < max_attempts AS retried, locked_at IS NOT NULL AS locked, last_error FROM graphile_worker.jobs WHERE task_identifier = 'history'");
+  const handedBack = 'The worker stopped while this job ran; it is run again';
+
+  /**
+   * A worker whose history job waits on a row lock held by `blocker` (another connection): events
+   * of three days ago leave the account's daily history stale, and the blocker holds the queued row.
+   */
+  async function blockedHistoryJob(env: Record<string, string>) {
     await ingestEvents(t.store, [{ accountId: 'W-1', type: 'meeting.held', occurredAt: Date.now() - 3 * 86_400_000, count: 2 }]);
     expect(await t.store.value('SELECT count(*) FROM history_stale')).toBe(1);
-    // Another connection holds the queued row, so the history job waits for it: a job that does not end.
     const blocker = new pg.Client({ connectionString: t.url });
     await blocker.connect();
-    // graphile-worker keeps one job per key: a job added while one runs replaces it, and the one
-    // running is then never run again (its attempts set to the most allowed).
-    // Read outside the blocker's transaction: PostgreSQL's activity view stays as it was at a transaction's first look.
-    const historyJob = () => t.store.all<{ retried: boolean; locked: boolean; last_error: string | null }>("SELECT attempts < max_attempts AS retried, locked_at IS NOT NULL AS locked, last_error FROM graphile_worker.jobs WHERE task_identifier = 'history'");
-    const handedBack = 'The worker stopped while this job ran; it is run again';
-    let first: ReturnType<typeof workerProcess> | null = null;
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT * FROM history_stale FOR UPDATE');
+    const worker = workerProcess(t, env);
+    const waitingOnLock = async () => Number(await t.store.value("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"));
+    const release = async () => {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+    };
     try {
-      await blocker.query('BEGIN');
-      await blocker.query('SELECT * FROM history_stale FOR UPDATE');
-      first = workerProcess(t, { TRELLIS_WORKER_STOP_WAIT_MS: '300' });
-      const waitingOnLock = async () => Number(await t.store.value("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"));
-      await until(() => `the history job waiting on the lock (the worker printed: ${first!.output()})`, async () => [await historyJob(), await waitingOnLock()] as const, ([jobs, waiting]) => jobs.some((j) => j.locked) && waiting > 0);
+      await until(() => `the history job waiting on the lock (the worker printed: ${worker.output()})`, async () => [await historyJob(), await waitingOnLock()] as const, ([jobs, waiting]) => jobs.some((j) => j.locked) && waiting > 0);
+    } catch (error) {
+      worker.worker.kill('SIGKILL');
+      await release();
+      throw error;
+    }
+    return { worker, release };
+  }
+
+  it('hands a job still running after the wait back to the queue and exits with 0; the next worker does it', async () => {
+    const { worker: first, release } = await blockedHistoryJob({ TRELLIS_WORKER_STOP_WAIT_MS: '300' });
+    try {
       first.worker.kill('SIGTERM');
       // Closing the pool would wait for the blocked statement: the worker exits with its pool open.
       expect(await first.exited, `the worker's exit code (it printed: ${first.output().slice(-2000)})`).toBe(0);
@@ -159,9 +176,8 @@ describeEngines('stopping a worker while a job of the queue runs', (t) => {
       expect(jobs.some((j) => j.locked), JSON.stringify(jobs)).toBe(false);
       expect(jobs.some((j) => j.retried), JSON.stringify(jobs)).toBe(true);
     } finally {
-      first?.worker.kill('SIGKILL');
-      await blocker.query('ROLLBACK').catch(() => undefined);
-      await blocker.end();
+      first.worker.kill('SIGKILL');
+      await release();
     }
     // The next worker runs it again (after its retry delay) and it ends: the history is rebuilt.
     const next = workerProcess(t);
@@ -171,6 +187,25 @@ describeEngines('stopping a worker while a job of the queue runs', (t) => {
       next.worker.kill('SIGTERM');
     }
     expect(await next.exited, `the next worker's exit code (it printed: ${next.output().slice(-2000)})`).toBe(0);
+  });
+
+  it('records a job that ends while the worker stops as done before the pool closes', async () => {
+    const { worker, release } = await blockedHistoryJob({ TRELLIS_WORKER_STOP_WAIT_MS: '20000' });
+    try {
+      worker.worker.kill('SIGTERM');
+      await sleep(300);
+      // The lock goes while the worker waits for its job: the job's step ends, and so does the job.
+      await release();
+      expect(await worker.exited, `the worker's exit code (it printed: ${worker.output().slice(-2000)})`).toBe(0);
+      expect(worker.output()).not.toContain('A job was still running');
+      expect(await t.store.value<number>('SELECT count(*) FROM history_stale')).toBe(0);
+      // Its completion reached the database: no job is left locked, none failed.
+      const jobs = await t.store.all<{ task: string; locked: boolean; last_error: string | null }>('SELECT task_identifier AS task, locked_at IS NOT NULL AS locked, last_error FROM graphile_worker.jobs');
+      expect(jobs.filter((j) => j.locked || j.last_error !== null), JSON.stringify(jobs)).toEqual([]);
+    } finally {
+      worker.worker.kill('SIGKILL');
+      await release();
+    }
   });
 }, { engines: ['postgres'] });
 

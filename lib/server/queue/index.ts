@@ -130,6 +130,11 @@ export async function startQueueWorker(pool: pg.Pool, handlers: TaskHandlers, op
     taskList,
     crontab: '* * * * * sweep ?jobKey=trellis:sweep',
     events,
+    // Completions and failures through graphile-worker's batchers (at the next tick), which its
+    // shutdown flushes before the runner's stop answers. Unbatched (its default), the completion of
+    // a job that ends while the worker stops is sent without being waited for: closing the pool then
+    // lost it, and the job stayed locked for four hours.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
   });
   return {
     ...runner,
