@@ -148,7 +148,10 @@ describeEngines('stopping a worker while a job of the queue runs', (t) => {
     await blocker.query('SELECT * FROM history_stale FOR UPDATE');
     const worker = workerProcess(t, env);
     const waitingOnLock = async () => Number(await t.store.value("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"));
+    let released = false;
     const release = async () => {
+      if (released) return;
+      released = true;
       await blocker.query('ROLLBACK').catch(() => undefined);
       await blocker.end();
     };
